@@ -1,0 +1,450 @@
+//! The OCI Distribution API for one registry: one method per endpoint, verified bodies.
+//!
+//! A [`RegistryClient`] owns everything that is per registry: the HTTP client (with that
+//! host's extra CA certificates), whether it is reached over HTTPS or allowed plain HTTP,
+//! the credential to use, and the bearer tokens cached per scope. Every request goes
+//! through [`RegistryClient::send`], which answers auth challenges, retries what is safe
+//! to retry, and never lets a secret into a log line or an error.
+
+mod error_body;
+pub mod link;
+mod request;
+
+use std::sync::{Arc, Mutex};
+
+use oci_spec::image::{Descriptor, ImageIndex};
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::{Method, StatusCode};
+
+use crate::auth::credentials::{Credential, CredentialProvider};
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+use crate::manifest::{FetchedManifest, Manifest, ManifestParseError, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, OCI_INDEX};
+use crate::reference::api_host;
+use crate::transport::TransportOptions;
+
+pub use request::Call;
+
+const MAX_LIST_BODY: u64 = 16 * 1024 * 1024;
+const MAX_PAGES: usize = 10_000;
+
+/// A client for one registry host.
+pub struct RegistryClient {
+    registry: String,
+    host: String,
+    http: reqwest::Client,
+    options: Arc<TransportOptions>,
+    credentials: Arc<dyn CredentialProvider>,
+    credential: tokio::sync::OnceCell<Option<Credential>>,
+    endpoint: tokio::sync::OnceCell<request::Endpoint>,
+    auth: Mutex<request::AuthState>,
+}
+
+/// What `/v2/` told us about a registry.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PingInfo {
+    /// The base URL in use (`https://ghcr.io/`, or `http://` for allowed hosts).
+    pub base_url: String,
+    /// `none`, `basic` or `bearer`.
+    pub auth: &'static str,
+    /// Whether a credential was found for this registry.
+    pub signed_in: bool,
+}
+
+/// One page of a list (`_catalog` or `tags/list`).
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The names on this page.
+    pub items: Vec<String>,
+    /// Where the next page is, if the registry said.
+    pub next: Option<url::Url>,
+}
+
+/// What a `HEAD` of a manifest says.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ManifestHead {
+    /// The manifest's digest.
+    pub digest: Digest,
+    /// Its media type.
+    pub media_type: Option<String>,
+    /// Its size in bytes.
+    pub size: Option<u64>,
+}
+
+/// How referrers were found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferrersSource {
+    /// The registry's referrers API.
+    Api,
+    /// The `sha256-<hex>` fallback tag.
+    FallbackTag,
+    /// Neither had anything.
+    None,
+}
+
+impl RegistryClient {
+    /// A client for `registry` (canonical name, `docker.io` for Docker Hub).
+    pub fn new(registry: &str, options: Arc<TransportOptions>, credentials: Arc<dyn CredentialProvider>) -> Result<Self> {
+        let host = api_host(registry).to_owned();
+        let http = options.build_client(&host)?;
+        Ok(Self {
+            registry: registry.to_owned(),
+            host,
+            http,
+            options,
+            credentials,
+            credential: tokio::sync::OnceCell::new(),
+            endpoint: tokio::sync::OnceCell::new(),
+            auth: Mutex::new(request::AuthState::default()),
+        })
+    }
+
+    /// The registry's canonical name.
+    pub fn registry(&self) -> &str {
+        &self.registry
+    }
+
+    /// Check that the registry answers and that our credential (if any) is accepted.
+    #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
+    pub async fn ping(&self) -> Result<PingInfo> {
+        let endpoint = self.endpoint().await?;
+        let url = endpoint.base.join("v2/").map_err(|e| self.bad_url(e))?;
+        let response = self.send(Call::new(Method::GET, url, None, "the registry's API root")).await?;
+        self.expect_success(response, "the registry's API root").await?;
+        let state = self.auth_state();
+        let auth = if state.bearer.is_some() {
+            "bearer"
+        } else if state.basic {
+            "basic"
+        } else {
+            "none"
+        };
+        Ok(PingInfo {
+            base_url: endpoint.base.to_string(),
+            auth,
+            signed_in: self.credential().await?.is_some(),
+        })
+    }
+
+    /// One page of `_catalog`. `next` is the URL from the previous page's `Link`.
+    #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
+    pub async fn catalog_page(&self, page_size: u32, next: Option<url::Url>) -> Result<Page> {
+        let what = "its repository catalog";
+        let url = match next {
+            Some(u) => self.same_origin(u, what)?,
+            None => self.api_url(&format!("v2/_catalog?n={page_size}"))?,
+        };
+        let call = Call::new(Method::GET, url.clone(), Some("registry:catalog:*".to_owned()), what);
+        let response = self.send(call).await?;
+        let status = response.status();
+        if matches!(status.as_u16(), 401 | 403 | 404 | 405) {
+            return Err(Error::CatalogUnavailable {
+                registry: self.registry.clone(),
+                status: status.as_u16(),
+            });
+        }
+        let (body, headers) = self.success_body(response, what, MAX_LIST_BODY).await?;
+        #[derive(serde::Deserialize)]
+        struct Catalog {
+            #[serde(default)]
+            repositories: Option<Vec<String>>,
+        }
+        let parsed: Catalog = self.parse_json(&body, what)?;
+        Ok(Page {
+            items: parsed.repositories.unwrap_or_default(),
+            next: next_from(&headers, &url),
+        })
+    }
+
+    /// Every repository in the catalog, following `Link` pages.
+    pub async fn catalog_all(&self, page_size: u32) -> Result<Vec<String>> {
+        self.collect_pages(|next| self.catalog_page(page_size, next)).await
+    }
+
+    /// One page of a repository's tags.
+    #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
+    pub async fn tags_page(&self, repository: &str, page_size: u32, next: Option<url::Url>) -> Result<Page> {
+        let what = format!("the tags of {}/{repository}", self.registry);
+        let url = match next {
+            Some(u) => self.same_origin(u, &what)?,
+            None => self.api_url(&format!("v2/{repository}/tags/list?n={page_size}"))?,
+        };
+        let call = Call::new(Method::GET, url.clone(), Some(pull_scope(repository)), &what);
+        let (body, headers) = self.fetch(call, MAX_LIST_BODY).await?;
+        #[derive(serde::Deserialize)]
+        struct Tags {
+            #[serde(default)]
+            tags: Option<Vec<String>>,
+        }
+        let parsed: Tags = self.parse_json(&body, &what)?;
+        Ok(Page {
+            items: parsed.tags.unwrap_or_default(),
+            next: next_from(&headers, &url),
+        })
+    }
+
+    /// Every tag of a repository, following `Link` pages (registries that ignore `n` and
+    /// send everything at once are fine too).
+    pub async fn tags_all(&self, repository: &str) -> Result<Vec<String>> {
+        self.collect_pages(|next| self.tags_page(repository, 1000, next)).await
+    }
+
+    async fn collect_pages<F, Fut>(&self, mut fetch: F) -> Result<Vec<String>>
+    where
+        F: FnMut(Option<url::Url>) -> Fut,
+        Fut: std::future::Future<Output = Result<Page>>,
+    {
+        let mut all: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut next = None;
+        for _ in 0..MAX_PAGES {
+            let page = fetch(next.take()).await?;
+            let before = all.len();
+            for item in page.items {
+                if seen.insert(item.clone()) {
+                    all.push(item);
+                }
+            }
+            match page.next {
+                // A page that adds nothing new means the registry is looping: stop.
+                Some(n) if all.len() > before => next = Some(n),
+                _ => return Ok(all),
+            }
+        }
+        Ok(all)
+    }
+
+    /// Fetch a manifest by tag or digest, verified against the digest asked for and the
+    /// `Docker-Content-Digest` the registry announced.
+    #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
+    pub async fn get_manifest(&self, repository: &str, target: &str) -> Result<FetchedManifest> {
+        let what = format!("manifest {}/{repository}{}", self.registry, target_suffix(target));
+        let url = self.api_url(&format!("v2/{repository}/manifests/{target}"))?;
+        let call = Call::new(Method::GET, url, Some(pull_scope(repository)), &what).accept(MANIFEST_ACCEPT);
+        let (bytes, headers) = self.fetch(call, MAX_MANIFEST_BYTES).await?;
+        let digest = self.verify_content(&bytes, target, &headers, &what)?;
+        let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let (manifest, media_type) = Manifest::parse(&bytes, content_type).map_err(|e| match e {
+            ManifestParseError::Unsupported { media_type, hint } => Error::UnsupportedManifest {
+                reference: format!("{}/{repository}{}", self.registry, target_suffix(target)),
+                media_type,
+                hint,
+            },
+            ManifestParseError::Invalid(detail) => Error::InvalidResponse {
+                registry: self.registry.clone(),
+                what: what.clone(),
+                detail,
+            },
+        })?;
+        Ok(FetchedManifest {
+            digest,
+            media_type,
+            bytes,
+            manifest,
+        })
+    }
+
+    /// `HEAD` a manifest: its digest without downloading it (falls back to `GET` when the
+    /// registry does not announce a digest).
+    #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
+    pub async fn head_manifest(&self, repository: &str, target: &str) -> Result<ManifestHead> {
+        let what = format!("manifest {}/{repository}{}", self.registry, target_suffix(target));
+        let url = self.api_url(&format!("v2/{repository}/manifests/{target}"))?;
+        let call = Call::new(Method::HEAD, url, Some(pull_scope(repository)), &what).accept(MANIFEST_ACCEPT);
+        let response = self.send(call).await?;
+        let headers = response.headers().clone();
+        self.expect_success(response, &what).await?;
+        let announced = headers
+            .get("docker-content-digest")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| Digest::parse(v.trim()).ok());
+        match announced {
+            Some(digest) => {
+                if let Ok(asked) = Digest::parse(target) {
+                    if asked != digest {
+                        return Err(Error::DigestMismatch {
+                            registry: self.registry.clone(),
+                            what,
+                            expected: asked.to_string(),
+                            actual: digest.to_string(),
+                        });
+                    }
+                }
+                Ok(ManifestHead {
+                    digest,
+                    media_type: headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned),
+                    size: headers
+                        .get(reqwest::header::CONTENT_LENGTH)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.parse().ok()),
+                })
+            }
+            None => {
+                let m = self.get_manifest(repository, target).await?;
+                Ok(ManifestHead {
+                    size: Some(m.bytes.len() as u64),
+                    media_type: Some(m.media_type),
+                    digest: m.digest,
+                })
+            }
+        }
+    }
+
+    /// Fetch a small blob (an image config) into memory, verified against its digest.
+    #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
+    pub async fn get_blob_bytes(&self, repository: &str, digest: &Digest, limit: u64) -> Result<Vec<u8>> {
+        let what = format!("blob {digest} of {}/{repository}", self.registry);
+        let url = self.api_url(&format!("v2/{repository}/blobs/{digest}"))?;
+        let call = Call::new(Method::GET, url, Some(pull_scope(repository)), &what);
+        let (bytes, _) = self.fetch(call, limit).await?;
+        if !digest.matches(&bytes) {
+            return Err(Error::DigestMismatch {
+                registry: self.registry.clone(),
+                what,
+                expected: digest.to_string(),
+                actual: Digest::sha256_of(&bytes).to_string(),
+            });
+        }
+        Ok(bytes)
+    }
+
+    /// The artifacts that refer to `digest` (signatures, SBOMs): the referrers API, else the
+    /// `sha256-<hex>` fallback tag, else none.
+    #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
+    pub async fn referrers(&self, repository: &str, digest: &Digest) -> Result<(Vec<Descriptor>, ReferrersSource)> {
+        let what = format!("the referrers of {}/{repository}@{digest}", self.registry);
+        let url = self.api_url(&format!("v2/{repository}/referrers/{digest}"))?;
+        let call = Call::new(Method::GET, url, Some(pull_scope(repository)), &what).accept(OCI_INDEX);
+        let response = self.send(call).await?;
+        let is_index = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with(OCI_INDEX));
+        if response.status().is_success() && is_index {
+            let (body, _) = self.success_body(response, &what, MAX_MANIFEST_BYTES).await?;
+            let index: ImageIndex = self.parse_json(&body, &what)?;
+            return Ok((index.manifests().clone(), ReferrersSource::Api));
+        }
+        if response.status() != StatusCode::NOT_FOUND && !response.status().is_success() {
+            self.expect_success(response, &what).await?;
+        }
+        let fallback = format!("{}-{}", digest_algorithm_name(digest), digest.hex());
+        match self.get_manifest(repository, &fallback).await {
+            Ok(FetchedManifest {
+                manifest: Manifest::Index(index),
+                ..
+            }) => Ok((index.manifests().clone(), ReferrersSource::FallbackTag)),
+            Ok(_) => Ok((Vec::new(), ReferrersSource::None)),
+            Err(Error::NotFound { .. }) => Ok((Vec::new(), ReferrersSource::None)),
+            Err(e) => Err(e),
+        }
+    }
+
+    // ---- helpers shared by the endpoints ----
+
+    fn api_url(&self, path: &str) -> Result<url::Url> {
+        let base = self
+            .endpoint
+            .get()
+            .map(|e| e.base.clone())
+            .unwrap_or_else(|| url::Url::parse(&format!("https://{}/", self.host)).expect("host was validated"));
+        base.join(path).map_err(|e| self.bad_url(e))
+    }
+
+    /// A `Link` target must stay on the registry's origin: credentials go with it.
+    fn same_origin(&self, next: url::Url, what: &str) -> Result<url::Url> {
+        let base = self.api_url("")?;
+        if next.origin() == base.origin() {
+            Ok(next)
+        } else {
+            Err(Error::InvalidResponse {
+                registry: self.registry.clone(),
+                what: what.to_owned(),
+                detail: format!("its next-page link points to another host ({})", next.origin().ascii_serialization()),
+            })
+        }
+    }
+
+    fn bad_url(&self, e: url::ParseError) -> Error {
+        Error::Config(format!("cannot build a URL for {}: {e}", self.registry))
+    }
+
+    fn verify_content(&self, bytes: &[u8], target: &str, headers: &HeaderMap, what: &str) -> Result<Digest> {
+        let mismatch = |expected: &Digest, actual: Digest| Error::DigestMismatch {
+            registry: self.registry.clone(),
+            what: what.to_owned(),
+            expected: expected.to_string(),
+            actual: actual.to_string(),
+        };
+        let computed = Digest::sha256_of(bytes);
+        if let Ok(asked) = Digest::parse(target) {
+            let mut h = asked.hasher();
+            h.update(bytes);
+            let actual = h.finish();
+            if actual != asked {
+                return Err(mismatch(&asked, actual));
+            }
+        }
+        if let Some(announced) = headers.get("docker-content-digest").and_then(|v| v.to_str().ok()) {
+            let announced = Digest::parse(announced.trim()).map_err(|e| Error::InvalidResponse {
+                registry: self.registry.clone(),
+                what: what.to_owned(),
+                detail: format!("its Docker-Content-Digest header is not a digest ({e})"),
+            })?;
+            let mut h = announced.hasher();
+            h.update(bytes);
+            let actual = h.finish();
+            if actual != announced {
+                return Err(mismatch(&announced, actual));
+            }
+        }
+        Ok(match Digest::parse(target) {
+            Ok(asked) => asked,
+            Err(_) => computed,
+        })
+    }
+
+    fn parse_json<T: serde::de::DeserializeOwned>(&self, body: &[u8], what: &str) -> Result<T> {
+        serde_json::from_slice(body).map_err(|e| Error::InvalidResponse {
+            registry: self.registry.clone(),
+            what: what.to_owned(),
+            detail: format!("the body is not the JSON the API describes ({e})"),
+        })
+    }
+}
+
+fn next_from(headers: &HeaderMap, url: &url::Url) -> Option<url::Url> {
+    headers
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| link::next_link(v, url))
+}
+
+/// The scope to pull from a repository.
+pub fn pull_scope(repository: &str) -> String {
+    format!("repository:{repository}:pull")
+}
+
+fn target_suffix(target: &str) -> String {
+    if target.contains(':') {
+        format!("@{target}")
+    } else {
+        format!(":{target}")
+    }
+}
+
+fn digest_algorithm_name(d: &Digest) -> &'static str {
+    match d.algorithm() {
+        crate::digest::Algorithm::Sha256 => "sha256",
+        crate::digest::Algorithm::Sha512 => "sha512",
+    }
+}
+
+impl std::fmt::Debug for RegistryClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistryClient").field("registry", &self.registry).finish_non_exhaustive()
+    }
+}

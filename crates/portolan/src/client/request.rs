@@ -1,0 +1,483 @@
+//! Sending one API request: scheme discovery, auth challenges, retries, error mapping.
+//!
+//! The loop in [`RegistryClient::send`] is the single place where a request meets the
+//! network. It attaches what the registry asked for (Basic, or a bearer token for the
+//! request's scope), answers a 401 by reading the challenge and fetching a token (once
+//! more on `invalid_token`), waits out 429 (`Retry-After`) and 5xx with bounded backoff,
+//! and retries connections that failed before an answer arrived.
+
+use base64::Engine;
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, LOCATION, WWW_AUTHENTICATE};
+use reqwest::{Method, Response, StatusCode};
+
+use super::{error_body, RegistryClient};
+use crate::auth::challenge::{self, Challenge, Scheme};
+use crate::auth::credentials::Credential;
+use crate::auth::token::{self, TokenCache, TokenRequest};
+use crate::error::{Error, Result};
+use crate::transport::{self, CappedReadError};
+
+const MAX_ERROR_BODY: u64 = 64 * 1024;
+const MAX_REDIRECTS: usize = 5;
+/// Auth rounds per request: one for a first token, one more after `invalid_token`.
+const MAX_AUTH_ROUNDS: u32 = 2;
+
+/// Where the registry's API lives, learned by the first `/v2/` request.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoint {
+    pub(crate) base: url::Url,
+}
+
+/// How this registry wants to be authenticated, and the tokens we hold for it.
+#[derive(Debug, Default)]
+pub(crate) struct AuthState {
+    /// Send Basic credentials on every request.
+    pub(crate) basic: bool,
+    /// The token endpoint (realm, service) once a Bearer challenge was seen.
+    pub(crate) bearer: Option<(String, Option<String>)>,
+    pub(crate) tokens: TokenCache,
+}
+
+/// One request to make: method, URL, the scope it needs, and words for errors.
+#[derive(Debug, Clone)]
+pub struct Call {
+    method: Method,
+    url: url::Url,
+    scope: Option<String>,
+    accept: Option<&'static str>,
+    what: String,
+}
+
+impl Call {
+    /// A request needing `scope` (`repository:NAME:pull`, `registry:catalog:*`, or none).
+    pub fn new(method: Method, url: url::Url, scope: Option<String>, what: &str) -> Self {
+        Self {
+            method,
+            url,
+            scope,
+            accept: None,
+            what: what.to_owned(),
+        }
+    }
+    /// Set the `Accept` header.
+    pub fn accept(mut self, accept: &'static str) -> Self {
+        self.accept = Some(accept);
+        self
+    }
+}
+
+impl RegistryClient {
+    pub(crate) fn auth_state(&self) -> std::sync::MutexGuard<'_, AuthState> {
+        self.auth.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The credential for this registry, looked up once (off the async threads: keyring
+    /// and helper lookups block).
+    pub(crate) async fn credential(&self) -> Result<Option<Credential>> {
+        self.credential
+            .get_or_try_init(|| async {
+                let provider = self.credentials.clone();
+                let registry = self.registry.clone();
+                tokio::task::spawn_blocking(move || provider.credential_for(&registry))
+                    .await
+                    .map_err(|e| Error::Config(format!("credential lookup stopped: {e}")))?
+            })
+            .await
+            .cloned()
+    }
+
+    /// Find out whether the registry speaks HTTPS, or (where allowed) plain HTTP.
+    pub(crate) async fn endpoint(&self) -> Result<&Endpoint> {
+        self.endpoint
+            .get_or_try_init(|| async {
+                let schemes: &[&str] = if self.options.allows_plain_http(&self.host) {
+                    &["https", "http"]
+                } else {
+                    &["https"]
+                };
+                let policy = self.options.retry;
+                let mut attempt = 1;
+                loop {
+                    let mut last_err = None;
+                    for scheme in schemes {
+                        let base = url::Url::parse(&format!("{scheme}://{}/", self.host))
+                            .map_err(|e| Error::Config(format!("bad registry host {}: {e}", self.host)))?;
+                        let probe = base.join("v2/").map_err(|e| self.bad_url(e))?;
+                        match self.http.get(probe).send().await {
+                            Ok(response) => {
+                                tracing::debug!(registry = %self.registry, %base, status = %response.status(), "registry endpoint found");
+                                if response.status() == StatusCode::UNAUTHORIZED {
+                                    if let Some(c) = response
+                                        .headers()
+                                        .get(WWW_AUTHENTICATE)
+                                        .and_then(|v| v.to_str().ok())
+                                        .and_then(challenge::pick)
+                                    {
+                                        self.remember_challenge(&c);
+                                    }
+                                }
+                                return Ok(Endpoint { base });
+                            }
+                            Err(e) => last_err = Some(e),
+                        }
+                    }
+                    let err = last_err.expect("at least one scheme is tried");
+                    if transport::is_retryable_failure(&err) && attempt < policy.max_attempts {
+                        tokio::time::sleep(policy.delay(attempt, None)).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    let (reason, hint) = transport::describe_failure(&err);
+                    return Err(Error::Unreachable {
+                        registry: self.registry.clone(),
+                        reason,
+                        hint,
+                    });
+                }
+            })
+            .await
+    }
+
+    fn remember_challenge(&self, c: &Challenge) {
+        let mut state = self.auth_state();
+        match c.scheme {
+            Scheme::Bearer => {
+                if let Some(realm) = c.realm() {
+                    state.bearer = Some((realm.to_owned(), c.service().map(str::to_owned)));
+                }
+            }
+            Scheme::Basic => state.basic = true,
+            Scheme::Other(_) => {}
+        }
+    }
+
+    /// The `Authorization` value for a request with `scope`, if we hold one.
+    fn authorization(&self, scope: Option<&str>, credential: Option<&Credential>) -> Option<String> {
+        let state = self.auth_state();
+        if state.bearer.is_some() {
+            return state
+                .tokens
+                .get(scope.unwrap_or(""))
+                .map(|t| format!("Bearer {}", t.expose()));
+        }
+        if state.basic {
+            return credential.map(|c| {
+                let raw = format!("{}:{}", c.username, c.secret.expose());
+                format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw))
+            });
+        }
+        None
+    }
+
+    /// Fetch a token for `scopes` and cache it under `key`.
+    async fn obtain_token(&self, key: &str, scopes: &[String], credential: Option<&Credential>) -> Result<()> {
+        let (realm, service) = self
+            .auth_state()
+            .bearer
+            .clone()
+            .ok_or_else(|| Error::Config("no token realm known".to_owned()))?;
+        let token = token::fetch(
+            &self.http,
+            &self.options,
+            TokenRequest {
+                registry: &self.registry,
+                realm: &realm,
+                service: service.as_deref(),
+                scopes,
+                credential,
+            },
+        )
+        .await?;
+        self.auth_state().tokens.put(key, token);
+        Ok(())
+    }
+
+    /// Send `call`, answering auth challenges and retrying what is safe to retry. Returns
+    /// the final response whatever its status (except 401s, which become errors here).
+    pub async fn send(&self, call: Call) -> Result<Response> {
+        self.endpoint().await?;
+        let credential = self.credential().await?;
+        let scope_key = call.scope.clone().unwrap_or_default();
+        let policy = self.options.retry;
+        let mut attempt: u32 = 1;
+        let mut auth_rounds: u32 = 0;
+        loop {
+            // Ask for a token up front when we know the registry wants one.
+            let needs_token = {
+                let state = self.auth_state();
+                state.bearer.is_some() && state.tokens.get(&scope_key).is_none()
+            };
+            if needs_token {
+                let scopes: Vec<String> = call.scope.iter().cloned().collect();
+                self.obtain_token(&scope_key, &scopes, credential.as_ref()).await?;
+            }
+            let mut request = self.http.request(call.method.clone(), call.url.clone());
+            if let Some(accept) = call.accept {
+                request = request.header(ACCEPT, accept);
+            }
+            if let Some(value) = self.authorization(call.scope.as_deref(), credential.as_ref()) {
+                request = request.header(AUTHORIZATION, value);
+            }
+            let response = match request.send().await {
+                Ok(r) => r,
+                Err(e) if transport::is_retryable_failure(&e) && attempt < policy.max_attempts => {
+                    tracing::debug!(what = %call.what, attempt, error = %e, "request failed; retrying");
+                    tokio::time::sleep(policy.delay(attempt, None)).await;
+                    attempt += 1;
+                    continue;
+                }
+                Err(e) => {
+                    let (reason, hint) = transport::describe_failure(&e);
+                    return Err(Error::Unreachable {
+                        registry: self.registry.clone(),
+                        reason: format!("{reason} (while fetching {})", call.what),
+                        hint,
+                    });
+                }
+            };
+            log_warnings(response.headers(), &self.registry);
+            let status = response.status();
+            if status == StatusCode::UNAUTHORIZED {
+                auth_rounds += 1;
+                self.answer_challenge(&call, &response, credential.as_ref(), auth_rounds)?;
+                continue;
+            }
+            let retryable = status == StatusCode::TOO_MANY_REQUESTS
+                || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED);
+            if retryable && attempt < policy.max_attempts {
+                let retry_after = response
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(transport::parse_retry_after);
+                let wait = policy.delay(attempt, retry_after);
+                tracing::info!(what = %call.what, %status, wait_ms = wait.as_millis() as u64, attempt, "registry asked us to wait; retrying");
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+                continue;
+            }
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                return Err(Error::RateLimited {
+                    registry: self.registry.clone(),
+                    what: call.what.clone(),
+                    retry_after: response
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(transport::parse_retry_after)
+                        .map(|d| d.as_secs()),
+                });
+            }
+            return Ok(response);
+        }
+    }
+
+    /// Decide what to do about a 401: remember the scheme, drop a stale token, or give up
+    /// with an error that says why.
+    fn answer_challenge(&self, call: &Call, response: &Response, credential: Option<&Credential>, round: u32) -> Result<()> {
+        let scope_key = call.scope.clone().unwrap_or_default();
+        let challenge = response
+            .headers()
+            .get(WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(challenge::pick);
+        let unauthorized = |reason: String| Error::Unauthorized {
+            registry: self.registry.clone(),
+            resource: call.what.clone(),
+            reason,
+        };
+        let Some(challenge) = challenge else {
+            return Err(unauthorized("it answered 401 without saying how to sign in".to_owned()));
+        };
+        if round > MAX_AUTH_ROUNDS {
+            return Err(match challenge.error() {
+                Some("insufficient_scope") => Error::Denied {
+                    registry: self.registry.clone(),
+                    action: action_of(call.scope.as_deref()),
+                    resource: call.what.clone(),
+                    reason: if credential.is_some() {
+                        "the signed-in account has no access to it (or it does not exist)".to_owned()
+                    } else {
+                        "sign in first: it is private, or does not exist".to_owned()
+                    },
+                },
+                _ if credential.is_some() => unauthorized(token::login_refused_hint(&self.registry)),
+                _ => unauthorized("sign in first".to_owned()),
+            });
+        }
+        match &challenge.scheme {
+            Scheme::Basic => {
+                let already_sent = self.auth_state().basic;
+                match credential {
+                    None => Err(unauthorized("sign in first: this registry needs a username and password".to_owned())),
+                    Some(_) if already_sent => Err(unauthorized(token::login_refused_hint(&self.registry))),
+                    Some(_) => {
+                        self.auth_state().basic = true;
+                        Ok(())
+                    }
+                }
+            }
+            Scheme::Bearer => {
+                let Some(realm) = challenge.realm() else {
+                    return Err(unauthorized("its Bearer challenge names no token service (realm)".to_owned()));
+                };
+                let mut state = self.auth_state();
+                state.basic = false;
+                state.bearer = Some((realm.to_owned(), challenge.service().map(str::to_owned)));
+                // A token we hold was refused (expired early, revoked, or too narrow):
+                // drop it so the loop fetches a fresh one for the scopes asked.
+                state.tokens.invalidate(&scope_key);
+                drop(state);
+                if !challenge.scopes().is_empty() && call.scope.is_some() {
+                    let mut extra = challenge.scopes();
+                    extra.retain(|s| Some(s) != call.scope.as_ref());
+                    if !extra.is_empty() {
+                        tracing::debug!(scopes = ?extra, "registry asked for extra scopes");
+                    }
+                }
+                Ok(())
+            }
+            Scheme::Other(name) => Err(unauthorized(format!(
+                "it asks for \"{name}\" authentication, which Portolan does not support"
+            ))),
+        }
+    }
+
+    /// Like [`send`](Self::send), following redirects (blob storage often lives on a CDN).
+    /// Credentials never follow a redirect to another origin.
+    pub async fn send_following_redirects(&self, call: Call) -> Result<Response> {
+        let origin = call.url.origin();
+        let what = call.what.clone();
+        let mut response = self.send(call).await?;
+        for _ in 0..MAX_REDIRECTS {
+            if !response.status().is_redirection() {
+                return Ok(response);
+            }
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|l| response.url().join(l).ok())
+                .ok_or_else(|| Error::InvalidResponse {
+                    registry: self.registry.clone(),
+                    what: what.clone(),
+                    detail: "a redirect without a usable Location".to_owned(),
+                })?;
+            if location.origin() == origin {
+                response = self.send(Call::new(Method::GET, location, None, &what)).await?;
+            } else {
+                tracing::debug!(host = ?location.host_str(), "following a redirect without credentials");
+                response = self.http.get(location).send().await.map_err(|e| {
+                    let (reason, hint) = transport::describe_failure(&e);
+                    Error::Unreachable {
+                        registry: self.registry.clone(),
+                        reason: format!("{reason} (while following a redirect for {what})"),
+                        hint,
+                    }
+                })?;
+            }
+        }
+        Err(Error::InvalidResponse {
+            registry: self.registry.clone(),
+            what,
+            detail: format!("more than {MAX_REDIRECTS} redirects"),
+        })
+    }
+
+    /// Turn a non-success response into the error a person can act on.
+    pub(crate) async fn expect_success(&self, response: Response, what: &str) -> Result<Response> {
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let body = transport::read_capped(response, MAX_ERROR_BODY).await.unwrap_or_default();
+        let errors = error_body::parse(&body);
+        let detail = errors
+            .first()
+            .map(|e| if e.message.is_empty() { e.code.clone() } else { e.message.clone() })
+            .filter(|m| !m.is_empty())
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default();
+        Err(match status {
+            StatusCode::NOT_FOUND => Error::NotFound {
+                registry: self.registry.clone(),
+                what: what.to_owned(),
+                detail,
+            },
+            StatusCode::FORBIDDEN => Error::Denied {
+                registry: self.registry.clone(),
+                action: "access".to_owned(),
+                resource: what.to_owned(),
+                reason: format!(
+                    "the signed-in account is not allowed to do this{detail}"
+                ),
+            },
+            _ => Error::Registry {
+                registry: self.registry.clone(),
+                what: what.to_owned(),
+                status: status.as_u16(),
+                errors,
+            },
+        })
+    }
+
+    /// Send `call` and read its successful body (capped at `limit`). A connection that
+    /// breaks mid-body is retried like one that failed before the answer.
+    pub(crate) async fn fetch(&self, call: Call, limit: u64) -> Result<(Vec<u8>, HeaderMap)> {
+        let policy = self.options.retry;
+        let mut attempt = 1;
+        loop {
+            let what = call.what.clone();
+            let response = self.send_following_redirects(call.clone()).await?;
+            match self.success_body(response, &what, limit).await {
+                Err(Error::Unreachable { .. }) if attempt < policy.max_attempts => {
+                    tracing::debug!(%what, attempt, "body cut off; retrying");
+                    tokio::time::sleep(policy.delay(attempt, None)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Read a successful body, refusing more than `limit` bytes.
+    pub(crate) async fn success_body(&self, response: Response, what: &str, limit: u64) -> Result<(Vec<u8>, HeaderMap)> {
+        let response = self.expect_success(response, what).await?;
+        let headers = response.headers().clone();
+        let body = transport::read_capped(response, limit).await.map_err(|e| match e {
+            CappedReadError::TooLarge => Error::TooLarge {
+                registry: self.registry.clone(),
+                what: what.to_owned(),
+                limit,
+            },
+            CappedReadError::Transport(err) => {
+                let (reason, hint) = transport::describe_failure(&err);
+                Error::Unreachable {
+                    registry: self.registry.clone(),
+                    reason: format!("the connection broke while reading {what}: {reason}"),
+                    hint,
+                }
+            }
+        })?;
+        Ok((body, headers))
+    }
+}
+
+fn action_of(scope: Option<&str>) -> String {
+    scope
+        .and_then(|s| s.rsplit_once(':'))
+        .map(|(_, a)| a.to_owned())
+        .unwrap_or_else(|| "access".to_owned())
+}
+
+/// Registries send `Warning: 299 - "text"` for deprecations; people should see them.
+fn log_warnings(headers: &HeaderMap, registry: &str) {
+    for value in headers.get_all(reqwest::header::WARNING) {
+        if let Ok(text) = value.to_str() {
+            if let Some(rest) = text.strip_prefix("299 ") {
+                let message = rest.trim_start_matches("- ").trim_matches('"');
+                tracing::warn!(registry, "registry warning: {}", error_body::clean(message));
+            }
+        }
+    }
+}

@@ -1,0 +1,372 @@
+//! What a user sees when they open an image: the manifest or index summary, the chosen
+//! platform's layers with their sizes and the history line that made each, and the config.
+//!
+//! The pairing of history entries with layers lives here ([`pair_history`]): history has
+//! one entry per build step, and only the steps without `empty_layer` produced a layer.
+
+use std::collections::BTreeMap;
+
+use oci_spec::image::{ImageConfiguration, ImageManifest};
+
+use crate::client::RegistryClient;
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+use crate::manifest::{FetchedManifest, Manifest, ManifestKind, DOCKER_CONFIG, MAX_CONFIG_BYTES, OCI_CONFIG};
+use crate::platform::Platform;
+use crate::reference::Reference;
+
+/// The summary of a reference: an image, an artifact, or an index with its platforms.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImageReport {
+    /// The reference as asked, fully qualified.
+    pub reference: String,
+    /// The digest of the manifest or index the reference points at.
+    pub digest: Digest,
+    /// Its media type.
+    pub media_type: String,
+    /// Image, index or artifact.
+    pub kind: ManifestKind,
+    /// Size of the manifest itself in bytes.
+    pub manifest_size: u64,
+    /// For an index: its entries.
+    pub platforms: Vec<PlatformEntry>,
+    /// The image shown in detail (for an index, the chosen platform's).
+    pub image: Option<ImageDetails>,
+    /// Annotations on the manifest or index.
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// One entry of an index.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlatformEntry {
+    /// `linux/arm64/v8`, or `unknown/unknown` for attestations.
+    pub platform: String,
+    /// The entry's manifest digest.
+    pub digest: Digest,
+    /// Its media type.
+    pub media_type: String,
+    /// Size of the manifest in bytes.
+    pub size: u64,
+    /// Build attestations (`vnd.docker.reference.type: attestation-manifest`) are not runnable.
+    pub attestation: bool,
+}
+
+/// One image manifest with its config.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImageDetails {
+    /// The manifest digest.
+    pub digest: Digest,
+    /// Its media type.
+    pub media_type: String,
+    /// Image or artifact.
+    pub kind: ManifestKind,
+    /// The artifact type, for artifacts.
+    pub artifact_type: Option<String>,
+    /// From the config: `linux/amd64`.
+    pub platform: Option<String>,
+    /// The config blob's digest and media type.
+    pub config_digest: Digest,
+    /// The config's media type.
+    pub config_media_type: String,
+    /// When the image was built, as the config says.
+    pub created: Option<String>,
+    /// Runtime settings from the config (images only).
+    pub config: Option<ConfigSummary>,
+    /// Layers in order, each with the history line that made it.
+    pub layers: Vec<LayerRow>,
+    /// Every history entry, empty ones included.
+    pub history: Vec<HistoryRow>,
+    /// Sum of the layer sizes (compressed, as stored).
+    pub total_size: u64,
+    /// The manifest's annotations.
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// The runtime part of an image config.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ConfigSummary {
+    /// `User`.
+    pub user: Option<String>,
+    /// `WorkingDir`.
+    pub working_dir: Option<String>,
+    /// `Env`.
+    pub env: Vec<String>,
+    /// `Entrypoint`.
+    pub entrypoint: Vec<String>,
+    /// `Cmd`.
+    pub cmd: Vec<String>,
+    /// `ExposedPorts`.
+    pub exposed_ports: Vec<String>,
+    /// `Labels`.
+    pub labels: BTreeMap<String, String>,
+    /// `StopSignal`.
+    pub stop_signal: Option<String>,
+}
+
+/// A layer and the build step that produced it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LayerRow {
+    /// Position, from 0 (the base).
+    pub index: usize,
+    /// The blob digest.
+    pub digest: Digest,
+    /// The blob media type.
+    pub media_type: String,
+    /// Compressed size in bytes.
+    pub size: u64,
+    /// The history line (`RUN ...`, `COPY ...`), when the config has one.
+    pub created_by: Option<String>,
+    /// The history comment.
+    pub comment: Option<String>,
+    /// When that step ran.
+    pub created: Option<String>,
+}
+
+/// One history entry.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HistoryRow {
+    /// When the step ran.
+    pub created: Option<String>,
+    /// The command.
+    pub created_by: Option<String>,
+    /// The comment.
+    pub comment: Option<String>,
+    /// Whether the step changed no files (no layer).
+    pub empty_layer: bool,
+    /// The index of the layer it produced.
+    pub layer: Option<usize>,
+}
+
+/// Pair layers with the history entries that produced them. Entries marked `empty_layer`
+/// produced none; the others map to layers in order. Extra layers get no history line.
+pub fn pair_history(manifest: &ImageManifest, config: Option<&ImageConfiguration>) -> (Vec<LayerRow>, Vec<HistoryRow>) {
+    let mut layers: Vec<LayerRow> = manifest
+        .layers()
+        .iter()
+        .enumerate()
+        .filter_map(|(index, d)| {
+            Some(LayerRow {
+                index,
+                digest: Digest::parse(&d.digest().to_string()).ok()?,
+                media_type: d.media_type().to_string(),
+                size: d.size(),
+                created_by: None,
+                comment: None,
+                created: None,
+            })
+        })
+        .collect();
+    let mut history_rows = Vec::new();
+    let mut next_layer = 0;
+    let entries = config.and_then(|c| c.history().clone()).unwrap_or_default();
+    for entry in entries {
+        let empty = entry.empty_layer().unwrap_or(false);
+        let layer = if empty || next_layer >= layers.len() {
+            None
+        } else {
+            let row = &mut layers[next_layer];
+            row.created_by = entry.created_by().clone();
+            row.comment = entry.comment().clone();
+            row.created = entry.created().clone();
+            next_layer += 1;
+            Some(next_layer - 1)
+        };
+        history_rows.push(HistoryRow {
+            created: entry.created().clone(),
+            created_by: entry.created_by().clone(),
+            comment: entry.comment().clone(),
+            empty_layer: empty,
+            layer,
+        });
+    }
+    (layers, history_rows)
+}
+
+fn summarize_config(config: &ImageConfiguration) -> ConfigSummary {
+    let Some(c) = config.config() else {
+        return ConfigSummary::default();
+    };
+    ConfigSummary {
+        user: c.user().clone().filter(|s| !s.is_empty()),
+        working_dir: c.working_dir().clone().filter(|s| !s.is_empty()),
+        env: c.env().clone().unwrap_or_default(),
+        entrypoint: c.entrypoint().clone().unwrap_or_default(),
+        cmd: c.cmd().clone().unwrap_or_default(),
+        exposed_ports: c.exposed_ports().clone().unwrap_or_default(),
+        labels: c.labels().clone().unwrap_or_default().into_iter().collect(),
+        stop_signal: c.stop_signal().clone(),
+    }
+}
+
+/// Fetch and describe the image manifest `fetched` (its config included).
+pub async fn image_details(client: &RegistryClient, repository: &str, fetched: &FetchedManifest) -> Result<ImageDetails> {
+    let Manifest::Image(manifest) = &fetched.manifest else {
+        return Err(Error::Config("image_details needs an image manifest".to_owned()));
+    };
+    let kind = fetched.manifest.kind();
+    let config_desc = manifest.config();
+    let config_digest = Digest::parse(&config_desc.digest().to_string()).map_err(|e| Error::InvalidResponse {
+        registry: client.registry().to_owned(),
+        what: format!("manifest {}", fetched.digest),
+        detail: format!("its config digest is invalid ({e})"),
+    })?;
+    let config_media_type = config_desc.media_type().to_string();
+    let config = if kind == ManifestKind::Image && (config_media_type == OCI_CONFIG || config_media_type == DOCKER_CONFIG) {
+        let bytes = client.get_blob_bytes(repository, &config_digest, MAX_CONFIG_BYTES).await?;
+        let parsed: ImageConfiguration = serde_json::from_slice(&bytes).map_err(|e| Error::InvalidResponse {
+            registry: client.registry().to_owned(),
+            what: format!("image config {config_digest}"),
+            detail: format!("it is not a valid image config ({e})"),
+        })?;
+        Some(parsed)
+    } else {
+        None
+    };
+    let (layers, history) = pair_history(manifest, config.as_ref());
+    let total_size = layers.iter().map(|l| l.size).sum();
+    Ok(ImageDetails {
+        digest: fetched.digest.clone(),
+        media_type: fetched.media_type.clone(),
+        kind,
+        artifact_type: manifest.artifact_type().as_ref().map(|t| t.to_string()),
+        platform: config.as_ref().map(|c| {
+            let mut p = format!("{}/{}", c.os(), c.architecture());
+            if let Some(v) = c.variant() {
+                p.push('/');
+                p.push_str(v);
+            }
+            p
+        }),
+        config_digest,
+        config_media_type,
+        created: config.as_ref().and_then(|c| c.created().clone()),
+        config: config.as_ref().map(summarize_config),
+        layers,
+        history,
+        total_size,
+        annotations: manifest.annotations().clone().unwrap_or_default().into_iter().collect(),
+    })
+}
+
+/// Describe `reference`: for an index, list its platforms and detail the one matching
+/// `platform` (default: this machine's, else the first runnable one).
+pub async fn inspect(client: &RegistryClient, reference: &Reference, platform: Option<&Platform>) -> Result<ImageReport> {
+    let repository = reference.repository();
+    let fetched = client.get_manifest(repository, &reference.target()).await?;
+    let mut report = ImageReport {
+        reference: reference.to_string(),
+        digest: fetched.digest.clone(),
+        media_type: fetched.media_type.clone(),
+        kind: fetched.manifest.kind(),
+        manifest_size: fetched.bytes.len() as u64,
+        platforms: Vec::new(),
+        image: None,
+        annotations: BTreeMap::new(),
+    };
+    match &fetched.manifest {
+        Manifest::Image(m) => {
+            report.annotations = m.annotations().clone().unwrap_or_default().into_iter().collect();
+            report.image = Some(image_details(client, repository, &fetched).await?);
+        }
+        Manifest::Index(index) => {
+            report.annotations = index.annotations().clone().unwrap_or_default().into_iter().collect();
+            for d in index.manifests() {
+                let Ok(digest) = Digest::parse(&d.digest().to_string()) else { continue };
+                let attestation = d
+                    .annotations()
+                    .as_ref()
+                    .and_then(|a| a.get("vnd.docker.reference.type"))
+                    .is_some_and(|t| t == "attestation-manifest");
+                let platform = d
+                    .platform()
+                    .as_ref()
+                    .map(|p| {
+                        let mut s = format!("{}/{}", p.os(), p.architecture());
+                        if let Some(v) = p.variant() {
+                            s.push('/');
+                            s.push_str(v);
+                        }
+                        s
+                    })
+                    .unwrap_or_else(|| "unknown".to_owned());
+                report.platforms.push(PlatformEntry {
+                    platform,
+                    digest,
+                    media_type: d.media_type().to_string(),
+                    size: d.size(),
+                    attestation,
+                });
+            }
+            let wanted = platform.cloned().unwrap_or_else(Platform::host);
+            let chosen = report
+                .platforms
+                .iter()
+                .filter(|p| !p.attestation)
+                .find(|p| {
+                    let mut parts = p.platform.splitn(3, '/');
+                    let (os, arch, variant) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next());
+                    wanted.matches(os, arch, variant)
+                })
+                .or_else(|| if platform.is_none() { report.platforms.iter().find(|p| !p.attestation) } else { None })
+                .cloned();
+            match chosen {
+                Some(entry) => {
+                    let child = client.get_manifest(repository, &entry.digest.to_string()).await?;
+                    if matches!(child.manifest, Manifest::Image(_)) {
+                        report.image = Some(image_details(client, repository, &child).await?);
+                    }
+                }
+                None if platform.is_some() => {
+                    return Err(Error::NotFound {
+                        registry: reference.registry().to_owned(),
+                        what: format!("platform {wanted} in {reference}"),
+                        detail: format!(
+                            ": it has {}",
+                            report.platforms.iter().map(|p| p.platform.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    })
+                }
+                None => {}
+            }
+        }
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_pairs_with_layers_skipping_empty_steps() {
+        let l = |n: u8| format!(r#"{{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:{}","size":{}}}"#, format!("{n:02x}").repeat(32), 100 * n as u64);
+        let manifest: ImageManifest = serde_json::from_str(&format!(
+            r#"{{"schemaVersion":2,"config":{{"mediaType":"{OCI_CONFIG}","digest":"sha256:{}","size":1}},"layers":[{},{},{}]}}"#,
+            "0".repeat(64),
+            l(1),
+            l(2),
+            l(3)
+        ))
+        .expect("manifest");
+        let config: ImageConfiguration = serde_json::from_str(
+            r#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"history":[
+                {"created_by":"ADD base.tar /"},
+                {"created_by":"ENV A=1","empty_layer":true},
+                {"created_by":"RUN make","comment":"buildkit"},
+                {"created_by":"LABEL x=y","empty_layer":true},
+                {"created_by":"COPY app /app"}]}"#,
+        )
+        .expect("config");
+        let (layers, history) = pair_history(&manifest, Some(&config));
+        let lines: Vec<_> = layers.iter().map(|l| l.created_by.as_deref()).collect();
+        assert_eq!(lines, vec![Some("ADD base.tar /"), Some("RUN make"), Some("COPY app /app")]);
+        assert_eq!(layers[1].comment.as_deref(), Some("buildkit"));
+        assert_eq!(layers[2].size, 300);
+        assert_eq!(history.len(), 5);
+        assert_eq!(history.iter().map(|h| h.layer).collect::<Vec<_>>(), vec![Some(0), None, Some(1), None, Some(2)]);
+        // Without a config, layers are listed without history.
+        let (layers, history) = pair_history(&manifest, None);
+        assert_eq!(layers.len(), 3);
+        assert!(layers.iter().all(|l| l.created_by.is_none()) && history.is_empty());
+    }
+}

@@ -1,0 +1,103 @@
+//! Platforms (`linux/amd64`, `linux/arm64/v8`): parsing what users type, naming the
+//! machine we run on, and choosing an image from an index the way `docker pull` does.
+
+use std::fmt;
+
+/// An OS, architecture and optional variant.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Platform {
+    /// `linux`, `windows`, ...
+    pub os: String,
+    /// `amd64`, `arm64`, ... (Go's names, as in image configs)
+    pub architecture: String,
+    /// `v7`, `v8`, ...
+    pub variant: Option<String>,
+}
+
+impl Platform {
+    /// Parse `os/arch[/variant]`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let parts: Vec<&str> = text.split('/').collect();
+        let bad = || format!("\"{text}\" is not a platform; write os/arch or os/arch/variant, e.g. linux/arm64");
+        if parts.iter().any(|p| p.is_empty()) {
+            return Err(bad());
+        }
+        match parts.as_slice() {
+            [os, arch] => Ok(Self::new(os, arch, None)),
+            [os, arch, variant] => Ok(Self::new(os, arch, Some(variant))),
+            _ => Err(bad()),
+        }
+    }
+
+    /// A platform from its parts, with architecture aliases normalised.
+    pub fn new(os: &str, architecture: &str, variant: Option<&str>) -> Self {
+        let architecture = match architecture {
+            "x86_64" | "x86-64" => "amd64",
+            "aarch64" => "arm64",
+            "i386" | "x86" => "386",
+            other => other,
+        };
+        Self {
+            os: os.to_lowercase(),
+            architecture: architecture.to_owned(),
+            variant: variant.map(str::to_owned),
+        }
+    }
+
+    /// The machine Portolan runs on.
+    pub fn host() -> Self {
+        let arch = match std::env::consts::ARCH {
+            "x86_64" => "amd64",
+            "aarch64" => "arm64",
+            "x86" => "386",
+            "powerpc64" => "ppc64le",
+            other => other,
+        };
+        let os = match std::env::consts::OS {
+            "macos" | "ios" => "linux", // containers on a Mac run in a Linux VM
+            other => other,
+        };
+        Self::new(os, arch, None)
+    }
+
+    /// Whether an index entry with these fields satisfies this platform (a missing
+    /// variant on our side matches any; arm64's default variant is v8).
+    pub fn matches(&self, os: &str, architecture: &str, variant: Option<&str>) -> bool {
+        if self.os != os || self.architecture != architecture {
+            return false;
+        }
+        match (&self.variant, variant) {
+            (None, _) => true,
+            (Some(want), Some(have)) => want == have,
+            (Some(want), None) => self.architecture == "arm64" && want == "v8",
+        }
+    }
+}
+
+impl fmt::Display for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.os, self.architecture)?;
+        if let Some(v) = &self.variant {
+            write!(f, "/{v}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_and_match() {
+        let p = Platform::parse("linux/aarch64").expect("ok");
+        assert_eq!(p.to_string(), "linux/arm64");
+        assert!(p.matches("linux", "arm64", Some("v8")));
+        assert!(Platform::parse("linux/arm/v7").expect("ok").matches("linux", "arm", Some("v7")));
+        assert!(!Platform::parse("linux/arm/v7").expect("ok").matches("linux", "arm", Some("v6")));
+        assert!(Platform::parse("linux/arm64/v8").expect("ok").matches("linux", "arm64", None));
+        assert!(Platform::parse("linux").is_err());
+        assert!(Platform::parse("linux//v7").is_err());
+        assert_eq!(Platform::host().os, if cfg!(target_os = "windows") { "windows" } else { "linux" });
+    }
+}
