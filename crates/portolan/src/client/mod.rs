@@ -132,11 +132,20 @@ impl RegistryClient {
     pub async fn catalog_page(&self, page_size: u32, next: Option<url::Url>) -> Result<Page> {
         let what = "its repository catalog";
         let url = match next {
-            Some(u) => self.same_origin(u, what)?,
-            None => self.api_url(&format!("v2/_catalog?n={page_size}"))?,
+            Some(u) => self.same_origin(u, what).await?,
+            None => self.api_url(&format!("v2/_catalog?n={page_size}")).await?,
         };
         let call = Call::new(Method::GET, url.clone(), Some("registry:catalog:*".to_owned()), what);
-        let response = self.send(call).await?;
+        let response = match self.send(call).await {
+            // Signed in (or anonymous) without catalog rights: the registry lists nothing to us.
+            Err(Error::Denied { .. }) => {
+                return Err(Error::CatalogUnavailable {
+                    registry: self.registry.clone(),
+                    status: 401,
+                })
+            }
+            other => other?,
+        };
         let status = response.status();
         if matches!(status.as_u16(), 401 | 403 | 404 | 405) {
             return Err(Error::CatalogUnavailable {
@@ -167,8 +176,8 @@ impl RegistryClient {
     pub async fn tags_page(&self, repository: &str, page_size: u32, next: Option<url::Url>) -> Result<Page> {
         let what = format!("the tags of {}/{repository}", self.registry);
         let url = match next {
-            Some(u) => self.same_origin(u, &what)?,
-            None => self.api_url(&format!("v2/{repository}/tags/list?n={page_size}"))?,
+            Some(u) => self.same_origin(u, &what).await?,
+            None => self.api_url(&format!("v2/{repository}/tags/list?n={page_size}")).await?,
         };
         let call = Call::new(Method::GET, url.clone(), Some(pull_scope(repository)), &what);
         let (body, headers) = self.fetch(call, MAX_LIST_BODY).await?;
@@ -185,9 +194,12 @@ impl RegistryClient {
     }
 
     /// Every tag of a repository, following `Link` pages (registries that ignore `n` and
-    /// send everything at once are fine too).
+    /// send everything at once are fine too), in lexical order: the spec promises that
+    /// order, but distribution 2.8 answers in storage order.
     pub async fn tags_all(&self, repository: &str) -> Result<Vec<String>> {
-        self.collect_pages(|next| self.tags_page(repository, 1000, next)).await
+        let mut tags = self.collect_pages(|next| self.tags_page(repository, 1000, next)).await?;
+        tags.sort_unstable();
+        Ok(tags)
     }
 
     async fn collect_pages<F, Fut>(&self, mut fetch: F) -> Result<Vec<String>>
@@ -220,7 +232,7 @@ impl RegistryClient {
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
     pub async fn get_manifest(&self, repository: &str, target: &str) -> Result<FetchedManifest> {
         let what = format!("manifest {}/{repository}{}", self.registry, target_suffix(target));
-        let url = self.api_url(&format!("v2/{repository}/manifests/{target}"))?;
+        let url = self.api_url(&format!("v2/{repository}/manifests/{target}")).await?;
         let call = Call::new(Method::GET, url, Some(pull_scope(repository)), &what).accept(MANIFEST_ACCEPT);
         let (bytes, headers) = self.fetch(call, MAX_MANIFEST_BYTES).await?;
         let digest = self.verify_content(&bytes, target, &headers, &what)?;
@@ -250,7 +262,7 @@ impl RegistryClient {
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
     pub async fn head_manifest(&self, repository: &str, target: &str) -> Result<ManifestHead> {
         let what = format!("manifest {}/{repository}{}", self.registry, target_suffix(target));
-        let url = self.api_url(&format!("v2/{repository}/manifests/{target}"))?;
+        let url = self.api_url(&format!("v2/{repository}/manifests/{target}")).await?;
         let call = Call::new(Method::HEAD, url, Some(pull_scope(repository)), &what).accept(MANIFEST_ACCEPT);
         let response = self.send(call).await?;
         let headers = response.headers().clone();
@@ -295,7 +307,7 @@ impl RegistryClient {
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
     pub async fn get_blob_bytes(&self, repository: &str, digest: &Digest, limit: u64) -> Result<Vec<u8>> {
         let what = format!("blob {digest} of {}/{repository}", self.registry);
-        let url = self.api_url(&format!("v2/{repository}/blobs/{digest}"))?;
+        let url = self.api_url(&format!("v2/{repository}/blobs/{digest}")).await?;
         let call = Call::new(Method::GET, url, Some(pull_scope(repository)), &what);
         let (bytes, _) = self.fetch(call, limit).await?;
         if !digest.matches(&bytes) {
@@ -314,7 +326,7 @@ impl RegistryClient {
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
     pub async fn referrers(&self, repository: &str, digest: &Digest) -> Result<(Vec<Descriptor>, ReferrersSource)> {
         let what = format!("the referrers of {}/{repository}@{digest}", self.registry);
-        let url = self.api_url(&format!("v2/{repository}/referrers/{digest}"))?;
+        let url = self.api_url(&format!("v2/{repository}/referrers/{digest}")).await?;
         let call = Call::new(Method::GET, url, Some(pull_scope(repository)), &what).accept(OCI_INDEX);
         let response = self.send(call).await?;
         let is_index = response
@@ -344,18 +356,14 @@ impl RegistryClient {
 
     // ---- helpers shared by the endpoints ----
 
-    fn api_url(&self, path: &str) -> Result<url::Url> {
-        let base = self
-            .endpoint
-            .get()
-            .map(|e| e.base.clone())
-            .unwrap_or_else(|| url::Url::parse(&format!("https://{}/", self.host)).expect("host was validated"));
-        base.join(path).map_err(|e| self.bad_url(e))
+    async fn api_url(&self, path: &str) -> Result<url::Url> {
+        let endpoint = self.endpoint().await?;
+        endpoint.base.join(path).map_err(|e| self.bad_url(e))
     }
 
     /// A `Link` target must stay on the registry's origin: credentials go with it.
-    fn same_origin(&self, next: url::Url, what: &str) -> Result<url::Url> {
-        let base = self.api_url("")?;
+    async fn same_origin(&self, next: url::Url, what: &str) -> Result<url::Url> {
+        let base = self.api_url("").await?;
         if next.origin() == base.origin() {
             Ok(next)
         } else {

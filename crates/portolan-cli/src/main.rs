@@ -1,0 +1,260 @@
+//! `portolan-cli`: the command-line front end over the Portolan engine.
+//!
+//! It parses arguments, asks the engine, and prints: people get aligned text, scripts get
+//! `--json`. It holds no registry logic of its own; anything it knows about registries it
+//! learned from `portolan`. Errors go to stderr with a non-zero exit code.
+
+mod render;
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use portolan::auth::docker_config::DockerConfig;
+use portolan::auth::secret_store::{KeyringStore, SecretStore};
+use portolan::reference::normalize_registry;
+use portolan::{Client, Credential, CredentialChain, Platform, Reference, TransportOptions};
+
+/// Browse and inspect container registries (ghcr.io, Docker Hub, any OCI registry).
+#[derive(Parser)]
+#[command(name = "portolan-cli", version, about)]
+struct Cli {
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Allow plain HTTP for this registry host (loopback hosts are always allowed).
+    #[arg(long = "insecure", value_name = "HOST", global = true)]
+    insecure: Vec<String>,
+    /// Trust an extra CA certificate for a host: HOST=FILE.
+    #[arg(long = "ca-file", value_name = "HOST=FILE", global = true)]
+    ca_files: Vec<String>,
+    /// Ignore Portolan's saved logins (the OS keyring); Docker's login is still read.
+    #[arg(long, global = true)]
+    no_keyring: bool,
+    /// More log output on stderr (-v: info, -vv: debug).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Sign in to a registry and save the secret in the OS keyring.
+    Login {
+        /// Registry host, e.g. ghcr.io, docker.io, localhost:5000.
+        registry: String,
+        /// Username (asked for when not given).
+        #[arg(short, long)]
+        username: Option<String>,
+        /// Read the password or token from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Forget the login saved for a registry.
+    Logout {
+        /// Registry host.
+        registry: String,
+    },
+    /// List the repositories of a registry (from its catalog).
+    Repos {
+        /// Registry host.
+        registry: String,
+    },
+    /// List every tag of a repository.
+    Tags {
+        /// Repository, e.g. ghcr.io/owner/image or ubuntu.
+        repository: String,
+    },
+    /// Show a manifest or index: platforms, layers with sizes and history, config.
+    Inspect {
+        /// Image reference, e.g. ghcr.io/owner/image:tag or localhost:5000/a@sha256:...
+        reference: String,
+        /// For an index, the platform to show (default: this machine's).
+        #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+        platform: Option<String>,
+        /// Print the manifest exactly as the registry sent it.
+        #[arg(long)]
+        raw: bool,
+    },
+    /// Print the digest a reference resolves to.
+    Digest {
+        /// Image reference.
+        reference: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let json = cli.json;
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if json {
+                let body = serde_json::json!({"error": {"code": e.code(), "message": e.to_string()}});
+                eprintln!("{body}");
+            } else {
+                eprintln!("error: {e}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PORTOLAN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("portolan={default},portolan_cli={default}")));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
+
+fn transport_options(cli: &Cli) -> portolan::Result<TransportOptions> {
+    let mut options = TransportOptions::default();
+    for host in &cli.insecure {
+        options.insecure_hosts.insert(normalize_registry(host)?);
+    }
+    for spec in &cli.ca_files {
+        let (host, file) = spec
+            .split_once('=')
+            .ok_or_else(|| portolan::Error::Config(format!("--ca-file wants HOST=FILE, got \"{spec}\"")))?;
+        options.extra_ca_files.push((normalize_registry(host)?, PathBuf::from(file)));
+    }
+    Ok(options)
+}
+
+fn client(cli: &Cli) -> portolan::Result<Client> {
+    let mut chain = CredentialChain::new().with_docker_config(DockerConfig::load_default()?);
+    if !cli.no_keyring {
+        chain = chain.with_store(Arc::new(KeyringStore::default()));
+    }
+    Ok(Client::new(transport_options(cli)?, chain))
+}
+
+async fn run(cli: Cli) -> portolan::Result<()> {
+    let client = client(&cli)?;
+    let json = cli.json;
+    match &cli.command {
+        Command::Login {
+            registry,
+            username,
+            password_stdin,
+        } => {
+            let registry = normalize_registry(registry)?;
+            let username = match username {
+                Some(u) => u.clone(),
+                None => prompt_line("Username: ")?,
+            };
+            let secret = read_secret(*password_stdin)?;
+            let info = client
+                .verify_login(&registry, Credential::password(username.clone(), secret.clone()))
+                .await?;
+            let credential = Credential::password(username, secret);
+            let reg = registry.clone();
+            tokio::task::spawn_blocking(move || KeyringStore::default().set(&reg, &credential))
+                .await
+                .map_err(|e| portolan::Error::Config(format!("keyring call stopped: {e}")))??;
+            render::login(json, &registry, &info);
+        }
+        Command::Logout { registry } => {
+            let registry = normalize_registry(registry)?;
+            let reg = registry.clone();
+            let removed = tokio::task::spawn_blocking(move || KeyringStore::default().delete(&reg))
+                .await
+                .map_err(|e| portolan::Error::Config(format!("keyring call stopped: {e}")))??;
+            let docker = DockerConfig::load_default()?;
+            let docker_login = docker.credential_for(&registry).ok().flatten().is_some();
+            render::logout(json, &registry, removed, docker_login.then(|| docker.path().display().to_string()));
+        }
+        Command::Repos { registry } => {
+            let registry = normalize_registry(registry)?;
+            let repos = client.repositories(&registry).await?;
+            render::lines(json, &repos);
+        }
+        Command::Tags { repository } => {
+            let reference = Reference::parse(repository)?;
+            let tags = client.tags(&reference).await?;
+            render::lines(json, &tags);
+        }
+        Command::Inspect {
+            reference,
+            platform,
+            raw,
+        } => {
+            let reference = Reference::parse(reference)?;
+            if *raw {
+                let fetched = client.manifest(&reference).await?;
+                use std::io::Write;
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(&fetched.bytes);
+                let _ = out.write_all(b"\n");
+                return Ok(());
+            }
+            let platform = platform
+                .as_deref()
+                .map(Platform::parse)
+                .transpose()
+                .map_err(portolan::Error::Config)?;
+            let report = client.inspect(&reference, platform.as_ref()).await?;
+            render::inspect(json, &report);
+        }
+        Command::Digest { reference } => {
+            let reference = Reference::parse(reference)?;
+            let digest = client.resolve_digest(&reference).await?;
+            render::digest(json, &reference, &digest);
+        }
+    }
+    Ok(())
+}
+
+fn prompt_line(prompt: &str) -> portolan::Result<String> {
+    if !std::io::stdin().is_terminal() {
+        return Err(portolan::Error::Config(
+            "no terminal to ask for a username: pass -u USER".to_owned(),
+        ));
+    }
+    eprint!("{prompt}");
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| portolan::Error::Config(format!("cannot read the username: {e}")))?;
+    Ok(line.trim().to_owned())
+}
+
+fn read_secret(from_stdin: bool) -> portolan::Result<String> {
+    let secret = if from_stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| portolan::Error::Config(format!("cannot read the password from stdin: {e}")))?;
+        text.trim_end_matches(['\n', '\r']).to_owned()
+    } else if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Password or token: ")
+            .map_err(|e| portolan::Error::Config(format!("cannot read the password: {e}")))?
+    } else {
+        return Err(portolan::Error::Config(
+            "no terminal to ask for a password: pipe it in with --password-stdin".to_owned(),
+        ));
+    };
+    if secret.is_empty() {
+        return Err(portolan::Error::Config("the password or token is empty".to_owned()));
+    }
+    Ok(secret)
+}

@@ -1,0 +1,35 @@
+//! `portolan-demo-registry`: a local registry filled with sample images, for trying
+//! Portolan without an account anywhere. Started by `scripts/demo`; stops on Ctrl-C.
+
+use portolan_tests::images::{build_image, build_index, ImageSpec, Pusher};
+use portolan_tests::registry::{Auth, TestRegistry};
+
+fn main() {
+    let registry = TestRegistry::start(Auth::None);
+    let pusher = Pusher::new(&registry);
+    let web = build_image(&ImageSpec::new("web", "amd64", &[300_000, 120_000, 40_000]));
+    pusher.push_image("demo/web", "1.0", &web);
+    pusher.push_image("demo/web", "latest", &web);
+    let amd = ImageSpec::new("tool-amd64", "amd64", &[200_000, 10_000]);
+    let mut arm = ImageSpec::new("tool-arm64", "arm64", &[180_000, 12_000]);
+    arm.variant = Some("v8".into());
+    let (amd_img, arm_img) = (build_image(&amd), build_image(&arm));
+    let index = build_index(&[(&amd, &amd_img), (&arm, &arm_img)], false);
+    pusher.push_index("demo/tool", "2.1", &[&amd_img, &arm_img], &index);
+    let mut docker = ImageSpec::new("legacy", "amd64", &[64_000]);
+    docker.docker_format = true;
+    pusher.push_image("demo/legacy", "v1", &build_image(&docker));
+    let small = build_image(&ImageSpec::new("many", "amd64", &[4_096]));
+    pusher.push_image("demo/many-tags", "v0", &small);
+    for i in 1..1200 {
+        pusher.push_manifest("demo/many-tags", &format!("v{i}"), &small.manifest);
+    }
+    println!("{}", registry.host);
+    let storage = registry.storage();
+    eprintln!("demo registry on http://{} (storage {}); Ctrl-C stops it", registry.host, storage.display());
+    // Stay up until killed; the registry process dies with us (Drop on signal is not run,
+    // so forward the signal by waiting on stdin closing or a kill).
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(3600));
+    }
+}

@@ -1,0 +1,146 @@
+//! A hostile man-in-the-middle in front of a real registry.
+//!
+//! Requests whose path contains a rule's text get that rule's fault (for a set number of
+//! times); everything else is forwarded untouched. Faults: an error status with an optional
+//! `Retry-After`, a connection closed before any answer, a body cut short, or the upstream
+//! answer with its body replaced (headers, `Docker-Content-Digest` included, kept).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+
+/// What to do to a matching request.
+#[derive(Clone, Debug)]
+pub enum Fault {
+    /// Answer this status (with `Retry-After: secs` when given).
+    Status(u16, Option<u64>),
+    /// Close the connection without answering.
+    Reset,
+    /// Forward, then send only the first half of the body and close.
+    Truncate,
+    /// Forward, then replace the body with these bytes.
+    ReplaceBody(Vec<u8>),
+}
+
+struct Rule {
+    path_contains: String,
+    fault: Fault,
+    times: usize,
+}
+
+/// A running proxy.
+pub struct FaultyProxy {
+    /// `127.0.0.1:PORT`.
+    pub host: String,
+    rules: Arc<Mutex<Vec<Rule>>>,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl FaultyProxy {
+    /// Start a proxy forwarding to `upstream` (`127.0.0.1:PORT`).
+    pub fn start(upstream: &str) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+        let host = format!("127.0.0.1:{}", listener.local_addr().expect("addr").port());
+        let rules: Arc<Mutex<Vec<Rule>>> = Arc::default();
+        let log: Arc<Mutex<Vec<String>>> = Arc::default();
+        let (r, l, up) = (rules.clone(), log.clone(), upstream.to_owned());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (r, l, up) = (r.clone(), l.clone(), up.clone());
+                std::thread::spawn(move || {
+                    let _ = serve(stream, &up, &r, &l);
+                });
+            }
+        });
+        Self { host, rules, log }
+    }
+
+    /// Apply `fault` to the next `times` requests whose path contains `path_contains`.
+    pub fn inject(&self, path_contains: &str, fault: Fault, times: usize) {
+        self.rules.lock().expect("rules").push(Rule {
+            path_contains: path_contains.to_owned(),
+            fault,
+            times,
+        });
+    }
+
+    /// Request lines seen so far (`GET /v2/...`).
+    pub fn requests(&self) -> Vec<String> {
+        self.log.lock().expect("log").clone()
+    }
+}
+
+fn serve(mut client: TcpStream, upstream: &str, rules: &Mutex<Vec<Rule>>, log: &Mutex<Vec<String>>) -> std::io::Result<()> {
+    let mut reader = BufReader::new(client.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let mut head = Vec::new();
+    let mut content_length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line == "\r\n" {
+            break;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            content_length = v.trim().parse().unwrap_or(0);
+        }
+        if !lower.starts_with("connection:") {
+            head.push(line);
+        }
+    }
+    let mut body = vec![0; content_length];
+    reader.read_exact(&mut body)?;
+    log.lock().expect("log").push(request_line.trim().to_owned());
+    let path = request_line.split_whitespace().nth(1).unwrap_or("").to_owned();
+    let fault = {
+        let mut rules = rules.lock().expect("rules");
+        let found = rules.iter_mut().find(|r| r.times > 0 && path.contains(&r.path_contains));
+        found.map(|r| {
+            r.times -= 1;
+            r.fault.clone()
+        })
+    };
+    match fault {
+        Some(Fault::Status(code, retry_after)) => {
+            let extra = retry_after.map(|s| format!("Retry-After: {s}\r\n")).unwrap_or_default();
+            let body = r#"{"errors":[{"code":"TOOMANYREQUESTS","message":"injected by the test proxy"}]}"#;
+            write!(client, "HTTP/1.1 {code} Injected\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())?;
+            return client.flush();
+        }
+        Some(Fault::Reset) => {
+            let _ = client.shutdown(std::net::Shutdown::Both);
+            return Ok(());
+        }
+        _ => {}
+    }
+    let mut up = TcpStream::connect(upstream)?;
+    up.write_all(request_line.as_bytes())?;
+    for line in &head {
+        up.write_all(line.as_bytes())?;
+    }
+    up.write_all(b"Connection: close\r\n\r\n")?;
+    up.write_all(&body)?;
+    let mut response = Vec::new();
+    up.read_to_end(&mut response)?;
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4).unwrap_or(response.len());
+    let (resp_head, resp_body) = response.split_at(split);
+    match fault {
+        Some(Fault::Truncate) => {
+            client.write_all(resp_head)?;
+            client.write_all(&resp_body[..resp_body.len() / 2])?;
+        }
+        Some(Fault::ReplaceBody(new_body)) => {
+            let text = String::from_utf8_lossy(resp_head);
+            for line in text.split("\r\n").filter(|l| !l.is_empty()) {
+                if !line.to_ascii_lowercase().starts_with("content-length:") {
+                    write!(client, "{line}\r\n")?;
+                }
+            }
+            write!(client, "Content-Length: {}\r\n\r\n", new_body.len())?;
+            client.write_all(&new_body)?;
+        }
+        _ => client.write_all(&response)?,
+    }
+    client.flush()
+}

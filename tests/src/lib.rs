@@ -1,0 +1,58 @@
+//! Test fixtures for Portolan: real registries and the pieces around them.
+//!
+//! - [`registry`]: Debian's `docker-registry` (distribution 2.8) on a free loopback port
+//!   with its own temporary storage, with no auth, htpasswd, or bearer tokens.
+//! - [`token_server`]: the token service the bearer mode trusts (ES256 JWTs, `x5c`).
+//! - [`images`]: test images built in memory (real gzip tar layers, configs with history,
+//!   multi-arch indexes) and pushed over HTTP by a small independent pusher.
+//! - [`faulty_proxy`]: a hostile man-in-the-middle that answers 429/503, resets
+//!   connections or serves wrong bytes, in front of a real registry.
+//!
+//! A missing binary (`docker-registry`, `htpasswd`, `skopeo`) is a loud failure, never a skip.
+
+pub mod faulty_proxy;
+pub mod images;
+pub mod registry;
+pub mod token_server;
+
+/// Fail loudly when a program the tests need is not installed.
+pub fn require_program(name: &str) -> std::path::PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        let candidate = dir.join(name);
+        if candidate.is_file() {
+            return candidate;
+        }
+    }
+    panic!("`{name}` is not installed; run `scripts/setup` (it installs the test dependencies) and try again");
+}
+
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free loopback port")
+}
+
+pub mod seed;
+
+/// Run a future to completion on a fresh runtime (fixtures are blocking, so tests are
+/// plain `#[test]` functions that seed first and then run the engine here).
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(future)
+}
+
+/// The `portolan-cli` binary built next to the tests (the test script builds it first).
+pub fn cli_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+    let bin = dir.join(format!("portolan-cli{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.is_file(), "{} is missing: build it with `cargo build -p portolan-cli` (scripts/test does)", bin.display());
+    bin
+}
