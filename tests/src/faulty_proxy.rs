@@ -70,7 +70,12 @@ impl FaultyProxy {
     }
 }
 
-fn serve(mut client: TcpStream, upstream: &str, rules: &Mutex<Vec<Rule>>, log: &Mutex<Vec<String>>) -> std::io::Result<()> {
+fn serve(
+    mut client: TcpStream,
+    upstream: &str,
+    rules: &Mutex<Vec<Rule>>,
+    log: &Mutex<Vec<String>>,
+) -> std::io::Result<()> {
     let mut reader = BufReader::new(client.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
@@ -91,11 +96,19 @@ fn serve(mut client: TcpStream, upstream: &str, rules: &Mutex<Vec<Rule>>, log: &
     }
     let mut body = vec![0; content_length];
     reader.read_exact(&mut body)?;
-    log.lock().expect("log").push(request_line.trim().to_owned());
-    let path = request_line.split_whitespace().nth(1).unwrap_or("").to_owned();
+    log.lock()
+        .expect("log")
+        .push(request_line.trim().to_owned());
+    let path = request_line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("")
+        .to_owned();
     let fault = {
         let mut rules = rules.lock().expect("rules");
-        let found = rules.iter_mut().find(|r| r.times > 0 && path.contains(&r.path_contains));
+        let found = rules
+            .iter_mut()
+            .find(|r| r.times > 0 && path.contains(&r.path_contains));
         found.map(|r| {
             r.times -= 1;
             r.fault.clone()
@@ -103,8 +116,11 @@ fn serve(mut client: TcpStream, upstream: &str, rules: &Mutex<Vec<Rule>>, log: &
     };
     match fault {
         Some(Fault::Status(code, retry_after)) => {
-            let extra = retry_after.map(|s| format!("Retry-After: {s}\r\n")).unwrap_or_default();
-            let body = r#"{"errors":[{"code":"TOOMANYREQUESTS","message":"injected by the test proxy"}]}"#;
+            let extra = retry_after
+                .map(|s| format!("Retry-After: {s}\r\n"))
+                .unwrap_or_default();
+            let body =
+                r#"{"errors":[{"code":"TOOMANYREQUESTS","message":"injected by the test proxy"}]}"#;
             write!(client, "HTTP/1.1 {code} Injected\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())?;
             return client.flush();
         }
@@ -123,7 +139,11 @@ fn serve(mut client: TcpStream, upstream: &str, rules: &Mutex<Vec<Rule>>, log: &
     up.write_all(&body)?;
     let mut response = Vec::new();
     up.read_to_end(&mut response)?;
-    let split = response.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4).unwrap_or(response.len());
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| p + 4)
+        .unwrap_or(response.len());
     let (resp_head, resp_body) = response.split_at(split);
     match fault {
         Some(Fault::Truncate) => {

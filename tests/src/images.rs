@@ -81,7 +81,10 @@ impl ImageSpec {
             variant: None,
             layer_sizes: layer_sizes.to_vec(),
             docker_format: false,
-            labels: vec![("org.opencontainers.image.title".into(), format!("test image {seed}"))],
+            labels: vec![(
+                "org.opencontainers.image.title".into(),
+                format!("test image {seed}"),
+            )],
             annotations: Vec::new(),
         }
     }
@@ -104,7 +107,11 @@ pub struct TestImage {
 
 /// Deterministic incompressible bytes.
 pub fn noise(seed: &str, len: usize) -> Vec<u8> {
-    let mut state = u64::from_le_bytes(Sha256::digest(seed.as_bytes())[..8].try_into().expect("8 bytes")) | 1;
+    let mut state = u64::from_le_bytes(
+        Sha256::digest(seed.as_bytes())[..8]
+            .try_into()
+            .expect("8 bytes"),
+    ) | 1;
     let mut out = Vec::with_capacity(len + 8);
     while out.len() < len {
         state ^= state << 13;
@@ -125,7 +132,11 @@ fn layer_tar(seed: &str, index: usize, size: usize) -> (Vec<u8>, String) {
     header.set_mtime(1_700_000_000);
     header.set_cksum();
     builder
-        .append_data(&mut header, format!("data/layer-{index}.bin"), data.as_slice())
+        .append_data(
+            &mut header,
+            format!("data/layer-{index}.bin"),
+            data.as_slice(),
+        )
         .expect("tar");
     let tar = builder.into_inner().expect("tar");
     let diff_id = sha256(&tar);
@@ -157,8 +168,11 @@ pub fn build_image(spec: &ImageSpec) -> TestImage {
         history.push(serde_json::json!({"created": "2026-01-02T03:04:05Z", "created_by": empty, "empty_layer": true}));
         empty_steps.push(empty);
     }
-    let labels: serde_json::Map<String, serde_json::Value> =
-        spec.labels.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+    let labels: serde_json::Map<String, serde_json::Value> = spec
+        .labels
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
     let mut config = serde_json::json!({
         "architecture": spec.arch,
         "os": "linux",
@@ -184,7 +198,11 @@ pub fn build_image(spec: &ImageSpec) -> TestImage {
         "application/vnd.oci.image.config.v1+json"
     };
     let config = Blob::new(config_type, serde_json::to_vec(&config).expect("json"));
-    let manifest_type = if spec.docker_format { DOCKER_MANIFEST } else { OCI_MANIFEST };
+    let manifest_type = if spec.docker_format {
+        DOCKER_MANIFEST
+    } else {
+        OCI_MANIFEST
+    };
     let mut manifest = serde_json::json!({
         "schemaVersion": 2,
         "mediaType": manifest_type,
@@ -192,8 +210,11 @@ pub fn build_image(spec: &ImageSpec) -> TestImage {
         "layers": layers.iter().map(Blob::descriptor).collect::<Vec<_>>(),
     });
     if !spec.annotations.is_empty() {
-        let a: serde_json::Map<String, serde_json::Value> =
-            spec.annotations.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+        let a: serde_json::Map<String, serde_json::Value> = spec
+            .annotations
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect();
         manifest["annotations"] = serde_json::Value::Object(a);
     }
     let manifest = Blob::new(manifest_type, serde_json::to_vec(&manifest).expect("json"));
@@ -208,7 +229,11 @@ pub fn build_image(spec: &ImageSpec) -> TestImage {
 
 /// An index over images, with each image's platform from its spec.
 pub fn build_index(images: &[(&ImageSpec, &TestImage)], docker_format: bool) -> Blob {
-    let media_type = if docker_format { DOCKER_LIST } else { OCI_INDEX };
+    let media_type = if docker_format {
+        DOCKER_LIST
+    } else {
+        OCI_INDEX
+    };
     let manifests: Vec<serde_json::Value> = images
         .iter()
         .map(|(spec, image)| {
@@ -221,7 +246,8 @@ pub fn build_index(images: &[(&ImageSpec, &TestImage)], docker_format: bool) -> 
             d
         })
         .collect();
-    let index = serde_json::json!({"schemaVersion": 2, "mediaType": media_type, "manifests": manifests});
+    let index =
+        serde_json::json!({"schemaVersion": 2, "mediaType": media_type, "manifests": manifests});
     Blob::new(media_type, serde_json::to_vec(&index).expect("json"))
 }
 
@@ -233,7 +259,8 @@ pub fn write_oci_layout(dir: &Path, image: &TestImage, tag: &str) {
         let hex = blob.digest.trim_start_matches("sha256:");
         std::fs::write(blobs.join(hex), &blob.bytes).expect("write blob");
     }
-    std::fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).expect("oci-layout");
+    std::fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#)
+        .expect("oci-layout");
     let mut d = image.manifest.descriptor();
     d["annotations"] = serde_json::json!({"org.opencontainers.image.ref.name": tag});
     let index = serde_json::json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [d]});
@@ -255,7 +282,11 @@ impl<'a> Pusher<'a> {
         }
     }
 
-    fn auth(&self, req: reqwest::blocking::RequestBuilder, repos: &[&str]) -> reqwest::blocking::RequestBuilder {
+    fn auth(
+        &self,
+        req: reqwest::blocking::RequestBuilder,
+        repos: &[&str],
+    ) -> reqwest::blocking::RequestBuilder {
         match self.registry.admin_authorization(repos) {
             Some(v) => req.header("Authorization", v),
             None => req,
@@ -266,19 +297,32 @@ impl<'a> Pusher<'a> {
     pub fn push_blob(&self, repo: &str, blob: &Blob) {
         let base = self.registry.base_url();
         let head = self
-            .auth(self.http.head(format!("{base}/v2/{repo}/blobs/{}", blob.digest)), &[repo])
+            .auth(
+                self.http
+                    .head(format!("{base}/v2/{repo}/blobs/{}", blob.digest)),
+                &[repo],
+            )
             .send()
             .expect("HEAD blob");
         if head.status().is_success() {
             return;
         }
         let start = self
-            .auth(self.http.post(format!("{base}/v2/{repo}/blobs/uploads/")), &[repo])
+            .auth(
+                self.http.post(format!("{base}/v2/{repo}/blobs/uploads/")),
+                &[repo],
+            )
             .send()
             .expect("POST upload");
         assert_eq!(start.status().as_u16(), 202, "upload start for {repo}");
-        let location = start.headers()["location"].to_str().expect("location").to_owned();
-        let mut url = reqwest::Url::parse(&base).expect("base").join(&location).expect("location url");
+        let location = start.headers()["location"]
+            .to_str()
+            .expect("location")
+            .to_owned();
+        let mut url = reqwest::Url::parse(&base)
+            .expect("base")
+            .join(&location)
+            .expect("location url");
         url.query_pairs_mut().append_pair("digest", &blob.digest);
         let put = self
             .auth(self.http.put(url), &[repo])
@@ -286,7 +330,12 @@ impl<'a> Pusher<'a> {
             .body(blob.bytes.clone())
             .send()
             .expect("PUT blob");
-        assert_eq!(put.status().as_u16(), 201, "blob upload to {repo}: {:?}", put.text());
+        assert_eq!(
+            put.status().as_u16(),
+            201,
+            "blob upload to {repo}: {:?}",
+            put.text()
+        );
     }
 
     /// Mount a blob from another repository (falls back to uploading on 202).
@@ -294,7 +343,10 @@ impl<'a> Pusher<'a> {
         let base = self.registry.base_url();
         let resp = self
             .auth(
-                self.http.post(format!("{base}/v2/{repo}/blobs/uploads/?mount={}&from={from}", blob.digest)),
+                self.http.post(format!(
+                    "{base}/v2/{repo}/blobs/uploads/?mount={}&from={from}",
+                    blob.digest
+                )),
                 &[repo, from],
             )
             .send()
@@ -308,12 +360,21 @@ impl<'a> Pusher<'a> {
     pub fn push_manifest(&self, repo: &str, reference: &str, manifest: &Blob) {
         let base = self.registry.base_url();
         let resp = self
-            .auth(self.http.put(format!("{base}/v2/{repo}/manifests/{reference}")), &[repo])
+            .auth(
+                self.http
+                    .put(format!("{base}/v2/{repo}/manifests/{reference}")),
+                &[repo],
+            )
             .header("Content-Type", &manifest.media_type)
             .body(manifest.bytes.clone())
             .send()
             .expect("PUT manifest");
-        assert_eq!(resp.status().as_u16(), 201, "manifest push to {repo}:{reference}: {:?}", resp.text());
+        assert_eq!(
+            resp.status().as_u16(),
+            201,
+            "manifest push to {repo}:{reference}: {:?}",
+            resp.text()
+        );
     }
 
     /// Push an image's blobs and manifest, tagged.

@@ -53,6 +53,10 @@ pub fn cli_binary() -> std::path::PathBuf {
     let exe = std::env::current_exe().expect("current exe");
     let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
     let bin = dir.join(format!("portolan-cli{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.is_file(), "{} is missing: build it with `cargo build -p portolan-cli` (scripts/test does)", bin.display());
+    assert!(
+        bin.is_file(),
+        "{} is missing: build it with `cargo build -p portolan-cli` (scripts/test does)",
+        bin.display()
+    );
     bin
 }

@@ -49,18 +49,27 @@ impl TestRegistry {
                 let htpasswd = require_program("htpasswd");
                 let mut lines = String::new();
                 for (u, p) in users {
-                    let out = Command::new(&htpasswd).args(["-Bbn", u, p]).output().expect("htpasswd");
+                    let out = Command::new(&htpasswd)
+                        .args(["-Bbn", u, p])
+                        .output()
+                        .expect("htpasswd");
                     assert!(out.status.success(), "htpasswd failed");
                     lines.push_str(String::from_utf8_lossy(&out.stdout).trim());
                     lines.push('\n');
                 }
                 let path = dir.path().join("htpasswd");
                 std::fs::write(&path, lines).expect("write htpasswd");
-                auth_yaml = format!("auth:\n  htpasswd:\n    realm: portolan-test\n    path: {}\n", path.display());
+                auth_yaml = format!(
+                    "auth:\n  htpasswd:\n    realm: portolan-test\n    path: {}\n",
+                    path.display()
+                );
                 admin = users.first().cloned();
             }
             Auth::Token(users) => {
-                let pairs: Vec<(&str, &str)> = users.iter().map(|(u, p)| (u.as_str(), p.as_str())).collect();
+                let pairs: Vec<(&str, &str)> = users
+                    .iter()
+                    .map(|(u, p)| (u.as_str(), p.as_str()))
+                    .collect();
                 let server = TokenServer::start(&pairs);
                 let cert = dir.path().join("token.crt");
                 std::fs::write(&cert, &server.cert_pem).expect("write cert");
@@ -122,7 +131,10 @@ impl TestRegistry {
             return Some(format!("Bearer {}", server.admin_token(repositories)));
         }
         self.admin.as_ref().map(|(u, p)| {
-            format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}")))
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"))
+            )
         })
     }
 

@@ -53,7 +53,10 @@ impl TokenServer {
         let state = Arc::new(State {
             key,
             cert_der: cert.to_der().expect("der"),
-            users: users.iter().map(|(u, p)| (u.to_string(), p.to_string())).collect(),
+            users: users
+                .iter()
+                .map(|(u, p)| (u.to_string(), p.to_string()))
+                .collect(),
             requests: AtomicUsize::new(0),
         });
         let serving = state.clone();
@@ -98,11 +101,16 @@ fn self_signed(key: &EcKey<Private>) -> X509 {
     b.set_subject_name(&name).expect("subject");
     b.set_issuer_name(&name).expect("issuer");
     b.set_pubkey(&pkey).expect("pubkey");
-    let serial = openssl::bn::BigNum::from_u32(1).and_then(|n| n.to_asn1_integer()).expect("serial");
+    let serial = openssl::bn::BigNum::from_u32(1)
+        .and_then(|n| n.to_asn1_integer())
+        .expect("serial");
     b.set_serial_number(&serial).expect("serial");
-    b.set_not_before(&openssl::asn1::Asn1Time::days_from_now(0).expect("t")).expect("nb");
-    b.set_not_after(&openssl::asn1::Asn1Time::days_from_now(3650).expect("t")).expect("na");
-    b.sign(&pkey, openssl::hash::MessageDigest::sha256()).expect("sign");
+    b.set_not_before(&openssl::asn1::Asn1Time::days_from_now(0).expect("t"))
+        .expect("nb");
+    b.set_not_after(&openssl::asn1::Asn1Time::days_from_now(3650).expect("t"))
+        .expect("na");
+    b.sign(&pkey, openssl::hash::MessageDigest::sha256())
+        .expect("sign");
     b.build()
 }
 
@@ -111,7 +119,10 @@ fn b64url(bytes: &[u8]) -> String {
 }
 
 fn sign(state: &State, subject: &str, access: Vec<serde_json::Value>, lifetime: u64) -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_secs();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
     let header = serde_json::json!({
         "alg": "ES256", "typ": "JWT",
         "x5c": [base64::engine::general_purpose::STANDARD.encode(&state.cert_der)],
@@ -122,7 +133,11 @@ fn sign(state: &State, subject: &str, access: Vec<serde_json::Value>, lifetime: 
         "jti": format!("{now}-{}", state.requests.load(Ordering::SeqCst)),
         "access": access,
     });
-    let input = format!("{}.{}", b64url(header.to_string().as_bytes()), b64url(claims.to_string().as_bytes()));
+    let input = format!(
+        "{}.{}",
+        b64url(header.to_string().as_bytes()),
+        b64url(claims.to_string().as_bytes())
+    );
     let digest = openssl::sha::sha256(input.as_bytes());
     let sig = EcdsaSig::sign(&digest, &state.key).expect("ecdsa");
     let mut raw = sig.r().to_vec_padded(32).expect("r");
@@ -155,13 +170,22 @@ fn handle(state: &State, stream: std::net::TcpStream) -> std::io::Result<()> {
             scopes.extend(v.split_whitespace().map(str::to_owned));
         }
     }
-    let user = match authorization.as_deref().and_then(|a| a.strip_prefix("Basic ")) {
+    let user = match authorization
+        .as_deref()
+        .and_then(|a| a.strip_prefix("Basic "))
+    {
         Some(encoded) => {
-            let decoded = base64::engine::general_purpose::STANDARD.decode(encoded).unwrap_or_default();
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .unwrap_or_default();
             let text = String::from_utf8_lossy(&decoded).to_string();
             let (u, p) = text.split_once(':').unwrap_or(("", ""));
             if state.users.get(u).map(String::as_str) != Some(p) {
-                return respond(stream, 401, r#"{"details":"incorrect username or password"}"#);
+                return respond(
+                    stream,
+                    401,
+                    r#"{"details":"incorrect username or password"}"#,
+                );
             }
             Some(u.to_owned())
         }
@@ -170,12 +194,18 @@ fn handle(state: &State, stream: std::net::TcpStream) -> std::io::Result<()> {
     let mut access = Vec::new();
     for scope in scopes {
         // type:name:actions, where name may contain "host:port"
-        let Some((head, actions)) = scope.rsplit_once(':') else { continue };
-        let Some((kind, name)) = head.split_once(':') else { continue };
+        let Some((head, actions)) = scope.rsplit_once(':') else {
+            continue;
+        };
+        let Some((kind, name)) = head.split_once(':') else {
+            continue;
+        };
         let wanted: Vec<&str> = actions.split(',').collect();
         let granted: Vec<&str> = match (&user, kind) {
             (Some(_), _) => wanted,
-            (None, "repository") if name.starts_with("public/") => wanted.into_iter().filter(|a| *a == "pull").collect(),
+            (None, "repository") if name.starts_with("public/") => {
+                wanted.into_iter().filter(|a| *a == "pull").collect()
+            }
             _ => Vec::new(),
         };
         access.push(serde_json::json!({"type": kind, "name": name, "actions": granted}));
@@ -187,7 +217,9 @@ fn handle(state: &State, stream: std::net::TcpStream) -> std::io::Result<()> {
 
 fn url_query(target: &str) -> Vec<(String, String)> {
     let query = target.split_once('?').map(|(_, q)| q).unwrap_or("");
-    url::form_urlencoded::parse(query.as_bytes()).into_owned().collect()
+    url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect()
 }
 
 fn respond(mut stream: std::net::TcpStream, status: u16, body: &str) -> std::io::Result<()> {

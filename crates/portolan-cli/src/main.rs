@@ -89,7 +89,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -101,7 +104,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if json {
-                let body = serde_json::json!({"error": {"code": e.code(), "message": e.to_string()}});
+                let body =
+                    serde_json::json!({"error": {"code": e.code(), "message": e.to_string()}});
                 eprintln!("{body}");
             } else {
                 eprintln!("error: {e}");
@@ -117,8 +121,9 @@ fn init_logging(verbose: u8) {
         1 => "info",
         _ => "debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PORTOLAN_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("portolan={default},portolan_cli={default}")));
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PORTOLAN_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(format!("portolan={default},portolan_cli={default}"))
+    });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -132,10 +137,12 @@ fn transport_options(cli: &Cli) -> portolan::Result<TransportOptions> {
         options.insecure_hosts.insert(normalize_registry(host)?);
     }
     for spec in &cli.ca_files {
-        let (host, file) = spec
-            .split_once('=')
-            .ok_or_else(|| portolan::Error::Config(format!("--ca-file wants HOST=FILE, got \"{spec}\"")))?;
-        options.extra_ca_files.push((normalize_registry(host)?, PathBuf::from(file)));
+        let (host, file) = spec.split_once('=').ok_or_else(|| {
+            portolan::Error::Config(format!("--ca-file wants HOST=FILE, got \"{spec}\""))
+        })?;
+        options
+            .extra_ca_files
+            .push((normalize_registry(host)?, PathBuf::from(file)));
     }
     Ok(options)
 }
@@ -164,7 +171,10 @@ async fn run(cli: Cli) -> portolan::Result<()> {
             };
             let secret = read_secret(*password_stdin)?;
             let info = client
-                .verify_login(&registry, Credential::password(username.clone(), secret.clone()))
+                .verify_login(
+                    &registry,
+                    Credential::password(username.clone(), secret.clone()),
+                )
                 .await?;
             let credential = Credential::password(username, secret);
             let reg = registry.clone();
@@ -181,7 +191,12 @@ async fn run(cli: Cli) -> portolan::Result<()> {
                 .map_err(|e| portolan::Error::Config(format!("keyring call stopped: {e}")))??;
             let docker = DockerConfig::load_default()?;
             let docker_login = docker.credential_for(&registry).ok().flatten().is_some();
-            render::logout(json, &registry, removed, docker_login.then(|| docker.path().display().to_string()));
+            render::logout(
+                json,
+                &registry,
+                removed,
+                docker_login.then(|| docker.path().display().to_string()),
+            );
         }
         Command::Repos { registry } => {
             let registry = normalize_registry(registry)?;
@@ -241,9 +256,9 @@ fn prompt_line(prompt: &str) -> portolan::Result<String> {
 fn read_secret(from_stdin: bool) -> portolan::Result<String> {
     let secret = if from_stdin {
         let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| portolan::Error::Config(format!("cannot read the password from stdin: {e}")))?;
+        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+            portolan::Error::Config(format!("cannot read the password from stdin: {e}"))
+        })?;
         text.trim_end_matches(['\n', '\r']).to_owned()
     } else if std::io::stdin().is_terminal() {
         rpassword::prompt_password("Password or token: ")
@@ -254,7 +269,9 @@ fn read_secret(from_stdin: bool) -> portolan::Result<String> {
         ));
     };
     if secret.is_empty() {
-        return Err(portolan::Error::Config("the password or token is empty".to_owned()));
+        return Err(portolan::Error::Config(
+            "the password or token is empty".to_owned(),
+        ));
     }
     Ok(secret)
 }

@@ -57,7 +57,9 @@ pub fn digest(json: bool, reference: &Reference, digest: &Digest) {
 
 pub fn login(json: bool, registry: &str, info: &PingInfo) {
     if json {
-        print_json(&serde_json::json!({"registry": registry, "saved_in": "os-keyring", "auth": info.auth}));
+        print_json(
+            &serde_json::json!({"registry": registry, "saved_in": "os-keyring", "auth": info.auth}),
+        );
     } else {
         println!("Login Succeeded: {registry} (saved in the OS keyring)");
     }
@@ -65,7 +67,9 @@ pub fn login(json: bool, registry: &str, info: &PingInfo) {
 
 pub fn logout(json: bool, registry: &str, removed: bool, docker_login: Option<String>) {
     if json {
-        print_json(&serde_json::json!({"registry": registry, "removed": removed, "docker_login_remains": docker_login}));
+        print_json(
+            &serde_json::json!({"registry": registry, "removed": removed, "docker_login_remains": docker_login}),
+        );
         return;
     }
     if removed {
@@ -92,7 +96,12 @@ pub fn inspect(json: bool, report: &ImageReport) {
         println!("Platforms ({}):", report.platforms.len());
         for p in &report.platforms {
             let note = if p.attestation { "  (attestation)" } else { "" };
-            println!("  {:<22} {}  {:>10}{note}", safe(&p.platform), p.digest, human_size(p.size));
+            println!(
+                "  {:<22} {}  {:>10}{note}",
+                safe(&p.platform),
+                p.digest,
+                human_size(p.size)
+            );
         }
     }
     for (k, v) in &report.annotations {
@@ -117,20 +126,39 @@ fn image_details(image: &ImageDetails, from_index: bool) {
     if let Some(t) = &image.artifact_type {
         println!("Artifact    {}", safe(t));
     }
-    println!("Config      {} ({})", image.config_digest, image.config_media_type);
+    println!(
+        "Config      {} ({})",
+        image.config_digest, image.config_media_type
+    );
     println!();
-    println!("Layers ({}, {} compressed):", image.layers.len(), human_size(image.total_size));
+    println!(
+        "Layers ({}, {} compressed):",
+        image.layers.len(),
+        human_size(image.total_size)
+    );
     println!("  {:>3}  {:<19}  {:>10}  CREATED BY", "#", "DIGEST", "SIZE");
     for layer in &image.layers {
-        let line = layer.created_by.as_deref().map(safe).unwrap_or_else(|| "-".to_owned());
-        println!("  {:>3}  {:<19}  {:>10}  {line}", layer.index, layer.digest.short(), human_size(layer.size));
+        let line = layer
+            .created_by
+            .as_deref()
+            .map(safe)
+            .unwrap_or_else(|| "-".to_owned());
+        println!(
+            "  {:>3}  {:<19}  {:>10}  {line}",
+            layer.index,
+            layer.digest.short(),
+            human_size(layer.size)
+        );
     }
     let empty: Vec<_> = image.history.iter().filter(|h| h.empty_layer).collect();
     if !empty.is_empty() {
         println!();
         println!("Steps without a layer ({}):", empty.len());
         for h in empty {
-            println!("  {}", h.created_by.as_deref().map(safe).unwrap_or_default());
+            println!(
+                "  {}",
+                h.created_by.as_deref().map(safe).unwrap_or_default()
+            );
         }
     }
     if let Some(c) = &image.config {
@@ -138,7 +166,10 @@ fn image_details(image: &ImageDetails, from_index: bool) {
         println!("Config:");
         let show = |name: &str, v: &[String]| {
             if !v.is_empty() {
-                println!("  {name:<12}{}", safe(&serde_json::to_string(v).unwrap_or_default()));
+                println!(
+                    "  {name:<12}{}",
+                    safe(&serde_json::to_string(v).unwrap_or_default())
+                );
             }
         };
         if let Some(u) = &c.user {

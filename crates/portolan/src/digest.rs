@@ -69,7 +69,9 @@ impl Digest {
             other => return Err(DigestError::UnsupportedAlgorithm(other.to_owned())),
         };
         let valid = hex.len() == algorithm.hex_len()
-            && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         if !valid {
             return Err(DigestError::BadHex {
                 algorithm: algorithm.name(),
@@ -210,7 +212,10 @@ mod tests {
     #[test]
     fn rejects_bad_digests() {
         assert_eq!(Digest::parse("abc"), Err(DigestError::Malformed));
-        assert!(matches!(Digest::parse("md5:abc"), Err(DigestError::UnsupportedAlgorithm(_))));
+        assert!(matches!(
+            Digest::parse("md5:abc"),
+            Err(DigestError::UnsupportedAlgorithm(_))
+        ));
         assert!(Digest::parse("sha256:abc").is_err());
         assert!(Digest::parse(&EMPTY.to_uppercase().replace("SHA256", "sha256")).is_err());
     }

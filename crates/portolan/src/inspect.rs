@@ -11,7 +11,9 @@ use oci_spec::image::{ImageConfiguration, ImageManifest};
 use crate::client::RegistryClient;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::manifest::{FetchedManifest, Manifest, ManifestKind, DOCKER_CONFIG, MAX_CONFIG_BYTES, OCI_CONFIG};
+use crate::manifest::{
+    FetchedManifest, Manifest, ManifestKind, DOCKER_CONFIG, MAX_CONFIG_BYTES, OCI_CONFIG,
+};
 use crate::platform::Platform;
 use crate::reference::Reference;
 
@@ -139,7 +141,10 @@ pub struct HistoryRow {
 
 /// Pair layers with the history entries that produced them. Entries marked `empty_layer`
 /// produced none; the others map to layers in order. Extra layers get no history line.
-pub fn pair_history(manifest: &ImageManifest, config: Option<&ImageConfiguration>) -> (Vec<LayerRow>, Vec<HistoryRow>) {
+pub fn pair_history(
+    manifest: &ImageManifest,
+    config: Option<&ImageConfiguration>,
+) -> (Vec<LayerRow>, Vec<HistoryRow>) {
     let mut layers: Vec<LayerRow> = manifest
         .layers()
         .iter()
@@ -147,7 +152,7 @@ pub fn pair_history(manifest: &ImageManifest, config: Option<&ImageConfiguration
         .filter_map(|(index, d)| {
             Some(LayerRow {
                 index,
-                digest: Digest::parse(&d.digest().to_string()).ok()?,
+                digest: Digest::parse(d.digest().as_ref()).ok()?,
                 media_type: d.media_type().to_string(),
                 size: d.size(),
                 created_by: None,
@@ -199,25 +204,37 @@ fn summarize_config(config: &ImageConfiguration) -> ConfigSummary {
 }
 
 /// Fetch and describe the image manifest `fetched` (its config included).
-pub async fn image_details(client: &RegistryClient, repository: &str, fetched: &FetchedManifest) -> Result<ImageDetails> {
+pub async fn image_details(
+    client: &RegistryClient,
+    repository: &str,
+    fetched: &FetchedManifest,
+) -> Result<ImageDetails> {
     let Manifest::Image(manifest) = &fetched.manifest else {
-        return Err(Error::Config("image_details needs an image manifest".to_owned()));
+        return Err(Error::Config(
+            "image_details needs an image manifest".to_owned(),
+        ));
     };
     let kind = fetched.manifest.kind();
     let config_desc = manifest.config();
-    let config_digest = Digest::parse(&config_desc.digest().to_string()).map_err(|e| Error::InvalidResponse {
-        registry: client.registry().to_owned(),
-        what: format!("manifest {}", fetched.digest),
-        detail: format!("its config digest is invalid ({e})"),
-    })?;
-    let config_media_type = config_desc.media_type().to_string();
-    let config = if kind == ManifestKind::Image && (config_media_type == OCI_CONFIG || config_media_type == DOCKER_CONFIG) {
-        let bytes = client.get_blob_bytes(repository, &config_digest, MAX_CONFIG_BYTES).await?;
-        let parsed: ImageConfiguration = serde_json::from_slice(&bytes).map_err(|e| Error::InvalidResponse {
+    let config_digest =
+        Digest::parse(config_desc.digest().as_ref()).map_err(|e| Error::InvalidResponse {
             registry: client.registry().to_owned(),
-            what: format!("image config {config_digest}"),
-            detail: format!("it is not a valid image config ({e})"),
+            what: format!("manifest {}", fetched.digest),
+            detail: format!("its config digest is invalid ({e})"),
         })?;
+    let config_media_type = config_desc.media_type().to_string();
+    let config = if kind == ManifestKind::Image
+        && (config_media_type == OCI_CONFIG || config_media_type == DOCKER_CONFIG)
+    {
+        let bytes = client
+            .get_blob_bytes(repository, &config_digest, MAX_CONFIG_BYTES)
+            .await?;
+        let parsed: ImageConfiguration =
+            serde_json::from_slice(&bytes).map_err(|e| Error::InvalidResponse {
+                registry: client.registry().to_owned(),
+                what: format!("image config {config_digest}"),
+                detail: format!("it is not a valid image config ({e})"),
+            })?;
         Some(parsed)
     } else {
         None
@@ -244,13 +261,22 @@ pub async fn image_details(client: &RegistryClient, repository: &str, fetched: &
         layers,
         history,
         total_size,
-        annotations: manifest.annotations().clone().unwrap_or_default().into_iter().collect(),
+        annotations: manifest
+            .annotations()
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
     })
 }
 
 /// Describe `reference`: for an index, list its platforms and detail the one matching
 /// `platform` (default: this machine's, else the first runnable one).
-pub async fn inspect(client: &RegistryClient, reference: &Reference, platform: Option<&Platform>) -> Result<ImageReport> {
+pub async fn inspect(
+    client: &RegistryClient,
+    reference: &Reference,
+    platform: Option<&Platform>,
+) -> Result<ImageReport> {
     let repository = reference.repository();
     let fetched = client.get_manifest(repository, &reference.target()).await?;
     let mut report = ImageReport {
@@ -265,13 +291,25 @@ pub async fn inspect(client: &RegistryClient, reference: &Reference, platform: O
     };
     match &fetched.manifest {
         Manifest::Image(m) => {
-            report.annotations = m.annotations().clone().unwrap_or_default().into_iter().collect();
+            report.annotations = m
+                .annotations()
+                .clone()
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
             report.image = Some(image_details(client, repository, &fetched).await?);
         }
         Manifest::Index(index) => {
-            report.annotations = index.annotations().clone().unwrap_or_default().into_iter().collect();
+            report.annotations = index
+                .annotations()
+                .clone()
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
             for d in index.manifests() {
-                let Ok(digest) = Digest::parse(&d.digest().to_string()) else { continue };
+                let Ok(digest) = Digest::parse(d.digest().as_ref()) else {
+                    continue;
+                };
                 let attestation = d
                     .annotations()
                     .as_ref()
@@ -304,14 +342,26 @@ pub async fn inspect(client: &RegistryClient, reference: &Reference, platform: O
                 .filter(|p| !p.attestation)
                 .find(|p| {
                     let mut parts = p.platform.splitn(3, '/');
-                    let (os, arch, variant) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next());
+                    let (os, arch, variant) = (
+                        parts.next().unwrap_or(""),
+                        parts.next().unwrap_or(""),
+                        parts.next(),
+                    );
                     wanted.matches(os, arch, variant)
                 })
-                .or_else(|| if platform.is_none() { report.platforms.iter().find(|p| !p.attestation) } else { None })
+                .or_else(|| {
+                    if platform.is_none() {
+                        report.platforms.iter().find(|p| !p.attestation)
+                    } else {
+                        None
+                    }
+                })
                 .cloned();
             match chosen {
                 Some(entry) => {
-                    let child = client.get_manifest(repository, &entry.digest.to_string()).await?;
+                    let child = client
+                        .get_manifest(repository, &entry.digest.to_string())
+                        .await?;
                     if matches!(child.manifest, Manifest::Image(_)) {
                         report.image = Some(image_details(client, repository, &child).await?);
                     }
@@ -322,7 +372,12 @@ pub async fn inspect(client: &RegistryClient, reference: &Reference, platform: O
                         what: format!("platform {wanted} in {reference}"),
                         detail: format!(
                             ": it has {}",
-                            report.platforms.iter().map(|p| p.platform.as_str()).collect::<Vec<_>>().join(", ")
+                            report
+                                .platforms
+                                .iter()
+                                .map(|p| p.platform.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     })
                 }
@@ -339,7 +394,13 @@ mod tests {
 
     #[test]
     fn history_pairs_with_layers_skipping_empty_steps() {
-        let l = |n: u8| format!(r#"{{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:{}","size":{}}}"#, format!("{n:02x}").repeat(32), 100 * n as u64);
+        let l = |n: u8| {
+            format!(
+                r#"{{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:{}","size":{}}}"#,
+                format!("{n:02x}").repeat(32),
+                100 * n as u64
+            )
+        };
         let manifest: ImageManifest = serde_json::from_str(&format!(
             r#"{{"schemaVersion":2,"config":{{"mediaType":"{OCI_CONFIG}","digest":"sha256:{}","size":1}},"layers":[{},{},{}]}}"#,
             "0".repeat(64),
@@ -359,11 +420,21 @@ mod tests {
         .expect("config");
         let (layers, history) = pair_history(&manifest, Some(&config));
         let lines: Vec<_> = layers.iter().map(|l| l.created_by.as_deref()).collect();
-        assert_eq!(lines, vec![Some("ADD base.tar /"), Some("RUN make"), Some("COPY app /app")]);
+        assert_eq!(
+            lines,
+            vec![
+                Some("ADD base.tar /"),
+                Some("RUN make"),
+                Some("COPY app /app")
+            ]
+        );
         assert_eq!(layers[1].comment.as_deref(), Some("buildkit"));
         assert_eq!(layers[2].size, 300);
         assert_eq!(history.len(), 5);
-        assert_eq!(history.iter().map(|h| h.layer).collect::<Vec<_>>(), vec![Some(0), None, Some(1), None, Some(2)]);
+        assert_eq!(
+            history.iter().map(|h| h.layer).collect::<Vec<_>>(),
+            vec![Some(0), None, Some(1), None, Some(2)]
+        );
         // Without a config, layers are listed without history.
         let (layers, history) = pair_history(&manifest, None);
         assert_eq!(layers.len(), 3);

@@ -60,7 +60,11 @@ impl Client {
         if let Some(c) = map.get(registry) {
             return Ok(c.clone());
         }
-        let client = Arc::new(RegistryClient::new(registry, self.options.clone(), self.credentials.clone())?);
+        let client = Arc::new(RegistryClient::new(
+            registry,
+            self.options.clone(),
+            self.credentials.clone(),
+        )?);
         map.insert(registry.to_owned(), client.clone());
         Ok(client)
     }
@@ -88,7 +92,9 @@ impl Client {
     /// Every tag of the repository `reference` names (its tag or digest is ignored).
     #[tracing::instrument(level = "info", skip(self), fields(reference = %reference.name()))]
     pub async fn tags(&self, reference: &Reference) -> Result<Vec<String>> {
-        self.registry(reference.registry())?.tags_all(reference.repository()).await
+        self.registry(reference.registry())?
+            .tags_all(reference.repository())
+            .await
     }
 
     /// The manifest `reference` points at, verified.
@@ -111,7 +117,11 @@ impl Client {
 
     /// Describe `reference`: manifest or index, platforms, layers with history, config.
     #[tracing::instrument(level = "info", skip(self), fields(reference = %reference))]
-    pub async fn inspect(&self, reference: &Reference, platform: Option<&Platform>) -> Result<ImageReport> {
+    pub async fn inspect(
+        &self,
+        reference: &Reference,
+        platform: Option<&Platform>,
+    ) -> Result<ImageReport> {
         let client = self.registry(reference.registry())?;
         inspect::inspect(&client, reference, platform).await
     }
@@ -125,7 +135,12 @@ impl Client {
         let client = self.registry(reference.registry())?;
         let digest = match reference.digest() {
             Some(d) => d.clone(),
-            None => client.head_manifest(reference.repository(), &reference.target()).await?.digest,
+            None => {
+                client
+                    .head_manifest(reference.repository(), &reference.target())
+                    .await?
+                    .digest
+            }
         };
         client.referrers(reference.repository(), &digest).await
     }

@@ -84,7 +84,10 @@ pub enum ManifestParseError {
 impl Manifest {
     /// Parse `bytes`, using the body's `mediaType` when present and `content_type` otherwise.
     /// Returns the media type decided on.
-    pub fn parse(bytes: &[u8], content_type: Option<&str>) -> Result<(Self, String), ManifestParseError> {
+    pub fn parse(
+        bytes: &[u8],
+        content_type: Option<&str>,
+    ) -> Result<(Self, String), ManifestParseError> {
         #[derive(serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Probe {
@@ -111,7 +114,10 @@ impl Manifest {
                 ))
             }
         };
-        if media_type == DOCKER_SCHEMA1 || media_type == DOCKER_SCHEMA1_SIGNED || probe.schema_version == Some(1) {
+        if media_type == DOCKER_SCHEMA1
+            || media_type == DOCKER_SCHEMA1_SIGNED
+            || probe.schema_version == Some(1)
+        {
             return Err(ManifestParseError::Unsupported {
                 media_type,
                 hint: "Docker schema 1 manifests are deprecated and no longer pulled by Docker either; push the image again with a current client to store it as schema 2 or OCI".to_owned(),
@@ -124,8 +130,9 @@ impl Manifest {
                 Manifest::Index(Box::new(index))
             }
             OCI_MANIFEST | DOCKER_MANIFEST => {
-                let image: ImageManifest = serde_json::from_slice(bytes)
-                    .map_err(|e| ManifestParseError::Invalid(format!("invalid image manifest: {e}")))?;
+                let image: ImageManifest = serde_json::from_slice(bytes).map_err(|e| {
+                    ManifestParseError::Invalid(format!("invalid image manifest: {e}"))
+                })?;
                 Manifest::Image(Box::new(image))
             }
             other => {
@@ -144,7 +151,9 @@ impl Manifest {
             Manifest::Index(_) => ManifestKind::Index,
             Manifest::Image(m) => {
                 let config_type = m.config().media_type().to_string();
-                if m.artifact_type().is_some() || (config_type != OCI_CONFIG && config_type != DOCKER_CONFIG) {
+                if m.artifact_type().is_some()
+                    || (config_type != OCI_CONFIG && config_type != DOCKER_CONFIG)
+                {
                     ManifestKind::Artifact
                 } else {
                     ManifestKind::Image
@@ -156,7 +165,10 @@ impl Manifest {
 
 /// Whether `media_type` is one of the manifest types (as opposed to a blob type).
 pub fn is_manifest_type(media_type: &str) -> bool {
-    matches!(media_type, OCI_MANIFEST | OCI_INDEX | DOCKER_MANIFEST | DOCKER_MANIFEST_LIST)
+    matches!(
+        media_type,
+        OCI_MANIFEST | OCI_INDEX | DOCKER_MANIFEST | DOCKER_MANIFEST_LIST
+    )
 }
 
 #[cfg(test)]
@@ -167,17 +179,21 @@ mod tests {
 
     #[test]
     fn parses_oci_and_docker_types() {
-        let oci = format!(r#"{{"schemaVersion":2,"mediaType":"{OCI_MANIFEST}","config":{{"mediaType":"{OCI_CONFIG}","digest":"{CFG}","size":0}},"layers":[]}}"#);
+        let oci = format!(
+            r#"{{"schemaVersion":2,"mediaType":"{OCI_MANIFEST}","config":{{"mediaType":"{OCI_CONFIG}","digest":"{CFG}","size":0}},"layers":[]}}"#
+        );
         let (m, t) = Manifest::parse(oci.as_bytes(), None).expect("oci");
         assert_eq!(t, OCI_MANIFEST);
         assert_eq!(m.kind(), ManifestKind::Image);
 
-        let docker = oci.replace(OCI_MANIFEST, DOCKER_MANIFEST).replace(OCI_CONFIG, DOCKER_CONFIG);
+        let docker = oci
+            .replace(OCI_MANIFEST, DOCKER_MANIFEST)
+            .replace(OCI_CONFIG, DOCKER_CONFIG);
         let (_, t) = Manifest::parse(docker.as_bytes(), Some("application/json")).expect("docker");
         assert_eq!(t, DOCKER_MANIFEST);
 
         // No mediaType in the body: the Content-Type decides, else the shape does.
-        let bare = format!(r#"{{"schemaVersion":2,"manifests":[]}}"#);
+        let bare = r#"{"schemaVersion":2,"manifests":[]}"#;
         let (m, t) = Manifest::parse(bare.as_bytes(), None).expect("bare index");
         assert_eq!((m.kind(), t.as_str()), (ManifestKind::Index, OCI_INDEX));
 
@@ -193,6 +209,9 @@ mod tests {
             Err(ManifestParseError::Unsupported { hint, .. }) => assert!(hint.contains("schema 1")),
             other => panic!("expected Unsupported, got {other:?}"),
         }
-        assert!(matches!(Manifest::parse(b"<html>", None), Err(ManifestParseError::Invalid(_))));
+        assert!(matches!(
+            Manifest::parse(b"<html>", None),
+            Err(ManifestParseError::Invalid(_))
+        ));
     }
 }

@@ -18,7 +18,11 @@ impl Platform {
     /// Parse `os/arch[/variant]`.
     pub fn parse(text: &str) -> Result<Self, String> {
         let parts: Vec<&str> = text.split('/').collect();
-        let bad = || format!("\"{text}\" is not a platform; write os/arch or os/arch/variant, e.g. linux/arm64");
+        let bad = || {
+            format!(
+                "\"{text}\" is not a platform; write os/arch or os/arch/variant, e.g. linux/arm64"
+            )
+        };
         if parts.iter().any(|p| p.is_empty()) {
             return Err(bad());
         }
@@ -93,11 +97,24 @@ mod tests {
         let p = Platform::parse("linux/aarch64").expect("ok");
         assert_eq!(p.to_string(), "linux/arm64");
         assert!(p.matches("linux", "arm64", Some("v8")));
-        assert!(Platform::parse("linux/arm/v7").expect("ok").matches("linux", "arm", Some("v7")));
-        assert!(!Platform::parse("linux/arm/v7").expect("ok").matches("linux", "arm", Some("v6")));
-        assert!(Platform::parse("linux/arm64/v8").expect("ok").matches("linux", "arm64", None));
+        assert!(Platform::parse("linux/arm/v7")
+            .expect("ok")
+            .matches("linux", "arm", Some("v7")));
+        assert!(!Platform::parse("linux/arm/v7")
+            .expect("ok")
+            .matches("linux", "arm", Some("v6")));
+        assert!(Platform::parse("linux/arm64/v8")
+            .expect("ok")
+            .matches("linux", "arm64", None));
         assert!(Platform::parse("linux").is_err());
         assert!(Platform::parse("linux//v7").is_err());
-        assert_eq!(Platform::host().os, if cfg!(target_os = "windows") { "windows" } else { "linux" });
+        assert_eq!(
+            Platform::host().os,
+            if cfg!(target_os = "windows") {
+                "windows"
+            } else {
+                "linux"
+            }
+        );
     }
 }

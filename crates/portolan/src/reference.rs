@@ -89,7 +89,12 @@ impl Reference {
             _ => (name_and_tag, None),
         };
         if name.is_empty() {
-            return Err(ReferenceError::new(input, 0, 1, "the repository name is empty"));
+            return Err(ReferenceError::new(
+                input,
+                0,
+                1,
+                "the repository name is empty",
+            ));
         }
         if name.len() > MAX_NAME_LEN {
             return Err(ReferenceError::new(
@@ -259,7 +264,12 @@ pub fn normalize_registry(input: &str) -> Result<String, ReferenceError> {
         .unwrap_or_default()
         .to_owned();
     if host.is_empty() {
-        return Err(ReferenceError::new(input, 0, 1, "the registry host is empty"));
+        return Err(ReferenceError::new(
+            input,
+            0,
+            1,
+            "the registry host is empty",
+        ));
     }
     validate_host(&host, &host)?;
     Ok(match host.as_str() {
@@ -306,7 +316,13 @@ fn validate_host(input: &str, host: &str) -> Result<(), ReferenceError> {
                 match after.strip_prefix(':') {
                     Some(p) => (None, Some((p, end + 3))),
                     None if after.is_empty() => (None, None),
-                    None => return err(end + 2, after.len(), "unexpected text after the IPv6 address"),
+                    None => {
+                        return err(
+                            end + 2,
+                            after.len(),
+                            "unexpected text after the IPv6 address",
+                        )
+                    }
                 }
             }
             None => return err(0, host.len(), "unclosed '[' in the registry host"),
@@ -416,7 +432,12 @@ fn bad_component_position(component: &str) -> Option<usize> {
 
 fn validate_tag(input: &str, offset: usize, tag: &str) -> Result<(), ReferenceError> {
     if tag.is_empty() {
-        return Err(ReferenceError::new(input, offset, 1, "the tag after ':' is empty"));
+        return Err(ReferenceError::new(
+            input,
+            offset,
+            1,
+            "the tag after ':' is empty",
+        ));
     }
     if tag.len() > MAX_TAG_LEN {
         return Err(ReferenceError::new(
@@ -451,7 +472,9 @@ pub fn is_valid_tag(tag: &str) -> bool {
 }
 
 fn is_hex_identifier(s: &str) -> bool {
-    s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    s.len() == 64
+        && s.chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
 }
 
 #[cfg(test)]
@@ -535,7 +558,10 @@ mod tests {
             ("ubuntu:-bad", 7),
             ("ubuntu@sha256:abc", 7),
             ("host:port/x", 5),
-            ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", 0),
+            (
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                0,
+            ),
             ("ubuntu:tag with space", 10),
         ];
         for (input, offset) in cases {
@@ -549,10 +575,22 @@ mod tests {
 
     #[test]
     fn registry_input_is_normalised() {
-        assert_eq!(normalize_registry("https://ghcr.io/").expect("ok"), "ghcr.io");
-        assert_eq!(normalize_registry("index.docker.io").expect("ok"), "docker.io");
-        assert_eq!(normalize_registry("https://index.docker.io/v1/").expect("ok"), "docker.io");
-        assert_eq!(normalize_registry("localhost:5000").expect("ok"), "localhost:5000");
+        assert_eq!(
+            normalize_registry("https://ghcr.io/").expect("ok"),
+            "ghcr.io"
+        );
+        assert_eq!(
+            normalize_registry("index.docker.io").expect("ok"),
+            "docker.io"
+        );
+        assert_eq!(
+            normalize_registry("https://index.docker.io/v1/").expect("ok"),
+            "docker.io"
+        );
+        assert_eq!(
+            normalize_registry("localhost:5000").expect("ok"),
+            "localhost:5000"
+        );
         assert!(normalize_registry("bad host").is_err());
         assert_eq!(api_host("docker.io"), "registry-1.docker.io");
     }

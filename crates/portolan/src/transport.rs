@@ -92,7 +92,10 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or_default())
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
 }
 
 /// Whether `host` (with or without a port) is a loopback name or address.
@@ -113,7 +116,10 @@ fn strip_port(host: &str) -> &str {
         return host;
     }
     if host.starts_with('[') {
-        return host.split_once(']').map(|(h, _)| &host[..h.len() + 1]).unwrap_or(host);
+        return host
+            .split_once(']')
+            .map(|(h, _)| &host[..h.len() + 1])
+            .unwrap_or(host);
     }
     match host.rsplit_once(':') {
         Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) => h,
@@ -161,7 +167,10 @@ impl TransportOptions {
             .redirect(reqwest::redirect::Policy::none());
         for file in self.ca_files_for(host) {
             let pem = std::fs::read(&file).map_err(|e| {
-                Error::Config(format!("cannot read CA file {} for {host}: {e}", file.display()))
+                Error::Config(format!(
+                    "cannot read CA file {} for {host}: {e}",
+                    file.display()
+                ))
             })?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem)
                 .ok()
@@ -191,7 +200,10 @@ pub enum CappedReadError {
 
 /// Read a whole body, refusing more than `limit` bytes (checked against `Content-Length`
 /// first, then while streaming, since the header can lie or be absent).
-pub async fn read_capped(response: reqwest::Response, limit: u64) -> std::result::Result<Vec<u8>, CappedReadError> {
+pub async fn read_capped(
+    response: reqwest::Response,
+    limit: u64,
+) -> std::result::Result<Vec<u8>, CappedReadError> {
     if response.content_length().is_some_and(|n| n > limit) {
         return Err(CappedReadError::TooLarge);
     }
@@ -242,10 +254,22 @@ mod tests {
     #[test]
     fn loopback_and_insecure_policy() {
         let mut o = TransportOptions::default();
-        for h in ["localhost", "localhost:5000", "127.0.0.1:5000", "127.1.2.3", "[::1]:5000", "::1"] {
+        for h in [
+            "localhost",
+            "localhost:5000",
+            "127.0.0.1:5000",
+            "127.1.2.3",
+            "[::1]:5000",
+            "::1",
+        ] {
             assert!(o.allows_plain_http(h), "{h}");
         }
-        for h in ["ghcr.io", "10.0.0.1:5000", "localhost.evil.com", "127.0.0.1.nip.io"] {
+        for h in [
+            "ghcr.io",
+            "10.0.0.1:5000",
+            "localhost.evil.com",
+            "127.0.0.1.nip.io",
+        ] {
             assert!(!o.allows_plain_http(h), "{h}");
         }
         o.insecure_hosts.insert("myreg.lan".into());
@@ -255,12 +279,18 @@ mod tests {
     #[test]
     fn retry_after_and_backoff() {
         assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon"), None);
         let p = RetryPolicy::default();
         assert_eq!(p.delay(1, None), Duration::from_millis(250));
         assert_eq!(p.delay(3, None), Duration::from_millis(1000));
-        assert_eq!(p.delay(1, Some(Duration::from_secs(3600))), Duration::from_secs(30));
+        assert_eq!(
+            p.delay(1, Some(Duration::from_secs(3600))),
+            Duration::from_secs(30)
+        );
     }
 
     #[test]
@@ -274,7 +304,10 @@ mod tests {
             cert_dirs: vec![dir.path().to_path_buf()],
             ..TransportOptions::default()
         };
-        assert_eq!(o.ca_files_for("reg.example:5000"), vec![host_dir.join("ca.crt")]);
+        assert_eq!(
+            o.ca_files_for("reg.example:5000"),
+            vec![host_dir.join("ca.crt")]
+        );
         assert!(o.ca_files_for("other").is_empty());
         // A file that is not PEM gives a clear error naming it.
         let err = o.build_client("reg.example:5000").expect_err("bad pem");

@@ -26,7 +26,11 @@ fn main() {
     }
     println!("{}", registry.host);
     let storage = registry.storage();
-    eprintln!("demo registry on http://{} (storage {}); Ctrl-C stops it", registry.host, storage.display());
+    eprintln!(
+        "demo registry on http://{} (storage {}); Ctrl-C stops it",
+        registry.host,
+        storage.display()
+    );
     // Stay up until killed; the registry process dies with us (Drop on signal is not run,
     // so forward the signal by waiting on stdin closing or a kill).
     loop {

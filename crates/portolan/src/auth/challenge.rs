@@ -54,7 +54,9 @@ pub fn parse(header: &str) -> Vec<Challenge> {
     let mut rest = header.trim();
     while !rest.is_empty() {
         // scheme token
-        let end = rest.find(|c: char| c.is_whitespace() || c == ',').unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == ',')
+            .unwrap_or(rest.len());
         let scheme_text = &rest[..end];
         rest = rest[end..].trim_start_matches([' ', '\t', ',']);
         if scheme_text.is_empty() {
@@ -67,10 +69,10 @@ pub fn parse(header: &str) -> Vec<Challenge> {
         };
         let mut params = BTreeMap::new();
         // params: name=value or name="quoted", comma separated, until the next scheme
-        loop {
-            let Some(eq) = rest.find('=') else { break };
+        while let Some(eq) = rest.find('=') {
             let name = rest[..eq].trim();
-            if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c == ',' || c == '"') {
+            if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c == ',' || c == '"')
+            {
                 break; // the next token is a new scheme
             }
             let mut value_rest = rest[eq + 1..].trim_start();
@@ -130,7 +132,13 @@ mod tests {
         assert_eq!(c.scheme, Scheme::Bearer);
         assert_eq!(c.realm(), Some("https://ghcr.io/token"));
         assert_eq!(c.service(), Some("ghcr.io"));
-        assert_eq!(c.scopes(), vec!["repository:o/i:pull", "repository:localhost:5000/x:pull,push"]);
+        assert_eq!(
+            c.scopes(),
+            vec![
+                "repository:o/i:pull",
+                "repository:localhost:5000/x:pull,push"
+            ]
+        );
     }
 
     #[test]
@@ -147,9 +155,18 @@ mod tests {
         assert_eq!(all.len(), 2);
         assert_eq!(all[0].scheme, Scheme::Basic);
         assert_eq!(all[0].realm(), Some("Registry Realm"));
-        assert_eq!(pick(r#"Basic realm="r", Bearer realm="https://a/t""#).map(|c| c.scheme), Some(Scheme::Bearer));
-        assert_eq!(parse(r#"Basic realm="quote \" inside""#)[0].realm(), Some("quote \" inside"));
+        assert_eq!(
+            pick(r#"Basic realm="r", Bearer realm="https://a/t""#).map(|c| c.scheme),
+            Some(Scheme::Bearer)
+        );
+        assert_eq!(
+            parse(r#"Basic realm="quote \" inside""#)[0].realm(),
+            Some("quote \" inside")
+        );
         assert!(parse("").is_empty());
-        assert_eq!(parse("Negotiate")[0].scheme, Scheme::Other("Negotiate".into()));
+        assert_eq!(
+            parse("Negotiate")[0].scheme,
+            Scheme::Other("Negotiate".into())
+        );
     }
 }

@@ -173,8 +173,15 @@ mod tests {
 
     #[test]
     fn explicit_wins() {
-        let chain = CredentialChain::new().with_explicit("r.example", Credential::password("u", "p"));
-        assert_eq!(chain.credential_for("r.example").expect("ok").map(|c| c.username), Some("u".into()));
+        let chain =
+            CredentialChain::new().with_explicit("r.example", Credential::password("u", "p"));
+        assert_eq!(
+            chain
+                .credential_for("r.example")
+                .expect("ok")
+                .map(|c| c.username),
+            Some("u".into())
+        );
         assert_eq!(chain.credential_for("other").expect("ok"), None);
     }
 }

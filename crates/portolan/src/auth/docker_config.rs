@@ -84,10 +84,18 @@ impl DockerConfig {
                     ..Self::default()
                 })
             }
-            Err(e) => return Err(Error::Config(format!("cannot read {}: {e}", path.display()))),
+            Err(e) => {
+                return Err(Error::Config(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )))
+            }
         };
         let shape: FileShape = serde_json::from_slice(&bytes).map_err(|e| {
-            Error::Config(format!("{} is not valid Docker config JSON: {e}", path.display()))
+            Error::Config(format!(
+                "{} is not valid Docker config JSON: {e}",
+                path.display()
+            ))
         })?;
         Ok(Self {
             path: path.to_path_buf(),
@@ -136,11 +144,13 @@ impl DockerConfig {
             }));
         }
         let (username, password) = match (&entry.auth, &entry.username, &entry.password) {
-            (Some(auth), _, _) if !auth.is_empty() => decode_auth(auth).map_err(|detail| Error::Credentials {
-                registry: registry.to_owned(),
-                source_name: self.path.display().to_string(),
-                detail,
-            })?,
+            (Some(auth), _, _) if !auth.is_empty() => {
+                decode_auth(auth).map_err(|detail| Error::Credentials {
+                    registry: registry.to_owned(),
+                    source_name: self.path.display().to_string(),
+                    detail,
+                })?
+            }
             (_, Some(u), Some(p)) => (u.clone(), p.clone()),
             _ => return Ok(None),
         };
@@ -181,7 +191,8 @@ fn decode_auth(auth: &str) -> std::result::Result<(String, String), String> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(auth.trim())
         .map_err(|_| "the \"auth\" field is not base64".to_owned())?;
-    let text = String::from_utf8(bytes).map_err(|_| "the \"auth\" field is not UTF-8".to_owned())?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| "the \"auth\" field is not UTF-8".to_owned())?;
     let (u, p) = text
         .split_once(':')
         .ok_or_else(|| "the \"auth\" field is not user:password".to_owned())?;
@@ -213,12 +224,17 @@ fn helper_get(helper: &str, registry: &str, server: &str) -> Result<Option<Crede
         .wait_with_output()
         .map_err(|e| fail(format!("it failed: {e}")))?;
     if !out.status.success() {
-        let said = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+        let said = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
         if said.to_lowercase().contains("credentials not found") {
             return Ok(None);
         }
         // Helpers print their own message; it never holds the secret (that is only on success).
-        return Err(fail(format!("it exited with {}: {}", out.status, said.trim())));
+        return Err(fail(format!(
+            "it exited with {}: {}",
+            out.status,
+            said.trim()
+        )));
     }
     #[derive(serde::Deserialize)]
     struct HelperAnswer {
@@ -227,8 +243,9 @@ fn helper_get(helper: &str, registry: &str, server: &str) -> Result<Option<Crede
         #[serde(rename = "Secret", default)]
         secret: String,
     }
-    let answer: HelperAnswer = serde_json::from_slice(&out.stdout)
-        .map_err(|_| fail("it printed something that is not the helper protocol's JSON".to_owned()))?;
+    let answer: HelperAnswer = serde_json::from_slice(&out.stdout).map_err(|_| {
+        fail("it printed something that is not the helper protocol's JSON".to_owned())
+    })?;
     if answer.secret.is_empty() {
         return Ok(None);
     }
@@ -269,11 +286,17 @@ mod tests {
             ),
         );
         let hub = cfg.credential_for("docker.io").expect("ok").expect("hub");
-        assert_eq!((hub.username.as_str(), hub.secret.expose()), ("hubuser", "hubpass"));
+        assert_eq!(
+            (hub.username.as_str(), hub.secret.expose()),
+            ("hubuser", "hubpass")
+        );
         assert!(hub.source.is_read_only());
         let gh = cfg.credential_for("ghcr.io").expect("ok").expect("ghcr");
         assert_eq!(gh.secret.expose(), "ghp_token:with:colons");
-        let lan = cfg.credential_for("reg.lan:5000").expect("ok").expect("lan");
+        let lan = cfg
+            .credential_for("reg.lan:5000")
+            .expect("ok")
+            .expect("lan");
         assert_eq!(lan.kind, CredentialKind::IdentityToken);
         assert_eq!(lan.secret.expose(), "refresh-xyz");
         assert!(cfg.credential_for("quay.io").expect("ok").is_none());
@@ -302,20 +325,36 @@ mod tests {
         )
         .expect("write helper");
         std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-        let path = format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default());
+        let path = format!(
+            "{}:{}",
+            dir.path().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
         // The helper is found on PATH; set it for this process only through a wrapper call.
-        let cfg = write(dir.path(), r#"{"credsStore":"portolantest","auths":{"ghcr.io":{}}}"#);
+        let cfg = write(
+            dir.path(),
+            r#"{"credsStore":"portolantest","auths":{"ghcr.io":{}}}"#,
+        );
         let got = temp_env_path(&path, || cfg.credential_for("docker.io"));
         let c = got.expect("ok").expect("found");
         assert_eq!(c.username, "hub-helper-user");
         assert_eq!(c.secret.expose(), "s3cret");
-        assert_eq!(c.source, CredentialSource::DockerHelper("docker-credential-portolantest".into()));
+        assert_eq!(
+            c.source,
+            CredentialSource::DockerHelper("docker-credential-portolantest".into())
+        );
         let none = temp_env_path(&path, || cfg.credential_for("ghcr.io"));
         assert!(none.expect("ok").is_none());
         // A helper that is not installed is a clear error.
-        let cfg = write(dir.path(), r#"{"credHelpers":{"quay.io":"does-not-exist"}}"#);
+        let cfg = write(
+            dir.path(),
+            r#"{"credHelpers":{"quay.io":"does-not-exist"}}"#,
+        );
         let err = cfg.credential_for("quay.io").expect_err("missing helper");
-        assert!(err.to_string().contains("docker-credential-does-not-exist"), "{err}");
+        assert!(
+            err.to_string().contains("docker-credential-does-not-exist"),
+            "{err}"
+        );
     }
 
     /// PATH is process-wide; tests in this module are the only ones that change it.

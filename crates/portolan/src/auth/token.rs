@@ -78,7 +78,12 @@ pub struct TokenRequest<'a> {
 }
 
 /// Check that the realm may receive a secret. Anonymous requests may go anywhere.
-pub fn check_realm(options: &TransportOptions, registry: &str, realm: &str, with_secret: bool) -> Result<url::Url> {
+pub fn check_realm(
+    options: &TransportOptions,
+    registry: &str,
+    realm: &str,
+    with_secret: bool,
+) -> Result<url::Url> {
     let url = url::Url::parse(realm).map_err(|e| Error::InvalidResponse {
         registry: registry.to_owned(),
         what: "its authentication challenge".to_owned(),
@@ -121,8 +126,13 @@ pub fn check_realm(options: &TransportOptions, registry: &str, realm: &str, with
 }
 
 /// Fetch a token.
-pub async fn fetch(http: &reqwest::Client, options: &TransportOptions, req: TokenRequest<'_>) -> Result<CachedToken> {
-    let _span = tracing::debug_span!("fetch_token", registry = req.registry, scopes = ?req.scopes).entered();
+pub async fn fetch(
+    http: &reqwest::Client,
+    options: &TransportOptions,
+    req: TokenRequest<'_>,
+) -> Result<CachedToken> {
+    let _span = tracing::debug_span!("fetch_token", registry = req.registry, scopes = ?req.scopes)
+        .entered();
     let with_secret = req.credential.is_some();
     let mut url = check_realm(options, req.registry, req.realm, with_secret)?;
     let builder = match req.credential {
@@ -143,7 +153,10 @@ pub async fn fetch(http: &reqwest::Client, options: &TransportOptions, req: Toke
                 .extend_pairs(form)
                 .finish();
             http.post(url)
-                .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
                 .body(body)
         }
         cred => {
@@ -198,11 +211,12 @@ pub async fn fetch(http: &reqwest::Client, options: &TransportOptions, req: Toke
             what: format!("a token from {}", req.realm),
             detail: "the answer was cut off or too large".to_owned(),
         })?;
-    let answer: TokenAnswer = serde_json::from_slice(&body).map_err(|_| Error::InvalidResponse {
-        registry: req.registry.to_owned(),
-        what: format!("a token from {}", req.realm),
-        detail: "the answer is not the token JSON the protocol describes".to_owned(),
-    })?;
+    let answer: TokenAnswer =
+        serde_json::from_slice(&body).map_err(|_| Error::InvalidResponse {
+            registry: req.registry.to_owned(),
+            what: format!("a token from {}", req.realm),
+            detail: "the answer is not the token JSON the protocol describes".to_owned(),
+        })?;
     let token = answer
         .access_token
         .filter(|t| !t.is_empty())
@@ -254,7 +268,8 @@ mod tests {
         let o = TransportOptions::default();
         assert!(check_realm(&o, "ghcr.io", "https://ghcr.io/token", true).is_ok());
         assert!(check_realm(&o, "r", "http://127.0.0.1:9/token", true).is_ok());
-        let err = check_realm(&o, "r.example", "http://evil.example/token", true).expect_err("http realm");
+        let err = check_realm(&o, "r.example", "http://evil.example/token", true)
+            .expect_err("http realm");
         assert_eq!(err.code(), "unsafe_realm");
         assert!(check_realm(&o, "r.example", "http://evil.example/token", false).is_ok());
         assert!(check_realm(&o, "r.example", "ftp://x/token", true).is_err());
@@ -264,12 +279,27 @@ mod tests {
     #[test]
     fn cache_respects_expiry() {
         let mut c = TokenCache::default();
-        c.put("s", CachedToken { token: Secret::new("t"), renew_at: Instant::now() + Duration::from_secs(50) });
+        c.put(
+            "s",
+            CachedToken {
+                token: Secret::new("t"),
+                renew_at: Instant::now() + Duration::from_secs(50),
+            },
+        );
         assert_eq!(c.get("s").map(|t| t.expose().to_owned()), Some("t".into()));
-        c.put("old", CachedToken { token: Secret::new("t"), renew_at: Instant::now() });
+        c.put(
+            "old",
+            CachedToken {
+                token: Secret::new("t"),
+                renew_at: Instant::now(),
+            },
+        );
         assert!(c.get("old").is_none());
         c.invalidate("s");
         assert!(c.get("s").is_none());
-        assert_eq!(describe_scopes(&["repository:localhost:5000/a/b:pull".into()]), "localhost:5000/a/b");
+        assert_eq!(
+            describe_scopes(&["repository:localhost:5000/a/b:pull".into()]),
+            "localhost:5000/a/b"
+        );
     }
 }

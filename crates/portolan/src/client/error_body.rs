@@ -32,7 +32,11 @@ pub fn parse(body: &[u8]) -> Vec<RegistryErrorItem> {
                 .map(|i| RegistryErrorItem {
                     code: clean(&value_text(i.code.as_ref())),
                     message: clean(&value_text(i.message.as_ref())),
-                    detail: i.detail.as_ref().filter(|d| !d.is_null()).map(|d| clean(&value_text(Some(d)))),
+                    detail: i
+                        .detail
+                        .as_ref()
+                        .filter(|d| !d.is_null())
+                        .map(|d| clean(&value_text(Some(d)))),
                 })
                 .collect();
         }

@@ -7,15 +7,24 @@
 pub fn next_link(header: &str, base: &url::Url) -> Option<url::Url> {
     for part in split_links(header) {
         let part = part.trim();
-        let Some(start) = part.find('<') else { continue };
-        let Some(end) = part[start..].find('>') else { continue };
+        let Some(start) = part.find('<') else {
+            continue;
+        };
+        let Some(end) = part[start..].find('>') else {
+            continue;
+        };
         let target = &part[start + 1..start + end];
         let params = &part[start + end + 1..];
         let is_next = params.split(';').any(|p| {
             let p = p.trim();
-            let Some((k, v)) = p.split_once('=') else { return false };
+            let Some((k, v)) = p.split_once('=') else {
+                return false;
+            };
             k.trim().eq_ignore_ascii_case("rel")
-                && v.trim().trim_matches('"').split_whitespace().any(|r| r.eq_ignore_ascii_case("next"))
+                && v.trim()
+                    .trim_matches('"')
+                    .split_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("next"))
         });
         if is_next {
             return base.join(target).ok();
@@ -56,14 +65,21 @@ mod tests {
     fn relative_and_absolute() {
         let n = next_link(r#"</v2/_catalog?last=b&n=100>; rel="next""#, &base()).expect("next");
         assert_eq!(n.as_str(), "http://127.0.0.1:5000/v2/_catalog?last=b&n=100");
-        let n = next_link(r#"<https://ghcr.io/v2/o/i/tags/list?last=v1%2C2&n=100>; rel=next"#, &base()).expect("abs");
+        let n = next_link(
+            r#"<https://ghcr.io/v2/o/i/tags/list?last=v1%2C2&n=100>; rel=next"#,
+            &base(),
+        )
+        .expect("abs");
         assert_eq!(n.host_str(), Some("ghcr.io"));
     }
 
     #[test]
     fn several_links_and_none() {
         let h = r#"<https://x/a?p=1,2>; rel="prev", <https://x/b>; rel="next""#;
-        assert_eq!(next_link(h, &base()).map(|u| u.path().to_owned()), Some("/b".into()));
+        assert_eq!(
+            next_link(h, &base()).map(|u| u.path().to_owned()),
+            Some("/b".into())
+        );
         assert!(next_link(r#"<https://x/a>; rel="prev""#, &base()).is_none());
         assert!(next_link("garbage", &base()).is_none());
     }

@@ -19,7 +19,9 @@ use reqwest::{Method, StatusCode};
 use crate::auth::credentials::{Credential, CredentialProvider};
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::manifest::{FetchedManifest, Manifest, ManifestParseError, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, OCI_INDEX};
+use crate::manifest::{
+    FetchedManifest, Manifest, ManifestParseError, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, OCI_INDEX,
+};
 use crate::reference::api_host;
 use crate::transport::TransportOptions;
 
@@ -85,7 +87,11 @@ pub enum ReferrersSource {
 
 impl RegistryClient {
     /// A client for `registry` (canonical name, `docker.io` for Docker Hub).
-    pub fn new(registry: &str, options: Arc<TransportOptions>, credentials: Arc<dyn CredentialProvider>) -> Result<Self> {
+    pub fn new(
+        registry: &str,
+        options: Arc<TransportOptions>,
+        credentials: Arc<dyn CredentialProvider>,
+    ) -> Result<Self> {
         let host = api_host(registry).to_owned();
         let http = options.build_client(&host)?;
         Ok(Self {
@@ -110,15 +116,20 @@ impl RegistryClient {
     pub async fn ping(&self) -> Result<PingInfo> {
         let endpoint = self.endpoint().await?;
         let url = endpoint.base.join("v2/").map_err(|e| self.bad_url(e))?;
-        let response = self.send(Call::new(Method::GET, url, None, "the registry's API root")).await?;
-        self.expect_success(response, "the registry's API root").await?;
-        let state = self.auth_state();
-        let auth = if state.bearer.is_some() {
-            "bearer"
-        } else if state.basic {
-            "basic"
-        } else {
-            "none"
+        let response = self
+            .send(Call::new(Method::GET, url, None, "the registry's API root"))
+            .await?;
+        self.expect_success(response, "the registry's API root")
+            .await?;
+        let auth = {
+            let state = self.auth_state();
+            if state.bearer.is_some() {
+                "bearer"
+            } else if state.basic {
+                "basic"
+            } else {
+                "none"
+            }
         };
         Ok(PingInfo {
             base_url: endpoint.base.to_string(),
@@ -135,7 +146,12 @@ impl RegistryClient {
             Some(u) => self.same_origin(u, what).await?,
             None => self.api_url(&format!("v2/_catalog?n={page_size}")).await?,
         };
-        let call = Call::new(Method::GET, url.clone(), Some("registry:catalog:*".to_owned()), what);
+        let call = Call::new(
+            Method::GET,
+            url.clone(),
+            Some("registry:catalog:*".to_owned()),
+            what,
+        );
         let response = match self.send(call).await {
             // Signed in (or anonymous) without catalog rights: the registry lists nothing to us.
             Err(Error::Denied { .. }) => {
@@ -168,18 +184,32 @@ impl RegistryClient {
 
     /// Every repository in the catalog, following `Link` pages.
     pub async fn catalog_all(&self, page_size: u32) -> Result<Vec<String>> {
-        self.collect_pages(|next| self.catalog_page(page_size, next)).await
+        self.collect_pages(|next| self.catalog_page(page_size, next))
+            .await
     }
 
     /// One page of a repository's tags.
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
-    pub async fn tags_page(&self, repository: &str, page_size: u32, next: Option<url::Url>) -> Result<Page> {
+    pub async fn tags_page(
+        &self,
+        repository: &str,
+        page_size: u32,
+        next: Option<url::Url>,
+    ) -> Result<Page> {
         let what = format!("the tags of {}/{repository}", self.registry);
         let url = match next {
             Some(u) => self.same_origin(u, &what).await?,
-            None => self.api_url(&format!("v2/{repository}/tags/list?n={page_size}")).await?,
+            None => {
+                self.api_url(&format!("v2/{repository}/tags/list?n={page_size}"))
+                    .await?
+            }
         };
-        let call = Call::new(Method::GET, url.clone(), Some(pull_scope(repository)), &what);
+        let call = Call::new(
+            Method::GET,
+            url.clone(),
+            Some(pull_scope(repository)),
+            &what,
+        );
         let (body, headers) = self.fetch(call, MAX_LIST_BODY).await?;
         #[derive(serde::Deserialize)]
         struct Tags {
@@ -197,7 +227,9 @@ impl RegistryClient {
     /// send everything at once are fine too), in lexical order: the spec promises that
     /// order, but distribution 2.8 answers in storage order.
     pub async fn tags_all(&self, repository: &str) -> Result<Vec<String>> {
-        let mut tags = self.collect_pages(|next| self.tags_page(repository, 1000, next)).await?;
+        let mut tags = self
+            .collect_pages(|next| self.tags_page(repository, 1000, next))
+            .await?;
         tags.sort_unstable();
         Ok(tags)
     }
@@ -231,24 +263,38 @@ impl RegistryClient {
     /// `Docker-Content-Digest` the registry announced.
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
     pub async fn get_manifest(&self, repository: &str, target: &str) -> Result<FetchedManifest> {
-        let what = format!("manifest {}/{repository}{}", self.registry, target_suffix(target));
-        let url = self.api_url(&format!("v2/{repository}/manifests/{target}")).await?;
-        let call = Call::new(Method::GET, url, Some(pull_scope(repository)), &what).accept(MANIFEST_ACCEPT);
+        let what = format!(
+            "manifest {}/{repository}{}",
+            self.registry,
+            target_suffix(target)
+        );
+        let url = self
+            .api_url(&format!("v2/{repository}/manifests/{target}"))
+            .await?;
+        let call = Call::new(Method::GET, url, Some(pull_scope(repository)), &what)
+            .accept(MANIFEST_ACCEPT);
         let (bytes, headers) = self.fetch(call, MAX_MANIFEST_BYTES).await?;
         let digest = self.verify_content(&bytes, target, &headers, &what)?;
         let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
-        let (manifest, media_type) = Manifest::parse(&bytes, content_type).map_err(|e| match e {
-            ManifestParseError::Unsupported { media_type, hint } => Error::UnsupportedManifest {
-                reference: format!("{}/{repository}{}", self.registry, target_suffix(target)),
-                media_type,
-                hint,
-            },
-            ManifestParseError::Invalid(detail) => Error::InvalidResponse {
-                registry: self.registry.clone(),
-                what: what.clone(),
-                detail,
-            },
-        })?;
+        let (manifest, media_type) =
+            Manifest::parse(&bytes, content_type).map_err(|e| match e {
+                ManifestParseError::Unsupported { media_type, hint } => {
+                    Error::UnsupportedManifest {
+                        reference: format!(
+                            "{}/{repository}{}",
+                            self.registry,
+                            target_suffix(target)
+                        ),
+                        media_type,
+                        hint,
+                    }
+                }
+                ManifestParseError::Invalid(detail) => Error::InvalidResponse {
+                    registry: self.registry.clone(),
+                    what: what.clone(),
+                    detail,
+                },
+            })?;
         Ok(FetchedManifest {
             digest,
             media_type,
@@ -261,9 +307,16 @@ impl RegistryClient {
     /// registry does not announce a digest).
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
     pub async fn head_manifest(&self, repository: &str, target: &str) -> Result<ManifestHead> {
-        let what = format!("manifest {}/{repository}{}", self.registry, target_suffix(target));
-        let url = self.api_url(&format!("v2/{repository}/manifests/{target}")).await?;
-        let call = Call::new(Method::HEAD, url, Some(pull_scope(repository)), &what).accept(MANIFEST_ACCEPT);
+        let what = format!(
+            "manifest {}/{repository}{}",
+            self.registry,
+            target_suffix(target)
+        );
+        let url = self
+            .api_url(&format!("v2/{repository}/manifests/{target}"))
+            .await?;
+        let call = Call::new(Method::HEAD, url, Some(pull_scope(repository)), &what)
+            .accept(MANIFEST_ACCEPT);
         let response = self.send(call).await?;
         let headers = response.headers().clone();
         self.expect_success(response, &what).await?;
@@ -285,7 +338,10 @@ impl RegistryClient {
                 }
                 Ok(ManifestHead {
                     digest,
-                    media_type: headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned),
+                    media_type: headers
+                        .get(CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned),
                     size: headers
                         .get(reqwest::header::CONTENT_LENGTH)
                         .and_then(|v| v.to_str().ok())
@@ -305,9 +361,16 @@ impl RegistryClient {
 
     /// Fetch a small blob (an image config) into memory, verified against its digest.
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
-    pub async fn get_blob_bytes(&self, repository: &str, digest: &Digest, limit: u64) -> Result<Vec<u8>> {
+    pub async fn get_blob_bytes(
+        &self,
+        repository: &str,
+        digest: &Digest,
+        limit: u64,
+    ) -> Result<Vec<u8>> {
         let what = format!("blob {digest} of {}/{repository}", self.registry);
-        let url = self.api_url(&format!("v2/{repository}/blobs/{digest}")).await?;
+        let url = self
+            .api_url(&format!("v2/{repository}/blobs/{digest}"))
+            .await?;
         let call = Call::new(Method::GET, url, Some(pull_scope(repository)), &what);
         let (bytes, _) = self.fetch(call, limit).await?;
         if !digest.matches(&bytes) {
@@ -324,10 +387,17 @@ impl RegistryClient {
     /// The artifacts that refer to `digest` (signatures, SBOMs): the referrers API, else the
     /// `sha256-<hex>` fallback tag, else none.
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
-    pub async fn referrers(&self, repository: &str, digest: &Digest) -> Result<(Vec<Descriptor>, ReferrersSource)> {
+    pub async fn referrers(
+        &self,
+        repository: &str,
+        digest: &Digest,
+    ) -> Result<(Vec<Descriptor>, ReferrersSource)> {
         let what = format!("the referrers of {}/{repository}@{digest}", self.registry);
-        let url = self.api_url(&format!("v2/{repository}/referrers/{digest}")).await?;
-        let call = Call::new(Method::GET, url, Some(pull_scope(repository)), &what).accept(OCI_INDEX);
+        let url = self
+            .api_url(&format!("v2/{repository}/referrers/{digest}"))
+            .await?;
+        let call =
+            Call::new(Method::GET, url, Some(pull_scope(repository)), &what).accept(OCI_INDEX);
         let response = self.send(call).await?;
         let is_index = response
             .headers()
@@ -335,7 +405,9 @@ impl RegistryClient {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with(OCI_INDEX));
         if response.status().is_success() && is_index {
-            let (body, _) = self.success_body(response, &what, MAX_MANIFEST_BYTES).await?;
+            let (body, _) = self
+                .success_body(response, &what, MAX_MANIFEST_BYTES)
+                .await?;
             let index: ImageIndex = self.parse_json(&body, &what)?;
             return Ok((index.manifests().clone(), ReferrersSource::Api));
         }
@@ -370,7 +442,10 @@ impl RegistryClient {
             Err(Error::InvalidResponse {
                 registry: self.registry.clone(),
                 what: what.to_owned(),
-                detail: format!("its next-page link points to another host ({})", next.origin().ascii_serialization()),
+                detail: format!(
+                    "its next-page link points to another host ({})",
+                    next.origin().ascii_serialization()
+                ),
             })
         }
     }
@@ -379,7 +454,13 @@ impl RegistryClient {
         Error::Config(format!("cannot build a URL for {}: {e}", self.registry))
     }
 
-    fn verify_content(&self, bytes: &[u8], target: &str, headers: &HeaderMap, what: &str) -> Result<Digest> {
+    fn verify_content(
+        &self,
+        bytes: &[u8],
+        target: &str,
+        headers: &HeaderMap,
+        what: &str,
+    ) -> Result<Digest> {
         let mismatch = |expected: &Digest, actual: Digest| Error::DigestMismatch {
             registry: self.registry.clone(),
             what: what.to_owned(),
@@ -395,12 +476,16 @@ impl RegistryClient {
                 return Err(mismatch(&asked, actual));
             }
         }
-        if let Some(announced) = headers.get("docker-content-digest").and_then(|v| v.to_str().ok()) {
-            let announced = Digest::parse(announced.trim()).map_err(|e| Error::InvalidResponse {
-                registry: self.registry.clone(),
-                what: what.to_owned(),
-                detail: format!("its Docker-Content-Digest header is not a digest ({e})"),
-            })?;
+        if let Some(announced) = headers
+            .get("docker-content-digest")
+            .and_then(|v| v.to_str().ok())
+        {
+            let announced =
+                Digest::parse(announced.trim()).map_err(|e| Error::InvalidResponse {
+                    registry: self.registry.clone(),
+                    what: what.to_owned(),
+                    detail: format!("its Docker-Content-Digest header is not a digest ({e})"),
+                })?;
             let mut h = announced.hasher();
             h.update(bytes);
             let actual = h.finish();
@@ -453,6 +538,8 @@ fn digest_algorithm_name(d: &Digest) -> &'static str {
 
 impl std::fmt::Debug for RegistryClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RegistryClient").field("registry", &self.registry).finish_non_exhaustive()
+        f.debug_struct("RegistryClient")
+            .field("registry", &self.registry)
+            .finish_non_exhaustive()
     }
 }

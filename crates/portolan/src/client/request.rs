@@ -152,7 +152,11 @@ impl RegistryClient {
     }
 
     /// The `Authorization` value for a request with `scope`, if we hold one.
-    fn authorization(&self, scope: Option<&str>, credential: Option<&Credential>) -> Option<String> {
+    fn authorization(
+        &self,
+        scope: Option<&str>,
+        credential: Option<&Credential>,
+    ) -> Option<String> {
         let state = self.auth_state();
         if state.bearer.is_some() {
             return state
@@ -163,14 +167,22 @@ impl RegistryClient {
         if state.basic {
             return credential.map(|c| {
                 let raw = format!("{}:{}", c.username, c.secret.expose());
-                format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw))
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(raw)
+                )
             });
         }
         None
     }
 
     /// Fetch a token for `scopes` and cache it under `key`.
-    async fn obtain_token(&self, key: &str, scopes: &[String], credential: Option<&Credential>) -> Result<()> {
+    async fn obtain_token(
+        &self,
+        key: &str,
+        scopes: &[String],
+        credential: Option<&Credential>,
+    ) -> Result<()> {
         let (realm, service) = self
             .auth_state()
             .bearer
@@ -209,7 +221,8 @@ impl RegistryClient {
             };
             if needs_token {
                 let scopes: Vec<String> = call.scope.iter().cloned().collect();
-                self.obtain_token(&scope_key, &scopes, credential.as_ref()).await?;
+                self.obtain_token(&scope_key, &scopes, credential.as_ref())
+                    .await?;
             }
             let mut request = self.http.request(call.method.clone(), call.url.clone());
             if let Some(accept) = call.accept {
@@ -274,7 +287,13 @@ impl RegistryClient {
 
     /// Decide what to do about a 401: remember the scheme, drop a stale token, or give up
     /// with an error that says why.
-    fn answer_challenge(&self, call: &Call, response: &Response, credential: Option<&Credential>, round: u32) -> Result<()> {
+    fn answer_challenge(
+        &self,
+        call: &Call,
+        response: &Response,
+        credential: Option<&Credential>,
+        round: u32,
+    ) -> Result<()> {
         let scope_key = call.scope.clone().unwrap_or_default();
         let challenge = response
             .headers()
@@ -287,7 +306,9 @@ impl RegistryClient {
             reason,
         };
         let Some(challenge) = challenge else {
-            return Err(unauthorized("it answered 401 without saying how to sign in".to_owned()));
+            return Err(unauthorized(
+                "it answered 401 without saying how to sign in".to_owned(),
+            ));
         };
         if round > MAX_AUTH_ROUNDS {
             return Err(match challenge.error() {
@@ -296,12 +317,15 @@ impl RegistryClient {
                     action: action_of(call.scope.as_deref()),
                     resource: call.what.clone(),
                     reason: if credential.is_some() {
-                        "the signed-in account has no access to it (or it does not exist)".to_owned()
+                        "the signed-in account has no access to it (or it does not exist)"
+                            .to_owned()
                     } else {
                         "sign in first: it is private, or does not exist".to_owned()
                     },
                 },
-                _ if credential.is_some() => unauthorized(token::login_refused_hint(&self.registry)),
+                _ if credential.is_some() => {
+                    unauthorized(token::login_refused_hint(&self.registry))
+                }
                 _ => unauthorized("sign in first".to_owned()),
             });
         }
@@ -309,8 +333,12 @@ impl RegistryClient {
             Scheme::Basic => {
                 let already_sent = self.auth_state().basic;
                 match credential {
-                    None => Err(unauthorized("sign in first: this registry needs a username and password".to_owned())),
-                    Some(_) if already_sent => Err(unauthorized(token::login_refused_hint(&self.registry))),
+                    None => Err(unauthorized(
+                        "sign in first: this registry needs a username and password".to_owned(),
+                    )),
+                    Some(_) if already_sent => {
+                        Err(unauthorized(token::login_refused_hint(&self.registry)))
+                    }
                     Some(_) => {
                         self.auth_state().basic = true;
                         Ok(())
@@ -319,7 +347,9 @@ impl RegistryClient {
             }
             Scheme::Bearer => {
                 let Some(realm) = challenge.realm() else {
-                    return Err(unauthorized("its Bearer challenge names no token service (realm)".to_owned()));
+                    return Err(unauthorized(
+                        "its Bearer challenge names no token service (realm)".to_owned(),
+                    ));
                 };
                 let mut state = self.auth_state();
                 state.basic = false;
@@ -364,7 +394,9 @@ impl RegistryClient {
                     detail: "a redirect without a usable Location".to_owned(),
                 })?;
             if location.origin() == origin {
-                response = self.send(Call::new(Method::GET, location, None, &what)).await?;
+                response = self
+                    .send(Call::new(Method::GET, location, None, &what))
+                    .await?;
             } else {
                 tracing::debug!(host = ?location.host_str(), "following a redirect without credentials");
                 response = self.http.get(location).send().await.map_err(|e| {
@@ -390,11 +422,19 @@ impl RegistryClient {
         if status.is_success() {
             return Ok(response);
         }
-        let body = transport::read_capped(response, MAX_ERROR_BODY).await.unwrap_or_default();
+        let body = transport::read_capped(response, MAX_ERROR_BODY)
+            .await
+            .unwrap_or_default();
         let errors = error_body::parse(&body);
         let detail = errors
             .first()
-            .map(|e| if e.message.is_empty() { e.code.clone() } else { e.message.clone() })
+            .map(|e| {
+                if e.message.is_empty() {
+                    e.code.clone()
+                } else {
+                    e.message.clone()
+                }
+            })
             .filter(|m| !m.is_empty())
             .map(|m| format!(": {m}"))
             .unwrap_or_default();
@@ -408,9 +448,7 @@ impl RegistryClient {
                 registry: self.registry.clone(),
                 action: "access".to_owned(),
                 resource: what.to_owned(),
-                reason: format!(
-                    "the signed-in account is not allowed to do this{detail}"
-                ),
+                reason: format!("the signed-in account is not allowed to do this{detail}"),
             },
             _ => Error::Registry {
                 registry: self.registry.clone(),
@@ -441,24 +479,31 @@ impl RegistryClient {
     }
 
     /// Read a successful body, refusing more than `limit` bytes.
-    pub(crate) async fn success_body(&self, response: Response, what: &str, limit: u64) -> Result<(Vec<u8>, HeaderMap)> {
+    pub(crate) async fn success_body(
+        &self,
+        response: Response,
+        what: &str,
+        limit: u64,
+    ) -> Result<(Vec<u8>, HeaderMap)> {
         let response = self.expect_success(response, what).await?;
         let headers = response.headers().clone();
-        let body = transport::read_capped(response, limit).await.map_err(|e| match e {
-            CappedReadError::TooLarge => Error::TooLarge {
-                registry: self.registry.clone(),
-                what: what.to_owned(),
-                limit,
-            },
-            CappedReadError::Transport(err) => {
-                let (reason, hint) = transport::describe_failure(&err);
-                Error::Unreachable {
+        let body = transport::read_capped(response, limit)
+            .await
+            .map_err(|e| match e {
+                CappedReadError::TooLarge => Error::TooLarge {
                     registry: self.registry.clone(),
-                    reason: format!("the connection broke while reading {what}: {reason}"),
-                    hint,
+                    what: what.to_owned(),
+                    limit,
+                },
+                CappedReadError::Transport(err) => {
+                    let (reason, hint) = transport::describe_failure(&err);
+                    Error::Unreachable {
+                        registry: self.registry.clone(),
+                        reason: format!("the connection broke while reading {what}: {reason}"),
+                        hint,
+                    }
                 }
-            }
-        })?;
+            })?;
         Ok((body, headers))
     }
 }

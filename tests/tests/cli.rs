@@ -1,0 +1,281 @@
+//! `portolan-cli` as a user runs it: against real registries, with the OS keyring (the
+//! real Secret Service; the test script runs everything inside `dbus-run-session` with an
+//! unlocked gnome-keyring), the user's Docker login, and a Docker credential helper.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use base64::Engine;
+use portolan_tests::registry::{Auth, TestRegistry};
+use portolan_tests::seed;
+
+/// Run the CLI with a clean Docker config folder (so the user's real login never leaks in).
+fn cli(docker_config: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(portolan_tests::cli_binary());
+    cmd.args(args)
+        .env("DOCKER_CONFIG", docker_config)
+        .env_remove("PORTOLAN_LOG")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run portolan-cli");
+    if let Some(text) = stdin {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    }
+    child.wait_with_output().expect("wait portolan-cli")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+fn users() -> Vec<(String, String)> {
+    vec![("bob".into(), "b0b-secret-pass".into())]
+}
+
+#[test]
+fn inspect_shows_layers_with_sizes_and_history_and_tags_lists_all() {
+    let registry = TestRegistry::start(Auth::None);
+    let seeded = seed::standard(&registry);
+    let tags = seed::many_tags(&registry, "big/tags", 1050);
+    let cfg = tempfile::tempdir().expect("tmp");
+    let out = cli(
+        cfg.path(),
+        &["inspect", &registry.reference("team/app:v1")],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains(&seeded.app.manifest.digest), "{text}");
+    // Each layer row: short digest, human size, and the history line that made it.
+    for (layer, line) in seeded.app.layers.iter().zip(&seeded.app.layer_history) {
+        let short = &layer.digest[..19];
+        let row = text
+            .lines()
+            .find(|l| l.contains(short))
+            .unwrap_or_else(|| panic!("no row for {short} in\n{text}"));
+        assert!(row.contains(line.as_str()), "row {row:?} lacks {line:?}");
+        let kib = format!("{:.1} KiB", layer.bytes.len() as f64 / 1024.0);
+        let shown = if layer.bytes.len() < 1024 {
+            format!("{} B", layer.bytes.len())
+        } else {
+            kib
+        };
+        assert!(row.contains(&shown), "row {row:?} lacks size {shown}");
+    }
+    assert!(
+        text.contains("ENV STEP=0"),
+        "empty steps are listed: {text}"
+    );
+    // --json carries the same facts for scripts.
+    let out = cli(
+        cfg.path(),
+        &[
+            "--json",
+            "inspect",
+            &registry.reference("team/multi:1.0"),
+            "--platform",
+            "linux/arm64",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        v["image"]["digest"],
+        seeded.multi_arm64.manifest.digest.as_str()
+    );
+    assert_eq!(v["platforms"].as_array().map(Vec::len), Some(2));
+    // tags lists all 1050, one per line.
+    let out = cli(cfg.path(), &["tags", &registry.reference("big/tags")], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+    assert_eq!(listed.len(), tags.len());
+    assert!(listed == tags);
+    // digest prints the digest; --raw prints the exact manifest bytes.
+    let out = cli(
+        cfg.path(),
+        &["digest", &registry.reference("team/app:v2")],
+        None,
+    );
+    assert_eq!(stdout(&out).trim(), seeded.app.manifest.digest);
+    let out = cli(
+        cfg.path(),
+        &["inspect", "--raw", &registry.reference("team/app:v1")],
+        None,
+    );
+    assert_eq!(
+        out.stdout.strip_suffix(b"\n").expect("newline"),
+        seeded.app.manifest.bytes.as_slice()
+    );
+    // repos lists the catalog.
+    let out = cli(cfg.path(), &["repos", &registry.host], None);
+    let repos = stdout(&out);
+    for name in ["team/app", "team/multi", "team/legacy", "big/tags"] {
+        assert!(
+            repos.lines().any(|l| l == name),
+            "{name} missing from {repos}"
+        );
+    }
+}
+
+#[test]
+fn errors_go_to_stderr_with_a_non_zero_exit() {
+    let registry = TestRegistry::start(Auth::None);
+    seed::standard(&registry);
+    let cfg = tempfile::tempdir().expect("tmp");
+    let out = cli(cfg.path(), &["inspect", "docker.io/Library/ubuntu"], None);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("must be lowercase") && err.contains('^'),
+        "{err}"
+    );
+    let out = cli(
+        cfg.path(),
+        &["inspect", &registry.reference("team/app:missing")],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("team/app:missing"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty());
+    let out = cli(
+        cfg.path(),
+        &["--json", "digest", &registry.reference("nope/nope:1")],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("json error");
+    assert_eq!(v["error"]["code"], "not_found");
+}
+
+#[test]
+fn docker_login_from_config_json_and_from_a_credential_helper() {
+    let registry = TestRegistry::start(Auth::Htpasswd(users()));
+    seed::standard(&registry);
+    let cfg = tempfile::tempdir().expect("tmp");
+    let repo = registry.reference("team/app");
+    // No login: a clear refusal.
+    let out = cli(cfg.path(), &["--no-keyring", "tags", &repo], None);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("sign in"), "{}", stderr(&out));
+    // `auths` in config.json, as `docker login` writes it.
+    let auth = base64::engine::general_purpose::STANDARD.encode("bob:b0b-secret-pass");
+    std::fs::write(
+        cfg.path().join("config.json"),
+        format!(r#"{{"auths":{{"{}":{{"auth":"{auth}"}}}}}}"#, registry.host),
+    )
+    .expect("write");
+    let out = cli(cfg.path(), &["--no-keyring", "tags", &repo], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "v1\nv2\n");
+    // A credential helper (credsStore), speaking the docker-credential protocol.
+    let bin = tempfile::tempdir().expect("tmp");
+    let helper = bin.path().join("docker-credential-portolantest");
+    std::fs::write(
+        &helper,
+        format!("#!/bin/sh\n[ \"$1\" = get ] || exit 3\nread server\n[ \"$server\" = \"{}\" ] || {{ echo 'credentials not found in native keychain'; exit 1; }}\necho '{{\"ServerURL\":\"'$server'\",\"Username\":\"bob\",\"Secret\":\"b0b-secret-pass\"}}'\n", registry.host),
+    )
+    .expect("helper");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    std::fs::write(
+        cfg.path().join("config.json"),
+        r#"{"credsStore":"portolantest","auths":{}}"#,
+    )
+    .expect("write");
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new(portolan_tests::cli_binary())
+        .args(["--no-keyring", "tags", &repo])
+        .env("DOCKER_CONFIG", cfg.path())
+        .env("PATH", &path)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "v1\nv2\n");
+}
+
+/// Whether the Secret Service holds an item for `registry` under Portolan's service name.
+fn keyring_has(registry: &str) -> bool {
+    let out = Command::new(portolan_tests::require_program("secret-tool"))
+        .args([
+            "search", "--all", "service", "portolan", "username", registry,
+        ])
+        .output()
+        .expect("secret-tool");
+    String::from_utf8_lossy(&out.stdout).contains(registry)
+        || String::from_utf8_lossy(&out.stderr).contains(registry)
+}
+
+#[test]
+fn login_saves_the_secret_in_the_os_keyring_and_logout_removes_it() {
+    let registry = TestRegistry::start(Auth::Token(users()));
+    seed::standard(&registry);
+    let cfg = tempfile::tempdir().expect("tmp");
+    let repo = registry.reference("team/app");
+    // A wrong token is refused and nothing is saved.
+    let out = cli(
+        cfg.path(),
+        &["login", &registry.host, "-u", "bob", "--password-stdin"],
+        Some("wrong-token\n"),
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("refused"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("wrong-token"));
+    assert!(
+        !keyring_has(&registry.host),
+        "a refused login must not be saved"
+    );
+    // The right one is checked against the registry, then saved in the keyring.
+    let out = cli(
+        cfg.path(),
+        &["login", &registry.host, "-u", "bob", "--password-stdin"],
+        Some("b0b-secret-pass\n"),
+    );
+    assert!(
+        out.status.success(),
+        "login failed (is a Secret Service running? scripts/test starts one): {}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("Login Succeeded"));
+    assert!(
+        keyring_has(&registry.host),
+        "the secret is in the OS keyring"
+    );
+    // ...and not on disk in the Docker config folder.
+    assert!(!cfg.path().join("config.json").exists());
+    // Later commands use it.
+    let out = cli(cfg.path(), &["tags", &repo], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "v1\nv2\n");
+    // Logout removes it; access is refused again.
+    let out = cli(cfg.path(), &["logout", &registry.host], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!keyring_has(&registry.host));
+    let out = cli(cfg.path(), &["tags", &repo], None);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("sign in"), "{}", stderr(&out));
+}

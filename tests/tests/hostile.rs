@@ -1,0 +1,154 @@
+//! A hostile or flaky registry: a proxy in front of a real one that answers 429 and 503,
+//! drops connections, cuts bodies short, serves bytes that do not match their digest, or
+//! sends a manifest over the 4 MiB limit. The engine retries what is transient, honours
+//! `Retry-After`, and refuses what is wrong, naming what it refused.
+
+use std::time::{Duration, Instant};
+
+use portolan::{Client, Reference};
+use portolan_tests::block_on;
+use portolan_tests::faulty_proxy::{Fault, FaultyProxy};
+use portolan_tests::registry::{Auth, TestRegistry};
+use portolan_tests::seed;
+
+fn reference(proxy: &FaultyProxy, rest: &str) -> Reference {
+    Reference::parse(&format!("{}/{rest}", proxy.host)).expect("reference")
+}
+
+#[test]
+fn transient_failures_are_retried_and_retry_after_is_honoured() {
+    let registry = TestRegistry::start(Auth::None);
+    let seeded = seed::standard(&registry);
+    let proxy = FaultyProxy::start(&registry.host);
+    proxy.inject("/manifests/v1", Fault::Status(429, Some(1)), 2);
+    proxy.inject("/tags/list", Fault::Status(503, None), 2);
+    proxy.inject("/blobs/", Fault::Reset, 1);
+    proxy.inject("/manifests/v2", Fault::Truncate, 1);
+    block_on(async {
+        let client = Client::anonymous();
+        let started = Instant::now();
+        let report = client
+            .inspect(&reference(&proxy, "team/app:v1"), None)
+            .await
+            .expect("inspect after 429s and a reset");
+        assert!(
+            started.elapsed() >= Duration::from_millis(1900),
+            "Retry-After: 1 was honoured twice ({:?})",
+            started.elapsed()
+        );
+        assert_eq!(report.digest.to_string(), seeded.app.manifest.digest);
+        let tags = client
+            .tags(&reference(&proxy, "team/app"))
+            .await
+            .expect("tags after 503s");
+        assert_eq!(tags, vec!["v1", "v2"]);
+        let m = client
+            .manifest(&reference(&proxy, "team/app:v2"))
+            .await
+            .expect("manifest after a cut-off body");
+        assert_eq!(m.digest.to_string(), seeded.app.manifest.digest);
+    });
+    let retried = proxy
+        .requests()
+        .iter()
+        .filter(|l| l.contains("/manifests/v1"))
+        .count();
+    assert_eq!(retried, 3, "two 429s, then success");
+}
+
+#[test]
+fn endless_rate_limiting_ends_in_a_clear_error() {
+    let registry = TestRegistry::start(Auth::None);
+    seed::standard(&registry);
+    let proxy = FaultyProxy::start(&registry.host);
+    proxy.inject("/tags/list", Fault::Status(429, Some(0)), 100);
+    let err = block_on(Client::anonymous().tags(&reference(&proxy, "team/app")))
+        .expect_err("rate limited");
+    assert_eq!(err.code(), "rate_limited", "{err}");
+    assert!(err.to_string().contains(&proxy.host), "{err}");
+    let attempts = proxy
+        .requests()
+        .iter()
+        .filter(|l| l.contains("/tags/list"))
+        .count();
+    assert_eq!(attempts, 4, "retries are bounded");
+}
+
+#[test]
+fn content_that_does_not_match_its_digest_is_refused() {
+    let registry = TestRegistry::start(Auth::None);
+    let seeded = seed::standard(&registry);
+    let proxy = FaultyProxy::start(&registry.host);
+    let forged = seeded.legacy.manifest.bytes.clone();
+    // By digest: the bytes must hash to the digest asked for.
+    proxy.inject(
+        &format!("/manifests/{}", seeded.app.manifest.digest),
+        Fault::ReplaceBody(forged.clone()),
+        1,
+    );
+    // By tag: the bytes must hash to the Docker-Content-Digest the registry announced.
+    proxy.inject("/manifests/v2", Fault::ReplaceBody(forged), 1);
+    // A config blob with other bytes.
+    proxy.inject(
+        &format!("/blobs/{}", seeded.app.config.digest),
+        Fault::ReplaceBody(b"{}".to_vec()),
+        1,
+    );
+    block_on(async {
+        let client = Client::anonymous();
+        let by_digest = reference(&proxy, &format!("team/app@{}", seeded.app.manifest.digest));
+        let err = client
+            .manifest(&by_digest)
+            .await
+            .expect_err("forged by digest");
+        assert_eq!(err.code(), "digest_mismatch", "{err}");
+        assert!(
+            err.to_string().contains(&seeded.app.manifest.digest),
+            "{err}"
+        );
+        let err = client
+            .manifest(&reference(&proxy, "team/app:v2"))
+            .await
+            .expect_err("forged by tag");
+        assert_eq!(err.code(), "digest_mismatch", "{err}");
+        let err = client
+            .inspect(&reference(&proxy, "team/app:v1"), None)
+            .await
+            .expect_err("forged config");
+        assert_eq!(err.code(), "digest_mismatch", "{err}");
+        assert!(err.to_string().contains(&seeded.app.config.digest), "{err}");
+    });
+}
+
+#[test]
+fn oversized_manifests_and_garbage_are_refused() {
+    let registry = TestRegistry::start(Auth::None);
+    seed::standard(&registry);
+    let proxy = FaultyProxy::start(&registry.host);
+    proxy.inject(
+        "/manifests/v1",
+        Fault::ReplaceBody(vec![b' '; 5 * 1024 * 1024]),
+        1,
+    );
+    proxy.inject(
+        "/manifests/v2",
+        Fault::ReplaceBody(b"<html><script>alert(1)</script></html>".to_vec()),
+        1,
+    );
+    block_on(async {
+        let client = Client::anonymous();
+        let err = client
+            .manifest(&reference(&proxy, "team/app:v1"))
+            .await
+            .expect_err("too large");
+        assert_eq!(err.code(), "too_large", "{err}");
+        let err = client
+            .manifest(&reference(&proxy, "team/app:v2"))
+            .await
+            .expect_err("garbage");
+        assert!(
+            matches!(err.code(), "digest_mismatch" | "invalid_response"),
+            "{err}"
+        );
+    });
+}
