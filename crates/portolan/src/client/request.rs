@@ -213,6 +213,9 @@ impl RegistryClient {
         let policy = self.options.retry;
         let mut attempt: u32 = 1;
         let mut auth_rounds: u32 = 0;
+        // Scopes to ask the token service for: the call's own, plus any the registry's
+        // challenge named (one challenge may name several, space-separated).
+        let mut scopes: Vec<String> = call.scope.iter().cloned().collect();
         loop {
             // Ask for a token up front when we know the registry wants one.
             let needs_token = {
@@ -220,7 +223,6 @@ impl RegistryClient {
                 state.bearer.is_some() && state.tokens.get(&scope_key).is_none()
             };
             if needs_token {
-                let scopes: Vec<String> = call.scope.iter().cloned().collect();
                 self.obtain_token(&scope_key, &scopes, credential.as_ref())
                     .await?;
             }
@@ -252,7 +254,13 @@ impl RegistryClient {
             let status = response.status();
             if status == StatusCode::UNAUTHORIZED {
                 auth_rounds += 1;
-                self.answer_challenge(&call, &response, credential.as_ref(), auth_rounds)?;
+                for asked in
+                    self.answer_challenge(&call, &response, credential.as_ref(), auth_rounds)?
+                {
+                    if !scopes.contains(&asked) {
+                        scopes.push(asked);
+                    }
+                }
                 continue;
             }
             let retryable = status == StatusCode::TOO_MANY_REQUESTS
@@ -286,14 +294,14 @@ impl RegistryClient {
     }
 
     /// Decide what to do about a 401: remember the scheme, drop a stale token, or give up
-    /// with an error that says why.
+    /// with an error that says why. Returns the scopes a Bearer challenge asked for.
     fn answer_challenge(
         &self,
         call: &Call,
         response: &Response,
         credential: Option<&Credential>,
         round: u32,
-    ) -> Result<()> {
+    ) -> Result<Vec<String>> {
         let scope_key = call.scope.clone().unwrap_or_default();
         let challenge = response
             .headers()
@@ -341,7 +349,7 @@ impl RegistryClient {
                     }
                     Some(_) => {
                         self.auth_state().basic = true;
-                        Ok(())
+                        Ok(Vec::new())
                     }
                 }
             }
@@ -358,14 +366,7 @@ impl RegistryClient {
                 // drop it so the loop fetches a fresh one for the scopes asked.
                 state.tokens.invalidate(&scope_key);
                 drop(state);
-                if !challenge.scopes().is_empty() && call.scope.is_some() {
-                    let mut extra = challenge.scopes();
-                    extra.retain(|s| Some(s) != call.scope.as_ref());
-                    if !extra.is_empty() {
-                        tracing::debug!(scopes = ?extra, "registry asked for extra scopes");
-                    }
-                }
-                Ok(())
+                Ok(challenge.scopes())
             }
             Scheme::Other(name) => Err(unauthorized(format!(
                 "it asks for \"{name}\" authentication, which Portolan does not support"
