@@ -4,6 +4,7 @@
 //! `--json`. It holds no registry logic of its own; anything it knows about registries it
 //! learned from `portolan`. Errors go to stderr with a non-zero exit code.
 
+mod progress;
 mod render;
 
 use std::io::{IsTerminal, Read};
@@ -15,7 +16,10 @@ use clap::{Parser, Subcommand};
 use portolan::auth::docker_config::DockerConfig;
 use portolan::auth::secret_store::{KeyringStore, SecretStore};
 use portolan::reference::normalize_registry;
-use portolan::{Client, Credential, CredentialChain, Platform, Reference, TransportOptions};
+use portolan::{
+    Cancel, Client, Credential, CredentialChain, PlatformChoice, Platform, PullOptions, PushOptions, PushSource, Reference,
+    TransportOptions,
+};
 
 /// Browse and inspect container registries (ghcr.io, Docker Hub, any OCI registry).
 #[derive(Parser)]
@@ -83,6 +87,73 @@ enum Command {
     Digest {
         /// Image reference.
         reference: String,
+    },
+    /// Download an image to an OCI layout folder or a `docker load` archive, verified.
+    #[command(group(clap::ArgGroup::new("target").required(true).args(["oci", "archive"])))]
+    Pull {
+        /// Image reference (tag or digest).
+        reference: String,
+        /// Write an OCI image layout into this folder (created if needed).
+        #[arg(long, value_name = "DIR")]
+        oci: Option<PathBuf>,
+        /// Write a `docker load` archive to this file.
+        #[arg(long, value_name = "FILE")]
+        archive: Option<PathBuf>,
+        /// For an index, the platform to pull (default: this machine's).
+        #[arg(long, value_name = "OS/ARCH[/VARIANT]", conflicts_with = "all_platforms")]
+        platform: Option<String>,
+        /// For an index, pull every platform (OCI layout only).
+        #[arg(long)]
+        all_platforms: bool,
+        /// Blobs downloaded at once.
+        #[arg(long, default_value_t = 4)]
+        jobs: usize,
+    },
+    /// Upload an OCI layout folder (DIR or DIR:TAG) or a `docker save` archive.
+    Push {
+        /// DIR, DIR:TAG or FILE.tar.
+        source: String,
+        /// Where to push (tag or digest).
+        reference: String,
+        /// Blobs uploaded at once.
+        #[arg(long, default_value_t = 4)]
+        jobs: usize,
+        /// Blobs larger than this many MiB are sent in chunks of that size.
+        #[arg(long, default_value_t = 64)]
+        chunk_mib: u64,
+    },
+    /// Give an image another tag (no blob moves).
+    Tag {
+        /// The image (tag or digest).
+        reference: String,
+        /// The new tag, in the same repository.
+        new_tag: String,
+    },
+    /// Remove one tag; the image and its other tags stay.
+    Untag {
+        /// REPO:TAG.
+        reference: String,
+    },
+    /// Delete an image by digest, with every tag on it.
+    Delete {
+        /// REPO@sha256:...
+        reference: String,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Copy an image (every platform of an index) to another repository or registry.
+    Copy {
+        /// Source reference.
+        source: String,
+        /// Destination reference.
+        destination: String,
+        /// Also copy signatures, SBOMs and other artifacts that refer to it.
+        #[arg(long)]
+        referrers: bool,
+        /// Blobs copied at once.
+        #[arg(long, default_value_t = 4)]
+        jobs: usize,
     },
 }
 
@@ -218,8 +289,9 @@ async fn run(cli: Cli) -> portolan::Result<()> {
                 let fetched = client.manifest(&reference).await?;
                 use std::io::Write;
                 let mut out = std::io::stdout().lock();
-                let _ = out.write_all(&fetched.bytes);
-                let _ = out.write_all(b"\n");
+                if out.write_all(&fetched.bytes).and_then(|_| out.write_all(b"\n")).is_err() {
+                    return Ok(());
+                }
                 return Ok(());
             }
             let platform = platform
@@ -235,8 +307,117 @@ async fn run(cli: Cli) -> portolan::Result<()> {
             let digest = client.resolve_digest(&reference).await?;
             render::digest(json, &reference, &digest);
         }
+        Command::Pull {
+            reference,
+            oci,
+            archive,
+            platform,
+            all_platforms,
+            jobs,
+        } => {
+            let reference = Reference::parse(reference)?;
+            let platform = if *all_platforms {
+                PlatformChoice::All
+            } else {
+                match platform {
+                    Some(p) => PlatformChoice::One(Platform::parse(p).map_err(portolan::Error::Config)?),
+                    None => PlatformChoice::Host,
+                }
+            };
+            let options = PullOptions {
+                platform,
+                jobs: *jobs,
+                progress: progress::bar("pull"),
+                cancel: cancel_on_ctrl_c(),
+            };
+            let report = match (oci, archive) {
+                (Some(dir), _) => client.pull_to_layout(&reference, dir, &options).await?,
+                (None, Some(file)) => client.pull_to_archive(&reference, file, &options).await?,
+                (None, None) => unreachable!("clap requires one"),
+            };
+            render::transfer(json, "Pulled", &reference, &report.digest, &report);
+        }
+        Command::Push {
+            source,
+            reference,
+            jobs,
+            chunk_mib,
+        } => {
+            let reference = Reference::parse(reference)?;
+            let options = PushOptions {
+                jobs: *jobs,
+                chunk_size: chunk_mib.max(&1) * 1024 * 1024,
+                progress: progress::bar("push"),
+                cancel: cancel_on_ctrl_c(),
+            };
+            let report = client.push(&PushSource::parse(source), &reference, &options).await?;
+            render::transfer(json, "Pushed", &reference, &report.digest, &report);
+        }
+        Command::Tag { reference, new_tag } => {
+            let reference = Reference::parse(reference)?;
+            let digest = client.tag(&reference, new_tag).await?;
+            let tagged = Reference::from_parts(reference.registry(), reference.repository(), Some(new_tag), None)?;
+            render::done(json, &format!("Tagged {} as {}", digest, tagged.familiar()), &serde_json::json!({"digest": digest, "tag": tagged.to_string()}));
+        }
+        Command::Untag { reference } => {
+            let reference = Reference::parse(reference)?;
+            let method = client.untag(&reference).await?;
+            render::done(json, &format!("Removed tag {}", reference.familiar()), &serde_json::json!({"untagged": reference.to_string(), "method": method}));
+        }
+        Command::Delete { reference, yes } => {
+            let reference = Reference::parse(reference)?;
+            if !yes {
+                confirm(&format!("Delete {reference} and every tag on it? [y/N] "))?;
+            }
+            let digest = client.delete(&reference).await?;
+            render::done(json, &format!("Deleted {digest}"), &serde_json::json!({"deleted": digest}));
+        }
+        Command::Copy {
+            source,
+            destination,
+            referrers,
+            jobs,
+        } => {
+            let from = Reference::parse(source)?;
+            let to = Reference::parse(destination)?;
+            let options = PushOptions {
+                jobs: *jobs,
+                progress: progress::bar("copy"),
+                cancel: cancel_on_ctrl_c(),
+                ..PushOptions::default()
+            };
+            let report = client.copy(&from, &to, *referrers, &options).await?;
+            render::transfer(json, "Copied", &to, &report.digest, &report);
+        }
     }
     Ok(())
+}
+
+/// A cancel token that fires on Ctrl-C, so partial work is left resumable, not corrupt.
+fn cancel_on_ctrl_c() -> Cancel {
+    let cancel = Cancel::new();
+    let fire = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("\ncancelling...");
+            fire.cancel();
+        }
+    });
+    cancel
+}
+
+fn confirm(question: &str) -> portolan::Result<()> {
+    if !std::io::stdin().is_terminal() {
+        return Err(portolan::Error::Config("refusing to delete without confirmation: pass --yes".to_owned()));
+    }
+    eprint!("{question}");
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+    if matches!(line.trim(), "y" | "Y" | "yes") {
+        Ok(())
+    } else {
+        Err(portolan::Error::Cancelled)
+    }
 }
 
 fn prompt_line(prompt: &str) -> portolan::Result<String> {

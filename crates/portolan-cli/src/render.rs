@@ -7,9 +7,21 @@
 use portolan::inspect::{ImageDetails, ImageReport};
 use portolan::{Digest, PingInfo, Reference};
 
+/// `println!` that ends the program quietly when stdout is closed (`| head`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
 fn print_json<T: serde::Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
+        Ok(text) => out!("{text}"),
         Err(e) => eprintln!("error: cannot encode JSON: {e}"),
     }
 }
@@ -42,7 +54,7 @@ pub fn lines(json: bool, items: &[String]) {
         print_json(&items);
     } else {
         for item in items {
-            println!("{}", safe(item));
+            out!("{}", safe(item));
         }
     }
 }
@@ -51,7 +63,7 @@ pub fn digest(json: bool, reference: &Reference, digest: &Digest) {
     if json {
         print_json(&serde_json::json!({"reference": reference.to_string(), "digest": digest}));
     } else {
-        println!("{digest}");
+        out!("{digest}");
     }
 }
 
@@ -61,7 +73,7 @@ pub fn login(json: bool, registry: &str, info: &PingInfo) {
             &serde_json::json!({"registry": registry, "saved_in": "os-keyring", "auth": info.auth}),
         );
     } else {
-        println!("Login Succeeded: {registry} (saved in the OS keyring)");
+        out!("Login Succeeded: {registry} (saved in the OS keyring)");
     }
 }
 
@@ -73,12 +85,39 @@ pub fn logout(json: bool, registry: &str, removed: bool, docker_login: Option<St
         return;
     }
     if removed {
-        println!("Removed the saved login for {registry}");
+        out!("Removed the saved login for {registry}");
     } else {
-        println!("Not logged in to {registry} with Portolan");
+        out!("Not logged in to {registry} with Portolan");
     }
     if let Some(path) = docker_login {
-        println!("Your Docker login for {registry} in {path} is still used; `docker logout {registry}` removes it");
+        out!("Your Docker login for {registry} in {path} is still used; `docker logout {registry}` removes it");
+    }
+}
+
+pub fn transfer<T: serde::Serialize>(json: bool, verb: &str, reference: &Reference, digest: &Digest, report: &T) {
+    if json {
+        print_json(report);
+    } else {
+        let v = serde_json::to_value(report).unwrap_or_default();
+        let moved = v["transferred_bytes"].as_u64().unwrap_or(0);
+        let skipped = v["skipped"].as_u64().unwrap_or(0);
+        let mounted = v["mounted"].as_u64().unwrap_or(0);
+        let mut extra = format!("{} moved", human_size(moved));
+        if skipped > 0 {
+            extra.push_str(&format!(", {skipped} blobs already there"));
+        }
+        if mounted > 0 {
+            extra.push_str(&format!(", {mounted} blobs mounted"));
+        }
+        out!("{verb} {} ({digest}; {extra})", reference.familiar());
+    }
+}
+
+pub fn done(json: bool, text: &str, value: &serde_json::Value) {
+    if json {
+        print_json(value);
+    } else {
+        out!("{text}");
     }
 }
 
@@ -87,16 +126,16 @@ pub fn inspect(json: bool, report: &ImageReport) {
         print_json(report);
         return;
     }
-    println!("Reference   {}", report.reference);
-    println!("Digest      {}", report.digest);
-    println!("Media type  {}", report.media_type);
-    println!("Kind        {:?}", report.kind);
+    out!("Reference   {}", report.reference);
+    out!("Digest      {}", report.digest);
+    out!("Media type  {}", report.media_type);
+    out!("Kind        {:?}", report.kind);
     if !report.platforms.is_empty() {
-        println!();
-        println!("Platforms ({}):", report.platforms.len());
+        out!();
+        out!("Platforms ({}):", report.platforms.len());
         for p in &report.platforms {
             let note = if p.attestation { "  (attestation)" } else { "" };
-            println!(
+            out!(
                 "  {:<22} {}  {:>10}{note}",
                 safe(&p.platform),
                 p.digest,
@@ -105,45 +144,45 @@ pub fn inspect(json: bool, report: &ImageReport) {
         }
     }
     for (k, v) in &report.annotations {
-        println!("Annotation  {} = {}", safe(k), safe(v));
+        out!("Annotation  {} = {}", safe(k), safe(v));
     }
     if let Some(image) = &report.image {
-        println!();
+        out!();
         image_details(image, !report.platforms.is_empty());
     }
 }
 
 fn image_details(image: &ImageDetails, from_index: bool) {
     if from_index {
-        println!("Image       {}", image.digest);
+        out!("Image       {}", image.digest);
     }
     if let Some(p) = &image.platform {
-        println!("Platform    {}", safe(p));
+        out!("Platform    {}", safe(p));
     }
     if let Some(c) = &image.created {
-        println!("Created     {}", safe(c));
+        out!("Created     {}", safe(c));
     }
     if let Some(t) = &image.artifact_type {
-        println!("Artifact    {}", safe(t));
+        out!("Artifact    {}", safe(t));
     }
-    println!(
+    out!(
         "Config      {} ({})",
         image.config_digest, image.config_media_type
     );
-    println!();
-    println!(
+    out!();
+    out!(
         "Layers ({}, {} compressed):",
         image.layers.len(),
         human_size(image.total_size)
     );
-    println!("  {:>3}  {:<19}  {:>10}  CREATED BY", "#", "DIGEST", "SIZE");
+    out!("  {:>3}  {:<19}  {:>10}  CREATED BY", "#", "DIGEST", "SIZE");
     for layer in &image.layers {
         let line = layer
             .created_by
             .as_deref()
             .map(safe)
             .unwrap_or_else(|| "-".to_owned());
-        println!(
+        out!(
             "  {:>3}  {:<19}  {:>10}  {line}",
             layer.index,
             layer.digest.short(),
@@ -152,40 +191,40 @@ fn image_details(image: &ImageDetails, from_index: bool) {
     }
     let empty: Vec<_> = image.history.iter().filter(|h| h.empty_layer).collect();
     if !empty.is_empty() {
-        println!();
-        println!("Steps without a layer ({}):", empty.len());
+        out!();
+        out!("Steps without a layer ({}):", empty.len());
         for h in empty {
-            println!(
+            out!(
                 "  {}",
                 h.created_by.as_deref().map(safe).unwrap_or_default()
             );
         }
     }
     if let Some(c) = &image.config {
-        println!();
-        println!("Config:");
+        out!();
+        out!("Config:");
         let show = |name: &str, v: &[String]| {
             if !v.is_empty() {
-                println!(
+                out!(
                     "  {name:<12}{}",
                     safe(&serde_json::to_string(v).unwrap_or_default())
                 );
             }
         };
         if let Some(u) = &c.user {
-            println!("  {:<12}{}", "User", safe(u));
+            out!("  {:<12}{}", "User", safe(u));
         }
         if let Some(w) = &c.working_dir {
-            println!("  {:<12}{}", "WorkingDir", safe(w));
+            out!("  {:<12}{}", "WorkingDir", safe(w));
         }
         show("Entrypoint", &c.entrypoint);
         show("Cmd", &c.cmd);
         show("Ports", &c.exposed_ports);
         for e in &c.env {
-            println!("  {:<12}{}", "Env", safe(e));
+            out!("  {:<12}{}", "Env", safe(e));
         }
         for (k, v) in &c.labels {
-            println!("  {:<12}{} = {}", "Label", safe(k), safe(v));
+            out!("  {:<12}{} = {}", "Label", safe(k), safe(v));
         }
     }
 }

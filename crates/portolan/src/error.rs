@@ -180,6 +180,45 @@ pub enum Error {
         detail: String,
     },
 
+    /// The caller cancelled the operation. Nothing half-done is visible.
+    #[error("cancelled")]
+    Cancelled,
+
+    /// A local file or folder could not be read or written.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What we were doing ("cannot write").
+        action: &'static str,
+        /// The file or folder.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+
+    /// A local image (layout folder or archive) is not what it should be.
+    #[error("{path} is not a usable image {kind}: {detail}")]
+    BadSource {
+        /// The file or folder.
+        path: String,
+        /// "OCI layout" or "archive".
+        kind: &'static str,
+        /// What is wrong.
+        detail: String,
+    },
+
+    /// The registry does not allow deleting manifests.
+    #[error("{registry} does not allow deleting {what} ({status}). {hint}")]
+    DeleteUnsupported {
+        /// Registry host.
+        registry: String,
+        /// What we tried to delete.
+        what: String,
+        /// The HTTP status it answered.
+        status: u16,
+        /// What to do instead.
+        hint: String,
+    },
+
     /// Local configuration is wrong (a CA file that cannot be read, ...).
     #[error("{0}")]
     Config(String),
@@ -204,6 +243,10 @@ impl Error {
             Self::UnsafeRealm { .. } => "unsafe_realm",
             Self::Credentials { .. } => "credentials",
             Self::KeyringUnavailable { .. } => "keyring_unavailable",
+            Self::Cancelled => "cancelled",
+            Self::Io { .. } => "io",
+            Self::BadSource { .. } => "bad_source",
+            Self::DeleteUnsupported { .. } => "delete_unsupported",
             Self::Config(_) => "config",
         }
     }
@@ -224,6 +267,17 @@ fn describe_items(items: &[RegistryErrorItem]) -> String {
         })
         .collect();
     format!(": {}", parts.join("; "))
+}
+
+impl Error {
+    /// An I/O error on `path`.
+    pub fn io(action: &'static str, path: &std::path::Path, source: std::io::Error) -> Self {
+        Self::Io {
+            action,
+            path: path.display().to_string(),
+            source,
+        }
+    }
 }
 
 /// The engine's result type.

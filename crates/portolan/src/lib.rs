@@ -14,9 +14,11 @@ pub mod client;
 pub mod digest;
 pub mod error;
 pub mod inspect;
+pub mod layout;
 pub mod manifest;
 pub mod platform;
 pub mod reference;
+pub mod transfer;
 pub mod transport;
 
 use std::collections::HashMap;
@@ -30,6 +32,10 @@ pub use inspect::ImageReport;
 pub use manifest::FetchedManifest;
 pub use platform::Platform;
 pub use reference::Reference;
+pub use transfer::progress::{Cancel, Progress, ProgressEvent};
+pub use transfer::pull::{PlatformChoice, PullOptions, PullReport};
+pub use transfer::push::{PushOptions, PushReport, PushSource};
+pub use transfer::tags::UntagMethod;
 pub use transport::TransportOptions;
 
 /// The engine's entry point: one per app or CLI run.
@@ -143,5 +149,48 @@ impl Client {
             }
         };
         client.referrers(reference.repository(), &digest).await
+    }
+
+    /// Pull `reference` into the OCI image layout folder `dir`.
+    pub async fn pull_to_layout(&self, reference: &Reference, dir: &std::path::Path, options: &PullOptions) -> Result<PullReport> {
+        let client = self.registry(reference.registry())?;
+        transfer::pull::pull_to_layout(&client, reference, dir, options).await
+    }
+
+    /// Pull `reference` into a `docker load` archive at `file`.
+    pub async fn pull_to_archive(&self, reference: &Reference, file: &std::path::Path, options: &PullOptions) -> Result<PullReport> {
+        let client = self.registry(reference.registry())?;
+        transfer::pull::pull_to_archive(&client, reference, file, options).await
+    }
+
+    /// Push a local image (OCI layout or docker archive) to `reference`.
+    pub async fn push(&self, source: &PushSource, reference: &Reference, options: &PushOptions) -> Result<PushReport> {
+        let client = self.registry(reference.registry())?;
+        transfer::push::push(&client, source, reference, options).await
+    }
+
+    /// Copy `from` to `to` (same or another registry), optionally with its referrers.
+    pub async fn copy(&self, from: &Reference, to: &Reference, referrers: bool, options: &PushOptions) -> Result<PushReport> {
+        let src = self.registry(from.registry())?;
+        let dst = self.registry(to.registry())?;
+        transfer::copy::copy(&src, &dst, from, to, referrers, options).await
+    }
+
+    /// Give the manifest `source` points at another tag.
+    pub async fn tag(&self, source: &Reference, new_tag: &str) -> Result<Digest> {
+        let client = self.registry(source.registry())?;
+        transfer::tags::tag(&client, source, new_tag).await
+    }
+
+    /// Remove one tag, keeping the image and its other tags.
+    pub async fn untag(&self, reference: &Reference) -> Result<UntagMethod> {
+        let client = self.registry(reference.registry())?;
+        transfer::tags::untag(&client, reference).await
+    }
+
+    /// Delete a manifest by digest, with every tag on it.
+    pub async fn delete(&self, reference: &Reference) -> Result<Digest> {
+        let client = self.registry(reference.registry())?;
+        transfer::tags::delete(&client, reference).await
     }
 }

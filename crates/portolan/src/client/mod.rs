@@ -6,6 +6,7 @@
 //! through [`RegistryClient::send`], which answers auth challenges, retries what is safe
 //! to retry, and never lets a secret into a log line or an error.
 
+mod blobs;
 mod error_body;
 pub mod link;
 mod request;
@@ -25,7 +26,8 @@ use crate::manifest::{
 use crate::reference::api_host;
 use crate::transport::TransportOptions;
 
-pub use request::Call;
+pub use blobs::{push_scope, BlobRead, Mount, UploadSession};
+pub use request::{Call, Payload};
 
 const MAX_LIST_BODY: u64 = 16 * 1024 * 1024;
 const MAX_PAGES: usize = 10_000;
@@ -40,6 +42,8 @@ pub struct RegistryClient {
     credential: tokio::sync::OnceCell<Option<Credential>>,
     endpoint: tokio::sync::OnceCell<request::Endpoint>,
     auth: Mutex<request::AuthState>,
+    /// Which repositories each blob was seen in, to mount from.
+    blob_homes: Mutex<std::collections::HashMap<Digest, Vec<String>>>,
 }
 
 /// What `/v2/` told us about a registry.
@@ -103,6 +107,7 @@ impl RegistryClient {
             credential: tokio::sync::OnceCell::new(),
             endpoint: tokio::sync::OnceCell::new(),
             auth: Mutex::new(request::AuthState::default()),
+            blob_homes: Mutex::default(),
         })
     }
 
@@ -521,7 +526,7 @@ pub fn pull_scope(repository: &str) -> String {
     format!("repository:{repository}:pull")
 }
 
-fn target_suffix(target: &str) -> String {
+pub(crate) fn target_suffix(target: &str) -> String {
     if target.contains(':') {
         format!("@{target}")
     } else {

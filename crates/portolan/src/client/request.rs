@@ -45,17 +45,52 @@ pub struct Call {
     url: url::Url,
     scope: Option<String>,
     accept: Option<&'static str>,
+    headers: Vec<(reqwest::header::HeaderName, String)>,
+    payload: Payload,
     what: String,
 }
 
+/// A request body. Bytes can be sent again on a retry; a stream only once (an upload that
+/// breaks mid-stream is resumed by its caller from the registry's reported offset).
+#[derive(Clone, Default)]
+pub enum Payload {
+    /// No body.
+    #[default]
+    None,
+    /// A body held in memory.
+    Bytes(bytes::Bytes),
+    /// A body streamed from a file or another registry.
+    Stream(std::sync::Arc<std::sync::Mutex<Option<reqwest::Body>>>),
+}
+
+impl std::fmt::Debug for Payload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Payload::None => f.write_str("None"),
+            Payload::Bytes(b) => write!(f, "Bytes({})", b.len()),
+            Payload::Stream(_) => f.write_str("Stream"),
+        }
+    }
+}
+
+impl Payload {
+    /// A one-shot streamed body.
+    pub fn stream(body: reqwest::Body) -> Self {
+        Payload::Stream(std::sync::Arc::new(std::sync::Mutex::new(Some(body))))
+    }
+}
+
 impl Call {
-    /// A request needing `scope` (`repository:NAME:pull`, `registry:catalog:*`, or none).
+    /// A request needing `scope` (`repository:NAME:pull`, `registry:catalog:*`, several
+    /// separated by spaces, or none).
     pub fn new(method: Method, url: url::Url, scope: Option<String>, what: &str) -> Self {
         Self {
             method,
             url,
             scope,
             accept: None,
+            headers: Vec::new(),
+            payload: Payload::None,
             what: what.to_owned(),
         }
     }
@@ -63,6 +98,20 @@ impl Call {
     pub fn accept(mut self, accept: &'static str) -> Self {
         self.accept = Some(accept);
         self
+    }
+    /// Add a header.
+    pub fn header(mut self, name: reqwest::header::HeaderName, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+    /// Set the body.
+    pub fn body(mut self, payload: Payload) -> Self {
+        self.payload = payload;
+        self
+    }
+    /// What the request is for, in words.
+    pub fn what(&self) -> &str {
+        &self.what
     }
 }
 
@@ -215,7 +264,11 @@ impl RegistryClient {
         let mut auth_rounds: u32 = 0;
         // Scopes to ask the token service for: the call's own, plus any the registry's
         // challenge named (one challenge may name several, space-separated).
-        let mut scopes: Vec<String> = call.scope.iter().cloned().collect();
+        let mut scopes: Vec<String> = call
+            .scope
+            .iter()
+            .flat_map(|s| s.split_whitespace().map(str::to_owned))
+            .collect();
         loop {
             // Ask for a token up front when we know the registry wants one.
             let needs_token = {
@@ -232,6 +285,26 @@ impl RegistryClient {
             }
             if let Some(value) = self.authorization(call.scope.as_deref(), credential.as_ref()) {
                 request = request.header(AUTHORIZATION, value);
+            }
+            for (name, value) in &call.headers {
+                request = request.header(name.clone(), value.as_str());
+            }
+            match &call.payload {
+                Payload::None => {}
+                Payload::Bytes(b) => request = request.body(b.clone()),
+                Payload::Stream(slot) => {
+                    let body = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    match body {
+                        Some(body) => request = request.body(body),
+                        None => {
+                            return Err(Error::Unreachable {
+                                registry: self.registry.clone(),
+                                reason: format!("the request for {} failed after its streamed body was sent", call.what),
+                                hint: "the transfer resumes from where the registry says it stopped".to_owned(),
+                            })
+                        }
+                    }
+                }
             }
             let response = match request.send().await {
                 Ok(r) => r,

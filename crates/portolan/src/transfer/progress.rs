@@ -1,0 +1,125 @@
+//! Progress reports and cancellation for transfers.
+//!
+//! A transfer reports through a [`Progress`] callback (the CLI draws bars from it, the app
+//! forwards it to a Tauri Channel) and stops at the next chunk boundary when its
+//! [`Cancel`] token fires, leaving nothing half-done where a user would see it.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+
+/// How a blob reached its destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlobOutcome {
+    /// Bytes were moved.
+    Transferred,
+    /// The destination already had it.
+    Skipped,
+    /// The registry linked it from another repository (no bytes moved).
+    Mounted,
+}
+
+/// One progress report.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum ProgressEvent {
+    /// The plan: how many blobs and bytes in all.
+    Started {
+        /// Number of blobs.
+        blobs: usize,
+        /// Their total size.
+        total_bytes: u64,
+    },
+    /// Bytes moved for one blob.
+    Blob {
+        /// The blob.
+        digest: Digest,
+        /// Bytes done for it.
+        done: u64,
+        /// Its size.
+        total: u64,
+    },
+    /// A blob finished.
+    BlobDone {
+        /// The blob.
+        digest: Digest,
+        /// Its size.
+        size: u64,
+        /// How.
+        outcome: BlobOutcome,
+    },
+    /// Everything finished.
+    Finished {
+        /// Bytes moved.
+        transferred_bytes: u64,
+        /// Blobs skipped.
+        skipped: usize,
+        /// Blobs mounted.
+        mounted: usize,
+    },
+}
+
+/// A progress callback. Called often: keep it cheap.
+pub type Progress = Arc<dyn Fn(ProgressEvent) + Send + Sync>;
+
+/// A progress callback that ignores everything.
+pub fn no_progress() -> Progress {
+    Arc::new(|_| {})
+}
+
+/// A cancellation token shared by the caller and the transfer.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel {
+    flag: Arc<AtomicBool>,
+}
+
+impl Cancel {
+    /// A token that has not fired.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Ask the transfer to stop.
+    pub fn cancel(&self) {
+        self.flag.store(true, Ordering::SeqCst);
+    }
+    /// Whether it was asked to stop.
+    pub fn is_cancelled(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+    /// `Err(Cancelled)` once cancelled.
+    pub fn check(&self) -> Result<()> {
+        if self.is_cancelled() {
+            Err(Error::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Counts shared by the blobs of one transfer, for the final report.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    pub(crate) transferred: AtomicU64,
+    pub(crate) skipped: AtomicU64,
+    pub(crate) mounted: AtomicU64,
+}
+
+impl Tally {
+    pub(crate) fn record(&self, outcome: BlobOutcome, bytes: u64) {
+        match outcome {
+            BlobOutcome::Transferred => self.transferred.fetch_add(bytes, Ordering::Relaxed),
+            BlobOutcome::Skipped => self.skipped.fetch_add(1, Ordering::Relaxed),
+            BlobOutcome::Mounted => self.mounted.fetch_add(1, Ordering::Relaxed),
+        };
+    }
+    pub(crate) fn finished(&self) -> ProgressEvent {
+        ProgressEvent::Finished {
+            transferred_bytes: self.transferred.load(Ordering::Relaxed),
+            skipped: self.skipped.load(Ordering::Relaxed) as usize,
+            mounted: self.mounted.load(Ordering::Relaxed) as usize,
+        }
+    }
+}

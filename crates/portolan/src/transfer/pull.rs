@@ -1,0 +1,377 @@
+//! Pull: a reference to an OCI image layout folder or a `docker load` archive.
+//!
+//! Manifests are fetched and verified first, then blobs download in parallel (bounded),
+//! each streamed to disk through a hashing writer, resumed with `Range` after an
+//! interruption, and moved under its digest only once verified. `index.json` (or the
+//! archive) is written last and atomically, so a cancelled or failed pull leaves the
+//! previous state, plus resumable partial files out of sight.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use oci_spec::image::ImageManifest;
+
+use crate::client::RegistryClient;
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+use crate::layout::archive;
+use crate::layout::blob_writer::BlobWriter;
+use crate::layout::oci::{OciLayout, REF_NAME};
+use crate::manifest::{FetchedManifest, Manifest};
+use crate::platform::Platform;
+use crate::reference::Reference;
+use crate::transfer::progress::{BlobOutcome, Cancel, Progress, ProgressEvent, Tally};
+use crate::transfer::Blob;
+
+/// Which images of an index to pull.
+#[derive(Debug, Clone, Default)]
+pub enum PlatformChoice {
+    /// The machine's own platform.
+    #[default]
+    Host,
+    /// This platform.
+    One(Platform),
+    /// Every image in the index (OCI layout only).
+    All,
+}
+
+/// How to pull.
+#[derive(Clone)]
+pub struct PullOptions {
+    /// Which images of an index.
+    pub platform: PlatformChoice,
+    /// Blobs downloaded at once.
+    pub jobs: usize,
+    /// Progress reports.
+    pub progress: Progress,
+    /// Cancellation.
+    pub cancel: Cancel,
+}
+
+impl Default for PullOptions {
+    fn default() -> Self {
+        Self {
+            platform: PlatformChoice::Host,
+            jobs: 4,
+            progress: crate::transfer::progress::no_progress(),
+            cancel: Cancel::new(),
+        }
+    }
+}
+
+/// What a pull did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PullReport {
+    /// The digest of the manifest (or index) written.
+    pub digest: Digest,
+    /// Its media type.
+    pub media_type: String,
+    /// Blobs in the image(s).
+    pub blobs: usize,
+    /// Bytes downloaded.
+    pub transferred_bytes: u64,
+    /// Blobs that were already there.
+    pub skipped: usize,
+}
+
+/// The manifests to store and the blobs they need.
+struct Plan {
+    root: FetchedManifest,
+    children: Vec<FetchedManifest>,
+    blobs: Vec<Blob>,
+}
+
+async fn plan(client: &RegistryClient, reference: &Reference, choice: &PlatformChoice) -> Result<Plan> {
+    let repo = reference.repository();
+    let top = client.get_manifest(repo, &reference.target()).await?;
+    let (root, children) = match &top.manifest {
+        Manifest::Image(_) => (top, Vec::new()),
+        Manifest::Index(index) => {
+            let wanted = match choice {
+                PlatformChoice::All => None,
+                PlatformChoice::Host => Some(Platform::host()),
+                PlatformChoice::One(p) => Some(p.clone()),
+            };
+            match wanted {
+                None => {
+                    let mut children = Vec::new();
+                    for d in index.manifests() {
+                        let digest = parse_digest(client, d.digest().as_ref())?;
+                        children.push(client.get_manifest(repo, &digest.to_string()).await?);
+                    }
+                    (top, children)
+                }
+                Some(platform) => {
+                    let entry = index
+                        .manifests()
+                        .iter()
+                        .find(|d| {
+                            d.platform().as_ref().is_some_and(|p| {
+                                platform.matches(&p.os().to_string(), &p.architecture().to_string(), p.variant().as_deref())
+                            })
+                        })
+                        .ok_or_else(|| Error::NotFound {
+                            registry: reference.registry().to_owned(),
+                            what: format!("platform {platform} in {reference}"),
+                            detail: ": choose another with --platform, or pull all platforms".to_owned(),
+                        })?;
+                    let digest = parse_digest(client, entry.digest().as_ref())?;
+                    (client.get_manifest(repo, &digest.to_string()).await?, Vec::new())
+                }
+            }
+        }
+    };
+    let mut blobs: Vec<Blob> = Vec::new();
+    for m in std::iter::once(&root).chain(children.iter()) {
+        if let Manifest::Image(image) = &m.manifest {
+            for b in image_blobs(client, image)? {
+                if !blobs.iter().any(|x| x.digest == b.digest) {
+                    blobs.push(b);
+                }
+            }
+        }
+    }
+    Ok(Plan { root, children, blobs })
+}
+
+fn parse_digest(client: &RegistryClient, text: &str) -> Result<Digest> {
+    Digest::parse(text).map_err(|e| Error::InvalidResponse {
+        registry: client.registry().to_owned(),
+        what: "a manifest".to_owned(),
+        detail: format!("it lists an invalid digest \"{text}\" ({e})"),
+    })
+}
+
+/// The config and layers of an image manifest.
+pub(crate) fn image_blobs(client: &RegistryClient, image: &ImageManifest) -> Result<Vec<Blob>> {
+    let mut out = vec![Blob {
+        digest: parse_digest(client, image.config().digest().as_ref())?,
+        size: image.config().size(),
+    }];
+    for layer in image.layers() {
+        if layer.urls().as_ref().is_some_and(|u| !u.is_empty()) {
+            continue; // foreign layers (Windows base images) are not distributable
+        }
+        out.push(Blob {
+            digest: parse_digest(client, layer.digest().as_ref())?,
+            size: layer.size(),
+        });
+    }
+    Ok(out)
+}
+
+/// Download one blob into `layout`, resuming a partial download when one is there.
+async fn download(client: &RegistryClient, repo: &str, blob: &Blob, layout: &OciLayout, progress: &Progress, cancel: &Cancel) -> Result<BlobOutcome> {
+    let check = {
+        let layout = layout.clone();
+        let (d, s) = (blob.digest.clone(), blob.size);
+        tokio::task::spawn_blocking(move || layout.has_valid_blob(&d, s))
+    };
+    if check.await.unwrap_or(false) {
+        return Ok(BlobOutcome::Skipped);
+    }
+    let partial = layout.partial_path(&blob.digest);
+    let policy = crate::transport::RetryPolicy::default();
+    let mut attempt = 1;
+    loop {
+        cancel.check()?;
+        let have = tokio::fs::metadata(&partial).await.map(|m| m.len()).unwrap_or(0);
+        let have = if have > blob.size { 0 } else { have };
+        let (writer, mut done, mut stream) = if have == blob.size && have > 0 {
+            (BlobWriter::open(&partial, &blob.digest, have).await?, have, None)
+        } else {
+            let read = client.read_blob(repo, &blob.digest, have, None).await?;
+            let writer = BlobWriter::open(&partial, &blob.digest, read.offset).await?;
+            (writer, read.offset, Some(read.response.bytes_stream()))
+        };
+        if have > 0 {
+            tracing::info!(digest = %blob.digest, from = done, "resuming a download");
+        }
+        let mut writer = writer;
+        let mut broken = None;
+        if let Some(stream) = stream.as_mut() {
+            while let Some(chunk) = stream.next().await {
+                if cancel.is_cancelled() {
+                    let _ = writer.finish().await;
+                    return Err(Error::Cancelled);
+                }
+                match chunk {
+                    Ok(bytes) => {
+                        done += bytes.len() as u64;
+                        if done > blob.size {
+                            let _ = writer.finish().await;
+                            let _ = tokio::fs::remove_file(&partial).await;
+                            return Err(Error::TooLarge {
+                                registry: client.registry().to_owned(),
+                                what: format!("blob {}", blob.digest),
+                                limit: blob.size,
+                            });
+                        }
+                        writer.write(bytes).await?;
+                        progress(ProgressEvent::Blob {
+                            digest: blob.digest.clone(),
+                            done,
+                            total: blob.size,
+                        });
+                    }
+                    Err(e) => {
+                        broken = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        let (digest, len) = writer.finish().await?;
+        if let Some(e) = broken {
+            if attempt < policy.max_attempts {
+                tracing::info!(digest = %blob.digest, at = len, error = %e, "download broke; resuming");
+                tokio::time::sleep(policy.delay(attempt, None)).await;
+                attempt += 1;
+                continue;
+            }
+            let (reason, hint) = crate::transport::describe_failure(&e);
+            return Err(Error::Unreachable {
+                registry: client.registry().to_owned(),
+                reason: format!("the download of blob {} broke: {reason}", blob.digest),
+                hint: format!("{hint}; pulling again resumes where it stopped"),
+            });
+        }
+        if len != blob.size || digest != blob.digest {
+            let _ = tokio::fs::remove_file(&partial).await;
+            if len < blob.size && attempt < policy.max_attempts {
+                attempt += 1;
+                continue;
+            }
+            return Err(Error::DigestMismatch {
+                registry: client.registry().to_owned(),
+                what: format!("blob {} ({len} of {} bytes)", blob.digest, blob.size),
+                expected: blob.digest.to_string(),
+                actual: digest.to_string(),
+            });
+        }
+        let layout = layout.clone();
+        let d = blob.digest.clone();
+        tokio::task::spawn_blocking(move || layout.commit_partial(&d))
+            .await
+            .map_err(|e| Error::Config(format!("a writer stopped: {e}")))??;
+        return Ok(BlobOutcome::Transferred);
+    }
+}
+
+async fn fetch_into(client: &RegistryClient, reference: &Reference, layout: &OciLayout, options: &PullOptions) -> Result<(Plan, Tally)> {
+    let plan = plan(client, reference, &options.platform).await?;
+    let total: u64 = plan.blobs.iter().map(|b| b.size).sum();
+    (options.progress)(ProgressEvent::Started {
+        blobs: plan.blobs.len(),
+        total_bytes: total,
+    });
+    let tally = Arc::new(Tally::default());
+    let repo = reference.repository();
+    let results: Vec<Result<()>> = futures_util::stream::iter(plan.blobs.iter())
+        .map(|blob| {
+            let tally = tally.clone();
+            async move {
+                let outcome = download(client, repo, blob, layout, &options.progress, &options.cancel).await?;
+                tally.record(outcome, blob.size);
+                (options.progress)(ProgressEvent::BlobDone {
+                    digest: blob.digest.clone(),
+                    size: blob.size,
+                    outcome,
+                });
+                Ok(())
+            }
+        })
+        .buffer_unordered(options.jobs.max(1))
+        .collect()
+        .await;
+    for r in results {
+        r?;
+    }
+    options.cancel.check()?;
+    for m in plan.children.iter().chain(std::iter::once(&plan.root)) {
+        layout.write_blob(&m.digest, &m.bytes)?;
+    }
+    let tally = Arc::try_unwrap(tally).unwrap_or_default();
+    Ok((plan, tally))
+}
+
+fn report(plan: &Plan, tally: &Tally, progress: &Progress) -> PullReport {
+    let event = tally.finished();
+    progress(event.clone());
+    let (transferred_bytes, skipped) = match event {
+        ProgressEvent::Finished { transferred_bytes, skipped, .. } => (transferred_bytes, skipped),
+        _ => (0, 0),
+    };
+    PullReport {
+        digest: plan.root.digest.clone(),
+        media_type: plan.root.media_type.clone(),
+        blobs: plan.blobs.len(),
+        transferred_bytes,
+        skipped,
+    }
+}
+
+fn index_entry(plan: &Plan, tag: Option<&str>) -> serde_json::Value {
+    let mut entry = serde_json::json!({
+        "mediaType": plan.root.media_type,
+        "digest": plan.root.digest.to_string(),
+        "size": plan.root.bytes.len(),
+    });
+    if let Some(tag) = tag {
+        entry["annotations"] = serde_json::json!({ REF_NAME: tag });
+    }
+    entry
+}
+
+/// Pull `reference` into the OCI layout at `dir` (created if needed), tagged with the
+/// reference's tag in `index.json`.
+#[tracing::instrument(level = "info", skip(client, options), fields(reference = %reference, dir = %dir.display()))]
+pub async fn pull_to_layout(client: &RegistryClient, reference: &Reference, dir: &Path, options: &PullOptions) -> Result<PullReport> {
+    let layout = OciLayout::create(dir)?;
+    let (plan, tally) = fetch_into(client, reference, &layout, options).await?;
+    layout.add_entry(index_entry(&plan, reference.tag().or(if reference.digest().is_none() { Some("latest") } else { None })))?;
+    layout.tidy();
+    Ok(report(&plan, &tally, &options.progress))
+}
+
+/// The folder an archive pull stages its blobs in (kept after a failure, for resuming).
+pub fn staging_dir(target: &Path) -> PathBuf {
+    let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("archive");
+    target.with_file_name(format!(".{name}.portolan-blobs"))
+}
+
+/// Pull `reference` into a `docker load` archive at `file` (one platform).
+#[tracing::instrument(level = "info", skip(client, options), fields(reference = %reference, file = %file.display()))]
+pub async fn pull_to_archive(client: &RegistryClient, reference: &Reference, file: &Path, options: &PullOptions) -> Result<PullReport> {
+    if matches!(options.platform, PlatformChoice::All) {
+        return Err(Error::Config(
+            "a docker archive holds one platform; pull all platforms into an OCI layout (--oci) instead".to_owned(),
+        ));
+    }
+    let staging = staging_dir(file);
+    let layout = OciLayout::create(&staging)?;
+    let (plan, tally) = fetch_into(client, reference, &layout, options).await?;
+    let Manifest::Image(image) = &plan.root.manifest else {
+        return Err(Error::Config("an index cannot be saved as a docker archive".to_owned()));
+    };
+    let parts = image_blobs(client, image)?;
+    let config = parts[0].digest.clone();
+    let layers: Vec<Digest> = parts[1..].iter().map(|b| b.digest.clone()).collect();
+    let mut blobs: Vec<Digest> = plan.blobs.iter().map(|b| b.digest.clone()).collect();
+    blobs.push(plan.root.digest.clone());
+    let tag = reference.tag().unwrap_or("latest").to_owned();
+    let repo = reference.name();
+    let entry = index_entry(&plan, Some(&tag));
+    let target = file.to_path_buf();
+    let staged = layout.clone();
+    let cancel = options.cancel.clone();
+    tokio::task::spawn_blocking(move || {
+        cancel.check()?;
+        archive::write_archive(&staged, &entry, &blobs, &config, &layers, Some((&repo, &tag)), &target)
+    })
+    .await
+    .map_err(|e| Error::Config(format!("the archive writer stopped: {e}")))??;
+    let _ = std::fs::remove_dir_all(&staging);
+    Ok(report(&plan, &tally, &options.progress))
+}

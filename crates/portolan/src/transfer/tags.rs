@@ -1,0 +1,121 @@
+//! Tag, untag and delete.
+//!
+//! Tagging PUTs the same manifest bytes under a new tag: no blob moves. Untagging removes
+//! one tag and keeps the image and its other tags: with DELETE by tag where the registry
+//! allows it, else the way regclient does it — point the tag at a throw-away manifest,
+//! then delete that manifest by digest (which takes only that tag with it). Deleting a
+//! manifest by digest removes every tag on it, so callers confirm first.
+
+use crate::client::RegistryClient;
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+use crate::manifest::OCI_MANIFEST;
+use crate::reference::Reference;
+
+const EMPTY_CONFIG: &[u8] = b"{}";
+const EMPTY_TYPE: &str = "application/vnd.oci.empty.v1+json";
+
+/// Give the manifest `source` points at the tag `new_tag` in the same repository.
+#[tracing::instrument(level = "info", skip(client), fields(source = %source))]
+pub async fn tag(client: &RegistryClient, source: &Reference, new_tag: &str) -> Result<Digest> {
+    if !crate::reference::is_valid_tag(new_tag) {
+        return Err(Error::Config(format!(
+            "\"{new_tag}\" is not a valid tag: letters, digits, '_', '.' and '-', at most 128, not starting with '.' or '-'"
+        )));
+    }
+    let fetched = client.get_manifest(source.repository(), &source.target()).await?;
+    client
+        .put_manifest(source.repository(), new_tag, &fetched.media_type, &fetched.bytes)
+        .await
+}
+
+/// How an untag was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UntagMethod {
+    /// The registry deleted the tag itself.
+    DeleteByTag,
+    /// The tag was pointed at a throw-away manifest, which was then deleted.
+    Placeholder,
+}
+
+fn hint_for(registry: &str) -> String {
+    match registry {
+        "ghcr.io" => "On ghcr.io, delete the package version in GitHub (the package's settings page, or the REST API)".to_owned(),
+        "docker.io" => "On Docker Hub, delete tags on hub.docker.com".to_owned(),
+        _ => "Ask the registry's operator to enable deletes (distribution: storage.delete.enabled: true)".to_owned(),
+    }
+}
+
+/// Remove the tag of `reference`, keeping the image and its other tags.
+#[tracing::instrument(level = "info", skip(client), fields(reference = %reference))]
+pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<UntagMethod> {
+    let Some(tag) = reference.tag() else {
+        return Err(Error::Config("untag needs a tag (REPO:TAG); to delete by digest use delete".to_owned()));
+    };
+    let repo = reference.repository();
+    // Check the tag exists first, so a missing tag is a clear error.
+    let original = client.get_manifest(repo, tag).await?;
+    if client.delete_manifest(repo, tag).await?.is_ok() {
+        return Ok(UntagMethod::DeleteByTag);
+    }
+    // A manifest unique to this moment, so deleting it touches no other tag.
+    let empty = Digest::sha256_of(EMPTY_CONFIG);
+    if client.blob_size(repo, &empty).await?.is_none() {
+        let session = client.start_upload(repo).await?;
+        client
+            .finish_upload(
+                repo,
+                &session,
+                &empty,
+                Some((EMPTY_CONFIG.len() as u64, crate::client::Payload::Bytes(bytes::Bytes::from_static(EMPTY_CONFIG)))),
+            )
+            .await?;
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let placeholder = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "artifactType": "application/vnd.portolan.untag.v1",
+        "config": {"mediaType": EMPTY_TYPE, "digest": empty.to_string(), "size": EMPTY_CONFIG.len()},
+        "layers": [{"mediaType": EMPTY_TYPE, "digest": empty.to_string(), "size": EMPTY_CONFIG.len()}],
+        "annotations": {"org.opencontainers.image.description": format!("placeholder for removing tag {tag}"), "dev.portolan.untag.nonce": now.to_string()},
+    });
+    let bytes = serde_json::to_vec(&placeholder).map_err(|e| Error::Config(format!("cannot encode: {e}")))?;
+    let digest = client.put_manifest(repo, tag, OCI_MANIFEST, &bytes).await?;
+    match client.delete_manifest(repo, &digest.to_string()).await? {
+        Ok(()) => Ok(UntagMethod::Placeholder),
+        Err(status) => {
+            // Put the tag back where it was: never leave it on the placeholder.
+            client.put_manifest(repo, tag, &original.media_type, &original.bytes).await?;
+            Err(Error::DeleteUnsupported {
+                registry: client.registry().to_owned(),
+                what: format!("tag {reference}"),
+                status,
+                hint: hint_for(client.registry()),
+            })
+        }
+    }
+}
+
+/// Delete the manifest `reference` names by digest (and with it every tag on it).
+#[tracing::instrument(level = "info", skip(client), fields(reference = %reference))]
+pub async fn delete(client: &RegistryClient, reference: &Reference) -> Result<Digest> {
+    let Some(digest) = reference.digest() else {
+        return Err(Error::Config(
+            "delete needs a digest (REPO@sha256:...): it removes the image and every tag on it; to remove one tag use untag".to_owned(),
+        ));
+    };
+    match client.delete_manifest(reference.repository(), &digest.to_string()).await? {
+        Ok(()) => Ok(digest.clone()),
+        Err(status) => Err(Error::DeleteUnsupported {
+            registry: client.registry().to_owned(),
+            what: format!("manifest {reference}"),
+            status,
+            hint: hint_for(client.registry()),
+        }),
+    }
+}
