@@ -1,6 +1,6 @@
 //! A hostile man-in-the-middle in front of a real registry.
 //!
-//! Requests whose path contains a rule's text get that rule's fault (for a set number of
+//! Requests whose request line (`GET /v2/...`) contains a rule's text get that rule's fault (for a set number of
 //! times); everything else is forwarded untouched. Faults: an error status with an optional
 //! `Retry-After`, a connection closed before any answer, a body cut short, or the upstream
 //! answer with its body replaced (headers, `Docker-Content-Digest` included, kept).
@@ -55,7 +55,8 @@ impl FaultyProxy {
         Self { host, rules, log }
     }
 
-    /// Apply `fault` to the next `times` requests whose path contains `path_contains`.
+    /// Apply `fault` to the next `times` requests whose request line (method and path)
+    /// contains `path_contains`.
     pub fn inject(&self, path_contains: &str, fault: Fault, times: usize) {
         self.rules.lock().expect("rules").push(Rule {
             path_contains: path_contains.to_owned(),
@@ -64,7 +65,7 @@ impl FaultyProxy {
         });
     }
 
-    /// Request lines seen so far (`GET /v2/...`).
+    /// Request lines seen so far (`GET /v2/... range=bytes=N-` when a range was asked).
     pub fn requests(&self) -> Vec<String> {
         self.log.lock().expect("log").clone()
     }
@@ -81,6 +82,7 @@ fn serve(
     reader.read_line(&mut request_line)?;
     let mut head = Vec::new();
     let mut content_length = 0usize;
+    let mut range = None;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line)? == 0 || line == "\r\n" {
@@ -90,20 +92,21 @@ fn serve(
         if let Some(v) = lower.strip_prefix("content-length:") {
             content_length = v.trim().parse().unwrap_or(0);
         }
+        if let Some(v) = lower.strip_prefix("range:") {
+            range = Some(v.trim().to_owned());
+        }
         if !lower.starts_with("connection:") {
             head.push(line);
         }
     }
     let mut body = vec![0; content_length];
     reader.read_exact(&mut body)?;
-    log.lock()
-        .expect("log")
-        .push(request_line.trim().to_owned());
-    let path = request_line
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("")
-        .to_owned();
+    let logged = match &range {
+        Some(r) => format!("{} range={r}", request_line.trim()),
+        None => request_line.trim().to_owned(),
+    };
+    log.lock().expect("log").push(logged);
+    let path = request_line.trim().to_owned();
     let fault = {
         let mut rules = rules.lock().expect("rules");
         let found = rules

@@ -36,6 +36,11 @@ pub struct TestRegistry {
 impl TestRegistry {
     /// Start a registry; panics (loudly) when `docker-registry` is missing.
     pub fn start(auth: Auth) -> Self {
+        Self::start_with(auth, true)
+    }
+
+    /// Start a registry that allows deletes or not.
+    pub fn start_with(auth: Auth, deletes: bool) -> Self {
         let binary = require_program("docker-registry");
         let dir = tempfile::tempdir().expect("tempdir");
         let port = free_port();
@@ -82,7 +87,7 @@ impl TestRegistry {
             }
         }
         let config = format!(
-            "version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: {host}\n  secret: portolan-test-only\n{auth_yaml}",
+            "version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: {deletes}\nhttp:\n  addr: {host}\n  secret: portolan-test-only\n{auth_yaml}",
             dir.path().join("data").display()
         );
         let config_path = dir.path().join("config.yml");

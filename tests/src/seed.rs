@@ -1,7 +1,9 @@
 //! The standard test data set, pushed into a fresh registry: a three-layer OCI image, a
 //! Docker-format image, a two-platform index, and optionally many tags or repositories.
 
-use crate::images::{build_image, build_index, ImageSpec, Pusher, TestImage};
+use crate::images::{
+    build_image, build_index, Blob, ImageSpec, Pusher, TestImage, OCI_INDEX, OCI_MANIFEST,
+};
 use crate::registry::TestRegistry;
 
 /// What was pushed, to check answers against.
@@ -70,4 +72,36 @@ pub fn many_repositories(registry: &TestRegistry, count: usize) -> Vec<String> {
         pusher.push_image_mounted(name, &names[0], "v1", &image);
     }
     names
+}
+
+/// Push a signature-like artifact referring to `subject`, listed (as registries without
+/// the referrers API do it) in the fallback tag `sha256-<hex>`. Returns the artifact.
+pub fn referrer(registry: &TestRegistry, repo: &str, subject: &Blob) -> Blob {
+    let empty = Blob::new("application/vnd.oci.empty.v1+json", b"{}".to_vec());
+    let kind = "application/vnd.dev.cosign.artifact.sig.v1+json";
+    let artifact = Blob::new(
+        OCI_MANIFEST,
+        serde_json::to_vec(&serde_json::json!({
+            "schemaVersion": 2, "mediaType": OCI_MANIFEST, "artifactType": kind,
+            "config": {"mediaType": empty.media_type, "digest": empty.digest, "size": 2},
+            "layers": [{"mediaType": empty.media_type, "digest": empty.digest, "size": 2}],
+            "subject": {"mediaType": subject.media_type, "digest": subject.digest, "size": subject.bytes.len()},
+        }))
+        .expect("json"),
+    );
+    let index = Blob::new(
+        OCI_INDEX,
+        serde_json::to_vec(&serde_json::json!({
+            "schemaVersion": 2, "mediaType": OCI_INDEX,
+            "manifests": [{"mediaType": artifact.media_type, "digest": artifact.digest,
+                           "size": artifact.bytes.len(), "artifactType": kind}],
+        }))
+        .expect("json"),
+    );
+    let pusher = Pusher::new(registry);
+    pusher.push_blob(repo, &empty);
+    pusher.push_manifest(repo, &artifact.digest, &artifact);
+    let tag = format!("sha256-{}", subject.digest.trim_start_matches("sha256:"));
+    pusher.push_manifest(repo, &tag, &index);
+    artifact
 }

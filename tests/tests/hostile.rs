@@ -152,3 +152,82 @@ fn oversized_manifests_and_garbage_are_refused() {
         );
     });
 }
+
+#[test]
+fn a_pull_refuses_a_wrong_blob_and_writes_nothing_visible() {
+    let registry = TestRegistry::start(Auth::None);
+    let seeded = seed::standard(&registry);
+    let proxy = FaultyProxy::start(&registry.host);
+    let bad_layer = &seeded.app.layers[1];
+    proxy.inject(
+        &format!("/blobs/{}", bad_layer.digest),
+        Fault::ReplaceBody(vec![7u8; bad_layer.bytes.len()]),
+        100,
+    );
+    proxy.inject(
+        &format!("/blobs/{}", seeded.app.layers[0].digest),
+        Fault::Reset,
+        2,
+    );
+    let work = tempfile::tempdir().expect("tmp");
+    let dir = work.path().join("out");
+    let options = portolan::PullOptions::default();
+    let err = block_on(Client::anonymous().pull_to_layout(
+        &reference(&proxy, "team/app:v1"),
+        &dir,
+        &options,
+    ))
+    .expect_err("bad layer");
+    assert_eq!(err.code(), "digest_mismatch", "{err}");
+    assert!(err.to_string().contains(&bad_layer.digest), "{err}");
+    assert!(!dir.join("index.json").exists());
+    let hex = bad_layer.digest.trim_start_matches("sha256:");
+    assert!(
+        !dir.join("blobs/sha256").join(hex).exists(),
+        "a bad blob never lands under its digest"
+    );
+    // An archive pull leaves no archive either.
+    let file = work.path().join("out.tar");
+    let err = block_on(Client::anonymous().pull_to_archive(
+        &reference(&proxy, "team/app:v1"),
+        &file,
+        &options,
+    ))
+    .expect_err("bad layer");
+    assert_eq!(err.code(), "digest_mismatch");
+    assert!(!file.exists());
+}
+
+#[test]
+fn a_copy_from_a_lying_source_stops_before_the_destination_commits_anything() {
+    let source = TestRegistry::start(Auth::None);
+    let seeded = seed::standard(&source);
+    let dest = TestRegistry::start(Auth::None);
+    let proxy = FaultyProxy::start(&source.host);
+    let layer = &seeded.app.layers[0];
+    proxy.inject(
+        &format!("GET /v2/team/app/blobs/{}", layer.digest),
+        Fault::ReplaceBody(vec![1u8; layer.bytes.len()]),
+        100,
+    );
+    let to = Reference::parse(&format!("{}/mirror/app:v1", dest.host)).expect("ref");
+    let client = Client::anonymous();
+    let err = block_on(client.copy(
+        &reference(&proxy, "team/app:v1"),
+        &to,
+        false,
+        &portolan::PushOptions::default(),
+    ))
+    .expect_err("lying source");
+    assert_eq!(err.code(), "digest_mismatch", "{err}");
+    assert!(err.to_string().contains(&layer.digest), "{err}");
+    let missing = block_on(client.manifest(&to)).expect_err("no manifest at the destination");
+    assert_eq!(missing.code(), "not_found");
+    let dst = client.registry(&dest.host).expect("client");
+    let digest = portolan::Digest::parse(&layer.digest).expect("digest");
+    assert_eq!(
+        block_on(dst.blob_size("mirror/app", &digest)).expect("HEAD"),
+        None,
+        "the bad blob was not committed"
+    );
+}

@@ -6,7 +6,6 @@ use portolan::client::ReferrersSource;
 use portolan::manifest::ManifestKind;
 use portolan::{Client, Credential, Platform, Reference, TransportOptions};
 use portolan_tests::block_on;
-use portolan_tests::images::{Blob, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::seed::{self, Seeded};
 
@@ -275,33 +274,7 @@ fn referrers_fall_back_to_the_digest_tag() {
     let registry = TestRegistry::start(Auth::None);
     let seeded = seed::standard(&registry);
     let subject = &seeded.app.manifest;
-    // A signature-like artifact referring to the app image, listed in the fallback tag.
-    let empty = Blob::new("application/vnd.oci.empty.v1+json", b"{}".to_vec());
-    let artifact = Blob::new(
-        portolan_tests::images::OCI_MANIFEST,
-        serde_json::to_vec(&serde_json::json!({
-            "schemaVersion": 2, "mediaType": portolan_tests::images::OCI_MANIFEST,
-            "artifactType": "application/vnd.dev.cosign.artifact.sig.v1+json",
-            "config": {"mediaType": empty.media_type, "digest": empty.digest, "size": 2},
-            "layers": [{"mediaType": empty.media_type, "digest": empty.digest, "size": 2}],
-            "subject": {"mediaType": subject.media_type, "digest": subject.digest, "size": subject.bytes.len()},
-        }))
-        .expect("json"),
-    );
-    let index = Blob::new(
-        portolan_tests::images::OCI_INDEX,
-        serde_json::to_vec(&serde_json::json!({
-            "schemaVersion": 2, "mediaType": portolan_tests::images::OCI_INDEX,
-            "manifests": [{"mediaType": artifact.media_type, "digest": artifact.digest, "size": artifact.bytes.len(),
-                           "artifactType": "application/vnd.dev.cosign.artifact.sig.v1+json"}],
-        }))
-        .expect("json"),
-    );
-    let pusher = Pusher::new(&registry);
-    pusher.push_blob("team/app", &empty);
-    pusher.push_manifest("team/app", &artifact.digest, &artifact);
-    let fallback_tag = format!("sha256-{}", subject.digest.trim_start_matches("sha256:"));
-    pusher.push_manifest("team/app", &fallback_tag, &index);
+    let artifact = seed::referrer(&registry, "team/app", subject);
     block_on(async {
         let client = client_with(&registry, None);
         let (found, source) = client

@@ -17,8 +17,8 @@ use portolan::auth::docker_config::DockerConfig;
 use portolan::auth::secret_store::{KeyringStore, SecretStore};
 use portolan::reference::normalize_registry;
 use portolan::{
-    Cancel, Client, Credential, CredentialChain, PlatformChoice, Platform, PullOptions, PushOptions, PushSource, Reference,
-    TransportOptions,
+    Cancel, Client, Credential, CredentialChain, Platform, PlatformChoice, PullOptions,
+    PushOptions, PushSource, Reference, TransportOptions,
 };
 
 /// Browse and inspect container registries (ghcr.io, Docker Hub, any OCI registry).
@@ -100,7 +100,11 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         archive: Option<PathBuf>,
         /// For an index, the platform to pull (default: this machine's).
-        #[arg(long, value_name = "OS/ARCH[/VARIANT]", conflicts_with = "all_platforms")]
+        #[arg(
+            long,
+            value_name = "OS/ARCH[/VARIANT]",
+            conflicts_with = "all_platforms"
+        )]
         platform: Option<String>,
         /// For an index, pull every platform (OCI layout only).
         #[arg(long)]
@@ -289,7 +293,11 @@ async fn run(cli: Cli) -> portolan::Result<()> {
                 let fetched = client.manifest(&reference).await?;
                 use std::io::Write;
                 let mut out = std::io::stdout().lock();
-                if out.write_all(&fetched.bytes).and_then(|_| out.write_all(b"\n")).is_err() {
+                if out
+                    .write_all(&fetched.bytes)
+                    .and_then(|_| out.write_all(b"\n"))
+                    .is_err()
+                {
                     return Ok(());
                 }
                 return Ok(());
@@ -320,7 +328,9 @@ async fn run(cli: Cli) -> portolan::Result<()> {
                 PlatformChoice::All
             } else {
                 match platform {
-                    Some(p) => PlatformChoice::One(Platform::parse(p).map_err(portolan::Error::Config)?),
+                    Some(p) => {
+                        PlatformChoice::One(Platform::parse(p).map_err(portolan::Error::Config)?)
+                    }
                     None => PlatformChoice::Host,
                 }
             };
@@ -350,19 +360,34 @@ async fn run(cli: Cli) -> portolan::Result<()> {
                 progress: progress::bar("push"),
                 cancel: cancel_on_ctrl_c(),
             };
-            let report = client.push(&PushSource::parse(source), &reference, &options).await?;
+            let report = client
+                .push(&PushSource::parse(source), &reference, &options)
+                .await?;
             render::transfer(json, "Pushed", &reference, &report.digest, &report);
         }
         Command::Tag { reference, new_tag } => {
             let reference = Reference::parse(reference)?;
             let digest = client.tag(&reference, new_tag).await?;
-            let tagged = Reference::from_parts(reference.registry(), reference.repository(), Some(new_tag), None)?;
-            render::done(json, &format!("Tagged {} as {}", digest, tagged.familiar()), &serde_json::json!({"digest": digest, "tag": tagged.to_string()}));
+            let tagged = Reference::from_parts(
+                reference.registry(),
+                reference.repository(),
+                Some(new_tag),
+                None,
+            )?;
+            render::done(
+                json,
+                &format!("Tagged {} as {}", digest, tagged.familiar()),
+                &serde_json::json!({"digest": digest, "tag": tagged.to_string()}),
+            );
         }
         Command::Untag { reference } => {
             let reference = Reference::parse(reference)?;
             let method = client.untag(&reference).await?;
-            render::done(json, &format!("Removed tag {}", reference.familiar()), &serde_json::json!({"untagged": reference.to_string(), "method": method}));
+            render::done(
+                json,
+                &format!("Removed tag {}", reference.familiar()),
+                &serde_json::json!({"untagged": reference.to_string(), "method": method}),
+            );
         }
         Command::Delete { reference, yes } => {
             let reference = Reference::parse(reference)?;
@@ -370,7 +395,11 @@ async fn run(cli: Cli) -> portolan::Result<()> {
                 confirm(&format!("Delete {reference} and every tag on it? [y/N] "))?;
             }
             let digest = client.delete(&reference).await?;
-            render::done(json, &format!("Deleted {digest}"), &serde_json::json!({"deleted": digest}));
+            render::done(
+                json,
+                &format!("Deleted {digest}"),
+                &serde_json::json!({"deleted": digest}),
+            );
         }
         Command::Copy {
             source,
@@ -408,7 +437,9 @@ fn cancel_on_ctrl_c() -> Cancel {
 
 fn confirm(question: &str) -> portolan::Result<()> {
     if !std::io::stdin().is_terminal() {
-        return Err(portolan::Error::Config("refusing to delete without confirmation: pass --yes".to_owned()));
+        return Err(portolan::Error::Config(
+            "refusing to delete without confirmation: pass --yes".to_owned(),
+        ));
     }
     eprint!("{question}");
     let mut line = String::new();

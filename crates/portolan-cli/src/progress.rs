@@ -6,7 +6,6 @@ use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portolan::transfer::progress::BlobOutcome;
 use portolan::{Digest, Progress, ProgressEvent};
 
 use crate::render::human_size;
@@ -39,16 +38,19 @@ pub fn bar(label: &'static str) -> Progress {
             ProgressEvent::Blob { digest, done, .. } => {
                 s.per_blob.insert(digest, done);
             }
-            ProgressEvent::BlobDone { digest, size, outcome } => {
+            ProgressEvent::BlobDone { digest, size, .. } => {
+                // Skipped and mounted blobs count as done: nothing is left to move for them.
                 s.finished += 1;
-                s.per_blob.insert(digest, if outcome == BlobOutcome::Transferred { size } else { size });
+                s.per_blob.insert(digest, size);
             }
             ProgressEvent::Finished { .. } => {
                 draw(&s, label, true);
                 return;
             }
         }
-        let due = s.last_draw.is_none_or(|t| t.elapsed() >= Duration::from_millis(100));
+        let due = s
+            .last_draw
+            .is_none_or(|t| t.elapsed() >= Duration::from_millis(100));
         if due {
             s.last_draw = Some(Instant::now());
             draw(&s, label, false);
@@ -58,7 +60,11 @@ pub fn bar(label: &'static str) -> Progress {
 
 fn draw(s: &State, label: &str, last: bool) {
     let done: u64 = s.per_blob.values().sum();
-    let fraction = if s.total == 0 { 1.0 } else { (done as f64 / s.total as f64).min(1.0) };
+    let fraction = if s.total == 0 {
+        1.0
+    } else {
+        (done as f64 / s.total as f64).min(1.0)
+    };
     let width = 30;
     let filled = (fraction * width as f64) as usize;
     let rate = s

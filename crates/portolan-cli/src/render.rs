@@ -94,7 +94,13 @@ pub fn logout(json: bool, registry: &str, removed: bool, docker_login: Option<St
     }
 }
 
-pub fn transfer<T: serde::Serialize>(json: bool, verb: &str, reference: &Reference, digest: &Digest, report: &T) {
+pub fn transfer<T: serde::Serialize>(
+    json: bool,
+    verb: &str,
+    reference: &Reference,
+    digest: &Digest,
+    report: &T,
+) {
     if json {
         print_json(report);
     } else {
@@ -167,7 +173,8 @@ fn image_details(image: &ImageDetails, from_index: bool) {
     }
     out!(
         "Config      {} ({})",
-        image.config_digest, image.config_media_type
+        image.config_digest,
+        image.config_media_type
     );
     out!();
     out!(

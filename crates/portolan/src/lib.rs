@@ -152,25 +152,46 @@ impl Client {
     }
 
     /// Pull `reference` into the OCI image layout folder `dir`.
-    pub async fn pull_to_layout(&self, reference: &Reference, dir: &std::path::Path, options: &PullOptions) -> Result<PullReport> {
+    pub async fn pull_to_layout(
+        &self,
+        reference: &Reference,
+        dir: &std::path::Path,
+        options: &PullOptions,
+    ) -> Result<PullReport> {
         let client = self.registry(reference.registry())?;
         transfer::pull::pull_to_layout(&client, reference, dir, options).await
     }
 
     /// Pull `reference` into a `docker load` archive at `file`.
-    pub async fn pull_to_archive(&self, reference: &Reference, file: &std::path::Path, options: &PullOptions) -> Result<PullReport> {
+    pub async fn pull_to_archive(
+        &self,
+        reference: &Reference,
+        file: &std::path::Path,
+        options: &PullOptions,
+    ) -> Result<PullReport> {
         let client = self.registry(reference.registry())?;
         transfer::pull::pull_to_archive(&client, reference, file, options).await
     }
 
     /// Push a local image (OCI layout or docker archive) to `reference`.
-    pub async fn push(&self, source: &PushSource, reference: &Reference, options: &PushOptions) -> Result<PushReport> {
+    pub async fn push(
+        &self,
+        source: &PushSource,
+        reference: &Reference,
+        options: &PushOptions,
+    ) -> Result<PushReport> {
         let client = self.registry(reference.registry())?;
         transfer::push::push(&client, source, reference, options).await
     }
 
     /// Copy `from` to `to` (same or another registry), optionally with its referrers.
-    pub async fn copy(&self, from: &Reference, to: &Reference, referrers: bool, options: &PushOptions) -> Result<PushReport> {
+    pub async fn copy(
+        &self,
+        from: &Reference,
+        to: &Reference,
+        referrers: bool,
+        options: &PushOptions,
+    ) -> Result<PushReport> {
         let src = self.registry(from.registry())?;
         let dst = self.registry(to.registry())?;
         transfer::copy::copy(&src, &dst, from, to, referrers, options).await

@@ -61,16 +61,27 @@ impl RegistryClient {
     /// A repository other than `repository` where `digest` was seen, to mount from.
     pub fn blob_home(&self, digest: &Digest, repository: &str) -> Option<String> {
         let homes = self.blob_homes.lock().unwrap_or_else(|e| e.into_inner());
-        homes.get(digest)?.iter().find(|r| *r != repository).cloned()
+        homes
+            .get(digest)?
+            .iter()
+            .find(|r| *r != repository)
+            .cloned()
     }
 
     /// `HEAD` a blob: its size when the repository has it.
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
     pub async fn blob_size(&self, repository: &str, digest: &Digest) -> Result<Option<u64>> {
         let what = format!("blob {digest} in {}/{repository}", self.registry);
-        let url = self.api_url(&format!("v2/{repository}/blobs/{digest}")).await?;
+        let url = self
+            .api_url(&format!("v2/{repository}/blobs/{digest}"))
+            .await?;
         let response = self
-            .send_following_redirects(Call::new(Method::HEAD, url, Some(pull_scope(repository)), &what))
+            .send_following_redirects(Call::new(
+                Method::HEAD,
+                url,
+                Some(pull_scope(repository)),
+                &what,
+            ))
             .await?;
         if response.status() == StatusCode::NOT_FOUND {
             return Ok(None);
@@ -91,9 +102,17 @@ impl RegistryClient {
     /// that ignore it answer from 0, which `BlobRead::offset` reports). With `end`, only
     /// up to that byte (inclusive).
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
-    pub async fn read_blob(&self, repository: &str, digest: &Digest, offset: u64, end: Option<u64>) -> Result<BlobRead> {
+    pub async fn read_blob(
+        &self,
+        repository: &str,
+        digest: &Digest,
+        offset: u64,
+        end: Option<u64>,
+    ) -> Result<BlobRead> {
         let what = format!("blob {digest} of {}/{repository}", self.registry);
-        let url = self.api_url(&format!("v2/{repository}/blobs/{digest}")).await?;
+        let url = self
+            .api_url(&format!("v2/{repository}/blobs/{digest}"))
+            .await?;
         let mut call = Call::new(Method::GET, url, Some(pull_scope(repository)), &what);
         if offset > 0 || end.is_some() {
             let end = end.map(|e| e.to_string()).unwrap_or_default();
@@ -106,7 +125,13 @@ impl RegistryClient {
                 .headers()
                 .get(CONTENT_RANGE)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim_start_matches("bytes ").split('-').next()?.parse::<u64>().ok());
+                .and_then(|v| {
+                    v.trim_start_matches("bytes ")
+                        .split('-')
+                        .next()?
+                        .parse::<u64>()
+                        .ok()
+                });
             match start {
                 Some(s) if s == offset => offset,
                 _ => {
@@ -143,15 +168,21 @@ impl RegistryClient {
             .get("oci-chunk-min-length")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse().ok());
-        Ok(UploadSession { location, chunk_min })
+        Ok(UploadSession {
+            location,
+            chunk_min,
+        })
     }
 
     /// Open an upload session.
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
     pub async fn start_upload(&self, repository: &str) -> Result<UploadSession> {
         let what = format!("an upload to {}/{repository}", self.registry);
-        let url = self.api_url(&format!("v2/{repository}/blobs/uploads/")).await?;
-        let call = Call::new(Method::POST, url, Some(push_scope(repository)), &what).header(CONTENT_LENGTH, "0");
+        let url = self
+            .api_url(&format!("v2/{repository}/blobs/uploads/"))
+            .await?;
+        let call = Call::new(Method::POST, url, Some(push_scope(repository)), &what)
+            .header(CONTENT_LENGTH, "0");
         let response = self.send(call).await?;
         let response = self.expect_success(response, &what).await?;
         self.session_from(&response, &what)
@@ -160,9 +191,16 @@ impl RegistryClient {
     /// Ask the registry to link `digest` from `from` into `repository`.
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
     pub async fn mount_blob(&self, repository: &str, digest: &Digest, from: &str) -> Result<Mount> {
-        let what = format!("a mount of {digest} from {from} into {}/{repository}", self.registry);
-        let mut url = self.api_url(&format!("v2/{repository}/blobs/uploads/")).await?;
-        url.query_pairs_mut().append_pair("mount", &digest.to_string()).append_pair("from", from);
+        let what = format!(
+            "a mount of {digest} from {from} into {}/{repository}",
+            self.registry
+        );
+        let mut url = self
+            .api_url(&format!("v2/{repository}/blobs/uploads/"))
+            .await?;
+        url.query_pairs_mut()
+            .append_pair("mount", &digest.to_string())
+            .append_pair("from", from);
         let scope = format!("{} {}", push_scope(repository), pull_scope(from));
         let call = Call::new(Method::POST, url, Some(scope), &what).header(CONTENT_LENGTH, "0");
         let response = self.send(call).await?;
@@ -176,12 +214,25 @@ impl RegistryClient {
 
     /// Where the registry says an upload stands: the offset to continue from, or `None`
     /// when it cannot say exactly (then the upload starts over).
-    pub async fn upload_offset(&self, repository: &str, session: &UploadSession) -> Result<Option<u64>> {
+    pub async fn upload_offset(
+        &self,
+        repository: &str,
+        session: &UploadSession,
+    ) -> Result<Option<u64>> {
         let what = format!("the state of an upload to {}/{repository}", self.registry);
-        let call = Call::new(Method::GET, session.location.clone(), Some(push_scope(repository)), &what);
+        let call = Call::new(
+            Method::GET,
+            session.location.clone(),
+            Some(push_scope(repository)),
+            &what,
+        );
         let response = self.send(call).await?;
         let response = self.expect_success(response, &what).await?;
-        let range = response.headers().get(RANGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let range = response
+            .headers()
+            .get(RANGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         // "0-N" means N+1 bytes received; "0-0" is ambiguous (0 or 1 byte) in distribution.
         Ok(match range.trim_start_matches("bytes=").split_once('-') {
             Some(("0", end)) => match end.parse::<u64>() {
@@ -193,12 +244,24 @@ impl RegistryClient {
     }
 
     /// Send bytes `start..start+len` of the blob as one chunk (PATCH).
-    pub async fn upload_chunk(&self, repository: &str, session: &mut UploadSession, start: u64, len: u64, body: Payload) -> Result<()> {
+    pub async fn upload_chunk(
+        &self,
+        repository: &str,
+        session: &mut UploadSession,
+        start: u64,
+        len: u64,
+        body: Payload,
+    ) -> Result<()> {
         let what = format!("a chunk of an upload to {}/{repository}", self.registry);
-        let mut call = Call::new(Method::PATCH, session.location.clone(), Some(push_scope(repository)), &what)
-            .header(CONTENT_TYPE, "application/octet-stream")
-            .header(CONTENT_LENGTH, len.to_string())
-            .body(body);
+        let mut call = Call::new(
+            Method::PATCH,
+            session.location.clone(),
+            Some(push_scope(repository)),
+            &what,
+        )
+        .header(CONTENT_TYPE, "application/octet-stream")
+        .header(CONTENT_LENGTH, len.to_string())
+        .body(body);
         if len > 0 {
             call = call.header(CONTENT_RANGE, format!("{start}-{}", start + len - 1));
         }
@@ -212,10 +275,17 @@ impl RegistryClient {
     }
 
     /// Close an upload with its digest (PUT), optionally sending the last bytes with it.
-    pub async fn finish_upload(&self, repository: &str, session: &UploadSession, digest: &Digest, body: Option<(u64, Payload)>) -> Result<()> {
+    pub async fn finish_upload(
+        &self,
+        repository: &str,
+        session: &UploadSession,
+        digest: &Digest,
+        body: Option<(u64, Payload)>,
+    ) -> Result<()> {
         let what = format!("blob {digest} to {}/{repository}", self.registry);
         let mut url = session.location.clone();
-        url.query_pairs_mut().append_pair("digest", &digest.to_string());
+        url.query_pairs_mut()
+            .append_pair("digest", &digest.to_string());
         let (len, payload) = body.unwrap_or((0, Payload::None));
         let call = Call::new(Method::PUT, url, Some(push_scope(repository)), &what)
             .header(CONTENT_TYPE, "application/octet-stream")
@@ -223,7 +293,11 @@ impl RegistryClient {
             .body(payload);
         let response = self.send(call).await?;
         let response = self.expect_success(response, &what).await?;
-        if let Some(announced) = response.headers().get("docker-content-digest").and_then(|v| v.to_str().ok()) {
+        if let Some(announced) = response
+            .headers()
+            .get("docker-content-digest")
+            .and_then(|v| v.to_str().ok())
+        {
             if announced.trim() != digest.to_string() {
                 return Err(Error::DigestMismatch {
                     registry: self.registry.clone(),
@@ -239,22 +313,43 @@ impl RegistryClient {
 
     /// Abandon an upload session (best effort).
     pub async fn cancel_upload(&self, repository: &str, session: &UploadSession) {
-        let call = Call::new(Method::DELETE, session.location.clone(), Some(push_scope(repository)), "an abandoned upload");
+        let call = Call::new(
+            Method::DELETE,
+            session.location.clone(),
+            Some(push_scope(repository)),
+            "an abandoned upload",
+        );
         let _ = self.send(call).await;
     }
 
     /// PUT a manifest under a tag or its digest, with its exact bytes and media type.
     #[tracing::instrument(level = "debug", skip(self, bytes), fields(registry = %self.registry))]
-    pub async fn put_manifest(&self, repository: &str, reference: &str, media_type: &str, bytes: &[u8]) -> Result<Digest> {
-        let what = format!("manifest {}/{repository}{}", self.registry, super::target_suffix(reference));
+    pub async fn put_manifest(
+        &self,
+        repository: &str,
+        reference: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> Result<Digest> {
+        let what = format!(
+            "manifest {}/{repository}{}",
+            self.registry,
+            super::target_suffix(reference)
+        );
         let digest = Digest::sha256_of(bytes);
-        let url = self.api_url(&format!("v2/{repository}/manifests/{reference}")).await?;
+        let url = self
+            .api_url(&format!("v2/{repository}/manifests/{reference}"))
+            .await?;
         let call = Call::new(Method::PUT, url, Some(push_scope(repository)), &what)
             .header(CONTENT_TYPE, media_type.to_owned())
             .body(Payload::Bytes(bytes::Bytes::copy_from_slice(bytes)));
         let response = self.send(call).await?;
         let response = self.expect_success(response, &what).await?;
-        if let Some(announced) = response.headers().get("docker-content-digest").and_then(|v| v.to_str().ok()) {
+        if let Some(announced) = response
+            .headers()
+            .get("docker-content-digest")
+            .and_then(|v| v.to_str().ok())
+        {
             if announced.trim() != digest.to_string() {
                 return Err(Error::DigestMismatch {
                     registry: self.registry.clone(),
@@ -270,10 +365,27 @@ impl RegistryClient {
     /// DELETE a manifest by tag or digest. `Ok(false)` when the registry refuses deletes
     /// of that kind (distribution answers 400 for a tag; ghcr.io and Docker Hub 405).
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
-    pub async fn delete_manifest(&self, repository: &str, reference: &str) -> Result<std::result::Result<(), u16>> {
-        let what = format!("manifest {}/{repository}{}", self.registry, super::target_suffix(reference));
-        let url = self.api_url(&format!("v2/{repository}/manifests/{reference}")).await?;
-        let response = self.send(Call::new(Method::DELETE, url, Some(delete_scope(repository)), &what)).await?;
+    pub async fn delete_manifest(
+        &self,
+        repository: &str,
+        reference: &str,
+    ) -> Result<std::result::Result<(), u16>> {
+        let what = format!(
+            "manifest {}/{repository}{}",
+            self.registry,
+            super::target_suffix(reference)
+        );
+        let url = self
+            .api_url(&format!("v2/{repository}/manifests/{reference}"))
+            .await?;
+        let response = self
+            .send(Call::new(
+                Method::DELETE,
+                url,
+                Some(delete_scope(repository)),
+                &what,
+            ))
+            .await?;
         let status = response.status();
         if matches!(status.as_u16(), 400 | 405 | 501) {
             let body = response.text().await.unwrap_or_default();

@@ -299,8 +299,13 @@ impl RegistryClient {
                         None => {
                             return Err(Error::Unreachable {
                                 registry: self.registry.clone(),
-                                reason: format!("the request for {} failed after its streamed body was sent", call.what),
-                                hint: "the transfer resumes from where the registry says it stopped".to_owned(),
+                                reason: format!(
+                                    "the request for {} failed after its streamed body was sent",
+                                    call.what
+                                ),
+                                hint:
+                                    "the transfer resumes from where the registry says it stopped"
+                                        .to_owned(),
                             })
                         }
                     }

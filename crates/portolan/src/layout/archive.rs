@@ -47,14 +47,19 @@ pub fn write_archive(
             continue;
         }
         let path = layout.blob_path(digest);
-        let mut file = std::fs::File::open(&path).map_err(|e| Error::io("cannot read", &path, e))?;
-        let len = file.metadata().map_err(|e| Error::io("cannot read", &path, e))?.len();
+        let mut file =
+            std::fs::File::open(&path).map_err(|e| Error::io("cannot read", &path, e))?;
+        let len = file
+            .metadata()
+            .map_err(|e| Error::io("cannot read", &path, e))?
+            .len();
         let mut header = tar::Header::new_ustar();
         header.set_size(len);
         header.set_mode(0o644);
         header.set_mtime(0);
         header.set_cksum();
-        tar.append_data(&mut header, blob_name(digest), &mut file).map_err(fail)?;
+        tar.append_data(&mut header, blob_name(digest), &mut file)
+            .map_err(fail)?;
     }
     let mut entry = serde_json::json!({
         "Config": blob_name(config),
@@ -64,9 +69,19 @@ pub fn write_archive(
     if let Some((repo, tag)) = repo_tag {
         entry["RepoTags"] = serde_json::json!([format!("{repo}:{tag}")]);
         let repositories = serde_json::json!({ repo: { tag: config.hex() } });
-        add_bytes(&mut tar, "repositories", repositories.to_string().as_bytes()).map_err(fail)?;
+        add_bytes(
+            &mut tar,
+            "repositories",
+            repositories.to_string().as_bytes(),
+        )
+        .map_err(fail)?;
     }
-    add_bytes(&mut tar, "manifest.json", serde_json::json!([entry]).to_string().as_bytes()).map_err(fail)?;
+    add_bytes(
+        &mut tar,
+        "manifest.json",
+        serde_json::json!([entry]).to_string().as_bytes(),
+    )
+    .map_err(fail)?;
     let out = tar.into_inner().map_err(fail)?;
     let file = out.into_inner().map_err(|e| fail(e.into_error()))?;
     file.sync_all().map_err(fail)?;
@@ -75,7 +90,10 @@ pub fn write_archive(
 
 /// The temporary name an archive is written under.
 pub fn part_path(target: &Path) -> PathBuf {
-    let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("archive");
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("archive");
     target.with_file_name(format!(".{name}.portolan-part"))
 }
 
@@ -103,7 +121,10 @@ impl Archive {
             kind: "archive",
             detail,
         };
-        for entry in tar.entries().map_err(|e| bad(format!("not a tar file ({e})")))? {
+        for entry in tar
+            .entries()
+            .map_err(|e| bad(format!("not a tar file ({e})")))?
+        {
             let entry = entry.map_err(|e| bad(format!("a damaged tar entry ({e})")))?;
             if entry.header().entry_type() != tar::EntryType::Regular {
                 continue;
@@ -156,10 +177,13 @@ impl Archive {
                 detail: format!("{name} is larger than {limit} bytes"),
             });
         }
-        let mut file = std::fs::File::open(&self.path).map_err(|e| Error::io("cannot read", &self.path, e))?;
-        file.seek(SeekFrom::Start(offset)).map_err(|e| Error::io("cannot read", &self.path, e))?;
+        let mut file =
+            std::fs::File::open(&self.path).map_err(|e| Error::io("cannot read", &self.path, e))?;
+        file.seek(SeekFrom::Start(offset))
+            .map_err(|e| Error::io("cannot read", &self.path, e))?;
         let mut bytes = vec![0; size as usize];
-        file.read_exact(&mut bytes).map_err(|e| Error::io("cannot read", &self.path, e))?;
+        file.read_exact(&mut bytes)
+            .map_err(|e| Error::io("cannot read", &self.path, e))?;
         Ok(bytes)
     }
 }

@@ -14,10 +14,14 @@ use crate::layout::oci::hash_reader;
 
 const QUEUE: usize = 16;
 
+/// What the writing thread hands back: the hash state and the file length, or the failed
+/// action and its error.
+type WorkerResult = std::result::Result<(Hasher, u64), (std::io::Error, &'static str)>;
+
 /// An open blob file being written.
 pub struct BlobWriter {
     tx: Option<tokio::sync::mpsc::Sender<bytes::Bytes>>,
-    worker: tokio::task::JoinHandle<std::result::Result<(Hasher, u64), (std::io::Error, &'static str)>>,
+    worker: tokio::task::JoinHandle<WorkerResult>,
     path: PathBuf,
 }
 
@@ -25,7 +29,9 @@ impl BlobWriter {
     /// Open `path` for `expected`, keeping its first `keep` bytes (0 starts over).
     pub async fn open(path: &Path, expected: &Digest, keep: u64) -> Result<Self> {
         if let Some(parent) = path.parent() {
-            tokio::fs::create_dir_all(parent).await.map_err(|e| Error::io("cannot create", parent, e))?;
+            tokio::fs::create_dir_all(parent)
+                .await
+                .map_err(|e| Error::io("cannot create", parent, e))?;
         }
         let (tx, mut rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(QUEUE);
         let owned = path.to_path_buf();
@@ -39,9 +45,11 @@ impl BlobWriter {
                 .open(&owned)
                 .map_err(|e| (e, "cannot open"))?;
             file.set_len(keep).map_err(|e| (e, "cannot truncate"))?;
-            file.seek(SeekFrom::Start(0)).map_err(|e| (e, "cannot read"))?;
+            file.seek(SeekFrom::Start(0))
+                .map_err(|e| (e, "cannot read"))?;
             let kept = hash_reader(&mut file, &mut hasher, keep).map_err(|e| (e, "cannot read"))?;
-            file.seek(SeekFrom::Start(kept)).map_err(|e| (e, "cannot seek"))?;
+            file.seek(SeekFrom::Start(kept))
+                .map_err(|e| (e, "cannot seek"))?;
             let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
             let mut written = kept;
             while let Some(chunk) = rx.blocking_recv() {
@@ -77,11 +85,17 @@ impl BlobWriter {
 
     async fn finish_inner(&mut self) -> Result<(Digest, u64)> {
         self.tx = None;
-        let worker = std::mem::replace(&mut self.worker, tokio::task::spawn_blocking(|| Err((std::io::Error::other("closed"), "closed"))));
+        let worker = std::mem::replace(
+            &mut self.worker,
+            tokio::task::spawn_blocking(|| Err((std::io::Error::other("closed"), "closed"))),
+        );
         match worker.await {
             Ok(Ok((hasher, len))) => Ok((hasher.finish(), len)),
             Ok(Err((e, action))) => Err(Error::io(action, &self.path, e)),
-            Err(e) => Err(Error::Config(format!("the writer of {} stopped: {e}", self.path.display()))),
+            Err(e) => Err(Error::Config(format!(
+                "the writer of {} stopped: {e}",
+                self.path.display()
+            ))),
         }
     }
 }

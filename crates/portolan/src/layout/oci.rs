@@ -28,12 +28,15 @@ pub type IndexEntry = serde_json::Value;
 impl OciLayout {
     /// Open a layout folder, creating it (and `oci-layout`) when missing.
     pub fn create(root: &Path) -> Result<Self> {
-        std::fs::create_dir_all(root.join("blobs")).map_err(|e| Error::io("cannot create", root, e))?;
+        std::fs::create_dir_all(root.join("blobs"))
+            .map_err(|e| Error::io("cannot create", root, e))?;
         let marker = root.join("oci-layout");
         if !marker.exists() {
             write_atomic(&marker, br#"{"imageLayoutVersion":"1.0.0"}"#)?;
         }
-        Ok(Self { root: root.to_path_buf() })
+        Ok(Self {
+            root: root.to_path_buf(),
+        })
     }
 
     /// Open an existing layout folder.
@@ -45,7 +48,9 @@ impl OciLayout {
                 detail: "it has no oci-layout or index.json file".to_owned(),
             });
         }
-        Ok(Self { root: root.to_path_buf() })
+        Ok(Self {
+            root: root.to_path_buf(),
+        })
     }
 
     /// The folder.
@@ -62,7 +67,9 @@ impl OciLayout {
 
     /// Where a download of `digest` in progress lives.
     pub fn partial_path(&self, digest: &Digest) -> PathBuf {
-        self.root.join(PARTIAL_DIR).join(digest.to_string().replace(':', "-"))
+        self.root
+            .join(PARTIAL_DIR)
+            .join(digest.to_string().replace(':', "-"))
     }
 
     /// Whether the layout holds `digest` with the right size and content (hashed: a
@@ -70,7 +77,9 @@ impl OciLayout {
     pub fn has_valid_blob(&self, digest: &Digest, size: u64) -> bool {
         let path = self.blob_path(digest);
         match std::fs::metadata(&path) {
-            Ok(m) if m.len() == size => hash_file(&path, digest).map(|d| d == *digest).unwrap_or(false),
+            Ok(m) if m.len() == size => hash_file(&path, digest)
+                .map(|d| d == *digest)
+                .unwrap_or(false),
             _ => false,
         }
     }
@@ -82,7 +91,8 @@ impl OciLayout {
             std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create", parent, e))?;
         }
         let partial = self.partial_path(digest);
-        std::fs::rename(&partial, &target).map_err(|e| Error::io("cannot move into place", &target, e))
+        std::fs::rename(&partial, &target)
+            .map_err(|e| Error::io("cannot move into place", &target, e))
     }
 
     /// Store small content (a manifest) under its digest.
@@ -124,9 +134,13 @@ impl OciLayout {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(Error::io("cannot read", &path, e)),
         };
-        let index: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|e| self.bad(format!("index.json is not JSON ({e})")))?;
-        Ok(index.get("manifests").and_then(|m| m.as_array()).cloned().unwrap_or_default())
+        let index: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| self.bad(format!("index.json is not JSON ({e})")))?;
+        Ok(index
+            .get("manifests")
+            .and_then(|m| m.as_array())
+            .cloned()
+            .unwrap_or_default())
     }
 
     /// The entry for `tag`, or the only entry when no tag is given.
@@ -153,11 +167,15 @@ impl OciLayout {
         let mut entries = self.entries()?;
         entries.retain(|e| match &tag {
             Some(t) => e["annotations"][REF_NAME].as_str() != Some(t),
-            None => e["digest"].as_str() != digest.as_deref() || e["annotations"][REF_NAME].is_string(),
+            None => {
+                e["digest"].as_str() != digest.as_deref() || e["annotations"][REF_NAME].is_string()
+            }
         });
         entries.push(entry);
-        let index = serde_json::json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": entries});
-        let bytes = serde_json::to_vec_pretty(&index).map_err(|e| Error::Config(format!("cannot encode index.json: {e}")))?;
+        let index =
+            serde_json::json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": entries});
+        let bytes = serde_json::to_vec_pretty(&index)
+            .map_err(|e| Error::Config(format!("cannot encode index.json: {e}")))?;
         write_atomic(&self.root.join("index.json"), &bytes)
     }
 
@@ -184,7 +202,11 @@ pub fn hash_file(path: &Path, like: &Digest) -> Result<Digest> {
 }
 
 /// Feed up to `limit` bytes of `reader` to `hasher`; returns how many were read.
-pub fn hash_reader(reader: &mut impl Read, hasher: &mut Hasher, limit: u64) -> std::io::Result<u64> {
+pub fn hash_reader(
+    reader: &mut impl Read,
+    hasher: &mut Hasher,
+    limit: u64,
+) -> std::io::Result<u64> {
     let mut buf = vec![0u8; 256 * 1024];
     let mut total = 0u64;
     let mut reader = reader.take(limit);

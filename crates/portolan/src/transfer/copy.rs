@@ -14,7 +14,11 @@ use crate::transfer::push::{upload_plan, ManifestBytes, PushOptions, PushReport,
 use crate::transfer::source::BlobSource;
 
 /// Manifests and blobs of `reference` on `src`, with the source for each blob.
-async fn plan_remote(src: &Arc<RegistryClient>, repository: &str, target: &str) -> Result<UploadPlan> {
+async fn plan_remote(
+    src: &Arc<RegistryClient>,
+    repository: &str,
+    target: &str,
+) -> Result<UploadPlan> {
     let root = src.get_manifest(repository, target).await?;
     let mut images: Vec<FetchedManifest> = Vec::new();
     let mut children = Vec::new();
@@ -36,7 +40,10 @@ async fn plan_remote(src: &Arc<RegistryClient>, repository: &str, target: &str) 
     for image in &images {
         if let Manifest::Image(m) = &image.manifest {
             for b in image_blobs(src, m)? {
-                if !blobs.iter().any(|(x, _): &(crate::transfer::Blob, BlobSource)| x.digest == b.digest) {
+                if !blobs
+                    .iter()
+                    .any(|(x, _): &(crate::transfer::Blob, BlobSource)| x.digest == b.digest)
+                {
                     src.remember_blob(repository, &b.digest);
                     blobs.push((b, source.clone()));
                 }
@@ -61,7 +68,14 @@ fn to_bytes(m: &FetchedManifest) -> ManifestBytes {
 /// Copy `from` (on `src`) to `to` (on `dst`). With `referrers`, the artifacts that refer
 /// to it are copied too (by digest, and the fallback tag when that is how they were found).
 #[tracing::instrument(level = "info", skip(src, dst, options), fields(from = %from, to = %to))]
-pub async fn copy(src: &Arc<RegistryClient>, dst: &Arc<RegistryClient>, from: &Reference, to: &Reference, referrers: bool, options: &PushOptions) -> Result<PushReport> {
+pub async fn copy(
+    src: &Arc<RegistryClient>,
+    dst: &Arc<RegistryClient>,
+    from: &Reference,
+    to: &Reference,
+    referrers: bool,
+    options: &PushOptions,
+) -> Result<PushReport> {
     let same_registry = Arc::ptr_eq(src, dst);
     let mount_from = same_registry.then(|| from.repository());
     let plan = plan_remote(src, from.repository(), &from.target()).await?;
@@ -72,13 +86,19 @@ pub async fn copy(src: &Arc<RegistryClient>, dst: &Arc<RegistryClient>, from: &R
         for d in found {
             let artifact = plan_remote(src, from.repository(), d.digest().as_ref()).await?;
             let by_digest = to.with_digest(artifact.root.digest.clone());
-            let by_digest = Reference::from_parts(by_digest.registry(), by_digest.repository(), None, Some(artifact.root.digest.clone()))?;
+            let by_digest = Reference::from_parts(
+                by_digest.registry(),
+                by_digest.repository(),
+                None,
+                Some(artifact.root.digest.clone()),
+            )?;
             upload_plan(dst, &by_digest, artifact, mount_from, options).await?;
         }
         if source == crate::client::ReferrersSource::FallbackTag {
             let tag = format!("sha256-{}", root_digest.hex());
             let index = src.get_manifest(from.repository(), &tag).await?;
-            dst.put_manifest(to.repository(), &tag, &index.media_type, &index.bytes).await?;
+            dst.put_manifest(to.repository(), &tag, &index.media_type, &index.bytes)
+                .await?;
         }
     }
     Ok(report)

@@ -82,7 +82,11 @@ struct Plan {
     blobs: Vec<Blob>,
 }
 
-async fn plan(client: &RegistryClient, reference: &Reference, choice: &PlatformChoice) -> Result<Plan> {
+async fn plan(
+    client: &RegistryClient,
+    reference: &Reference,
+    choice: &PlatformChoice,
+) -> Result<Plan> {
     let repo = reference.repository();
     let top = client.get_manifest(repo, &reference.target()).await?;
     let (root, children) = match &top.manifest {
@@ -108,16 +112,24 @@ async fn plan(client: &RegistryClient, reference: &Reference, choice: &PlatformC
                         .iter()
                         .find(|d| {
                             d.platform().as_ref().is_some_and(|p| {
-                                platform.matches(&p.os().to_string(), &p.architecture().to_string(), p.variant().as_deref())
+                                platform.matches(
+                                    &p.os().to_string(),
+                                    &p.architecture().to_string(),
+                                    p.variant().as_deref(),
+                                )
                             })
                         })
                         .ok_or_else(|| Error::NotFound {
                             registry: reference.registry().to_owned(),
                             what: format!("platform {platform} in {reference}"),
-                            detail: ": choose another with --platform, or pull all platforms".to_owned(),
+                            detail: ": choose another with --platform, or pull all platforms"
+                                .to_owned(),
                         })?;
                     let digest = parse_digest(client, entry.digest().as_ref())?;
-                    (client.get_manifest(repo, &digest.to_string()).await?, Vec::new())
+                    (
+                        client.get_manifest(repo, &digest.to_string()).await?,
+                        Vec::new(),
+                    )
                 }
             }
         }
@@ -132,7 +144,11 @@ async fn plan(client: &RegistryClient, reference: &Reference, choice: &PlatformC
             }
         }
     }
-    Ok(Plan { root, children, blobs })
+    Ok(Plan {
+        root,
+        children,
+        blobs,
+    })
 }
 
 fn parse_digest(client: &RegistryClient, text: &str) -> Result<Digest> {
@@ -162,7 +178,14 @@ pub(crate) fn image_blobs(client: &RegistryClient, image: &ImageManifest) -> Res
 }
 
 /// Download one blob into `layout`, resuming a partial download when one is there.
-async fn download(client: &RegistryClient, repo: &str, blob: &Blob, layout: &OciLayout, progress: &Progress, cancel: &Cancel) -> Result<BlobOutcome> {
+async fn download(
+    client: &RegistryClient,
+    repo: &str,
+    blob: &Blob,
+    layout: &OciLayout,
+    progress: &Progress,
+    cancel: &Cancel,
+) -> Result<BlobOutcome> {
     let check = {
         let layout = layout.clone();
         let (d, s) = (blob.digest.clone(), blob.size);
@@ -176,10 +199,17 @@ async fn download(client: &RegistryClient, repo: &str, blob: &Blob, layout: &Oci
     let mut attempt = 1;
     loop {
         cancel.check()?;
-        let have = tokio::fs::metadata(&partial).await.map(|m| m.len()).unwrap_or(0);
+        let have = tokio::fs::metadata(&partial)
+            .await
+            .map(|m| m.len())
+            .unwrap_or(0);
         let have = if have > blob.size { 0 } else { have };
         let (writer, mut done, mut stream) = if have == blob.size && have > 0 {
-            (BlobWriter::open(&partial, &blob.digest, have).await?, have, None)
+            (
+                BlobWriter::open(&partial, &blob.digest, have).await?,
+                have,
+                None,
+            )
         } else {
             let read = client.read_blob(repo, &blob.digest, have, None).await?;
             let writer = BlobWriter::open(&partial, &blob.digest, read.offset).await?;
@@ -259,7 +289,12 @@ async fn download(client: &RegistryClient, repo: &str, blob: &Blob, layout: &Oci
     }
 }
 
-async fn fetch_into(client: &RegistryClient, reference: &Reference, layout: &OciLayout, options: &PullOptions) -> Result<(Plan, Tally)> {
+async fn fetch_into(
+    client: &RegistryClient,
+    reference: &Reference,
+    layout: &OciLayout,
+    options: &PullOptions,
+) -> Result<(Plan, Tally)> {
     let plan = plan(client, reference, &options.platform).await?;
     let total: u64 = plan.blobs.iter().map(|b| b.size).sum();
     (options.progress)(ProgressEvent::Started {
@@ -272,7 +307,15 @@ async fn fetch_into(client: &RegistryClient, reference: &Reference, layout: &Oci
         .map(|blob| {
             let tally = tally.clone();
             async move {
-                let outcome = download(client, repo, blob, layout, &options.progress, &options.cancel).await?;
+                let outcome = download(
+                    client,
+                    repo,
+                    blob,
+                    layout,
+                    &options.progress,
+                    &options.cancel,
+                )
+                .await?;
                 tally.record(outcome, blob.size);
                 (options.progress)(ProgressEvent::BlobDone {
                     digest: blob.digest.clone(),
@@ -300,7 +343,11 @@ fn report(plan: &Plan, tally: &Tally, progress: &Progress) -> PullReport {
     let event = tally.finished();
     progress(event.clone());
     let (transferred_bytes, skipped) = match event {
-        ProgressEvent::Finished { transferred_bytes, skipped, .. } => (transferred_bytes, skipped),
+        ProgressEvent::Finished {
+            transferred_bytes,
+            skipped,
+            ..
+        } => (transferred_bytes, skipped),
         _ => (0, 0),
     };
     PullReport {
@@ -327,23 +374,43 @@ fn index_entry(plan: &Plan, tag: Option<&str>) -> serde_json::Value {
 /// Pull `reference` into the OCI layout at `dir` (created if needed), tagged with the
 /// reference's tag in `index.json`.
 #[tracing::instrument(level = "info", skip(client, options), fields(reference = %reference, dir = %dir.display()))]
-pub async fn pull_to_layout(client: &RegistryClient, reference: &Reference, dir: &Path, options: &PullOptions) -> Result<PullReport> {
+pub async fn pull_to_layout(
+    client: &RegistryClient,
+    reference: &Reference,
+    dir: &Path,
+    options: &PullOptions,
+) -> Result<PullReport> {
     let layout = OciLayout::create(dir)?;
     let (plan, tally) = fetch_into(client, reference, &layout, options).await?;
-    layout.add_entry(index_entry(&plan, reference.tag().or(if reference.digest().is_none() { Some("latest") } else { None })))?;
+    layout.add_entry(index_entry(
+        &plan,
+        reference.tag().or(if reference.digest().is_none() {
+            Some("latest")
+        } else {
+            None
+        }),
+    ))?;
     layout.tidy();
     Ok(report(&plan, &tally, &options.progress))
 }
 
 /// The folder an archive pull stages its blobs in (kept after a failure, for resuming).
 pub fn staging_dir(target: &Path) -> PathBuf {
-    let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("archive");
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("archive");
     target.with_file_name(format!(".{name}.portolan-blobs"))
 }
 
 /// Pull `reference` into a `docker load` archive at `file` (one platform).
 #[tracing::instrument(level = "info", skip(client, options), fields(reference = %reference, file = %file.display()))]
-pub async fn pull_to_archive(client: &RegistryClient, reference: &Reference, file: &Path, options: &PullOptions) -> Result<PullReport> {
+pub async fn pull_to_archive(
+    client: &RegistryClient,
+    reference: &Reference,
+    file: &Path,
+    options: &PullOptions,
+) -> Result<PullReport> {
     if matches!(options.platform, PlatformChoice::All) {
         return Err(Error::Config(
             "a docker archive holds one platform; pull all platforms into an OCI layout (--oci) instead".to_owned(),
@@ -353,7 +420,9 @@ pub async fn pull_to_archive(client: &RegistryClient, reference: &Reference, fil
     let layout = OciLayout::create(&staging)?;
     let (plan, tally) = fetch_into(client, reference, &layout, options).await?;
     let Manifest::Image(image) = &plan.root.manifest else {
-        return Err(Error::Config("an index cannot be saved as a docker archive".to_owned()));
+        return Err(Error::Config(
+            "an index cannot be saved as a docker archive".to_owned(),
+        ));
     };
     let parts = image_blobs(client, image)?;
     let config = parts[0].digest.clone();
@@ -368,7 +437,15 @@ pub async fn pull_to_archive(client: &RegistryClient, reference: &Reference, fil
     let cancel = options.cancel.clone();
     tokio::task::spawn_blocking(move || {
         cancel.check()?;
-        archive::write_archive(&staged, &entry, &blobs, &config, &layers, Some((&repo, &tag)), &target)
+        archive::write_archive(
+            &staged,
+            &entry,
+            &blobs,
+            &config,
+            &layers,
+            Some((&repo, &tag)),
+            &target,
+        )
     })
     .await
     .map_err(|e| Error::Config(format!("the archive writer stopped: {e}")))??;

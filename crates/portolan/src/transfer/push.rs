@@ -18,7 +18,9 @@ use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::layout::archive::Archive;
 use crate::layout::oci::{hash_reader, OciLayout};
-use crate::manifest::{Manifest, DOCKER_CONFIG, DOCKER_MANIFEST, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES};
+use crate::manifest::{
+    Manifest, DOCKER_CONFIG, DOCKER_MANIFEST, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES,
+};
 use crate::reference::Reference;
 use crate::transfer::progress::{BlobOutcome, Cancel, Progress, ProgressEvent, Tally};
 use crate::transfer::source::{watched, BlobSource};
@@ -100,7 +102,9 @@ pub async fn upload_blob(
     if dst.blob_size(repository, &blob.digest).await?.is_some() {
         return Ok(BlobOutcome::Skipped);
     }
-    let home = mount_from.map(str::to_owned).or_else(|| dst.blob_home(&blob.digest, repository));
+    let home = mount_from
+        .map(str::to_owned)
+        .or_else(|| dst.blob_home(&blob.digest, repository));
     let mut session = match home {
         Some(from) => match dst.mount_blob(repository, &blob.digest, &from).await? {
             Mount::Mounted => return Ok(BlobOutcome::Mounted),
@@ -108,7 +112,10 @@ pub async fn upload_blob(
         },
         None => dst.start_upload(repository).await?,
     };
-    let chunk = options.chunk_size.max(session.chunk_min.unwrap_or(0)).max(1);
+    let chunk = options
+        .chunk_size
+        .max(session.chunk_min.unwrap_or(0))
+        .max(1);
     let policy = crate::transport::RetryPolicy::default();
     let fail = |session: crate::client::UploadSession, e: Error| async move {
         dst.cancel_upload(repository, &session).await;
@@ -118,22 +125,44 @@ pub async fn upload_blob(
         let mut attempt = 1;
         loop {
             let stream = source.open(&blob.digest, 0, blob.size).await?;
-            let (body, mismatch) = watched(stream, blob.digest.clone(), 0, blob.size, true, options.progress.clone(), options.cancel.clone());
-            match dst.finish_upload(repository, &session, &blob.digest, Some((blob.size, Payload::stream(body)))).await {
+            let (body, mismatch) = watched(
+                stream,
+                blob.digest.clone(),
+                0,
+                blob.size,
+                true,
+                options.progress.clone(),
+                options.cancel.clone(),
+            );
+            match dst
+                .finish_upload(
+                    repository,
+                    &session,
+                    &blob.digest,
+                    Some((blob.size, Payload::stream(body))),
+                )
+                .await
+            {
                 Ok(()) => return Ok(BlobOutcome::Transferred),
                 Err(_) if mismatch.load(std::sync::atomic::Ordering::SeqCst) => {
                     return fail(
                         session,
                         Error::DigestMismatch {
                             registry: source_name(source),
-                            what: format!("blob {} (read for an upload to {}/{repository})", blob.digest, dst.registry()),
+                            what: format!(
+                                "blob {} (read for an upload to {}/{repository})",
+                                blob.digest,
+                                dst.registry()
+                            ),
                             expected: blob.digest.to_string(),
                             actual: "other bytes".to_owned(),
                         },
                     )
                     .await;
                 }
-                Err(_) if options.cancel.is_cancelled() => return fail(session, Error::Cancelled).await,
+                Err(_) if options.cancel.is_cancelled() => {
+                    return fail(session, Error::Cancelled).await
+                }
                 Err(Error::Unreachable { .. }) if attempt < policy.max_attempts => {
                     dst.cancel_upload(repository, &session).await;
                     tokio::time::sleep(policy.delay(attempt, None)).await;
@@ -149,11 +178,26 @@ pub async fn upload_blob(
     while offset < blob.size {
         let len = chunk.min(blob.size - offset);
         let stream = source.open(&blob.digest, offset, len).await?;
-        let (body, _) = watched(stream, blob.digest.clone(), offset, blob.size, false, options.progress.clone(), options.cancel.clone());
-        match dst.upload_chunk(repository, &mut session, offset, len, Payload::stream(body)).await {
+        let (body, _) = watched(
+            stream,
+            blob.digest.clone(),
+            offset,
+            blob.size,
+            false,
+            options.progress.clone(),
+            options.cancel.clone(),
+        );
+        match dst
+            .upload_chunk(repository, &mut session, offset, len, Payload::stream(body))
+            .await
+        {
             Ok(()) => offset += len,
-            Err(_) if options.cancel.is_cancelled() => return fail(session, Error::Cancelled).await,
-            Err(e @ (Error::Unreachable { .. } | Error::Registry { .. })) if failures < policy.max_attempts => {
+            Err(_) if options.cancel.is_cancelled() => {
+                return fail(session, Error::Cancelled).await
+            }
+            Err(e @ (Error::Unreachable { .. } | Error::Registry { .. }))
+                if failures < policy.max_attempts =>
+            {
                 failures += 1;
                 tracing::info!(digest = %blob.digest, offset, error = %e, "chunk failed; asking the registry where to resume");
                 tokio::time::sleep(policy.delay(failures, None)).await;
@@ -169,7 +213,10 @@ pub async fn upload_blob(
             Err(e) => return fail(session, e).await,
         }
     }
-    if let Err(e) = dst.finish_upload(repository, &session, &blob.digest, None).await {
+    if let Err(e) = dst
+        .finish_upload(repository, &session, &blob.digest, None)
+        .await
+    {
         return fail(session, e).await;
     }
     Ok(BlobOutcome::Transferred)
@@ -184,7 +231,13 @@ fn source_name(source: &BlobSource) -> String {
 
 /// Upload every blob of `plan` (in parallel), then its manifests; the root goes under
 /// `reference`'s tag (or digest).
-pub async fn upload_plan(dst: &RegistryClient, reference: &Reference, plan: UploadPlan, mount_from: Option<&str>, options: &PushOptions) -> Result<PushReport> {
+pub async fn upload_plan(
+    dst: &RegistryClient,
+    reference: &Reference,
+    plan: UploadPlan,
+    mount_from: Option<&str>,
+    options: &PushOptions,
+) -> Result<PushReport> {
     let repository = reference.repository();
     let total: u64 = plan.blobs.iter().map(|(b, _)| b.size).sum();
     (options.progress)(ProgressEvent::Started {
@@ -196,7 +249,8 @@ pub async fn upload_plan(dst: &RegistryClient, reference: &Reference, plan: Uplo
         .map(|(blob, source)| {
             let tally = tally.clone();
             async move {
-                let outcome = upload_blob(dst, repository, blob, source, mount_from, options).await?;
+                let outcome =
+                    upload_blob(dst, repository, blob, source, mount_from, options).await?;
                 tally.record(outcome, blob.size);
                 (options.progress)(ProgressEvent::BlobDone {
                     digest: blob.digest.clone(),
@@ -214,7 +268,13 @@ pub async fn upload_plan(dst: &RegistryClient, reference: &Reference, plan: Uplo
     }
     options.cancel.check()?;
     for child in &plan.children {
-        dst.put_manifest(repository, &child.digest.to_string(), &child.media_type, &child.bytes).await?;
+        dst.put_manifest(
+            repository,
+            &child.digest.to_string(),
+            &child.media_type,
+            &child.bytes,
+        )
+        .await?;
     }
     let target = match (reference.tag(), reference.digest()) {
         (Some(tag), _) => tag.to_owned(),
@@ -223,10 +283,14 @@ pub async fn upload_plan(dst: &RegistryClient, reference: &Reference, plan: Uplo
     };
     if let Some(d) = reference.digest() {
         if *d != plan.root.digest {
-            return Err(Error::Config(format!("the image's digest is {}, not {d}", plan.root.digest)));
+            return Err(Error::Config(format!(
+                "the image's digest is {}, not {d}",
+                plan.root.digest
+            )));
         }
     }
-    dst.put_manifest(repository, &target, &plan.root.media_type, &plan.root.bytes).await?;
+    dst.put_manifest(repository, &target, &plan.root.media_type, &plan.root.bytes)
+        .await?;
     let event = tally.finished();
     (options.progress)(event.clone());
     let ProgressEvent::Finished {
@@ -309,11 +373,15 @@ fn plan_from_entry(
     read: &dyn Fn(&Digest, u64) -> Result<Vec<u8>>,
     locate: &dyn Fn(&Digest) -> Result<BlobSource>,
 ) -> Result<UploadPlan> {
-    let parse = |text: &str| Digest::parse(text).map_err(|e| bad(origin, kind, format!("invalid digest \"{text}\" ({e})")));
+    let parse = |text: &str| {
+        Digest::parse(text)
+            .map_err(|e| bad(origin, kind, format!("invalid digest \"{text}\" ({e})")))
+    };
     let root_digest = parse(entry["digest"].as_str().unwrap_or_default())?;
     let load = |digest: &Digest, media_type: Option<&str>| -> Result<(ManifestBytes, Manifest)> {
         let bytes = read(digest, MAX_MANIFEST_BYTES)?;
-        let (manifest, media_type) = Manifest::parse(&bytes, media_type).map_err(|e| bad(origin, kind, format!("manifest {digest}: {e:?}")))?;
+        let (manifest, media_type) = Manifest::parse(&bytes, media_type)
+            .map_err(|e| bad(origin, kind, format!("manifest {digest}: {e:?}")))?;
         Ok((
             ManifestBytes {
                 digest: digest.clone(),
@@ -331,7 +399,7 @@ fn plan_from_entry(
         Manifest::Index(index) => {
             for d in index.manifests() {
                 let digest = parse(d.digest().as_ref())?;
-                let (child, parsed) = load(&digest, Some(&d.media_type().to_string()))?;
+                let (child, parsed) = load(&digest, Some(d.media_type().as_ref()))?;
                 if let Manifest::Image(m) = parsed {
                     images.push(*m);
                 }
@@ -351,10 +419,20 @@ fn plan_from_entry(
                 continue;
             }
             let source = locate(&digest)?;
-            blobs.push((Blob { digest, size: d.size() }, source));
+            blobs.push((
+                Blob {
+                    digest,
+                    size: d.size(),
+                },
+                source,
+            ));
         }
     }
-    Ok(UploadPlan { root, children, blobs })
+    Ok(UploadPlan {
+        root,
+        children,
+        blobs,
+    })
 }
 
 fn plan_layout(dir: &Path, tag: Option<&str>) -> Result<UploadPlan> {
@@ -375,11 +453,16 @@ fn plan_layout(dir: &Path, tag: Option<&str>) -> Result<UploadPlan> {
 fn plan_archive(path: &Path) -> Result<UploadPlan> {
     let archive = Archive::open(path)?;
     if archive.is_oci() {
-        let index: serde_json::Value = serde_json::from_slice(&archive.read("index.json", MAX_MANIFEST_BYTES)?)
-            .map_err(|e| bad(path, "archive", format!("index.json is not JSON ({e})")))?;
+        let index: serde_json::Value =
+            serde_json::from_slice(&archive.read("index.json", MAX_MANIFEST_BYTES)?)
+                .map_err(|e| bad(path, "archive", format!("index.json is not JSON ({e})")))?;
         let entries = index["manifests"].as_array().cloned().unwrap_or_default();
         let [entry] = entries.as_slice() else {
-            return Err(bad(path, "archive", format!("its index.json lists {} images, not one", entries.len())));
+            return Err(bad(
+                path,
+                "archive",
+                format!("its index.json lists {} images, not one", entries.len()),
+            ));
         };
         let read = |d: &Digest, limit: u64| {
             let name = format!("blobs/{}", d.to_string().replace(':', "/"));
@@ -387,7 +470,11 @@ fn plan_archive(path: &Path) -> Result<UploadPlan> {
             if d.matches(&bytes) {
                 Ok(bytes)
             } else {
-                Err(bad(path, "archive", format!("{name} does not match its digest")))
+                Err(bad(
+                    path,
+                    "archive",
+                    format!("{name} does not match its digest"),
+                ))
             }
         };
         let locate = |d: &Digest| {
@@ -408,10 +495,22 @@ fn plan_archive(path: &Path) -> Result<UploadPlan> {
         config: String,
         layers: Vec<String>,
     }
-    let entries: Vec<Entry> = serde_json::from_slice(&archive.read("manifest.json", MAX_MANIFEST_BYTES)?)
-        .map_err(|e| bad(path, "archive", format!("manifest.json is not what docker save writes ({e})")))?;
+    let entries: Vec<Entry> = serde_json::from_slice(
+        &archive.read("manifest.json", MAX_MANIFEST_BYTES)?,
+    )
+    .map_err(|e| {
+        bad(
+            path,
+            "archive",
+            format!("manifest.json is not what docker save writes ({e})"),
+        )
+    })?;
     let [entry] = entries.as_slice() else {
-        return Err(bad(path, "archive", format!("it holds {} images, not one", entries.len())));
+        return Err(bad(
+            path,
+            "archive",
+            format!("it holds {} images, not one", entries.len()),
+        ));
     };
     let config = archive.read(&entry.config, MAX_CONFIG_BYTES)?;
     let config_digest = Digest::sha256_of(&config);
@@ -419,12 +518,16 @@ fn plan_archive(path: &Path) -> Result<UploadPlan> {
     let mut layers = Vec::new();
     let mut blobs = vec![];
     for name in &entry.layers {
-        let (offset, size) = archive.slice(name).ok_or_else(|| bad(path, "archive", format!("it has no {name}")))?;
+        let (offset, size) = archive
+            .slice(name)
+            .ok_or_else(|| bad(path, "archive", format!("it has no {name}")))?;
         use std::io::{Read, Seek, SeekFrom};
-        file.seek(SeekFrom::Start(offset)).map_err(|e| Error::io("cannot read", path, e))?;
+        file.seek(SeekFrom::Start(offset))
+            .map_err(|e| Error::io("cannot read", path, e))?;
         let mut magic = [0u8; 2];
         let gz = size >= 2 && file.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b];
-        file.seek(SeekFrom::Start(offset)).map_err(|e| Error::io("cannot read", path, e))?;
+        file.seek(SeekFrom::Start(offset))
+            .map_err(|e| Error::io("cannot read", path, e))?;
         let mut hasher = crate::digest::Hasher::new(crate::digest::Algorithm::Sha256);
         hash_reader(&mut file, &mut hasher, size).map_err(|e| Error::io("cannot read", path, e))?;
         let digest = hasher.finish();
@@ -434,7 +537,10 @@ fn plan_archive(path: &Path) -> Result<UploadPlan> {
             "application/vnd.docker.image.rootfs.diff.tar"
         };
         layers.push(serde_json::json!({"mediaType": media_type, "size": size, "digest": digest.to_string()}));
-        if !blobs.iter().any(|(b, _): &(Blob, BlobSource)| b.digest == digest) {
+        if !blobs
+            .iter()
+            .any(|(b, _): &(Blob, BlobSource)| b.digest == digest)
+        {
             blobs.push((
                 Blob { digest, size },
                 BlobSource::File {
@@ -464,7 +570,8 @@ fn plan_archive(path: &Path) -> Result<UploadPlan> {
         "config": {"mediaType": DOCKER_CONFIG, "size": config.len(), "digest": config_digest.to_string()},
         "layers": layers,
     });
-    let bytes = serde_json::to_vec(&manifest).map_err(|e| Error::Config(format!("cannot encode a manifest: {e}")))?;
+    let bytes = serde_json::to_vec(&manifest)
+        .map_err(|e| Error::Config(format!("cannot encode a manifest: {e}")))?;
     Ok(UploadPlan {
         root: ManifestBytes {
             digest: Digest::sha256_of(&bytes),
@@ -478,7 +585,12 @@ fn plan_archive(path: &Path) -> Result<UploadPlan> {
 
 /// Push a local image to `reference`.
 #[tracing::instrument(level = "info", skip(dst, options), fields(reference = %reference))]
-pub async fn push(dst: &RegistryClient, source: &PushSource, reference: &Reference, options: &PushOptions) -> Result<PushReport> {
+pub async fn push(
+    dst: &RegistryClient,
+    source: &PushSource,
+    reference: &Reference,
+    options: &PushOptions,
+) -> Result<PushReport> {
     let owned = source.clone();
     let plan = tokio::task::spawn_blocking(move || owned.plan())
         .await

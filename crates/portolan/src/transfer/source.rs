@@ -44,18 +44,25 @@ impl BlobSource {
     pub async fn open(&self, digest: &Digest, from: u64, len: u64) -> Result<ByteStream> {
         match self {
             BlobSource::File { path, offset } => {
-                let mut file = tokio::fs::File::open(path).await.map_err(|e| Error::io("cannot read", path, e))?;
+                let mut file = tokio::fs::File::open(path)
+                    .await
+                    .map_err(|e| Error::io("cannot read", path, e))?;
                 file.seek(std::io::SeekFrom::Start(offset + from))
                     .await
                     .map_err(|e| Error::io("cannot read", path, e))?;
                 let state = (file.take(len), vec![0u8; READ_CHUNK]);
-                Ok(Box::pin(futures_util::stream::unfold(state, |(mut file, mut buf)| async move {
-                    match file.read(&mut buf).await {
-                        Ok(0) => None,
-                        Ok(n) => Some((Ok(bytes::Bytes::copy_from_slice(&buf[..n])), (file, buf))),
-                        Err(e) => Some((Err(e), (file, buf))),
-                    }
-                })))
+                Ok(Box::pin(futures_util::stream::unfold(
+                    state,
+                    |(mut file, mut buf)| async move {
+                        match file.read(&mut buf).await {
+                            Ok(0) => None,
+                            Ok(n) => {
+                                Some((Ok(bytes::Bytes::copy_from_slice(&buf[..n])), (file, buf)))
+                            }
+                            Err(e) => Some((Err(e), (file, buf))),
+                        }
+                    },
+                )))
             }
             BlobSource::Registry { client, repository } => {
                 let end = if len == 0 { None } else { Some(from + len - 1) };
@@ -67,7 +74,11 @@ impl BlobSource {
                         detail: "it ignored a range request, so the copy cannot resume".to_owned(),
                     });
                 }
-                Ok(Box::pin(read.response.bytes_stream().map(|r| r.map_err(std::io::Error::other))))
+                Ok(Box::pin(
+                    read.response
+                        .bytes_stream()
+                        .map(|r| r.map_err(std::io::Error::other)),
+                ))
             }
         }
     }
@@ -86,36 +97,37 @@ pub fn watched(
 ) -> (reqwest::Body, Arc<std::sync::atomic::AtomicBool>) {
     let mismatch = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = mismatch.clone();
-    let hasher = Arc::new(Mutex::new(if verify { Some(digest.hasher()) } else { None }));
-    let done = Arc::new(std::sync::atomic::AtomicU64::new(start));
-    let tail_hasher = hasher.clone();
-    let tail_digest = digest.clone();
-    let body = stream
-        .map(move |chunk| {
-            let chunk = chunk?;
-            if cancel.is_cancelled() {
-                return Err(std::io::Error::other("cancelled"));
-            }
-            if let Some(h) = hasher.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
-                h.update(&chunk);
-            }
-            let now = done.fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed) + chunk.len() as u64;
-            progress(ProgressEvent::Blob {
-                digest: digest.clone(),
-                done: now,
-                total,
-            });
-            Ok(chunk)
-        })
-        .chain(futures_util::stream::once(async move {
-            let h = tail_hasher.lock().unwrap_or_else(|e| e.into_inner()).take();
-            match h.map(|h| h.finish()) {
-                Some(actual) if actual != tail_digest => {
+    let hasher = Mutex::new(if verify { Some(digest.hasher()) } else { None });
+    let done = std::sync::atomic::AtomicU64::new(start);
+    let body = stream.map(move |chunk| {
+        let chunk = chunk?;
+        if cancel.is_cancelled() {
+            return Err(std::io::Error::other("cancelled"));
+        }
+        let now = done.fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed)
+            + chunk.len() as u64;
+        let mut guard = hasher.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(h) = guard.as_mut() {
+            h.update(&chunk);
+            // Check before the last bytes go out: a request whose body ends early is
+            // never committed by the registry.
+            if now >= total {
+                let actual = guard.take().map(|h| h.finish());
+                if actual.as_ref() != Some(&digest) || now > total {
                     flag.store(true, std::sync::atomic::Ordering::SeqCst);
-                    Err(std::io::Error::other(format!("the source's bytes do not match {tail_digest}")))
+                    return Err(std::io::Error::other(format!(
+                        "the source's bytes do not match {digest}"
+                    )));
                 }
-                _ => Ok(bytes::Bytes::new()),
             }
-        }));
+        }
+        drop(guard);
+        progress(ProgressEvent::Blob {
+            digest: digest.clone(),
+            done: now,
+            total,
+        });
+        Ok(chunk)
+    });
     (reqwest::Body::wrap_stream(body), mismatch)
 }

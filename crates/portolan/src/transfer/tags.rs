@@ -23,9 +23,16 @@ pub async fn tag(client: &RegistryClient, source: &Reference, new_tag: &str) -> 
             "\"{new_tag}\" is not a valid tag: letters, digits, '_', '.' and '-', at most 128, not starting with '.' or '-'"
         )));
     }
-    let fetched = client.get_manifest(source.repository(), &source.target()).await?;
+    let fetched = client
+        .get_manifest(source.repository(), &source.target())
+        .await?;
     client
-        .put_manifest(source.repository(), new_tag, &fetched.media_type, &fetched.bytes)
+        .put_manifest(
+            source.repository(),
+            new_tag,
+            &fetched.media_type,
+            &fetched.bytes,
+        )
         .await
 }
 
@@ -51,7 +58,9 @@ fn hint_for(registry: &str) -> String {
 #[tracing::instrument(level = "info", skip(client), fields(reference = %reference))]
 pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<UntagMethod> {
     let Some(tag) = reference.tag() else {
-        return Err(Error::Config("untag needs a tag (REPO:TAG); to delete by digest use delete".to_owned()));
+        return Err(Error::Config(
+            "untag needs a tag (REPO:TAG); to delete by digest use delete".to_owned(),
+        ));
     };
     let repo = reference.repository();
     // Check the tag exists first, so a missing tag is a clear error.
@@ -68,7 +77,10 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
                 repo,
                 &session,
                 &empty,
-                Some((EMPTY_CONFIG.len() as u64, crate::client::Payload::Bytes(bytes::Bytes::from_static(EMPTY_CONFIG)))),
+                Some((
+                    EMPTY_CONFIG.len() as u64,
+                    crate::client::Payload::Bytes(bytes::Bytes::from_static(EMPTY_CONFIG)),
+                )),
             )
             .await?;
     }
@@ -84,13 +96,16 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
         "layers": [{"mediaType": EMPTY_TYPE, "digest": empty.to_string(), "size": EMPTY_CONFIG.len()}],
         "annotations": {"org.opencontainers.image.description": format!("placeholder for removing tag {tag}"), "dev.portolan.untag.nonce": now.to_string()},
     });
-    let bytes = serde_json::to_vec(&placeholder).map_err(|e| Error::Config(format!("cannot encode: {e}")))?;
+    let bytes = serde_json::to_vec(&placeholder)
+        .map_err(|e| Error::Config(format!("cannot encode: {e}")))?;
     let digest = client.put_manifest(repo, tag, OCI_MANIFEST, &bytes).await?;
     match client.delete_manifest(repo, &digest.to_string()).await? {
         Ok(()) => Ok(UntagMethod::Placeholder),
         Err(status) => {
             // Put the tag back where it was: never leave it on the placeholder.
-            client.put_manifest(repo, tag, &original.media_type, &original.bytes).await?;
+            client
+                .put_manifest(repo, tag, &original.media_type, &original.bytes)
+                .await?;
             Err(Error::DeleteUnsupported {
                 registry: client.registry().to_owned(),
                 what: format!("tag {reference}"),
@@ -109,7 +124,10 @@ pub async fn delete(client: &RegistryClient, reference: &Reference) -> Result<Di
             "delete needs a digest (REPO@sha256:...): it removes the image and every tag on it; to remove one tag use untag".to_owned(),
         ));
     };
-    match client.delete_manifest(reference.repository(), &digest.to_string()).await? {
+    match client
+        .delete_manifest(reference.repository(), &digest.to_string())
+        .await?
+    {
         Ok(()) => Ok(digest.clone()),
         Err(status) => Err(Error::DeleteUnsupported {
             registry: client.registry().to_owned(),
