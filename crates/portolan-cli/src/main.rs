@@ -15,6 +15,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use portolan::auth::docker_config::DockerConfig;
 use portolan::auth::secret_store::{KeyringStore, SecretStore};
+use portolan::client::BlobHomes;
 use portolan::reference::normalize_registry;
 use portolan::{
     Cancel, Client, Credential, CredentialChain, Platform, PlatformChoice, PullOptions,
@@ -227,7 +228,28 @@ fn client(cli: &Cli) -> portolan::Result<Client> {
     if !cli.no_keyring {
         chain = chain.with_store(Arc::new(KeyringStore::default()));
     }
-    Ok(Client::new(transport_options(cli)?, chain))
+    let mut client = Client::new(transport_options(cli)?, chain);
+    if let Some(path) = blob_cache_path() {
+        client = client.with_blob_homes(Arc::new(BlobHomes::load(&path)));
+    }
+    Ok(client)
+}
+
+/// Where the CLI keeps its record of which repository each blob was seen in, so the next
+/// push or copy within a registry can mount blobs instead of uploading them.
+fn blob_cache_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("portolan").join("blob-homes.json"))
+}
+
+fn save_blob_cache(client: &Client) {
+    if let Some(path) = blob_cache_path() {
+        if let Err(e) = client.blob_homes().save(&path) {
+            tracing::warn!("could not save the blob cache: {e}");
+        }
+    }
 }
 
 async fn run(cli: Cli) -> portolan::Result<()> {
@@ -345,6 +367,7 @@ async fn run(cli: Cli) -> portolan::Result<()> {
                 (None, Some(file)) => client.pull_to_archive(&reference, file, &options).await?,
                 (None, None) => unreachable!("clap requires one"),
             };
+            save_blob_cache(&client);
             render::transfer(json, "Pulled", &reference, &report.digest, &report);
         }
         Command::Push {
@@ -363,6 +386,7 @@ async fn run(cli: Cli) -> portolan::Result<()> {
             let report = client
                 .push(&PushSource::parse(source), &reference, &options)
                 .await?;
+            save_blob_cache(&client);
             render::transfer(json, "Pushed", &reference, &report.digest, &report);
         }
         Command::Tag { reference, new_tag } => {
@@ -416,6 +440,7 @@ async fn run(cli: Cli) -> portolan::Result<()> {
                 ..PushOptions::default()
             };
             let report = client.copy(&from, &to, *referrers, &options).await?;
+            save_blob_cache(&client);
             render::transfer(json, "Copied", &to, &report.digest, &report);
         }
     }

@@ -43,6 +43,7 @@ pub struct Client {
     options: Arc<TransportOptions>,
     credentials: Arc<dyn CredentialProvider>,
     registries: Mutex<HashMap<String, Arc<RegistryClient>>>,
+    blob_homes: Arc<client::BlobHomes>,
 }
 
 impl Client {
@@ -52,7 +53,20 @@ impl Client {
             options: Arc::new(options),
             credentials: Arc::new(credentials),
             registries: Mutex::new(HashMap::new()),
+            blob_homes: Arc::default(),
         }
+    }
+
+    /// Use (and fill) this record of where blobs live, e.g. one loaded from a cache file,
+    /// so later pushes and copies can mount instead of upload.
+    pub fn with_blob_homes(mut self, homes: Arc<client::BlobHomes>) -> Self {
+        self.blob_homes = homes;
+        self
+    }
+
+    /// The record of where blobs live (to save it).
+    pub fn blob_homes(&self) -> &Arc<client::BlobHomes> {
+        &self.blob_homes
     }
 
     /// A client that uses no credentials at all.
@@ -70,6 +84,7 @@ impl Client {
             registry,
             self.options.clone(),
             self.credentials.clone(),
+            self.blob_homes.clone(),
         )?);
         map.insert(registry.to_owned(), client.clone());
         Ok(client)
@@ -85,7 +100,12 @@ impl Client {
     #[tracing::instrument(level = "info", skip(self, credential))]
     pub async fn verify_login(&self, registry: &str, credential: Credential) -> Result<PingInfo> {
         let chain = CredentialChain::new().with_explicit(registry, credential);
-        let client = RegistryClient::new(registry, self.options.clone(), Arc::new(chain))?;
+        let client = RegistryClient::new(
+            registry,
+            self.options.clone(),
+            Arc::new(chain),
+            Arc::default(),
+        )?;
         client.ping().await
     }
 

@@ -51,21 +51,12 @@ fn delete_scope(repository: &str) -> String {
 impl RegistryClient {
     /// Remember that `digest` exists in `repository`.
     pub fn remember_blob(&self, repository: &str, digest: &Digest) {
-        let mut homes = self.blob_homes.lock().unwrap_or_else(|e| e.into_inner());
-        let list = homes.entry(digest.clone()).or_default();
-        if !list.iter().any(|r| r == repository) {
-            list.push(repository.to_owned());
-        }
+        self.blob_homes.remember(&self.registry, repository, digest);
     }
 
     /// A repository other than `repository` where `digest` was seen, to mount from.
     pub fn blob_home(&self, digest: &Digest, repository: &str) -> Option<String> {
-        let homes = self.blob_homes.lock().unwrap_or_else(|e| e.into_inner());
-        homes
-            .get(digest)?
-            .iter()
-            .find(|r| *r != repository)
-            .cloned()
+        self.blob_homes.find(&self.registry, digest, repository)
     }
 
     /// `HEAD` a blob: its size when the repository has it.

@@ -6,6 +6,7 @@
 //! through [`RegistryClient::send`], which answers auth challenges, retries what is safe
 //! to retry, and never lets a secret into a log line or an error.
 
+mod blob_homes;
 mod blobs;
 mod error_body;
 pub mod link;
@@ -26,6 +27,7 @@ use crate::manifest::{
 use crate::reference::api_host;
 use crate::transport::TransportOptions;
 
+pub use blob_homes::BlobHomes;
 pub use blobs::{push_scope, BlobRead, Mount, UploadSession};
 pub use request::{Call, Payload};
 
@@ -43,7 +45,7 @@ pub struct RegistryClient {
     endpoint: tokio::sync::OnceCell<request::Endpoint>,
     auth: Mutex<request::AuthState>,
     /// Which repositories each blob was seen in, to mount from.
-    blob_homes: Mutex<std::collections::HashMap<Digest, Vec<String>>>,
+    blob_homes: Arc<BlobHomes>,
 }
 
 /// What `/v2/` told us about a registry.
@@ -95,6 +97,7 @@ impl RegistryClient {
         registry: &str,
         options: Arc<TransportOptions>,
         credentials: Arc<dyn CredentialProvider>,
+        blob_homes: Arc<BlobHomes>,
     ) -> Result<Self> {
         let host = api_host(registry).to_owned();
         let http = options.build_client(&host)?;
@@ -107,7 +110,7 @@ impl RegistryClient {
             credential: tokio::sync::OnceCell::new(),
             endpoint: tokio::sync::OnceCell::new(),
             auth: Mutex::new(request::AuthState::default()),
-            blob_homes: Mutex::default(),
+            blob_homes,
         })
     }
 

@@ -12,7 +12,7 @@ use crate::digest::{Digest, Hasher};
 use crate::error::{Error, Result};
 use crate::layout::oci::hash_reader;
 
-const QUEUE: usize = 16;
+const QUEUE: usize = 1;
 
 /// What the writing thread hands back: the hash state and the file length, or the failed
 /// action and its error.
@@ -50,7 +50,7 @@ impl BlobWriter {
             let kept = hash_reader(&mut file, &mut hasher, keep).map_err(|e| (e, "cannot read"))?;
             file.seek(SeekFrom::Start(kept))
                 .map_err(|e| (e, "cannot seek"))?;
-            let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+            let mut out = std::io::BufWriter::with_capacity(128 * 1024, file);
             let mut written = kept;
             while let Some(chunk) = rx.blocking_recv() {
                 hasher.update(&chunk);
