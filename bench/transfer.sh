@@ -139,5 +139,5 @@ for op in ("pull", "push", "push2"):
     p, s, c = med.get(op + "-portolan"), med.get(op + "-skopeo"), med.get(op + "-curl")
     fmt = lambda x: f"{x[0]:.2f} s" if x else "-"
     ratio = lambda a, b: f"{a[0] / b[0]:.2f}" if a and b and b[0] > 0 else "-"
-    print(f"| {op} | {fmt(p)} | {fmt(s)} | {fmt(c)} | {ratio(p, s)} | {ratio(p, c)} | {p[1]:.0f} MB | {s[1]:.0f} MB |")
+    print(f"| {op} | {fmt(p)} | {fmt(s)} | {fmt(c)} | {ratio(p, s)} | {ratio(p, c)} | {p[1]:.1f} MB | {s[1]:.1f} MB |")
 PY

@@ -278,7 +278,7 @@ impl<'a> Pusher<'a> {
     pub fn new(registry: &'a TestRegistry) -> Self {
         Self {
             registry,
-            http: reqwest::blocking::Client::new(),
+            http: registry.http_client(),
         }
     }
 

@@ -13,6 +13,7 @@
 pub mod faulty_proxy;
 pub mod images;
 pub mod registry;
+pub mod tls;
 pub mod token_server;
 
 /// Fail loudly when a program the tests need is not installed.

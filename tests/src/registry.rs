@@ -28,6 +28,8 @@ pub struct TestRegistry {
     pub host: String,
     /// The token server, in token mode.
     pub token_server: Option<TokenServer>,
+    /// The CA that signed the registry's certificate, when it serves HTTPS.
+    pub ca_pem: Option<Vec<u8>>,
     admin: Option<(String, String)>,
     child: Child,
     dir: tempfile::TempDir,
@@ -41,6 +43,15 @@ impl TestRegistry {
 
     /// Start a registry that allows deletes or not.
     pub fn start_with(auth: Auth, deletes: bool) -> Self {
+        Self::start_full(auth, deletes, false)
+    }
+
+    /// Start a registry that serves HTTPS only, with a certificate from a test CA.
+    pub fn start_tls(auth: Auth) -> Self {
+        Self::start_full(auth, true, true)
+    }
+
+    fn start_full(auth: Auth, deletes: bool, tls: bool) -> Self {
         let binary = require_program("docker-registry");
         let dir = tempfile::tempdir().expect("tempdir");
         let port = free_port();
@@ -86,8 +97,21 @@ impl TestRegistry {
                 token_server = Some(server);
             }
         }
+        let mut ca_pem = None;
+        let mut tls_yaml = String::new();
+        if tls {
+            let made = crate::tls::make();
+            std::fs::write(dir.path().join("server.crt"), &made.cert_pem).expect("cert");
+            std::fs::write(dir.path().join("server.key"), &made.key_pem).expect("key");
+            tls_yaml = format!(
+                "  tls:\n    certificate: {}\n    key: {}\n",
+                dir.path().join("server.crt").display(),
+                dir.path().join("server.key").display()
+            );
+            ca_pem = Some(made.ca_pem);
+        }
         let config = format!(
-            "version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: {deletes}\nhttp:\n  addr: {host}\n  secret: portolan-test-only\n{auth_yaml}",
+            "version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: {deletes}\nhttp:\n  addr: {host}\n  secret: portolan-test-only\n{tls_yaml}{auth_yaml}",
             dir.path().join("data").display()
         );
         let config_path = dir.path().join("config.yml");
@@ -103,6 +127,7 @@ impl TestRegistry {
         let registry = Self {
             host,
             token_server,
+            ca_pem,
             admin,
             child,
             dir,
@@ -113,8 +138,8 @@ impl TestRegistry {
 
     fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(20);
-        let url = format!("http://{}/v2/", self.host);
-        let client = reqwest::blocking::Client::new();
+        let url = format!("{}/v2/", self.base_url());
+        let client = self.http_client();
         while Instant::now() < deadline {
             if client.get(&url).send().is_ok() {
                 return;
@@ -125,9 +150,23 @@ impl TestRegistry {
         panic!("docker-registry did not start on {}:\n{log}", self.host);
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (or `https://`).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.host)
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.host)
+    }
+
+    /// A blocking HTTP client that trusts this registry (for fixtures).
+    pub fn http_client(&self) -> reqwest::blocking::Client {
+        let mut b = reqwest::blocking::Client::builder();
+        if let Some(pem) = &self.ca_pem {
+            b = b.add_root_certificate(reqwest::Certificate::from_pem(pem).expect("ca"));
+        }
+        b.build().expect("client")
     }
 
     /// An `Authorization` header value with full rights on `repositories` (for seeding).

@@ -230,7 +230,7 @@ pub fn describe_failure(err: &reqwest::Error) -> (String, String) {
         source = s.source();
     }
     let lower = chain.to_lowercase();
-    let hint = if lower.contains("certificate") || lower.contains("tls") || lower.contains("ssl") {
+    let hint = if is_tls_failure(err) || lower.contains("ssl") {
         "The TLS certificate was not accepted: put the registry's CA certificate in /etc/docker/certs.d/HOST/ca.crt or ~/.config/containers/certs.d/HOST/ca.crt, or add it in the registry's settings"
     } else if err.is_timeout() {
         "The registry did not answer in time: check the network or proxy (HTTPS_PROXY/NO_PROXY)"
@@ -242,9 +242,24 @@ pub fn describe_failure(err: &reqwest::Error) -> (String, String) {
     (chain, hint.to_owned())
 }
 
-/// Whether a failed request may be retried (the request never got an answer).
+/// Whether a failed request may be retried (the request never got an answer, and not
+/// because a certificate was refused: that will not change by trying again).
 pub fn is_retryable_failure(err: &reqwest::Error) -> bool {
-    err.is_connect() || err.is_timeout() || err.is_request() || err.is_body()
+    (err.is_connect() || err.is_timeout() || err.is_request() || err.is_body())
+        && !is_tls_failure(err)
+}
+
+/// Whether a failure came from TLS (an untrusted or invalid certificate, a handshake).
+pub fn is_tls_failure(err: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(s) = source {
+        let text = s.to_string().to_lowercase();
+        if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 #[cfg(test)]

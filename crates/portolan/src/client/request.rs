@@ -147,12 +147,22 @@ impl RegistryClient {
                 let policy = self.options.retry;
                 let mut attempt = 1;
                 loop {
+                    let mut https_err = None;
                     let mut last_err = None;
                     for scheme in schemes {
                         let base = url::Url::parse(&format!("{scheme}://{}/", self.host))
                             .map_err(|e| Error::Config(format!("bad registry host {}: {e}", self.host)))?;
                         let probe = base.join("v2/").map_err(|e| self.bad_url(e))?;
                         match self.http.get(probe).send().await {
+                            Ok(response) if *scheme == "http" && response.status() == StatusCode::BAD_REQUEST => {
+                                // An HTTPS server answering plain HTTP: the HTTPS error is the real one.
+                                let body = transport::read_capped(response, 4096).await.unwrap_or_default();
+                                let text = String::from_utf8_lossy(&body).to_lowercase();
+                                if text.contains("https") {
+                                    break;
+                                }
+                                return Ok(Endpoint { base });
+                            }
                             Ok(response) => {
                                 tracing::debug!(registry = %self.registry, %base, status = %response.status(), "registry endpoint found");
                                 if response.status() == StatusCode::UNAUTHORIZED {
@@ -167,10 +177,18 @@ impl RegistryClient {
                                 }
                                 return Ok(Endpoint { base });
                             }
+                            Err(e) if *scheme == "https" => https_err = Some(e),
                             Err(e) => last_err = Some(e),
                         }
                     }
-                    let err = last_err.expect("at least one scheme is tried");
+                    // Report the HTTPS failure unless plain HTTP was tried and failed on its own
+                    // terms (nothing listening at all).
+                    let err = match (https_err, last_err) {
+                        (Some(h), Some(p)) if p.is_connect() && !transport::is_tls_failure(&h) => p,
+                        (Some(h), _) => h,
+                        (None, Some(p)) => p,
+                        (None, None) => unreachable!("at least one scheme is tried"),
+                    };
                     if transport::is_retryable_failure(&err) && attempt < policy.max_attempts {
                         tokio::time::sleep(policy.delay(attempt, None)).await;
                         attempt += 1;
