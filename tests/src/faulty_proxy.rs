@@ -20,6 +20,8 @@ pub enum Fault {
     Truncate,
     /// Forward, then replace the body with these bytes.
     ReplaceBody(Vec<u8>),
+    /// Forward, with this `Content-Type` instead of the registry's.
+    ContentType(String),
 }
 
 struct Rule {
@@ -152,6 +154,16 @@ fn serve(
         Some(Fault::Truncate) => {
             client.write_all(resp_head)?;
             client.write_all(&resp_body[..resp_body.len() / 2])?;
+        }
+        Some(Fault::ContentType(kind)) => {
+            let text = String::from_utf8_lossy(resp_head);
+            for line in text.split("\r\n").filter(|l| !l.is_empty()) {
+                if !line.to_ascii_lowercase().starts_with("content-type:") {
+                    write!(client, "{line}\r\n")?;
+                }
+            }
+            write!(client, "Content-Type: {kind}\r\n\r\n")?;
+            client.write_all(resp_body)?;
         }
         Some(Fault::ReplaceBody(new_body)) => {
             let text = String::from_utf8_lossy(resp_head);

@@ -14,6 +14,7 @@ fn cli(docker_config: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(portolan_tests::cli_binary());
     cmd.args(args)
         .env("DOCKER_CONFIG", docker_config)
+        .env("XDG_CACHE_HOME", docker_config.join("cache"))
         .env_remove("PORTOLAN_LOG")
         .stdin(if stdin.is_some() {
             Stdio::piped()

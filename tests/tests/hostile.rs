@@ -231,3 +231,49 @@ fn a_copy_from_a_lying_source_stops_before_the_destination_commits_anything() {
         "the bad blob was not committed"
     );
 }
+
+#[test]
+fn a_pull_through_a_flaky_connection_resumes_and_lands_verified() {
+    let registry = TestRegistry::start(Auth::None);
+    let seeded = seed::standard(&registry);
+    let proxy = FaultyProxy::start(&registry.host);
+    // The biggest layer is cut off halfway twice, another is refused once, and the
+    // manifest comes with a misleading Content-Type (the body's mediaType decides).
+    proxy.inject(
+        &format!("/blobs/{}", seeded.app.layers[0].digest),
+        Fault::Truncate,
+        2,
+    );
+    proxy.inject(
+        &format!("/blobs/{}", seeded.app.layers[1].digest),
+        Fault::Status(503, None),
+        1,
+    );
+    proxy.inject("/manifests/v1", Fault::ContentType("text/html".into()), 1);
+    let work = tempfile::tempdir().expect("tmp");
+    let dir = work.path().join("out");
+    let report = block_on(Client::anonymous().pull_to_layout(
+        &reference(&proxy, "team/app:v1"),
+        &dir,
+        &portolan::PullOptions::default(),
+    ))
+    .expect("pull survives a flaky connection");
+    assert_eq!(report.digest.to_string(), seeded.app.manifest.digest);
+    for blob in seeded.app.layers.iter().chain([&seeded.app.config]) {
+        let hex = blob.digest.trim_start_matches("sha256:");
+        assert_eq!(
+            std::fs::read(dir.join("blobs/sha256").join(hex)).expect("blob"),
+            blob.bytes
+        );
+    }
+    let ranged = proxy
+        .requests()
+        .iter()
+        .filter(|l| l.contains(&seeded.app.layers[0].digest) && l.contains("range=bytes="))
+        .count();
+    assert!(
+        ranged >= 1,
+        "the cut-off layer resumed with a Range request: {:?}",
+        proxy.requests()
+    );
+}
