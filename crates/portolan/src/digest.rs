@@ -10,6 +10,7 @@ use sha2::{Digest as _, Sha256, Sha512};
 
 /// A validated content digest such as `sha256:e3b0...`.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct Digest {
     algorithm: Algorithm,
     hex: String,

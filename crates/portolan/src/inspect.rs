@@ -19,6 +19,7 @@ use crate::reference::Reference;
 
 /// The summary of a reference: an image, an artifact, or an index with its platforms.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImageReport {
     /// The reference as asked, fully qualified.
     pub reference: String,
@@ -29,6 +30,7 @@ pub struct ImageReport {
     /// Image, index or artifact.
     pub kind: ManifestKind,
     /// Size of the manifest itself in bytes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub manifest_size: u64,
     /// For an index: its entries.
     pub platforms: Vec<PlatformEntry>,
@@ -40,6 +42,7 @@ pub struct ImageReport {
 
 /// One entry of an index.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlatformEntry {
     /// `linux/arm64/v8`, or `unknown/unknown` for attestations.
     pub platform: String,
@@ -48,6 +51,7 @@ pub struct PlatformEntry {
     /// Its media type.
     pub media_type: String,
     /// Size of the manifest in bytes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub size: u64,
     /// Build attestations (`vnd.docker.reference.type: attestation-manifest`) are not runnable.
     pub attestation: bool,
@@ -55,6 +59,7 @@ pub struct PlatformEntry {
 
 /// One image manifest with its config.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImageDetails {
     /// The manifest digest.
     pub digest: Digest,
@@ -79,6 +84,7 @@ pub struct ImageDetails {
     /// Every history entry, empty ones included.
     pub history: Vec<HistoryRow>,
     /// Sum of the layer sizes (compressed, as stored).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub total_size: u64,
     /// The manifest's annotations.
     pub annotations: BTreeMap<String, String>,
@@ -86,6 +92,7 @@ pub struct ImageDetails {
 
 /// The runtime part of an image config.
 #[derive(Debug, Clone, Default, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConfigSummary {
     /// `User`.
     pub user: Option<String>,
@@ -107,6 +114,7 @@ pub struct ConfigSummary {
 
 /// A layer and the build step that produced it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LayerRow {
     /// Position, from 0 (the base).
     pub index: usize,
@@ -115,6 +123,7 @@ pub struct LayerRow {
     /// The blob media type.
     pub media_type: String,
     /// Compressed size in bytes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub size: u64,
     /// The history line (`RUN ...`, `COPY ...`), when the config has one.
     pub created_by: Option<String>,
@@ -126,6 +135,7 @@ pub struct LayerRow {
 
 /// One history entry.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryRow {
     /// When the step ran.
     pub created: Option<String>,
@@ -137,6 +147,73 @@ pub struct HistoryRow {
     pub empty_layer: bool,
     /// The index of the layer it produced.
     pub layer: Option<usize>,
+}
+
+/// A tag's row in a list: what it points at, fetched lazily for visible rows.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TagSummary {
+    /// The tag.
+    pub tag: String,
+    /// The manifest or index digest.
+    pub digest: Digest,
+    /// Its media type.
+    pub media_type: String,
+    /// Image, index or artifact.
+    pub kind: ManifestKind,
+    /// For an index: its platforms (attestations left out).
+    pub platforms: Vec<String>,
+    /// For an image: config and layers, compressed.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub size: Option<u64>,
+    /// For an image: when it was built, as its config says.
+    pub created: Option<String>,
+}
+
+/// Summarize what `reference` (a tag) points at.
+pub async fn tag_summary(client: &RegistryClient, reference: &Reference) -> Result<TagSummary> {
+    let repository = reference.repository();
+    let fetched = client.get_manifest(repository, &reference.target()).await?;
+    let mut summary = TagSummary {
+        tag: reference.tag().unwrap_or_default().to_owned(),
+        digest: fetched.digest.clone(),
+        media_type: fetched.media_type.clone(),
+        kind: fetched.manifest.kind(),
+        platforms: Vec::new(),
+        size: None,
+        created: None,
+    };
+    match &fetched.manifest {
+        Manifest::Index(index) => {
+            summary.platforms = index
+                .manifests()
+                .iter()
+                .filter(|d| {
+                    d.annotations()
+                        .as_ref()
+                        .and_then(|a| a.get("vnd.docker.reference.type"))
+                        .is_none()
+                })
+                .filter_map(|d| d.platform().as_ref())
+                .map(|p| {
+                    let mut s = format!("{}/{}", p.os(), p.architecture());
+                    if let Some(v) = p.variant() {
+                        s.push('/');
+                        s.push_str(v);
+                    }
+                    s
+                })
+                .collect();
+        }
+        Manifest::Image(m) => {
+            summary.size = Some(m.config().size() + m.layers().iter().map(|l| l.size()).sum::<u64>());
+            if summary.kind == ManifestKind::Image {
+                let details = image_details(client, repository, &fetched).await?;
+                summary.created = details.created;
+            }
+        }
+    }
+    Ok(summary)
 }
 
 /// Pair layers with the history entries that produced them. Entries marked `empty_layer`

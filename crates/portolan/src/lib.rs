@@ -152,6 +152,18 @@ impl Client {
         inspect::inspect(&client, reference, platform).await
     }
 
+    /// A tag's row for a list: digest, kind, platforms, size and date.
+    pub async fn tag_summary(&self, reference: &Reference) -> Result<inspect::TagSummary> {
+        let client = self.registry(reference.registry())?;
+        inspect::tag_summary(&client, reference).await
+    }
+
+    /// Forget the per-registry client (and its cached credential and tokens), e.g. after
+    /// the user signed in or out.
+    pub fn forget(&self, registry: &str) {
+        self.registries.lock().unwrap_or_else(|e| e.into_inner()).remove(registry);
+    }
+
     /// Signatures, SBOMs and other artifacts that refer to `reference`'s digest.
     #[tracing::instrument(level = "info", skip(self), fields(reference = %reference))]
     pub async fn referrers(

@@ -58,6 +58,7 @@ pub enum Manifest {
 /// What a manifest describes, for display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ManifestKind {
     /// A runnable container image.
     Image,

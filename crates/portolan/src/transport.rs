@@ -111,6 +111,21 @@ pub fn is_loopback_host(host: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Whether `host` is on this machine or a private network (loopback, RFC 1918 and
+/// link-local addresses, `.local` and `.localhost` names): the hosts a user may mark as
+/// plain-HTTP registries.
+pub fn is_local_host(host: &str) -> bool {
+    if is_loopback_host(host) {
+        return true;
+    }
+    let bare = strip_port(host).trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<IpAddr>() {
+        Ok(IpAddr::V4(ip)) => ip.is_private() || ip.is_link_local(),
+        Ok(IpAddr::V6(ip)) => (ip.segments()[0] & 0xfe00) == 0xfc00 || (ip.segments()[0] & 0xffc0) == 0xfe80,
+        Err(_) => bare.ends_with(".local") || bare.ends_with(".localhost"),
+    }
+}
+
 fn strip_port(host: &str) -> &str {
     if host.parse::<IpAddr>().is_ok() {
         return host;
@@ -286,6 +301,12 @@ mod tests {
             "127.0.0.1.nip.io",
         ] {
             assert!(!o.allows_plain_http(h), "{h}");
+        }
+        for h in ["192.168.1.5:5000", "10.1.2.3", "registry.local", "app.localhost:8080", "[fd00::1]:5000"] {
+            assert!(is_local_host(h), "{h}");
+        }
+        for h in ["ghcr.io", "8.8.8.8", "registry.example.com"] {
+            assert!(!is_local_host(h), "{h}");
         }
         o.insecure_hosts.insert("myreg.lan".into());
         assert!(o.allows_plain_http("myreg.lan:5000"));

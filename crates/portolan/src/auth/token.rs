@@ -126,13 +126,12 @@ pub fn check_realm(
 }
 
 /// Fetch a token.
+#[tracing::instrument(level = "debug", skip_all, fields(registry = req.registry, scopes = ?req.scopes))]
 pub async fn fetch(
     http: &reqwest::Client,
     options: &TransportOptions,
     req: TokenRequest<'_>,
 ) -> Result<CachedToken> {
-    let _span = tracing::debug_span!("fetch_token", registry = req.registry, scopes = ?req.scopes)
-        .entered();
     let with_secret = req.credential.is_some();
     let mut url = check_realm(options, req.registry, req.realm, with_secret)?;
     let builder = match req.credential {

@@ -50,6 +50,7 @@ pub struct RegistryClient {
 
 /// What `/v2/` told us about a registry.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PingInfo {
     /// The base URL in use (`https://ghcr.io/`, or `http://` for allowed hosts).
     pub base_url: String,
@@ -82,6 +83,7 @@ pub struct ManifestHead {
 /// How referrers were found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ReferrersSource {
     /// The registry's referrers API.
     Api,

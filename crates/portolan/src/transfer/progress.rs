@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 /// How a blob reached its destination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum BlobOutcome {
     /// Bytes were moved.
     Transferred,
@@ -25,12 +26,14 @@ pub enum BlobOutcome {
 /// One progress report.
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ProgressEvent {
     /// The plan: how many blobs and bytes in all.
     Started {
         /// Number of blobs.
         blobs: usize,
         /// Their total size.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
         total_bytes: u64,
     },
     /// Bytes moved for one blob.
@@ -38,8 +41,10 @@ pub enum ProgressEvent {
         /// The blob.
         digest: Digest,
         /// Bytes done for it.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
         done: u64,
         /// Its size.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
         total: u64,
     },
     /// A blob finished.
@@ -47,6 +52,7 @@ pub enum ProgressEvent {
         /// The blob.
         digest: Digest,
         /// Its size.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
         size: u64,
         /// How.
         outcome: BlobOutcome,
@@ -54,6 +60,7 @@ pub enum ProgressEvent {
     /// Everything finished.
     Finished {
         /// Bytes moved.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
         transferred_bytes: u64,
         /// Blobs skipped.
         skipped: usize,

@@ -62,6 +62,7 @@ impl Default for PullOptions {
 
 /// What a pull did.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PullReport {
     /// The digest of the manifest (or index) written.
     pub digest: Digest,
@@ -70,6 +71,7 @@ pub struct PullReport {
     /// Blobs in the image(s).
     pub blobs: usize,
     /// Bytes downloaded.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub transferred_bytes: u64,
     /// Blobs that were already there.
     pub skipped: usize,
@@ -303,14 +305,15 @@ async fn fetch_into(
     });
     let tally = Arc::new(Tally::default());
     let repo = reference.repository();
-    let results: Vec<Result<()>> = futures_util::stream::iter(plan.blobs.iter())
+    // Owned items (not references) keep the futures Send for callers that spawn them.
+    let results: Vec<Result<()>> = futures_util::stream::iter(plan.blobs.clone())
         .map(|blob| {
             let tally = tally.clone();
             async move {
                 let outcome = download(
                     client,
                     repo,
-                    blob,
+                    &blob,
                     layout,
                     &options.progress,
                     &options.cancel,

@@ -52,6 +52,7 @@ impl Default for PushOptions {
 
 /// What a push or copy did.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PushReport {
     /// The digest of the root manifest pushed.
     pub digest: Digest,
@@ -60,6 +61,7 @@ pub struct PushReport {
     /// Blobs in the image(s).
     pub blobs: usize,
     /// Bytes uploaded.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub transferred_bytes: u64,
     /// Blobs the registry already had.
     pub skipped: usize,
@@ -245,12 +247,12 @@ pub async fn upload_plan(
         total_bytes: total,
     });
     let tally = Arc::new(Tally::default());
-    let results: Vec<Result<()>> = futures_util::stream::iter(plan.blobs.iter())
+    let results: Vec<Result<()>> = futures_util::stream::iter(plan.blobs.clone())
         .map(|(blob, source)| {
             let tally = tally.clone();
             async move {
                 let outcome =
-                    upload_blob(dst, repository, blob, source, mount_from, options).await?;
+                    upload_blob(dst, repository, &blob, &source, mount_from, options).await?;
                 tally.record(outcome, blob.size);
                 (options.progress)(ProgressEvent::BlobDone {
                     digest: blob.digest.clone(),

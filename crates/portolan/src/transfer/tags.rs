@@ -39,6 +39,7 @@ pub async fn tag(client: &RegistryClient, source: &Reference, new_tag: &str) -> 
 /// How an untag was done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum UntagMethod {
     /// The registry deleted the tag itself.
     DeleteByTag,

@@ -1,0 +1,58 @@
+//! TypeScript declarations of every type that crosses the bridge, generated from the Rust
+//! definitions into `ui/src/lib/bindings.ts`. A test fails when that file is stale; run
+//! `UPDATE_BINDINGS=1 cargo test -p portolan-app bindings` to regenerate it.
+
+use ts_rs::TS;
+
+/// The whole bindings file.
+pub fn render() -> String {
+    let decls = [
+        portolan::Digest::decl(),
+        portolan::manifest::ManifestKind::decl(),
+        portolan::inspect::ImageReport::decl(),
+        portolan::inspect::PlatformEntry::decl(),
+        portolan::inspect::ImageDetails::decl(),
+        portolan::inspect::ConfigSummary::decl(),
+        portolan::inspect::LayerRow::decl(),
+        portolan::inspect::HistoryRow::decl(),
+        portolan::inspect::TagSummary::decl(),
+        portolan::transfer::progress::ProgressEvent::decl(),
+        portolan::transfer::progress::BlobOutcome::decl(),
+        portolan::PullReport::decl(),
+        crate::error::AppError::decl(),
+        crate::settings::RegistryEntry::decl(),
+        crate::settings::Theme::decl(),
+        crate::settings::Settings::decl(),
+        crate::commands::registries::SignIn::decl(),
+        crate::commands::registries::RegistryView::decl(),
+        crate::commands::browse::RepositoryPage::decl(),
+        crate::commands::browse::RawDocument::decl(),
+        crate::commands::browse::Referrer::decl(),
+        crate::commands::transfer::PullFormat::decl(),
+        crate::commands::transfer::PullDone::decl(),
+    ];
+    let mut out = String::from("// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit.\n// Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app bindings\n\n");
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(d.trim());
+        out.push_str("\n\n");
+    }
+    out.trim_end().to_owned() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bindings_are_fresh() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+        let want = super::render();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &want).expect("write bindings");
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            have == want,
+            "ui/src/lib/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p portolan-app bindings`"
+        );
+    }
+}

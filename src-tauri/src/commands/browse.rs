@@ -1,0 +1,125 @@
+//! Browsing: repositories, tags, images, raw manifests, referrers.
+
+use serde::Serialize;
+use tauri::{AppHandle, State};
+use ts_rs::TS;
+
+use crate::error::AppResult;
+use crate::settings;
+use crate::state::AppState;
+use portolan::inspect::{ImageReport, TagSummary};
+use portolan::{Platform, Reference};
+
+/// One page of a registry's catalog.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RepositoryPage {
+    /// Repository names.
+    pub items: Vec<String>,
+    /// Pass back to get the next page; none at the end.
+    pub next: Option<String>,
+}
+
+/// A manifest or config as the registry sent it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RawDocument {
+    /// Its digest.
+    pub digest: String,
+    /// Its media type.
+    pub media_type: String,
+    /// The exact text.
+    pub text: String,
+}
+
+/// An artifact that refers to an image (signature, SBOM, attestation).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Referrer {
+    /// Its manifest digest.
+    pub digest: String,
+    /// Its media type.
+    pub media_type: String,
+    /// What it is (`application/vnd.dev.cosign...`), when the registry says.
+    pub artifact_type: Option<String>,
+    /// Size of its manifest.
+    #[ts(type = "number")]
+    pub size: u64,
+}
+
+/// One page of `host`'s repositories (the catalog, 100 at a time).
+#[tauri::command]
+pub async fn list_repositories(state: State<'_, AppState>, host: String, next: Option<String>) -> AppResult<RepositoryPage> {
+    let next = next.and_then(|n| url::Url::parse(&n).ok());
+    let page = state.client().registry(&host)?.catalog_page(100, next).await?;
+    Ok(RepositoryPage {
+        items: page.items,
+        next: page.next.map(|u| u.to_string()),
+    })
+}
+
+/// Every tag of `repository` (`host/name`); remembered as recently opened.
+#[tauri::command]
+pub async fn list_tags(app: AppHandle, state: State<'_, AppState>, repository: String) -> AppResult<Vec<String>> {
+    let reference = Reference::parse(&repository)?;
+    let tags = state.client().tags(&reference).await?;
+    let mut s = settings::load(&app)?;
+    s.remember(&reference.name());
+    settings::save(&app, &s)?;
+    Ok(tags)
+}
+
+/// What a tag points at: digest, kind, platforms, size, date.
+#[tauri::command]
+pub async fn describe_tag(state: State<'_, AppState>, reference: String) -> AppResult<TagSummary> {
+    Ok(state.client().tag_summary(&Reference::parse(&reference)?).await?)
+}
+
+/// An image or index in detail (for an index, `platform`'s image).
+#[tauri::command]
+pub async fn inspect_image(state: State<'_, AppState>, reference: String, platform: Option<String>) -> AppResult<ImageReport> {
+    let platform = platform
+        .map(|p| Platform::parse(&p).map_err(portolan::Error::Config))
+        .transpose()?;
+    Ok(state.client().inspect(&Reference::parse(&reference)?, platform.as_ref()).await?)
+}
+
+/// The manifest (or index) `reference` points at, as sent.
+#[tauri::command]
+pub async fn raw_manifest(state: State<'_, AppState>, reference: String) -> AppResult<RawDocument> {
+    let m = state.client().manifest(&Reference::parse(&reference)?).await?;
+    Ok(RawDocument {
+        digest: m.digest.to_string(),
+        media_type: m.media_type,
+        text: String::from_utf8_lossy(&m.bytes).into_owned(),
+    })
+}
+
+/// An image config blob, as sent.
+#[tauri::command]
+pub async fn raw_config(state: State<'_, AppState>, repository: String, digest: String, media_type: String) -> AppResult<RawDocument> {
+    let reference = Reference::parse(&repository)?;
+    let d = portolan::Digest::parse(&digest).map_err(|e| portolan::Error::Config(e.to_string()))?;
+    let bytes = state
+        .client()
+        .registry(reference.registry())?
+        .get_blob_bytes(reference.repository(), &d, portolan::manifest::MAX_CONFIG_BYTES)
+        .await?;
+    Ok(RawDocument {
+        digest,
+        media_type,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    })
+}
+
+/// Signatures, SBOMs and attestations that refer to `reference`.
+#[tauri::command]
+pub async fn list_referrers(state: State<'_, AppState>, reference: String) -> AppResult<Vec<Referrer>> {
+    let (found, _) = state.client().referrers(&Reference::parse(&reference)?).await?;
+    Ok(found
+        .into_iter()
+        .map(|d| Referrer {
+            digest: d.digest().to_string(),
+            media_type: d.media_type().to_string(),
+            artifact_type: d.artifact_type().as_ref().map(|t| t.to_string()),
+            size: d.size(),
+        })
+        .collect())
+}

@@ -1,0 +1,105 @@
+//! Portolan's desktop shell.
+//!
+//! Thin on purpose: it sets up the window, the settings store and the app state, and
+//! exposes a few commands (`commands::*`), each a few lines over the `portolan` engine.
+//! Registry logic, HTTP and manifest parsing live in the engine; the webview reaches the
+//! backend only through these commands (no shell, fs or http plugin, a strict CSP).
+
+pub mod bindings;
+pub mod commands;
+pub mod error;
+pub mod settings;
+pub mod state;
+
+use tauri::Manager;
+
+/// The commands the UI may call; `build.rs` grants exactly these to the main window.
+#[macro_export]
+macro_rules! app_commands {
+    () => {
+        tauri::generate_handler![
+            commands::registries::list_registries,
+            commands::registries::add_registry,
+            commands::registries::remove_registry,
+            commands::registries::sign_in,
+            commands::registries::use_docker_login,
+            commands::registries::sign_out,
+            commands::browse::list_repositories,
+            commands::browse::list_tags,
+            commands::browse::describe_tag,
+            commands::browse::inspect_image,
+            commands::browse::raw_manifest,
+            commands::browse::raw_config,
+            commands::browse::list_referrers,
+            commands::settings::get_settings,
+            commands::settings::set_theme,
+            commands::settings::pin_repository,
+            commands::settings::set_download_dir,
+            commands::transfer::pull_image,
+            commands::transfer::cancel_transfer,
+        ]
+    };
+}
+
+/// Put the demo registry (started by `scripts/demo`) first in the list.
+fn add_demo_registry(s: &mut settings::Settings) {
+    let Ok(host) = std::env::var("PORTOLAN_DEMO_REGISTRY") else {
+        return;
+    };
+    s.registries.retain(|r| r.host != host);
+    s.registries.insert(
+        0,
+        settings::RegistryEntry {
+            name: "Demo registry".to_owned(),
+            host,
+            insecure: true,
+            ca_file: None,
+        },
+    );
+}
+
+/// Start the app.
+pub fn run() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PORTOLAN_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("portolan=warn,portolan_app=info")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_store::Builder::new().build())
+        .setup(|app| {
+            let handle = app.handle();
+            let mut s = settings::load(handle)?;
+            add_demo_registry(&mut s);
+            if let Ok(dir) = std::env::var("PORTOLAN_DOWNLOAD_DIR") {
+                s.download_dir = Some(dir);
+            }
+            settings::save(handle, &s)?;
+            if let (Some((w, h)), Some(window)) = (s.window, app.get_webview_window("main")) {
+                let _ = window.set_size(tauri::LogicalSize::new(w, h));
+            }
+            app.manage(state::AppState::new(&s));
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { .. } = event {
+                let app = window.app_handle();
+                if let (Ok(size), Ok(scale), Ok(mut s)) = (window.inner_size(), window.scale_factor(), settings::load(app)) {
+                    let logical = size.to_logical::<u32>(scale);
+                    s.window = Some((logical.width, logical.height));
+                    let _ = settings::save(app, &s);
+                }
+            }
+        })
+        .invoke_handler(app_commands!())
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("error: Portolan could not start: {e}");
+        if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+            eprintln!("There is no display. Run it on a desktop, or under `xvfb-run -a` to try it headless.");
+        }
+        std::process::exit(1);
+    }
+}

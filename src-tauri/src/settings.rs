@@ -1,0 +1,109 @@
+//! The app's settings, typed, kept with tauri-plugin-store (`settings.json` in the app's
+//! data folder). The webview has no store permission: it reads and changes settings only
+//! through the commands in `commands::settings` and `commands::registries`.
+//!
+//! Secrets are never here: they live in the OS keyring.
+
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_store::StoreExt;
+use ts_rs::TS;
+
+use crate::error::{AppError, AppResult};
+
+const STORE_FILE: &str = "settings.json";
+const KEY: &str = "settings";
+const MAX_RECENT: usize = 20;
+
+/// A registry the user browses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RegistryEntry {
+    /// What the sidebar shows.
+    pub name: String,
+    /// Host (and port): `ghcr.io`, `localhost:5000`.
+    pub host: String,
+    /// Allow plain HTTP (only offered for loopback-like hosts).
+    pub insecure: bool,
+    /// An extra CA certificate file (PEM) to trust for this registry.
+    pub ca_file: Option<String>,
+}
+
+/// Light, dark, or whatever the system says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    /// Follow the system.
+    #[default]
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+/// Everything the app remembers between runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct Settings {
+    /// Registries in the sidebar.
+    pub registries: Vec<RegistryEntry>,
+    /// Theme.
+    pub theme: Theme,
+    /// Last window size.
+    pub window: Option<(u32, u32)>,
+    /// Where pulls are written.
+    pub download_dir: Option<String>,
+    /// Recently opened repositories (`host/repo`), newest first.
+    pub recent: Vec<String>,
+    /// Pinned repositories (`host/repo`).
+    pub pinned: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let entry = |name: &str, host: &str| RegistryEntry {
+            name: name.to_owned(),
+            host: host.to_owned(),
+            insecure: false,
+            ca_file: None,
+        };
+        Self {
+            registries: vec![entry("GitHub (ghcr.io)", "ghcr.io"), entry("Docker Hub", "docker.io")],
+            theme: Theme::System,
+            window: None,
+            download_dir: None,
+            recent: Vec::new(),
+            pinned: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// Put `repository` first in the recent list.
+    pub fn remember(&mut self, repository: &str) {
+        self.recent.retain(|r| r != repository);
+        self.recent.insert(0, repository.to_owned());
+        self.recent.truncate(MAX_RECENT);
+    }
+}
+
+/// Read the settings (defaults when there are none yet).
+pub fn load<R: Runtime>(app: &AppHandle<R>) -> AppResult<Settings> {
+    let store = app.store(STORE_FILE).map_err(store_error)?;
+    Ok(store
+        .get(KEY)
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default())
+}
+
+/// Write the settings.
+pub fn save<R: Runtime>(app: &AppHandle<R>, settings: &Settings) -> AppResult<()> {
+    let store = app.store(STORE_FILE).map_err(store_error)?;
+    let value = serde_json::to_value(settings).map_err(|e| AppError::new("settings", e.to_string()))?;
+    store.set(KEY, value);
+    store.save().map_err(store_error)
+}
+
+fn store_error(e: tauri_plugin_store::Error) -> AppError {
+    AppError::new("settings", format!("cannot read or write the settings: {e}"))
+}

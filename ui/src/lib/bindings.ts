@@ -1,0 +1,444 @@
+// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit.
+// Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app bindings
+
+export type Digest = string;
+
+export type ManifestKind = "image" | "index" | "artifact";
+
+export type ImageReport = { 
+/**
+ * The reference as asked, fully qualified.
+ */
+reference: string, 
+/**
+ * The digest of the manifest or index the reference points at.
+ */
+digest: Digest, 
+/**
+ * Its media type.
+ */
+media_type: string, 
+/**
+ * Image, index or artifact.
+ */
+kind: ManifestKind, 
+/**
+ * Size of the manifest itself in bytes.
+ */
+manifest_size: number, 
+/**
+ * For an index: its entries.
+ */
+platforms: Array<PlatformEntry>, 
+/**
+ * The image shown in detail (for an index, the chosen platform's).
+ */
+image: ImageDetails | null, 
+/**
+ * Annotations on the manifest or index.
+ */
+annotations: { [key in string]?: string }, };
+
+export type PlatformEntry = { 
+/**
+ * `linux/arm64/v8`, or `unknown/unknown` for attestations.
+ */
+platform: string, 
+/**
+ * The entry's manifest digest.
+ */
+digest: Digest, 
+/**
+ * Its media type.
+ */
+media_type: string, 
+/**
+ * Size of the manifest in bytes.
+ */
+size: number, 
+/**
+ * Build attestations (`vnd.docker.reference.type: attestation-manifest`) are not runnable.
+ */
+attestation: boolean, };
+
+export type ImageDetails = { 
+/**
+ * The manifest digest.
+ */
+digest: Digest, 
+/**
+ * Its media type.
+ */
+media_type: string, 
+/**
+ * Image or artifact.
+ */
+kind: ManifestKind, 
+/**
+ * The artifact type, for artifacts.
+ */
+artifact_type: string | null, 
+/**
+ * From the config: `linux/amd64`.
+ */
+platform: string | null, 
+/**
+ * The config blob's digest and media type.
+ */
+config_digest: Digest, 
+/**
+ * The config's media type.
+ */
+config_media_type: string, 
+/**
+ * When the image was built, as the config says.
+ */
+created: string | null, 
+/**
+ * Runtime settings from the config (images only).
+ */
+config: ConfigSummary | null, 
+/**
+ * Layers in order, each with the history line that made it.
+ */
+layers: Array<LayerRow>, 
+/**
+ * Every history entry, empty ones included.
+ */
+history: Array<HistoryRow>, 
+/**
+ * Sum of the layer sizes (compressed, as stored).
+ */
+total_size: number, 
+/**
+ * The manifest's annotations.
+ */
+annotations: { [key in string]?: string }, };
+
+export type ConfigSummary = { 
+/**
+ * `User`.
+ */
+user: string | null, 
+/**
+ * `WorkingDir`.
+ */
+working_dir: string | null, 
+/**
+ * `Env`.
+ */
+env: Array<string>, 
+/**
+ * `Entrypoint`.
+ */
+entrypoint: Array<string>, 
+/**
+ * `Cmd`.
+ */
+cmd: Array<string>, 
+/**
+ * `ExposedPorts`.
+ */
+exposed_ports: Array<string>, 
+/**
+ * `Labels`.
+ */
+labels: { [key in string]?: string }, 
+/**
+ * `StopSignal`.
+ */
+stop_signal: string | null, };
+
+export type LayerRow = { 
+/**
+ * Position, from 0 (the base).
+ */
+index: number, 
+/**
+ * The blob digest.
+ */
+digest: Digest, 
+/**
+ * The blob media type.
+ */
+media_type: string, 
+/**
+ * Compressed size in bytes.
+ */
+size: number, 
+/**
+ * The history line (`RUN ...`, `COPY ...`), when the config has one.
+ */
+created_by: string | null, 
+/**
+ * The history comment.
+ */
+comment: string | null, 
+/**
+ * When that step ran.
+ */
+created: string | null, };
+
+export type HistoryRow = { 
+/**
+ * When the step ran.
+ */
+created: string | null, 
+/**
+ * The command.
+ */
+created_by: string | null, 
+/**
+ * The comment.
+ */
+comment: string | null, 
+/**
+ * Whether the step changed no files (no layer).
+ */
+empty_layer: boolean, 
+/**
+ * The index of the layer it produced.
+ */
+layer: number | null, };
+
+export type TagSummary = { 
+/**
+ * The tag.
+ */
+tag: string, 
+/**
+ * The manifest or index digest.
+ */
+digest: Digest, 
+/**
+ * Its media type.
+ */
+media_type: string, 
+/**
+ * Image, index or artifact.
+ */
+kind: ManifestKind, 
+/**
+ * For an index: its platforms (attestations left out).
+ */
+platforms: Array<string>, 
+/**
+ * For an image: config and layers, compressed.
+ */
+size: number | null, 
+/**
+ * For an image: when it was built, as its config says.
+ */
+created: string | null, };
+
+export type ProgressEvent = { "event": "started", 
+/**
+ * Number of blobs.
+ */
+blobs: number, 
+/**
+ * Their total size.
+ */
+total_bytes: number, } | { "event": "blob", 
+/**
+ * The blob.
+ */
+digest: Digest, 
+/**
+ * Bytes done for it.
+ */
+done: number, 
+/**
+ * Its size.
+ */
+total: number, } | { "event": "blob_done", 
+/**
+ * The blob.
+ */
+digest: Digest, 
+/**
+ * Its size.
+ */
+size: number, 
+/**
+ * How.
+ */
+outcome: BlobOutcome, } | { "event": "finished", 
+/**
+ * Bytes moved.
+ */
+transferred_bytes: number, 
+/**
+ * Blobs skipped.
+ */
+skipped: number, 
+/**
+ * Blobs mounted.
+ */
+mounted: number, };
+
+export type BlobOutcome = "transferred" | "skipped" | "mounted";
+
+export type PullReport = { 
+/**
+ * The digest of the manifest (or index) written.
+ */
+digest: Digest, 
+/**
+ * Its media type.
+ */
+media_type: string, 
+/**
+ * Blobs in the image(s).
+ */
+blobs: number, 
+/**
+ * Bytes downloaded.
+ */
+transferred_bytes: number, 
+/**
+ * Blobs that were already there.
+ */
+skipped: number, };
+
+export type AppError = { 
+/**
+ * Stable machine-readable code (`unauthorized`, `not_found`, `keyring_unavailable`...).
+ */
+code: string, 
+/**
+ * What happened and what to do, for people.
+ */
+message: string, 
+/**
+ * More detail, when there is any.
+ */
+detail: string | null, };
+
+export type RegistryEntry = { 
+/**
+ * What the sidebar shows.
+ */
+name: string, 
+/**
+ * Host (and port): `ghcr.io`, `localhost:5000`.
+ */
+host: string, 
+/**
+ * Allow plain HTTP (only offered for loopback-like hosts).
+ */
+insecure: boolean, 
+/**
+ * An extra CA certificate file (PEM) to trust for this registry.
+ */
+ca_file: string | null, };
+
+export type Theme = "system" | "light" | "dark";
+
+export type Settings = { 
+/**
+ * Registries in the sidebar.
+ */
+registries: Array<RegistryEntry>, 
+/**
+ * Theme.
+ */
+theme: Theme, 
+/**
+ * Last window size.
+ */
+window: [number, number] | null, 
+/**
+ * Where pulls are written.
+ */
+download_dir: string | null, 
+/**
+ * Recently opened repositories (`host/repo`), newest first.
+ */
+recent: Array<string>, 
+/**
+ * Pinned repositories (`host/repo`).
+ */
+pinned: Array<string>, };
+
+export type SignIn = { "kind": "anonymous" } | { "kind": "keyring", 
+/**
+ * The username.
+ */
+username: string, } | { "kind": "docker", 
+/**
+ * The username.
+ */
+username: string, 
+/**
+ * Where Docker keeps it (config file or helper).
+ */
+source: string, };
+
+export type RegistryView = { 
+/**
+ * Settings entry.
+ */
+entry: RegistryEntry, 
+/**
+ * Sign-in state.
+ */
+sign_in: SignIn, 
+/**
+ * When the keyring could not be read: why.
+ */
+keyring_problem: string | null, };
+
+export type RepositoryPage = { 
+/**
+ * Repository names.
+ */
+items: Array<string>, 
+/**
+ * Pass back to get the next page; none at the end.
+ */
+next: string | null, };
+
+export type RawDocument = { 
+/**
+ * Its digest.
+ */
+digest: string, 
+/**
+ * Its media type.
+ */
+media_type: string, 
+/**
+ * The exact text.
+ */
+text: string, };
+
+export type Referrer = { 
+/**
+ * Its manifest digest.
+ */
+digest: string, 
+/**
+ * Its media type.
+ */
+media_type: string, 
+/**
+ * What it is (`application/vnd.dev.cosign...`), when the registry says.
+ */
+artifact_type: string | null, 
+/**
+ * Size of its manifest.
+ */
+size: number, };
+
+export type PullFormat = "oci" | "archive";
+
+export type PullDone = { 
+/**
+ * Where it was written.
+ */
+path: string, 
+/**
+ * What was done.
+ */
+report: PullReport, };

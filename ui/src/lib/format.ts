@@ -1,0 +1,79 @@
+// Formatting for people: sizes, digests, dates, and the commands users copy.
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+export function humanSize(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '';
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+
+export function shortDigest(digest: string): string {
+  const [alg, hex] = digest.split(':');
+  return hex ? `${alg}:${hex.slice(0, 12)}` : digest;
+}
+
+export function shortDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** `docker pull host/repo@sha256:...` (Docker Hub images in their short form). */
+export function pullCommand(tool: 'docker' | 'podman', repository: string, digest: string): string {
+  let name = repository;
+  if (tool === 'docker' && name.startsWith('docker.io/')) {
+    name = name.slice('docker.io/'.length).replace(/^library\//, '');
+  }
+  return `${tool} pull ${name}@${digest}`;
+}
+
+/** Tags that hold signatures, attestations or SBOMs rather than images (cosign and friends). */
+export function isSupplyChainTag(tag: string): boolean {
+  return /^sha256-[0-9a-f]{64}(\.[a-z]+)?$/.test(tag);
+}
+
+const DIGEST = /sha256:[0-9a-f]{64}/g;
+
+/** Split text into plain parts and digests, so digests can become buttons (never HTML). */
+export function splitDigests(text: string): { text: string; digest: boolean }[] {
+  const out: { text: string; digest: boolean }[] = [];
+  let last = 0;
+  for (const m of text.matchAll(DIGEST)) {
+    const at = m.index ?? 0;
+    if (at > last) out.push({ text: text.slice(last, at), digest: false });
+    out.push({ text: m[0], digest: true });
+    last = at + m[0].length;
+  }
+  if (last < text.length) out.push({ text: text.slice(last), digest: false });
+  return out;
+}
+
+/** Pretty-print JSON text; returns the input when it is not JSON. */
+export function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+/** Copy text to the clipboard (the async API, with the old fallback for older webviews). */
+export async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return;
+  } catch {
+    const area = document.createElement('textarea');
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    document.execCommand('copy');
+    area.remove();
+  }
+}
