@@ -44,7 +44,8 @@ pub fn render() -> String {
 mod tests {
     #[test]
     fn bindings_are_fresh() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
         let want = super::render();
         if std::env::var_os("UPDATE_BINDINGS").is_some() {
             std::fs::write(&path, &want).expect("write bindings");

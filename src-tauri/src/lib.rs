@@ -62,8 +62,9 @@ fn add_demo_registry(s: &mut settings::Settings) {
 pub fn run() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PORTOLAN_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("portolan=warn,portolan_app=info")),
+            tracing_subscriber::EnvFilter::try_from_env("PORTOLAN_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("portolan=warn,portolan_app=info")
+            }),
         )
         .with_writer(std::io::stderr)
         .try_init();
@@ -86,7 +87,11 @@ pub fn run() {
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { .. } = event {
                 let app = window.app_handle();
-                if let (Ok(size), Ok(scale), Ok(mut s)) = (window.inner_size(), window.scale_factor(), settings::load(app)) {
+                if let (Ok(size), Ok(scale), Ok(mut s)) = (
+                    window.inner_size(),
+                    window.scale_factor(),
+                    settings::load(app),
+                ) {
                     let logical = size.to_logical::<u32>(scale);
                     s.window = Some((logical.width, logical.height));
                     let _ = settings::save(app, &s);

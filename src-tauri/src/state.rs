@@ -51,29 +51,44 @@ impl AppState {
 
     /// The current engine client.
     pub fn client(&self) -> Arc<Client> {
-        self.client.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.client
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Rebuild the client (registries or sign-ins changed).
     pub fn rebuild(&self, settings: &Settings) {
-        *self.client.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(build_client(settings, self.secrets.clone()));
+        *self.client.write().unwrap_or_else(|e| e.into_inner()) =
+            Arc::new(build_client(settings, self.secrets.clone()));
     }
 
     /// Register a transfer under the id the UI chose; returns its cancel token.
     pub fn register_transfer(&self, id: u32) -> Cancel {
         let cancel = Cancel::new();
-        self.transfers.lock().unwrap_or_else(|e| e.into_inner()).insert(id, cancel.clone());
+        self.transfers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, cancel.clone());
         cancel
     }
 
     /// Forget a finished transfer.
     pub fn end_transfer(&self, id: u32) {
-        self.transfers.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+        self.transfers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&id);
     }
 
     /// Cancel a running transfer; false when it is not running.
     pub fn cancel_transfer(&self, id: u32) -> bool {
-        match self.transfers.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+        match self
+            .transfers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+        {
             Some(c) => {
                 c.cancel();
                 true

@@ -15,6 +15,7 @@ pub mod images;
 pub mod registry;
 pub mod tls;
 pub mod token_server;
+pub mod webdriver;
 
 /// Fail loudly when a program the tests need is not installed.
 pub fn require_program(name: &str) -> std::path::PathBuf {
@@ -60,4 +61,34 @@ pub fn cli_binary() -> std::path::PathBuf {
         bin.display()
     );
     bin
+}
+
+/// The desktop app binary with the UI embedded (built by scripts/test; `PORTOLAN_APP`
+/// overrides the path).
+pub fn app_binary() -> std::path::PathBuf {
+    if let Some(p) = std::env::var_os("PORTOLAN_APP") {
+        return p.into();
+    }
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .and_then(|d| d.parent())
+        .expect("target dir");
+    let bin = dir
+        .join("e2e")
+        .join(format!("portolan{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.is_file(), "{} is missing: scripts/test builds it (the UI, then the app with its custom-protocol feature)", bin.display());
+    bin
+}
+
+/// Where tests save screenshots and other artifacts (`target/e2e-artifacts`).
+pub fn artifacts_dir() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .and_then(|d| d.parent())
+        .expect("target dir");
+    dir.join("e2e-artifacts")
 }

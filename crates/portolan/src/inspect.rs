@@ -206,7 +206,8 @@ pub async fn tag_summary(client: &RegistryClient, reference: &Reference) -> Resu
                 .collect();
         }
         Manifest::Image(m) => {
-            summary.size = Some(m.config().size() + m.layers().iter().map(|l| l.size()).sum::<u64>());
+            summary.size =
+                Some(m.config().size() + m.layers().iter().map(|l| l.size()).sum::<u64>());
             if summary.kind == ManifestKind::Image {
                 let details = image_details(client, repository, &fetched).await?;
                 summary.created = details.created;

@@ -161,7 +161,10 @@ impl Client {
     /// Forget the per-registry client (and its cached credential and tokens), e.g. after
     /// the user signed in or out.
     pub fn forget(&self, registry: &str) {
-        self.registries.lock().unwrap_or_else(|e| e.into_inner()).remove(registry);
+        self.registries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(registry);
     }
 
     /// Signatures, SBOMs and other artifacts that refer to `reference`'s digest.

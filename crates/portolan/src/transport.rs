@@ -118,10 +118,14 @@ pub fn is_local_host(host: &str) -> bool {
     if is_loopback_host(host) {
         return true;
     }
-    let bare = strip_port(host).trim_start_matches('[').trim_end_matches(']');
+    let bare = strip_port(host)
+        .trim_start_matches('[')
+        .trim_end_matches(']');
     match bare.parse::<IpAddr>() {
         Ok(IpAddr::V4(ip)) => ip.is_private() || ip.is_link_local(),
-        Ok(IpAddr::V6(ip)) => (ip.segments()[0] & 0xfe00) == 0xfc00 || (ip.segments()[0] & 0xffc0) == 0xfe80,
+        Ok(IpAddr::V6(ip)) => {
+            (ip.segments()[0] & 0xfe00) == 0xfc00 || (ip.segments()[0] & 0xffc0) == 0xfe80
+        }
         Err(_) => bare.ends_with(".local") || bare.ends_with(".localhost"),
     }
 }
@@ -302,7 +306,13 @@ mod tests {
         ] {
             assert!(!o.allows_plain_http(h), "{h}");
         }
-        for h in ["192.168.1.5:5000", "10.1.2.3", "registry.local", "app.localhost:8080", "[fd00::1]:5000"] {
+        for h in [
+            "192.168.1.5:5000",
+            "10.1.2.3",
+            "registry.local",
+            "app.localhost:8080",
+            "[fd00::1]:5000",
+        ] {
             assert!(is_local_host(h), "{h}");
         }
         for h in ["ghcr.io", "8.8.8.8", "registry.example.com"] {

@@ -46,9 +46,17 @@ pub struct Referrer {
 
 /// One page of `host`'s repositories (the catalog, 100 at a time).
 #[tauri::command]
-pub async fn list_repositories(state: State<'_, AppState>, host: String, next: Option<String>) -> AppResult<RepositoryPage> {
+pub async fn list_repositories(
+    state: State<'_, AppState>,
+    host: String,
+    next: Option<String>,
+) -> AppResult<RepositoryPage> {
     let next = next.and_then(|n| url::Url::parse(&n).ok());
-    let page = state.client().registry(&host)?.catalog_page(100, next).await?;
+    let page = state
+        .client()
+        .registry(&host)?
+        .catalog_page(100, next)
+        .await?;
     Ok(RepositoryPage {
         items: page.items,
         next: page.next.map(|u| u.to_string()),
@@ -57,7 +65,11 @@ pub async fn list_repositories(state: State<'_, AppState>, host: String, next: O
 
 /// Every tag of `repository` (`host/name`); remembered as recently opened.
 #[tauri::command]
-pub async fn list_tags(app: AppHandle, state: State<'_, AppState>, repository: String) -> AppResult<Vec<String>> {
+pub async fn list_tags(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    repository: String,
+) -> AppResult<Vec<String>> {
     let reference = Reference::parse(&repository)?;
     let tags = state.client().tags(&reference).await?;
     let mut s = settings::load(&app)?;
@@ -69,22 +81,35 @@ pub async fn list_tags(app: AppHandle, state: State<'_, AppState>, repository: S
 /// What a tag points at: digest, kind, platforms, size, date.
 #[tauri::command]
 pub async fn describe_tag(state: State<'_, AppState>, reference: String) -> AppResult<TagSummary> {
-    Ok(state.client().tag_summary(&Reference::parse(&reference)?).await?)
+    Ok(state
+        .client()
+        .tag_summary(&Reference::parse(&reference)?)
+        .await?)
 }
 
 /// An image or index in detail (for an index, `platform`'s image).
 #[tauri::command]
-pub async fn inspect_image(state: State<'_, AppState>, reference: String, platform: Option<String>) -> AppResult<ImageReport> {
+pub async fn inspect_image(
+    state: State<'_, AppState>,
+    reference: String,
+    platform: Option<String>,
+) -> AppResult<ImageReport> {
     let platform = platform
         .map(|p| Platform::parse(&p).map_err(portolan::Error::Config))
         .transpose()?;
-    Ok(state.client().inspect(&Reference::parse(&reference)?, platform.as_ref()).await?)
+    Ok(state
+        .client()
+        .inspect(&Reference::parse(&reference)?, platform.as_ref())
+        .await?)
 }
 
 /// The manifest (or index) `reference` points at, as sent.
 #[tauri::command]
 pub async fn raw_manifest(state: State<'_, AppState>, reference: String) -> AppResult<RawDocument> {
-    let m = state.client().manifest(&Reference::parse(&reference)?).await?;
+    let m = state
+        .client()
+        .manifest(&Reference::parse(&reference)?)
+        .await?;
     Ok(RawDocument {
         digest: m.digest.to_string(),
         media_type: m.media_type,
@@ -94,13 +119,22 @@ pub async fn raw_manifest(state: State<'_, AppState>, reference: String) -> AppR
 
 /// An image config blob, as sent.
 #[tauri::command]
-pub async fn raw_config(state: State<'_, AppState>, repository: String, digest: String, media_type: String) -> AppResult<RawDocument> {
+pub async fn raw_config(
+    state: State<'_, AppState>,
+    repository: String,
+    digest: String,
+    media_type: String,
+) -> AppResult<RawDocument> {
     let reference = Reference::parse(&repository)?;
     let d = portolan::Digest::parse(&digest).map_err(|e| portolan::Error::Config(e.to_string()))?;
     let bytes = state
         .client()
         .registry(reference.registry())?
-        .get_blob_bytes(reference.repository(), &d, portolan::manifest::MAX_CONFIG_BYTES)
+        .get_blob_bytes(
+            reference.repository(),
+            &d,
+            portolan::manifest::MAX_CONFIG_BYTES,
+        )
         .await?;
     Ok(RawDocument {
         digest,
@@ -111,8 +145,14 @@ pub async fn raw_config(state: State<'_, AppState>, repository: String, digest: 
 
 /// Signatures, SBOMs and attestations that refer to `reference`.
 #[tauri::command]
-pub async fn list_referrers(state: State<'_, AppState>, reference: String) -> AppResult<Vec<Referrer>> {
-    let (found, _) = state.client().referrers(&Reference::parse(&reference)?).await?;
+pub async fn list_referrers(
+    state: State<'_, AppState>,
+    reference: String,
+) -> AppResult<Vec<Referrer>> {
+    let (found, _) = state
+        .client()
+        .referrers(&Reference::parse(&reference)?)
+        .await?;
     Ok(found
         .into_iter()
         .map(|d| Referrer {

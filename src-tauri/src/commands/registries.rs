@@ -47,7 +47,12 @@ async fn view(state: &AppState, entry: RegistryEntry) -> RegistryView {
         .await
         .unwrap_or_else(|e| Err(portolan::Error::Config(e.to_string())));
     let (sign_in, keyring_problem) = match keyring {
-        Ok(Some(c)) => (SignIn::Keyring { username: c.username }, None),
+        Ok(Some(c)) => (
+            SignIn::Keyring {
+                username: c.username,
+            },
+            None,
+        ),
         Ok(None) => (docker_sign_in(&entry.host).await, None),
         Err(e) => (docker_sign_in(&entry.host).await, Some(e.to_string())),
     };
@@ -90,13 +95,23 @@ async fn all_views(app: &AppHandle, state: &AppState) -> AppResult<Vec<RegistryV
 
 /// The registries in the sidebar, with their sign-in state.
 #[tauri::command]
-pub async fn list_registries(app: AppHandle, state: State<'_, AppState>) -> AppResult<Vec<RegistryView>> {
+pub async fn list_registries(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> AppResult<Vec<RegistryView>> {
     all_views(&app, &state).await
 }
 
 /// Add a registry. Plain HTTP is accepted only for local hosts.
 #[tauri::command]
-pub async fn add_registry(app: AppHandle, state: State<'_, AppState>, name: String, host: String, insecure: bool, ca_file: Option<String>) -> AppResult<Vec<RegistryView>> {
+pub async fn add_registry(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    name: String,
+    host: String,
+    insecure: bool,
+    ca_file: Option<String>,
+) -> AppResult<Vec<RegistryView>> {
     let host = portolan::reference::normalize_registry(&host)?;
     if insecure && !portolan::transport::is_local_host(&host) {
         return Err(AppError::new(
@@ -106,7 +121,11 @@ pub async fn add_registry(app: AppHandle, state: State<'_, AppState>, name: Stri
     }
     let mut s = settings::load(&app)?;
     s.registries.retain(|r| r.host != host);
-    let name = if name.trim().is_empty() { host.clone() } else { name.trim().to_owned() };
+    let name = if name.trim().is_empty() {
+        host.clone()
+    } else {
+        name.trim().to_owned()
+    };
     s.registries.push(RegistryEntry {
         name,
         host,
@@ -120,7 +139,11 @@ pub async fn add_registry(app: AppHandle, state: State<'_, AppState>, name: Stri
 
 /// Remove a registry from the sidebar (its saved sign-in stays in the keyring until signed out).
 #[tauri::command]
-pub async fn remove_registry(app: AppHandle, state: State<'_, AppState>, host: String) -> AppResult<Vec<RegistryView>> {
+pub async fn remove_registry(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    host: String,
+) -> AppResult<Vec<RegistryView>> {
     let mut s = settings::load(&app)?;
     s.registries.retain(|r| r.host != host);
     settings::save(&app, &s)?;
@@ -133,15 +156,29 @@ fn entry_for(app: &AppHandle, host: &str) -> AppResult<RegistryEntry> {
         .registries
         .into_iter()
         .find(|r| r.host == host)
-        .ok_or_else(|| AppError::new("unknown_registry", format!("{host} is not in the registry list")))
+        .ok_or_else(|| {
+            AppError::new(
+                "unknown_registry",
+                format!("{host} is not in the registry list"),
+            )
+        })
 }
 
 /// Check a username and password/token against the registry, then save it in the keyring.
 #[tauri::command]
-pub async fn sign_in(app: AppHandle, state: State<'_, AppState>, host: String, username: String, secret: String) -> AppResult<RegistryView> {
+pub async fn sign_in(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    host: String,
+    username: String,
+    secret: String,
+) -> AppResult<RegistryView> {
     let entry = entry_for(&app, &host)?;
     let credential = Credential::password(username, secret);
-    state.client().verify_login(&host, credential.clone()).await?;
+    state
+        .client()
+        .verify_login(&host, credential.clone())
+        .await?;
     let secrets = state.secrets.clone();
     let h = host.clone();
     tauri::async_runtime::spawn_blocking(move || secrets.set(&h, &credential))
@@ -153,18 +190,25 @@ pub async fn sign_in(app: AppHandle, state: State<'_, AppState>, host: String, u
 
 /// Use the Docker login the user already has for this registry (checked, not copied).
 #[tauri::command]
-pub async fn use_docker_login(app: AppHandle, state: State<'_, AppState>, host: String) -> AppResult<RegistryView> {
+pub async fn use_docker_login(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    host: String,
+) -> AppResult<RegistryView> {
     let entry = entry_for(&app, &host)?;
     let h = host.clone();
     let found = tauri::async_runtime::spawn_blocking(move || {
-        portolan::auth::docker_config::DockerConfig::load_default().and_then(|d| d.credential_for(&h))
+        portolan::auth::docker_config::DockerConfig::load_default()
+            .and_then(|d| d.credential_for(&h))
     })
     .await
     .map_err(|e| AppError::new("credentials", e.to_string()))??;
     let Some(credential) = found else {
         return Err(AppError::new(
             "no_docker_login",
-            format!("there is no Docker login for {host}; run `docker login {host}` or sign in here"),
+            format!(
+                "there is no Docker login for {host}; run `docker login {host}` or sign in here"
+            ),
         ));
     };
     state.client().verify_login(&host, credential).await?;
@@ -173,7 +217,11 @@ pub async fn use_docker_login(app: AppHandle, state: State<'_, AppState>, host: 
 
 /// Forget the saved sign-in.
 #[tauri::command]
-pub async fn sign_out(app: AppHandle, state: State<'_, AppState>, host: String) -> AppResult<RegistryView> {
+pub async fn sign_out(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    host: String,
+) -> AppResult<RegistryView> {
     let entry = entry_for(&app, &host)?;
     let secrets = state.secrets.clone();
     let h = host.clone();

@@ -22,7 +22,11 @@ pub async fn set_theme(app: AppHandle, theme: Theme) -> AppResult<Settings> {
 
 /// Pin or unpin a repository (`host/name`).
 #[tauri::command]
-pub async fn pin_repository(app: AppHandle, repository: String, pinned: bool) -> AppResult<Settings> {
+pub async fn pin_repository(
+    app: AppHandle,
+    repository: String,
+    pinned: bool,
+) -> AppResult<Settings> {
     let mut s = settings::load(&app)?;
     s.pinned.retain(|r| r != &repository);
     if pinned {

@@ -10,7 +10,7 @@ use ts_rs::TS;
 use crate::error::{AppError, AppResult};
 use crate::settings;
 use crate::state::AppState;
-use portolan::{PlatformChoice, Platform, ProgressEvent, PullOptions, PullReport, Reference};
+use portolan::{Platform, PlatformChoice, ProgressEvent, PullOptions, PullReport, Reference};
 
 /// Where a pull writes.
 #[derive(Debug, Clone, Copy, Deserialize, TS)]
@@ -75,12 +75,20 @@ pub async fn pull_image(
     let result = match format {
         PullFormat::Oci => {
             let path = dir.join(format!("{name}-{tag}"));
-            client.pull_to_layout(&reference, &path, &options).await.map(|r| (path, r))
+            client
+                .pull_to_layout(&reference, &path, &options)
+                .await
+                .map(|r| (path, r))
         }
         PullFormat::Archive => {
             let path = dir.join(format!("{name}-{tag}.tar"));
-            tokio::fs::create_dir_all(&dir).await.map_err(|e| AppError::new("io", e.to_string()))?;
-            client.pull_to_archive(&reference, &path, &options).await.map(|r| (path, r))
+            tokio::fs::create_dir_all(&dir)
+                .await
+                .map_err(|e| AppError::new("io", e.to_string()))?;
+            client
+                .pull_to_archive(&reference, &path, &options)
+                .await
+                .map(|r| (path, r))
         }
     };
     state.end_transfer(transfer_id);

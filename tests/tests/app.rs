@@ -1,0 +1,260 @@
+//! The desktop app in a real window (Xvfb), driven through tauri-driver/WebKitWebDriver,
+//! against real registries, with the real Secret Service: what a user does and checks.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use portolan_tests::images::{build_image, ImageSpec, Pusher};
+use portolan_tests::registry::{Auth, TestRegistry};
+use portolan_tests::webdriver::{Driver, Session};
+use portolan_tests::{app_binary, artifacts_dir, require_program, seed};
+use serde_json::json;
+
+const ESCAPE: &str = "\u{E00C}";
+
+/// A private home for the app: its settings never touch the user's.
+struct AppHome(tempfile::TempDir);
+
+impl AppHome {
+    fn new() -> Self {
+        Self(tempfile::tempdir().expect("tmp"))
+    }
+    fn driver(&self) -> Driver {
+        let p = self.0.path();
+        for d in ["data", "config", "cache", "downloads", "docker"] {
+            std::fs::create_dir_all(p.join(d)).expect("mkdir");
+        }
+        Driver::start(&[
+            ("XDG_CONFIG_HOME", &p.join("config")),
+            ("XDG_CACHE_HOME", &p.join("cache")),
+            ("PORTOLAN_DOWNLOAD_DIR", &p.join("downloads")),
+            ("DOCKER_CONFIG", &p.join("docker")),
+            ("XDG_DATA_HOME", &p.join("data")),
+        ])
+    }
+    /// Every file the app wrote, as text (to check no secret is on disk).
+    fn written_text(&self) -> String {
+        let mut out = String::new();
+        let mut stack = vec![self.0.path().to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let Ok(t) = std::fs::read(&p) {
+                    out.push_str(&String::from_utf8_lossy(&t));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn keyring_has(host: &str) -> bool {
+    let out = Command::new(require_program("secret-tool"))
+        .args(["search", "--all", "service", "portolan", "username", host])
+        .output()
+        .expect("secret-tool");
+    String::from_utf8_lossy(&out.stdout).contains(host)
+        || String::from_utf8_lossy(&out.stderr).contains(host)
+}
+
+fn clipboard() -> String {
+    let out = Command::new(require_program("xclip"))
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .expect("xclip");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+fn add_registry(s: &Session, host: &str) {
+    s.click(&s.wait("button.add", 20));
+    s.type_into(&s.wait("input[name=host]", 5), host);
+    s.type_into(&s.wait("input[name=name]", 5), "Test registry");
+    s.click(&s.wait("form[aria-label='Add registry'] button[type=submit]", 5));
+    s.wait(&format!("button.reg[data-host='{host}']"), 10);
+}
+
+fn open_row(s: &Session, css: &str) {
+    let row = s.wait(css, 20);
+    s.click(&row);
+}
+
+#[test]
+fn browse_sign_in_copy_and_sign_out_in_the_real_window() {
+    let registry = TestRegistry::start(Auth::Htpasswd(vec![(
+        "frank".into(),
+        "fr4nk-secret-pw".into(),
+    )]));
+    let seeded = seed::standard(&registry);
+    seed::many_tags(&registry, "big/tags", 1200);
+    let home = AppHome::new();
+    let driver = home.driver();
+    let s = driver.open(&app_binary());
+    let shots = artifacts_dir();
+
+    // Add the registry; without a sign-in it refuses and says so.
+    add_registry(&s, &registry.host);
+    s.wait_text(".error", 20, |t| t.contains("sign in"));
+    assert!(
+        s.find_all("button.reg[data-host] .state[data-state='anonymous']")
+            .len()
+            >= 1
+    );
+
+    // Sign in: the secret goes to the keyring, not to any file.
+    s.click(&s.wait("[data-testid=sign-in]", 5));
+    s.type_into(&s.wait("input[name=username]", 5), "frank");
+    s.type_into(&s.wait("input[name=secret]", 5), "fr4nk-secret-pw");
+    s.click(&s.wait("form[aria-label='Sign in'] button[type=submit]", 5));
+    s.wait(
+        &format!(
+            "button.reg[data-host='{}'] .state[data-state='keyring']",
+            registry.host
+        ),
+        20,
+    );
+    assert!(
+        keyring_has(&registry.host),
+        "the secret is in the OS keyring"
+    );
+    assert!(
+        !home.written_text().contains("fr4nk-secret-pw"),
+        "no secret in any file the app wrote"
+    );
+
+    // Repositories, then a repository with 1200 tags: all listed, rows virtualized.
+    s.wait("[data-repo='big/tags']", 20);
+    s.screenshot(&shots.join("repositories.png"));
+    let opened = Instant::now();
+    open_row(&s, "[data-repo='big/tags']");
+    s.wait_text("[data-testid=tag-count]", 20, |t| {
+        t.starts_with("1200 of 1200")
+    });
+    let listed_in = opened.elapsed();
+    let rows = s.find_all("[data-tag]").len();
+    assert!(
+        rows > 5 && rows < 120,
+        "only rows in view are rendered ({rows})"
+    );
+    s.wait("[data-tag='t0000'] .digest", 20);
+    s.screenshot(&shots.join("tags-1200.png"));
+    eprintln!("1200 tags listed {listed_in:?} after opening the repository");
+
+    // Back (Escape) to the repositories, into the multi-platform index.
+    s.key(ESCAPE);
+    open_row(&s, "[data-repo='team/multi']");
+    open_row(&s, "[data-tag='1.0']");
+    s.wait(".card[data-platform='linux/arm64/v8']", 20);
+    s.click(&s.wait(".card[data-platform='linux/arm64/v8']", 5));
+    s.wait_text("[data-testid=title]", 10, |t| t.contains("linux/arm64/v8"));
+    // A layer's size and the history line that made it.
+    let arm = &seeded.multi_arm64;
+    s.wait_text("tr[data-layer='0'] [data-testid=layer-history]", 20, |t| {
+        t == arm.layer_history[0]
+    });
+    let size = s.wait_text("tr[data-layer='0'] [data-testid=layer-size]", 5, |t| {
+        !t.is_empty()
+    });
+    assert_eq!(
+        size,
+        format!("{:.1} KiB", arm.layers[0].bytes.len() as f64 / 1024.0)
+    );
+    s.screenshot(&shots.join("image-arm64.png"));
+
+    // Copy the digest (of the index: what `docker pull` takes): it lands on the clipboard.
+    let digest = s.wait_text("[data-testid=digest]", 5, |t| t.starts_with("sha256:"));
+    assert_eq!(digest, seeded.multi_digest);
+    s.click(&s.wait("[data-testid=copy-digest]", 5));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while clipboard().trim() != digest && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(clipboard().trim(), digest);
+    s.click(&s.wait("[data-testid=copy-pull]", 5));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        clipboard().trim(),
+        format!("docker pull {}/team/multi@{digest}", registry.host)
+    );
+
+    // Pull it to disk with progress; every byte verified.
+    s.click(&s.wait("[data-testid=pull]", 5));
+    s.wait_text("[data-testid=pull-state]", 30, |t| t.contains("saved to"));
+    let layout = home.0.path().join("downloads/team_multi-1.0");
+    assert!(
+        layout.join("index.json").is_file(),
+        "pulled into {}",
+        layout.display()
+    );
+
+    // Sign out: the keyring entry is gone, the sidebar says so.
+    s.click(&s.wait("[data-testid=sign-out]", 5));
+    s.wait(
+        &format!(
+            "button.reg[data-host='{}'] .state[data-state='anonymous']",
+            registry.host
+        ),
+        10,
+    );
+    assert!(!keyring_has(&registry.host));
+    eprintln!("session opened in {:?}", s.opened_in);
+}
+
+#[test]
+fn hostile_registry_text_stays_text() {
+    let registry = TestRegistry::start(Auth::None);
+    let payload_img = "<img src=x onerror=\"window.__xss=1\">";
+    let payload_script = "<script>window.__xss=2</script>";
+    let mut spec = ImageSpec::new(&format!("evil{payload_img}"), "amd64", &[2_000]);
+    spec.labels = vec![
+        ("org.example.evil".into(), payload_script.into()),
+        ("title".into(), payload_img.into()),
+    ];
+    spec.annotations = vec![(
+        "org.opencontainers.image.description".into(),
+        payload_img.into(),
+    )];
+    let image = build_image(&spec);
+    Pusher::new(&registry).push_image("evil/app", "v1", &image);
+    // A hostile registry also lies in its tag list.
+    let proxy = portolan_tests::faulty_proxy::FaultyProxy::start(&registry.host);
+    let tags = json!({"name": "evil/app", "tags": ["v1", payload_img, payload_script]}).to_string();
+    proxy.inject(
+        "/tags/list",
+        portolan_tests::faulty_proxy::Fault::ReplaceBody(tags.into_bytes()),
+        100,
+    );
+
+    let home = AppHome::new();
+    let driver = home.driver();
+    let s = driver.open(&app_binary());
+    add_registry(&s, &proxy.host);
+    open_row(&s, "[data-repo='evil/app']");
+    s.wait_text("[data-testid=tag-count]", 20, |t| t.contains("3 of 3"));
+    let shown = s.page_text();
+    assert!(
+        shown.contains(payload_img) && shown.contains(payload_script),
+        "tag names shown as text: {shown}"
+    );
+    open_row(&s, "[data-tag='v1']");
+    s.wait("[data-label='org.example.evil']", 20);
+    let shown = s.page_text();
+    assert!(shown.contains(payload_script), "label shown literally");
+    assert!(
+        shown.contains(&format!("SEED=evil{payload_img}")),
+        "history line shown literally"
+    );
+    s.screenshot(&artifacts_dir().join("hostile.png"));
+    let verdict = s.script("return {xss: window.__xss ?? null, imgs: document.querySelectorAll('img').length, scripts: document.querySelectorAll('body script').length}", json!([]));
+    assert_eq!(
+        verdict["xss"],
+        serde_json::Value::Null,
+        "no injected script ran"
+    );
+    assert_eq!(
+        verdict["imgs"], 0,
+        "no <img> was created from registry text"
+    );
+    assert_eq!(verdict["scripts"], 0);
+}
