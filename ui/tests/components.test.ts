@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { render, cleanup } from '@testing-library/svelte';
+import { tick } from 'svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import VirtualList from './VirtualListHarness.svelte';
+import Image from '../src/components/Image.svelte';
+
+// jsdom has no layout: a ResizeObserver that reports nothing is enough for bind:clientHeight.
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+} as unknown as typeof ResizeObserver;
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const flush = async () => {
+  for (let i = 0; i < 5; i++) {
+    await tick();
+    await new Promise((r) => setTimeout(r, 0));
+  }
+};
+
+describe('VirtualList', () => {
+  it('renders only the rows in view out of 10,000', async () => {
+    const items = Array.from({ length: 10_000 }, (_, i) => `t${i}`);
+    const { container } = render(VirtualList, { items });
+    await flush();
+    const rows = container.querySelectorAll('[data-row]');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(100);
+    expect(container.querySelector('[role=listbox]')?.getAttribute('data-count')).toBe('10000');
+  });
+});
+
+describe('Image', () => {
+  it('shows hostile registry text as text and creates no elements from it', async () => {
+    const evil = '<img src=x onerror="window.__xss=1">';
+    const digest = 'sha256:' + '1'.repeat(64);
+    mockIPC((cmd) => {
+      if (cmd === 'inspect_image')
+        return {
+          reference: 'r/evil:v1', digest, media_type: 'application/vnd.oci.image.manifest.v1+json', kind: 'image', manifest_size: 10,
+          platforms: [], annotations: { note: evil },
+          image: {
+            digest, media_type: 'application/vnd.oci.image.manifest.v1+json', kind: 'image', artifact_type: null, platform: 'linux/amd64',
+            config_digest: digest, config_media_type: 'application/vnd.oci.image.config.v1+json', created: null,
+            config: { user: evil, working_dir: null, env: [evil], entrypoint: [], cmd: [], exposed_ports: [], labels: { l: evil }, stop_signal: null },
+            layers: [{ index: 0, digest, media_type: 'x', size: 100, created_by: `RUN ${evil}`, comment: null, created: null }],
+            history: [], total_size: 100, annotations: {},
+          },
+        };
+      if (cmd === 'list_referrers') return [];
+      return null;
+    });
+    const { container } = render(Image, {
+      reference: 'r/evil:v1', platform: null, onnavigate: () => {}, onplatform: () => {}, oncopied: () => {},
+    });
+    await flush();
+    expect(container.textContent).toContain(`RUN ${evil}`);
+    expect(container.querySelectorAll('img').length).toBe(0);
+    expect((window as unknown as { __xss?: number }).__xss).toBeUndefined();
+  });
+});
