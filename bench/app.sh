@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Desktop app performance: cold start, a 10,000-tag repository, memory of all the app's
+# processes, release binary size. Builds the release app, then drives it in a real window
+# under Xvfb (with a private D-Bus session and keyring) and prints a table.
+#
+#   bench/app.sh            # TAGS=10000
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup
+export PATH="$HOME/.cargo/bin:$PATH"
+(cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
+cargo build --release --locked -p portolan-app --features custom-protocol
+cargo build --release --locked -p portolan-tests --bin portolan-app-perf
+sandbox="$(mktemp -d)"
+trap 'rm -rf "$sandbox"' EXIT
+mkdir -p "$sandbox/data" "$sandbox/runtime"
+chmod 700 "$sandbox/runtime"
+PORTOLAN_APP="$PWD/target/release/portolan" RELEASE_BINARY="$PWD/target/release/portolan" \
+  XDG_DATA_HOME="$sandbox/data" XDG_RUNTIME_DIR="$sandbox/runtime" \
+  xvfb-run -a -s "-screen 0 1280x800x24" \
+  dbus-run-session -- scripts/with-keyring target/release/portolan-app-perf
