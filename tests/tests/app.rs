@@ -96,11 +96,9 @@ fn browse_sign_in_copy_and_sign_out_in_the_real_window() {
     // Add the registry; without a sign-in it refuses and says so.
     add_registry(&s, &registry.host);
     s.wait_text(".error", 20, |t| t.contains("sign in"));
-    assert!(
-        s.find_all("button.reg[data-host] .state[data-state='anonymous']")
-            .len()
-            >= 1
-    );
+    assert!(!s
+        .find_all("button.reg[data-host] .state[data-state='anonymous']")
+        .is_empty());
 
     // Sign in: the secret goes to the keyring, not to any file.
     s.click(&s.wait("[data-testid=sign-in]", 5));
@@ -257,4 +255,57 @@ fn hostile_registry_text_stays_text() {
         "no <img> was created from registry text"
     );
     assert_eq!(verdict["scripts"], 0);
+}
+
+#[test]
+fn sign_in_to_a_token_registry_and_pin_a_repository() {
+    let registry = TestRegistry::start(Auth::Token(vec![("gina".into(), "g1na-token".into())]));
+    seed::standard(&registry);
+    let home = AppHome::new();
+    let driver = home.driver();
+    let s = driver.open(&app_binary());
+    add_registry(&s, &registry.host);
+    // The catalog needs rights anonymous users do not get from this token server.
+    s.wait_text("main", 20, |t| {
+        t.contains("does not list its repositories") || t.contains("sign in")
+    });
+    // A wrong token is refused with a message, and nothing is saved.
+    s.click(&s.wait("[data-testid=sign-in]", 5));
+    s.type_into(&s.wait("input[name=username]", 5), "gina");
+    s.type_into(&s.wait("input[name=secret]", 5), "wrong");
+    s.click(&s.wait("form[aria-label='Sign in'] button[type=submit]", 5));
+    s.wait_text("form[aria-label='Sign in'] .error", 20, |t| {
+        t.contains("refused")
+    });
+    assert!(!keyring_has(&registry.host));
+    s.type_into(&s.wait("input[name=secret]", 5), "g1na-token");
+    s.click(&s.wait("form[aria-label='Sign in'] button[type=submit]", 5));
+    s.wait(
+        &format!(
+            "button.reg[data-host='{}'] .state[data-state='keyring']",
+            registry.host
+        ),
+        20,
+    );
+    open_row(&s, "[data-repo='team/app']");
+    s.wait_text("[data-testid=tag-count]", 20, |t| t == "2 of 2 tags");
+    s.click(&s.wait("[data-testid=pin]", 5));
+    s.wait_text("[data-testid=pin]", 5, |t| t == "Unpin");
+    let settings = home.written_text();
+    assert!(
+        settings.contains(&format!("{}/team/app", registry.host)),
+        "pinned in the settings store"
+    );
+    assert!(
+        !settings.contains("g1na-token"),
+        "no secret in the settings store"
+    );
+    s.click(&s.wait("[data-testid=sign-out]", 5));
+    s.wait(
+        &format!(
+            "button.reg[data-host='{}'] .state[data-state='anonymous']",
+            registry.host
+        ),
+        10,
+    );
 }
