@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/setup
 export PATH="$HOME/.cargo/bin:$PATH"
 (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
-cargo build --release --locked -p portolan-app --features custom-protocol
+cargo build --release --locked -p portolan-app
 cargo build --release --locked -p portolan-tests --bin portolan-app-perf
 sandbox="$(mktemp -d)"
 trap 'rm -rf "$sandbox"' EXIT

@@ -122,11 +122,18 @@ impl Tally {
             BlobOutcome::Mounted => self.mounted.fetch_add(1, Ordering::Relaxed),
         };
     }
-    pub(crate) fn finished(&self) -> ProgressEvent {
-        ProgressEvent::Finished {
-            transferred_bytes: self.transferred.load(Ordering::Relaxed),
-            skipped: self.skipped.load(Ordering::Relaxed) as usize,
-            mounted: self.mounted.load(Ordering::Relaxed) as usize,
-        }
+    /// Report the end of the transfer; returns (bytes moved, blobs skipped, blobs mounted).
+    pub(crate) fn finish(&self, progress: &Progress) -> (u64, usize, usize) {
+        let counts = (
+            self.transferred.load(Ordering::Relaxed),
+            self.skipped.load(Ordering::Relaxed) as usize,
+            self.mounted.load(Ordering::Relaxed) as usize,
+        );
+        progress(ProgressEvent::Finished {
+            transferred_bytes: counts.0,
+            skipped: counts.1,
+            mounted: counts.2,
+        });
+        counts
     }
 }

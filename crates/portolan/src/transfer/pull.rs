@@ -343,16 +343,7 @@ async fn fetch_into(
 }
 
 fn report(plan: &Plan, tally: &Tally, progress: &Progress) -> PullReport {
-    let event = tally.finished();
-    progress(event.clone());
-    let (transferred_bytes, skipped) = match event {
-        ProgressEvent::Finished {
-            transferred_bytes,
-            skipped,
-            ..
-        } => (transferred_bytes, skipped),
-        _ => (0, 0),
-    };
+    let (transferred_bytes, skipped, _) = tally.finish(progress);
     PullReport {
         digest: plan.root.digest.clone(),
         media_type: plan.root.media_type.clone(),

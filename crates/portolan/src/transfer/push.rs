@@ -293,16 +293,7 @@ pub async fn upload_plan(
     }
     dst.put_manifest(repository, &target, &plan.root.media_type, &plan.root.bytes)
         .await?;
-    let event = tally.finished();
-    (options.progress)(event.clone());
-    let ProgressEvent::Finished {
-        transferred_bytes,
-        skipped,
-        mounted,
-    } = event
-    else {
-        unreachable!("Tally::finished makes a Finished event")
-    };
+    let (transferred_bytes, skipped, mounted) = tally.finish(&options.progress);
     Ok(PushReport {
         digest: plan.root.digest,
         media_type: plan.root.media_type,
