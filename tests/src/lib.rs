@@ -50,11 +50,22 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .block_on(future)
 }
 
+/// Cargo's `target/` folder, found from where this test or tool runs
+/// (`target/debug/deps/…` for tests, `target/release/…` for tools).
+fn target_dir() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    exe.ancestors()
+        .find(|a| a.file_name().is_some_and(|n| n == "target"))
+        .or_else(|| exe.ancestors().nth(3))
+        .expect("target dir")
+        .to_path_buf()
+}
+
 /// The `portolan-cli` binary built next to the tests (the test script builds it first).
 pub fn cli_binary() -> std::path::PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
-    let bin = dir.join(format!("portolan-cli{}", std::env::consts::EXE_SUFFIX));
+    let bin = target_dir()
+        .join("debug")
+        .join(format!("portolan-cli{}", std::env::consts::EXE_SUFFIX));
     assert!(
         bin.is_file(),
         "{} is missing: build it with `cargo build -p portolan-cli` (scripts/test does)",
