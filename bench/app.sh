@@ -12,7 +12,14 @@ export PATH="$HOME/.cargo/bin:$PATH"
 cargo build --release --locked -p portolan-app
 cargo build --release --locked -p portolan-tests --bin portolan-app-perf
 sandbox="$(mktemp -d)"
-trap 'rm -rf "$sandbox"' EXIT
+# The desktop portal that WebKit starts on the private bus may leave a FUSE mount in the
+# runtime folder for a moment after the session ends: unmount it, and never let cleanup
+# decide the exit status.
+cleanup() {
+  fusermount -uz "$sandbox/runtime/doc" 2>/dev/null || true
+  rm -rf "$sandbox" 2>/dev/null || true
+}
+trap cleanup EXIT
 mkdir -p "$sandbox/data" "$sandbox/runtime"
 chmod 700 "$sandbox/runtime"
 PORTOLAN_APP="$PWD/target/release/portolan" RELEASE_BINARY="$PWD/target/release/portolan" \
