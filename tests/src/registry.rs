@@ -22,6 +22,17 @@ pub enum Auth {
     Token(Vec<(String, String)>),
 }
 
+/// How the registry is reached.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wire {
+    /// Plain HTTP.
+    Plain,
+    /// HTTPS.
+    Tls,
+    /// HTTPS, and the client must present a certificate.
+    MutualTls,
+}
+
 /// A running registry.
 pub struct TestRegistry {
     /// `127.0.0.1:PORT`: the registry host as references name it.
@@ -30,6 +41,8 @@ pub struct TestRegistry {
     pub token_server: Option<TokenServer>,
     /// The CA that signed the registry's certificate, when it serves HTTPS.
     pub ca_pem: Option<Vec<u8>>,
+    /// A client certificate and key the registry accepts, when it requires one.
+    pub client_identity: Option<(Vec<u8>, Vec<u8>)>,
     admin: Option<(String, String)>,
     child: Child,
     dir: tempfile::TempDir,
@@ -43,15 +56,20 @@ impl TestRegistry {
 
     /// Start a registry that allows deletes or not.
     pub fn start_with(auth: Auth, deletes: bool) -> Self {
-        Self::start_full(auth, deletes, false)
+        Self::start_full(auth, deletes, Wire::Plain)
     }
 
     /// Start a registry that serves HTTPS only, with a certificate from a test CA.
     pub fn start_tls(auth: Auth) -> Self {
-        Self::start_full(auth, true, true)
+        Self::start_full(auth, true, Wire::Tls)
     }
 
-    fn start_full(auth: Auth, deletes: bool, tls: bool) -> Self {
+    /// Start an HTTPS registry that also requires a client certificate from the test CA.
+    pub fn start_mutual_tls(auth: Auth) -> Self {
+        Self::start_full(auth, true, Wire::MutualTls)
+    }
+
+    fn start_full(auth: Auth, deletes: bool, wire: Wire) -> Self {
         let binary = require_program("docker-registry");
         let dir = tempfile::tempdir().expect("tempdir");
         let port = free_port();
@@ -98,8 +116,9 @@ impl TestRegistry {
             }
         }
         let mut ca_pem = None;
+        let mut client_identity = None;
         let mut tls_yaml = String::new();
-        if tls {
+        if wire != Wire::Plain {
             let made = crate::tls::make();
             std::fs::write(dir.path().join("server.crt"), &made.cert_pem).expect("cert");
             std::fs::write(dir.path().join("server.key"), &made.key_pem).expect("key");
@@ -108,6 +127,14 @@ impl TestRegistry {
                 dir.path().join("server.crt").display(),
                 dir.path().join("server.key").display()
             );
+            if wire == Wire::MutualTls {
+                std::fs::write(dir.path().join("client-ca.crt"), &made.ca_pem).expect("ca");
+                tls_yaml.push_str(&format!(
+                    "    clientcas:\n      - {}\n",
+                    dir.path().join("client-ca.crt").display()
+                ));
+                client_identity = Some((made.client_cert_pem, made.client_key_pem));
+            }
             ca_pem = Some(made.ca_pem);
         }
         let config = format!(
@@ -128,6 +155,7 @@ impl TestRegistry {
             host,
             token_server,
             ca_pem,
+            client_identity,
             admin,
             child,
             dir,
@@ -165,6 +193,11 @@ impl TestRegistry {
         let mut b = reqwest::blocking::Client::builder();
         if let Some(pem) = &self.ca_pem {
             b = b.add_root_certificate(reqwest::Certificate::from_pem(pem).expect("ca"));
+        }
+        if let Some((cert, key)) = &self.client_identity {
+            let mut pem = cert.clone();
+            pem.extend_from_slice(key);
+            b = b.identity(reqwest::Identity::from_pem(&pem).expect("client identity"));
         }
         b.build().expect("client")
     }

@@ -20,6 +20,10 @@ pub struct TestTls {
     pub cert_pem: Vec<u8>,
     /// The server's private key.
     pub key_pem: Vec<u8>,
+    /// A client certificate signed by the same CA (for registries that require one).
+    pub client_cert_pem: Vec<u8>,
+    /// Its private key.
+    pub client_key_pem: Vec<u8>,
 }
 
 fn key() -> PKey<Private> {
@@ -90,9 +94,32 @@ pub fn make() -> TestTls {
     leaf.append_extension(san).expect("ext");
     leaf.sign(&ca_key, MessageDigest::sha256()).expect("sign");
     let leaf = leaf.build();
+
+    let client_key = key();
+    let (mut client, _) = builder("portolan test client", 3, &client_key);
+    client.set_issuer_name(ca.subject_name()).expect("issuer");
+    client
+        .append_extension(BasicConstraints::new().build().expect("bc"))
+        .expect("ext");
+    client
+        .append_extension(
+            KeyUsage::new()
+                .critical()
+                .digital_signature()
+                .build()
+                .expect("ku"),
+        )
+        .expect("ext");
+    client
+        .append_extension(ExtendedKeyUsage::new().client_auth().build().expect("eku"))
+        .expect("ext");
+    client.sign(&ca_key, MessageDigest::sha256()).expect("sign");
+    let client = client.build();
     TestTls {
         ca_pem: ca.to_pem().expect("pem"),
         cert_pem: leaf.to_pem().expect("pem"),
         key_pem: server_key.private_key_to_pem_pkcs8().expect("pem"),
+        client_cert_pem: client.to_pem().expect("pem"),
+        client_key_pem: client_key.private_key_to_pem_pkcs8().expect("pem"),
     }
 }

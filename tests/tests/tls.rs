@@ -59,3 +59,34 @@ fn https_registries_need_their_ca_and_get_it_from_config_or_certs_d() {
         block_on(Client::new(with_dir, chain).tags(&reference)).expect("trusted through certs.d");
     assert_eq!(tags, vec!["v1", "v2"]);
 }
+
+#[test]
+fn registries_that_require_a_client_certificate_get_the_one_in_certs_d() {
+    let registry = TestRegistry::start_mutual_tls(Auth::None);
+    let seeded = seed::standard(&registry);
+    let (cert, key) = registry.client_identity.clone().expect("identity");
+    let reference = Reference::parse(&registry.reference("team/app:v1")).expect("ref");
+    let work = tempfile::tempdir().expect("tmp");
+    let host_dir = work.path().join("certs.d").join(&registry.host);
+    std::fs::create_dir_all(&host_dir).expect("mkdir");
+    std::fs::write(
+        host_dir.join("ca.crt"),
+        registry.ca_pem.as_ref().expect("ca"),
+    )
+    .expect("ca");
+    let options = TransportOptions {
+        cert_dirs: vec![work.path().join("certs.d")],
+        ..TransportOptions::default()
+    };
+    // The CA alone is not enough: the registry wants a client certificate.
+    let err =
+        block_on(Client::new(options.clone(), CredentialChain::new()).inspect(&reference, None))
+            .expect_err("no client cert");
+    assert_eq!(err.code(), "unreachable", "{err}");
+    // Docker's layout: client.cert and client.key beside ca.crt.
+    std::fs::write(host_dir.join("client.cert"), cert).expect("cert");
+    std::fs::write(host_dir.join("client.key"), key).expect("key");
+    let report = block_on(Client::new(options, CredentialChain::new()).inspect(&reference, None))
+        .expect("with a client certificate");
+    assert_eq!(report.digest.to_string(), seeded.app.manifest.digest);
+}

@@ -176,6 +176,28 @@ impl TransportOptions {
         files
     }
 
+    /// A client certificate and key for `host`, found as Docker finds them: `NAME.cert` with
+    /// `NAME.key` beside it in a cert folder's `HOST/` (the first pair wins).
+    pub fn client_identity_for(&self, host: &str) -> Option<(PathBuf, PathBuf)> {
+        for dir in &self.cert_dirs {
+            let Ok(entries) = std::fs::read_dir(dir.join(host)) else {
+                continue;
+            };
+            let mut certs: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "cert"))
+                .collect();
+            certs.sort();
+            for cert in certs {
+                let key = cert.with_extension("key");
+                if key.is_file() {
+                    return Some((cert, key));
+                }
+            }
+        }
+        None
+    }
+
     /// Build the HTTP client for one registry host.
     pub fn build_client(&self, host: &str) -> Result<reqwest::Client> {
         let mut builder = reqwest::Client::builder()
@@ -201,6 +223,27 @@ impl TransportOptions {
                 builder = builder.add_root_certificate(cert);
             }
             tracing::debug!(host, file = %file.display(), "trusting extra CA file");
+        }
+        if let Some((cert, key)) = self.client_identity_for(host) {
+            let mut pem = std::fs::read(&cert).map_err(|e| {
+                Error::Config(format!(
+                    "cannot read client certificate {}: {e}",
+                    cert.display()
+                ))
+            })?;
+            pem.push(b'\n');
+            pem.extend(std::fs::read(&key).map_err(|e| {
+                Error::Config(format!("cannot read client key {}: {e}", key.display()))
+            })?);
+            let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
+                Error::Config(format!(
+                    "{} and {} are not a PEM certificate and key ({e})",
+                    cert.display(),
+                    key.display()
+                ))
+            })?;
+            builder = builder.identity(identity);
+            tracing::debug!(host, cert = %cert.display(), "presenting a client certificate");
         }
         builder
             .build()
@@ -355,6 +398,16 @@ mod tests {
             vec![host_dir.join("ca.crt")]
         );
         assert!(o.ca_files_for("other").is_empty());
+        assert_eq!(
+            o.client_identity_for("reg.example:5000"),
+            None,
+            "a key without a .cert is no identity"
+        );
+        std::fs::write(host_dir.join("client.cert"), "x").expect("write");
+        assert_eq!(
+            o.client_identity_for("reg.example:5000"),
+            Some((host_dir.join("client.cert"), host_dir.join("client.key")))
+        );
         // A file that is not PEM gives a clear error naming it.
         let err = o.build_client("reg.example:5000").expect_err("bad pem");
         assert!(err.to_string().contains("ca.crt"), "{err}");
