@@ -10,6 +10,7 @@ fn main() {
         "use_docker_login",
         "sign_out",
         "list_repositories",
+        "resolve_repository",
         "list_tags",
         "describe_tag",
         "inspect_image",

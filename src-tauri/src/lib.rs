@@ -25,6 +25,7 @@ macro_rules! app_commands {
             commands::registries::use_docker_login,
             commands::registries::sign_out,
             commands::browse::list_repositories,
+            commands::browse::resolve_repository,
             commands::browse::list_tags,
             commands::browse::describe_tag,
             commands::browse::inspect_image,

@@ -80,26 +80,18 @@ pub fn app_binary() -> std::path::PathBuf {
     if let Some(p) = std::env::var_os("PORTOLAN_APP") {
         return p.into();
     }
-    let exe = std::env::current_exe().expect("current exe");
-    let dir = exe
-        .parent()
-        .and_then(|d| d.parent())
-        .and_then(|d| d.parent())
-        .expect("target dir");
-    let bin = dir
+    let bin = target_dir()
         .join("e2e")
         .join(format!("portolan{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.is_file(), "{} is missing: scripts/test builds it (the UI, then the app with its custom-protocol feature)", bin.display());
+    assert!(
+        bin.is_file(),
+        "{} is missing: scripts/test builds it (the UI, then the app)",
+        bin.display()
+    );
     bin
 }
 
 /// Where tests save screenshots and other artifacts (`target/e2e-artifacts`).
 pub fn artifacts_dir() -> std::path::PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    let dir = exe
-        .parent()
-        .and_then(|d| d.parent())
-        .and_then(|d| d.parent())
-        .expect("target dir");
-    dir.join("e2e-artifacts")
+    target_dir().join("e2e-artifacts")
 }

@@ -102,6 +102,13 @@ pub struct Session {
 #[derive(Clone, Debug)]
 pub struct Element(String);
 
+impl Element {
+    /// The WebDriver id (to pass the element to a script).
+    pub fn id(&self) -> &str {
+        &self.0
+    }
+}
+
 impl Session {
     fn post(&self, path: &str, body: Value) -> Value {
         let resp: Value = self

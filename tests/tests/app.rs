@@ -75,6 +75,26 @@ fn add_registry(s: &Session, host: &str) {
     s.wait(&format!("button.reg[data-host='{host}']"), 10);
 }
 
+/// Fill and submit the sign-in dialog (opening it first when `open`).
+fn submit_sign_in(s: &Session, open: bool, username: Option<&str>, secret: &str) {
+    if open {
+        s.click(&s.wait("[data-testid=sign-in]", 5));
+    }
+    if let Some(u) = username {
+        s.type_into(&s.wait("input[name=username]", 5), u);
+    }
+    s.type_into(&s.wait("input[name=secret]", 5), secret);
+    s.click(&s.wait("form[aria-label='Sign in'] button[type=submit]", 5));
+}
+
+/// Wait until the sidebar shows `host` in sign-in state `state`.
+fn wait_signed(s: &Session, host: &str, state: &str, secs: u64) {
+    s.wait(
+        &format!("button.reg[data-host='{host}'] .state[data-state='{state}']"),
+        secs,
+    );
+}
+
 fn open_row(s: &Session, css: &str) {
     let row = s.wait(css, 20);
     s.click(&row);
@@ -101,17 +121,8 @@ fn browse_sign_in_copy_and_sign_out_in_the_real_window() {
         .is_empty());
 
     // Sign in: the secret goes to the keyring, not to any file.
-    s.click(&s.wait("[data-testid=sign-in]", 5));
-    s.type_into(&s.wait("input[name=username]", 5), "frank");
-    s.type_into(&s.wait("input[name=secret]", 5), "fr4nk-secret-pw");
-    s.click(&s.wait("form[aria-label='Sign in'] button[type=submit]", 5));
-    s.wait(
-        &format!(
-            "button.reg[data-host='{}'] .state[data-state='keyring']",
-            registry.host
-        ),
-        20,
-    );
+    submit_sign_in(&s, true, Some("frank"), "fr4nk-secret-pw");
+    wait_signed(&s, &registry.host, "keyring", 20);
     assert!(
         keyring_has(&registry.host),
         "the secret is in the OS keyring"
@@ -188,13 +199,7 @@ fn browse_sign_in_copy_and_sign_out_in_the_real_window() {
 
     // Sign out: the keyring entry is gone, the sidebar says so.
     s.click(&s.wait("[data-testid=sign-out]", 5));
-    s.wait(
-        &format!(
-            "button.reg[data-host='{}'] .state[data-state='anonymous']",
-            registry.host
-        ),
-        10,
-    );
+    wait_signed(&s, &registry.host, "anonymous", 10);
     assert!(!keyring_has(&registry.host));
     eprintln!("session opened in {:?}", s.opened_in);
 }
@@ -270,23 +275,26 @@ fn sign_in_to_a_token_registry_and_pin_a_repository() {
         t.contains("does not list its repositories") || t.contains("sign in")
     });
     // A wrong token is refused with a message, and nothing is saved.
-    s.click(&s.wait("[data-testid=sign-in]", 5));
-    s.type_into(&s.wait("input[name=username]", 5), "gina");
-    s.type_into(&s.wait("input[name=secret]", 5), "wrong");
-    s.click(&s.wait("form[aria-label='Sign in'] button[type=submit]", 5));
+    submit_sign_in(&s, true, Some("gina"), "wrong");
     s.wait_text("form[aria-label='Sign in'] .error", 20, |t| {
         t.contains("refused")
     });
     assert!(!keyring_has(&registry.host));
-    s.type_into(&s.wait("input[name=secret]", 5), "g1na-token");
-    s.click(&s.wait("form[aria-label='Sign in'] button[type=submit]", 5));
-    s.wait(
-        &format!(
-            "button.reg[data-host='{}'] .state[data-state='keyring']",
-            registry.host
-        ),
-        20,
+    submit_sign_in(&s, false, None, "g1na-token");
+    wait_signed(&s, &registry.host, "keyring", 20);
+    // Open a repository by name, as on ghcr.io: a bad name is explained, a good one opens.
+    s.type_into(&s.wait("input[name=repository]", 20), "Team/Legacy");
+    s.click(&s.wait("form.byname button[type=submit]", 5));
+    s.wait_text("main", 10, |t| t.contains("must be lowercase"));
+    let input = s.wait("input[name=repository]", 5);
+    s.script(
+        "arguments[0].value = ''; arguments[0].dispatchEvent(new Event('input'));",
+        json!([{"element-6066-11e4-a52e-4f735466cecf": input.id()}]),
     );
+    s.type_into(&input, "team/legacy");
+    s.click(&s.wait("form.byname button[type=submit]", 5));
+    s.wait_text("[data-testid=tag-count]", 20, |t| t == "1 of 1 tags");
+    s.key(ESCAPE);
     open_row(&s, "[data-repo='team/app']");
     s.wait_text("[data-testid=tag-count]", 20, |t| t == "2 of 2 tags");
     s.click(&s.wait("[data-testid=pin]", 5));
@@ -301,11 +309,5 @@ fn sign_in_to_a_token_registry_and_pin_a_repository() {
         "no secret in the settings store"
     );
     s.click(&s.wait("[data-testid=sign-out]", 5));
-    s.wait(
-        &format!(
-            "button.reg[data-host='{}'] .state[data-state='anonymous']",
-            registry.host
-        ),
-        10,
-    );
+    wait_signed(&s, &registry.host, "anonymous", 10);
 }

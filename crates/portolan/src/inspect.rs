@@ -195,14 +195,7 @@ pub async fn tag_summary(client: &RegistryClient, reference: &Reference) -> Resu
                         .is_none()
                 })
                 .filter_map(|d| d.platform().as_ref())
-                .map(|p| {
-                    let mut s = format!("{}/{}", p.os(), p.architecture());
-                    if let Some(v) = p.variant() {
-                        s.push('/');
-                        s.push_str(v);
-                    }
-                    s
-                })
+                .map(|p| Platform::of_entry(p).to_string())
                 .collect();
         }
         Manifest::Image(m) => {
@@ -325,12 +318,12 @@ pub async fn image_details(
         kind,
         artifact_type: manifest.artifact_type().as_ref().map(|t| t.to_string()),
         platform: config.as_ref().map(|c| {
-            let mut p = format!("{}/{}", c.os(), c.architecture());
-            if let Some(v) = c.variant() {
-                p.push('/');
-                p.push_str(v);
-            }
-            p
+            Platform::new(
+                &c.os().to_string(),
+                &c.architecture().to_string(),
+                c.variant().as_deref(),
+            )
+            .to_string()
         }),
         config_digest,
         config_media_type,
@@ -396,14 +389,7 @@ pub async fn inspect(
                 let platform = d
                     .platform()
                     .as_ref()
-                    .map(|p| {
-                        let mut s = format!("{}/{}", p.os(), p.architecture());
-                        if let Some(v) = p.variant() {
-                            s.push('/');
-                            s.push_str(v);
-                        }
-                        s
-                    })
+                    .map(|p| Platform::of_entry(p).to_string())
                     .unwrap_or_else(|| "unknown".to_owned());
                 report.platforms.push(PlatformEntry {
                     platform,
@@ -418,15 +404,7 @@ pub async fn inspect(
                 .platforms
                 .iter()
                 .filter(|p| !p.attestation)
-                .find(|p| {
-                    let mut parts = p.platform.splitn(3, '/');
-                    let (os, arch, variant) = (
-                        parts.next().unwrap_or(""),
-                        parts.next().unwrap_or(""),
-                        parts.next(),
-                    );
-                    wanted.matches(os, arch, variant)
-                })
+                .find(|p| Platform::parse(&p.platform).is_ok_and(|have| wanted.accepts(&have)))
                 .or_else(|| {
                     if platform.is_none() {
                         report.platforms.iter().find(|p| !p.attestation)

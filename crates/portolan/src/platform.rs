@@ -48,6 +48,20 @@ impl Platform {
         }
     }
 
+    /// The platform an index entry declares.
+    pub fn of_entry(p: &oci_spec::image::Platform) -> Self {
+        Self::new(
+            &p.os().to_string(),
+            &p.architecture().to_string(),
+            p.variant().as_deref(),
+        )
+    }
+
+    /// Whether `have` satisfies this (wanted) platform.
+    pub fn accepts(&self, have: &Platform) -> bool {
+        self.matches(&have.os, &have.architecture, have.variant.as_deref())
+    }
+
     /// The machine Portolan runs on.
     pub fn host() -> Self {
         let arch = match std::env::consts::ARCH {

@@ -280,6 +280,18 @@ pub fn normalize_registry(input: &str) -> Result<String, ReferenceError> {
     })
 }
 
+/// The repository a user means by `name` while browsing `registry`: `name` itself when it
+/// names a registry (`ghcr.io/o/i`, `localhost:5000/x`), otherwise `name` inside
+/// `registry` (`o/i` on ghcr.io is `ghcr.io/o/i`; `ubuntu` on Docker Hub is
+/// `docker.io/library/ubuntu`).
+pub fn repository_in(registry: &str, name: &str) -> Result<Reference, ReferenceError> {
+    let name = name.trim().trim_start_matches('/');
+    match split_registry(name) {
+        (Some(_), _, _) => Reference::parse(name),
+        (None, _, _) => Reference::parse(&format!("{registry}/{name}")),
+    }
+}
+
 /// Split `name` into (registry, path, byte offset of path), Docker's `splitDockerDomain`.
 fn split_registry(name: &str) -> (Option<&str>, &str, usize) {
     match name.find('/') {
@@ -593,6 +605,17 @@ mod tests {
         );
         assert!(normalize_registry("bad host").is_err());
         assert_eq!(api_host("docker.io"), "registry-1.docker.io");
+    }
+
+    #[test]
+    fn names_typed_while_browsing_a_registry() {
+        let name = |r: &str, n: &str| repository_in(r, n).expect(n).name();
+        assert_eq!(name("ghcr.io", "octo/app"), "ghcr.io/octo/app");
+        assert_eq!(name("ghcr.io", " /octo/app "), "ghcr.io/octo/app");
+        assert_eq!(name("docker.io", "ubuntu"), "docker.io/library/ubuntu");
+        assert_eq!(name("ghcr.io", "quay.io/org/x"), "quay.io/org/x");
+        assert_eq!(name("ghcr.io", "localhost:5000/x"), "localhost:5000/x");
+        assert!(repository_in("ghcr.io", "Octo/App").is_err());
     }
 
     #[test]

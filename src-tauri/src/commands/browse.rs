@@ -63,6 +63,12 @@ pub async fn list_repositories(
     })
 }
 
+/// The repository (`host/name`) a user means by what they typed while browsing `host`.
+#[tauri::command]
+pub fn resolve_repository(host: String, name: String) -> AppResult<String> {
+    Ok(portolan::reference::repository_in(&host, &name)?.name())
+}
+
 /// Every tag of `repository` (`host/name`); remembered as recently opened.
 #[tauri::command]
 pub async fn list_tags(

@@ -56,6 +56,7 @@ export const api = {
   signOut: (host: string) => call<RegistryView>('sign_out', { host }),
   listRepositories: (host: string, next: string | null) =>
     call<RepositoryPage>('list_repositories', { host, next }),
+  resolveRepository: (host: string, name: string) => call<string>('resolve_repository', { host, name }),
   listTags: (repository: string) => call<string[]>('list_tags', { repository }),
   describeTag: (reference: string) => call<TagSummary>('describe_tag', { reference }),
   inspectImage: (reference: string, platform: string | null) =>

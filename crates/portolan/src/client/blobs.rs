@@ -284,22 +284,33 @@ impl RegistryClient {
             .body(payload);
         let response = self.send(call).await?;
         let response = self.expect_success(response, &what).await?;
-        if let Some(announced) = response
+        self.check_announced_digest(&response, digest, &what)?;
+        self.remember_blob(repository, digest);
+        Ok(())
+    }
+
+    /// After a PUT: the `Docker-Content-Digest` the registry answers with, when it sends
+    /// one, must be the digest we stored the content under.
+    fn check_announced_digest(
+        &self,
+        response: &reqwest::Response,
+        digest: &Digest,
+        what: &str,
+    ) -> Result<()> {
+        let announced = response
             .headers()
             .get("docker-content-digest")
             .and_then(|v| v.to_str().ok())
-        {
-            if announced.trim() != digest.to_string() {
-                return Err(Error::DigestMismatch {
-                    registry: self.registry.clone(),
-                    what,
-                    expected: digest.to_string(),
-                    actual: announced.trim().to_owned(),
-                });
-            }
+            .map(str::trim);
+        match announced {
+            Some(a) if a != digest.to_string() => Err(Error::DigestMismatch {
+                registry: self.registry.clone(),
+                what: what.to_owned(),
+                expected: digest.to_string(),
+                actual: a.to_owned(),
+            }),
+            _ => Ok(()),
         }
-        self.remember_blob(repository, digest);
-        Ok(())
     }
 
     /// Abandon an upload session (best effort).
@@ -336,20 +347,7 @@ impl RegistryClient {
             .body(Payload::Bytes(bytes::Bytes::copy_from_slice(bytes)));
         let response = self.send(call).await?;
         let response = self.expect_success(response, &what).await?;
-        if let Some(announced) = response
-            .headers()
-            .get("docker-content-digest")
-            .and_then(|v| v.to_str().ok())
-        {
-            if announced.trim() != digest.to_string() {
-                return Err(Error::DigestMismatch {
-                    registry: self.registry.clone(),
-                    what,
-                    expected: digest.to_string(),
-                    actual: announced.trim().to_owned(),
-                });
-            }
-        }
+        self.check_announced_digest(&response, &digest, &what)?;
         Ok(digest)
     }
 

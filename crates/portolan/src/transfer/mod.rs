@@ -12,7 +12,11 @@ pub mod push;
 pub mod source;
 pub mod tags;
 
+use futures_util::StreamExt;
+
 use crate::digest::Digest;
+use crate::error::Result;
+use progress::{BlobOutcome, Progress, ProgressEvent, Tally};
 
 /// A blob to move: its digest and size.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,4 +25,45 @@ pub struct Blob {
     pub digest: Digest,
     /// The size in bytes.
     pub size: u64,
+}
+
+/// Move every blob with `step`, `jobs` at a time, reporting the plan, each blob's end and
+/// the counts; stops at the first error. Shared by pull, push and copy.
+pub(crate) async fn move_blobs<T, F, Fut>(
+    items: Vec<(Blob, T)>,
+    jobs: usize,
+    progress: &Progress,
+    step: F,
+) -> Result<Tally>
+where
+    F: Fn(Blob, T) -> Fut,
+    Fut: std::future::Future<Output = Result<BlobOutcome>>,
+{
+    progress(ProgressEvent::Started {
+        blobs: items.len(),
+        total_bytes: items.iter().map(|(b, _)| b.size).sum(),
+    });
+    let tally = Tally::default();
+    // Owned items (not references) keep the futures Send for callers that spawn them.
+    let results: Vec<Result<()>> = futures_util::stream::iter(items)
+        .map(|(blob, extra)| {
+            let (digest, size) = (blob.digest.clone(), blob.size);
+            let moved = step(blob, extra);
+            let tally = &tally;
+            async move {
+                let outcome = moved.await?;
+                tally.record(outcome, size);
+                progress(ProgressEvent::BlobDone {
+                    digest,
+                    size,
+                    outcome,
+                });
+                Ok(())
+            }
+        })
+        .buffer_unordered(jobs.max(1))
+        .collect()
+        .await;
+    results.into_iter().collect::<Result<Vec<()>>>()?;
+    Ok(tally)
 }

@@ -7,7 +7,6 @@
 //! previous state, plus resumable partial files out of sight.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use futures_util::StreamExt;
 use oci_spec::image::ImageManifest;
@@ -22,7 +21,7 @@ use crate::manifest::{FetchedManifest, Manifest};
 use crate::platform::Platform;
 use crate::reference::Reference;
 use crate::transfer::progress::{BlobOutcome, Cancel, Progress, ProgressEvent, Tally};
-use crate::transfer::Blob;
+use crate::transfer::{move_blobs, Blob};
 
 /// Which images of an index to pull.
 #[derive(Debug, Clone, Default)]
@@ -113,13 +112,9 @@ async fn plan(
                         .manifests()
                         .iter()
                         .find(|d| {
-                            d.platform().as_ref().is_some_and(|p| {
-                                platform.matches(
-                                    &p.os().to_string(),
-                                    &p.architecture().to_string(),
-                                    p.variant().as_deref(),
-                                )
-                            })
+                            d.platform()
+                                .as_ref()
+                                .is_some_and(|p| platform.accepts(&Platform::of_entry(p)))
                         })
                         .ok_or_else(|| Error::NotFound {
                             registry: reference.registry().to_owned(),
@@ -298,47 +293,29 @@ async fn fetch_into(
     options: &PullOptions,
 ) -> Result<(Plan, Tally)> {
     let plan = plan(client, reference, &options.platform).await?;
-    let total: u64 = plan.blobs.iter().map(|b| b.size).sum();
-    (options.progress)(ProgressEvent::Started {
-        blobs: plan.blobs.len(),
-        total_bytes: total,
-    });
-    let tally = Arc::new(Tally::default());
     let repo = reference.repository();
-    // Owned items (not references) keep the futures Send for callers that spawn them.
-    let results: Vec<Result<()>> = futures_util::stream::iter(plan.blobs.clone())
-        .map(|blob| {
-            let tally = tally.clone();
-            async move {
-                let outcome = download(
-                    client,
-                    repo,
-                    &blob,
-                    layout,
-                    &options.progress,
-                    &options.cancel,
-                )
-                .await?;
-                tally.record(outcome, blob.size);
-                (options.progress)(ProgressEvent::BlobDone {
-                    digest: blob.digest.clone(),
-                    size: blob.size,
-                    outcome,
-                });
-                Ok(())
-            }
-        })
-        .buffer_unordered(options.jobs.max(1))
-        .collect()
-        .await;
-    for r in results {
-        r?;
-    }
+    let items = plan.blobs.iter().map(|b| (b.clone(), ())).collect();
+    let tally = move_blobs(
+        items,
+        options.jobs,
+        &options.progress,
+        |blob, ()| async move {
+            download(
+                client,
+                repo,
+                &blob,
+                layout,
+                &options.progress,
+                &options.cancel,
+            )
+            .await
+        },
+    )
+    .await?;
     options.cancel.check()?;
     for m in plan.children.iter().chain(std::iter::once(&plan.root)) {
         layout.write_blob(&m.digest, &m.bytes)?;
     }
-    let tally = Arc::try_unwrap(tally).unwrap_or_default();
     Ok((plan, tally))
 }
 

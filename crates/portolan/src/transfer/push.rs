@@ -9,9 +9,6 @@
 //! by digest, then the root under its tag.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-use futures_util::StreamExt;
 
 use crate::client::{Mount, Payload, RegistryClient};
 use crate::digest::Digest;
@@ -22,9 +19,9 @@ use crate::manifest::{
     Manifest, DOCKER_CONFIG, DOCKER_MANIFEST, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES,
 };
 use crate::reference::Reference;
-use crate::transfer::progress::{BlobOutcome, Cancel, Progress, ProgressEvent, Tally};
+use crate::transfer::progress::{BlobOutcome, Cancel, Progress};
 use crate::transfer::source::{watched, BlobSource};
-use crate::transfer::Blob;
+use crate::transfer::{move_blobs, Blob};
 
 /// How uploads are made.
 #[derive(Clone)]
@@ -241,33 +238,15 @@ pub async fn upload_plan(
     options: &PushOptions,
 ) -> Result<PushReport> {
     let repository = reference.repository();
-    let total: u64 = plan.blobs.iter().map(|(b, _)| b.size).sum();
-    (options.progress)(ProgressEvent::Started {
-        blobs: plan.blobs.len(),
-        total_bytes: total,
-    });
-    let tally = Arc::new(Tally::default());
-    let results: Vec<Result<()>> = futures_util::stream::iter(plan.blobs.clone())
-        .map(|(blob, source)| {
-            let tally = tally.clone();
-            async move {
-                let outcome =
-                    upload_blob(dst, repository, &blob, &source, mount_from, options).await?;
-                tally.record(outcome, blob.size);
-                (options.progress)(ProgressEvent::BlobDone {
-                    digest: blob.digest.clone(),
-                    size: blob.size,
-                    outcome,
-                });
-                Ok(())
-            }
-        })
-        .buffer_unordered(options.jobs.max(1))
-        .collect()
-        .await;
-    for r in results {
-        r?;
-    }
+    let tally = move_blobs(
+        plan.blobs.clone(),
+        options.jobs,
+        &options.progress,
+        |blob, source| async move {
+            upload_blob(dst, repository, &blob, &source, mount_from, options).await
+        },
+    )
+    .await?;
     options.cancel.check()?;
     for child in &plan.children {
         dst.put_manifest(
