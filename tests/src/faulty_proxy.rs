@@ -22,6 +22,9 @@ pub enum Fault {
     ReplaceBody(Vec<u8>),
     /// Forward, with this `Content-Type` instead of the registry's.
     ContentType(String),
+    /// Forward, with the origin of the `Location` header replaced by this one
+    /// (`http://127.0.0.1:PORT`): an upload or redirect sent to another host.
+    RewriteLocation(String),
 }
 
 struct Rule {
@@ -36,6 +39,7 @@ pub struct FaultyProxy {
     pub host: String,
     rules: Arc<Mutex<Vec<Rule>>>,
     log: Arc<Mutex<Vec<String>>>,
+    authorized: Arc<Mutex<Vec<String>>>,
 }
 
 impl FaultyProxy {
@@ -45,16 +49,27 @@ impl FaultyProxy {
         let host = format!("127.0.0.1:{}", listener.local_addr().expect("addr").port());
         let rules: Arc<Mutex<Vec<Rule>>> = Arc::default();
         let log: Arc<Mutex<Vec<String>>> = Arc::default();
-        let (r, l, up) = (rules.clone(), log.clone(), upstream.to_owned());
+        let authorized: Arc<Mutex<Vec<String>>> = Arc::default();
+        let (r, l, a, up) = (
+            rules.clone(),
+            log.clone(),
+            authorized.clone(),
+            upstream.to_owned(),
+        );
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (r, l, up) = (r.clone(), l.clone(), up.clone());
+                let (r, l, a, up) = (r.clone(), l.clone(), a.clone(), up.clone());
                 std::thread::spawn(move || {
-                    let _ = serve(stream, &up, &r, &l);
+                    let _ = serve(stream, &up, &r, &l, &a);
                 });
             }
         });
-        Self { host, rules, log }
+        Self {
+            host,
+            rules,
+            log,
+            authorized,
+        }
     }
 
     /// Apply `fault` to the next `times` requests whose request line (method and path)
@@ -71,6 +86,11 @@ impl FaultyProxy {
     pub fn requests(&self) -> Vec<String> {
         self.log.lock().expect("log").clone()
     }
+
+    /// Request lines of requests that carried an `Authorization` header.
+    pub fn authorized_requests(&self) -> Vec<String> {
+        self.authorized.lock().expect("authorized").clone()
+    }
 }
 
 fn serve(
@@ -78,6 +98,7 @@ fn serve(
     upstream: &str,
     rules: &Mutex<Vec<Rule>>,
     log: &Mutex<Vec<String>>,
+    authorized: &Mutex<Vec<String>>,
 ) -> std::io::Result<()> {
     let mut reader = BufReader::new(client.try_clone()?);
     let mut request_line = String::new();
@@ -96,6 +117,12 @@ fn serve(
         }
         if let Some(v) = lower.strip_prefix("range:") {
             range = Some(v.trim().to_owned());
+        }
+        if lower.starts_with("authorization:") {
+            authorized
+                .lock()
+                .expect("authorized")
+                .push(request_line.trim().to_owned());
         }
         if !lower.starts_with("connection:") {
             head.push(line);
@@ -163,6 +190,28 @@ fn serve(
                 }
             }
             write!(client, "Content-Type: {kind}\r\n\r\n")?;
+            client.write_all(resp_body)?;
+        }
+        Some(Fault::RewriteLocation(origin)) => {
+            let text = String::from_utf8_lossy(resp_head);
+            for line in text.split("\r\n").filter(|l| !l.is_empty()) {
+                match line.split_once(':') {
+                    Some((name, value)) if name.eq_ignore_ascii_case("location") => {
+                        let value = value.trim();
+                        // Keep the path and query; replace scheme, host and port.
+                        let path = match value.find("://") {
+                            Some(i) => value[i + 3..]
+                                .find('/')
+                                .map(|j| &value[i + 3 + j..])
+                                .unwrap_or("/"),
+                            None => value,
+                        };
+                        write!(client, "Location: {origin}{path}\r\n")?;
+                    }
+                    _ => write!(client, "{line}\r\n")?,
+                }
+            }
+            write!(client, "\r\n")?;
             client.write_all(resp_body)?;
         }
         Some(Fault::ReplaceBody(new_body)) => {

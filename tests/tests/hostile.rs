@@ -277,3 +277,92 @@ fn a_pull_through_a_flaky_connection_resumes_and_lands_verified() {
         proxy.requests()
     );
 }
+
+/// Whether the registry holds blob `digest` in `repo`.
+fn registry_has_blob(registry: &TestRegistry, repo: &str, digest: &str) -> bool {
+    registry
+        .http_client()
+        .head(format!("{}/v2/{repo}/blobs/{digest}", registry.base_url()))
+        .send()
+        .expect("head")
+        .status()
+        .is_success()
+}
+
+#[test]
+fn a_push_reads_only_regular_files_of_the_declared_size_and_digest() {
+    use portolan::{PushOptions, PushSource};
+    use portolan_tests::images::{build_image, write_oci_layout, ImageSpec};
+    let registry = TestRegistry::start(Auth::None);
+    let work = tempfile::tempdir().expect("tmp");
+    let image = build_image(&ImageSpec::new("tampered", "amd64", &[300_000, 2_000]));
+    let big = &image.layers[0];
+    let layout = |name: &str| {
+        let dir = work.path().join(name);
+        write_oci_layout(&dir, &image, "v1");
+        let file = dir
+            .join("blobs/sha256")
+            .join(big.digest.trim_start_matches("sha256:"));
+        (dir, file)
+    };
+    let push = |dir: &std::path::Path, chunk_size: u64| {
+        let reference = Reference::parse(&registry.reference("tampered/app:v1")).expect("ref");
+        let options = PushOptions {
+            chunk_size,
+            ..PushOptions::default()
+        };
+        block_on(Client::anonymous().push(
+            &PushSource::parse(&dir.display().to_string()),
+            &reference,
+            &options,
+        ))
+        .expect_err("refused")
+    };
+
+    // A symlink to a file outside the layout (here: the right bytes, even) is not read.
+    let (dir, file) = layout("symlink");
+    let outside = work.path().join("outside");
+    std::fs::rename(&file, &outside).expect("move out");
+    std::os::unix::fs::symlink(&outside, &file).expect("symlink");
+    let err = push(&dir, 64 * 1024 * 1024);
+    assert_eq!(err.code(), "bad_source", "{err}");
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+
+    // A file shorter than declared: named, before anything is sent.
+    let (dir, file) = layout("short");
+    std::fs::write(&file, &big.bytes[..1000]).expect("truncate");
+    let err = push(&dir, 64 * 1024 * 1024);
+    assert_eq!(err.code(), "bad_source", "{err}");
+    assert!(
+        err.to_string().contains(&file.display().to_string()),
+        "{err}"
+    );
+    assert!(err.to_string().contains("1000 bytes"), "{err}");
+
+    // The right size, other bytes: refused before the last byte, in one request or in
+    // chunks, naming the file and both digests; the registry never gets the blob.
+    for chunk_size in [64 * 1024 * 1024, 64 * 1024] {
+        let (dir, file) = layout(&format!("edited-{chunk_size}"));
+        let mut bytes = big.bytes.clone();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0xff;
+        std::fs::write(&file, &bytes).expect("edit");
+        let err = push(&dir, chunk_size);
+        let text = err.to_string();
+        assert_eq!(err.code(), "bad_source", "{text}");
+        assert!(text.contains(&file.display().to_string()), "{text}");
+        assert!(text.contains(&big.digest), "expected digest named: {text}");
+        assert!(
+            text.contains(&sha256_hex(&bytes)),
+            "actual digest named: {text}"
+        );
+        assert!(
+            !registry_has_blob(&registry, "tampered/app", &big.digest),
+            "nothing was committed (chunk size {chunk_size})"
+        );
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    portolan_tests::images::sha256(bytes)
+}

@@ -90,3 +90,78 @@ fn registries_that_require_a_client_certificate_get_the_one_in_certs_d() {
         .expect("with a client certificate");
     assert_eq!(report.digest.to_string(), seeded.app.manifest.digest);
 }
+
+#[test]
+fn a_ca_configured_for_one_host_is_not_trusted_for_another() {
+    use portolan::client::origins::HostClients;
+    let registry = TestRegistry::start_tls(Auth::None);
+    let work = tempfile::tempdir().expect("tmp");
+    let ca_file = work.path().join("ca.pem");
+    std::fs::write(&ca_file, registry.ca_pem.as_ref().expect("ca")).expect("write ca");
+    let options = std::sync::Arc::new(TransportOptions {
+        extra_ca_files: vec![(registry.host.clone(), ca_file)],
+        cert_dirs: Vec::new(),
+        ..TransportOptions::default()
+    });
+    let port = registry.host.rsplit_once(':').expect("port").1;
+    let clients = HostClients::new(options, &registry.host).expect("clients");
+    block_on(async {
+        // The same server, by the name the CA was configured for: trusted.
+        let own = url::Url::parse(&format!("https://{}/v2/", registry.host)).expect("url");
+        let answer = clients
+            .for_url(&own)
+            .expect("client")
+            .get(own)
+            .send()
+            .await
+            .expect("trusted for its own host");
+        assert!(answer.status().is_success(), "{}", answer.status());
+        // By another name (the certificate is valid for `localhost` too): the CA given for
+        // 127.0.0.1 does not vouch for it.
+        let other = url::Url::parse(&format!("https://localhost:{port}/v2/")).expect("url");
+        let err = clients
+            .for_url(&other)
+            .expect("client")
+            .get(other)
+            .send()
+            .await
+            .expect_err("another host does not get that CA");
+        assert!(portolan::transport::is_tls_failure(&err), "{err}");
+    });
+}
+
+#[test]
+fn plain_http_is_tried_only_when_the_server_does_not_speak_tls() {
+    use portolan::transport::speaks_no_tls;
+    let tls = TestRegistry::start_tls(Auth::None);
+    let plain = TestRegistry::start(Auth::None);
+    let closed = format!("127.0.0.1:{}", portolan_tests::free_port());
+    let error_for = |host: &str| {
+        block_on(async {
+            let http = TransportOptions::default()
+                .build_client("any")
+                .expect("client");
+            http.get(format!("https://{host}/v2/")).send().await
+        })
+        .expect_err("https fails")
+    };
+    // An untrusted certificate: TLS is spoken, so no fallback.
+    let refused_cert = error_for(&tls.host);
+    assert!(!speaks_no_tls(&refused_cert), "{refused_cert}");
+    // A plain-HTTP server, and nothing listening: fallback allowed (for insecure hosts).
+    let plain_err = error_for(&plain.host);
+    assert!(speaks_no_tls(&plain_err), "{plain_err}");
+    let closed_err = error_for(&closed);
+    assert!(speaks_no_tls(&closed_err), "{closed_err}");
+    // And the engine: an insecure host with a certificate it cannot verify is an error
+    // about the certificate, not a plain-HTTP request.
+    let mut options = TransportOptions {
+        cert_dirs: Vec::new(),
+        ..TransportOptions::default()
+    };
+    options.insecure_hosts.insert(tls.host.clone());
+    let err = block_on(Client::new(options, CredentialChain::new()).ping(&tls.host))
+        .expect_err("certificate refused");
+    assert!(err.to_string().contains("certificate"), "{err}");
+    assert!(err.to_string().contains("https://"), "{err}");
+}

@@ -153,10 +153,12 @@ impl<'de> serde::Deserialize<'de> for Digest {
 }
 
 /// An incremental hasher for streamed content.
+#[derive(Clone)]
 pub struct Hasher {
     inner: HasherInner,
 }
 
+#[derive(Clone)]
 enum HasherInner {
     Sha256(Sha256),
     Sha512(Sha512),

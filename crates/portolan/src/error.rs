@@ -162,6 +162,17 @@ pub enum Error {
         reason: String,
     },
 
+    /// A registry reached over HTTPS sent us to plain HTTP (an upload `Location`, a redirect).
+    #[error("{registry} sent {what} to {target}, which is plain HTTP although the registry is reached over HTTPS; refusing to continue without TLS (the registry or a proxy in front of it is misconfigured)")]
+    InsecureDowngrade {
+        /// Registry host.
+        registry: String,
+        /// What the request was for.
+        what: String,
+        /// The plain-HTTP origin it named.
+        target: String,
+    },
+
     /// A credential source (docker config, a helper, the keyring) failed.
     #[error("could not read credentials for {registry} from {source_name}: {detail}")]
     Credentials {
@@ -206,6 +217,31 @@ pub enum Error {
         detail: String,
     },
 
+    /// What a reference points at cannot be written in the form asked for (an artifact
+    /// saved as a docker archive, which `docker load` and `podman load` refuse).
+    #[error("{reference} is {found}, not {wanted}; {hint}")]
+    WrongKind {
+        /// The reference.
+        reference: String,
+        /// What it is ("an artifact (config type ...)").
+        found: String,
+        /// What the operation needs ("a container image").
+        wanted: String,
+        /// What to do instead.
+        hint: String,
+    },
+
+    /// A single-platform image is not of the platform the user asked for (Docker's words).
+    #[error("image with reference {reference} was found but does not match the specified platform: wanted {wanted}, actual: {actual}")]
+    PlatformMismatch {
+        /// The reference.
+        reference: String,
+        /// The platform asked for.
+        wanted: String,
+        /// The image's platform, from its config.
+        actual: String,
+    },
+
     /// The registry does not allow deleting manifests.
     #[error("{registry} does not allow deleting {what} ({status}). {hint}")]
     DeleteUnsupported {
@@ -241,11 +277,14 @@ impl Error {
             Self::UnsupportedManifest { .. } => "unsupported_manifest",
             Self::InvalidResponse { .. } => "invalid_response",
             Self::UnsafeRealm { .. } => "unsafe_realm",
+            Self::InsecureDowngrade { .. } => "insecure_downgrade",
             Self::Credentials { .. } => "credentials",
             Self::KeyringUnavailable { .. } => "keyring_unavailable",
             Self::Cancelled => "cancelled",
             Self::Io { .. } => "io",
             Self::BadSource { .. } => "bad_source",
+            Self::WrongKind { .. } => "wrong_kind",
+            Self::PlatformMismatch { .. } => "platform_mismatch",
             Self::DeleteUnsupported { .. } => "delete_unsupported",
             Self::Config(_) => "config",
         }

@@ -284,13 +284,7 @@ pub async fn read_capped(
 
 /// Words for a reqwest failure, and what the user can do about it.
 pub fn describe_failure(err: &reqwest::Error) -> (String, String) {
-    let mut chain = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(s) = source {
-        chain.push_str(": ");
-        chain.push_str(&s.to_string());
-        source = s.source();
-    }
+    let chain = error_chain(err);
     let lower = chain.to_lowercase();
     let hint = if is_tls_failure(err) || lower.contains("ssl") {
         "The TLS certificate was not accepted: put the registry's CA certificate in /etc/docker/certs.d/HOST/ca.crt or ~/.config/containers/certs.d/HOST/ca.crt, or add it in the registry's settings"
@@ -309,6 +303,35 @@ pub fn describe_failure(err: &reqwest::Error) -> (String, String) {
 pub fn is_retryable_failure(err: &reqwest::Error) -> bool {
     (err.is_connect() || err.is_timeout() || err.is_request() || err.is_body())
         && !is_tls_failure(err)
+}
+
+/// Whether an HTTPS attempt failed because the server does not speak TLS at all: nothing
+/// listens on the TLS port, or what answers is not TLS (a plain-HTTP server). Only then may
+/// a host marked insecure be tried over plain HTTP; an untrusted or invalid certificate is
+/// never such a case.
+pub fn speaks_no_tls(err: &reqwest::Error) -> bool {
+    let chain = error_chain(err).to_lowercase();
+    if chain.contains("certificate") || chain.contains("unknownissuer") {
+        return false;
+    }
+    chain.contains("connection refused")
+        || chain.contains("invalidcontenttype")
+        || chain.contains("corrupt message")
+        || chain.contains("wrong version number")
+        || chain.contains("http request to an https server")
+        // A server that hangs up on a ClientHello without a TLS alert.
+        || chain.contains("handshake eof")
+}
+
+fn error_chain(err: &reqwest::Error) -> String {
+    let mut chain = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    chain
 }
 
 /// Whether a failure came from TLS (an untrusted or invalid certificate, a handshake).

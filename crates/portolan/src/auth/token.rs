@@ -18,6 +18,8 @@ const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(60);
 const MAX_TOKEN_RESPONSE: u64 = 1024 * 1024;
 /// Tokens are renewed this long before they expire, so one never dies mid-request.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(10);
+/// Tokens are kept at most this long, whatever `expires_in` says.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
 /// A token and when to stop using it.
 #[derive(Debug, Clone)]
@@ -225,12 +227,24 @@ pub async fn fetch(
             what: format!("a token from {}", req.realm),
             detail: "the answer holds no token".to_owned(),
         })?;
-    let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(60)).max(MIN_TOKEN_LIFETIME);
+    let lifetime = token_lifetime(answer.expires_in);
     tracing::debug!(lifetime_s = lifetime.as_secs(), "token received");
     Ok(CachedToken {
         token: Secret::new(token),
-        renew_at: Instant::now() + lifetime - EXPIRY_MARGIN,
+        renew_at: renew_time(Instant::now(), lifetime),
     })
+}
+
+/// How long to keep a token: what the service said, at least a minute, and at most a day
+/// (a token service may say anything; a cached token is refreshed on a 401 anyway).
+fn token_lifetime(expires_in: Option<u64>) -> Duration {
+    Duration::from_secs(expires_in.unwrap_or(60)).clamp(MIN_TOKEN_LIFETIME, MAX_TOKEN_LIFETIME)
+}
+
+/// When to ask for a new token: a margin before it expires (never overflowing).
+fn renew_time(now: Instant, lifetime: Duration) -> Instant {
+    now.checked_add(lifetime.saturating_sub(EXPIRY_MARGIN))
+        .unwrap_or(now)
 }
 
 /// What to tell a user whose sign-in was refused, per registry.
@@ -261,6 +275,19 @@ fn describe_scopes(scopes: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hostile_expiry_does_not_panic() {
+        assert_eq!(token_lifetime(Some(u64::MAX)), MAX_TOKEN_LIFETIME);
+        assert_eq!(token_lifetime(Some(0)), MIN_TOKEN_LIFETIME);
+        assert_eq!(token_lifetime(None), MIN_TOKEN_LIFETIME);
+        let now = Instant::now();
+        assert!(renew_time(now, Duration::MAX) >= now);
+        assert_eq!(
+            renew_time(now, MIN_TOKEN_LIFETIME),
+            now + MIN_TOKEN_LIFETIME - EXPIRY_MARGIN
+        );
+    }
 
     #[test]
     fn realm_safety() {

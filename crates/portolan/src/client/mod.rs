@@ -10,6 +10,7 @@ mod blob_homes;
 mod blobs;
 mod error_body;
 pub mod link;
+pub mod origins;
 mod request;
 
 use std::sync::{Arc, Mutex};
@@ -33,12 +34,18 @@ pub use request::{Call, Payload};
 
 const MAX_LIST_BODY: u64 = 16 * 1024 * 1024;
 const MAX_PAGES: usize = 10_000;
+/// The most referrers one subject may have, across every page of the answer.
+pub const MAX_REFERRERS: usize = 10_000;
+const MAX_REFERRER_PAGES: usize = 100;
 
 /// A client for one registry host.
 pub struct RegistryClient {
     registry: String,
     host: String,
+    /// The client for the registry's own host (its CA files and client certificate).
     http: reqwest::Client,
+    /// Clients for other hosts it sends us to (realm, blob storage, upload hosts).
+    hosts: origins::HostClients,
     options: Arc<TransportOptions>,
     credentials: Arc<dyn CredentialProvider>,
     credential: tokio::sync::OnceCell<Option<Credential>>,
@@ -102,11 +109,13 @@ impl RegistryClient {
         blob_homes: Arc<BlobHomes>,
     ) -> Result<Self> {
         let host = api_host(registry).to_owned();
-        let http = options.build_client(&host)?;
+        let hosts = origins::HostClients::new(options.clone(), &host)?;
+        let http = hosts.for_host(&host)?;
         Ok(Self {
             registry: registry.to_owned(),
             host,
             http,
+            hosts,
             options,
             credentials,
             credential: tokio::sync::OnceCell::new(),
@@ -119,6 +128,11 @@ impl RegistryClient {
     /// The registry's canonical name.
     pub fn registry(&self) -> &str {
         &self.registry
+    }
+
+    /// How failed requests to this registry are retried (the configured policy).
+    pub fn retry_policy(&self) -> crate::transport::RetryPolicy {
+        self.options.retry
     }
 
     /// Check that the registry answers and that our credential (if any) is accepted.
@@ -402,37 +416,92 @@ impl RegistryClient {
         repository: &str,
         digest: &Digest,
     ) -> Result<(Vec<Descriptor>, ReferrersSource)> {
+        if let Some(found) = self.referrers_api(repository, digest).await? {
+            return Ok((found, ReferrersSource::Api));
+        }
+        match self.referrers_fallback(repository, digest).await? {
+            Some((index, _)) => Ok((index.manifests().clone(), ReferrersSource::FallbackTag)),
+            None => Ok((Vec::new(), ReferrersSource::None)),
+        }
+    }
+
+    /// The registry's referrers API (`GET /v2/<name>/referrers/<digest>`), every page of it.
+    /// `None` when the registry has no such API (it answers 404, or something that is not
+    /// an image index); `Some` (maybe empty) when it answered.
+    #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
+    pub async fn referrers_api(
+        &self,
+        repository: &str,
+        digest: &Digest,
+    ) -> Result<Option<Vec<Descriptor>>> {
         let what = format!("the referrers of {}/{repository}@{digest}", self.registry);
-        let url = self
+        let mut url = self
             .api_url(&format!("v2/{repository}/referrers/{digest}"))
             .await?;
-        let call =
-            Call::new(Method::GET, url, Some(pull_scope(repository)), &what).accept(OCI_INDEX);
-        let response = self.send(call).await?;
-        let is_index = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with(OCI_INDEX));
-        if response.status().is_success() && is_index {
-            let (body, _) = self
+        let mut found: Vec<Descriptor> = Vec::new();
+        for page in 0..MAX_REFERRER_PAGES {
+            let call = Call::new(Method::GET, url.clone(), Some(pull_scope(repository)), &what)
+                .accept(OCI_INDEX);
+            let response = self.send(call).await?;
+            let is_index = response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with(OCI_INDEX));
+            let status = response.status();
+            if page == 0 && (status == StatusCode::NOT_FOUND || (status.is_success() && !is_index)) {
+                return Ok(None);
+            }
+            let (body, headers) = self
                 .success_body(response, &what, MAX_MANIFEST_BYTES)
                 .await?;
             let index: ImageIndex = self.parse_json(&body, &what)?;
-            return Ok((index.manifests().clone(), ReferrersSource::Api));
+            found.extend(index.manifests().iter().cloned());
+            if found.len() > MAX_REFERRERS {
+                return Err(self.too_many_referrers(&what));
+            }
+            match next_from(&headers, &url) {
+                Some(next) => url = self.same_origin(next, &what).await?,
+                None => return Ok(Some(found)),
+            }
         }
-        if response.status() != StatusCode::NOT_FOUND && !response.status().is_success() {
-            self.expect_success(response, &what).await?;
-        }
-        let fallback = format!("{}-{}", digest_algorithm_name(digest), digest.hex());
-        match self.get_manifest(repository, &fallback).await {
-            Ok(FetchedManifest {
-                manifest: Manifest::Index(index),
-                ..
-            }) => Ok((index.manifests().clone(), ReferrersSource::FallbackTag)),
-            Ok(_) => Ok((Vec::new(), ReferrersSource::None)),
-            Err(Error::NotFound { .. }) => Ok((Vec::new(), ReferrersSource::None)),
+        Err(self.too_many_referrers(&what))
+    }
+
+    /// The fallback tag's index (`sha256-<hex>`), as registries without the referrers API
+    /// list referrers, with its exact bytes (to merge into). `None` when there is no such tag.
+    #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
+    pub async fn referrers_fallback(
+        &self,
+        repository: &str,
+        digest: &Digest,
+    ) -> Result<Option<(ImageIndex, FetchedManifest)>> {
+        let tag = referrers_tag(digest);
+        match self.get_manifest(repository, &tag).await {
+            Ok(fetched) => match &fetched.manifest {
+                Manifest::Index(index) if index.manifests().len() <= MAX_REFERRERS => {
+                    Ok(Some(((**index).clone(), fetched)))
+                }
+                Manifest::Index(_) => Err(self.too_many_referrers(&format!(
+                    "the referrers tag {}/{repository}:{tag}",
+                    self.registry
+                ))),
+                Manifest::Image(_) => Err(Error::InvalidResponse {
+                    registry: self.registry.clone(),
+                    what: format!("the referrers tag {}/{repository}:{tag}", self.registry),
+                    detail: "it holds an image manifest, where the distribution spec's referrers tag schema wants an image index".to_owned(),
+                }),
+            },
+            Err(Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(e),
+        }
+    }
+
+    fn too_many_referrers(&self, what: &str) -> Error {
+        Error::InvalidResponse {
+            registry: self.registry.clone(),
+            what: what.to_owned(),
+            detail: format!("it lists more than {MAX_REFERRERS} referrers, more than Portolan accepts"),
         }
     }
 
@@ -537,6 +606,12 @@ pub(crate) fn target_suffix(target: &str) -> String {
     } else {
         format!(":{target}")
     }
+}
+
+/// The fallback tag that lists the referrers of `digest` on registries without the
+/// referrers API (the distribution spec's "referrers tag schema"): `<alg>-<hex>`.
+pub fn referrers_tag(digest: &Digest) -> String {
+    format!("{}-{}", digest_algorithm_name(digest), digest.hex())
 }
 
 fn digest_algorithm_name(d: &Digest) -> &'static str {

@@ -10,7 +10,7 @@ use base64::Engine;
 use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, LOCATION, WWW_AUTHENTICATE};
 use reqwest::{Method, Response, StatusCode};
 
-use super::{error_body, RegistryClient};
+use super::{error_body, origins, RegistryClient};
 use crate::auth::challenge::{self, Challenge, Scheme};
 use crate::auth::credentials::Credential;
 use crate::auth::token::{self, TokenCache, TokenRequest};
@@ -177,7 +177,20 @@ impl RegistryClient {
                                 }
                                 return Ok(Endpoint { base });
                             }
-                            Err(e) if *scheme == "https" => https_err = Some(e),
+                            Err(e) if *scheme == "https" => {
+                                let no_tls = transport::speaks_no_tls(&e);
+                                https_err = Some(e);
+                                // Plain HTTP only when the server does not speak TLS at all;
+                                // a certificate we refuse is never a reason to drop TLS.
+                                if !no_tls {
+                                    break;
+                                }
+                                if transport::is_loopback_host(&self.host) {
+                                    tracing::debug!(registry = %self.registry, "no TLS on a loopback registry; trying plain HTTP");
+                                } else {
+                                    tracing::warn!(registry = %self.registry, "{} does not speak TLS; using plain HTTP because it is marked insecure", self.host);
+                                }
+                            }
                             Err(e) => last_err = Some(e),
                         }
                     }
@@ -255,8 +268,13 @@ impl RegistryClient {
             .bearer
             .clone()
             .ok_or_else(|| Error::Config("no token realm known".to_owned()))?;
+        let http = url::Url::parse(&realm)
+            .ok()
+            .map(|u| self.hosts.for_url(&u))
+            .transpose()?
+            .unwrap_or_else(|| self.http.clone());
         let token = token::fetch(
-            &self.http,
+            &http,
             &self.options,
             TokenRequest {
                 registry: &self.registry,
@@ -274,7 +292,13 @@ impl RegistryClient {
     /// Send `call`, answering auth challenges and retrying what is safe to retry. Returns
     /// the final response whatever its status (except 401s, which become errors here).
     pub async fn send(&self, call: Call) -> Result<Response> {
-        self.endpoint().await?;
+        let base = self.endpoint().await?.base.clone();
+        origins::check_no_downgrade(&self.registry, &base, &call.url, &call.what)?;
+        // Only the registry's own origin sees its credentials; a URL it named elsewhere
+        // (an upload Location on another host) gets the request bare.
+        if !origins::is_own_origin(&base, &call.url) {
+            return self.send_elsewhere(call).await;
+        }
         let credential = self.credential().await?;
         let scope_key = call.scope.clone().unwrap_or_default();
         let policy = self.options.retry;
@@ -307,28 +331,7 @@ impl RegistryClient {
             for (name, value) in &call.headers {
                 request = request.header(name.clone(), value.as_str());
             }
-            match &call.payload {
-                Payload::None => {}
-                Payload::Bytes(b) => request = request.body(b.clone()),
-                Payload::Stream(slot) => {
-                    let body = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
-                    match body {
-                        Some(body) => request = request.body(body),
-                        None => {
-                            return Err(Error::Unreachable {
-                                registry: self.registry.clone(),
-                                reason: format!(
-                                    "the request for {} failed after its streamed body was sent",
-                                    call.what
-                                ),
-                                hint:
-                                    "the transfer resumes from where the registry says it stopped"
-                                        .to_owned(),
-                            })
-                        }
-                    }
-                }
-            }
+            request = attach_payload(request, &call, &self.registry)?;
             let response = match request.send().await {
                 Ok(r) => r,
                 Err(e) if transport::is_retryable_failure(&e) && attempt < policy.max_attempts => {
@@ -383,6 +386,60 @@ impl RegistryClient {
                         .and_then(|v| v.to_str().ok())
                         .and_then(transport::parse_retry_after)
                         .map(|d| d.as_secs()),
+                });
+            }
+            return Ok(response);
+        }
+    }
+
+    /// Send `call` to an origin other than the registry's: no credentials, no token, and a
+    /// 401 from there changes nothing we know about the registry's own auth. Retries as
+    /// [`send`](Self::send) does for failures before an answer.
+    async fn send_elsewhere(&self, call: Call) -> Result<Response> {
+        let http = self.hosts.for_url(&call.url)?;
+        let target = call.url.origin().ascii_serialization();
+        tracing::debug!(what = %call.what, %target, "request to another origin, without credentials");
+        let policy = self.options.retry;
+        let mut attempt = 1;
+        loop {
+            let mut request = http.request(call.method.clone(), call.url.clone());
+            if let Some(accept) = call.accept {
+                request = request.header(ACCEPT, accept);
+            }
+            for (name, value) in &call.headers {
+                request = request.header(name.clone(), value.as_str());
+            }
+            let retryable_body = !matches!(call.payload, Payload::Stream(_));
+            request = attach_payload(request, &call, &self.registry)?;
+            let response = match request.send().await {
+                Ok(r) => r,
+                Err(e)
+                    if retryable_body
+                        && transport::is_retryable_failure(&e)
+                        && attempt < policy.max_attempts =>
+                {
+                    tokio::time::sleep(policy.delay(attempt, None)).await;
+                    attempt += 1;
+                    continue;
+                }
+                Err(e) => {
+                    let (reason, hint) = transport::describe_failure(&e);
+                    return Err(Error::Unreachable {
+                        registry: self.registry.clone(),
+                        reason: format!("{reason} (while sending {} to {target})", call.what),
+                        hint,
+                    });
+                }
+            };
+            if response.status() == StatusCode::UNAUTHORIZED {
+                return Err(Error::Unauthorized {
+                    registry: self.registry.clone(),
+                    resource: call.what.clone(),
+                    reason: format!(
+                        "the registry sent the request to {target}, which asked for credentials; Portolan sends {}'s credentials only to {}",
+                        self.registry,
+                        self.endpoint().await?.base.origin().ascii_serialization()
+                    ),
                 });
             }
             return Ok(response);
@@ -490,20 +547,27 @@ impl RegistryClient {
                     what: what.clone(),
                     detail: "a redirect without a usable Location".to_owned(),
                 })?;
+            origins::check_no_downgrade(&self.registry, response.url(), &location, &what)?;
             if location.origin() == origin {
                 response = self
                     .send(Call::new(Method::GET, location, None, &what))
                     .await?;
             } else {
                 tracing::debug!(host = ?location.host_str(), "following a redirect without credentials");
-                response = self.http.get(location).send().await.map_err(|e| {
-                    let (reason, hint) = transport::describe_failure(&e);
-                    Error::Unreachable {
-                        registry: self.registry.clone(),
-                        reason: format!("{reason} (while following a redirect for {what})"),
-                        hint,
-                    }
-                })?;
+                response = self
+                    .hosts
+                    .for_url(&location)?
+                    .get(location)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        let (reason, hint) = transport::describe_failure(&e);
+                        Error::Unreachable {
+                            registry: self.registry.clone(),
+                            reason: format!("{reason} (while following a redirect for {what})"),
+                            hint,
+                        }
+                    })?;
             }
         }
         Err(Error::InvalidResponse {
@@ -603,6 +667,36 @@ impl RegistryClient {
             })?;
         Ok((body, headers))
     }
+}
+
+/// Put the call's body on the request. A stream can be sent once: a second attempt
+/// after it was taken is an error the transfer layer answers by resuming.
+fn attach_payload(
+    request: reqwest::RequestBuilder,
+    call: &Call,
+    registry: &str,
+) -> Result<reqwest::RequestBuilder> {
+    Ok(match &call.payload {
+        Payload::None => request,
+        Payload::Bytes(b) => request.body(b.clone()),
+        Payload::Stream(slot) => {
+            let body = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+            match body {
+                Some(body) => request.body(body),
+                None => {
+                    return Err(Error::Unreachable {
+                        registry: registry.to_owned(),
+                        reason: format!(
+                            "the request for {} failed after its streamed body was sent",
+                            call.what
+                        ),
+                        hint: "the transfer resumes from where the registry says it stopped"
+                            .to_owned(),
+                    })
+                }
+            }
+        }
+    })
 }
 
 fn action_of(scope: Option<&str>) -> String {

@@ -6,7 +6,7 @@
 //! request, so bad bytes never become a committed blob.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use futures_util::{Stream, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
@@ -15,6 +15,7 @@ use crate::client::RegistryClient;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::transfer::progress::{Cancel, Progress, ProgressEvent};
+use crate::transfer::upload_check::{Origin, UploadCheck};
 
 const READ_CHUNK: usize = 256 * 1024;
 
@@ -84,44 +85,28 @@ impl BlobSource {
     }
 }
 
-/// Wrap a stream so it reports progress, stops on cancel, and (with `verify`) fails at the
-/// end unless the bytes hash to `digest`; the returned flag tells that failure apart.
+/// Wrap a stream of bytes `start..end` of blob `digest` (of `total` bytes) so it reports
+/// progress, stops on cancel, and passes every byte through `check`, which fails the body
+/// before a wrong last byte goes out, or at the end of a source that stopped short.
 pub fn watched(
     stream: ByteStream,
+    check: Arc<UploadCheck>,
     digest: Digest,
-    start: u64,
+    (start, end): (u64, u64),
     total: u64,
-    verify: bool,
     progress: Progress,
     cancel: Cancel,
-) -> (reqwest::Body, Arc<std::sync::atomic::AtomicBool>) {
-    let mismatch = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let flag = mismatch.clone();
-    let hasher = Mutex::new(if verify { Some(digest.hasher()) } else { None });
+) -> reqwest::Body {
     let done = std::sync::atomic::AtomicU64::new(start);
+    let at_end = check.clone();
     let body = stream.map(move |chunk| {
         let chunk = chunk?;
         if cancel.is_cancelled() {
             return Err(std::io::Error::other("cancelled"));
         }
+        check.feed(&chunk)?;
         let now = done.fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed)
             + chunk.len() as u64;
-        let mut guard = hasher.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(h) = guard.as_mut() {
-            h.update(&chunk);
-            // Check before the last bytes go out: a request whose body ends early is
-            // never committed by the registry.
-            if now >= total {
-                let actual = guard.take().map(|h| h.finish());
-                if actual.as_ref() != Some(&digest) || now > total {
-                    flag.store(true, std::sync::atomic::Ordering::SeqCst);
-                    return Err(std::io::Error::other(format!(
-                        "the source's bytes do not match {digest}"
-                    )));
-                }
-            }
-        }
-        drop(guard);
         progress(ProgressEvent::Blob {
             digest: digest.clone(),
             done: now,
@@ -129,5 +114,54 @@ pub fn watched(
         });
         Ok(chunk)
     });
-    (reqwest::Body::wrap_stream(body), mismatch)
+    let tail = futures_util::stream::once(async move { at_end.ended(end) })
+        .filter_map(|r| async move { r.err().map(Err) });
+    reqwest::Body::wrap_stream(body.chain(tail))
+}
+
+/// Hash bytes `0..len` of a blob into `check` without sending them (to resume a chunked
+/// upload from an offset the hash does not know yet).
+pub async fn absorb(
+    source: &BlobSource,
+    digest: &Digest,
+    len: u64,
+    check: &UploadCheck,
+) -> Result<()> {
+    if len == 0 {
+        return Ok(());
+    }
+    let mut stream = source.open(digest, 0, len).await?;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| Error::Unreachable {
+            registry: source.name(),
+            reason: format!("reading blob {digest} again failed: {e}"),
+            hint: "try again".to_owned(),
+        })?;
+        check.absorb(&chunk);
+    }
+    Ok(())
+}
+
+impl BlobSource {
+    /// The file or registry, for messages.
+    pub fn name(&self) -> String {
+        match self {
+            BlobSource::File { path, .. } => path.display().to_string(),
+            BlobSource::Registry { client, .. } => client.registry().to_owned(),
+        }
+    }
+
+    /// What a check of bytes read from here names in its errors.
+    pub fn origin(&self, digest: &Digest) -> Origin {
+        match self {
+            BlobSource::File { path, offset: 0 } => Origin::File(path.display().to_string()),
+            BlobSource::File { path, offset } => {
+                Origin::File(format!("{} (at byte {offset})", path.display()))
+            }
+            BlobSource::Registry { client, repository } => Origin::Registry {
+                registry: client.registry().to_owned(),
+                what: format!("blob {digest} of {}/{repository}", client.registry()),
+            },
+        }
+    }
 }
