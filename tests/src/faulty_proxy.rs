@@ -30,6 +30,7 @@ pub enum Fault {
 struct Rule {
     path_contains: String,
     fault: Fault,
+    skip: usize,
     times: usize,
 }
 
@@ -75,9 +76,15 @@ impl FaultyProxy {
     /// Apply `fault` to the next `times` requests whose request line (method and path)
     /// contains `path_contains`.
     pub fn inject(&self, path_contains: &str, fault: Fault, times: usize) {
+        self.inject_after(path_contains, 0, fault, times);
+    }
+
+    /// Like [`inject`](Self::inject), letting the first `skip` matching requests through.
+    pub fn inject_after(&self, path_contains: &str, skip: usize, fault: Fault, times: usize) {
         self.rules.lock().expect("rules").push(Rule {
             path_contains: path_contains.to_owned(),
             fault,
+            skip,
             times,
         });
     }
@@ -141,9 +148,13 @@ fn serve(
         let found = rules
             .iter_mut()
             .find(|r| r.times > 0 && path.contains(&r.path_contains));
-        found.map(|r| {
+        found.and_then(|r| {
+            if r.skip > 0 {
+                r.skip -= 1;
+                return None;
+            }
             r.times -= 1;
-            r.fault.clone()
+            Some(r.fault.clone())
         })
     };
     match fault {

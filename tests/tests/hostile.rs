@@ -366,3 +366,60 @@ fn a_push_reads_only_regular_files_of_the_declared_size_and_digest() {
 fn sha256_hex(bytes: &[u8]) -> String {
     portolan_tests::images::sha256(bytes)
 }
+
+#[test]
+fn an_untag_that_fails_half_way_puts_the_tag_back() {
+    let registry = TestRegistry::start_with(Auth::None, true);
+    let seeded = seed::standard(&registry);
+    let app = &seeded.app.manifest.digest;
+    let proxy = FaultyProxy::start(&registry.host);
+    let client = Client::anonymous();
+    let points_at = |tag: &str| {
+        block_on(client.resolve_digest(&reference(&proxy, &format!("team/app:{tag}"))))
+            .expect("tag resolves")
+            .to_string()
+    };
+    // The delete of the placeholder fails in each way a registry can fail it (5xx and
+    // resets are tried 4 times in all).
+    for (fault, times, code) in [
+        (Fault::Status(500, None), 4, "registry_error"),
+        (Fault::Status(403, None), 1, "denied"),
+        (Fault::Reset, 4, "unreachable"),
+    ] {
+        proxy.inject(
+            "DELETE /v2/team/app/manifests/sha256:",
+            fault.clone(),
+            times,
+        );
+        let err = block_on(client.untag(&reference(&proxy, "team/app:v2")))
+            .expect_err("the delete fails");
+        assert_eq!(err.code(), code, "{fault:?}: {err}");
+        assert_eq!(&points_at("v2"), app, "{fault:?}: v2 points where it did");
+    }
+    // The restore fails too: the error says which digest the tag pointed at.
+    proxy.inject(
+        "DELETE /v2/team/app/manifests/sha256:",
+        Fault::Status(500, None),
+        4,
+    );
+    proxy.inject_after(
+        "PUT /v2/team/app/manifests/v2",
+        1,
+        Fault::Status(500, None),
+        4,
+    );
+    let err = block_on(client.untag(&reference(&proxy, "team/app:v2"))).expect_err("both fail");
+    assert_eq!(err.code(), "tag_left_on_placeholder", "{err}");
+    assert!(err.to_string().contains(app.as_str()), "{err}");
+
+    // `REPO:TAG@DIGEST` refuses when the tag moved, and untags when it did not.
+    let direct = Client::anonymous();
+    let r = |rest: &str| Reference::parse(&registry.reference(rest)).expect("ref");
+    let other = "sha256:".to_owned() + &"0".repeat(64);
+    let err = block_on(direct.untag(&r(&format!("team/app:v1@{other}")))).expect_err("moved");
+    assert_eq!(err.code(), "tag_moved", "{err}");
+    assert!(err.to_string().contains(app.as_str()), "{err}");
+    block_on(direct.untag(&r(&format!("team/app:v1@{app}")))).expect("untag at the digest");
+    let tags = block_on(direct.tags(&r("team/app"))).expect("tags");
+    assert!(!tags.contains(&"v1".to_owned()), "{tags:?}");
+}

@@ -255,6 +255,34 @@ pub enum Error {
         hint: String,
     },
 
+    /// A tag no longer points at the digest the user saw (`REPO:TAG@DIGEST`).
+    #[error(
+        "{reference} now points at {actual}, not {expected}: someone moved it; nothing was changed"
+    )]
+    TagMoved {
+        /// The tag.
+        reference: String,
+        /// The digest the user named.
+        expected: String,
+        /// Where the tag points now.
+        actual: String,
+    },
+
+    /// An untag failed half-way and the tag could not be put back.
+    #[error("removing {reference} failed ({reason}), and putting the tag back failed too ({restore}): it now points at an empty placeholder manifest {placeholder}; tag {original} as it again to restore it")]
+    TagLeftOnPlaceholder {
+        /// The tag.
+        reference: String,
+        /// The digest the tag pointed at before.
+        original: String,
+        /// The placeholder it points at now.
+        placeholder: String,
+        /// Why the untag failed.
+        reason: String,
+        /// Why the restore failed.
+        restore: String,
+    },
+
     /// Local configuration is wrong (a CA file that cannot be read, ...).
     #[error("{0}")]
     Config(String),
@@ -286,6 +314,8 @@ impl Error {
             Self::WrongKind { .. } => "wrong_kind",
             Self::PlatformMismatch { .. } => "platform_mismatch",
             Self::DeleteUnsupported { .. } => "delete_unsupported",
+            Self::TagMoved { .. } => "tag_moved",
+            Self::TagLeftOnPlaceholder { .. } => "tag_left_on_placeholder",
             Self::Config(_) => "config",
         }
     }

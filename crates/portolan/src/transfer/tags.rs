@@ -66,6 +66,17 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
     let repo = reference.repository();
     // Check the tag exists first, so a missing tag is a clear error.
     let original = client.get_manifest(repo, tag).await?;
+    // `REPO:TAG@DIGEST`: only while the tag still points there (someone may have moved it
+    // since the user looked).
+    if let Some(expected) = reference.digest() {
+        if *expected != original.digest {
+            return Err(Error::TagMoved {
+                reference: format!("{}/{repo}:{tag}", client.registry()),
+                expected: expected.to_string(),
+                actual: original.digest.to_string(),
+            });
+        }
+    }
     if client.delete_manifest(repo, tag).await?.is_ok() {
         return Ok(UntagMethod::DeleteByTag);
     }
@@ -100,20 +111,30 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
     let bytes = serde_json::to_vec(&placeholder)
         .map_err(|e| Error::Config(format!("cannot encode: {e}")))?;
     let digest = client.put_manifest(repo, tag, OCI_MANIFEST, &bytes).await?;
-    match client.delete_manifest(repo, &digest.to_string()).await? {
-        Ok(()) => Ok(UntagMethod::Placeholder),
-        Err(status) => {
-            // Put the tag back where it was: never leave it on the placeholder.
-            client
-                .put_manifest(repo, tag, &original.media_type, &original.bytes)
-                .await?;
-            Err(Error::DeleteUnsupported {
-                registry: client.registry().to_owned(),
-                what: format!("tag {reference}"),
-                status,
-                hint: hint_for(client.registry()),
-            })
-        }
+    let failure = match client.delete_manifest(repo, &digest.to_string()).await {
+        Ok(Ok(())) => return Ok(UntagMethod::Placeholder),
+        Ok(Err(status)) => Error::DeleteUnsupported {
+            registry: client.registry().to_owned(),
+            what: format!("tag {reference}"),
+            status,
+            hint: hint_for(client.registry()),
+        },
+        Err(e) => e,
+    };
+    // Whatever stopped the delete, put the tag back where it was: never leave it on the
+    // placeholder.
+    match client
+        .put_manifest(repo, tag, &original.media_type, &original.bytes)
+        .await
+    {
+        Ok(_) => Err(failure),
+        Err(restore) => Err(Error::TagLeftOnPlaceholder {
+            reference: format!("{}/{repo}:{tag}", client.registry()),
+            original: original.digest.to_string(),
+            placeholder: digest.to_string(),
+            reason: failure.to_string(),
+            restore: restore.to_string(),
+        }),
     }
 }
 
