@@ -7,11 +7,18 @@
 //!   multi-arch indexes) and pushed over HTTP by a small independent pusher.
 //! - [`faulty_proxy`]: a hostile man-in-the-middle that answers 429/503, resets
 //!   connections or serves wrong bytes, in front of a real registry.
+//! - [`podman`]: podman in a store of its own, building images `FROM scratch` offline.
+//! - [`referrers_double`]: a registry double with the OCI referrers API, alone or in front
+//!   of a real registry.
 //!
-//! A missing binary (`docker-registry`, `htpasswd`, `skopeo`) is a loud failure, never a skip.
+//! A missing binary (`docker-registry`, `htpasswd`, `skopeo`, `podman`) is a loud failure,
+//! never a skip.
 
+pub mod fake_registry;
 pub mod faulty_proxy;
 pub mod images;
+pub mod podman;
+pub mod referrers_double;
 pub mod registry;
 pub mod tls;
 pub mod token_server;

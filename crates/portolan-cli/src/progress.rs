@@ -59,7 +59,7 @@ pub fn bar(label: &'static str) -> Progress {
 }
 
 fn draw(s: &State, label: &str, last: bool) {
-    let done: u64 = s.per_blob.values().sum();
+    let done: u64 = s.per_blob.values().fold(0u64, |sum, n| sum.saturating_add(*n));
     let fraction = if s.total == 0 {
         1.0
     } else {

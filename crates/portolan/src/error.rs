@@ -129,6 +129,17 @@ pub enum Error {
         limit: u64,
     },
 
+    /// A list (tags, repositories) is longer than we accept.
+    #[error("{registry} lists more than {limit} {what}; Portolan stops there rather than hold an endless list")]
+    TooMany {
+        /// Registry host.
+        registry: String,
+        /// What was listed.
+        what: String,
+        /// The limit.
+        limit: usize,
+    },
+
     /// A manifest of a kind Portolan cannot read.
     #[error("{reference} is a {media_type} manifest, which Portolan cannot read: {hint}")]
     UnsupportedManifest {
@@ -302,6 +313,7 @@ impl Error {
             Self::RateLimited { .. } => "rate_limited",
             Self::DigestMismatch { .. } => "digest_mismatch",
             Self::TooLarge { .. } => "too_large",
+            Self::TooMany { .. } => "too_many",
             Self::UnsupportedManifest { .. } => "unsupported_manifest",
             Self::InvalidResponse { .. } => "invalid_response",
             Self::UnsafeRealm { .. } => "unsafe_realm",

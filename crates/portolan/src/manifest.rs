@@ -82,6 +82,39 @@ pub enum ManifestParseError {
     Invalid(String),
 }
 
+/// An index lists at most this many manifests (after de-duplication). Multi-platform
+/// images list tens; a referrers index can list thousands.
+pub const MAX_INDEX_ENTRIES: usize = 10_000;
+
+/// An index's entries with each digest once (the first entry wins), so one child listed
+/// many times is fetched and shown once; more than [`MAX_INDEX_ENTRIES`] is refused. The
+/// index's bytes are untouched: this only shapes what the engine reads from it.
+fn distinct_entries(mut index: ImageIndex) -> Result<ImageIndex, ManifestParseError> {
+    let listed = index.manifests().len();
+    let mut seen = std::collections::HashSet::new();
+    let entries: Vec<_> = index
+        .manifests()
+        .iter()
+        .filter(|d| seen.insert(d.digest().to_string()))
+        .cloned()
+        .collect();
+    if entries.len() > MAX_INDEX_ENTRIES {
+        return Err(ManifestParseError::Invalid(format!(
+            "the index lists {} manifests; at most {MAX_INDEX_ENTRIES} are read",
+            entries.len()
+        )));
+    }
+    if entries.len() < listed {
+        tracing::debug!(
+            listed,
+            distinct = entries.len(),
+            "index lists manifests more than once"
+        );
+    }
+    index.set_manifests(entries);
+    Ok(index)
+}
+
 impl Manifest {
     /// Parse `bytes`, using the body's `mediaType` when present and `content_type` otherwise.
     /// Returns the media type decided on.
@@ -128,7 +161,7 @@ impl Manifest {
             OCI_INDEX | DOCKER_MANIFEST_LIST => {
                 let index: ImageIndex = serde_json::from_slice(bytes)
                     .map_err(|e| ManifestParseError::Invalid(format!("invalid index: {e}")))?;
-                Manifest::Index(Box::new(index))
+                Manifest::Index(Box::new(distinct_entries(index)?))
             }
             OCI_MANIFEST | DOCKER_MANIFEST => {
                 let image: ImageManifest = serde_json::from_slice(bytes).map_err(|e| {

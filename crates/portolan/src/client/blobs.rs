@@ -377,8 +377,10 @@ impl RegistryClient {
             .await?;
         let status = response.status();
         if matches!(status.as_u16(), 400 | 405 | 501) {
-            let body = response.text().await.unwrap_or_default();
-            tracing::debug!(%status, body = %super::error_body::parse(body.as_bytes()).first().map(|e| e.code.clone()).unwrap_or_default(), "delete refused");
+            let body = crate::transport::read_capped(response, super::MAX_ERROR_BODY)
+                .await
+                .unwrap_or_default();
+            tracing::debug!(%status, body = %super::error_body::parse(&body).first().map(|e| e.code.clone()).unwrap_or_default(), "delete refused");
             return Ok(Err(status.as_u16()));
         }
         self.expect_success(response, &what).await?;

@@ -33,7 +33,15 @@ pub use blobs::{push_scope, BlobRead, Mount, UploadSession};
 pub use request::{Call, Payload};
 
 const MAX_LIST_BODY: u64 = 16 * 1024 * 1024;
+/// Error bodies are read up to this much (they are shown, never kept).
+const MAX_ERROR_BODY: u64 = 64 * 1024;
 const MAX_PAGES: usize = 10_000;
+/// At most this many tags or repository names are listed, however many pages a registry
+/// serves (ten times the largest repositories seen in the wild; about 100 MB of memory).
+pub const MAX_LIST_ITEMS: usize = 2_000_000;
+/// No tag (128) or repository name (255 in distribution) is longer than this.
+const MAX_NAME_BYTES: usize = 512;
+
 /// The most referrers one subject may have, across every page of the answer.
 pub const MAX_REFERRERS: usize = 10_000;
 const MAX_REFERRER_PAGES: usize = 100;
@@ -208,8 +216,10 @@ impl RegistryClient {
 
     /// Every repository in the catalog, following `Link` pages.
     pub async fn catalog_all(&self, page_size: u32) -> Result<Vec<String>> {
-        self.collect_pages(|next| self.catalog_page(page_size, next))
-            .await
+        self.collect_pages("repository names", |next| {
+            self.catalog_page(page_size, next)
+        })
+        .await
     }
 
     /// One page of a repository's tags.
@@ -252,27 +262,49 @@ impl RegistryClient {
     /// order, but distribution 2.8 answers in storage order.
     pub async fn tags_all(&self, repository: &str) -> Result<Vec<String>> {
         let mut tags = self
-            .collect_pages(|next| self.tags_page(repository, 1000, next))
+            .collect_pages(&format!("tags of {repository}"), |next| {
+                self.tags_page(repository, 1000, next)
+            })
             .await?;
         tags.sort_unstable();
         Ok(tags)
     }
 
-    async fn collect_pages<F, Fut>(&self, mut fetch: F) -> Result<Vec<String>>
+    async fn collect_pages<F, Fut>(&self, what: &str, mut fetch: F) -> Result<Vec<String>>
     where
         F: FnMut(Option<url::Url>) -> Fut,
         Fut: std::future::Future<Output = Result<Page>>,
     {
         let mut all: Vec<String> = Vec::new();
+        // Names seen, by a keyed hash of each: 8 bytes a name rather than a second copy of
+        // it (with 64 bits, two of two million names collide about once in 10^7 lists).
+        let keys = std::collections::hash_map::RandomState::new();
         let mut seen = std::collections::HashSet::new();
         let mut next = None;
         for _ in 0..MAX_PAGES {
             let page = fetch(next.take()).await?;
             let before = all.len();
             for item in page.items {
-                if seen.insert(item.clone()) {
+                if item.len() > MAX_NAME_BYTES {
+                    return Err(Error::InvalidResponse {
+                        registry: self.registry.clone(),
+                        what: what.to_owned(),
+                        detail: format!(
+                            "it lists a name of {} bytes (at most {MAX_NAME_BYTES} are allowed)",
+                            item.len()
+                        ),
+                    });
+                }
+                if seen.insert(std::hash::BuildHasher::hash_one(&keys, &item)) {
                     all.push(item);
                 }
+            }
+            if all.len() > MAX_LIST_ITEMS {
+                return Err(Error::TooMany {
+                    registry: self.registry.clone(),
+                    what: what.to_owned(),
+                    limit: MAX_LIST_ITEMS,
+                });
             }
             match page.next {
                 // A page that adds nothing new means the registry is looping: stop.
@@ -440,8 +472,13 @@ impl RegistryClient {
             .await?;
         let mut found: Vec<Descriptor> = Vec::new();
         for page in 0..MAX_REFERRER_PAGES {
-            let call = Call::new(Method::GET, url.clone(), Some(pull_scope(repository)), &what)
-                .accept(OCI_INDEX);
+            let call = Call::new(
+                Method::GET,
+                url.clone(),
+                Some(pull_scope(repository)),
+                &what,
+            )
+            .accept(OCI_INDEX);
             let response = self.send(call).await?;
             let is_index = response
                 .headers()
@@ -449,7 +486,8 @@ impl RegistryClient {
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.starts_with(OCI_INDEX));
             let status = response.status();
-            if page == 0 && (status == StatusCode::NOT_FOUND || (status.is_success() && !is_index)) {
+            if page == 0 && (status == StatusCode::NOT_FOUND || (status.is_success() && !is_index))
+            {
                 return Ok(None);
             }
             let (body, headers) = self
@@ -501,7 +539,9 @@ impl RegistryClient {
         Error::InvalidResponse {
             registry: self.registry.clone(),
             what: what.to_owned(),
-            detail: format!("it lists more than {MAX_REFERRERS} referrers, more than Portolan accepts"),
+            detail: format!(
+                "it lists more than {MAX_REFERRERS} referrers, more than Portolan accepts"
+            ),
         }
     }
 

@@ -10,14 +10,13 @@ use base64::Engine;
 use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, LOCATION, WWW_AUTHENTICATE};
 use reqwest::{Method, Response, StatusCode};
 
-use super::{error_body, origins, RegistryClient};
+use super::{error_body, origins, RegistryClient, MAX_ERROR_BODY};
 use crate::auth::challenge::{self, Challenge, Scheme};
 use crate::auth::credentials::Credential;
 use crate::auth::token::{self, TokenCache, TokenRequest};
 use crate::error::{Error, Result};
 use crate::transport::{self, CappedReadError};
 
-const MAX_ERROR_BODY: u64 = 64 * 1024;
 const MAX_REDIRECTS: usize = 5;
 /// Auth rounds per request: one for a first token, one more after `invalid_token`.
 const MAX_AUTH_ROUNDS: u32 = 2;

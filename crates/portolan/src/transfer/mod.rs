@@ -1,16 +1,19 @@
 //! Transfers: the write side of the engine and the machinery that moves blobs.
 //!
 //! `pull` (to an OCI layout or a docker archive), `push` (from either), `copy` (registry
-//! to registry, streaming, mounting within one registry), `tags` (tag, untag, delete), and
-//! `progress` (reports and cancellation shared by all of them). Every byte that moves is
-//! verified against its digest on the way.
+//! to registry, streaming, mounting within one registry) and `referrers` (what copy brings
+//! along), `tags` (tag, untag, delete), and `progress` (reports and cancellation shared by
+//! all of them). Every byte that moves is verified against its digest on the way.
 
 pub mod copy;
 pub mod progress;
 pub mod pull;
 pub mod push;
+pub mod push_archive;
+pub mod referrers;
 pub mod source;
 pub mod tags;
+pub mod upload_check;
 
 use futures_util::StreamExt;
 
@@ -41,7 +44,7 @@ where
 {
     progress(ProgressEvent::Started {
         blobs: items.len(),
-        total_bytes: items.iter().map(|(b, _)| b.size).sum(),
+        total_bytes: items.iter().fold(0u64, |sum, (b, _)| sum.saturating_add(b.size)),
     });
     let tally = Tally::default();
     // Owned items (not references) keep the futures Send for callers that spawn them.
