@@ -461,9 +461,9 @@ fn copy_between_registries_streams_and_within_one_mounts() {
             )
             .await
             .expect("copy across registries");
-        assert_eq!(report.digest.to_string(), seeded.multi_digest);
-        assert_eq!(report.mounted, 0);
-        assert!(report.transferred_bytes > 0);
+        assert_eq!(report.push.digest.to_string(), seeded.multi_digest);
+        assert_eq!(report.push.mounted, 0);
+        assert!(report.push.transferred_bytes > 0);
         let copied = client
             .inspect(
                 &r(&dest, "mirror/multi:1.0"),
@@ -498,8 +498,8 @@ fn copy_between_registries_streams_and_within_one_mounts() {
             )
             .await
             .expect("copy within");
-        assert_eq!((within.mounted, within.transferred_bytes), (4, 0));
-        assert_eq!(within.digest.to_string(), seeded.app.manifest.digest);
+        assert_eq!((within.push.mounted, within.push.transferred_bytes), (4, 0));
+        assert_eq!(within.push.digest.to_string(), seeded.app.manifest.digest);
     });
 }
 

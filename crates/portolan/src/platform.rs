@@ -1,5 +1,7 @@
 //! Platforms (`linux/amd64`, `linux/arm64/v8`): parsing what users type, naming the
-//! machine we run on, and choosing an image from an index the way `docker pull` does.
+//! machine we run on, choosing an image from an index the way `docker pull` does, and
+//! refusing a single-platform image of another platform when one was asked for (as
+//! `docker pull --platform` does) instead of silently using it.
 
 use std::fmt;
 
@@ -78,6 +80,36 @@ impl Platform {
         Self::new(os, arch, None)
     }
 
+    /// The platform an image config declares (`os`, `architecture`, `variant`), when it
+    /// names one; read leniently, so any JSON object with those fields will do.
+    pub fn of_config(config: &[u8]) -> Option<Self> {
+        let value: serde_json::Value = serde_json::from_slice(config).ok()?;
+        let os = value.get("os")?.as_str().filter(|s| !s.is_empty())?;
+        let arch = value
+            .get("architecture")?
+            .as_str()
+            .filter(|s| !s.is_empty())?;
+        let variant = value
+            .get("variant")
+            .and_then(|v| v.as_str())
+            .filter(|s| !s.is_empty());
+        Some(Self::new(os, arch, variant))
+    }
+
+    /// Docker's rule for `--platform` on an image that is not an index: the image's own
+    /// platform (`actual`, from its config) must satisfy this one, else it is refused with
+    /// Docker's words.
+    pub fn require(&self, actual: &Platform, reference: &str) -> crate::error::Result<()> {
+        if self.accepts(actual) {
+            return Ok(());
+        }
+        Err(crate::error::Error::PlatformMismatch {
+            reference: reference.to_owned(),
+            wanted: self.to_string(),
+            actual: actual.to_string(),
+        })
+    }
+
     /// Whether an index entry with these fields satisfies this platform (a missing
     /// variant on our side matches any; arm64's default variant is v8).
     pub fn matches(&self, os: &str, architecture: &str, variant: Option<&str>) -> bool {
@@ -105,6 +137,29 @@ impl fmt::Display for Platform {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_single_image_of_another_platform_is_refused_in_dockers_words() {
+        let config = br#"{"os":"linux","architecture":"amd64","rootfs":{"type":"layers"}}"#;
+        let actual = Platform::of_config(config).expect("platform");
+        assert_eq!(actual.to_string(), "linux/amd64");
+        let arm = Platform::parse("linux/arm64").expect("ok");
+        let err = arm.require(&actual, "h/r:1").expect_err("mismatch");
+        assert_eq!(
+            err.to_string(),
+            "image with reference h/r:1 was found but does not match the specified platform: wanted linux/arm64, actual: linux/amd64"
+        );
+        assert_eq!(err.code(), "platform_mismatch");
+        assert!(Platform::parse("linux/amd64")
+            .expect("ok")
+            .require(&actual, "h/r:1")
+            .is_ok());
+        let v8 = Platform::of_config(br#"{"os":"linux","architecture":"arm64","variant":"v8"}"#)
+            .expect("platform");
+        assert!(arm.require(&v8, "h/r:1").is_ok());
+        assert!(Platform::of_config(b"{}").is_none());
+        assert!(Platform::of_config(b"not json").is_none());
+    }
 
     #[test]
     fn parse_and_match() {

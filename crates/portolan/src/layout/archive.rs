@@ -1,10 +1,14 @@
 //! `docker save` / `docker load` archives.
 //!
-//! Portolan writes the format Docker 25+ writes: an OCI image layout inside a tar, plus
-//! `manifest.json` and `repositories` for `docker load` and older readers (layers stay
-//! compressed, which `docker load` and skopeo accept). It reads that format and the older
-//! one (`manifest.json` with `<id>/layer.tar` entries). Blobs inside an archive are read
-//! in place by offset, never extracted.
+//! Portolan writes the format Docker 25+ writes: an OCI image layout inside a tar, whose
+//! `index.json` entry carries the full name in `io.containerd.image.name` and the tag in
+//! `org.opencontainers.image.ref.name` (podman reads the first, so `podman load` names the
+//! image `host/repo:tag`), plus `manifest.json` (`RepoTags` = `host/repo:tag`) and
+//! `repositories` for `docker load` and older readers (layers stay compressed, which
+//! `docker load`, podman and skopeo accept). It reads that format and the older one
+//! (`manifest.json` with `<id>/layer.tar` entries, which may be symbolic or hard links to
+//! another entry, as Docker and podman write them). Blobs inside an archive are read in
+//! place by offset, never extracted.
 
 use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom};
@@ -88,6 +92,25 @@ pub fn write_archive(
     std::fs::rename(&part, target).map_err(|e| Error::io("cannot move into place", target, e))
 }
 
+/// `target` taken relative to the folder `base` of an archive, normalised; `None` when it
+/// would leave the archive (`..` past the root) or is absolute.
+fn join_inside(base: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// The temporary name an archive is written under.
 pub fn part_path(target: &Path) -> PathBuf {
     let name = target
@@ -116,6 +139,7 @@ impl Archive {
         let file = std::fs::File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
         let mut tar = tar::Archive::new(file);
         let mut entries = HashMap::new();
+        let mut links = HashMap::new();
         let bad = |detail: String| Error::BadSource {
             path: path.display().to_string(),
             kind: "archive",
@@ -126,16 +150,56 @@ impl Archive {
             .map_err(|e| bad(format!("not a tar file ({e})")))?
         {
             let entry = entry.map_err(|e| bad(format!("a damaged tar entry ({e})")))?;
-            if entry.header().entry_type() != tar::EntryType::Regular {
-                continue;
-            }
+            let kind = entry.header().entry_type();
             let name = entry
                 .path()
                 .map_err(|e| bad(format!("an entry name is not valid ({e})")))?
                 .to_string_lossy()
                 .trim_start_matches("./")
                 .to_owned();
-            entries.insert(name, (entry.raw_file_position(), entry.size()));
+            match kind {
+                tar::EntryType::Regular | tar::EntryType::Continuous => {
+                    entries.insert(name, (entry.raw_file_position(), entry.size()));
+                }
+                tar::EntryType::Symlink | tar::EntryType::Link => {
+                    let target = entry
+                        .link_name()
+                        .ok()
+                        .flatten()
+                        .map(|t| t.to_string_lossy().into_owned());
+                    if let Some(target) = target {
+                        // A symbolic link is relative to its own folder, a hard link to the
+                        // archive's root.
+                        let base = if kind == tar::EntryType::Symlink {
+                            name.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("")
+                        } else {
+                            ""
+                        };
+                        if let Some(resolved) = join_inside(base, &target) {
+                            links.insert(name, resolved);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Links point at entries inside the archive only; chains are followed a few hops.
+        let resolve = |start: &str| -> Option<(u64, u64)> {
+            let mut at = start;
+            for _ in 0..8 {
+                if let Some(slice) = entries.get(at) {
+                    return Some(*slice);
+                }
+                at = links.get(at)?;
+            }
+            None
+        };
+        let resolved: Vec<(String, (u64, u64))> = links
+            .iter()
+            .filter_map(|(name, target)| Some((name.clone(), resolve(target)?)))
+            .collect();
+        for (name, slice) in resolved {
+            entries.entry(name).or_insert(slice);
         }
         Ok(Self {
             path: path.to_path_buf(),
@@ -185,5 +249,51 @@ impl Archive {
         file.read_exact(&mut bytes)
             .map_err(|e| Error::io("cannot read", &self.path, e))?;
         Ok(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_inside_the_archive_only() {
+        assert_eq!(join_inside("id", "../abc.tar").as_deref(), Some("abc.tar"));
+        assert_eq!(
+            join_inside("", "id/layer.tar").as_deref(),
+            Some("id/layer.tar")
+        );
+        assert_eq!(join_inside("a/b", "./c").as_deref(), Some("a/b/c"));
+        assert_eq!(join_inside("id", "../../etc/passwd"), None);
+        assert_eq!(join_inside("id", "/etc/passwd"), None);
+    }
+
+    #[test]
+    fn a_layer_behind_a_symbolic_link_is_found() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("a.tar");
+        let mut tar = tar::Builder::new(std::fs::File::create(&path).expect("create"));
+        let mut header = tar::Header::new_ustar();
+        header.set_size(5);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, "abc.tar", &b"hello"[..])
+            .expect("file");
+        let mut link = tar::Header::new_ustar();
+        link.set_entry_type(tar::EntryType::Symlink);
+        link.set_size(0);
+        tar.append_link(&mut link, "id/layer.tar", "../abc.tar")
+            .expect("link");
+        let mut escape = tar::Header::new_ustar();
+        escape.set_entry_type(tar::EntryType::Symlink);
+        escape.set_size(0);
+        tar.append_link(&mut escape, "id/evil", "../../x")
+            .expect("link");
+        tar.finish().expect("finish");
+        drop(tar);
+        let archive = Archive::open(&path).expect("open");
+        assert_eq!(archive.slice("id/layer.tar"), archive.slice("abc.tar"));
+        assert_eq!(archive.read("id/layer.tar", 100).expect("read"), b"hello");
+        assert!(archive.slice("id/evil").is_none());
     }
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::digest::{Digest, Hasher};
 use crate::error::{Error, Result};
+use crate::layout::select;
 use crate::manifest::OCI_INDEX;
 
 const PARTIAL_DIR: &str = ".portolan-partial";
@@ -41,6 +42,13 @@ impl OciLayout {
 
     /// Open an existing layout folder.
     pub fn open(root: &Path) -> Result<Self> {
+        if !root.exists() {
+            return Err(Error::BadSource {
+                path: root.display().to_string(),
+                kind: "image source",
+                detail: "it was not found (give an OCI layout folder or a docker archive, either optionally followed by :NAME)".to_owned(),
+            });
+        }
         if !root.join("oci-layout").is_file() || !root.join("index.json").is_file() {
             return Err(Error::BadSource {
                 path: root.display().to_string(),
@@ -104,9 +112,55 @@ impl OciLayout {
         write_atomic(&target, bytes)
     }
 
+    /// The file of blob `digest`, when it is one the layout may be read from: a regular
+    /// file at its place under `blobs/` (no symlink on the way, so nothing outside the
+    /// layout is read), of `size` bytes when the size is known.
+    pub fn local_blob(&self, digest: &Digest, size: Option<u64>) -> Result<PathBuf> {
+        let path = self.blob_path(digest);
+        let blobs = self.root.join("blobs");
+        for step in [
+            &blobs,
+            &path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        ] {
+            match std::fs::symlink_metadata(step) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    return Err(self.bad(format!(
+                        "{} is a symbolic link; only files inside the layout are read",
+                        step.display()
+                    )))
+                }
+                _ => {}
+            }
+        }
+        let meta = match std::fs::symlink_metadata(&path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(self.bad(format!("blob {digest} is missing ({})", path.display())))
+            }
+            Err(e) => return Err(Error::io("cannot read", &path, e)),
+        };
+        if meta.file_type().is_symlink() {
+            return Err(self.bad(format!(
+                "{} is a symbolic link; only files inside the layout are read",
+                path.display()
+            )));
+        }
+        if !meta.is_file() {
+            return Err(self.bad(format!("{} is not a regular file", path.display())));
+        }
+        if let Some(size) = size.filter(|s| *s != meta.len()) {
+            return Err(self.bad(format!(
+                "{} holds {} bytes, but the manifest says blob {digest} has {size}",
+                path.display(),
+                meta.len()
+            )));
+        }
+        Ok(path)
+    }
+
     /// Read a blob whole (manifests, configs), verified.
     pub fn read_blob(&self, digest: &Digest, limit: u64) -> Result<Vec<u8>> {
-        let path = self.blob_path(digest);
+        let path = self.local_blob(digest, None)?;
         let meta = std::fs::metadata(&path).map_err(|e| Error::io("cannot read", &path, e))?;
         if meta.len() > limit {
             return Err(self.bad(format!("{} is larger than {limit} bytes", path.display())));
@@ -143,20 +197,14 @@ impl OciLayout {
             .unwrap_or_default())
     }
 
-    /// The entry for `tag`, or the only entry when no tag is given.
-    pub fn find(&self, tag: Option<&str>) -> Result<IndexEntry> {
-        let entries = self.entries()?;
-        match tag {
-            Some(tag) => entries
-                .into_iter()
-                .find(|e| e["annotations"][REF_NAME].as_str() == Some(tag))
-                .ok_or_else(|| self.bad(format!("no image is tagged \"{tag}\" in index.json"))),
-            None if entries.len() == 1 => Ok(entries.into_iter().next().expect("one entry")),
-            None => Err(self.bad(format!(
-                "index.json lists {} images; name one with DIR:TAG",
-                entries.len()
-            ))),
-        }
+    /// The entry named `name` (its `ref.name` exactly first; see [`crate::layout::select`]
+    /// for the looser rules), or the only entry when no name is given.
+    pub fn find(&self, name: Option<&str>) -> Result<IndexEntry> {
+        let mut entries = self.entries()?;
+        let names: Vec<Vec<String>> = entries.iter().map(select::entry_names).collect();
+        let chosen = select::choose(&names, name, "DIR:NAME (a ref.name in index.json)")
+            .map_err(|detail| self.bad(format!("index.json: {detail}")))?;
+        Ok(entries.swap_remove(chosen))
     }
 
     /// Record `entry` in `index.json`, replacing an entry with the same tag (or, without a

@@ -5,6 +5,11 @@
 //! interruption, and moved under its digest only once verified. `index.json` (or the
 //! archive) is written last and atomically, so a cancelled or failed pull leaves the
 //! previous state, plus resumable partial files out of sight.
+//!
+//! As `docker pull --platform` does, a platform asked for must match: an index without it
+//! and a single image of another platform are refused (pulling every platform, or none
+//! asked for, takes what is there). A docker archive holds one runnable image, so an
+//! artifact is refused before anything is downloaded, pointing at the OCI layout instead.
 
 use std::path::{Path, PathBuf};
 
@@ -17,7 +22,10 @@ use crate::error::{Error, Result};
 use crate::layout::archive;
 use crate::layout::blob_writer::BlobWriter;
 use crate::layout::oci::{OciLayout, REF_NAME};
-use crate::manifest::{FetchedManifest, Manifest};
+use crate::layout::select::CONTAINERD_NAME;
+use crate::manifest::{
+    FetchedManifest, Manifest, ManifestKind, DOCKER_CONFIG, MAX_CONFIG_BYTES, OCI_CONFIG,
+};
 use crate::platform::Platform;
 use crate::reference::Reference;
 use crate::transfer::progress::{BlobOutcome, Cancel, Progress, ProgressEvent, Tally};
@@ -91,7 +99,12 @@ async fn plan(
     let repo = reference.repository();
     let top = client.get_manifest(repo, &reference.target()).await?;
     let (root, children) = match &top.manifest {
-        Manifest::Image(_) => (top, Vec::new()),
+        Manifest::Image(image) => {
+            if let PlatformChoice::One(wanted) = choice {
+                require_platform(client, reference, image, wanted).await?;
+            }
+            (top, Vec::new())
+        }
         Manifest::Index(index) => {
             let wanted = match choice {
                 PlatformChoice::All => None,
@@ -146,6 +159,28 @@ async fn plan(
         children,
         blobs,
     })
+}
+
+/// `--platform` on an image that is not an index: its config must name that platform (an
+/// artifact, whose config is no image config, has none and passes).
+async fn require_platform(
+    client: &RegistryClient,
+    reference: &Reference,
+    image: &ImageManifest,
+    wanted: &Platform,
+) -> Result<()> {
+    let config_type = image.config().media_type().to_string();
+    if config_type != OCI_CONFIG && config_type != DOCKER_CONFIG {
+        return Ok(());
+    }
+    let digest = parse_digest(client, image.config().digest().as_ref())?;
+    let config = client
+        .get_blob_bytes(reference.repository(), &digest, MAX_CONFIG_BYTES)
+        .await?;
+    match Platform::of_config(&config) {
+        Some(actual) => wanted.require(&actual, &reference.to_string()),
+        None => Ok(()),
+    }
 }
 
 fn parse_digest(client: &RegistryClient, text: &str) -> Result<Digest> {
@@ -286,13 +321,14 @@ async fn download(
     }
 }
 
-async fn fetch_into(
+/// Download the blobs of `plan` into `layout`, then store its manifests.
+async fn fetch_plan(
     client: &RegistryClient,
     reference: &Reference,
+    plan: &Plan,
     layout: &OciLayout,
     options: &PullOptions,
-) -> Result<(Plan, Tally)> {
-    let plan = plan(client, reference, &options.platform).await?;
+) -> Result<Tally> {
     let repo = reference.repository();
     let items = plan.blobs.iter().map(|b| (b.clone(), ())).collect();
     let tally = move_blobs(
@@ -316,7 +352,7 @@ async fn fetch_into(
     for m in plan.children.iter().chain(std::iter::once(&plan.root)) {
         layout.write_blob(&m.digest, &m.bytes)?;
     }
-    Ok((plan, tally))
+    Ok(tally)
 }
 
 fn report(plan: &Plan, tally: &Tally, progress: &Progress) -> PullReport {
@@ -351,8 +387,10 @@ pub async fn pull_to_layout(
     dir: &Path,
     options: &PullOptions,
 ) -> Result<PullReport> {
+    // Planned first: a refused pull (no such platform) leaves no folder behind.
+    let plan = plan(client, reference, &options.platform).await?;
     let layout = OciLayout::create(dir)?;
-    let (plan, tally) = fetch_into(client, reference, &layout, options).await?;
+    let tally = fetch_plan(client, reference, &plan, &layout, options).await?;
     layout.add_entry(index_entry(
         &plan,
         reference.tag().or(if reference.digest().is_none() {
@@ -374,7 +412,11 @@ pub fn staging_dir(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.portolan-blobs"))
 }
 
-/// Pull `reference` into a `docker load` archive at `file` (one platform).
+/// Pull `reference` into a `docker load` archive at `file` (one platform, an image).
+///
+/// The archive names the image as `docker save` does: `io.containerd.image.name` is the
+/// full `host/repo:tag` (what podman and containerd load it as), `ref.name` the tag, and
+/// `manifest.json`'s `RepoTags` the full name (what `docker load` reads).
 #[tracing::instrument(level = "info", skip(client, options), fields(reference = %reference, file = %file.display()))]
 pub async fn pull_to_archive(
     client: &RegistryClient,
@@ -387,22 +429,21 @@ pub async fn pull_to_archive(
             "a docker archive holds one platform; pull all platforms into an OCI layout (--oci) instead".to_owned(),
         ));
     }
+    let plan = plan(client, reference, &options.platform).await?;
+    // Refused before any layer is downloaded: docker and podman load images only.
+    let image = archivable(reference, &plan.root)?;
+    let parts = image_blobs(client, image)?;
     let staging = staging_dir(file);
     let layout = OciLayout::create(&staging)?;
-    let (plan, tally) = fetch_into(client, reference, &layout, options).await?;
-    let Manifest::Image(image) = &plan.root.manifest else {
-        return Err(Error::Config(
-            "an index cannot be saved as a docker archive".to_owned(),
-        ));
-    };
-    let parts = image_blobs(client, image)?;
+    let tally = fetch_plan(client, reference, &plan, &layout, options).await?;
     let config = parts[0].digest.clone();
     let layers: Vec<Digest> = parts[1..].iter().map(|b| b.digest.clone()).collect();
     let mut blobs: Vec<Digest> = plan.blobs.iter().map(|b| b.digest.clone()).collect();
     blobs.push(plan.root.digest.clone());
     let tag = reference.tag().unwrap_or("latest").to_owned();
     let repo = reference.name();
-    let entry = index_entry(&plan, Some(&tag));
+    let mut entry = index_entry(&plan, Some(&tag));
+    entry["annotations"][CONTAINERD_NAME] = serde_json::json!(format!("{repo}:{tag}"));
     let target = file.to_path_buf();
     let staged = layout.clone();
     let cancel = options.cancel.clone();
@@ -422,4 +463,33 @@ pub async fn pull_to_archive(
     .map_err(|e| Error::Config(format!("the archive writer stopped: {e}")))??;
     let _ = std::fs::remove_dir_all(&staging);
     Ok(report(&plan, &tally, &options.progress))
+}
+
+/// The image manifest a docker archive can hold, or why `root` cannot be one.
+fn archivable<'a>(reference: &Reference, root: &'a FetchedManifest) -> Result<&'a ImageManifest> {
+    let hint = "a docker archive holds container images only (docker load and podman load refuse anything else); pull it into an OCI layout with --oci instead".to_owned();
+    match &root.manifest {
+        Manifest::Image(image) if root.manifest.kind() == ManifestKind::Image => Ok(image),
+        Manifest::Image(image) => {
+            let found = match image.artifact_type() {
+                Some(t) => format!("an artifact of type {t}"),
+                None => format!(
+                    "an artifact (its config is {}, not an image config)",
+                    image.config().media_type()
+                ),
+            };
+            Err(Error::WrongKind {
+                reference: reference.to_string(),
+                found,
+                wanted: "a container image".to_owned(),
+                hint,
+            })
+        }
+        Manifest::Index(_) => Err(Error::WrongKind {
+            reference: reference.to_string(),
+            found: format!("an index ({})", root.media_type),
+            wanted: "a single image".to_owned(),
+            hint,
+        }),
+    }
 }

@@ -13,14 +13,12 @@ use std::path::{Path, PathBuf};
 use crate::client::{Mount, Payload, RegistryClient};
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::layout::archive::Archive;
-use crate::layout::oci::{hash_reader, OciLayout};
-use crate::manifest::{
-    Manifest, DOCKER_CONFIG, DOCKER_MANIFEST, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES,
-};
+use crate::layout::oci::OciLayout;
+use crate::manifest::{Manifest, MAX_MANIFEST_BYTES};
 use crate::reference::Reference;
 use crate::transfer::progress::{BlobOutcome, Cancel, Progress};
-use crate::transfer::source::{watched, BlobSource};
+use crate::transfer::source::{absorb, watched, BlobSource};
+use crate::transfer::upload_check::UploadCheck;
 use crate::transfer::{move_blobs, Blob};
 
 /// How uploads are made.
@@ -115,52 +113,59 @@ pub async fn upload_blob(
         .chunk_size
         .max(session.chunk_min.unwrap_or(0))
         .max(1);
-    let policy = crate::transport::RetryPolicy::default();
-    let fail = |session: crate::client::UploadSession, e: Error| async move {
-        dst.cancel_upload(repository, &session).await;
-        Err(e)
+    let policy = dst.retry_policy();
+    let check = UploadCheck::new(&blob.digest, blob.size, source.origin(&blob.digest));
+    // Whatever went wrong, a session that did not finish is abandoned (never finished),
+    // and refused bytes are reported as such rather than as the broken request they caused.
+    let fail = |session: crate::client::UploadSession, e: Error| {
+        let check = check.clone();
+        async move {
+            dst.cancel_upload(repository, &session).await;
+            if options.cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            Err(check.take_failure().unwrap_or(e))
+        }
+    };
+    let send = |start: u64, len: u64| {
+        let check = check.clone();
+        async move {
+            let stream = source.open(&blob.digest, start, len).await?;
+            Ok::<_, Error>(Payload::stream(watched(
+                stream,
+                check,
+                blob.digest.clone(),
+                (start, start + len),
+                blob.size,
+                options.progress.clone(),
+                options.cancel.clone(),
+            )))
+        }
     };
     if blob.size <= chunk {
         let mut attempt = 1;
         loop {
-            let stream = source.open(&blob.digest, 0, blob.size).await?;
-            let (body, mismatch) = watched(
-                stream,
-                blob.digest.clone(),
-                0,
-                blob.size,
-                true,
-                options.progress.clone(),
-                options.cancel.clone(),
-            );
+            check.rewind(0);
+            let body = match send(0, blob.size).await {
+                Ok(body) => body,
+                Err(e) => return fail(session, e).await,
+            };
             match dst
-                .finish_upload(
-                    repository,
-                    &session,
-                    &blob.digest,
-                    Some((blob.size, Payload::stream(body))),
-                )
+                .finish_upload(repository, &session, &blob.digest, Some((blob.size, body)))
                 .await
             {
-                Ok(()) => return Ok(BlobOutcome::Transferred),
-                Err(_) if mismatch.load(std::sync::atomic::Ordering::SeqCst) => {
-                    return fail(
-                        session,
-                        Error::DigestMismatch {
-                            registry: source_name(source),
-                            what: format!(
-                                "blob {} (read for an upload to {}/{repository})",
-                                blob.digest,
-                                dst.registry()
-                            ),
-                            expected: blob.digest.to_string(),
-                            actual: "other bytes".to_owned(),
-                        },
-                    )
-                    .await;
+                Ok(()) if check.verified() => return Ok(BlobOutcome::Transferred),
+                Ok(()) => {
+                    // The registry committed a body we did not fully check: cannot happen
+                    // while the body fails first, but never report such a blob as pushed.
+                    return Err(check.take_failure().unwrap_or_else(|| Error::BadSource {
+                        path: source.name(),
+                        kind: "blob",
+                        detail: format!("blob {} was not fully read", blob.digest),
+                    }));
                 }
-                Err(_) if options.cancel.is_cancelled() => {
-                    return fail(session, Error::Cancelled).await
+                Err(e) if check.failed() || options.cancel.is_cancelled() => {
+                    return fail(session, e).await
                 }
                 Err(Error::Unreachable { .. }) if attempt < policy.max_attempts => {
                     dst.cancel_upload(repository, &session).await;
@@ -176,23 +181,26 @@ pub async fn upload_blob(
     let mut failures = 0;
     while offset < blob.size {
         let len = chunk.min(blob.size - offset);
-        let stream = source.open(&blob.digest, offset, len).await?;
-        let (body, _) = watched(
-            stream,
-            blob.digest.clone(),
-            offset,
-            blob.size,
-            false,
-            options.progress.clone(),
-            options.cancel.clone(),
-        );
+        if !check.rewind(offset) {
+            if let Err(e) = absorb(source, &blob.digest, offset, &check).await {
+                return fail(session, e).await;
+            }
+            check.rewind(offset);
+        }
+        let body = match send(offset, len).await {
+            Ok(body) => body,
+            Err(e) => return fail(session, e).await,
+        };
         match dst
-            .upload_chunk(repository, &mut session, offset, len, Payload::stream(body))
+            .upload_chunk(repository, &mut session, offset, len, body)
             .await
         {
-            Ok(()) => offset += len,
-            Err(_) if options.cancel.is_cancelled() => {
-                return fail(session, Error::Cancelled).await
+            Ok(()) => {
+                offset += len;
+                check.acknowledged();
+            }
+            Err(e) if check.failed() || options.cancel.is_cancelled() => {
+                return fail(session, e).await
             }
             Err(e @ (Error::Unreachable { .. } | Error::Registry { .. }))
                 if failures < policy.max_attempts =>
@@ -212,6 +220,14 @@ pub async fn upload_blob(
             Err(e) => return fail(session, e).await,
         }
     }
+    if !check.verified() {
+        let e = Error::BadSource {
+            path: source.name(),
+            kind: "blob",
+            detail: format!("blob {} was not fully read", blob.digest),
+        };
+        return fail(session, e).await;
+    }
     if let Err(e) = dst
         .finish_upload(repository, &session, &blob.digest, None)
         .await
@@ -219,13 +235,6 @@ pub async fn upload_blob(
         return fail(session, e).await;
     }
     Ok(BlobOutcome::Transferred)
-}
-
-fn source_name(source: &BlobSource) -> String {
-    match source {
-        BlobSource::File { path, .. } => path.display().to_string(),
-        BlobSource::Registry { client, .. } => client.registry().to_owned(),
-    }
 }
 
 /// Upload every blob of `plan` (in parallel), then its manifests; the root goes under
@@ -286,45 +295,110 @@ pub async fn upload_plan(
 /// Where to push from.
 #[derive(Debug, Clone)]
 pub enum PushSource {
-    /// An OCI layout folder, and the tag inside it (optional when it holds one image).
+    /// An OCI layout folder, and the image inside it (optional when it holds one image).
     Layout {
         /// The folder.
         dir: PathBuf,
-        /// The `org.opencontainers.image.ref.name` to push.
+        /// The image's `org.opencontainers.image.ref.name` (`v1`, or `localhost/app:1` as
+        /// skopeo and podman write it).
         tag: Option<String>,
     },
-    /// A `docker save` archive.
-    Archive(PathBuf),
+    /// A `docker save` archive, and the image inside it (optional when it holds one).
+    Archive {
+        /// The archive file.
+        file: PathBuf,
+        /// The image's name (`REPO:TAG` as in `RepoTags`, or a `ref.name`).
+        image: Option<String>,
+    },
 }
 
 impl PushSource {
-    /// `DIR`, `DIR:TAG` or `FILE.tar`, as a user types it.
+    /// `DIR`, `DIR:NAME`, `FILE` or `FILE:REPO:TAG`, as a user types it. The path is the
+    /// longest prefix before a `:` that exists (names may hold `:` themselves, as in
+    /// `layout:localhost/app:1` or `save.tar:127.0.0.1:5000/app:1`); when nothing exists,
+    /// the whole text is taken as a path and [`PushSource::prepare`] says it was not found.
     pub fn parse(text: &str) -> Self {
-        let path = Path::new(text);
-        if path.is_file() {
-            return PushSource::Archive(path.to_path_buf());
+        let whole = Path::new(text);
+        if whole.exists() {
+            return Self::at(whole, None);
         }
-        if !path.is_dir() {
-            if let Some((dir, tag)) = text.rsplit_once(':') {
-                if Path::new(dir).is_dir() {
-                    return PushSource::Layout {
-                        dir: dir.into(),
-                        tag: Some(tag.to_owned()),
-                    };
-                }
+        for (colon, _) in text.rmatch_indices(':') {
+            let path = Path::new(&text[..colon]);
+            let name = &text[colon + 1..];
+            if !name.is_empty() && path.exists() {
+                return Self::at(path, Some(name.to_owned()));
             }
         }
         PushSource::Layout {
-            dir: path.to_path_buf(),
+            dir: whole.to_path_buf(),
             tag: None,
         }
     }
 
-    /// Read manifests and locate blobs (blocking: reads files).
-    pub fn plan(&self) -> Result<UploadPlan> {
+    fn at(path: &Path, name: Option<String>) -> Self {
+        if path.is_file() {
+            PushSource::Archive {
+                file: path.to_path_buf(),
+                image: name,
+            }
+        } else {
+            PushSource::Layout {
+                dir: path.to_path_buf(),
+                tag: name,
+            }
+        }
+    }
+
+    /// The same source with the image inside it chosen by `name` (what a front end's
+    /// `--image` option gives); `None` keeps the current choice.
+    pub fn with_image(self, name: Option<String>) -> Self {
+        match (self, name) {
+            (PushSource::Layout { dir, .. }, Some(n)) => PushSource::Layout { dir, tag: Some(n) },
+            (PushSource::Archive { file, .. }, Some(n)) => PushSource::Archive {
+                file,
+                image: Some(n),
+            },
+            (same, None) => same,
+        }
+    }
+
+    /// Read manifests and locate blobs (blocking: reads files, and compresses the plain
+    /// layers of a legacy archive into temporary files).
+    pub fn prepare(&self, cancel: &Cancel) -> Result<PreparedPush> {
         match self {
-            PushSource::Layout { dir, tag } => plan_layout(dir, tag.as_deref()),
-            PushSource::Archive(path) => plan_archive(path),
+            PushSource::Layout { dir, tag } => {
+                Ok(PreparedPush::new(plan_layout(dir, tag.as_deref())?))
+            }
+            PushSource::Archive { file, image } => {
+                crate::transfer::push_archive::plan(file, image.as_deref(), cancel)
+            }
+        }
+    }
+}
+
+/// A local image ready to upload. It owns the scratch folder some of the plan's blobs are
+/// read from (the gzipped layers of a legacy archive), which is deleted when this is
+/// dropped: keep it until the upload is over.
+pub struct PreparedPush {
+    /// What to upload.
+    pub plan: UploadPlan,
+    _scratch: Option<tempfile::TempDir>,
+}
+
+impl PreparedPush {
+    /// A plan whose blobs are all read from the source itself.
+    pub(crate) fn new(plan: UploadPlan) -> Self {
+        Self {
+            plan,
+            _scratch: None,
+        }
+    }
+
+    /// A plan some of whose blobs are files in `scratch`.
+    pub(crate) fn with_scratch(plan: UploadPlan, scratch: tempfile::TempDir) -> Self {
+        Self {
+            plan,
+            _scratch: Some(scratch),
         }
     }
 }
@@ -338,12 +412,12 @@ fn bad(path: &Path, kind: &'static str, detail: String) -> Error {
 }
 
 /// Manifests and blobs from an index entry, reading blobs through `read`.
-fn plan_from_entry(
+pub(crate) fn plan_from_entry(
     origin: &Path,
     kind: &'static str,
     entry: &serde_json::Value,
     read: &dyn Fn(&Digest, u64) -> Result<Vec<u8>>,
-    locate: &dyn Fn(&Digest) -> Result<BlobSource>,
+    locate: &dyn Fn(&Digest, u64) -> Result<BlobSource>,
 ) -> Result<UploadPlan> {
     let parse = |text: &str| {
         Digest::parse(text)
@@ -390,7 +464,7 @@ fn plan_from_entry(
             if blobs.iter().any(|(b, _)| b.digest == digest) {
                 continue;
             }
-            let source = locate(&digest)?;
+            let source = locate(&digest, d.size())?;
             blobs.push((
                 Blob {
                     digest,
@@ -411,148 +485,13 @@ fn plan_layout(dir: &Path, tag: Option<&str>) -> Result<UploadPlan> {
     let layout = OciLayout::open(dir)?;
     let entry = layout.find(tag)?;
     let read = |d: &Digest, limit: u64| layout.read_blob(d, limit);
-    let locate = |d: &Digest| {
-        let path = layout.blob_path(d);
-        if path.is_file() {
-            Ok(BlobSource::File { path, offset: 0 })
-        } else {
-            Err(bad(dir, "OCI layout", format!("blob {d} is missing")))
-        }
+    // Only regular files inside the layout, of the size the manifest declares.
+    let locate = |d: &Digest, size: u64| {
+        layout
+            .local_blob(d, Some(size))
+            .map(|path| BlobSource::File { path, offset: 0 })
     };
     plan_from_entry(dir, "OCI layout", &entry, &read, &locate)
-}
-
-fn plan_archive(path: &Path) -> Result<UploadPlan> {
-    let archive = Archive::open(path)?;
-    if archive.is_oci() {
-        let index: serde_json::Value =
-            serde_json::from_slice(&archive.read("index.json", MAX_MANIFEST_BYTES)?)
-                .map_err(|e| bad(path, "archive", format!("index.json is not JSON ({e})")))?;
-        let entries = index["manifests"].as_array().cloned().unwrap_or_default();
-        let [entry] = entries.as_slice() else {
-            return Err(bad(
-                path,
-                "archive",
-                format!("its index.json lists {} images, not one", entries.len()),
-            ));
-        };
-        let read = |d: &Digest, limit: u64| {
-            let name = format!("blobs/{}", d.to_string().replace(':', "/"));
-            let bytes = archive.read(&name, limit)?;
-            if d.matches(&bytes) {
-                Ok(bytes)
-            } else {
-                Err(bad(
-                    path,
-                    "archive",
-                    format!("{name} does not match its digest"),
-                ))
-            }
-        };
-        let locate = |d: &Digest| {
-            archive
-                .blob_slice(d)
-                .map(|(offset, _)| BlobSource::File {
-                    path: path.to_path_buf(),
-                    offset,
-                })
-                .ok_or_else(|| bad(path, "archive", format!("blob {d} is missing")))
-        };
-        return plan_from_entry(path, "archive", entry, &read, &locate);
-    }
-    // The older format: manifest.json naming a config file and layer tars.
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Entry {
-        config: String,
-        layers: Vec<String>,
-    }
-    let entries: Vec<Entry> = serde_json::from_slice(
-        &archive.read("manifest.json", MAX_MANIFEST_BYTES)?,
-    )
-    .map_err(|e| {
-        bad(
-            path,
-            "archive",
-            format!("manifest.json is not what docker save writes ({e})"),
-        )
-    })?;
-    let [entry] = entries.as_slice() else {
-        return Err(bad(
-            path,
-            "archive",
-            format!("it holds {} images, not one", entries.len()),
-        ));
-    };
-    let config = archive.read(&entry.config, MAX_CONFIG_BYTES)?;
-    let config_digest = Digest::sha256_of(&config);
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
-    let mut layers = Vec::new();
-    let mut blobs = vec![];
-    for name in &entry.layers {
-        let (offset, size) = archive
-            .slice(name)
-            .ok_or_else(|| bad(path, "archive", format!("it has no {name}")))?;
-        use std::io::{Read, Seek, SeekFrom};
-        file.seek(SeekFrom::Start(offset))
-            .map_err(|e| Error::io("cannot read", path, e))?;
-        let mut magic = [0u8; 2];
-        let gz = size >= 2 && file.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b];
-        file.seek(SeekFrom::Start(offset))
-            .map_err(|e| Error::io("cannot read", path, e))?;
-        let mut hasher = crate::digest::Hasher::new(crate::digest::Algorithm::Sha256);
-        hash_reader(&mut file, &mut hasher, size).map_err(|e| Error::io("cannot read", path, e))?;
-        let digest = hasher.finish();
-        let media_type = if gz {
-            "application/vnd.docker.image.rootfs.diff.tar.gzip"
-        } else {
-            "application/vnd.docker.image.rootfs.diff.tar"
-        };
-        layers.push(serde_json::json!({"mediaType": media_type, "size": size, "digest": digest.to_string()}));
-        if !blobs
-            .iter()
-            .any(|(b, _): &(Blob, BlobSource)| b.digest == digest)
-        {
-            blobs.push((
-                Blob { digest, size },
-                BlobSource::File {
-                    path: path.to_path_buf(),
-                    offset,
-                },
-            ));
-        }
-    }
-    let (config_offset, _) = archive.slice(&entry.config).expect("read above");
-    blobs.insert(
-        0,
-        (
-            Blob {
-                digest: config_digest.clone(),
-                size: config.len() as u64,
-            },
-            BlobSource::File {
-                path: path.to_path_buf(),
-                offset: config_offset,
-            },
-        ),
-    );
-    let manifest = serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": DOCKER_MANIFEST,
-        "config": {"mediaType": DOCKER_CONFIG, "size": config.len(), "digest": config_digest.to_string()},
-        "layers": layers,
-    });
-    let bytes = serde_json::to_vec(&manifest)
-        .map_err(|e| Error::Config(format!("cannot encode a manifest: {e}")))?;
-    Ok(UploadPlan {
-        root: ManifestBytes {
-            digest: Digest::sha256_of(&bytes),
-            media_type: DOCKER_MANIFEST.to_owned(),
-            bytes,
-        },
-        children: Vec::new(),
-        blobs,
-    })
 }
 
 /// Push a local image to `reference`.
@@ -564,8 +503,11 @@ pub async fn push(
     options: &PushOptions,
 ) -> Result<PushReport> {
     let owned = source.clone();
-    let plan = tokio::task::spawn_blocking(move || owned.plan())
-        .await
-        .map_err(|e| Error::Config(format!("reading the source stopped: {e}")))??;
+    let cancel = options.cancel.clone();
+    let PreparedPush { plan, _scratch } =
+        tokio::task::spawn_blocking(move || owned.prepare(&cancel))
+            .await
+            .map_err(|e| Error::Config(format!("reading the source stopped: {e}")))??;
+    // `_scratch` lives until the upload is over: compressed layers are read from it.
     upload_plan(dst, reference, plan, None, options).await
 }
