@@ -126,7 +126,17 @@ impl UploadCheck {
     /// The source ended where bytes up to `expected_end` were due.
     pub fn ended(&self, expected_end: u64) -> std::io::Result<()> {
         let mut state = self.state();
-        if state.refused || state.position >= expected_end {
+        if state.refused {
+            return Ok(());
+        }
+        if self.size == 0 {
+            // An empty blob has no last byte to check before: check its digest here.
+            let actual = state.hasher.clone().finish();
+            if actual != self.digest {
+                return Err(self.refuse(&mut state, "0 bytes".to_owned(), Some(actual)));
+            }
+        }
+        if state.position >= expected_end {
             return Ok(());
         }
         let detail = format!(
@@ -145,7 +155,9 @@ impl UploadCheck {
     /// Whether every byte was sent and matched the digest.
     pub fn verified(&self) -> bool {
         let state = self.state();
-        !state.refused && state.position == self.size
+        !state.refused
+            && state.position == self.size
+            && state.hasher.clone().finish() == self.digest
     }
 
     /// Why the bytes were refused, if they were (taken once).
@@ -222,6 +234,16 @@ mod tests {
         assert!(c.ended(11).is_err(), "ended early");
         let c = check(b"hello");
         assert!(c.feed(b"hello!").is_err(), "too long");
+    }
+
+    #[test]
+    fn an_empty_blob_is_checked_too() {
+        let c = check(b"");
+        c.ended(0).expect("the empty blob");
+        assert!(c.verified());
+        let c = UploadCheck::new(&Digest::sha256_of(b"x"), 0, Origin::File("/x/e".to_owned()));
+        assert!(c.ended(0).is_err(), "declared empty, digest of other bytes");
+        assert!(!c.verified());
     }
 
     #[test]
