@@ -118,10 +118,7 @@ fn inspect_shows_layers_with_sizes_and_history_and_tags_lists_all() {
         &["inspect", "--raw", &registry.reference("team/app:v1")],
         None,
     );
-    assert_eq!(
-        out.stdout.strip_suffix(b"\n").expect("newline"),
-        seeded.app.manifest.bytes.as_slice()
-    );
+    assert_eq!(out.stdout, seeded.app.manifest.bytes, "byte for byte");
     // repos lists the catalog.
     let out = cli(cfg.path(), &["repos", &registry.host], None);
     let repos = stdout(&out);

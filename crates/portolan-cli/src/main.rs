@@ -2,7 +2,13 @@
 //!
 //! It parses arguments, asks the engine, and prints: people get aligned text, scripts get
 //! `--json`. It holds no registry logic of its own; anything it knows about registries it
-//! learned from `portolan`. Errors go to stderr with a non-zero exit code.
+//! learned from `portolan`. Errors go to stderr with a non-zero exit code. Every byte of
+//! text it prints goes through [`terminal`], which keeps registry text from driving the
+//! terminal; the lints below keep it the only way out.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+mod terminal;
 
 mod progress;
 mod render;
@@ -80,9 +86,16 @@ enum Command {
         /// For an index, the platform to show (default: this machine's).
         #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
         platform: Option<String>,
-        /// Print the manifest exactly as the registry sent it.
+        /// Print the manifest exactly as the registry sent it, byte for byte (so
+        /// `| sha256sum` gives its digest); on a terminal, control characters are escaped.
         #[arg(long)]
         raw: bool,
+    },
+    /// List the artifacts that refer to an image (signatures, SBOMs, attestations): the
+    /// registry's referrers API, else the `sha256-<hex>` fallback tag.
+    Referrers {
+        /// Image reference (tag or digest).
+        reference: String,
     },
     /// Print the digest a reference resolves to.
     Digest {
@@ -171,7 +184,7 @@ fn main() -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            terminal::err!("error: cannot start the async runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -182,9 +195,9 @@ fn main() -> ExitCode {
             if json {
                 let body =
                     serde_json::json!({"error": {"code": e.code(), "message": e.to_string()}});
-                eprintln!("{body}");
+                terminal::err_json(&body.to_string());
             } else {
-                eprintln!("error: {e}");
+                terminal::err!("error: {e}");
             }
             ExitCode::FAILURE
         }
@@ -202,7 +215,8 @@ fn init_logging(verbose: u8) {
     });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| terminal::LogWriter)
+        .with_ansi(false)
         .with_target(false)
         .init();
 }
@@ -210,7 +224,13 @@ fn init_logging(verbose: u8) {
 fn transport_options(cli: &Cli) -> portolan::Result<TransportOptions> {
     let mut options = TransportOptions::default();
     for host in &cli.insecure {
-        options.insecure_hosts.insert(normalize_registry(host)?);
+        let host = normalize_registry(host)?;
+        if !portolan::transport::is_loopback_host(&host) {
+            terminal::err!(
+                "warning: {host} is marked insecure: if it does not speak TLS, it is reached over plain HTTP, where anyone on the network can read and change what is sent, credentials included"
+            );
+        }
+        options.insecure_hosts.insert(host);
     }
     for spec in &cli.ca_files {
         let (host, file) = spec.split_once('=').ok_or_else(|| {
@@ -313,15 +333,7 @@ async fn run(cli: Cli) -> portolan::Result<()> {
             let reference = Reference::parse(reference)?;
             if *raw {
                 let fetched = client.manifest(&reference).await?;
-                use std::io::Write;
-                let mut out = std::io::stdout().lock();
-                if out
-                    .write_all(&fetched.bytes)
-                    .and_then(|_| out.write_all(b"\n"))
-                    .is_err()
-                {
-                    return Ok(());
-                }
+                terminal::out_manifest(&fetched.bytes);
                 return Ok(());
             }
             let platform = platform
@@ -331,6 +343,11 @@ async fn run(cli: Cli) -> portolan::Result<()> {
                 .map_err(portolan::Error::Config)?;
             let report = client.inspect(&reference, platform.as_ref()).await?;
             render::inspect(json, &report);
+        }
+        Command::Referrers { reference } => {
+            let reference = Reference::parse(reference)?;
+            let report = client.list_referrers(&reference).await?;
+            render::referrers(json, &report);
         }
         Command::Digest { reference } => {
             let reference = Reference::parse(reference)?;
@@ -441,7 +458,7 @@ async fn run(cli: Cli) -> portolan::Result<()> {
             };
             let report = client.copy(&from, &to, *referrers, &options).await?;
             save_blob_cache(&client);
-            render::transfer(json, "Copied", &to, &report.digest, &report);
+            render::copied(json, &to, &report);
         }
     }
     Ok(())
@@ -453,7 +470,8 @@ fn cancel_on_ctrl_c() -> Cancel {
     let fire = cancel.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("\ncancelling...");
+            terminal::err!();
+            terminal::err!("cancelling...");
             fire.cancel();
         }
     });
@@ -466,7 +484,7 @@ fn confirm(question: &str) -> portolan::Result<()> {
             "refusing to delete without confirmation: pass --yes".to_owned(),
         ));
     }
-    eprint!("{question}");
+    terminal::prompt(question);
     let mut line = String::new();
     let _ = std::io::stdin().read_line(&mut line);
     if matches!(line.trim(), "y" | "Y" | "yes") {
@@ -482,7 +500,7 @@ fn prompt_line(prompt: &str) -> portolan::Result<String> {
             "no terminal to ask for a username: pass -u USER".to_owned(),
         ));
     }
-    eprint!("{prompt}");
+    terminal::prompt(prompt);
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)

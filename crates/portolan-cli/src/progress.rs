@@ -2,13 +2,14 @@
 //! progress events: one line, redrawn at most ten times a second, only on a terminal.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use portolan::{Digest, Progress, ProgressEvent};
 
 use crate::render::human_size;
+use crate::terminal;
 
 #[derive(Default)]
 struct State {
@@ -59,7 +60,10 @@ pub fn bar(label: &'static str) -> Progress {
 }
 
 fn draw(s: &State, label: &str, last: bool) {
-    let done: u64 = s.per_blob.values().fold(0u64, |sum, n| sum.saturating_add(*n));
+    let done: u64 = s
+        .per_blob
+        .values()
+        .fold(0u64, |sum, n| sum.saturating_add(*n));
     let fraction = if s.total == 0 {
         1.0
     } else {
@@ -73,10 +77,8 @@ fn draw(s: &State, label: &str, last: bool) {
         .filter(|secs| *secs > 0.0)
         .map(|secs| format!("{}/s", human_size((done as f64 / secs) as u64)))
         .unwrap_or_default();
-    let mut err = std::io::stderr().lock();
-    let _ = write!(
-        err,
-        "\r{label} [{}{}] {} / {}  {}/{} blobs  {rate}   ",
+    let line = format!(
+        "{label} [{}{}] {} / {}  {}/{} blobs  {rate}   ",
         "=".repeat(filled),
         " ".repeat(width - filled),
         human_size(done),
@@ -84,8 +86,5 @@ fn draw(s: &State, label: &str, last: bool) {
         s.finished,
         s.blobs
     );
-    if last {
-        let _ = writeln!(err);
-    }
-    let _ = err.flush();
+    terminal::status(&line, last);
 }

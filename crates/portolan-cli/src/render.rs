@@ -1,36 +1,22 @@
 //! How results look on a terminal (aligned text) and to scripts (`--json`).
 //!
-//! Strings from registries (tags, labels, history lines) are untrusted: control characters
-//! are replaced before they reach a terminal, so a hostile registry cannot move the cursor
-//! or rewrite what the user sees.
+//! Every line goes out through [`crate::terminal`] (`out!`), which cleans it of control
+//! characters as a whole: strings from registries (tags, labels, history lines, media
+//! types) cannot drive the terminal whichever field they arrive in.
 
-use portolan::inspect::{ImageDetails, ImageReport};
-use portolan::{Digest, PingInfo, Reference};
+use portolan::client::ReferrersSource;
+use portolan::inspect::{ImageDetails, ImageReport, Subject};
+use portolan::referrers::{ReferrerRow, ReferrersReport, CREATED};
+use portolan::transfer::referrers::ReferrersCopy;
+use portolan::{CopyReport, Digest, PingInfo, Reference};
 
-/// `println!` that ends the program quietly when stdout is closed (`| head`).
-macro_rules! out {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                std::process::exit(0);
-            }
-        }
-    }};
-}
+use crate::terminal::{self, out};
 
 fn print_json<T: serde::Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => out!("{text}"),
-        Err(e) => eprintln!("error: cannot encode JSON: {e}"),
+        Ok(text) => terminal::out_json(&text),
+        Err(e) => terminal::err!("error: cannot encode JSON: {e}"),
     }
-}
-
-/// Replace control characters so registry text cannot drive the terminal.
-pub fn safe(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .collect()
 }
 
 /// Sizes as people read them: `1.5 MiB`.
@@ -54,7 +40,7 @@ pub fn lines(json: bool, items: &[String]) {
         print_json(&items);
     } else {
         for item in items {
-            out!("{}", safe(item));
+            out!("{item}");
         }
     }
 }
@@ -119,11 +105,107 @@ pub fn transfer<T: serde::Serialize>(
     }
 }
 
+/// A copy: the image, then (when asked for) what happened to its referrers.
+pub fn copied(json: bool, to: &Reference, report: &CopyReport) {
+    transfer(json, "Copied", to, &report.push.digest, report);
+    if let (false, Some(r)) = (json, &report.referrers) {
+        referrers_copied(r);
+    }
+}
+
+fn referrers_copied(r: &ReferrersCopy) {
+    let looked = match r.subjects {
+        1 => "1 manifest".to_owned(),
+        n => format!("{n} manifests"),
+    };
+    if r.found == 0 {
+        out!("Referrers: none found (looked at {looked})");
+        return;
+    }
+    let listed = match r.destination {
+        ReferrersSource::Api => "the destination's referrers API lists them".to_owned(),
+        ReferrersSource::FallbackTag if r.fallback_tags.is_empty() => {
+            "the destination's fallback tags already listed them".to_owned()
+        }
+        ReferrersSource::FallbackTag => format!(
+            "merged into the destination's fallback tag{} {}",
+            if r.fallback_tags.len() == 1 { "" } else { "s" },
+            r.fallback_tags.join(", ")
+        ),
+        ReferrersSource::None => "nothing to list at the destination".to_owned(),
+    };
+    out!(
+        "Referrers: {} found, {} copied (looked at {looked}); {listed}",
+        r.found,
+        r.copied
+    );
+    for d in &r.missing {
+        out!("  not copied: {d} is listed at the source but missing there");
+    }
+}
+
 pub fn done(json: bool, text: &str, value: &serde_json::Value) {
     if json {
         print_json(value);
     } else {
         out!("{text}");
+    }
+}
+
+/// The referrers of a manifest, with the source that answered.
+pub fn referrers(json: bool, report: &ReferrersReport) {
+    if json {
+        print_json(report);
+        return;
+    }
+    let fallback = portolan::client::referrers_tag(&report.subject);
+    let source = match report.source {
+        ReferrersSource::Api => "the registry's referrers API".to_owned(),
+        ReferrersSource::FallbackTag => format!("the fallback tag {fallback}"),
+        ReferrersSource::None => format!("no referrers API and no fallback tag {fallback}"),
+    };
+    out!("Subject     {} ({})", report.reference, report.subject);
+    out!("Source      {source}");
+    if report.referrers.is_empty() {
+        out!("No referrers found");
+        return;
+    }
+    out!();
+    out!("Referrers ({}):", report.referrers.len());
+    let width = |header: &str, cell: &dyn Fn(&ReferrerRow) -> String| {
+        report
+            .referrers
+            .iter()
+            .map(|r| cell(r).chars().count())
+            .chain([header.len()])
+            .max()
+            .unwrap_or_default()
+    };
+    let artifact_type = |r: &ReferrerRow| r.artifact_type.clone().unwrap_or_else(|| "-".into());
+    let (d, a, m) = (
+        width("DIGEST", &|r| r.digest.to_string()),
+        width("ARTIFACT TYPE", &artifact_type),
+        width("MEDIA TYPE", &|r| r.media_type.clone()),
+    );
+    out!(
+        "  {:<d$}  {:<a$}  {:<m$}  {:>10}  CREATED",
+        "DIGEST",
+        "ARTIFACT TYPE",
+        "MEDIA TYPE",
+        "SIZE"
+    );
+    for r in &report.referrers {
+        out!(
+            "  {:<d$}  {:<a$}  {:<m$}  {:>10}  {}",
+            r.digest.to_string(),
+            artifact_type(r),
+            r.media_type,
+            human_size(r.size),
+            r.created().unwrap_or("-")
+        );
+        for (k, v) in r.annotations.iter().filter(|(k, _)| k.as_str() != CREATED) {
+            out!("      {k} = {v}");
+        }
     }
 }
 
@@ -136,6 +218,12 @@ pub fn inspect(json: bool, report: &ImageReport) {
     out!("Digest      {}", report.digest);
     out!("Media type  {}", report.media_type);
     out!("Kind        {:?}", report.kind);
+    if let Some(t) = &report.artifact_type {
+        out!("Artifact    {t}");
+    }
+    if let Some(s) = &report.subject {
+        subject(s);
+    }
     if !report.platforms.is_empty() {
         out!();
         out!("Platforms ({}):", report.platforms.len());
@@ -143,14 +231,14 @@ pub fn inspect(json: bool, report: &ImageReport) {
             let note = if p.attestation { "  (attestation)" } else { "" };
             out!(
                 "  {:<22} {}  {:>10}{note}",
-                safe(&p.platform),
+                p.platform,
                 p.digest,
                 human_size(p.size)
             );
         }
     }
     for (k, v) in &report.annotations {
-        out!("Annotation  {} = {}", safe(k), safe(v));
+        out!("Annotation  {k} = {v}");
     }
     if let Some(image) = &report.image {
         out!();
@@ -158,18 +246,30 @@ pub fn inspect(json: bool, report: &ImageReport) {
     }
 }
 
+fn subject(s: &Subject) {
+    out!(
+        "Subject     {} ({}, {})",
+        s.digest,
+        s.media_type,
+        human_size(s.size)
+    );
+}
+
 fn image_details(image: &ImageDetails, from_index: bool) {
     if from_index {
         out!("Image       {}", image.digest);
+        if let Some(t) = &image.artifact_type {
+            out!("Artifact    {t}");
+        }
+        if let Some(s) = &image.subject {
+            subject(s);
+        }
     }
     if let Some(p) = &image.platform {
-        out!("Platform    {}", safe(p));
+        out!("Platform    {p}");
     }
     if let Some(c) = &image.created {
-        out!("Created     {}", safe(c));
-    }
-    if let Some(t) = &image.artifact_type {
-        out!("Artifact    {}", safe(t));
+        out!("Created     {c}");
     }
     out!(
         "Config      {} ({})",
@@ -182,18 +282,21 @@ fn image_details(image: &ImageDetails, from_index: bool) {
         image.layers.len(),
         human_size(image.total_size)
     );
-    out!("  {:>3}  {:<19}  {:>10}  CREATED BY", "#", "DIGEST", "SIZE");
+    out!(
+        "  {:>3}  {:<19}  {:>10}  {:<11}  CREATED BY",
+        "#",
+        "DIGEST",
+        "SIZE",
+        "COMPRESSION"
+    );
     for layer in &image.layers {
-        let line = layer
-            .created_by
-            .as_deref()
-            .map(safe)
-            .unwrap_or_else(|| "-".to_owned());
         out!(
-            "  {:>3}  {:<19}  {:>10}  {line}",
+            "  {:>3}  {:<19}  {:>10}  {:<11}  {}",
             layer.index,
             layer.digest.short(),
-            human_size(layer.size)
+            human_size(layer.size),
+            layer.compression.as_str(),
+            layer.created_by.as_deref().unwrap_or("-")
         );
     }
     let empty: Vec<_> = image.history.iter().filter(|h| h.empty_layer).collect();
@@ -201,10 +304,7 @@ fn image_details(image: &ImageDetails, from_index: bool) {
         out!();
         out!("Steps without a layer ({}):", empty.len());
         for h in empty {
-            out!(
-                "  {}",
-                h.created_by.as_deref().map(safe).unwrap_or_default()
-            );
+            out!("  {}", h.created_by.as_deref().unwrap_or_default());
         }
     }
     if let Some(c) = &image.config {
@@ -214,24 +314,24 @@ fn image_details(image: &ImageDetails, from_index: bool) {
             if !v.is_empty() {
                 out!(
                     "  {name:<12}{}",
-                    safe(&serde_json::to_string(v).unwrap_or_default())
+                    serde_json::to_string(v).unwrap_or_default()
                 );
             }
         };
         if let Some(u) = &c.user {
-            out!("  {:<12}{}", "User", safe(u));
+            out!("  {:<12}{u}", "User");
         }
         if let Some(w) = &c.working_dir {
-            out!("  {:<12}{}", "WorkingDir", safe(w));
+            out!("  {:<12}{w}", "WorkingDir");
         }
         show("Entrypoint", &c.entrypoint);
         show("Cmd", &c.cmd);
         show("Ports", &c.exposed_ports);
         for e in &c.env {
-            out!("  {:<12}{}", "Env", safe(e));
+            out!("  {:<12}{e}", "Env");
         }
         for (k, v) in &c.labels {
-            out!("  {:<12}{} = {}", "Label", safe(k), safe(v));
+            out!("  {:<12}{k} = {v}", "Label");
         }
     }
 }
@@ -241,10 +341,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sizes_and_safety() {
+    fn sizes() {
         assert_eq!(human_size(512), "512 B");
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(3 * 1024 * 1024), "3.0 MiB");
-        assert_eq!(safe("a\u{1b}[2Jb\n"), "a\u{fffd}[2Jb\u{fffd}");
     }
 }

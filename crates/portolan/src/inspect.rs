@@ -3,10 +3,16 @@
 //!
 //! The pairing of history entries with layers lives here ([`pair_history`]): history has
 //! one entry per build step, and only the steps without `empty_layer` produced a layer.
+//! Each layer's compression comes from its media type ([`Compression`]); an artifact's
+//! `artifactType` and `subject` (what it signs or describes) are shown as declared.
+
+mod compression;
+
+pub use compression::Compression;
 
 use std::collections::BTreeMap;
 
-use oci_spec::image::{ImageConfiguration, ImageManifest};
+use oci_spec::image::{Descriptor, ImageConfiguration, ImageManifest};
 
 use crate::client::RegistryClient;
 use crate::digest::Digest;
@@ -38,6 +44,23 @@ pub struct ImageReport {
     pub image: Option<ImageDetails>,
     /// Annotations on the manifest or index.
     pub annotations: BTreeMap<String, String>,
+    /// The `artifactType` the manifest or index declares, if any.
+    pub artifact_type: Option<String>,
+    /// The manifest this one refers to (a signature's or SBOM's image), if any.
+    pub subject: Option<Subject>,
+}
+
+/// The manifest an artifact refers to (its `subject` descriptor).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Subject {
+    /// The subject's manifest digest.
+    pub digest: Digest,
+    /// Its media type.
+    pub media_type: String,
+    /// Its size in bytes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: u64,
 }
 
 /// One entry of an index.
@@ -69,6 +92,8 @@ pub struct ImageDetails {
     pub kind: ManifestKind,
     /// The artifact type, for artifacts.
     pub artifact_type: Option<String>,
+    /// The manifest this one refers to, if any.
+    pub subject: Option<Subject>,
     /// From the config: `linux/amd64`.
     pub platform: Option<String>,
     /// The config blob's digest and media type.
@@ -122,6 +147,8 @@ pub struct LayerRow {
     pub digest: Digest,
     /// The blob media type.
     pub media_type: String,
+    /// How the blob is compressed, as the media type says.
+    pub compression: Compression,
     /// Compressed size in bytes.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub size: u64,
@@ -199,8 +226,11 @@ pub async fn tag_summary(client: &RegistryClient, reference: &Reference) -> Resu
                 .collect();
         }
         Manifest::Image(m) => {
-            summary.size =
-                Some(m.config().size() + m.layers().iter().map(|l| l.size()).sum::<u64>());
+            summary.size = Some(
+                m.layers()
+                    .iter()
+                    .fold(m.config().size(), |sum, l| sum.saturating_add(l.size())),
+            );
             if summary.kind == ManifestKind::Image {
                 let details = image_details(client, repository, &fetched).await?;
                 summary.created = details.created;
@@ -225,6 +255,7 @@ pub fn pair_history(
                 index,
                 digest: Digest::parse(d.digest().as_ref()).ok()?,
                 media_type: d.media_type().to_string(),
+                compression: Compression::of_media_type(d.media_type().as_ref()),
                 size: d.size(),
                 created_by: None,
                 comment: None,
@@ -311,12 +342,15 @@ pub async fn image_details(
         None
     };
     let (layers, history) = pair_history(manifest, config.as_ref());
-    let total_size = layers.iter().map(|l| l.size).sum();
+    let total_size = layers
+        .iter()
+        .fold(0u64, |sum, l| sum.saturating_add(l.size));
     Ok(ImageDetails {
         digest: fetched.digest.clone(),
         media_type: fetched.media_type.clone(),
         kind,
         artifact_type: manifest.artifact_type().as_ref().map(|t| t.to_string()),
+        subject: subject_of(client, &fetched.digest, manifest.subject().as_ref())?,
         platform: config.as_ref().map(|c| {
             Platform::new(
                 &c.os().to_string(),
@@ -341,8 +375,30 @@ pub async fn image_details(
     })
 }
 
+/// The `subject` descriptor of manifest `of`, read.
+fn subject_of(
+    client: &RegistryClient,
+    of: &Digest,
+    subject: Option<&Descriptor>,
+) -> Result<Option<Subject>> {
+    let Some(d) = subject else {
+        return Ok(None);
+    };
+    let digest = Digest::parse(d.digest().as_ref()).map_err(|e| Error::InvalidResponse {
+        registry: client.registry().to_owned(),
+        what: format!("manifest {of}"),
+        detail: format!("its subject digest is invalid ({e})"),
+    })?;
+    Ok(Some(Subject {
+        digest,
+        media_type: d.media_type().to_string(),
+        size: d.size(),
+    }))
+}
+
 /// Describe `reference`: for an index, list its platforms and detail the one matching
-/// `platform` (default: this machine's, else the first runnable one).
+/// `platform` (default: this machine's, else the first runnable one). A single image of
+/// another platform than `platform` is refused (none given: any platform is shown).
 pub async fn inspect(
     client: &RegistryClient,
     reference: &Reference,
@@ -359,6 +415,8 @@ pub async fn inspect(
         platforms: Vec::new(),
         image: None,
         annotations: BTreeMap::new(),
+        artifact_type: None,
+        subject: None,
     };
     match &fetched.manifest {
         Manifest::Image(m) => {
@@ -368,7 +426,20 @@ pub async fn inspect(
                 .unwrap_or_default()
                 .into_iter()
                 .collect();
-            report.image = Some(image_details(client, repository, &fetched).await?);
+            report.artifact_type = m.artifact_type().as_ref().map(|t| t.to_string());
+            report.subject = subject_of(client, &fetched.digest, m.subject().as_ref())?;
+            let details = image_details(client, repository, &fetched).await?;
+            // As `docker image inspect --platform`: a platform asked for must be the image's.
+            if let (Some(wanted), Some(actual)) = (
+                platform,
+                details
+                    .platform
+                    .as_deref()
+                    .and_then(|p| Platform::parse(p).ok()),
+            ) {
+                wanted.require(&actual, &report.reference)?;
+            }
+            report.image = Some(details);
         }
         Manifest::Index(index) => {
             report.annotations = index
@@ -377,6 +448,8 @@ pub async fn inspect(
                 .unwrap_or_default()
                 .into_iter()
                 .collect();
+            report.artifact_type = index.artifact_type().as_ref().map(|t| t.to_string());
+            report.subject = subject_of(client, &fetched.digest, index.subject().as_ref())?;
             for d in index.manifests() {
                 let Ok(digest) = Digest::parse(d.digest().as_ref()) else {
                     continue;

@@ -3,8 +3,9 @@
 //! Everything the desktop app and the command-line front end do with registries lives
 //! here, with no dependency on Tauri or any UI: parsing references ([`reference`]),
 //! finding credentials and answering auth challenges ([`auth`]), the OCI Distribution API
-//! ([`client`]), and the operations people ask for ([`inspect`]). The [`Client`] facade
-//! holds one [`client::RegistryClient`] per registry so connections and tokens are reused.
+//! ([`client`]), and the operations people ask for ([`inspect`], [`referrers`]). The
+//! [`Client`] facade holds one [`client::RegistryClient`] per registry so connections and
+//! tokens are reused.
 //!
 //! Every body fetched by digest is verified; errors ([`Error`]) say what happened, to
 //! which registry and reference, and what to do next; secrets never reach a log line.
@@ -18,6 +19,7 @@ pub mod layout;
 pub mod manifest;
 pub mod platform;
 pub mod reference;
+pub mod referrers;
 pub mod transfer;
 pub mod transport;
 
@@ -32,6 +34,7 @@ pub use inspect::ImageReport;
 pub use manifest::FetchedManifest;
 pub use platform::Platform;
 pub use reference::Reference;
+pub use transfer::copy::CopyReport;
 pub use transfer::progress::{Cancel, Progress, ProgressEvent};
 pub use transfer::pull::{PlatformChoice, PullOptions, PullReport};
 pub use transfer::push::{PushOptions, PushReport, PushSource};
@@ -186,6 +189,17 @@ impl Client {
         client.referrers(reference.repository(), &digest).await
     }
 
+    /// The referrers of what `reference` points at, each digest once, with the source that
+    /// answered (the referrers API, the fallback tag, or neither).
+    #[tracing::instrument(level = "info", skip(self), fields(reference = %reference))]
+    pub async fn list_referrers(
+        &self,
+        reference: &Reference,
+    ) -> Result<referrers::ReferrersReport> {
+        let client = self.registry(reference.registry())?;
+        referrers::list(&client, reference).await
+    }
+
     /// Pull `reference` into the OCI image layout folder `dir`.
     pub async fn pull_to_layout(
         &self,
@@ -226,7 +240,7 @@ impl Client {
         to: &Reference,
         referrers: bool,
         options: &PushOptions,
-    ) -> Result<PushReport> {
+    ) -> Result<CopyReport> {
         let src = self.registry(from.registry())?;
         let dst = self.registry(to.registry())?;
         transfer::copy::copy(&src, &dst, from, to, referrers, options).await

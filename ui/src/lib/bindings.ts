@@ -37,7 +37,29 @@ image: ImageDetails | null,
 /**
  * Annotations on the manifest or index.
  */
-annotations: { [key in string]?: string }, };
+annotations: { [key in string]?: string }, 
+/**
+ * The `artifactType` the manifest or index declares, if any.
+ */
+artifact_type: string | null, 
+/**
+ * The manifest this one refers to (a signature's or SBOM's image), if any.
+ */
+subject: Subject | null, };
+
+export type Subject = { 
+/**
+ * The subject's manifest digest.
+ */
+digest: Digest, 
+/**
+ * Its media type.
+ */
+media_type: string, 
+/**
+ * Its size in bytes.
+ */
+size: number, };
 
 export type PlatformEntry = { 
 /**
@@ -78,6 +100,10 @@ kind: ManifestKind,
  * The artifact type, for artifacts.
  */
 artifact_type: string | null, 
+/**
+ * The manifest this one refers to, if any.
+ */
+subject: Subject | null, 
 /**
  * From the config: `linux/amd64`.
  */
@@ -163,6 +189,10 @@ digest: Digest,
  */
 media_type: string, 
 /**
+ * How the blob is compressed, as the media type says.
+ */
+compression: Compression, 
+/**
  * Compressed size in bytes.
  */
 size: number, 
@@ -178,6 +208,8 @@ comment: string | null,
  * When that step ran.
  */
 created: string | null, };
+
+export type Compression = "gzip" | "zstd" | "none" | "unknown";
 
 export type HistoryRow = { 
 /**

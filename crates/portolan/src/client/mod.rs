@@ -42,8 +42,9 @@ pub const MAX_LIST_ITEMS: usize = 2_000_000;
 /// No tag (128) or repository name (255 in distribution) is longer than this.
 const MAX_NAME_BYTES: usize = 512;
 
-/// The most referrers one subject may have, across every page of the answer.
-pub const MAX_REFERRERS: usize = 10_000;
+/// The most referrers one subject may have, across every page of the answer (as many as
+/// an index may list).
+pub const MAX_REFERRERS: usize = crate::manifest::MAX_INDEX_ENTRIES;
 const MAX_REFERRER_PAGES: usize = 100;
 
 /// A client for one registry host.

@@ -1,7 +1,8 @@
 //! Copy: an image, a tag's index with every platform, or a digest, from one repository
 //! to another — on the same registry (blobs mounted, nothing re-sent) or another one
 //! (blobs streamed from source to destination, verified on the way, never touching disk).
-//! Optionally with the artifacts that refer to it (signatures, SBOMs).
+//! Optionally with the artifacts that refer to it (signatures, SBOMs): see
+//! [`crate::transfer::referrers`].
 
 use std::sync::Arc;
 
@@ -11,17 +12,30 @@ use crate::manifest::{FetchedManifest, Manifest};
 use crate::reference::Reference;
 use crate::transfer::pull::image_blobs;
 use crate::transfer::push::{upload_plan, ManifestBytes, PushOptions, PushReport, UploadPlan};
+use crate::transfer::referrers::{copy_referrers, ReferrersCopy};
 use crate::transfer::source::BlobSource;
 
-/// Manifests and blobs of `reference` on `src`, with the source for each blob.
-async fn plan_remote(
+/// What a copy did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CopyReport {
+    /// The image (or index) copied: digest, blobs moved, skipped and mounted.
+    #[serde(flatten)]
+    pub push: PushReport,
+    /// With referrers asked for: how many were found and copied, and how the destination
+    /// lists them.
+    pub referrers: Option<ReferrersCopy>,
+}
+
+/// Manifests and blobs of `target` in `repository` on `src`, with the source for each blob
+/// (an index's entries arrive de-duplicated from [`Manifest::parse`]).
+pub(crate) async fn plan_remote(
     src: &Arc<RegistryClient>,
     repository: &str,
     target: &str,
 ) -> Result<UploadPlan> {
     let root = src.get_manifest(repository, target).await?;
     let mut images: Vec<FetchedManifest> = Vec::new();
-    let mut children = Vec::new();
+    let mut children: Vec<ManifestBytes> = Vec::new();
     match &root.manifest {
         Manifest::Image(_) => images.push(root.clone()),
         Manifest::Index(index) => {
@@ -65,8 +79,9 @@ fn to_bytes(m: &FetchedManifest) -> ManifestBytes {
     }
 }
 
-/// Copy `from` (on `src`) to `to` (on `dst`). With `referrers`, the artifacts that refer
-/// to it are copied too (by digest, and the fallback tag when that is how they were found).
+/// Copy `from` (on `src`) to `to` (on `dst`). With `referrers`, the artifacts that refer to
+/// it, to each child of an index, and to those artifacts are copied too, and listed at the
+/// destination without dropping what it listed already.
 #[tracing::instrument(level = "info", skip(src, dst, options), fields(from = %from, to = %to))]
 pub async fn copy(
     src: &Arc<RegistryClient>,
@@ -75,31 +90,18 @@ pub async fn copy(
     to: &Reference,
     referrers: bool,
     options: &PushOptions,
-) -> Result<PushReport> {
+) -> Result<CopyReport> {
     let same_registry = Arc::ptr_eq(src, dst);
     let mount_from = same_registry.then(|| from.repository());
     let plan = plan_remote(src, from.repository(), &from.target()).await?;
-    let root_digest = plan.root.digest.clone();
-    let report = upload_plan(dst, to, plan, mount_from, options).await?;
-    if referrers {
-        let (found, source) = src.referrers(from.repository(), &root_digest).await?;
-        for d in found {
-            let artifact = plan_remote(src, from.repository(), d.digest().as_ref()).await?;
-            let by_digest = to.with_digest(artifact.root.digest.clone());
-            let by_digest = Reference::from_parts(
-                by_digest.registry(),
-                by_digest.repository(),
-                None,
-                Some(artifact.root.digest.clone()),
-            )?;
-            upload_plan(dst, &by_digest, artifact, mount_from, options).await?;
-        }
-        if source == crate::client::ReferrersSource::FallbackTag {
-            let tag = format!("sha256-{}", root_digest.hex());
-            let index = src.get_manifest(from.repository(), &tag).await?;
-            dst.put_manifest(to.repository(), &tag, &index.media_type, &index.bytes)
-                .await?;
-        }
-    }
-    Ok(report)
+    let subjects: Vec<_> = std::iter::once(plan.root.digest.clone())
+        .chain(plan.children.iter().map(|c| c.digest.clone()))
+        .collect();
+    let push = upload_plan(dst, to, plan, mount_from, options).await?;
+    let referrers = if referrers {
+        Some(copy_referrers(src, dst, from.repository(), to, subjects, options).await?)
+    } else {
+        None
+    };
+    Ok(CopyReport { push, referrers })
 }

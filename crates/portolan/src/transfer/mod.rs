@@ -44,7 +44,9 @@ where
 {
     progress(ProgressEvent::Started {
         blobs: items.len(),
-        total_bytes: items.iter().fold(0u64, |sum, (b, _)| sum.saturating_add(b.size)),
+        total_bytes: items
+            .iter()
+            .fold(0u64, |sum, (b, _)| sum.saturating_add(b.size)),
     });
     let tally = Tally::default();
     // Owned items (not references) keep the futures Send for callers that spawn them.

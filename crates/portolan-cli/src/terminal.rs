@@ -1,0 +1,181 @@
+//! The one way text leaves the CLI: every line on stdout or stderr — results, errors,
+//! warnings, prompts and log lines — goes through here and is made safe to show.
+//!
+//! Text from registries (media types, annotations, labels, history, tag and repository
+//! names, error messages) is untrusted: a control character in it could retitle the window
+//! (`ESC ]0;…`), move the cursor or rewrite what the user sees. So each line is cleaned as
+//! a whole before it is written ([`safe`]): whitespace controls become a space, other
+//! control characters (C0, DEL, C1) and bidirectional overrides become `�`. JSON stays
+//! exact for scripts: serde escapes C0 controls, and [`safe_json`] escapes the rest as
+//! `\u00XX`, which decodes to the same values.
+
+use std::fmt;
+use std::io::{IsTerminal, Write};
+
+/// Write one line to stdout: `out!("{x}")` (cleaned as a whole; the program ends quietly
+/// when stdout is closed, as with `| head`).
+macro_rules! out {
+    () => {
+        $crate::terminal::out_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::terminal::out_line(format_args!($($arg)*))
+    };
+}
+
+/// Write one line to stderr: `err!("error: {e}")` (cleaned as a whole).
+macro_rules! err {
+    () => {
+        $crate::terminal::err_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::terminal::err_line(format_args!($($arg)*))
+    };
+}
+
+pub(crate) use {err, out};
+
+/// Characters that must not reach a terminal as they are: controls and bidi overrides.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` as one safe line: whitespace controls (tab, newline, ...) become a space, other
+/// control characters and bidirectional overrides become `�`.
+pub fn safe(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' | '\u{0b}' | '\u{0c}' => ' ',
+            c if is_unsafe(c) => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
+/// JSON text with every control character and bidi override escaped as `\uXXXX` (valid
+/// JSON meaning the same values; serde_json leaves DEL and C1 raw), newlines and tabs
+/// between values kept, carriage returns (only whitespace in valid JSON) dropped.
+pub fn safe_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\r' => {}
+            c if is_unsafe(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn write_or_quit(mut stream: impl Write, bytes: &[u8]) {
+    let written = stream.write_all(bytes).and_then(|_| stream.flush());
+    if let Err(e) = written {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
+/// One line on stdout, cleaned (what `out!` calls).
+pub fn out_line(args: fmt::Arguments<'_>) {
+    let line = safe(&args.to_string()) + "\n";
+    write_or_quit(std::io::stdout().lock(), line.as_bytes());
+}
+
+/// One line on stderr, cleaned (what `err!` calls).
+pub fn err_line(args: fmt::Arguments<'_>) {
+    let line = safe(&args.to_string()) + "\n";
+    write_or_quit(std::io::stderr().lock(), line.as_bytes());
+}
+
+/// A status line on stderr, redrawn in place (`\r`); `last` ends it with a newline.
+pub fn status(line: &str, last: bool) {
+    let mut text = format!("\r{}", safe(line));
+    if last {
+        text.push('\n');
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|_| err.flush());
+}
+
+/// A question on stderr, without a newline (the answer is typed after it).
+pub fn prompt(text: &str) {
+    write_or_quit(std::io::stderr().lock(), safe(text).as_bytes());
+}
+
+/// A JSON document on stdout.
+pub fn out_json(text: &str) {
+    let doc = safe_json(text) + "\n";
+    write_or_quit(std::io::stdout().lock(), doc.as_bytes());
+}
+
+/// A JSON document on stderr (errors with `--json`).
+pub fn err_json(text: &str) {
+    let doc = safe_json(text) + "\n";
+    write_or_quit(std::io::stderr().lock(), doc.as_bytes());
+}
+
+/// A manifest's exact bytes on stdout, so `| sha256sum` gives its digest. On a terminal
+/// (where nobody hashes), the JSON is shown with control characters escaped instead, and
+/// ends with a newline.
+pub fn out_manifest(bytes: &[u8]) {
+    let stdout = std::io::stdout();
+    if stdout.is_terminal() {
+        let mut text = safe_json(&String::from_utf8_lossy(bytes));
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        write_or_quit(stdout.lock(), text.as_bytes());
+    } else {
+        write_or_quit(stdout.lock(), bytes);
+    }
+}
+
+/// Where log lines go: stderr, each line cleaned like any other.
+pub struct LogWriter;
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // The log formatter writes one whole event (ending in a newline) per call.
+        let text = String::from_utf8_lossy(buf);
+        let (body, newline) = match text.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (text.as_ref(), ""),
+        };
+        let line = safe(body) + newline;
+        std::io::stderr().lock().write_all(line.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_lose_every_control_character() {
+        assert_eq!(safe("a\u{1b}]0;pwned\u{7}b"), "a\u{fffd}]0;pwned\u{fffd}b");
+        assert_eq!(safe("RUN a \\\n\tb\r"), "RUN a \\  b ");
+        assert_eq!(
+            safe("x\u{7f}\u{9b}2J\u{202e}y"),
+            "x\u{fffd}\u{fffd}2J\u{fffd}y"
+        );
+        assert_eq!(safe("héllo — 日本"), "héllo — 日本");
+    }
+
+    #[test]
+    fn json_keeps_its_values_and_loses_raw_controls() {
+        let value = serde_json::json!({"a": "x\u{1b}]0;t\u{7}\u{7f}\u{9b}\u{202e}y"});
+        let text = serde_json::to_string_pretty(&value).expect("json");
+        let safe = safe_json(&text);
+        assert!(safe.chars().all(|c| !is_unsafe(c) || c == '\n'), "{safe:?}");
+        let back: serde_json::Value = serde_json::from_str(&safe).expect("still JSON");
+        assert_eq!(back, value);
+    }
+}
