@@ -323,7 +323,7 @@ fn a_zstd_image_from_podman_pushes_copies_and_pulls_unchanged() {
 fn a_podman_archive_of_several_images_pushes_the_one_named() {
     let registry = TestRegistry::start(Auth::None);
     let podman = Podman::new();
-    app_image(&podman);
+    let app = app_image(&podman);
     let other = podman.build_scratch("localhost/other:1", &[("app", b"another image\n")]);
     let archive = podman.scratch().join("multi.tar");
     podman.run(&[
@@ -366,5 +366,22 @@ fn a_podman_archive_of_several_images_pushes_the_one_named() {
     assert_eq!(
         manifest["config"]["digest"],
         format!("sha256:{other}").as_str()
+    );
+    // The CLI chooses with --image as well.
+    let out = Command::new(portolan_tests::cli_binary())
+        .args(["push", "--image", "localhost/app:1"])
+        .arg(&archive)
+        .arg(registry.reference("podman/multi:2"))
+        .output()
+        .expect("cli");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let manifest = raw_manifest(&registry, "podman/multi:2");
+    assert_eq!(
+        manifest["config"]["digest"],
+        format!("sha256:{app}").as_str()
     );
 }

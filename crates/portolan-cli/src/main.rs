@@ -127,12 +127,16 @@ enum Command {
         #[arg(long, default_value_t = 4)]
         jobs: usize,
     },
-    /// Upload an OCI layout folder (DIR or DIR:TAG) or a `docker save` archive.
+    /// Upload an OCI layout folder or a `docker save` / `podman save` archive.
     Push {
-        /// DIR, DIR:TAG or FILE.tar.
+        /// DIR or FILE.tar, optionally followed by `:NAME` to choose one of several images
+        /// (a layout's ref.name such as `1.0` or `localhost/app:1`, or an archive's REPO:TAG).
         source: String,
         /// Where to push (tag or digest).
         reference: String,
+        /// The image to push when the source holds several (same as SOURCE:NAME).
+        #[arg(long, value_name = "NAME")]
+        image: Option<String>,
         /// Blobs uploaded at once.
         #[arg(long, default_value_t = 4)]
         jobs: usize,
@@ -390,6 +394,7 @@ async fn run(cli: Cli) -> portolan::Result<()> {
         Command::Push {
             source,
             reference,
+            image,
             jobs,
             chunk_mib,
         } => {
@@ -401,7 +406,11 @@ async fn run(cli: Cli) -> portolan::Result<()> {
                 cancel: cancel_on_ctrl_c(),
             };
             let report = client
-                .push(&PushSource::parse(source), &reference, &options)
+                .push(
+                    &PushSource::parse(source).with_image(image.clone()),
+                    &reference,
+                    &options,
+                )
                 .await?;
             save_blob_cache(&client);
             render::transfer(json, "Pushed", &reference, &report.digest, &report);
