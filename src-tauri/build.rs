@@ -1,30 +1,18 @@
-//! Tauri's build step, with an ACL that grants the main window our commands and nothing
-//! else (see capabilities/main.json).
+//! Tauri's build step, with an ACL that knows exactly the commands declared in
+//! src/commands/list.rs (capabilities/main.json grants them to the main window).
+
+/// Reads the command list (src/commands/list.rs), keeping only the names.
+macro_rules! declare_commands {
+    ($( $module:ident :: $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) $(streams($ev:ty))? -> $ret:ty ; )*) => {
+        const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+include!("src/commands/list.rs");
 
 fn main() {
-    let commands: &[&str] = &[
-        "list_registries",
-        "add_registry",
-        "remove_registry",
-        "sign_in",
-        "use_docker_login",
-        "sign_out",
-        "list_repositories",
-        "resolve_repository",
-        "list_tags",
-        "describe_tag",
-        "inspect_image",
-        "raw_manifest",
-        "raw_config",
-        "list_referrers",
-        "get_settings",
-        "set_theme",
-        "pin_repository",
-        "set_download_dir",
-        "pull_image",
-        "cancel_transfer",
-    ];
+    println!("cargo:rerun-if-changed=src/commands/list.rs");
     let attributes = tauri_build::Attributes::new()
-        .app_manifest(tauri_build::AppManifest::new().commands(commands));
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     tauri_build::try_build(attributes).expect("tauri build step");
 }

@@ -21,6 +21,7 @@ pub fn render() -> String {
         portolan::transfer::progress::ProgressEvent::decl(),
         portolan::transfer::progress::BlobOutcome::decl(),
         portolan::PullReport::decl(),
+        portolan::ErrorCode::decl(),
         crate::error::AppError::decl(),
         crate::settings::RegistryEntry::decl(),
         crate::settings::Theme::decl(),
@@ -40,6 +41,16 @@ pub fn render() -> String {
         out.push_str("\n\n");
     }
     out.trim_end().to_owned() + "\n"
+}
+
+/// The names of the types the bindings file exports.
+pub fn exported_names() -> Vec<String> {
+    render()
+        .lines()
+        .filter_map(|l| l.strip_prefix("export type "))
+        .filter_map(|l| l.split([' ', '<', '=']).next())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[cfg(test)]

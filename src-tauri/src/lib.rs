@@ -13,35 +13,6 @@ pub mod state;
 
 use tauri::Manager;
 
-/// The commands the UI may call; `build.rs` grants exactly these to the main window.
-#[macro_export]
-macro_rules! app_commands {
-    () => {
-        tauri::generate_handler![
-            commands::registries::list_registries,
-            commands::registries::add_registry,
-            commands::registries::remove_registry,
-            commands::registries::sign_in,
-            commands::registries::use_docker_login,
-            commands::registries::sign_out,
-            commands::browse::list_repositories,
-            commands::browse::resolve_repository,
-            commands::browse::list_tags,
-            commands::browse::describe_tag,
-            commands::browse::inspect_image,
-            commands::browse::raw_manifest,
-            commands::browse::raw_config,
-            commands::browse::list_referrers,
-            commands::settings::get_settings,
-            commands::settings::set_theme,
-            commands::settings::pin_repository,
-            commands::settings::set_download_dir,
-            commands::transfer::pull_image,
-            commands::transfer::cancel_transfer,
-        ]
-    };
-}
-
 /// Put the demo registry (started by `scripts/demo`) first in the list.
 fn add_demo_registry(s: &mut settings::Settings) {
     let Ok(host) = std::env::var("PORTOLAN_DEMO_REGISTRY") else {
@@ -99,7 +70,7 @@ pub fn run() {
                 }
             }
         })
-        .invoke_handler(app_commands!())
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("error: Portolan could not start: {e}");

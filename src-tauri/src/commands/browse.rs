@@ -1,7 +1,7 @@
 //! Browsing: repositories, tags, images, raw manifests, referrers.
 
 use serde::Serialize;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager};
 use ts_rs::TS;
 
 use crate::error::AppResult;
@@ -45,12 +45,12 @@ pub struct Referrer {
 }
 
 /// One page of `host`'s repositories (the catalog, 100 at a time).
-#[tauri::command]
 pub async fn list_repositories(
-    state: State<'_, AppState>,
+    app: &AppHandle,
     host: String,
     next: Option<String>,
 ) -> AppResult<RepositoryPage> {
+    let state = app.state::<AppState>();
     let next = next.and_then(|n| url::Url::parse(&n).ok());
     let page = state
         .client()
@@ -64,29 +64,24 @@ pub async fn list_repositories(
 }
 
 /// The repository (`host/name`) a user means by what they typed while browsing `host`.
-#[tauri::command]
-pub fn resolve_repository(host: String, name: String) -> AppResult<String> {
+pub async fn resolve_repository(_app: &AppHandle, host: String, name: String) -> AppResult<String> {
     Ok(portolan::reference::repository_in(&host, &name)?.name())
 }
 
 /// Every tag of `repository` (`host/name`); remembered as recently opened.
-#[tauri::command]
-pub async fn list_tags(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    repository: String,
-) -> AppResult<Vec<String>> {
+pub async fn list_tags(app: &AppHandle, repository: String) -> AppResult<Vec<String>> {
+    let state = app.state::<AppState>();
     let reference = Reference::parse(&repository)?;
     let tags = state.client().tags(&reference).await?;
-    let mut s = settings::load(&app)?;
+    let mut s = settings::load(app)?;
     s.remember(&reference.name());
-    settings::save(&app, &s)?;
+    settings::save(app, &s)?;
     Ok(tags)
 }
 
 /// What a tag points at: digest, kind, platforms, size, date.
-#[tauri::command]
-pub async fn describe_tag(state: State<'_, AppState>, reference: String) -> AppResult<TagSummary> {
+pub async fn describe_tag(app: &AppHandle, reference: String) -> AppResult<TagSummary> {
+    let state = app.state::<AppState>();
     Ok(state
         .client()
         .tag_summary(&Reference::parse(&reference)?)
@@ -94,15 +89,13 @@ pub async fn describe_tag(state: State<'_, AppState>, reference: String) -> AppR
 }
 
 /// An image or index in detail (for an index, `platform`'s image).
-#[tauri::command]
 pub async fn inspect_image(
-    state: State<'_, AppState>,
+    app: &AppHandle,
     reference: String,
     platform: Option<String>,
 ) -> AppResult<ImageReport> {
-    let platform = platform
-        .map(|p| Platform::parse(&p).map_err(portolan::Error::Config))
-        .transpose()?;
+    let state = app.state::<AppState>();
+    let platform = platform.map(|p| Platform::parse(&p)).transpose()?;
     Ok(state
         .client()
         .inspect(&Reference::parse(&reference)?, platform.as_ref())
@@ -110,8 +103,8 @@ pub async fn inspect_image(
 }
 
 /// The manifest (or index) `reference` points at, as sent.
-#[tauri::command]
-pub async fn raw_manifest(state: State<'_, AppState>, reference: String) -> AppResult<RawDocument> {
+pub async fn raw_manifest(app: &AppHandle, reference: String) -> AppResult<RawDocument> {
+    let state = app.state::<AppState>();
     let m = state
         .client()
         .manifest(&Reference::parse(&reference)?)
@@ -124,15 +117,17 @@ pub async fn raw_manifest(state: State<'_, AppState>, reference: String) -> AppR
 }
 
 /// An image config blob, as sent.
-#[tauri::command]
 pub async fn raw_config(
-    state: State<'_, AppState>,
+    app: &AppHandle,
     repository: String,
     digest: String,
     media_type: String,
 ) -> AppResult<RawDocument> {
+    let state = app.state::<AppState>();
     let reference = Reference::parse(&repository)?;
-    let d = portolan::Digest::parse(&digest).map_err(|e| portolan::Error::Config(e.to_string()))?;
+    let d = portolan::Digest::parse(&digest).map_err(|e| {
+        portolan::Error::input(format!("\"{digest}\" is not a digest"), e.to_string())
+    })?;
     let bytes = state
         .client()
         .registry(reference.registry())?
@@ -150,11 +145,8 @@ pub async fn raw_config(
 }
 
 /// Signatures, SBOMs and attestations that refer to `reference`.
-#[tauri::command]
-pub async fn list_referrers(
-    state: State<'_, AppState>,
-    reference: String,
-) -> AppResult<Vec<Referrer>> {
+pub async fn list_referrers(app: &AppHandle, reference: String) -> AppResult<Vec<Referrer>> {
+    let state = app.state::<AppState>();
     let (found, _) = state
         .client()
         .referrers(&Reference::parse(&reference)?)

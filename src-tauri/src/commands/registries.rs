@@ -1,13 +1,13 @@
 //! The sidebar's registries: listing, adding, removing, signing in and out.
 
 use serde::Serialize;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager};
 use ts_rs::TS;
 
 use crate::error::{AppError, AppResult};
 use crate::settings::{self, RegistryEntry};
 use crate::state::AppState;
-use portolan::Credential;
+use portolan::{Credential, ErrorCode};
 
 /// How the app is signed in to a registry.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -45,7 +45,7 @@ async fn view(state: &AppState, entry: RegistryEntry) -> RegistryView {
     let host = entry.host.clone();
     let keyring = tauri::async_runtime::spawn_blocking(move || secrets.get(&host))
         .await
-        .unwrap_or_else(|e| Err(portolan::Error::Config(e.to_string())));
+        .unwrap_or_else(|e| Err(portolan::Error::internal(e)));
     let (sign_in, keyring_problem) = match keyring {
         Ok(Some(c)) => (
             SignIn::Keyring {
@@ -94,32 +94,28 @@ async fn all_views(app: &AppHandle, state: &AppState) -> AppResult<Vec<RegistryV
 }
 
 /// The registries in the sidebar, with their sign-in state.
-#[tauri::command]
-pub async fn list_registries(
-    app: AppHandle,
-    state: State<'_, AppState>,
-) -> AppResult<Vec<RegistryView>> {
-    all_views(&app, &state).await
+pub async fn list_registries(app: &AppHandle) -> AppResult<Vec<RegistryView>> {
+    let state = app.state::<AppState>();
+    all_views(app, &state).await
 }
 
 /// Add a registry. Plain HTTP is accepted only for local hosts.
-#[tauri::command]
 pub async fn add_registry(
-    app: AppHandle,
-    state: State<'_, AppState>,
+    app: &AppHandle,
     name: String,
     host: String,
     insecure: bool,
     ca_file: Option<String>,
 ) -> AppResult<Vec<RegistryView>> {
+    let state = app.state::<AppState>();
     let host = portolan::reference::normalize_registry(&host)?;
     if insecure && !portolan::transport::is_local_host(&host) {
         return Err(AppError::new(
-            "insecure_not_allowed",
+            ErrorCode::Input,
             format!("plain HTTP is only offered for local hosts (localhost, 127.0.0.0/8, private networks, .local); {host} must use HTTPS"),
         ));
     }
-    let mut s = settings::load(&app)?;
+    let mut s = settings::load(app)?;
     s.registries.retain(|r| r.host != host);
     let name = if name.trim().is_empty() {
         host.clone()
@@ -132,23 +128,19 @@ pub async fn add_registry(
         insecure,
         ca_file: ca_file.filter(|c| !c.trim().is_empty()),
     });
-    settings::save(&app, &s)?;
+    settings::save(app, &s)?;
     state.rebuild(&s);
-    all_views(&app, &state).await
+    all_views(app, &state).await
 }
 
 /// Remove a registry from the sidebar (its saved sign-in stays in the keyring until signed out).
-#[tauri::command]
-pub async fn remove_registry(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    host: String,
-) -> AppResult<Vec<RegistryView>> {
-    let mut s = settings::load(&app)?;
+pub async fn remove_registry(app: &AppHandle, host: String) -> AppResult<Vec<RegistryView>> {
+    let state = app.state::<AppState>();
+    let mut s = settings::load(app)?;
     s.registries.retain(|r| r.host != host);
-    settings::save(&app, &s)?;
+    settings::save(app, &s)?;
     state.rebuild(&s);
-    all_views(&app, &state).await
+    all_views(app, &state).await
 }
 
 fn entry_for(app: &AppHandle, host: &str) -> AppResult<RegistryEntry> {
@@ -158,22 +150,21 @@ fn entry_for(app: &AppHandle, host: &str) -> AppResult<RegistryEntry> {
         .find(|r| r.host == host)
         .ok_or_else(|| {
             AppError::new(
-                "unknown_registry",
+                ErrorCode::NotFound,
                 format!("{host} is not in the registry list"),
             )
         })
 }
 
 /// Check a username and password/token against the registry, then save it in the keyring.
-#[tauri::command]
 pub async fn sign_in(
-    app: AppHandle,
-    state: State<'_, AppState>,
+    app: &AppHandle,
     host: String,
     username: String,
     secret: String,
 ) -> AppResult<RegistryView> {
-    let entry = entry_for(&app, &host)?;
+    let state = app.state::<AppState>();
+    let entry = entry_for(app, &host)?;
     let credential = Credential::password(username, secret);
     state
         .client()
@@ -183,29 +174,25 @@ pub async fn sign_in(
     let h = host.clone();
     tauri::async_runtime::spawn_blocking(move || secrets.set(&h, &credential))
         .await
-        .map_err(|e| AppError::new("keyring", e.to_string()))??;
+        .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))??;
     state.client().forget(&host);
     Ok(view(&state, entry).await)
 }
 
 /// Use the Docker login the user already has for this registry (checked, not copied).
-#[tauri::command]
-pub async fn use_docker_login(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    host: String,
-) -> AppResult<RegistryView> {
-    let entry = entry_for(&app, &host)?;
+pub async fn use_docker_login(app: &AppHandle, host: String) -> AppResult<RegistryView> {
+    let state = app.state::<AppState>();
+    let entry = entry_for(app, &host)?;
     let h = host.clone();
     let found = tauri::async_runtime::spawn_blocking(move || {
         portolan::auth::docker_config::DockerConfig::load_default()
             .and_then(|d| d.credential_for(&h))
     })
     .await
-    .map_err(|e| AppError::new("credentials", e.to_string()))??;
+    .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))??;
     let Some(credential) = found else {
         return Err(AppError::new(
-            "no_docker_login",
+            ErrorCode::NotFound,
             format!(
                 "there is no Docker login for {host}; run `docker login {host}` or sign in here"
             ),
@@ -216,18 +203,14 @@ pub async fn use_docker_login(
 }
 
 /// Forget the saved sign-in.
-#[tauri::command]
-pub async fn sign_out(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    host: String,
-) -> AppResult<RegistryView> {
-    let entry = entry_for(&app, &host)?;
+pub async fn sign_out(app: &AppHandle, host: String) -> AppResult<RegistryView> {
+    let state = app.state::<AppState>();
+    let entry = entry_for(app, &host)?;
     let secrets = state.secrets.clone();
     let h = host.clone();
     tauri::async_runtime::spawn_blocking(move || secrets.delete(&h))
         .await
-        .map_err(|e| AppError::new("keyring", e.to_string()))??;
+        .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))??;
     state.client().forget(&host);
     Ok(view(&state, entry).await)
 }

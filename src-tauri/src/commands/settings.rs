@@ -6,41 +6,29 @@ use crate::error::AppResult;
 use crate::settings::{self, Settings, Theme};
 
 /// The current settings.
-#[tauri::command]
-pub async fn get_settings(app: AppHandle) -> AppResult<Settings> {
-    settings::load(&app)
+pub async fn get_settings(app: &AppHandle) -> AppResult<Settings> {
+    settings::load(app)
 }
 
 /// Change the theme.
-#[tauri::command]
-pub async fn set_theme(app: AppHandle, theme: Theme) -> AppResult<Settings> {
-    let mut s = settings::load(&app)?;
+pub async fn set_theme(app: &AppHandle, theme: Theme) -> AppResult<Settings> {
+    let mut s = settings::load(app)?;
     s.theme = theme;
-    settings::save(&app, &s)?;
+    settings::save(app, &s)?;
     Ok(s)
 }
 
 /// Pin or unpin a repository (`host/name`).
-#[tauri::command]
 pub async fn pin_repository(
-    app: AppHandle,
+    app: &AppHandle,
     repository: String,
     pinned: bool,
 ) -> AppResult<Settings> {
-    let mut s = settings::load(&app)?;
+    let mut s = settings::load(app)?;
     s.pinned.retain(|r| r != &repository);
     if pinned {
         s.pinned.push(repository);
     }
-    settings::save(&app, &s)?;
-    Ok(s)
-}
-
-/// Set the folder pulls are written to.
-#[tauri::command]
-pub async fn set_download_dir(app: AppHandle, dir: String) -> AppResult<Settings> {
-    let mut s = settings::load(&app)?;
-    s.download_dir = Some(dir);
-    settings::save(&app, &s)?;
+    settings::save(app, &s)?;
     Ok(s)
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Manager};
 use ts_rs::TS;
 
 use crate::error::{AppError, AppResult};
@@ -38,25 +38,24 @@ fn download_dir(app: &AppHandle) -> AppResult<PathBuf> {
     let base = app
         .path()
         .download_dir()
-        .map_err(|e| AppError::new("io", format!("no download folder: {e}")))?;
+        .map_err(|e| AppError::new(portolan::ErrorCode::Io, format!("no download folder: {e}")))?;
     Ok(base.join("portolan"))
 }
 
 /// Pull `reference` into the download folder, reporting progress on `on_progress`.
 /// `transfer_id` (chosen by the UI) lets `cancel_transfer` stop it.
-#[tauri::command]
 pub async fn pull_image(
-    app: AppHandle,
-    state: State<'_, AppState>,
+    app: &AppHandle,
     transfer_id: u32,
     reference: String,
     format: PullFormat,
     platform: Option<String>,
     on_progress: Channel<ProgressEvent>,
 ) -> AppResult<PullDone> {
+    let state = app.state::<AppState>();
     let reference = Reference::parse(&reference)?;
     let platform = match platform {
-        Some(p) => PlatformChoice::One(Platform::parse(&p).map_err(portolan::Error::Config)?),
+        Some(p) => PlatformChoice::One(Platform::parse(&p)?),
         None => PlatformChoice::Host,
     };
     let cancel = state.register_transfer(transfer_id);
@@ -69,8 +68,13 @@ pub async fn pull_image(
         cancel,
     };
     let name = reference.repository().replace('/', "_");
-    let tag = reference.tag().unwrap_or("latest").to_owned();
-    let dir = download_dir(&app)?;
+    // By tag: `repo-tag`; by digest: `repo-sha256-<first 12>` (never `-latest`).
+    let tag = match (reference.tag(), reference.digest()) {
+        (Some(t), _) => t.to_owned(),
+        (None, Some(d)) => d.to_string().replace(':', "-").chars().take(19).collect(),
+        (None, None) => "latest".to_owned(),
+    };
+    let dir = download_dir(app)?;
     let client = state.client();
     let result = match format {
         PullFormat::Oci => {
@@ -84,7 +88,7 @@ pub async fn pull_image(
             let path = dir.join(format!("{name}-{tag}.tar"));
             tokio::fs::create_dir_all(&dir)
                 .await
-                .map_err(|e| AppError::new("io", e.to_string()))?;
+                .map_err(|e| AppError::new(portolan::ErrorCode::Io, e.to_string()))?;
             client
                 .pull_to_archive(&reference, &path, &options)
                 .await
@@ -100,7 +104,6 @@ pub async fn pull_image(
 }
 
 /// Stop a running transfer.
-#[tauri::command]
-pub fn cancel_transfer(state: State<'_, AppState>, transfer_id: u32) -> bool {
-    state.cancel_transfer(transfer_id)
+pub async fn cancel_transfer(app: &AppHandle, transfer_id: u32) -> AppResult<bool> {
+    Ok(app.state::<AppState>().cancel_transfer(transfer_id))
 }

@@ -1,0 +1,29 @@
+// The one declaration of the commands the UI may call, in the order the UI's API lists
+// them. Adding a command means a line here and its function in the named module
+// (`pub async fn NAME(app: &AppHandle, ARGS...) -> AppResult<RET>`); the compiler checks
+// the function against this line. From it come the Tauri handler, the ACL (build.rs), the
+// main window's capability (capabilities/main.json) and the UI's typed functions
+// (ui/src/lib/commands.ts), the last two checked by `cargo test -p portolan-app commands`.
+// `streams(T)` gives the command a progress channel of `T` events as its last argument.
+// This file is read by build.rs too, so it holds nothing but the declaration.
+declare_commands! {
+    registries::list_registries() -> Vec<RegistryView>;
+    registries::add_registry(name: String, host: String, insecure: bool, ca_file: Option<String>) -> Vec<RegistryView>;
+    registries::remove_registry(host: String) -> Vec<RegistryView>;
+    registries::sign_in(host: String, username: String, secret: String) -> RegistryView;
+    registries::use_docker_login(host: String) -> RegistryView;
+    registries::sign_out(host: String) -> RegistryView;
+    browse::list_repositories(host: String, next: Option<String>) -> RepositoryPage;
+    browse::resolve_repository(host: String, name: String) -> String;
+    browse::list_tags(repository: String) -> Vec<String>;
+    browse::describe_tag(reference: String) -> TagSummary;
+    browse::inspect_image(reference: String, platform: Option<String>) -> ImageReport;
+    browse::raw_manifest(reference: String) -> RawDocument;
+    browse::raw_config(repository: String, digest: String, media_type: String) -> RawDocument;
+    browse::list_referrers(reference: String) -> Vec<Referrer>;
+    settings::get_settings() -> Settings;
+    settings::set_theme(theme: Theme) -> Settings;
+    settings::pin_repository(repository: String, pinned: bool) -> Settings;
+    transfer::pull_image(transfer_id: u32, reference: String, format: PullFormat, platform: Option<String>) streams(ProgressEvent) -> PullDone;
+    transfer::cancel_transfer(transfer_id: u32) -> bool;
+}
