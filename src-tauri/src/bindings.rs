@@ -26,13 +26,17 @@ pub fn render() -> String {
         crate::settings::RegistryEntry::decl(),
         crate::settings::Theme::decl(),
         crate::settings::Settings::decl(),
-        crate::commands::registries::SignIn::decl(),
+        portolan::inspect::PullCommands::decl(),
+        portolan_ops::sign_in::SignIn::decl(),
+        portolan_ops::host_advice::HostAdvice::decl(),
+        portolan_ops::transfers::TransferState::decl(),
+        portolan_ops::transfers::TransferView::decl(),
         crate::commands::registries::RegistryView::decl(),
         crate::commands::browse::RepositoryPage::decl(),
         crate::commands::browse::RawDocument::decl(),
         crate::commands::browse::Referrer::decl(),
-        crate::commands::transfer::PullFormat::decl(),
-        crate::commands::transfer::PullDone::decl(),
+        portolan_ops::pull_target::PullFormat::decl(),
+        crate::commands::browse::TagList::decl(),
     ];
     let mut out = String::from("// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit.\n// Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app bindings\n\n");
     for d in decls {

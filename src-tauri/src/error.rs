@@ -1,29 +1,32 @@
-//! What the UI receives when a command fails: `{code, message, detail?}` with stable codes.
+//! What the UI receives when a command fails: `{code, message, registry?}`, with the
+//! engine's [`ErrorCode`] as the code (the CLI's `--json` errors carry the same codes).
 //!
 //! Messages come from the engine, which never puts a secret in one; registry text inside
 //! them is untrusted and the UI renders it only as text.
 
+use portolan::ErrorCode;
 use serde::Serialize;
 use ts_rs::TS;
 
 /// A failed command.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AppError {
-    /// Stable machine-readable code (`unauthorized`, `not_found`, `keyring_unavailable`...).
-    pub code: String,
+    /// What kind of failure (`unauthorized`, `not_found`, `tls`...), to switch on.
+    pub code: ErrorCode,
     /// What happened and what to do, for people.
     pub message: String,
-    /// More detail, when there is any.
-    pub detail: Option<String>,
+    /// The registry host the failure is about, when there is one (so the UI can offer to
+    /// sign in to it, or point at its settings).
+    pub registry: Option<String>,
 }
 
 impl AppError {
     /// An error raised by the shell itself.
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            code: code.to_owned(),
+            code,
             message: message.into(),
-            detail: None,
+            registry: None,
         }
     }
 }
@@ -31,15 +34,21 @@ impl AppError {
 impl From<portolan::Error> for AppError {
     fn from(e: portolan::Error) -> Self {
         Self {
-            code: e.code().to_owned(),
+            code: e.code(),
             message: e.to_string(),
-            detail: None,
+            registry: e.registry().map(str::to_owned),
         }
     }
 }
 
 impl From<portolan::reference::ReferenceError> for AppError {
     fn from(e: portolan::reference::ReferenceError) -> Self {
+        portolan::Error::from(e).into()
+    }
+}
+
+impl From<portolan::platform::PlatformError> for AppError {
+    fn from(e: portolan::platform::PlatformError) -> Self {
         portolan::Error::from(e).into()
     }
 }

@@ -102,15 +102,15 @@ pub fn load<R: Runtime>(app: &AppHandle<R>) -> AppResult<Settings> {
 /// Write the settings.
 pub fn save<R: Runtime>(app: &AppHandle<R>, settings: &Settings) -> AppResult<()> {
     let store = app.store(STORE_FILE).map_err(store_error)?;
-    let value =
-        serde_json::to_value(settings).map_err(|e| AppError::new("settings", e.to_string()))?;
+    let value = serde_json::to_value(settings)
+        .map_err(|e| AppError::new(portolan::ErrorCode::Internal, e.to_string()))?;
     store.set(KEY, value);
     store.save().map_err(store_error)
 }
 
 fn store_error(e: tauri_plugin_store::Error) -> AppError {
     AppError::new(
-        "settings",
+        portolan::ErrorCode::Io,
         format!("cannot read or write the settings: {e}"),
     )
 }

@@ -1,41 +1,71 @@
-//! What the app holds while it runs: the engine client (rebuilt when registries or
-//! sign-ins change), the secret store, and the cancel tokens of running transfers.
+//! What the app holds while it runs: the engine client and the credential chain it uses
+//! (both rebuilt when registries or sign-ins change), the secret store, and the transfers
+//! of this run. How the client is built is decided by the operations layer
+//! (`portolan_ops::setup`), the same way as for the CLI.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 
-use portolan::auth::docker_config::DockerConfig;
 use portolan::auth::secret_store::{KeyringStore, SecretStore};
-use portolan::{Cancel, Client, CredentialChain, TransportOptions};
+use portolan::{Client, CredentialChain};
+use portolan_ops::setup::{ClientSetup, RegistryAccess};
+use portolan_ops::transfers::Transfers;
 
 use crate::settings::Settings;
 
 /// Shared app state.
 pub struct AppState {
-    client: RwLock<Arc<Client>>,
+    built: RwLock<(Arc<Client>, CredentialChain, Vec<String>)>,
     /// Where sign-ins are saved (the OS keyring).
     pub secrets: Arc<dyn SecretStore>,
-    transfers: Mutex<HashMap<u32, Cancel>>,
+    /// Transfers of this run.
+    pub transfers: Arc<Transfers>,
 }
 
-/// The engine client for these settings: their TLS and plain-HTTP choices, credentials
-/// from the keyring first and the user's Docker login second.
-pub fn build_client(settings: &Settings, secrets: Arc<dyn SecretStore>) -> Client {
-    let mut options = TransportOptions::default();
-    for r in &settings.registries {
-        if r.insecure {
-            options.insecure_hosts.insert(r.host.clone());
-        }
-        if let Some(ca) = &r.ca_file {
-            options.extra_ca_files.push((r.host.clone(), ca.into()));
+/// What the operations layer needs to build the client for these settings.
+pub fn setup_for(settings: &Settings, secrets: Arc<dyn SecretStore>) -> ClientSetup {
+    ClientSetup {
+        registries: settings
+            .registries
+            .iter()
+            .map(|r| RegistryAccess {
+                host: r.host.clone(),
+                insecure: r.insecure,
+                ca_file: r.ca_file.as_ref().map(Into::into),
+            })
+            .collect(),
+        saved_logins: Some(secrets),
+        docker_login: true,
+        transport: None,
+    }
+}
+
+fn build(
+    settings: &Settings,
+    secrets: Arc<dyn SecretStore>,
+) -> (Arc<Client>, CredentialChain, Vec<String>) {
+    match setup_for(settings, secrets.clone()).build() {
+        Ok(b) => (Arc::new(b.client), b.credentials, b.warnings),
+        // A registry entry that is not a host (edited settings): keep going without it.
+        Err(e) => {
+            let fallback = ClientSetup {
+                saved_logins: Some(secrets),
+                docker_login: true,
+                ..ClientSetup::default()
+            };
+            match fallback.build() {
+                Ok(b) => (
+                    Arc::new(b.client),
+                    b.credentials,
+                    vec![format!("a registry in the settings is ignored: {e}")],
+                ),
+                Err(_) => (
+                    Arc::new(Client::anonymous()),
+                    CredentialChain::new(),
+                    vec![e.to_string()],
+                ),
+            }
         }
     }
-    let mut chain = CredentialChain::new().with_store(secrets);
-    match DockerConfig::load_default() {
-        Ok(docker) => chain = chain.with_docker_config(docker),
-        Err(e) => tracing::warn!("ignoring the Docker config: {e}"),
-    }
-    Client::new(options, chain)
 }
 
 impl AppState {
@@ -43,57 +73,42 @@ impl AppState {
     pub fn new(settings: &Settings) -> Self {
         let secrets: Arc<dyn SecretStore> = Arc::new(KeyringStore::default());
         Self {
-            client: RwLock::new(Arc::new(build_client(settings, secrets.clone()))),
+            built: RwLock::new(build(settings, secrets.clone())),
             secrets,
-            transfers: Mutex::default(),
+            transfers: Arc::default(),
         }
     }
 
     /// The current engine client.
     pub fn client(&self) -> Arc<Client> {
-        self.client
+        self.built
             .read()
             .unwrap_or_else(|e| e.into_inner())
+            .0
+            .clone()
+    }
+
+    /// The credential chain the client uses.
+    pub fn credentials(&self) -> CredentialChain {
+        self.built
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .1
+            .clone()
+    }
+
+    /// What the user should know about how the client was built.
+    pub fn warnings(&self) -> Vec<String> {
+        self.built
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .2
             .clone()
     }
 
     /// Rebuild the client (registries or sign-ins changed).
     pub fn rebuild(&self, settings: &Settings) {
-        *self.client.write().unwrap_or_else(|e| e.into_inner()) =
-            Arc::new(build_client(settings, self.secrets.clone()));
-    }
-
-    /// Register a transfer under the id the UI chose; returns its cancel token.
-    pub fn register_transfer(&self, id: u32) -> Cancel {
-        let cancel = Cancel::new();
-        self.transfers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id, cancel.clone());
-        cancel
-    }
-
-    /// Forget a finished transfer.
-    pub fn end_transfer(&self, id: u32) {
-        self.transfers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&id);
-    }
-
-    /// Cancel a running transfer; false when it is not running.
-    pub fn cancel_transfer(&self, id: u32) -> bool {
-        match self
-            .transfers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&id)
-        {
-            Some(c) => {
-                c.cancel();
-                true
-            }
-            None => false,
-        }
+        *self.built.write().unwrap_or_else(|e| e.into_inner()) =
+            build(settings, self.secrets.clone());
     }
 }

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use portolan::{Client, Reference};
+use portolan::{Error, ErrorCode};
 use portolan_tests::block_on;
 use portolan_tests::fake_registry::{FakeRegistry, Reply};
 use portolan_tests::images::sha256;
@@ -44,10 +45,11 @@ fn an_endless_error_body_is_read_only_up_to_its_cap() {
     let digest = format!("sha256:{}", "a".repeat(64));
     let err = block_on(Client::anonymous().delete(&reference(&registry, &format!("r@{digest}"))))
         .expect_err("refused");
-    assert_eq!(err.code(), "delete_unsupported", "{err}");
+    assert_eq!(err.code(), ErrorCode::Unsupported, "{err}");
+    assert!(matches!(err, Error::DeleteUnsupported { .. }), "{err}");
     let err = block_on(Client::anonymous().inspect(&reference(&registry, "r:v1"), None))
         .expect_err("refused");
-    assert_eq!(err.code(), "registry_error", "{err}");
+    assert_eq!(err.code(), ErrorCode::Registry, "{err}");
     // Four attempts of the failing GET and one DELETE, each stopped early: socket buffers
     // hold a few MiB, far from the 3 GB offered.
     let sent = registry.bytes_sent();
@@ -80,7 +82,8 @@ fn an_endless_tag_list_ends_in_a_clear_error() {
         }
     });
     let err = block_on(Client::anonymous().tags(&reference(&registry, "r"))).expect_err("endless");
-    assert_eq!(err.code(), "too_many", "{err}");
+    assert_eq!(err.code(), ErrorCode::TooLarge, "{err}");
+    assert!(matches!(err, Error::TooMany { .. }), "{err}");
     assert!(err.to_string().contains("2000000"), "{err}");
     let served = pages.load(Ordering::SeqCst);
     assert!(

@@ -164,6 +164,72 @@ fn errors_go_to_stderr_with_a_non_zero_exit() {
 }
 
 #[test]
+fn the_cli_adds_hints_in_its_own_flags_to_the_engines_neutral_messages() {
+    let registry = TestRegistry::start(Auth::None);
+    seed::standard(&registry);
+    let cfg = tempfile::tempdir().expect("tmp");
+    let tar = cfg.path().join("all.tar");
+    let tar = tar.to_str().expect("utf-8 path");
+    let multi = registry.reference("team/multi:1.0");
+    let out = cli(
+        cfg.path(),
+        &["pull", &multi, "--archive", tar, "--all-platforms"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let (error, hint) = err.split_once("\nhint: ").expect("a hint line");
+    assert!(
+        error.starts_with("error: ") && error.contains("OCI layout") && !error.contains("--"),
+        "the engine's words name no flag: {err}"
+    );
+    assert!(hint.contains("--oci"), "{err}");
+    // Scripts get the same code and hint in one JSON document.
+    let out = cli(
+        cfg.path(),
+        &[
+            "--json",
+            "pull",
+            &multi,
+            "--archive",
+            tar,
+            "--all-platforms",
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("json error");
+    assert_eq!(v["error"]["code"], "input");
+    assert!(
+        v["error"]["hint"]
+            .as_str()
+            .is_some_and(|h| h.contains("--oci")),
+        "{v}"
+    );
+    // A platform the index does not have.
+    let out = cli(
+        cfg.path(),
+        &["--json", "inspect", &multi, "--platform", "plan9/mips"],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("json error");
+    assert_eq!(v["error"]["code"], "not_found");
+    assert!(
+        v["error"]["hint"]
+            .as_str()
+            .is_some_and(|h| h.contains("--platform")),
+        "{v}"
+    );
+    // Text that is not a platform.
+    let out = cli(
+        cfg.path(),
+        &["--json", "inspect", &multi, "--platform", "linux"],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("json error");
+    assert_eq!(v["error"]["code"], "input");
+}
+
+#[test]
 fn docker_login_from_config_json_and_from_a_credential_helper() {
     let registry = TestRegistry::start(Auth::Htpasswd(users()));
     seed::standard(&registry);

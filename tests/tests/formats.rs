@@ -1,12 +1,13 @@
 //! What users ask of local formats, answered as Docker would: `--platform` on a
 //! single-platform image of another platform is refused (pull and inspect), an artifact is
-//! not saved as a docker archive (refused before any layer is downloaded, pointing at
-//! `--oci`), and a push source that does not exist says "not found".
+//! not saved as a docker archive (refused before any layer is downloaded, pointing at an
+//! OCI layout), and a push source that does not exist says "not found".
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use portolan::{Client, Platform, PlatformChoice, PullOptions, PushOptions, PushSource, Reference};
+use portolan::{Error, ErrorCode};
 use portolan_tests::images::{Blob, Pusher, OCI_MANIFEST};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::{block_on, seed};
@@ -40,7 +41,8 @@ fn a_platform_asked_for_must_be_the_single_images_platform() {
             .await
             .expect_err("wrong platform");
         assert_eq!(err.to_string(), expected);
-        assert_eq!(err.code(), "platform_mismatch");
+        assert_eq!(err.code(), ErrorCode::NotFound);
+        assert!(matches!(err, Error::PlatformMismatch { .. }));
         assert!(!refused.exists(), "a refused pull leaves no folder");
         let err = client
             .pull_to_archive(&app, &work.path().join("arm.tar"), &one("linux/arm64"))
@@ -114,10 +116,13 @@ fn an_artifact_is_refused_as_a_docker_archive_before_anything_is_downloaded() {
             .expect_err("an artifact is no docker archive");
         let text = err.to_string();
         assert!(
-            text.contains("application/vnd.example.config.v1+json") && text.contains("--oci"),
+            text.contains("application/vnd.example.config.v1+json")
+                && text.contains("OCI layout")
+                && !text.contains("--"),
             "{text}"
         );
-        assert_eq!(err.code(), "wrong_kind");
+        assert_eq!(err.code(), ErrorCode::Unsupported);
+        assert!(matches!(err, Error::WrongKind { .. }));
         // An OCI layout takes it.
         client
             .pull_to_layout(

@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use portolan::{Client, Reference};
+use portolan::{Error, ErrorCode};
 use portolan_tests::block_on;
 use portolan_tests::faulty_proxy::{Fault, FaultyProxy};
 use portolan_tests::registry::{Auth, TestRegistry};
@@ -64,7 +65,7 @@ fn endless_rate_limiting_ends_in_a_clear_error() {
     proxy.inject("/tags/list", Fault::Status(429, Some(0)), 100);
     let err = block_on(Client::anonymous().tags(&reference(&proxy, "team/app")))
         .expect_err("rate limited");
-    assert_eq!(err.code(), "rate_limited", "{err}");
+    assert_eq!(err.code(), ErrorCode::RateLimited, "{err}");
     assert!(err.to_string().contains(&proxy.host), "{err}");
     let attempts = proxy
         .requests()
@@ -101,7 +102,7 @@ fn content_that_does_not_match_its_digest_is_refused() {
             .manifest(&by_digest)
             .await
             .expect_err("forged by digest");
-        assert_eq!(err.code(), "digest_mismatch", "{err}");
+        assert_eq!(err.code(), ErrorCode::Integrity, "{err}");
         assert!(
             err.to_string().contains(&seeded.app.manifest.digest),
             "{err}"
@@ -110,12 +111,12 @@ fn content_that_does_not_match_its_digest_is_refused() {
             .manifest(&reference(&proxy, "team/app:v2"))
             .await
             .expect_err("forged by tag");
-        assert_eq!(err.code(), "digest_mismatch", "{err}");
+        assert_eq!(err.code(), ErrorCode::Integrity, "{err}");
         let err = client
             .inspect(&reference(&proxy, "team/app:v1"), None)
             .await
             .expect_err("forged config");
-        assert_eq!(err.code(), "digest_mismatch", "{err}");
+        assert_eq!(err.code(), ErrorCode::Integrity, "{err}");
         assert!(err.to_string().contains(&seeded.app.config.digest), "{err}");
     });
 }
@@ -141,13 +142,14 @@ fn oversized_manifests_and_garbage_are_refused() {
             .manifest(&reference(&proxy, "team/app:v1"))
             .await
             .expect_err("too large");
-        assert_eq!(err.code(), "too_large", "{err}");
+        assert_eq!(err.code(), ErrorCode::TooLarge, "{err}");
+        assert!(matches!(err, Error::TooLarge { .. }), "{err}");
         let err = client
             .manifest(&reference(&proxy, "team/app:v2"))
             .await
             .expect_err("garbage");
         assert!(
-            matches!(err.code(), "digest_mismatch" | "invalid_response"),
+            matches!(err.code(), ErrorCode::Integrity | ErrorCode::Protocol),
             "{err}"
         );
     });
@@ -178,7 +180,7 @@ fn a_pull_refuses_a_wrong_blob_and_writes_nothing_visible() {
         &options,
     ))
     .expect_err("bad layer");
-    assert_eq!(err.code(), "digest_mismatch", "{err}");
+    assert_eq!(err.code(), ErrorCode::Integrity, "{err}");
     assert!(err.to_string().contains(&bad_layer.digest), "{err}");
     assert!(!dir.join("index.json").exists());
     let hex = bad_layer.digest.trim_start_matches("sha256:");
@@ -194,7 +196,7 @@ fn a_pull_refuses_a_wrong_blob_and_writes_nothing_visible() {
         &options,
     ))
     .expect_err("bad layer");
-    assert_eq!(err.code(), "digest_mismatch");
+    assert_eq!(err.code(), ErrorCode::Integrity);
     assert!(!file.exists());
 }
 
@@ -219,10 +221,10 @@ fn a_copy_from_a_lying_source_stops_before_the_destination_commits_anything() {
         &portolan::PushOptions::default(),
     ))
     .expect_err("lying source");
-    assert_eq!(err.code(), "digest_mismatch", "{err}");
+    assert_eq!(err.code(), ErrorCode::Integrity, "{err}");
     assert!(err.to_string().contains(&layer.digest), "{err}");
     let missing = block_on(client.manifest(&to)).expect_err("no manifest at the destination");
-    assert_eq!(missing.code(), "not_found");
+    assert_eq!(missing.code(), ErrorCode::NotFound);
     let dst = client.registry(&dest.host).expect("client");
     let digest = portolan::Digest::parse(&layer.digest).expect("digest");
     assert_eq!(
@@ -325,14 +327,16 @@ fn a_push_reads_only_regular_files_of_the_declared_size_and_digest() {
     std::fs::rename(&file, &outside).expect("move out");
     std::os::unix::fs::symlink(&outside, &file).expect("symlink");
     let err = push(&dir, 64 * 1024 * 1024);
-    assert_eq!(err.code(), "bad_source", "{err}");
+    assert_eq!(err.code(), ErrorCode::Input, "{err}");
+    assert!(matches!(err, Error::BadSource { .. }), "{err}");
     assert!(err.to_string().contains("symbolic link"), "{err}");
 
     // A file shorter than declared: named, before anything is sent.
     let (dir, file) = layout("short");
     std::fs::write(&file, &big.bytes[..1000]).expect("truncate");
     let err = push(&dir, 64 * 1024 * 1024);
-    assert_eq!(err.code(), "bad_source", "{err}");
+    assert_eq!(err.code(), ErrorCode::Input, "{err}");
+    assert!(matches!(err, Error::BadSource { .. }), "{err}");
     assert!(
         err.to_string().contains(&file.display().to_string()),
         "{err}"
@@ -349,7 +353,8 @@ fn a_push_reads_only_regular_files_of_the_declared_size_and_digest() {
         std::fs::write(&file, &bytes).expect("edit");
         let err = push(&dir, chunk_size);
         let text = err.to_string();
-        assert_eq!(err.code(), "bad_source", "{text}");
+        assert_eq!(err.code(), ErrorCode::Input, "{text}");
+        assert!(matches!(err, Error::BadSource { .. }), "{text}");
         assert!(text.contains(&file.display().to_string()), "{text}");
         assert!(text.contains(&big.digest), "expected digest named: {text}");
         assert!(
@@ -382,9 +387,9 @@ fn an_untag_that_fails_half_way_puts_the_tag_back() {
     // The delete of the placeholder fails in each way a registry can fail it (5xx and
     // resets are tried 4 times in all).
     for (fault, times, code) in [
-        (Fault::Status(500, None), 4, "registry_error"),
-        (Fault::Status(403, None), 1, "denied"),
-        (Fault::Reset, 4, "unreachable"),
+        (Fault::Status(500, None), 4, ErrorCode::Registry),
+        (Fault::Status(403, None), 1, ErrorCode::Forbidden),
+        (Fault::Reset, 4, ErrorCode::Unreachable),
     ] {
         proxy.inject(
             "DELETE /v2/team/app/manifests/sha256:",
@@ -409,7 +414,7 @@ fn an_untag_that_fails_half_way_puts_the_tag_back() {
         4,
     );
     let err = block_on(client.untag(&reference(&proxy, "team/app:v2"))).expect_err("both fail");
-    assert_eq!(err.code(), "tag_left_on_placeholder", "{err}");
+    assert_eq!(err.code(), ErrorCode::Incomplete, "{err}");
     assert!(err.to_string().contains(app.as_str()), "{err}");
 
     // `REPO:TAG@DIGEST` refuses when the tag moved, and untags when it did not.
@@ -417,7 +422,7 @@ fn an_untag_that_fails_half_way_puts_the_tag_back() {
     let r = |rest: &str| Reference::parse(&registry.reference(rest)).expect("ref");
     let other = "sha256:".to_owned() + &"0".repeat(64);
     let err = block_on(direct.untag(&r(&format!("team/app:v1@{other}")))).expect_err("moved");
-    assert_eq!(err.code(), "tag_moved", "{err}");
+    assert_eq!(err.code(), ErrorCode::Conflict, "{err}");
     assert!(err.to_string().contains(app.as_str()), "{err}");
     block_on(direct.untag(&r(&format!("team/app:v1@{app}")))).expect("untag at the digest");
     let tags = block_on(direct.tags(&r("team/app"))).expect("tags");

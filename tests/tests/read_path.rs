@@ -5,6 +5,7 @@ use portolan::auth::credentials::CredentialChain;
 use portolan::client::ReferrersSource;
 use portolan::manifest::ManifestKind;
 use portolan::{Client, Credential, Platform, Reference, TransportOptions};
+use portolan::{Error, ErrorCode};
 use portolan_tests::block_on;
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::seed::{self, Seeded};
@@ -127,7 +128,7 @@ async fn check_read_path(registry: &TestRegistry, client: &Client, seeded: &Seed
         .inspect(&r(registry, "team/app:nope"), None)
         .await
         .expect_err("missing tag");
-    assert_eq!(err.code(), "not_found", "{err}");
+    assert_eq!(err.code(), ErrorCode::NotFound, "{err}");
     assert!(err.to_string().contains("team/app:nope"), "{err}");
 }
 
@@ -164,7 +165,7 @@ fn read_path_with_htpasswd() {
             .tags(&r(&registry, "team/app"))
             .await
             .expect_err("anonymous");
-        assert_eq!(err.code(), "unauthorized", "{err}");
+        assert_eq!(err.code(), ErrorCode::Unauthorized, "{err}");
         assert!(err.to_string().contains("sign in"), "{err}");
 
         let wrong = client_with(&registry, Some(("alice", "not-the-password")));
@@ -172,13 +173,13 @@ fn read_path_with_htpasswd() {
             .tags(&r(&registry, "team/app"))
             .await
             .expect_err("wrong password");
-        assert_eq!(err.code(), "unauthorized", "{err}");
+        assert_eq!(err.code(), ErrorCode::Unauthorized, "{err}");
         assert!(!err.to_string().contains("not-the-password"), "{err}");
         let err = anonymous
             .verify_login(&registry.host, Credential::password("alice", "nope"))
             .await
             .expect_err("login check");
-        assert_eq!(err.code(), "unauthorized");
+        assert_eq!(err.code(), ErrorCode::Unauthorized);
         anonymous
             .verify_login(
                 &registry.host,
@@ -217,7 +218,10 @@ fn read_path_with_bearer_tokens() {
             .inspect(&r(&registry, "team/app:v1"), None)
             .await
             .expect_err("private");
-        assert!(matches!(err.code(), "denied" | "unauthorized"), "{err}");
+        assert!(
+            matches!(err.code(), ErrorCode::Forbidden | ErrorCode::Unauthorized),
+            "{err}"
+        );
         assert!(err.to_string().contains("sign in"), "{err}");
 
         // Wrong credentials are refused by the token server, without echoing the secret.
@@ -226,7 +230,7 @@ fn read_path_with_bearer_tokens() {
             .tags(&r(&registry, "team/app"))
             .await
             .expect_err("wrong password");
-        assert_eq!(err.code(), "unauthorized", "{err}");
+        assert_eq!(err.code(), ErrorCode::Unauthorized, "{err}");
         assert!(!format!("{err} {err:?}").contains("bad-secret-123"));
     });
 }
@@ -261,7 +265,8 @@ fn three_hundred_repositories_page_through_the_catalog() {
             .repositories(&registry.host)
             .await
             .expect_err("no catalog");
-        assert_eq!(err.code(), "catalog_unavailable", "{err}");
+        assert_eq!(err.code(), ErrorCode::Unsupported, "{err}");
+        assert!(matches!(err, Error::CatalogUnavailable { .. }), "{err}");
         assert!(
             err.to_string().contains("open a repository by name"),
             "{err}"

@@ -13,6 +13,7 @@ use portolan::{
     Client, Credential, CredentialChain, Platform, PlatformChoice, PullOptions, PushOptions,
     PushSource, Reference, TransportOptions,
 };
+use portolan::{Error, ErrorCode};
 use portolan_tests::images::{build_image, sha256, write_oci_layout, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::{block_on, require_program, seed};
@@ -383,7 +384,7 @@ fn tag_untag_and_delete() {
             .untag(&r(&registry, "team/app:nope"))
             .await
             .expect_err("missing tag");
-        assert_eq!(err.code(), "not_found");
+        assert_eq!(err.code(), ErrorCode::NotFound);
         let err = client
             .tag(&r(&registry, "team/app:v1"), "<bad>")
             .await
@@ -424,7 +425,8 @@ fn untag_on_a_registry_without_deletes_says_so_and_changes_nothing() {
             .untag(&r(&registry, "team/app:v2"))
             .await
             .expect_err("no deletes");
-        assert_eq!(err.code(), "delete_unsupported", "{err}");
+        assert_eq!(err.code(), ErrorCode::Unsupported, "{err}");
+        assert!(matches!(err, Error::DeleteUnsupported { .. }), "{err}");
         assert!(err.to_string().contains("storage.delete.enabled"), "{err}");
         let d = client
             .resolve_digest(&r(&registry, "team/app:v2"))
@@ -531,7 +533,7 @@ fn an_interrupted_pull_resumes_with_range_and_a_cancelled_one_leaves_nothing_vis
         ..PullOptions::default()
     };
     let err = block_on(client.pull_to_layout(&reference, &dir, &options)).expect_err("cancelled");
-    assert_eq!(err.code(), "cancelled");
+    assert_eq!(err.code(), ErrorCode::Cancelled);
     assert!(
         !dir.join("index.json").exists(),
         "nothing half-done is visible"

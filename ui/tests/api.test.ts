@@ -9,11 +9,11 @@ describe('api', () => {
     const calls: [string, unknown][] = [];
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
-      if (cmd === 'list_tags') return ['v1', 'v2'];
+      if (cmd === 'list_tags') return { tags: ['v1', 'v2'], supply_chain: [] };
       if (cmd === 'sign_in') return { entry: { name: 'r', host: 'r', insecure: false, ca_file: null }, sign_in: { kind: 'keyring', username: 'u' }, keyring_problem: null };
       return null;
     });
-    expect(await api.listTags('ghcr.io/o/i')).toEqual(['v1', 'v2']);
+    expect((await api.listTags('ghcr.io/o/i')).tags).toEqual(['v1', 'v2']);
     await api.signIn('r', 'u', 's3cret');
     await api.addRegistry('n', 'localhost:5000', true, null);
     expect(calls[0]).toEqual(['list_tags', { repository: 'ghcr.io/o/i' }]);
@@ -23,11 +23,12 @@ describe('api', () => {
 
   it('turns {code, message} rejections into ApiError', async () => {
     mockIPC(() => {
-      throw { code: 'unauthorized', message: 'ghcr.io refused access: sign in first', detail: null };
+      throw { code: 'unauthorized', message: 'ghcr.io refused access: sign in first', registry: 'ghcr.io' };
     });
     const err = await api.listTags('ghcr.io/o/i').catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.code).toBe('unauthorized');
+    expect(err.registry).toBe('ghcr.io');
     expect(err.message).toContain('sign in');
   });
 });

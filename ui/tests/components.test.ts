@@ -45,6 +45,7 @@ describe('Image', () => {
         return {
           reference: 'r/evil:v1', digest, media_type: 'application/vnd.oci.image.manifest.v1+json', kind: 'image', manifest_size: 10,
           platforms: [], annotations: { note: evil },
+          repository: 'r/evil', pull_commands: { docker: `docker pull r/evil@${digest}`, podman: `podman pull r/evil@${digest}` },
           image: {
             digest, media_type: 'application/vnd.oci.image.manifest.v1+json', kind: 'image', artifact_type: null, platform: 'linux/amd64',
             config_digest: digest, config_media_type: 'application/vnd.oci.image.config.v1+json', created: null,
@@ -57,11 +58,12 @@ describe('Image', () => {
       return null;
     });
     const { container } = render(Image, {
-      reference: 'r/evil:v1', platform: null, onnavigate: () => {}, onplatform: () => {}, oncopied: () => {},
+      reference: 'r/evil:v1', platform: null, onnavigate: () => {}, onplatform: () => {}, oncopied: () => {}, ontransfer: () => {},
     });
     await flush();
     expect(container.textContent).toContain(`RUN ${evil}`);
     expect(container.querySelectorAll('img').length).toBe(0);
+    expect(container.textContent).toContain(`docker pull r/evil@${digest}`);
     expect((window as unknown as { __xss?: number }).__xss).toBeUndefined();
   });
 });

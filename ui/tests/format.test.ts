@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { humanSize, isSupplyChainTag, pullCommand, shortDigest, splitDigests } from '../src/lib/format';
+import { humanSize, shortDigest, splitDigests } from '../src/lib/format';
 
 const D = 'sha256:' + 'ab'.repeat(32);
 
@@ -8,16 +8,6 @@ describe('format', () => {
     expect(humanSize(512)).toBe('512 B');
     expect(humanSize(1536)).toBe('1.5 KiB');
     expect(humanSize(null)).toBe('');
-  });
-  it('pull commands pin the digest and shorten Docker Hub names for docker', () => {
-    expect(pullCommand('docker', 'ghcr.io/o/i', D)).toBe(`docker pull ghcr.io/o/i@${D}`);
-    expect(pullCommand('docker', 'docker.io/library/ubuntu', D)).toBe(`docker pull ubuntu@${D}`);
-    expect(pullCommand('podman', 'docker.io/library/ubuntu', D)).toBe(`podman pull docker.io/library/ubuntu@${D}`);
-  });
-  it('recognises signature and attestation tags', () => {
-    expect(isSupplyChainTag(`sha256-${'a'.repeat(64)}.sig`)).toBe(true);
-    expect(isSupplyChainTag(`sha256-${'a'.repeat(64)}`)).toBe(true);
-    expect(isSupplyChainTag('v1.0')).toBe(false);
   });
   it('splits digests out of text without interpreting anything else', () => {
     const parts = splitDigests(`{"digest":"${D}","x":"<img src=x>"}`);

@@ -24,9 +24,10 @@ use portolan::auth::secret_store::{KeyringStore, SecretStore};
 use portolan::client::BlobHomes;
 use portolan::reference::normalize_registry;
 use portolan::{
-    Cancel, Client, Credential, CredentialChain, Platform, PlatformChoice, PullOptions,
-    PushOptions, PushSource, Reference, TransportOptions,
+    Cancel, Client, Credential, Platform, PlatformChoice, PullOptions, PushOptions, PushSource,
+    Reference,
 };
+use portolan_ops::setup::{ClientSetup, RegistryAccess};
 
 /// Browse and inspect container registries (ghcr.io, Docker Hub, any OCI registry).
 #[derive(Parser)]
@@ -192,20 +193,83 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let json = cli.json;
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(&cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            if json {
-                let body =
-                    serde_json::json!({"error": {"code": e.code(), "message": e.to_string()}});
+            let hint = cli_hint(&cli, &e);
+            if cli.json {
+                let mut error = serde_json::json!({"code": e.code(), "message": e.to_string()});
+                if let Some(hint) = &hint {
+                    error["hint"] = serde_json::Value::from(hint.as_str());
+                }
+                let body = serde_json::json!({ "error": error });
                 terminal::err_json(&body.to_string());
             } else {
                 terminal::err!("error: {e}");
+                if let Some(hint) = hint {
+                    terminal::err!("hint: {hint}");
+                }
             }
             ExitCode::FAILURE
         }
     }
+}
+
+/// What to do about `e` in this CLI's own terms (its flags and subcommands), which the
+/// engine's messages leave out because the desktop app shares them.
+fn cli_hint(cli: &Cli, e: &portolan::Error) -> Option<String> {
+    use portolan::Error;
+    let hint = match (e, &cli.command) {
+        (
+            Error::Unreachable {
+                tls: true,
+                registry,
+                ..
+            },
+            _,
+        ) => {
+            format!("to trust a private CA, pass --ca-file {registry}=CA.crt")
+        }
+        (
+            Error::Input { .. },
+            Command::Pull {
+                archive: Some(_),
+                all_platforms: true,
+                ..
+            },
+        ) => "use --oci DIR with --all-platforms".to_owned(),
+        (
+            Error::WrongKind { .. },
+            Command::Pull {
+                archive: Some(_), ..
+            },
+        ) => "pull it with --oci DIR instead of --archive".to_owned(),
+        (Error::PlatformNotFound { .. } | Error::PlatformMismatch { .. }, Command::Pull { .. }) => {
+            "choose another with --platform OS/ARCH, or pass --all-platforms with --oci DIR"
+                .to_owned()
+        }
+        (
+            Error::PlatformNotFound { .. } | Error::PlatformMismatch { .. },
+            Command::Inspect { .. },
+        ) => "choose another with --platform OS/ARCH".to_owned(),
+        (Error::Input { .. }, Command::Untag { reference })
+            if Reference::parse(reference).is_ok_and(|r| r.tag().is_none()) =>
+        {
+            "to delete an image by digest: portolan-cli delete REPO@sha256:...".to_owned()
+        }
+        (Error::Input { .. }, Command::Delete { reference, .. })
+            if Reference::parse(reference).is_ok_and(|r| r.digest().is_none()) =>
+        {
+            "to remove one tag: portolan-cli untag REPO:TAG".to_owned()
+        }
+        (Error::Unauthorized { registry, .. }, command)
+            if !matches!(command, Command::Login { .. }) =>
+        {
+            format!("sign in with: portolan-cli login {registry}")
+        }
+        _ => return None,
+    };
+    Some(hint)
 }
 
 fn init_logging(verbose: u8) {
@@ -225,34 +289,49 @@ fn init_logging(verbose: u8) {
         .init();
 }
 
-fn transport_options(cli: &Cli) -> portolan::Result<TransportOptions> {
-    let mut options = TransportOptions::default();
-    for host in &cli.insecure {
-        let host = normalize_registry(host)?;
-        if !portolan::transport::is_loopback_host(&host) {
-            terminal::err!(
-                "warning: {host} is marked insecure: if it does not speak TLS, it is reached over plain HTTP, where anyone on the network can read and change what is sent, credentials included"
-            );
-        }
-        options.insecure_hosts.insert(host);
-    }
+/// What the flags ask of the client; the operations layer builds it the way the app does.
+fn setup(cli: &Cli) -> portolan::Result<ClientSetup> {
+    let mut registries: Vec<RegistryAccess> = cli
+        .insecure
+        .iter()
+        .map(|host| RegistryAccess {
+            host: host.clone(),
+            insecure: true,
+            ca_file: None,
+        })
+        .collect();
     for spec in &cli.ca_files {
         let (host, file) = spec.split_once('=').ok_or_else(|| {
-            portolan::Error::Config(format!("--ca-file wants HOST=FILE, got \"{spec}\""))
+            portolan::Error::input(
+                format!("--ca-file wants HOST=FILE, got \"{spec}\""),
+                "e.g. --ca-file registry.example=ca.crt",
+            )
         })?;
-        options
-            .extra_ca_files
-            .push((normalize_registry(host)?, PathBuf::from(file)));
+        registries.push(RegistryAccess {
+            host: host.to_owned(),
+            insecure: false,
+            ca_file: Some(PathBuf::from(file)),
+        });
     }
-    Ok(options)
+    let saved_logins: Option<Arc<dyn SecretStore>> = if cli.no_keyring {
+        None
+    } else {
+        Some(Arc::new(KeyringStore::default()))
+    };
+    Ok(ClientSetup {
+        registries,
+        saved_logins,
+        docker_login: true,
+        transport: None,
+    })
 }
 
 fn client(cli: &Cli) -> portolan::Result<Client> {
-    let mut chain = CredentialChain::new().with_docker_config(DockerConfig::load_default()?);
-    if !cli.no_keyring {
-        chain = chain.with_store(Arc::new(KeyringStore::default()));
+    let built = setup(cli)?.build()?;
+    for warning in &built.warnings {
+        terminal::err!("warning: {warning}");
     }
-    let mut client = Client::new(transport_options(cli)?, chain);
+    let mut client = built.client;
     if let Some(path) = blob_cache_path() {
         client = client.with_blob_homes(Arc::new(BlobHomes::load(&path)));
     }
@@ -276,8 +355,8 @@ fn save_blob_cache(client: &Client) {
     }
 }
 
-async fn run(cli: Cli) -> portolan::Result<()> {
-    let client = client(&cli)?;
+async fn run(cli: &Cli) -> portolan::Result<()> {
+    let client = client(cli)?;
     let json = cli.json;
     match &cli.command {
         Command::Login {
@@ -301,7 +380,7 @@ async fn run(cli: Cli) -> portolan::Result<()> {
             let reg = registry.clone();
             tokio::task::spawn_blocking(move || KeyringStore::default().set(&reg, &credential))
                 .await
-                .map_err(|e| portolan::Error::Config(format!("keyring call stopped: {e}")))??;
+                .map_err(|e| portolan::Error::internal(format!("keyring call stopped: {e}")))??;
             render::login(json, &registry, &info);
         }
         Command::Logout { registry } => {
@@ -309,7 +388,7 @@ async fn run(cli: Cli) -> portolan::Result<()> {
             let reg = registry.clone();
             let removed = tokio::task::spawn_blocking(move || KeyringStore::default().delete(&reg))
                 .await
-                .map_err(|e| portolan::Error::Config(format!("keyring call stopped: {e}")))??;
+                .map_err(|e| portolan::Error::internal(format!("keyring call stopped: {e}")))??;
             let docker = DockerConfig::load_default()?;
             let docker_login = docker.credential_for(&registry).ok().flatten().is_some();
             render::logout(
@@ -340,11 +419,7 @@ async fn run(cli: Cli) -> portolan::Result<()> {
                 terminal::out_manifest(&fetched.bytes);
                 return Ok(());
             }
-            let platform = platform
-                .as_deref()
-                .map(Platform::parse)
-                .transpose()
-                .map_err(portolan::Error::Config)?;
+            let platform = platform.as_deref().map(Platform::parse).transpose()?;
             let report = client.inspect(&reference, platform.as_ref()).await?;
             render::inspect(json, &report);
         }
@@ -371,9 +446,7 @@ async fn run(cli: Cli) -> portolan::Result<()> {
                 PlatformChoice::All
             } else {
                 match platform {
-                    Some(p) => {
-                        PlatformChoice::One(Platform::parse(p).map_err(portolan::Error::Config)?)
-                    }
+                    Some(p) => PlatformChoice::One(Platform::parse(p)?),
                     None => PlatformChoice::Host,
                 }
             };
@@ -489,8 +562,9 @@ fn cancel_on_ctrl_c() -> Cancel {
 
 fn confirm(question: &str) -> portolan::Result<()> {
     if !std::io::stdin().is_terminal() {
-        return Err(portolan::Error::Config(
-            "refusing to delete without confirmation: pass --yes".to_owned(),
+        return Err(portolan::Error::input(
+            "refusing to delete without confirmation",
+            "no terminal to ask on; pass --yes",
         ));
     }
     terminal::prompt(question);
@@ -505,36 +579,50 @@ fn confirm(question: &str) -> portolan::Result<()> {
 
 fn prompt_line(prompt: &str) -> portolan::Result<String> {
     if !std::io::stdin().is_terminal() {
-        return Err(portolan::Error::Config(
-            "no terminal to ask for a username: pass -u USER".to_owned(),
+        return Err(portolan::Error::input(
+            "no terminal to ask for a username",
+            "pass -u USER",
         ));
     }
     terminal::prompt(prompt);
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)
-        .map_err(|e| portolan::Error::Config(format!("cannot read the username: {e}")))?;
+        .map_err(|e| portolan::Error::Io {
+            action: "cannot read the username from",
+            path: "the terminal".to_owned(),
+            source: e,
+        })?;
     Ok(line.trim().to_owned())
 }
 
 fn read_secret(from_stdin: bool) -> portolan::Result<String> {
     let secret = if from_stdin {
         let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| {
-            portolan::Error::Config(format!("cannot read the password from stdin: {e}"))
-        })?;
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| portolan::Error::Io {
+                action: "cannot read the password from",
+                path: "standard input".to_owned(),
+                source: e,
+            })?;
         text.trim_end_matches(['\n', '\r']).to_owned()
     } else if std::io::stdin().is_terminal() {
-        rpassword::prompt_password("Password or token: ")
-            .map_err(|e| portolan::Error::Config(format!("cannot read the password: {e}")))?
+        rpassword::prompt_password("Password or token: ").map_err(|e| portolan::Error::Io {
+            action: "cannot read the password from",
+            path: "the terminal".to_owned(),
+            source: e,
+        })?
     } else {
-        return Err(portolan::Error::Config(
-            "no terminal to ask for a password: pipe it in with --password-stdin".to_owned(),
+        return Err(portolan::Error::input(
+            "no terminal to ask for a password",
+            "pipe it in with --password-stdin",
         ));
     };
     if secret.is_empty() {
-        return Err(portolan::Error::Config(
-            "the password or token is empty".to_owned(),
+        return Err(portolan::Error::input(
+            "the password or token is empty",
+            "give the password or an access token",
         ));
     }
     Ok(secret)

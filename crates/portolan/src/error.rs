@@ -1,10 +1,100 @@
 //! The engine's error type: one enum, each variant saying what happened, where, and what
 //! the user can do about it.
 //!
-//! Front ends show `Display` to people and switch on [`Error::code`] (stable strings the
-//! desktop app passes to its UI). No variant ever carries a secret.
+//! Front ends show `Display` to people and switch on [`Error::code`], a coarse
+//! [`ErrorCode`] that the CLI's `--json` output and the desktop app's UI both receive. The
+//! variants stay fine-grained: they carry what the message needs. Messages are front-end
+//! neutral (they name no command-line flag); a front end adds its own hints.
+//! No variant ever carries a secret.
 
+use crate::platform::PlatformError;
 use crate::reference::ReferenceError;
+
+/// The class of an [`Error`]: what a front end switches on. Stable, serialised in
+/// snake_case (`not_found`, `too_large`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum ErrorCode {
+    /// What the user typed or chose is not valid (a reference, a platform, a tag name, a
+    /// local image that is not usable, options that do not go together).
+    Input,
+    /// The repository, tag, manifest or blob does not exist (or not for that platform).
+    NotFound,
+    /// The registry wants (other) credentials.
+    Unauthorized,
+    /// The credentials are fine but do not allow this.
+    Forbidden,
+    /// The registry could not be reached (DNS, refused connection, timeout, broken transfer).
+    Unreachable,
+    /// The TLS connection failed (an untrusted or invalid certificate, a failed handshake).
+    Tls,
+    /// Portolan refused to go on because it would be unsafe (credentials to an unsafe token
+    /// service, a downgrade from HTTPS to plain HTTP).
+    Insecure,
+    /// The registry keeps asking us to slow down.
+    RateLimited,
+    /// Content does not match its digest.
+    Integrity,
+    /// A body or list is larger than Portolan accepts.
+    TooLarge,
+    /// The registry or Portolan does not support this (deletes, the catalog, a manifest
+    /// kind, writing an artifact as a docker archive).
+    Unsupported,
+    /// The registry changed under us (a tag moved since the user looked).
+    Conflict,
+    /// An operation failed half-way and left something to repair (the message says what).
+    Incomplete,
+    /// The registry answered with an error Portolan does not classify further.
+    Registry,
+    /// The registry answered something that is not what the protocol says.
+    Protocol,
+    /// A credential store (Docker's config or helpers, the OS keyring) failed.
+    Credentials,
+    /// Local configuration is wrong (a CA file or client certificate that cannot be used,
+    /// an unreadable Docker config).
+    Configuration,
+    /// The user cancelled.
+    Cancelled,
+    /// A local file or folder could not be read or written.
+    Io,
+    /// A bug or a failed internal task.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The stable text of the code, as serialised (`not_found`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Input => "input",
+            Self::NotFound => "not_found",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::Unreachable => "unreachable",
+            Self::Tls => "tls",
+            Self::Insecure => "insecure",
+            Self::RateLimited => "rate_limited",
+            Self::Integrity => "integrity",
+            Self::TooLarge => "too_large",
+            Self::Unsupported => "unsupported",
+            Self::Conflict => "conflict",
+            Self::Incomplete => "incomplete",
+            Self::Registry => "registry",
+            Self::Protocol => "protocol",
+            Self::Credentials => "credentials",
+            Self::Configuration => "configuration",
+            Self::Cancelled => "cancelled",
+            Self::Io => "io",
+            Self::Internal => "internal",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// One error from a registry's JSON error body (`{"errors":[{code,message,detail}]}`).
 ///
@@ -26,6 +116,20 @@ pub enum Error {
     #[error(transparent)]
     Reference(#[from] ReferenceError),
 
+    /// The platform text is invalid.
+    #[error(transparent)]
+    Platform(#[from] PlatformError),
+
+    /// Something else the user asked for is not valid: a tag name, a reference of the wrong
+    /// kind for the operation, options that do not go together.
+    #[error("{what}: {detail}")]
+    Input {
+        /// What is wrong ("\"v1!\" is not a valid tag").
+        what: String,
+        /// Why, or what to do instead.
+        detail: String,
+    },
+
     /// The registry could not be reached (DNS, refused connection, timeout, TLS).
     #[error("cannot reach {registry}: {reason}. {hint}")]
     Unreachable {
@@ -35,6 +139,8 @@ pub enum Error {
         reason: String,
         /// What the user can do.
         hint: String,
+        /// Whether TLS failed (a certificate refused, a handshake), rather than the network.
+        tls: bool,
     },
 
     /// The registry refused our credentials, or asked for some and we had none.
@@ -69,6 +175,19 @@ pub enum Error {
         /// e.g. "manifest ghcr.io/o/i:v2".
         what: String,
         /// The registry's own words, if any (prefixed with ": ").
+        detail: String,
+    },
+
+    /// An index has no image for the platform asked for.
+    #[error("platform {wanted} in {reference} was not found on {registry}{detail}")]
+    PlatformNotFound {
+        /// Registry host.
+        registry: String,
+        /// The index's reference.
+        reference: String,
+        /// The platform asked for.
+        wanted: String,
+        /// The platforms it has, or what to do (prefixed with ": ").
         detail: String,
     },
 
@@ -294,41 +413,92 @@ pub enum Error {
         restore: String,
     },
 
-    /// Local configuration is wrong (a CA file that cannot be read, ...).
-    #[error("{0}")]
-    Config(String),
+    /// Local configuration cannot be used (a CA file or client certificate that cannot be
+    /// read, a Docker config that is not valid JSON).
+    #[error("{what}: {detail}")]
+    Configuration {
+        /// What could not be used ("cannot read CA file /etc/.../ca.crt for host").
+        what: String,
+        /// Why.
+        detail: String,
+    },
+
+    /// A bug or a failed internal task (a worker that panicked, an invariant broken).
+    #[error("internal error: {detail}")]
+    Internal {
+        /// What went wrong.
+        detail: String,
+    },
 }
 
 impl Error {
-    /// A stable, machine-readable code for front ends.
-    pub fn code(&self) -> &'static str {
+    /// The class of this error, for front ends to switch on.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Reference(_) => "invalid_reference",
-            Self::Unreachable { .. } => "unreachable",
-            Self::Unauthorized { .. } => "unauthorized",
-            Self::Denied { .. } => "denied",
-            Self::NotFound { .. } => "not_found",
-            Self::CatalogUnavailable { .. } => "catalog_unavailable",
-            Self::Registry { .. } => "registry_error",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::DigestMismatch { .. } => "digest_mismatch",
-            Self::TooLarge { .. } => "too_large",
-            Self::TooMany { .. } => "too_many",
-            Self::UnsupportedManifest { .. } => "unsupported_manifest",
-            Self::InvalidResponse { .. } => "invalid_response",
-            Self::UnsafeRealm { .. } => "unsafe_realm",
-            Self::InsecureDowngrade { .. } => "insecure_downgrade",
-            Self::Credentials { .. } => "credentials",
-            Self::KeyringUnavailable { .. } => "keyring_unavailable",
-            Self::Cancelled => "cancelled",
-            Self::Io { .. } => "io",
-            Self::BadSource { .. } => "bad_source",
-            Self::WrongKind { .. } => "wrong_kind",
-            Self::PlatformMismatch { .. } => "platform_mismatch",
-            Self::DeleteUnsupported { .. } => "delete_unsupported",
-            Self::TagMoved { .. } => "tag_moved",
-            Self::TagLeftOnPlaceholder { .. } => "tag_left_on_placeholder",
-            Self::Config(_) => "config",
+            Self::Reference(_) | Self::Platform(_) | Self::Input { .. } => ErrorCode::Input,
+            Self::BadSource { .. } => ErrorCode::Input,
+            Self::Unreachable { tls: true, .. } => ErrorCode::Tls,
+            Self::Unreachable { tls: false, .. } => ErrorCode::Unreachable,
+            Self::Unauthorized { .. } => ErrorCode::Unauthorized,
+            Self::Denied { .. } => ErrorCode::Forbidden,
+            Self::NotFound { .. }
+            | Self::PlatformNotFound { .. }
+            | Self::PlatformMismatch { .. } => ErrorCode::NotFound,
+            Self::CatalogUnavailable { .. }
+            | Self::UnsupportedManifest { .. }
+            | Self::DeleteUnsupported { .. }
+            | Self::WrongKind { .. } => ErrorCode::Unsupported,
+            Self::Registry { .. } => ErrorCode::Registry,
+            Self::InvalidResponse { .. } => ErrorCode::Protocol,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::DigestMismatch { .. } => ErrorCode::Integrity,
+            Self::TooLarge { .. } | Self::TooMany { .. } => ErrorCode::TooLarge,
+            Self::UnsafeRealm { .. } | Self::InsecureDowngrade { .. } => ErrorCode::Insecure,
+            Self::Credentials { .. } | Self::KeyringUnavailable { .. } => ErrorCode::Credentials,
+            Self::Cancelled => ErrorCode::Cancelled,
+            Self::Io { .. } => ErrorCode::Io,
+            Self::TagMoved { .. } => ErrorCode::Conflict,
+            Self::TagLeftOnPlaceholder { .. } => ErrorCode::Incomplete,
+            Self::Configuration { .. } => ErrorCode::Configuration,
+            Self::Internal { .. } => ErrorCode::Internal,
+        }
+    }
+
+    /// The registry host the error is about, when there is one.
+    pub fn registry(&self) -> Option<&str> {
+        match self {
+            Self::Unreachable { registry, .. }
+            | Self::Unauthorized { registry, .. }
+            | Self::Denied { registry, .. }
+            | Self::NotFound { registry, .. }
+            | Self::PlatformNotFound { registry, .. }
+            | Self::CatalogUnavailable { registry, .. }
+            | Self::Registry { registry, .. }
+            | Self::RateLimited { registry, .. }
+            | Self::DigestMismatch { registry, .. }
+            | Self::TooLarge { registry, .. }
+            | Self::TooMany { registry, .. }
+            | Self::InvalidResponse { registry, .. }
+            | Self::UnsafeRealm { registry, .. }
+            | Self::InsecureDowngrade { registry, .. }
+            | Self::Credentials { registry, .. }
+            | Self::DeleteUnsupported { registry, .. } => Some(registry),
+            _ => None,
+        }
+    }
+
+    /// Bad user input: `what` is wrong, `detail` says why or what to do instead.
+    pub fn input(what: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::Input {
+            what: what.into(),
+            detail: detail.into(),
+        }
+    }
+
+    /// A bug or a failed internal task.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Self::Internal {
+            detail: detail.to_string(),
         }
     }
 }
@@ -363,3 +533,50 @@ impl Error {
 
 /// The engine's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_as_their_stable_text() {
+        for code in [
+            ErrorCode::Input,
+            ErrorCode::NotFound,
+            ErrorCode::TooLarge,
+            ErrorCode::RateLimited,
+            ErrorCode::Internal,
+        ] {
+            let json = serde_json::to_string(&code).expect("json");
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(
+                serde_json::from_str::<ErrorCode>(&json).expect("back"),
+                code
+            );
+        }
+    }
+
+    #[test]
+    fn variants_map_to_coarse_codes() {
+        let unreachable = |tls| Error::Unreachable {
+            registry: "r".into(),
+            reason: "x".into(),
+            hint: "y".into(),
+            tls,
+        };
+        assert_eq!(unreachable(false).code(), ErrorCode::Unreachable);
+        assert_eq!(unreachable(true).code(), ErrorCode::Tls);
+        assert_eq!(unreachable(true).registry(), Some("r"));
+        assert_eq!(Error::input("a", "b").code(), ErrorCode::Input);
+        assert_eq!(Error::input("a", "b").to_string(), "a: b");
+        assert_eq!(Error::internal("boom").code(), ErrorCode::Internal);
+        let moved = Error::TagMoved {
+            reference: "r/a:1".into(),
+            expected: "sha256:a".into(),
+            actual: "sha256:b".into(),
+        };
+        assert_eq!(moved.code(), ErrorCode::Conflict);
+        assert_eq!(moved.registry(), None);
+        assert_eq!(Error::Cancelled.code(), ErrorCode::Cancelled);
+    }
+}

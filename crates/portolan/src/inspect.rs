@@ -48,6 +48,39 @@ pub struct ImageReport {
     pub artifact_type: Option<String>,
     /// The manifest this one refers to (a signature's or SBOM's image), if any.
     pub subject: Option<Subject>,
+    /// The repository (`host/name`).
+    pub repository: String,
+    /// The exact commands that pull this manifest by digest.
+    pub pull_commands: PullCommands,
+}
+
+/// The commands a user copies to pull an image by digest.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PullCommands {
+    /// `docker pull NAME@DIGEST`, with the name as Docker prints it (`ubuntu`, not
+    /// `docker.io/library/ubuntu`).
+    pub docker: String,
+    /// `podman pull HOST/NAME@DIGEST`, fully qualified (podman does not assume Docker Hub).
+    pub podman: String,
+}
+
+impl PullCommands {
+    /// The commands for `digest` in `reference`'s repository.
+    pub fn for_digest(reference: &Reference, digest: &Digest) -> Self {
+        let pinned = Reference::from_parts(
+            reference.registry(),
+            reference.repository(),
+            None,
+            Some(digest.clone()),
+        )
+        .map(|r| r.familiar())
+        .unwrap_or_else(|_| format!("{}@{digest}", reference.name()));
+        Self {
+            docker: format!("docker pull {pinned}"),
+            podman: format!("podman pull {}@{digest}", reference.name()),
+        }
+    }
 }
 
 /// The manifest an artifact refers to (its `subject` descriptor).
@@ -312,9 +345,7 @@ pub async fn image_details(
     fetched: &FetchedManifest,
 ) -> Result<ImageDetails> {
     let Manifest::Image(manifest) = &fetched.manifest else {
-        return Err(Error::Config(
-            "image_details needs an image manifest".to_owned(),
-        ));
+        return Err(Error::internal("image_details needs an image manifest"));
     };
     let kind = fetched.manifest.kind();
     let config_desc = manifest.config();
@@ -417,6 +448,8 @@ pub async fn inspect(
         annotations: BTreeMap::new(),
         artifact_type: None,
         subject: None,
+        repository: reference.name(),
+        pull_commands: PullCommands::for_digest(reference, &fetched.digest),
     };
     match &fetched.manifest {
         Manifest::Image(m) => {
@@ -496,9 +529,10 @@ pub async fn inspect(
                     }
                 }
                 None if platform.is_some() => {
-                    return Err(Error::NotFound {
+                    return Err(Error::PlatformNotFound {
                         registry: reference.registry().to_owned(),
-                        what: format!("platform {wanted} in {reference}"),
+                        reference: reference.to_string(),
+                        wanted: wanted.to_string(),
                         detail: format!(
                             ": it has {}",
                             report
@@ -520,6 +554,22 @@ pub async fn inspect(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pull_commands_use_the_names_each_tool_expects() {
+        let d = Digest::sha256_of(b"x");
+        let hub = Reference::parse("ubuntu:22.04").expect("ref");
+        let p = PullCommands::for_digest(&hub, &d);
+        assert_eq!(p.docker, format!("docker pull ubuntu@{d}"));
+        assert_eq!(
+            p.podman,
+            format!("podman pull docker.io/library/ubuntu@{d}")
+        );
+        let ghcr = Reference::parse("ghcr.io/o/i:v1").expect("ref");
+        let p = PullCommands::for_digest(&ghcr, &d);
+        assert_eq!(p.docker, format!("docker pull ghcr.io/o/i@{d}"));
+        assert_eq!(p.podman, format!("podman pull ghcr.io/o/i@{d}"));
+    }
 
     #[test]
     fn history_pairs_with_layers_skipping_empty_steps() {

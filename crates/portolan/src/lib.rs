@@ -26,10 +26,11 @@ pub mod transport;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-pub use auth::credentials::{Credential, CredentialChain, CredentialProvider, Secret};
+pub use auth::credential::{Credential, CredentialProvider, Secret};
+pub use auth::credentials::CredentialChain;
 pub use client::{PingInfo, RegistryClient};
 pub use digest::Digest;
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};
 pub use inspect::ImageReport;
 pub use manifest::FetchedManifest;
 pub use platform::Platform;

@@ -16,14 +16,20 @@ pub struct Platform {
     pub variant: Option<String>,
 }
 
+/// Text that is not a platform.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{input}\" is not a platform; write os/arch or os/arch/variant, e.g. linux/arm64")]
+pub struct PlatformError {
+    /// What the user typed.
+    pub input: String,
+}
+
 impl Platform {
     /// Parse `os/arch[/variant]`.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, PlatformError> {
         let parts: Vec<&str> = text.split('/').collect();
-        let bad = || {
-            format!(
-                "\"{text}\" is not a platform; write os/arch or os/arch/variant, e.g. linux/arm64"
-            )
+        let bad = || PlatformError {
+            input: text.to_owned(),
         };
         if parts.iter().any(|p| p.is_empty()) {
             return Err(bad());
@@ -149,7 +155,8 @@ mod tests {
             err.to_string(),
             "image with reference h/r:1 was found but does not match the specified platform: wanted linux/arm64, actual: linux/amd64"
         );
-        assert_eq!(err.code(), "platform_mismatch");
+        assert!(matches!(err, crate::Error::PlatformMismatch { .. }));
+        assert_eq!(err.code(), crate::error::ErrorCode::NotFound);
         assert!(Platform::parse("linux/amd64")
             .expect("ok")
             .require(&actual, "h/r:1")
@@ -175,7 +182,12 @@ mod tests {
         assert!(Platform::parse("linux/arm64/v8")
             .expect("ok")
             .matches("linux", "arm64", None));
-        assert!(Platform::parse("linux").is_err());
+        let err = Platform::parse("linux").expect_err("no arch");
+        assert_eq!(err.input, "linux");
+        assert_eq!(
+            crate::Error::from(err).code(),
+            crate::error::ErrorCode::Input
+        );
         assert!(Platform::parse("linux//v7").is_err());
         assert_eq!(
             Platform::host().os,

@@ -489,9 +489,37 @@ fn is_hex_identifier(s: &str) -> bool {
             .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
 }
 
+/// Whether a tag holds supply-chain artifacts rather than an image: the referrers fallback
+/// tag (`sha256-<hex>`) and cosign's `sha256-<hex>.sig`, `.att` and `.sbom`.
+pub fn is_supply_chain_tag(tag: &str) -> bool {
+    let Some(rest) = tag.strip_prefix("sha256-") else {
+        return false;
+    };
+    let (hex, suffix) = rest.split_at(rest.len().min(64));
+    hex.len() == 64
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && (suffix.is_empty()
+            || suffix
+                .strip_prefix('.')
+                .is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn supply_chain_tags() {
+        let hex = "a".repeat(64);
+        assert!(is_supply_chain_tag(&format!("sha256-{hex}")));
+        assert!(is_supply_chain_tag(&format!("sha256-{hex}.sig")));
+        assert!(!is_supply_chain_tag(&format!("sha256-{hex}.")));
+        assert!(!is_supply_chain_tag(&format!("sha256-{}", "a".repeat(63))));
+        assert!(!is_supply_chain_tag("v1.0"));
+        assert!(!is_supply_chain_tag(&format!("sha256-{}", "A".repeat(64))));
+    }
 
     fn full(s: &str) -> String {
         Reference::parse(s).expect(s).to_string()

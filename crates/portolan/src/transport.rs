@@ -16,6 +16,8 @@ use futures_util::StreamExt;
 
 use crate::error::{Error, Result};
 
+pub mod retry;
+
 /// How the engine talks HTTP. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct TransportOptions {
@@ -207,17 +209,16 @@ impl TransportOptions {
             // Redirects are followed by hand so credentials never follow them to another host.
             .redirect(reqwest::redirect::Policy::none());
         for file in self.ca_files_for(host) {
-            let pem = std::fs::read(&file).map_err(|e| {
-                Error::Config(format!(
-                    "cannot read CA file {} for {host}: {e}",
-                    file.display()
-                ))
+            let pem = std::fs::read(&file).map_err(|e| Error::Configuration {
+                what: format!("cannot read CA file {} for {host}", file.display()),
+                detail: e.to_string(),
             })?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem)
                 .ok()
                 .filter(|c| !c.is_empty())
-                .ok_or_else(|| {
-                    Error::Config(format!("{} holds no PEM certificate", file.display()))
+                .ok_or_else(|| Error::Configuration {
+                    what: format!("cannot use CA file {} for {host}", file.display()),
+                    detail: "it holds no PEM certificate".to_owned(),
                 })?;
             for cert in certs {
                 builder = builder.add_root_certificate(cert);
@@ -225,29 +226,30 @@ impl TransportOptions {
             tracing::debug!(host, file = %file.display(), "trusting extra CA file");
         }
         if let Some((cert, key)) = self.client_identity_for(host) {
-            let mut pem = std::fs::read(&cert).map_err(|e| {
-                Error::Config(format!(
-                    "cannot read client certificate {}: {e}",
-                    cert.display()
-                ))
+            let mut pem = std::fs::read(&cert).map_err(|e| Error::Configuration {
+                what: format!("cannot read client certificate {}", cert.display()),
+                detail: e.to_string(),
             })?;
             pem.push(b'\n');
-            pem.extend(std::fs::read(&key).map_err(|e| {
-                Error::Config(format!("cannot read client key {}: {e}", key.display()))
+            pem.extend(std::fs::read(&key).map_err(|e| Error::Configuration {
+                what: format!("cannot read client key {}", key.display()),
+                detail: e.to_string(),
             })?);
-            let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
-                Error::Config(format!(
-                    "{} and {} are not a PEM certificate and key ({e})",
+            let identity = reqwest::Identity::from_pem(&pem).map_err(|e| Error::Configuration {
+                what: format!(
+                    "{} and {} are not a PEM certificate and key",
                     cert.display(),
                     key.display()
-                ))
+                ),
+                detail: e.to_string(),
             })?;
             builder = builder.identity(identity);
             tracing::debug!(host, cert = %cert.display(), "presenting a client certificate");
         }
-        builder
-            .build()
-            .map_err(|e| Error::Config(format!("cannot set up HTTPS for {host}: {e}")))
+        builder.build().map_err(|e| Error::Configuration {
+            what: format!("cannot set up HTTPS for {host}"),
+            detail: e.to_string(),
+        })
     }
 }
 
@@ -285,8 +287,7 @@ pub async fn read_capped(
 /// Words for a reqwest failure, and what the user can do about it.
 pub fn describe_failure(err: &reqwest::Error) -> (String, String) {
     let chain = error_chain(err);
-    let lower = chain.to_lowercase();
-    let hint = if is_tls_failure(err) || lower.contains("ssl") {
+    let hint = if is_tls_related(err) {
         "The TLS certificate was not accepted: put the registry's CA certificate in /etc/docker/certs.d/HOST/ca.crt or ~/.config/containers/certs.d/HOST/ca.crt, or add it in the registry's settings"
     } else if err.is_timeout() {
         "The registry did not answer in time: check the network or proxy (HTTPS_PROXY/NO_PROXY)"
@@ -296,6 +297,23 @@ pub fn describe_failure(err: &reqwest::Error) -> (String, String) {
         "Check the network and try again"
     };
     (chain, hint.to_owned())
+}
+
+/// The error for a request to `registry` that got no (whole) answer: `reason` words the
+/// HTTP stack's failure in its context (`|r| format!("{r} (while fetching {what})")`).
+/// The one place a `reqwest::Error` becomes [`Error::Unreachable`].
+pub fn unreachable(
+    registry: &str,
+    err: &reqwest::Error,
+    reason: impl FnOnce(String) -> String,
+) -> Error {
+    let (what_failed, hint) = describe_failure(err);
+    Error::Unreachable {
+        registry: registry.to_owned(),
+        reason: reason(what_failed),
+        hint,
+        tls: is_tls_related(err),
+    }
 }
 
 /// Whether a failed request may be retried (the request never got an answer, and not
@@ -332,6 +350,12 @@ fn error_chain(err: &reqwest::Error) -> String {
         source = s.source();
     }
     chain
+}
+
+/// Whether a failure is a TLS problem for the user to fix (what [`describe_failure`] gives a
+/// certificate hint for, and what [`Error::Unreachable`]'s `tls` records).
+pub fn is_tls_related(err: &reqwest::Error) -> bool {
+    is_tls_failure(err) || error_chain(err).to_lowercase().contains("ssl")
 }
 
 /// Whether a failure came from TLS (an untrusted or invalid certificate, a handshake).

@@ -10,6 +10,16 @@ use crate::state::AppState;
 use portolan::inspect::{ImageReport, TagSummary};
 use portolan::{Platform, Reference};
 
+/// A repository's tags, with those that hold signatures, attestations or SBOMs (cosign's
+/// `sha256-<hex>.sig`, the referrers fallback tag) named apart so the list can hide them.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TagList {
+    /// Every tag, in order.
+    pub tags: Vec<String>,
+    /// The tags among them that hold supply-chain artifacts rather than images.
+    pub supply_chain: Vec<String>,
+}
+
 /// One page of a registry's catalog.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RepositoryPage {
@@ -69,14 +79,19 @@ pub async fn resolve_repository(_app: &AppHandle, host: String, name: String) ->
 }
 
 /// Every tag of `repository` (`host/name`); remembered as recently opened.
-pub async fn list_tags(app: &AppHandle, repository: String) -> AppResult<Vec<String>> {
+pub async fn list_tags(app: &AppHandle, repository: String) -> AppResult<TagList> {
     let state = app.state::<AppState>();
     let reference = Reference::parse(&repository)?;
     let tags = state.client().tags(&reference).await?;
     let mut s = settings::load(app)?;
     s.remember(&reference.name());
     settings::save(app, &s)?;
-    Ok(tags)
+    let supply_chain = tags
+        .iter()
+        .filter(|t| portolan::reference::is_supply_chain_tag(t))
+        .cloned()
+        .collect();
+    Ok(TagList { tags, supply_chain })
 }
 
 /// What a tag points at: digest, kind, platforms, size, date.

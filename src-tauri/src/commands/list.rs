@@ -8,6 +8,7 @@
 // This file is read by build.rs too, so it holds nothing but the declaration.
 declare_commands! {
     registries::list_registries() -> Vec<RegistryView>;
+    registries::advise_host(host: String) -> HostAdvice;
     registries::add_registry(name: String, host: String, insecure: bool, ca_file: Option<String>) -> Vec<RegistryView>;
     registries::remove_registry(host: String) -> Vec<RegistryView>;
     registries::sign_in(host: String, username: String, secret: String) -> RegistryView;
@@ -15,7 +16,7 @@ declare_commands! {
     registries::sign_out(host: String) -> RegistryView;
     browse::list_repositories(host: String, next: Option<String>) -> RepositoryPage;
     browse::resolve_repository(host: String, name: String) -> String;
-    browse::list_tags(repository: String) -> Vec<String>;
+    browse::list_tags(repository: String) -> TagList;
     browse::describe_tag(reference: String) -> TagSummary;
     browse::inspect_image(reference: String, platform: Option<String>) -> ImageReport;
     browse::raw_manifest(reference: String) -> RawDocument;
@@ -24,6 +25,8 @@ declare_commands! {
     settings::get_settings() -> Settings;
     settings::set_theme(theme: Theme) -> Settings;
     settings::pin_repository(repository: String, pinned: bool) -> Settings;
-    transfer::pull_image(transfer_id: u32, reference: String, format: PullFormat, platform: Option<String>) streams(ProgressEvent) -> PullDone;
+    transfer::start_pull(reference: String, format: PullFormat, platform: Option<String>) -> TransferView;
+    transfer::list_transfers() -> Vec<TransferView>;
     transfer::cancel_transfer(transfer_id: u32) -> bool;
+    transfer::clear_transfers() -> Vec<TransferView>;
 }

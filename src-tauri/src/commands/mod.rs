@@ -13,12 +13,13 @@ pub mod settings;
 pub mod transfer;
 
 use portolan::inspect::{ImageReport, TagSummary};
-use portolan::ProgressEvent;
+use portolan_ops::host_advice::HostAdvice;
+use portolan_ops::pull_target::PullFormat;
+use portolan_ops::transfers::TransferView;
 
 use crate::settings::{Settings, Theme};
-use browse::{RawDocument, Referrer, RepositoryPage};
+use browse::{RawDocument, Referrer, RepositoryPage, TagList};
 use registries::RegistryView;
-use transfer::{PullDone, PullFormat};
 
 /// One command as the UI sees it.
 #[derive(Debug, Clone)]

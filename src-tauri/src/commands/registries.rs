@@ -8,26 +8,8 @@ use crate::error::{AppError, AppResult};
 use crate::settings::{self, RegistryEntry};
 use crate::state::AppState;
 use portolan::{Credential, ErrorCode};
-
-/// How the app is signed in to a registry.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum SignIn {
-    /// No credential: public content only.
-    Anonymous,
-    /// Signed in with Portolan; the secret is in the OS keyring.
-    Keyring {
-        /// The username.
-        username: String,
-    },
-    /// Using the user's Docker login (read-only to Portolan).
-    Docker {
-        /// The username.
-        username: String,
-        /// Where Docker keeps it (config file or helper).
-        source: String,
-    },
-}
+use portolan_ops::host_advice::HostAdvice;
+use portolan_ops::sign_in::SignIn;
 
 /// A registry as the sidebar shows it.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -36,52 +18,24 @@ pub struct RegistryView {
     pub entry: RegistryEntry,
     /// Sign-in state.
     pub sign_in: SignIn,
-    /// When the keyring could not be read: why.
+    /// When a credential source (the keyring, Docker's config) could not be read: why.
     pub keyring_problem: Option<String>,
+    /// What to sign in to this registry with.
+    pub sign_in_advice: String,
+    /// What the user should know about how it is reached (plain HTTP to a remote host).
+    pub warning: Option<String>,
 }
 
 async fn view(state: &AppState, entry: RegistryEntry) -> RegistryView {
-    let secrets = state.secrets.clone();
-    let host = entry.host.clone();
-    let keyring = tauri::async_runtime::spawn_blocking(move || secrets.get(&host))
-        .await
-        .unwrap_or_else(|e| Err(portolan::Error::internal(e)));
-    let (sign_in, keyring_problem) = match keyring {
-        Ok(Some(c)) => (
-            SignIn::Keyring {
-                username: c.username,
-            },
-            None,
-        ),
-        Ok(None) => (docker_sign_in(&entry.host).await, None),
-        Err(e) => (docker_sign_in(&entry.host).await, Some(e.to_string())),
-    };
+    let found = portolan_ops::sign_in::state(&state.credentials(), &entry.host).await;
+    let warning = (entry.insecure && !portolan::transport::is_loopback_host(&entry.host))
+        .then(|| portolan_ops::setup::insecure_warning(&entry.host));
     RegistryView {
         entry,
-        sign_in,
-        keyring_problem,
-    }
-}
-
-async fn docker_sign_in(host: &str) -> SignIn {
-    let host = host.to_owned();
-    let found = tauri::async_runtime::spawn_blocking(move || {
-        let docker = portolan::auth::docker_config::DockerConfig::load_default().ok()?;
-        docker.credential_for(&host).ok().flatten()
-    })
-    .await
-    .ok()
-    .flatten();
-    match found {
-        Some(c) => SignIn::Docker {
-            username: c.username,
-            source: match c.source {
-                portolan::auth::credentials::CredentialSource::DockerHelper(h) => h,
-                portolan::auth::credentials::CredentialSource::DockerConfig(p) => p,
-                other => format!("{other:?}"),
-            },
-        },
-        None => SignIn::Anonymous,
+        sign_in: found.sign_in,
+        keyring_problem: found.problem,
+        sign_in_advice: found.advice,
+        warning,
     }
 }
 
@@ -99,7 +53,14 @@ pub async fn list_registries(app: &AppHandle) -> AppResult<Vec<RegistryView>> {
     all_views(app, &state).await
 }
 
-/// Add a registry. Plain HTTP is accepted only for local hosts.
+/// What Portolan makes of a host the user is typing (its name, whether it is local, what
+/// to say before allowing plain HTTP for it).
+pub async fn advise_host(_app: &AppHandle, host: String) -> AppResult<HostAdvice> {
+    Ok(portolan_ops::host_advice::advise(&host))
+}
+
+/// Add a registry. Plain HTTP may be allowed for any host (the sidebar warns for hosts that
+/// are not on this machine), as the CLI's `--insecure` allows it.
 pub async fn add_registry(
     app: &AppHandle,
     name: String,
@@ -109,12 +70,6 @@ pub async fn add_registry(
 ) -> AppResult<Vec<RegistryView>> {
     let state = app.state::<AppState>();
     let host = portolan::reference::normalize_registry(&host)?;
-    if insecure && !portolan::transport::is_local_host(&host) {
-        return Err(AppError::new(
-            ErrorCode::Input,
-            format!("plain HTTP is only offered for local hosts (localhost, 127.0.0.0/8, private networks, .local); {host} must use HTTPS"),
-        ));
-    }
     let mut s = settings::load(app)?;
     s.registries.retain(|r| r.host != host);
     let name = if name.trim().is_empty() {

@@ -45,7 +45,15 @@ artifact_type: string | null,
 /**
  * The manifest this one refers to (a signature's or SBOM's image), if any.
  */
-subject: Subject | null, };
+subject: Subject | null, 
+/**
+ * The repository (`host/name`).
+ */
+repository: string, 
+/**
+ * The exact commands that pull this manifest by digest.
+ */
+pull_commands: PullCommands, };
 
 export type Subject = { 
 /**
@@ -333,19 +341,22 @@ transferred_bytes: number,
  */
 skipped: number, };
 
+export type ErrorCode = "input" | "not_found" | "unauthorized" | "forbidden" | "unreachable" | "tls" | "insecure" | "rate_limited" | "integrity" | "too_large" | "unsupported" | "conflict" | "incomplete" | "registry" | "protocol" | "credentials" | "configuration" | "cancelled" | "io" | "internal";
+
 export type AppError = { 
 /**
- * Stable machine-readable code (`unauthorized`, `not_found`, `keyring_unavailable`...).
+ * What kind of failure (`unauthorized`, `not_found`, `tls`...), to switch on.
  */
-code: string, 
+code: ErrorCode, 
 /**
  * What happened and what to do, for people.
  */
 message: string, 
 /**
- * More detail, when there is any.
+ * The registry host the failure is about, when there is one (so the UI can offer to
+ * sign in to it, or point at its settings).
  */
-detail: string | null, };
+registry: string | null, };
 
 export type RegistryEntry = { 
 /**
@@ -393,6 +404,17 @@ recent: Array<string>,
  */
 pinned: Array<string>, };
 
+export type PullCommands = { 
+/**
+ * `docker pull NAME@DIGEST`, with the name as Docker prints it (`ubuntu`, not
+ * `docker.io/library/ubuntu`).
+ */
+docker: string, 
+/**
+ * `podman pull HOST/NAME@DIGEST`, fully qualified (podman does not assume Docker Hub).
+ */
+podman: string, };
+
 export type SignIn = { "kind": "anonymous" } | { "kind": "keyring", 
 /**
  * The username.
@@ -405,7 +427,73 @@ username: string,
 /**
  * Where Docker keeps it (config file or helper).
  */
-source: string, };
+source: string, } | { "kind": "given", 
+/**
+ * The username.
+ */
+username: string, };
+
+export type HostAdvice = { 
+/**
+ * The host as Portolan names it (`localhost:5000`, `docker.io`), when it is one.
+ */
+host: string | null, 
+/**
+ * Why it is not a host, when it is not.
+ */
+problem: string | null, 
+/**
+ * On this machine: plain HTTP is always tried when it does not speak TLS.
+ */
+loopback: boolean, 
+/**
+ * On this machine or a private network.
+ */
+local: boolean, 
+/**
+ * What to say when the user allows plain HTTP for it (a host that is not loopback).
+ */
+plain_http_warning: string | null, };
+
+export type TransferState = "running" | "done" | "failed" | "cancelled";
+
+export type TransferView = { 
+/**
+ * Its id (to cancel it).
+ */
+id: number, 
+/**
+ * What it is (`Pull ghcr.io/o/app:v1`).
+ */
+title: string, 
+/**
+ * Where it writes.
+ */
+target: string, 
+/**
+ * Where it stands.
+ */
+state: TransferState, 
+/**
+ * Bytes moved so far.
+ */
+done_bytes: number, 
+/**
+ * Bytes in all (0 until known).
+ */
+total_bytes: number, 
+/**
+ * Blobs in all, and finished.
+ */
+blobs: number, 
+/**
+ * Blobs finished.
+ */
+blobs_done: number, 
+/**
+ * When finished: what happened (where it went and how to use it, or the error).
+ */
+message: string | null, };
 
 export type RegistryView = { 
 /**
@@ -417,9 +505,17 @@ entry: RegistryEntry,
  */
 sign_in: SignIn, 
 /**
- * When the keyring could not be read: why.
+ * When a credential source (the keyring, Docker's config) could not be read: why.
  */
-keyring_problem: string | null, };
+keyring_problem: string | null, 
+/**
+ * What to sign in to this registry with.
+ */
+sign_in_advice: string, 
+/**
+ * What the user should know about how it is reached (plain HTTP to a remote host).
+ */
+warning: string | null, };
 
 export type RepositoryPage = { 
 /**
@@ -465,12 +561,12 @@ size: number, };
 
 export type PullFormat = "oci" | "archive";
 
-export type PullDone = { 
+export type TagList = { 
 /**
- * Where it was written.
+ * Every tag, in order.
  */
-path: string, 
+tags: Array<string>, 
 /**
- * What was done.
+ * The tags among them that hold supply-chain artifacts rather than images.
  */
-report: PullReport, };
+supply_chain: Array<string>, };

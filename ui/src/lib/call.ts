@@ -1,25 +1,26 @@
 // Part of the API module (with api.ts and the generated commands.ts): the one place that
 // calls `invoke`, turning rejections into ApiError.
 import { invoke } from '@tauri-apps/api/core';
-import type { AppError } from './bindings';
+import type { AppError, ErrorCode } from './bindings';
 
 /** A failed command, as an Error the UI can throw and show. */
 export class ApiError extends Error {
-  readonly code: string;
-  readonly detail: string | null;
+  readonly code: ErrorCode;
+  /** The registry host the failure is about, when there is one. */
+  readonly registry: string | null;
   constructor(e: AppError) {
     super(e.message);
     this.code = e.code;
-    this.detail = e.detail;
+    this.registry = e.registry;
   }
 }
 
 function toApiError(e: unknown): ApiError {
   if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
     const a = e as AppError;
-    return new ApiError({ code: String(a.code), message: String(a.message), detail: a.detail ?? null });
+    return new ApiError({ code: a.code, message: String(a.message), registry: a.registry ?? null });
   }
-  return new ApiError({ code: 'internal', message: String(e), detail: null });
+  return new ApiError({ code: 'internal', message: String(e), registry: null });
 }
 
 /** Invoke a backend command by name. */

@@ -1,14 +1,15 @@
 // Generated from src-tauri/src/commands/list.rs by src-tauri/src/commands/mod.rs. Do not edit.
 // Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app commands
 
-import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { ImageReport, ProgressEvent, PullDone, PullFormat, RawDocument, Referrer, RegistryView, RepositoryPage, Settings, TagSummary, Theme } from './bindings';
+import type { HostAdvice, ImageReport, PullFormat, RawDocument, Referrer, RegistryView, RepositoryPage, Settings, TagList, TagSummary, Theme, TransferView } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
   listRegistries: () =>
     call<Array<RegistryView>>('list_registries'),
+  adviseHost: (host: string) =>
+    call<HostAdvice>('advise_host', { host }),
   addRegistry: (name: string, host: string, insecure: boolean, caFile: string | null) =>
     call<Array<RegistryView>>('add_registry', { name, host, insecure, caFile }),
   removeRegistry: (host: string) =>
@@ -24,7 +25,7 @@ export const commands = {
   resolveRepository: (host: string, name: string) =>
     call<string>('resolve_repository', { host, name }),
   listTags: (repository: string) =>
-    call<Array<string>>('list_tags', { repository }),
+    call<TagList>('list_tags', { repository }),
   describeTag: (reference: string) =>
     call<TagSummary>('describe_tag', { reference }),
   inspectImage: (reference: string, platform: string | null) =>
@@ -41,11 +42,12 @@ export const commands = {
     call<Settings>('set_theme', { theme }),
   pinRepository: (repository: string, pinned: boolean) =>
     call<Settings>('pin_repository', { repository, pinned }),
-  pullImage: (transferId: number, reference: string, format: PullFormat, platform: string | null, onProgress: (event: ProgressEvent) => void) => {
-    const channel = new Channel<ProgressEvent>();
-    channel.onmessage = onProgress;
-    return call<PullDone>('pull_image', { transferId, reference, format, platform, onProgress: channel });
-  },
+  startPull: (reference: string, format: PullFormat, platform: string | null) =>
+    call<TransferView>('start_pull', { reference, format, platform }),
+  listTransfers: () =>
+    call<Array<TransferView>>('list_transfers'),
   cancelTransfer: (transferId: number) =>
     call<boolean>('cancel_transfer', { transferId }),
+  clearTransfers: () =>
+    call<Array<TransferView>>('clear_transfers'),
 };

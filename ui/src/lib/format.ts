@@ -24,20 +24,6 @@ export function shortDate(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 16).replace('T', ' ');
 }
 
-/** `docker pull host/repo@sha256:...` (Docker Hub images in their short form). */
-export function pullCommand(tool: 'docker' | 'podman', repository: string, digest: string): string {
-  let name = repository;
-  if (tool === 'docker' && name.startsWith('docker.io/')) {
-    name = name.slice('docker.io/'.length).replace(/^library\//, '');
-  }
-  return `${tool} pull ${name}@${digest}`;
-}
-
-/** Tags that hold signatures, attestations or SBOMs rather than images (cosign and friends). */
-export function isSupplyChainTag(tag: string): boolean {
-  return /^sha256-[0-9a-f]{64}(\.[a-z]+)?$/.test(tag);
-}
-
 const DIGEST = /sha256:[0-9a-f]{64}/g;
 
 /** Split text into plain parts and digests, so digests can become buttons (never HTML). */

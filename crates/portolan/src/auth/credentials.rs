@@ -1,112 +1,19 @@
-//! Credentials and where they come from.
+//! Where credentials come from, in order.
 //!
-//! A [`Secret`] prints as `***` in `Debug` and `Display`, so a password or token cannot
-//! leak through a log line, an error or a panic message by accident. A [`Credential`]
-//! remembers its [`CredentialSource`] so front ends can label a Docker login as read-only.
 //! [`CredentialChain`] answers "what do we use for this registry?" in a fixed order:
 //! explicit, then the OS keyring, then the user's Docker login.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::Arc;
 
+// The types live in `credential`, below the sources; re-exported here so existing paths
+// (`auth::credentials::Credential`) keep working.
+pub use crate::auth::credential::{
+    Credential, CredentialKind, CredentialProvider, CredentialSource, Secret,
+};
 use crate::auth::docker_config::DockerConfig;
 use crate::auth::secret_store::SecretStore;
 use crate::error::Result;
-
-/// A password or token. Never printed.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wrap a secret.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-    /// The secret itself, for the one place that sends it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-    /// Whether it is empty.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-/// What kind of secret a credential holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CredentialKind {
-    /// A password or personal access token, sent with the username.
-    Password,
-    /// An OAuth refresh token (`identitytoken` in Docker's config).
-    IdentityToken,
-}
-
-/// Where a credential was found.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case", tag = "type", content = "detail")]
-pub enum CredentialSource {
-    /// Given by the caller for this run.
-    Explicit,
-    /// Saved by Portolan in the OS keyring.
-    Keyring,
-    /// The `auths` section of a Docker config file (path given).
-    DockerConfig(String),
-    /// A Docker credential helper (`docker-credential-NAME`).
-    DockerHelper(String),
-}
-
-impl CredentialSource {
-    /// Whether Portolan may change or delete it (Docker's are read-only to us).
-    pub fn is_read_only(&self) -> bool {
-        matches!(self, Self::DockerConfig(_) | Self::DockerHelper(_))
-    }
-}
-
-/// A username and secret for one registry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Credential {
-    /// The username (`<token>` for identity tokens in Docker's convention).
-    pub username: String,
-    /// The password, token or refresh token.
-    pub secret: Secret,
-    /// Password or identity token.
-    pub kind: CredentialKind,
-    /// Where it came from.
-    pub source: CredentialSource,
-}
-
-impl Credential {
-    /// A username and password (or personal access token) given by the caller.
-    pub fn password(username: impl Into<String>, secret: impl Into<String>) -> Self {
-        Self {
-            username: username.into(),
-            secret: Secret::new(secret),
-            kind: CredentialKind::Password,
-            source: CredentialSource::Explicit,
-        }
-    }
-}
-
-/// Looks up credentials for a registry host. Implementations may block (keyring, helper
-/// processes); the client calls them off the async threads.
-pub trait CredentialProvider: Send + Sync {
-    /// The credential to use for `registry`, if any.
-    fn credential_for(&self, registry: &str) -> Result<Option<Credential>>;
-}
 
 /// Explicit credentials first, then the OS keyring, then the Docker login.
 #[derive(Default, Clone)]
@@ -138,38 +45,62 @@ impl CredentialChain {
     }
 }
 
-impl CredentialProvider for CredentialChain {
-    fn credential_for(&self, registry: &str) -> Result<Option<Credential>> {
+/// What the chain found for a registry, and what it could not read on the way.
+#[derive(Debug, Clone, Default)]
+pub struct Lookup {
+    /// The credential to use, if any.
+    pub credential: Option<Credential>,
+    /// Sources that failed and were skipped (an unavailable keyring), in words.
+    pub problems: Vec<String>,
+}
+
+impl CredentialChain {
+    /// Look `registry` up in order: explicit, the keyring, Docker's login. A keyring that
+    /// cannot be read is skipped (and reported); a broken Docker login is an error.
+    pub fn lookup(&self, registry: &str) -> Result<Lookup> {
+        let mut problems = Vec::new();
         if let Some(c) = self.explicit.get(registry) {
-            return Ok(Some(c.clone()));
+            return Ok(Lookup {
+                credential: Some(c.clone()),
+                problems,
+            });
         }
         if let Some(store) = &self.store {
             match store.get(registry) {
-                Ok(Some(c)) => return Ok(Some(c)),
+                Ok(Some(c)) => {
+                    return Ok(Lookup {
+                        credential: Some(c),
+                        problems,
+                    })
+                }
                 Ok(None) => {}
                 // No keyring on this machine is not fatal: fall through to Docker's login.
-                Err(e) => tracing::debug!(registry, error = %e, "keyring lookup failed"),
+                Err(e) => {
+                    tracing::debug!(registry, error = %e, "keyring lookup failed");
+                    problems.push(e.to_string());
+                }
             }
         }
-        if let Some(docker) = &self.docker {
-            return docker.credential_for(registry);
-        }
-        Ok(None)
+        let credential = match &self.docker {
+            Some(docker) => docker.credential_for(registry)?,
+            None => None,
+        };
+        Ok(Lookup {
+            credential,
+            problems,
+        })
+    }
+}
+
+impl CredentialProvider for CredentialChain {
+    fn credential_for(&self, registry: &str) -> Result<Option<Credential>> {
+        self.lookup(registry).map(|l| l.credential)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secrets_never_print() {
-        let c = Credential::password("alice", "hunter2-token");
-        let shown = format!("{c:?} {}", c.secret);
-        assert!(!shown.contains("hunter2"), "{shown}");
-        assert!(shown.contains("***"));
-        assert_eq!(c.secret.expose(), "hunter2-token");
-    }
 
     #[test]
     fn explicit_wins() {

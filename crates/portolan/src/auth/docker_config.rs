@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 
 use base64::Engine;
 
-use crate::auth::credentials::{Credential, CredentialKind, CredentialSource, Secret};
+use crate::auth::credential::{Credential, CredentialKind, CredentialSource, Secret};
 use crate::error::{Error, Result};
 use crate::reference::DOCKER_HUB;
 
@@ -85,18 +85,17 @@ impl DockerConfig {
                 })
             }
             Err(e) => {
-                return Err(Error::Config(format!(
-                    "cannot read {}: {e}",
-                    path.display()
-                )))
+                return Err(Error::Configuration {
+                    what: format!("cannot read {}", path.display()),
+                    detail: e.to_string(),
+                })
             }
         };
-        let shape: FileShape = serde_json::from_slice(&bytes).map_err(|e| {
-            Error::Config(format!(
-                "{} is not valid Docker config JSON: {e}",
-                path.display()
-            ))
-        })?;
+        let shape: FileShape =
+            serde_json::from_slice(&bytes).map_err(|e| Error::Configuration {
+                what: format!("{} is not valid Docker config JSON", path.display()),
+                detail: e.to_string(),
+            })?;
         Ok(Self {
             path: path.to_path_buf(),
             auths: shape.auths,

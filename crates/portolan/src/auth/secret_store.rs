@@ -7,7 +7,7 @@
 //! secret = a small JSON document holding the username and the secret. Every call blocks
 //! (it may wait for an unlock prompt), so async callers use `spawn_blocking`.
 
-use crate::auth::credentials::{Credential, CredentialKind, CredentialSource, Secret};
+use crate::auth::credential::{Credential, CredentialKind, CredentialSource, Secret};
 use crate::error::{Error, Result};
 
 /// The keyring service name shared by the CLI and the app.
@@ -36,7 +36,7 @@ fn encode(credential: &Credential) -> Result<String> {
         secret: credential.secret.expose().to_owned(),
         kind: credential.kind,
     })
-    .map_err(|e| Error::Config(format!("cannot encode a credential: {e}")))
+    .map_err(|e| Error::internal(format!("cannot encode a credential: {e}")))
 }
 
 fn decode(registry: &str, text: &str) -> Result<Credential> {

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use crate::auth::credentials::{Credential, CredentialKind, Secret};
+use crate::auth::credential::{Credential, CredentialKind, Secret};
 use crate::error::{Error, Result};
 use crate::transport::{self, TransportOptions};
 
@@ -178,12 +178,9 @@ pub async fn fetch(
         }
     };
     let response = builder.send().await.map_err(|e| {
-        let (reason, hint) = transport::describe_failure(&e);
-        Error::Unreachable {
-            registry: req.registry.to_owned(),
-            reason: format!("its token service {} failed: {reason}", req.realm),
-            hint,
-        }
+        transport::unreachable(req.registry, &e, |reason| {
+            format!("its token service {} failed: {reason}", req.realm)
+        })
     })?;
     let status = response.status();
     if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
@@ -247,6 +244,15 @@ fn renew_time(now: Instant, lifetime: Duration) -> Instant {
         .unwrap_or(now)
 }
 
+/// What to sign in to `registry` with, in words (per registry where it differs).
+pub fn sign_in_advice(registry: &str) -> &'static str {
+    match registry {
+        "ghcr.io" => "Use your GitHub username and a personal access token (classic) with read:packages (write:packages to push, delete:packages to delete).",
+        "docker.io" => "Use your Docker Hub username and a password or a personal access token.",
+        _ => "Use the username and password (or token) of this registry.",
+    }
+}
+
 /// What to tell a user whose sign-in was refused, per registry.
 pub fn login_refused_hint(registry: &str) -> String {
     match registry {
@@ -296,7 +302,8 @@ mod tests {
         assert!(check_realm(&o, "r", "http://127.0.0.1:9/token", true).is_ok());
         let err = check_realm(&o, "r.example", "http://evil.example/token", true)
             .expect_err("http realm");
-        assert_eq!(err.code(), "unsafe_realm");
+        assert!(matches!(err, Error::UnsafeRealm { .. }), "{err}");
+        assert_eq!(err.code(), crate::ErrorCode::Insecure);
         assert!(check_realm(&o, "r.example", "http://evil.example/token", false).is_ok());
         assert!(check_realm(&o, "r.example", "ftp://x/token", true).is_err());
         assert!(check_realm(&o, "r.example", "not a url", false).is_err());

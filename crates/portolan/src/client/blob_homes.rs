@@ -66,7 +66,7 @@ impl BlobHomes {
         let bytes = {
             let map = self.inner.lock().unwrap_or_else(|e| e.into_inner());
             serde_json::to_vec(&*map)
-                .map_err(|e| Error::Config(format!("cannot encode the blob cache: {e}")))?
+                .map_err(|e| Error::internal(format!("cannot encode the blob cache: {e}")))?
         };
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create", parent, e))?;

@@ -351,14 +351,11 @@ impl RegistryClient {
         Ok(digest)
     }
 
-    /// DELETE a manifest by tag or digest. `Ok(false)` when the registry refuses deletes
-    /// of that kind (distribution answers 400 for a tag; ghcr.io and Docker Hub 405).
+    /// DELETE a manifest by tag or digest. [`Error::DeleteUnsupported`] when the registry
+    /// refuses deletes of that kind (distribution answers 400 for a tag; ghcr.io and Docker
+    /// Hub 405).
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
-    pub async fn delete_manifest(
-        &self,
-        repository: &str,
-        reference: &str,
-    ) -> Result<std::result::Result<(), u16>> {
+    pub async fn delete_manifest(&self, repository: &str, reference: &str) -> Result<()> {
         let what = format!(
             "manifest {}/{repository}{}",
             self.registry,
@@ -381,9 +378,23 @@ impl RegistryClient {
                 .await
                 .unwrap_or_default();
             tracing::debug!(%status, body = %super::error_body::parse(&body).first().map(|e| e.code.clone()).unwrap_or_default(), "delete refused");
-            return Ok(Err(status.as_u16()));
+            return Err(Error::DeleteUnsupported {
+                registry: self.registry.clone(),
+                what,
+                status: status.as_u16(),
+                hint: delete_hint(&self.registry),
+            });
         }
         self.expect_success(response, &what).await?;
-        Ok(Ok(()))
+        Ok(())
+    }
+}
+
+/// Where deletes can be done when the registry refuses them through the API.
+fn delete_hint(registry: &str) -> String {
+    match registry {
+        "ghcr.io" => "On ghcr.io, delete the package version in GitHub (the package's settings page, or the REST API)".to_owned(),
+        "docker.io" => "On Docker Hub, delete tags on hub.docker.com".to_owned(),
+        _ => "Ask the registry's operator to enable deletes (distribution: storage.delete.enabled: true)".to_owned(),
     }
 }

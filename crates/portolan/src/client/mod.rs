@@ -9,9 +9,13 @@
 mod blob_homes;
 mod blobs;
 mod error_body;
+#[cfg(test)]
+pub(crate) mod fake_server;
 pub mod link;
 pub mod origins;
 mod request;
+#[cfg(test)]
+pub(crate) mod tests;
 
 use std::sync::{Arc, Mutex};
 
@@ -19,7 +23,7 @@ use oci_spec::image::{Descriptor, ImageIndex};
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 
-use crate::auth::credentials::{Credential, CredentialProvider};
+use crate::auth::credential::{Credential, CredentialProvider};
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::manifest::{
@@ -571,7 +575,7 @@ impl RegistryClient {
     }
 
     fn bad_url(&self, e: url::ParseError) -> Error {
-        Error::Config(format!("cannot build a URL for {}: {e}", self.registry))
+        Error::internal(format!("cannot build a URL for {}: {e}", self.registry))
     }
 
     fn verify_content(

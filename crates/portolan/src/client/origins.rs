@@ -106,7 +106,8 @@ mod tests {
             "an upload",
         )
         .expect_err("downgrade");
-        assert_eq!(err.code(), "insecure_downgrade");
+        assert!(matches!(err, Error::InsecureDowngrade { .. }), "{err}");
+        assert_eq!(err.code(), crate::ErrorCode::Insecure);
         assert!(err.to_string().contains("reg.example"), "{err}");
         assert!(err.to_string().contains("http://reg.example"), "{err}");
         assert!(check_no_downgrade("r", &base, &u("https://cdn.example/b"), "b").is_ok());

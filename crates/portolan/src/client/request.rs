@@ -4,7 +4,8 @@
 //! network. It attaches what the registry asked for (Basic, or a bearer token for the
 //! request's scope), answers a 401 by reading the challenge and fetching a token (once
 //! more on `invalid_token`), waits out 429 (`Retry-After`) and 5xx with bounded backoff,
-//! and retries connections that failed before an answer arrived.
+//! and retries connections that failed before an answer arrived. Every retry here goes
+//! through [`transport::retry`] with the client's configured policy.
 
 use base64::Engine;
 use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, LOCATION, WWW_AUTHENTICATE};
@@ -12,9 +13,10 @@ use reqwest::{Method, Response, StatusCode};
 
 use super::{error_body, origins, RegistryClient, MAX_ERROR_BODY};
 use crate::auth::challenge::{self, Challenge, Scheme};
-use crate::auth::credentials::Credential;
+use crate::auth::credential::Credential;
 use crate::auth::token::{self, TokenCache, TokenRequest};
 use crate::error::{Error, Result};
+use crate::transport::retry::Decision;
 use crate::transport::{self, CappedReadError};
 
 const MAX_REDIRECTS: usize = 5;
@@ -35,6 +37,16 @@ pub(crate) struct AuthState {
     /// The token endpoint (realm, service) once a Bearer challenge was seen.
     pub(crate) bearer: Option<(String, Option<String>)>,
     pub(crate) tokens: TokenCache,
+}
+
+/// The auth handshake of one request, kept across its retries.
+#[derive(Debug)]
+struct Handshake {
+    /// 401s answered so far.
+    rounds: u32,
+    /// Scopes to ask the token service for: the call's own, plus any the registry's
+    /// challenge named (one challenge may name several, space-separated).
+    scopes: Vec<String>,
 }
 
 /// One request to make: method, URL, the scope it needs, and words for errors.
@@ -128,7 +140,7 @@ impl RegistryClient {
                 let registry = self.registry.clone();
                 tokio::task::spawn_blocking(move || provider.credential_for(&registry))
                     .await
-                    .map_err(|e| Error::Config(format!("credential lookup stopped: {e}")))?
+                    .map_err(|e| Error::internal(format!("credential lookup stopped: {e}")))?
             })
             .await
             .cloned()
@@ -143,78 +155,93 @@ impl RegistryClient {
                 } else {
                     &["https"]
                 };
-                let policy = self.options.retry;
-                let mut attempt = 1;
-                loop {
-                    let mut https_err = None;
-                    let mut last_err = None;
-                    for scheme in schemes {
-                        let base = url::Url::parse(&format!("{scheme}://{}/", self.host))
-                            .map_err(|e| Error::Config(format!("bad registry host {}: {e}", self.host)))?;
-                        let probe = base.join("v2/").map_err(|e| self.bad_url(e))?;
-                        match self.http.get(probe).send().await {
-                            Ok(response) if *scheme == "http" && response.status() == StatusCode::BAD_REQUEST => {
-                                // An HTTPS server answering plain HTTP: the HTTPS error is the real one.
-                                let body = transport::read_capped(response, 4096).await.unwrap_or_default();
-                                let text = String::from_utf8_lossy(&body).to_lowercase();
-                                if text.contains("https") {
-                                    break;
-                                }
-                                return Ok(Endpoint { base });
-                            }
-                            Ok(response) => {
-                                tracing::debug!(registry = %self.registry, %base, status = %response.status(), "registry endpoint found");
-                                if response.status() == StatusCode::UNAUTHORIZED {
-                                    if let Some(c) = response
-                                        .headers()
-                                        .get(WWW_AUTHENTICATE)
-                                        .and_then(|v| v.to_str().ok())
-                                        .and_then(challenge::pick)
-                                    {
-                                        self.remember_challenge(&c);
-                                    }
-                                }
-                                return Ok(Endpoint { base });
-                            }
-                            Err(e) if *scheme == "https" => {
-                                let no_tls = transport::speaks_no_tls(&e);
-                                https_err = Some(e);
-                                // Plain HTTP only when the server does not speak TLS at all;
-                                // a certificate we refuse is never a reason to drop TLS.
-                                if !no_tls {
-                                    break;
-                                }
-                                if transport::is_loopback_host(&self.host) {
-                                    tracing::debug!(registry = %self.registry, "no TLS on a loopback registry; trying plain HTTP");
-                                } else {
-                                    tracing::warn!(registry = %self.registry, "{} does not speak TLS; using plain HTTP because it is marked insecure", self.host);
-                                }
-                            }
-                            Err(e) => last_err = Some(e),
-                        }
-                    }
-                    // Report the HTTPS failure unless plain HTTP was tried and failed on its own
-                    // terms (nothing listening at all).
-                    let err = match (https_err, last_err) {
-                        (Some(h), Some(p)) if p.is_connect() && !transport::is_tls_failure(&h) => p,
-                        (Some(h), _) => h,
-                        (None, Some(p)) => p,
-                        (None, None) => unreachable!("at least one scheme is tried"),
-                    };
-                    if transport::is_retryable_failure(&err) && attempt < policy.max_attempts {
-                        tokio::time::sleep(policy.delay(attempt, None)).await;
-                        attempt += 1;
-                        continue;
-                    }
-                    let (reason, hint) = transport::describe_failure(&err);
-                    return Err(Error::Unreachable {
-                        registry: self.registry.clone(),
-                        reason,
-                        hint,
-                    });
+                let mut probes = Vec::with_capacity(schemes.len());
+                for scheme in schemes {
+                    let base =
+                        url::Url::parse(&format!("{scheme}://{}/", self.host)).map_err(|e| {
+                            Error::input(
+                                format!("\"{}\" is not a usable registry host", self.host),
+                                e.to_string(),
+                            )
+                        })?;
+                    let probe = base.join("v2/").map_err(|e| self.bad_url(e))?;
+                    probes.push((base, probe));
                 }
+                transport::retry::retry(
+                    self.options.retry,
+                    |_| self.probe(&probes),
+                    |outcome| match outcome {
+                        Err(e) if transport::is_retryable_failure(e) => Decision::BACKOFF,
+                        _ => Decision::Stop,
+                    },
+                )
+                .await
+                .map_err(|e| transport::unreachable(&self.registry, &e, |reason| reason))
             })
             .await
+    }
+
+    /// One round of scheme discovery over `probes` (base URL, `/v2/` URL): HTTPS, then
+    /// plain HTTP where allowed and only when the server does not speak TLS at all.
+    async fn probe(
+        &self,
+        probes: &[(url::Url, url::Url)],
+    ) -> std::result::Result<Endpoint, reqwest::Error> {
+        let mut https_err = None;
+        let mut last_err = None;
+        for (base, probe) in probes {
+            let plain = base.scheme() == "http";
+            match self.http.get(probe.clone()).send().await {
+                Ok(response) if plain && response.status() == StatusCode::BAD_REQUEST => {
+                    // An HTTPS server answering plain HTTP: the HTTPS error is the real one.
+                    let body = transport::read_capped(response, 4096)
+                        .await
+                        .unwrap_or_default();
+                    let text = String::from_utf8_lossy(&body).to_lowercase();
+                    if text.contains("https") {
+                        break;
+                    }
+                    return Ok(Endpoint { base: base.clone() });
+                }
+                Ok(response) => {
+                    tracing::debug!(registry = %self.registry, %base, status = %response.status(), "registry endpoint found");
+                    if response.status() == StatusCode::UNAUTHORIZED {
+                        if let Some(c) = response
+                            .headers()
+                            .get(WWW_AUTHENTICATE)
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(challenge::pick)
+                        {
+                            self.remember_challenge(&c);
+                        }
+                    }
+                    return Ok(Endpoint { base: base.clone() });
+                }
+                Err(e) if !plain => {
+                    let no_tls = transport::speaks_no_tls(&e);
+                    https_err = Some(e);
+                    // Plain HTTP only when the server does not speak TLS at all;
+                    // a certificate we refuse is never a reason to drop TLS.
+                    if !no_tls {
+                        break;
+                    }
+                    if transport::is_loopback_host(&self.host) {
+                        tracing::debug!(registry = %self.registry, "no TLS on a loopback registry; trying plain HTTP");
+                    } else {
+                        tracing::warn!(registry = %self.registry, "{} does not speak TLS; using plain HTTP because it is marked insecure", self.host);
+                    }
+                }
+                Err(e) => last_err = Some(e),
+            }
+        }
+        // Report the HTTPS failure unless plain HTTP was tried and failed on its own
+        // terms (nothing listening at all).
+        Err(match (https_err, last_err) {
+            (Some(h), Some(p)) if p.is_connect() && !transport::is_tls_failure(&h) => p,
+            (Some(h), _) => h,
+            (None, Some(p)) => p,
+            (None, None) => unreachable!("at least one scheme is tried"),
+        })
     }
 
     fn remember_challenge(&self, c: &Challenge) {
@@ -266,7 +293,7 @@ impl RegistryClient {
             .auth_state()
             .bearer
             .clone()
-            .ok_or_else(|| Error::Config("no token realm known".to_owned()))?;
+            .ok_or_else(|| Error::internal("no token realm known"))?;
         let http = url::Url::parse(&realm)
             .ok()
             .map(|u| self.hosts.for_url(&u))
@@ -299,17 +326,60 @@ impl RegistryClient {
             return self.send_elsewhere(call).await;
         }
         let credential = self.credential().await?;
+        // The handshake lives across attempts: a retry after a 503 buys no more auth rounds.
+        let handshake = tokio::sync::Mutex::new(Handshake {
+            rounds: 0,
+            scopes: call
+                .scope
+                .iter()
+                .flat_map(|s| s.split_whitespace().map(str::to_owned))
+                .collect(),
+        });
+        let outcome = transport::retry::retry(
+            self.options.retry,
+            |_| self.exchange(&call, credential.as_ref(), &handshake),
+            |outcome| match outcome {
+                Ok(Err(e)) if transport::is_retryable_failure(e) => {
+                    tracing::debug!(what = %call.what, error = %e, "request failed");
+                    Decision::BACKOFF
+                }
+                Ok(Ok(response)) if is_retryable_status(response.status()) => {
+                    tracing::info!(what = %call.what, status = %response.status(), "registry asked us to wait");
+                    Decision::Retry {
+                        after: retry_after(response.headers()),
+                    }
+                }
+                _ => Decision::Stop,
+            },
+        )
+        .await?;
+        match outcome {
+            Ok(response) if response.status() == StatusCode::TOO_MANY_REQUESTS => {
+                Err(Error::RateLimited {
+                    registry: self.registry.clone(),
+                    what: call.what.clone(),
+                    retry_after: retry_after(response.headers()).map(|d| d.as_secs()),
+                })
+            }
+            Ok(response) => Ok(response),
+            Err(e) => Err(transport::unreachable(&self.registry, &e, |reason| {
+                format!("{reason} (while fetching {})", call.what)
+            })),
+        }
+    }
+
+    /// One attempt at `call` on the registry's own origin: send it with what the registry
+    /// wants (a token for its scope, or Basic), answering 401s until an answer that is not
+    /// a 401 arrives. The outer error ends the request (the handshake gave up); the inner
+    /// one is a request that got no answer, which may be retried.
+    async fn exchange(
+        &self,
+        call: &Call,
+        credential: Option<&Credential>,
+        handshake: &tokio::sync::Mutex<Handshake>,
+    ) -> Result<std::result::Result<Response, reqwest::Error>> {
         let scope_key = call.scope.clone().unwrap_or_default();
-        let policy = self.options.retry;
-        let mut attempt: u32 = 1;
-        let mut auth_rounds: u32 = 0;
-        // Scopes to ask the token service for: the call's own, plus any the registry's
-        // challenge named (one challenge may name several, space-separated).
-        let mut scopes: Vec<String> = call
-            .scope
-            .iter()
-            .flat_map(|s| s.split_whitespace().map(str::to_owned))
-            .collect();
+        let mut handshake = handshake.lock().await;
         loop {
             // Ask for a token up front when we know the registry wants one.
             let needs_token = {
@@ -317,132 +387,87 @@ impl RegistryClient {
                 state.bearer.is_some() && state.tokens.get(&scope_key).is_none()
             };
             if needs_token {
-                self.obtain_token(&scope_key, &scopes, credential.as_ref())
+                self.obtain_token(&scope_key, &handshake.scopes, credential)
                     .await?;
             }
-            let mut request = self.http.request(call.method.clone(), call.url.clone());
-            if let Some(accept) = call.accept {
-                request = request.header(ACCEPT, accept);
-            }
-            if let Some(value) = self.authorization(call.scope.as_deref(), credential.as_ref()) {
-                request = request.header(AUTHORIZATION, value);
-            }
-            for (name, value) in &call.headers {
-                request = request.header(name.clone(), value.as_str());
-            }
-            request = attach_payload(request, &call, &self.registry)?;
+            let authorization = self.authorization(call.scope.as_deref(), credential);
+            let request = self.request(&self.http, call, authorization)?;
             let response = match request.send().await {
-                Ok(r) => r,
-                Err(e) if transport::is_retryable_failure(&e) && attempt < policy.max_attempts => {
-                    tracing::debug!(what = %call.what, attempt, error = %e, "request failed; retrying");
-                    tokio::time::sleep(policy.delay(attempt, None)).await;
-                    attempt += 1;
-                    continue;
-                }
-                Err(e) => {
-                    let (reason, hint) = transport::describe_failure(&e);
-                    return Err(Error::Unreachable {
-                        registry: self.registry.clone(),
-                        reason: format!("{reason} (while fetching {})", call.what),
-                        hint,
-                    });
-                }
+                Ok(response) => response,
+                Err(e) => return Ok(Err(e)),
             };
             log_warnings(response.headers(), &self.registry);
-            let status = response.status();
-            if status == StatusCode::UNAUTHORIZED {
-                auth_rounds += 1;
-                for asked in
-                    self.answer_challenge(&call, &response, credential.as_ref(), auth_rounds)?
-                {
-                    if !scopes.contains(&asked) {
-                        scopes.push(asked);
-                    }
+            if response.status() != StatusCode::UNAUTHORIZED {
+                return Ok(Ok(response));
+            }
+            handshake.rounds += 1;
+            for asked in self.answer_challenge(call, &response, credential, handshake.rounds)? {
+                if !handshake.scopes.contains(&asked) {
+                    handshake.scopes.push(asked);
                 }
-                continue;
             }
-            let retryable = status == StatusCode::TOO_MANY_REQUESTS
-                || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED);
-            if retryable && attempt < policy.max_attempts {
-                let retry_after = response
-                    .headers()
-                    .get(reqwest::header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(transport::parse_retry_after);
-                let wait = policy.delay(attempt, retry_after);
-                tracing::info!(what = %call.what, %status, wait_ms = wait.as_millis() as u64, attempt, "registry asked us to wait; retrying");
-                tokio::time::sleep(wait).await;
-                attempt += 1;
-                continue;
-            }
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                return Err(Error::RateLimited {
-                    registry: self.registry.clone(),
-                    what: call.what.clone(),
-                    retry_after: response
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(transport::parse_retry_after)
-                        .map(|d| d.as_secs()),
-                });
-            }
-            return Ok(response);
         }
+    }
+
+    /// The request for `call` on `http`: its method, URL, headers and body, with
+    /// `authorization` when given.
+    fn request(
+        &self,
+        http: &reqwest::Client,
+        call: &Call,
+        authorization: Option<String>,
+    ) -> Result<reqwest::RequestBuilder> {
+        let mut request = http.request(call.method.clone(), call.url.clone());
+        if let Some(accept) = call.accept {
+            request = request.header(ACCEPT, accept);
+        }
+        if let Some(value) = authorization {
+            request = request.header(AUTHORIZATION, value);
+        }
+        for (name, value) in &call.headers {
+            request = request.header(name.clone(), value.as_str());
+        }
+        attach_payload(request, call, &self.registry)
     }
 
     /// Send `call` to an origin other than the registry's: no credentials, no token, and a
     /// 401 from there changes nothing we know about the registry's own auth. Retries as
-    /// [`send`](Self::send) does for failures before an answer.
+    /// [`send`](Self::send) does for failures before an answer (when the body can be sent
+    /// again).
     async fn send_elsewhere(&self, call: Call) -> Result<Response> {
         let http = self.hosts.for_url(&call.url)?;
         let target = call.url.origin().ascii_serialization();
         tracing::debug!(what = %call.what, %target, "request to another origin, without credentials");
-        let policy = self.options.retry;
-        let mut attempt = 1;
-        loop {
-            let mut request = http.request(call.method.clone(), call.url.clone());
-            if let Some(accept) = call.accept {
-                request = request.header(ACCEPT, accept);
-            }
-            for (name, value) in &call.headers {
-                request = request.header(name.clone(), value.as_str());
-            }
-            let retryable_body = !matches!(call.payload, Payload::Stream(_));
-            request = attach_payload(request, &call, &self.registry)?;
-            let response = match request.send().await {
-                Ok(r) => r,
-                Err(e)
-                    if retryable_body
-                        && transport::is_retryable_failure(&e)
-                        && attempt < policy.max_attempts =>
-                {
-                    tokio::time::sleep(policy.delay(attempt, None)).await;
-                    attempt += 1;
-                    continue;
-                }
-                Err(e) => {
-                    let (reason, hint) = transport::describe_failure(&e);
-                    return Err(Error::Unreachable {
-                        registry: self.registry.clone(),
-                        reason: format!("{reason} (while sending {} to {target})", call.what),
-                        hint,
-                    });
-                }
-            };
-            if response.status() == StatusCode::UNAUTHORIZED {
-                return Err(Error::Unauthorized {
-                    registry: self.registry.clone(),
-                    resource: call.what.clone(),
-                    reason: format!(
-                        "the registry sent the request to {target}, which asked for credentials; Portolan sends {}'s credentials only to {}",
-                        self.registry,
-                        self.endpoint().await?.base.origin().ascii_serialization()
-                    ),
-                });
-            }
-            return Ok(response);
+        let resendable = !matches!(call.payload, Payload::Stream(_));
+        let outcome = transport::retry::retry(
+            self.options.retry,
+            |_| async {
+                let request = self.request(&http, &call, None)?;
+                Ok::<_, Error>(request.send().await)
+            },
+            |outcome| match outcome {
+                Ok(Err(e)) if resendable && transport::is_retryable_failure(e) => Decision::BACKOFF,
+                _ => Decision::Stop,
+            },
+        )
+        .await?;
+        let response = outcome.map_err(|e| {
+            transport::unreachable(&self.registry, &e, |reason| {
+                format!("{reason} (while sending {} to {target})", call.what)
+            })
+        })?;
+        if response.status() == StatusCode::UNAUTHORIZED {
+            return Err(Error::Unauthorized {
+                registry: self.registry.clone(),
+                resource: call.what.clone(),
+                reason: format!(
+                    "the registry sent the request to {target}, which asked for credentials; Portolan sends {}'s credentials only to {}",
+                    self.registry,
+                    self.endpoint().await?.base.origin().ascii_serialization()
+                ),
+            });
         }
+        Ok(response)
     }
 
     /// Decide what to do about a 401: remember the scheme, drop a stale token, or give up
@@ -560,12 +585,9 @@ impl RegistryClient {
                     .send()
                     .await
                     .map_err(|e| {
-                        let (reason, hint) = transport::describe_failure(&e);
-                        Error::Unreachable {
-                            registry: self.registry.clone(),
-                            reason: format!("{reason} (while following a redirect for {what})"),
-                            hint,
-                        }
+                        transport::unreachable(&self.registry, &e, |reason| {
+                            format!("{reason} (while following a redirect for {what})")
+                        })
                     })?;
             }
         }
@@ -622,20 +644,23 @@ impl RegistryClient {
     /// Send `call` and read its successful body (capped at `limit`). A connection that
     /// breaks mid-body is retried like one that failed before the answer.
     pub(crate) async fn fetch(&self, call: Call, limit: u64) -> Result<(Vec<u8>, HeaderMap)> {
-        let policy = self.options.retry;
-        let mut attempt = 1;
-        loop {
-            let what = call.what.clone();
-            let response = self.send_following_redirects(call.clone()).await?;
-            match self.success_body(response, &what, limit).await {
-                Err(Error::Unreachable { .. }) if attempt < policy.max_attempts => {
-                    tracing::debug!(%what, attempt, "body cut off; retrying");
-                    tokio::time::sleep(policy.delay(attempt, None)).await;
-                    attempt += 1;
+        // The outer error (the request itself failed, after its own retries) ends it; the
+        // inner one (the body broke) is retried.
+        transport::retry::retry(
+            self.options.retry,
+            |_| async {
+                let response = self.send_following_redirects(call.clone()).await?;
+                Ok::<_, Error>(self.success_body(response, &call.what, limit).await)
+            },
+            |outcome| match outcome {
+                Ok(Err(Error::Unreachable { .. })) => {
+                    tracing::debug!(what = %call.what, "body cut off");
+                    Decision::BACKOFF
                 }
-                other => return other,
-            }
-        }
+                _ => Decision::Stop,
+            },
+        )
+        .await?
     }
 
     /// Read a successful body, refusing more than `limit` bytes.
@@ -656,12 +681,9 @@ impl RegistryClient {
                     limit,
                 },
                 CappedReadError::Transport(err) => {
-                    let (reason, hint) = transport::describe_failure(&err);
-                    Error::Unreachable {
-                        registry: self.registry.clone(),
-                        reason: format!("the connection broke while reading {what}: {reason}"),
-                        hint,
-                    }
+                    transport::unreachable(&self.registry, &err, |reason| {
+                        format!("the connection broke while reading {what}: {reason}")
+                    })
                 }
             })?;
         Ok((body, headers))
@@ -691,6 +713,7 @@ fn attach_payload(
                         ),
                         hint: "the transfer resumes from where the registry says it stopped"
                             .to_owned(),
+                        tls: false,
                     })
                 }
             }
@@ -703,6 +726,21 @@ fn action_of(scope: Option<&str>) -> String {
         .and_then(|s| s.rsplit_once(':'))
         .map(|(_, a)| a.to_owned())
         .unwrap_or_else(|| "access".to_owned())
+}
+
+/// Answers worth waiting out: 429, and server errors other than 501 (which will not
+/// change).
+fn is_retryable_status(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS
+        || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED)
+}
+
+/// The wait a response's `Retry-After` asks for.
+fn retry_after(headers: &HeaderMap) -> Option<std::time::Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(transport::parse_retry_after)
 }
 
 /// Registries send `Warning: 299 - "text"` for deprecations; people should see them.

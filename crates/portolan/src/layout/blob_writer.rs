@@ -92,7 +92,7 @@ impl BlobWriter {
         match worker.await {
             Ok(Ok((hasher, len))) => Ok((hasher.finish(), len)),
             Ok(Err((e, action))) => Err(Error::io(action, &self.path, e)),
-            Err(e) => Err(Error::Config(format!(
+            Err(e) => Err(Error::internal(format!(
                 "the writer of {} stopped: {e}",
                 self.path.display()
             ))),

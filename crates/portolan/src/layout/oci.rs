@@ -223,7 +223,7 @@ impl OciLayout {
         let index =
             serde_json::json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": entries});
         let bytes = serde_json::to_vec_pretty(&index)
-            .map_err(|e| Error::Config(format!("cannot encode index.json: {e}")))?;
+            .map_err(|e| Error::internal(format!("cannot encode index.json: {e}")))?;
         write_atomic(&self.root.join("index.json"), &bytes)
     }
 

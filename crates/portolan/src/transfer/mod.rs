@@ -1,9 +1,11 @@
 //! Transfers: the write side of the engine and the machinery that moves blobs.
 //!
-//! `pull` (to an OCI layout or a docker archive), `push` (from either), `copy` (registry
-//! to registry, streaming, mounting within one registry) and `referrers` (what copy brings
-//! along), `tags` (tag, untag, delete), and `progress` (reports and cancellation shared by
-//! all of them). Every byte that moves is verified against its digest on the way.
+//! `pull` (to an OCI layout or a docker archive), `push` (from either), `upload` (one blob:
+//! skipped, mounted, or sent whole or in resumable chunks; shared by push and copy), `copy`
+//! (registry to registry, streaming, mounting within one registry) and `referrers` (what
+//! copy brings along), `tags` (tag, untag, delete), and `progress` (reports and
+//! cancellation shared by all of them). Every byte that moves is verified against its
+//! digest on the way.
 
 pub mod copy;
 pub mod progress;
@@ -13,6 +15,7 @@ pub mod push_archive;
 pub mod referrers;
 pub mod source;
 pub mod tags;
+pub mod upload;
 pub mod upload_check;
 
 use futures_util::StreamExt;

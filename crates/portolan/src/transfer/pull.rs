@@ -12,6 +12,7 @@
 //! artifact is refused before anything is downloaded, pointing at the OCI layout instead.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use futures_util::StreamExt;
 use oci_spec::image::ImageManifest;
@@ -30,6 +31,7 @@ use crate::platform::Platform;
 use crate::reference::Reference;
 use crate::transfer::progress::{BlobOutcome, Cancel, Progress, ProgressEvent, Tally};
 use crate::transfer::{move_blobs, Blob};
+use crate::transport::{self, retry::retry, retry::Decision};
 
 /// Which images of an index to pull.
 #[derive(Debug, Clone, Default)]
@@ -129,11 +131,11 @@ async fn plan(
                                 .as_ref()
                                 .is_some_and(|p| platform.accepts(&Platform::of_entry(p)))
                         })
-                        .ok_or_else(|| Error::NotFound {
+                        .ok_or_else(|| Error::PlatformNotFound {
                             registry: reference.registry().to_owned(),
-                            what: format!("platform {platform} in {reference}"),
-                            detail: ": choose another with --platform, or pull all platforms"
-                                .to_owned(),
+                            reference: reference.to_string(),
+                            wanted: platform.to_string(),
+                            detail: ": choose another platform, or pull all platforms".to_owned(),
                         })?;
                     let digest = parse_digest(client, entry.digest().as_ref())?;
                     (
@@ -227,98 +229,144 @@ async fn download(
         return Ok(BlobOutcome::Skipped);
     }
     let partial = layout.partial_path(&blob.digest);
-    let policy = crate::transport::RetryPolicy::default();
-    let mut attempt = 1;
-    loop {
-        cancel.check()?;
-        let have = tokio::fs::metadata(&partial)
-            .await
-            .map(|m| m.len())
-            .unwrap_or(0);
-        let have = if have > blob.size { 0 } else { have };
-        let (writer, mut done, mut stream) = if have == blob.size && have > 0 {
-            (
-                BlobWriter::open(&partial, &blob.digest, have).await?,
-                have,
-                None,
-            )
-        } else {
-            let read = client.read_blob(repo, &blob.digest, have, None).await?;
-            let writer = BlobWriter::open(&partial, &blob.digest, read.offset).await?;
-            (writer, read.offset, Some(read.response.bytes_stream()))
-        };
-        if have > 0 {
-            tracing::info!(digest = %blob.digest, from = done, "resuming a download");
-        }
-        let mut writer = writer;
-        let mut broken = None;
-        if let Some(stream) = stream.as_mut() {
-            while let Some(chunk) = stream.next().await {
-                if cancel.is_cancelled() {
-                    let _ = writer.finish().await;
-                    return Err(Error::Cancelled);
-                }
-                match chunk {
-                    Ok(bytes) => {
-                        done += bytes.len() as u64;
-                        if done > blob.size {
-                            let _ = writer.finish().await;
-                            let _ = tokio::fs::remove_file(&partial).await;
-                            return Err(Error::TooLarge {
-                                registry: client.registry().to_owned(),
-                                what: format!("blob {}", blob.digest),
-                                limit: blob.size,
-                            });
-                        }
-                        writer.write(bytes).await?;
-                        progress(ProgressEvent::Blob {
-                            digest: blob.digest.clone(),
-                            done,
-                            total: blob.size,
-                        });
-                    }
-                    Err(e) => {
-                        broken = Some(e);
-                        break;
-                    }
-                }
+    let outcome = retry(
+        client.retry_policy(),
+        |_| download_once(client, repo, blob, &partial, progress, cancel),
+        |outcome| match outcome {
+            Ok(Err(Interrupted::Broke { error, at })) => {
+                tracing::info!(digest = %blob.digest, at, %error, "download broke; resuming");
+                Decision::BACKOFF
             }
-        }
-        let (digest, len) = writer.finish().await?;
-        if let Some(e) = broken {
-            if attempt < policy.max_attempts {
-                tracing::info!(digest = %blob.digest, at = len, error = %e, "download broke; resuming");
-                tokio::time::sleep(policy.delay(attempt, None)).await;
-                attempt += 1;
-                continue;
-            }
-            let (reason, hint) = crate::transport::describe_failure(&e);
-            return Err(Error::Unreachable {
-                registry: client.registry().to_owned(),
-                reason: format!("the download of blob {} broke: {reason}", blob.digest),
-                hint: format!("{hint}; pulling again resumes where it stopped"),
+            // The body ended early: start again at once.
+            Ok(Err(Interrupted::Mismatch { len, .. })) if *len < blob.size => Decision::Retry {
+                after: Some(Duration::ZERO),
+            },
+            _ => Decision::Stop,
+        },
+    )
+    .await?;
+    match outcome {
+        Ok(()) => {}
+        Err(Interrupted::Broke { error, .. }) => {
+            let mut err = transport::unreachable(client.registry(), &error, |reason| {
+                format!("the download of blob {} broke: {reason}", blob.digest)
             });
-        }
-        if len != blob.size || digest != blob.digest {
-            let _ = tokio::fs::remove_file(&partial).await;
-            if len < blob.size && attempt < policy.max_attempts {
-                attempt += 1;
-                continue;
+            if let Error::Unreachable { hint, .. } = &mut err {
+                hint.push_str("; pulling again resumes where it stopped");
             }
+            return Err(err);
+        }
+        Err(Interrupted::Mismatch { len, actual }) => {
             return Err(Error::DigestMismatch {
                 registry: client.registry().to_owned(),
                 what: format!("blob {} ({len} of {} bytes)", blob.digest, blob.size),
                 expected: blob.digest.to_string(),
-                actual: digest.to_string(),
-            });
+                actual: actual.to_string(),
+            })
         }
-        let layout = layout.clone();
-        let d = blob.digest.clone();
-        tokio::task::spawn_blocking(move || layout.commit_partial(&d))
-            .await
-            .map_err(|e| Error::Config(format!("a writer stopped: {e}")))??;
-        return Ok(BlobOutcome::Transferred);
     }
+    let layout = layout.clone();
+    let d = blob.digest.clone();
+    tokio::task::spawn_blocking(move || layout.commit_partial(&d))
+        .await
+        .map_err(|e| Error::internal(format!("a writer stopped: {e}")))??;
+    Ok(BlobOutcome::Transferred)
+}
+
+/// Why one pass of a download left no whole blob behind.
+enum Interrupted {
+    /// The connection broke after `at` bytes (the partial file keeps them).
+    Broke {
+        /// What broke.
+        error: reqwest::Error,
+        /// Bytes in the partial file.
+        at: u64,
+    },
+    /// The bytes are not the blob: `len` bytes hashing to `actual` (the partial file is
+    /// removed).
+    Mismatch {
+        /// Bytes received.
+        len: u64,
+        /// Their digest.
+        actual: Digest,
+    },
+}
+
+/// One pass of a download: from what the partial file holds to the end of the body. The
+/// outer error ends the download; the inner one says why this pass fell short.
+async fn download_once(
+    client: &RegistryClient,
+    repo: &str,
+    blob: &Blob,
+    partial: &Path,
+    progress: &Progress,
+    cancel: &Cancel,
+) -> Result<std::result::Result<(), Interrupted>> {
+    cancel.check()?;
+    let have = tokio::fs::metadata(partial)
+        .await
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let have = if have > blob.size { 0 } else { have };
+    let (mut writer, mut done, mut stream) = if have == blob.size && have > 0 {
+        (
+            BlobWriter::open(partial, &blob.digest, have).await?,
+            have,
+            None,
+        )
+    } else {
+        let read = client.read_blob(repo, &blob.digest, have, None).await?;
+        let writer = BlobWriter::open(partial, &blob.digest, read.offset).await?;
+        (writer, read.offset, Some(read.response.bytes_stream()))
+    };
+    if have > 0 {
+        tracing::info!(digest = %blob.digest, from = done, "resuming a download");
+    }
+    let mut broken = None;
+    if let Some(stream) = stream.as_mut() {
+        while let Some(chunk) = stream.next().await {
+            if cancel.is_cancelled() {
+                let _ = writer.finish().await;
+                return Err(Error::Cancelled);
+            }
+            match chunk {
+                Ok(bytes) => {
+                    done += bytes.len() as u64;
+                    if done > blob.size {
+                        let _ = writer.finish().await;
+                        let _ = tokio::fs::remove_file(partial).await;
+                        return Err(Error::TooLarge {
+                            registry: client.registry().to_owned(),
+                            what: format!("blob {}", blob.digest),
+                            limit: blob.size,
+                        });
+                    }
+                    writer.write(bytes).await?;
+                    progress(ProgressEvent::Blob {
+                        digest: blob.digest.clone(),
+                        done,
+                        total: blob.size,
+                    });
+                }
+                Err(e) => {
+                    broken = Some(e);
+                    break;
+                }
+            }
+        }
+    }
+    let (digest, len) = writer.finish().await?;
+    if let Some(error) = broken {
+        return Ok(Err(Interrupted::Broke { error, at: len }));
+    }
+    if len != blob.size || digest != blob.digest {
+        let _ = tokio::fs::remove_file(partial).await;
+        return Ok(Err(Interrupted::Mismatch {
+            len,
+            actual: digest,
+        }));
+    }
+    Ok(Ok(()))
 }
 
 /// Download the blobs of `plan` into `layout`, then store its manifests.
@@ -425,8 +473,9 @@ pub async fn pull_to_archive(
     options: &PullOptions,
 ) -> Result<PullReport> {
     if matches!(options.platform, PlatformChoice::All) {
-        return Err(Error::Config(
-            "a docker archive holds one platform; pull all platforms into an OCI layout (--oci) instead".to_owned(),
+        return Err(Error::input(
+            "a docker archive holds one platform",
+            "pull all platforms as an OCI layout instead",
         ));
     }
     let plan = plan(client, reference, &options.platform).await?;
@@ -460,14 +509,14 @@ pub async fn pull_to_archive(
         )
     })
     .await
-    .map_err(|e| Error::Config(format!("the archive writer stopped: {e}")))??;
+    .map_err(|e| Error::internal(format!("the archive writer stopped: {e}")))??;
     let _ = std::fs::remove_dir_all(&staging);
     Ok(report(&plan, &tally, &options.progress))
 }
 
 /// The image manifest a docker archive can hold, or why `root` cannot be one.
 fn archivable<'a>(reference: &Reference, root: &'a FetchedManifest) -> Result<&'a ImageManifest> {
-    let hint = "a docker archive holds container images only (docker load and podman load refuse anything else); pull it into an OCI layout with --oci instead".to_owned();
+    let hint = "a docker archive holds container images only (docker load and podman load refuse anything else); pull it as an OCI layout instead".to_owned();
     match &root.manifest {
         Manifest::Image(image) if root.manifest.kind() == ManifestKind::Image => Ok(image),
         Manifest::Image(image) => {

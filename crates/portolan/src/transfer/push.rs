@@ -1,25 +1,22 @@
-//! Push: an OCI image layout folder or a docker archive to a reference, and the blob
-//! upload that push and copy share.
+//! Push: an OCI image layout folder or a docker archive to a reference.
 //!
-//! Blobs the registry already has are skipped (HEAD); a blob seen in another repository of
-//! the same registry is mounted (falling back to an upload when the registry answers 202).
-//! Blobs up to the chunk size go in one request; larger ones in chunks (at least
-//! `OCI-Chunk-Min-Length`), and a broken chunked upload resumes from the offset the
-//! registry reports. Manifests go last, with their exact bytes and media type: children
-//! by digest, then the root under its tag.
+//! Blobs go first, through the upload push and copy share ([`upload_blob`]: skipped,
+//! mounted, or sent whole or in resumable chunks). Manifests go last, with their exact
+//! bytes and media type: children by digest, then the root under its tag.
 
 use std::path::{Path, PathBuf};
 
-use crate::client::{Mount, Payload, RegistryClient};
+use crate::client::RegistryClient;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::layout::oci::OciLayout;
 use crate::manifest::{Manifest, MAX_MANIFEST_BYTES};
 use crate::reference::Reference;
-use crate::transfer::progress::{BlobOutcome, Cancel, Progress};
-use crate::transfer::source::{absorb, watched, BlobSource};
-use crate::transfer::upload_check::UploadCheck;
+use crate::transfer::progress::{Cancel, Progress};
+use crate::transfer::source::BlobSource;
 use crate::transfer::{move_blobs, Blob};
+
+pub use crate::transfer::upload::upload_blob;
 
 /// How uploads are made.
 #[derive(Clone)]
@@ -85,158 +82,6 @@ pub struct UploadPlan {
     pub blobs: Vec<(Blob, BlobSource)>,
 }
 
-/// Upload one blob to `repository` unless it is there; mount it when the registry has it
-/// elsewhere (`mount_from`, or a repository the client saw it in).
-pub async fn upload_blob(
-    dst: &RegistryClient,
-    repository: &str,
-    blob: &Blob,
-    source: &BlobSource,
-    mount_from: Option<&str>,
-    options: &PushOptions,
-) -> Result<BlobOutcome> {
-    options.cancel.check()?;
-    if dst.blob_size(repository, &blob.digest).await?.is_some() {
-        return Ok(BlobOutcome::Skipped);
-    }
-    let home = mount_from
-        .map(str::to_owned)
-        .or_else(|| dst.blob_home(&blob.digest, repository));
-    let mut session = match home {
-        Some(from) => match dst.mount_blob(repository, &blob.digest, &from).await? {
-            Mount::Mounted => return Ok(BlobOutcome::Mounted),
-            Mount::Upload(session) => session,
-        },
-        None => dst.start_upload(repository).await?,
-    };
-    let chunk = options
-        .chunk_size
-        .max(session.chunk_min.unwrap_or(0))
-        .max(1);
-    let policy = dst.retry_policy();
-    let check = UploadCheck::new(&blob.digest, blob.size, source.origin(&blob.digest));
-    // Whatever went wrong, a session that did not finish is abandoned (never finished),
-    // and refused bytes are reported as such rather than as the broken request they caused.
-    let fail = |session: crate::client::UploadSession, e: Error| {
-        let check = check.clone();
-        async move {
-            dst.cancel_upload(repository, &session).await;
-            if options.cancel.is_cancelled() {
-                return Err(Error::Cancelled);
-            }
-            Err(check.take_failure().unwrap_or(e))
-        }
-    };
-    let send = |start: u64, len: u64| {
-        let check = check.clone();
-        async move {
-            let stream = source.open(&blob.digest, start, len).await?;
-            Ok::<_, Error>(Payload::stream(watched(
-                stream,
-                check,
-                blob.digest.clone(),
-                (start, start + len),
-                blob.size,
-                options.progress.clone(),
-                options.cancel.clone(),
-            )))
-        }
-    };
-    if blob.size <= chunk {
-        let mut attempt = 1;
-        loop {
-            check.rewind(0);
-            let body = match send(0, blob.size).await {
-                Ok(body) => body,
-                Err(e) => return fail(session, e).await,
-            };
-            match dst
-                .finish_upload(repository, &session, &blob.digest, Some((blob.size, body)))
-                .await
-            {
-                Ok(()) if check.verified() => return Ok(BlobOutcome::Transferred),
-                Ok(()) => {
-                    // The registry committed a body we did not fully check: cannot happen
-                    // while the body fails first, but never report such a blob as pushed.
-                    return Err(check.take_failure().unwrap_or_else(|| Error::BadSource {
-                        path: source.name(),
-                        kind: "blob",
-                        detail: format!("blob {} was not fully read", blob.digest),
-                    }));
-                }
-                Err(e) if check.failed() || options.cancel.is_cancelled() => {
-                    return fail(session, e).await
-                }
-                Err(Error::Unreachable { .. }) if attempt < policy.max_attempts => {
-                    dst.cancel_upload(repository, &session).await;
-                    tokio::time::sleep(policy.delay(attempt, None)).await;
-                    attempt += 1;
-                    session = dst.start_upload(repository).await?;
-                }
-                Err(e) => return fail(session, e).await,
-            }
-        }
-    }
-    let mut offset = 0;
-    let mut failures = 0;
-    while offset < blob.size {
-        let len = chunk.min(blob.size - offset);
-        if !check.rewind(offset) {
-            if let Err(e) = absorb(source, &blob.digest, offset, &check).await {
-                return fail(session, e).await;
-            }
-            check.rewind(offset);
-        }
-        let body = match send(offset, len).await {
-            Ok(body) => body,
-            Err(e) => return fail(session, e).await,
-        };
-        match dst
-            .upload_chunk(repository, &mut session, offset, len, body)
-            .await
-        {
-            Ok(()) => {
-                offset += len;
-                check.acknowledged();
-            }
-            Err(e) if check.failed() || options.cancel.is_cancelled() => {
-                return fail(session, e).await
-            }
-            Err(e @ (Error::Unreachable { .. } | Error::Registry { .. }))
-                if failures < policy.max_attempts =>
-            {
-                failures += 1;
-                tracing::info!(digest = %blob.digest, offset, error = %e, "chunk failed; asking the registry where to resume");
-                tokio::time::sleep(policy.delay(failures, None)).await;
-                match dst.upload_offset(repository, &session).await {
-                    Ok(Some(n)) if n <= blob.size => offset = n,
-                    _ => {
-                        dst.cancel_upload(repository, &session).await;
-                        session = dst.start_upload(repository).await?;
-                        offset = 0;
-                    }
-                }
-            }
-            Err(e) => return fail(session, e).await,
-        }
-    }
-    if !check.verified() {
-        let e = Error::BadSource {
-            path: source.name(),
-            kind: "blob",
-            detail: format!("blob {} was not fully read", blob.digest),
-        };
-        return fail(session, e).await;
-    }
-    if let Err(e) = dst
-        .finish_upload(repository, &session, &blob.digest, None)
-        .await
-    {
-        return fail(session, e).await;
-    }
-    Ok(BlobOutcome::Transferred)
-}
-
 /// Upload every blob of `plan` (in parallel), then its manifests; the root goes under
 /// `reference`'s tag (or digest).
 pub async fn upload_plan(
@@ -273,10 +118,10 @@ pub async fn upload_plan(
     };
     if let Some(d) = reference.digest() {
         if *d != plan.root.digest {
-            return Err(Error::Config(format!(
-                "the image's digest is {}, not {d}",
-                plan.root.digest
-            )));
+            return Err(Error::input(
+                format!("{reference} names digest {d}"),
+                format!("the image to push has digest {}", plan.root.digest),
+            ));
         }
     }
     dst.put_manifest(repository, &target, &plan.root.media_type, &plan.root.bytes)
@@ -507,7 +352,7 @@ pub async fn push(
     let PreparedPush { plan, _scratch } =
         tokio::task::spawn_blocking(move || owned.prepare(&cancel))
             .await
-            .map_err(|e| Error::Config(format!("reading the source stopped: {e}")))??;
+            .map_err(|e| Error::internal(format!("reading the source stopped: {e}")))??;
     // `_scratch` lives until the upload is over: compressed layers are read from it.
     upload_plan(dst, reference, plan, None, options).await
 }

@@ -136,6 +136,7 @@ pub async fn absorb(
             registry: source.name(),
             reason: format!("reading blob {digest} again failed: {e}"),
             hint: "try again".to_owned(),
+            tls: false,
         })?;
         check.absorb(&chunk);
     }

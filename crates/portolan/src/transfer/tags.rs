@@ -19,9 +19,10 @@ const EMPTY_TYPE: &str = "application/vnd.oci.empty.v1+json";
 #[tracing::instrument(level = "info", skip(client), fields(source = %source))]
 pub async fn tag(client: &RegistryClient, source: &Reference, new_tag: &str) -> Result<Digest> {
     if !crate::reference::is_valid_tag(new_tag) {
-        return Err(Error::Config(format!(
-            "\"{new_tag}\" is not a valid tag: letters, digits, '_', '.' and '-', at most 128, not starting with '.' or '-'"
-        )));
+        return Err(Error::input(
+            format!("\"{new_tag}\" is not a valid tag"),
+            "use letters, digits, '_', '.' and '-', at most 128, not starting with '.' or '-'",
+        ));
     }
     let fetched = client
         .get_manifest(source.repository(), &source.target())
@@ -47,20 +48,13 @@ pub enum UntagMethod {
     Placeholder,
 }
 
-fn hint_for(registry: &str) -> String {
-    match registry {
-        "ghcr.io" => "On ghcr.io, delete the package version in GitHub (the package's settings page, or the REST API)".to_owned(),
-        "docker.io" => "On Docker Hub, delete tags on hub.docker.com".to_owned(),
-        _ => "Ask the registry's operator to enable deletes (distribution: storage.delete.enabled: true)".to_owned(),
-    }
-}
-
 /// Remove the tag of `reference`, keeping the image and its other tags.
 #[tracing::instrument(level = "info", skip(client), fields(reference = %reference))]
 pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<UntagMethod> {
     let Some(tag) = reference.tag() else {
-        return Err(Error::Config(
-            "untag needs a tag (REPO:TAG); to delete by digest use delete".to_owned(),
+        return Err(Error::input(
+            format!("untag needs a tag (REPO:TAG), and {reference} names none"),
+            "to delete by digest, delete the manifest instead",
         ));
     };
     let repo = reference.repository();
@@ -77,8 +71,10 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
             });
         }
     }
-    if client.delete_manifest(repo, tag).await?.is_ok() {
-        return Ok(UntagMethod::DeleteByTag);
+    match client.delete_manifest(repo, tag).await {
+        Ok(()) => return Ok(UntagMethod::DeleteByTag),
+        Err(Error::DeleteUnsupported { .. }) => {}
+        Err(e) => return Err(e),
     }
     // A manifest unique to this moment, so deleting it touches no other tag.
     let empty = Digest::sha256_of(EMPTY_CONFIG);
@@ -109,15 +105,20 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
         "annotations": {"org.opencontainers.image.description": format!("placeholder for removing tag {tag}"), "dev.portolan.untag.nonce": now.to_string()},
     });
     let bytes = serde_json::to_vec(&placeholder)
-        .map_err(|e| Error::Config(format!("cannot encode: {e}")))?;
+        .map_err(|e| Error::internal(format!("cannot encode: {e}")))?;
     let digest = client.put_manifest(repo, tag, OCI_MANIFEST, &bytes).await?;
     let failure = match client.delete_manifest(repo, &digest.to_string()).await {
-        Ok(Ok(())) => return Ok(UntagMethod::Placeholder),
-        Ok(Err(status)) => Error::DeleteUnsupported {
-            registry: client.registry().to_owned(),
+        Ok(()) => return Ok(UntagMethod::Placeholder),
+        Err(Error::DeleteUnsupported {
+            registry,
+            status,
+            hint,
+            ..
+        }) => Error::DeleteUnsupported {
+            registry,
             what: format!("tag {reference}"),
             status,
-            hint: hint_for(client.registry()),
+            hint,
         },
         Err(e) => e,
     };
@@ -142,20 +143,27 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
 #[tracing::instrument(level = "info", skip(client), fields(reference = %reference))]
 pub async fn delete(client: &RegistryClient, reference: &Reference) -> Result<Digest> {
     let Some(digest) = reference.digest() else {
-        return Err(Error::Config(
-            "delete needs a digest (REPO@sha256:...): it removes the image and every tag on it; to remove one tag use untag".to_owned(),
+        return Err(Error::input(
+            format!("delete needs a digest (REPO@sha256:...), and {reference} names none"),
+            "it removes the image and every tag on it; to remove one tag, untag it instead",
         ));
     };
     match client
         .delete_manifest(reference.repository(), &digest.to_string())
-        .await?
+        .await
     {
         Ok(()) => Ok(digest.clone()),
-        Err(status) => Err(Error::DeleteUnsupported {
-            registry: client.registry().to_owned(),
+        Err(Error::DeleteUnsupported {
+            registry,
+            status,
+            hint,
+            ..
+        }) => Err(Error::DeleteUnsupported {
+            registry,
             what: format!("manifest {reference}"),
             status,
-            hint: hint_for(client.registry()),
+            hint,
         }),
+        Err(e) => Err(e),
     }
 }

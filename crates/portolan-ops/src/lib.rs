@@ -1,0 +1,25 @@
+//! Portolan's operations layer: what a user asks for, between the engine and the two front
+//! ends (`portolan-cli` and the desktop app).
+//!
+//! The engine (`portolan`) knows registries; the front ends know terminals and windows.
+//! What sits between them is decided here, once, so the CLI and the app cannot drift apart:
+//!
+//! - [`setup`]: building the engine client from what the user configured (one plain-HTTP
+//!   policy, one Docker-config policy), with the warnings both front ends show.
+//! - [`sign_in`]: how the user is signed in to a registry, answered by the same credential
+//!   chain the client uses.
+//! - [`host_advice`]: what the UI needs to know about a host the user types (is it local,
+//!   is plain HTTP safe to offer) without keeping rules of its own.
+//! - [`pull_target`] and [`pull`]: where a pull is written and what it is called, and
+//!   running it in the background as a transfer.
+//! - [`transfers`]: transfers in flight, their progress and cancellation, owned here rather
+//!   than by a view, so a window can show them wherever the user navigates.
+//!
+//! It depends on the engine only: no Tauri, no terminal.
+
+pub mod host_advice;
+pub mod pull;
+pub mod pull_target;
+pub mod setup;
+pub mod sign_in;
+pub mod transfers;

@@ -1,0 +1,157 @@
+//! Building the engine client from what the user configured, one way for every front end.
+//!
+//! Two policies live here and nowhere else:
+//! - **Plain HTTP**: a host the user marks insecure may be reached over plain HTTP when it
+//!   does not speak TLS (the engine decides that per connection); loopback hosts always
+//!   may. Marking a host that is not on this machine is allowed, as Docker allows it, and
+//!   always comes with a warning the front end shows.
+//! - **Docker's config**: the user's Docker login is a credential source; a config file
+//!   that cannot be read is a warning (Portolan still works with its own sign-ins), never
+//!   a failure.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use portolan::auth::docker_config::DockerConfig;
+use portolan::auth::secret_store::SecretStore;
+use portolan::reference::normalize_registry;
+use portolan::transport::is_loopback_host;
+use portolan::{Client, CredentialChain, TransportOptions};
+
+/// How one registry is reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistryAccess {
+    /// Host (and port), as the user typed it.
+    pub host: String,
+    /// Plain HTTP allowed when the host does not speak TLS.
+    pub insecure: bool,
+    /// An extra CA certificate (PEM) trusted for this host only.
+    pub ca_file: Option<PathBuf>,
+}
+
+/// Everything needed to build the engine client.
+#[derive(Clone, Default)]
+pub struct ClientSetup {
+    /// Per-registry choices.
+    pub registries: Vec<RegistryAccess>,
+    /// Where Portolan's own sign-ins are kept (none: Docker's login and anonymous only).
+    pub saved_logins: Option<Arc<dyn SecretStore>>,
+    /// Consult the user's Docker login.
+    pub docker_login: bool,
+    /// Transport settings to start from (timeouts, cert folders); registries add to them.
+    pub transport: Option<TransportOptions>,
+}
+
+/// A built client and what the user should be told about how it was built.
+pub struct Built {
+    /// The engine client.
+    pub client: Client,
+    /// The credential chain it uses (to answer "how am I signed in" the same way).
+    pub credentials: CredentialChain,
+    /// Warnings to show (plain HTTP for a remote host, an unreadable Docker config).
+    pub warnings: Vec<String>,
+}
+
+impl ClientSetup {
+    /// Build the client. Fails only on what the user must fix (a host that is not a host).
+    pub fn build(&self) -> portolan::Result<Built> {
+        let mut options = self.transport.clone().unwrap_or_default();
+        let mut warnings = Vec::new();
+        for access in &self.registries {
+            let host = normalize_registry(&access.host)?;
+            if access.insecure {
+                if !is_loopback_host(&host) {
+                    warnings.push(insecure_warning(&host));
+                }
+                options.insecure_hosts.insert(host.clone());
+            }
+            if let Some(ca) = &access.ca_file {
+                options.extra_ca_files.push((host.clone(), ca.clone()));
+            }
+        }
+        let mut credentials = CredentialChain::new();
+        if let Some(store) = &self.saved_logins {
+            credentials = credentials.with_store(store.clone());
+        }
+        if self.docker_login {
+            match DockerConfig::load_default() {
+                Ok(docker) => credentials = credentials.with_docker_config(docker),
+                Err(e) => warnings.push(format!(
+                    "your Docker login is not used: {e}; Portolan's own sign-ins still work"
+                )),
+            }
+        }
+        for w in &warnings {
+            tracing::warn!("{w}");
+        }
+        Ok(Built {
+            client: Client::new(options, credentials.clone()),
+            credentials,
+            warnings,
+        })
+    }
+}
+
+/// What a user is told when a host that is not on this machine may use plain HTTP.
+pub fn insecure_warning(host: &str) -> String {
+    format!(
+        "{host} is marked insecure: if it does not speak TLS, it is reached over plain HTTP, where anyone on the network can read and change what is sent, credentials included"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn access(host: &str, insecure: bool) -> RegistryAccess {
+        RegistryAccess {
+            host: host.to_owned(),
+            insecure,
+            ca_file: None,
+        }
+    }
+
+    #[test]
+    fn plain_http_for_a_remote_host_is_allowed_with_a_warning() {
+        let setup = ClientSetup {
+            registries: vec![
+                access("localhost:5000", true),
+                access("registry.corp:5000", true),
+                access("ghcr.io", false),
+            ],
+            ..ClientSetup::default()
+        };
+        let built = setup.build().expect("built");
+        assert_eq!(built.warnings.len(), 1, "{:?}", built.warnings);
+        assert!(built.warnings[0].contains("registry.corp:5000"));
+    }
+
+    #[test]
+    fn a_broken_docker_config_is_a_warning_not_a_failure() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::write(dir.path().join("config.json"), "{ not json").expect("write");
+        // DOCKER_CONFIG is read by the engine's default lookup; this test owns it.
+        std::env::set_var("DOCKER_CONFIG", dir.path());
+        let built = ClientSetup {
+            docker_login: true,
+            ..ClientSetup::default()
+        }
+        .build()
+        .expect("still built");
+        std::env::remove_var("DOCKER_CONFIG");
+        assert!(
+            built.warnings.iter().any(|w| w.contains("Docker login")),
+            "{:?}",
+            built.warnings
+        );
+    }
+
+    #[test]
+    fn a_host_that_is_not_a_host_is_refused() {
+        let setup = ClientSetup {
+            registries: vec![access("not a host!", false)],
+            ..ClientSetup::default()
+        };
+        assert!(setup.build().is_err());
+    }
+}
