@@ -9,6 +9,7 @@ pub fn render() -> String {
     let decls = [
         portolan::Digest::decl(),
         portolan::manifest::ManifestKind::decl(),
+        portolan::Platform::decl(),
         portolan::inspect::ImageReport::decl(),
         portolan::inspect::Subject::decl(),
         portolan::inspect::PlatformEntry::decl(),

@@ -73,8 +73,8 @@ fn a_platform_asked_for_must_be_the_single_images_platform() {
             .await
             .expect("inspect its platform");
         assert_eq!(
-            shown.image.expect("image").platform.as_deref(),
-            Some("linux/amd64")
+            shown.image.expect("image").platform.map(|p| p.to_string()),
+            Some("linux/amd64".to_owned())
         );
         client.inspect(&app, None).await.expect("inspect");
     });

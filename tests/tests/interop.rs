@@ -74,7 +74,11 @@ fn images_pushed_by_skopeo_read_back_with_identical_digests() {
         .collect();
     assert_eq!(ours, skopeo_layers);
     assert_eq!(
-        details.platform.as_deref(),
+        details
+            .platform
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
         Some(format!("linux/{}", theirs["Architecture"].as_str().expect("arch")).as_str())
     );
     assert_eq!(

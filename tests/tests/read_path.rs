@@ -37,7 +37,10 @@ async fn check_read_path(registry: &TestRegistry, client: &Client, seeded: &Seed
     assert_eq!(report.digest.to_string(), seeded.app.manifest.digest);
     assert_eq!(report.kind, ManifestKind::Image);
     let image = report.image.expect("image details");
-    assert_eq!(image.platform.as_deref(), Some("linux/amd64"));
+    assert_eq!(
+        image.platform.as_ref().map(ToString::to_string).as_deref(),
+        Some("linux/amd64")
+    );
     let sizes: Vec<u64> = image.layers.iter().map(|l| l.size).collect();
     let want: Vec<u64> = seeded
         .app
@@ -92,10 +95,10 @@ async fn check_read_path(registry: &TestRegistry, client: &Client, seeded: &Seed
         .expect("index");
     assert_eq!(report.kind, ManifestKind::Index);
     assert_eq!(report.digest.to_string(), seeded.multi_digest);
-    let platforms: Vec<&str> = report
+    let platforms: Vec<String> = report
         .platforms
         .iter()
-        .map(|p| p.platform.as_str())
+        .map(|p| p.platform.to_string())
         .collect();
     assert_eq!(platforms, vec!["linux/amd64", "linux/arm64/v8"]);
     let chosen = report.image.expect("chosen platform");

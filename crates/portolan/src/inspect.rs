@@ -100,8 +100,8 @@ pub struct Subject {
 #[derive(Debug, Clone, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlatformEntry {
-    /// `linux/arm64/v8`, or `unknown/unknown` for attestations.
-    pub platform: String,
+    /// `linux/arm64/v8`, or `unknown/unknown` when the index does not say (attestations).
+    pub platform: Platform,
     /// The entry's manifest digest.
     pub digest: Digest,
     /// Its media type.
@@ -128,7 +128,7 @@ pub struct ImageDetails {
     /// The manifest this one refers to, if any.
     pub subject: Option<Subject>,
     /// From the config: `linux/amd64`.
-    pub platform: Option<String>,
+    pub platform: Option<Platform>,
     /// The config blob's digest and media type.
     pub config_digest: Digest,
     /// The config's media type.
@@ -388,7 +388,6 @@ pub async fn image_details(
                 &c.architecture().to_string(),
                 c.variant().as_deref(),
             )
-            .to_string()
         }),
         config_digest,
         config_media_type,
@@ -463,13 +462,7 @@ pub async fn inspect(
             report.subject = subject_of(client, &fetched.digest, m.subject().as_ref())?;
             let details = image_details(client, repository, &fetched).await?;
             // As `docker image inspect --platform`: a platform asked for must be the image's.
-            if let (Some(wanted), Some(actual)) = (
-                platform,
-                details
-                    .platform
-                    .as_deref()
-                    .and_then(|p| Platform::parse(p).ok()),
-            ) {
+            if let (Some(wanted), Some(actual)) = (platform, details.platform.clone()) {
                 wanted.require(&actual, &report.reference)?;
             }
             report.image = Some(details);
@@ -495,8 +488,8 @@ pub async fn inspect(
                 let platform = d
                     .platform()
                     .as_ref()
-                    .map(|p| Platform::of_entry(p).to_string())
-                    .unwrap_or_else(|| "unknown".to_owned());
+                    .map(Platform::of_entry)
+                    .unwrap_or_else(|| Platform::new("unknown", "unknown", None));
                 report.platforms.push(PlatformEntry {
                     platform,
                     digest,
@@ -510,7 +503,7 @@ pub async fn inspect(
                 .platforms
                 .iter()
                 .filter(|p| !p.attestation)
-                .find(|p| Platform::parse(&p.platform).is_ok_and(|have| wanted.accepts(&have)))
+                .find(|p| wanted.accepts(&p.platform))
                 .or_else(|| {
                     if platform.is_none() {
                         report.platforms.iter().find(|p| !p.attestation)
@@ -538,7 +531,7 @@ pub async fn inspect(
                             report
                                 .platforms
                                 .iter()
-                                .map(|p| p.platform.as_str())
+                                .map(|p| p.platform.to_string())
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ),

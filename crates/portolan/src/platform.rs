@@ -5,8 +5,10 @@
 
 use std::fmt;
 
-/// An OS, architecture and optional variant.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// An OS, architecture and optional variant. Crosses to front ends as its text
+/// (`linux/arm64/v8`), which [`Platform::parse`] reads back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct Platform {
     /// `linux`, `windows`, ...
     pub os: String,
@@ -127,6 +129,12 @@ impl Platform {
             (Some(want), Some(have)) => want == have,
             (Some(want), None) => self.architecture == "arm64" && want == "v8",
         }
+    }
+}
+
+impl serde::Serialize for Platform {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

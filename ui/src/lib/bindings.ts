@@ -5,6 +5,8 @@ export type Digest = string;
 
 export type ManifestKind = "image" | "index" | "artifact";
 
+export type Platform = string;
+
 export type ImageReport = { 
 /**
  * The reference as asked, fully qualified.
@@ -71,9 +73,9 @@ size: number, };
 
 export type PlatformEntry = { 
 /**
- * `linux/arm64/v8`, or `unknown/unknown` for attestations.
+ * `linux/arm64/v8`, or `unknown/unknown` when the index does not say (attestations).
  */
-platform: string, 
+platform: Platform, 
 /**
  * The entry's manifest digest.
  */
@@ -115,7 +117,7 @@ subject: Subject | null,
 /**
  * From the config: `linux/amd64`.
  */
-platform: string | null, 
+platform: Platform | null, 
 /**
  * The config blob's digest and media type.
  */
