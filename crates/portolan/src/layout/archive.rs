@@ -23,7 +23,7 @@ use crate::layout::oci::OciLayout;
 /// blobs `manifest.json` points at; `repo_tag` is what `docker load` will tag it as.
 pub fn write_archive(
     layout: &OciLayout,
-    index_entry: &serde_json::Value,
+    index_entry: &crate::layout::oci::IndexEntry,
     blobs: &[Digest],
     config: &Digest,
     layers: &[Digest],

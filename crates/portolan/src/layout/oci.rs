@@ -23,8 +23,53 @@ pub struct OciLayout {
     root: PathBuf,
 }
 
-/// A descriptor as stored in `index.json` (kept as JSON so unknown fields survive).
-pub type IndexEntry = serde_json::Value;
+/// A descriptor as stored in `index.json`: the fields Portolan reads, typed, and every
+/// other field (`platform`, `artifactType`, whatever another tool wrote) kept as it was,
+/// so rewriting the index loses nothing.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IndexEntry {
+    /// The manifest's media type.
+    #[serde(default)]
+    pub media_type: String,
+    /// The manifest's digest.
+    pub digest: Digest,
+    /// The manifest's size in bytes.
+    #[serde(default)]
+    pub size: u64,
+    /// Annotations (`org.opencontainers.image.ref.name`, containerd's image name).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub annotations: std::collections::BTreeMap<String, String>,
+    /// Every other field, untouched.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl IndexEntry {
+    /// An entry for a manifest.
+    pub fn new(media_type: &str, digest: &Digest, size: u64) -> Self {
+        Self {
+            media_type: media_type.to_owned(),
+            digest: digest.clone(),
+            size,
+            annotations: Default::default(),
+            other: Default::default(),
+        }
+    }
+
+    /// Its `org.opencontainers.image.ref.name`.
+    pub fn ref_name(&self) -> Option<&str> {
+        self.annotations.get(REF_NAME).map(String::as_str)
+    }
+}
+
+/// The `manifests` of an `index.json`.
+#[derive(serde::Deserialize)]
+pub struct IndexFile {
+    /// Its entries.
+    #[serde(default)]
+    pub manifests: Vec<IndexEntry>,
+}
 
 impl OciLayout {
     /// Open a layout folder, creating it (and `oci-layout`) when missing.
@@ -188,13 +233,9 @@ impl OciLayout {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(Error::io("cannot read", &path, e)),
         };
-        let index: serde_json::Value = serde_json::from_slice(&bytes)
-            .map_err(|e| self.bad(format!("index.json is not JSON ({e})")))?;
-        Ok(index
-            .get("manifests")
-            .and_then(|m| m.as_array())
-            .cloned()
-            .unwrap_or_default())
+        let index: IndexFile = serde_json::from_slice(&bytes)
+            .map_err(|e| self.bad(format!("index.json is not an OCI index ({e})")))?;
+        Ok(index.manifests)
     }
 
     /// The entry named `name` (its `ref.name` exactly first; see [`crate::layout::select`]
@@ -210,14 +251,10 @@ impl OciLayout {
     /// Record `entry` in `index.json`, replacing an entry with the same tag (or, without a
     /// tag, the same digest). The file is replaced atomically.
     pub fn add_entry(&self, entry: IndexEntry) -> Result<()> {
-        let tag = entry["annotations"][REF_NAME].as_str().map(str::to_owned);
-        let digest = entry["digest"].as_str().map(str::to_owned);
         let mut entries = self.entries()?;
-        entries.retain(|e| match &tag {
-            Some(t) => e["annotations"][REF_NAME].as_str() != Some(t),
-            None => {
-                e["digest"].as_str() != digest.as_deref() || e["annotations"][REF_NAME].is_string()
-            }
+        entries.retain(|e| match entry.ref_name() {
+            Some(t) => e.ref_name() != Some(t),
+            None => e.digest != entry.digest || e.ref_name().is_some(),
         });
         entries.push(entry);
         let index =

@@ -22,10 +22,10 @@ pub const CONTAINERD_NAME: &str = "io.containerd.image.name";
 const LISTED: usize = 10;
 
 /// The names an `index.json` entry is known by (`ref.name`, then containerd's name).
-pub fn entry_names(entry: &serde_json::Value) -> Vec<String> {
+pub fn entry_names(entry: &crate::layout::oci::IndexEntry) -> Vec<String> {
     [crate::layout::oci::REF_NAME, CONTAINERD_NAME]
         .iter()
-        .filter_map(|key| entry["annotations"][key].as_str())
+        .filter_map(|key| entry.annotations.get(*key).map(String::as_str))
         .filter(|name| !name.is_empty())
         .map(str::to_owned)
         .collect()

@@ -22,7 +22,7 @@ use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::layout::archive;
 use crate::layout::blob_writer::BlobWriter;
-use crate::layout::oci::{OciLayout, REF_NAME};
+use crate::layout::oci::{IndexEntry, OciLayout, REF_NAME};
 use crate::layout::select::CONTAINERD_NAME;
 use crate::manifest::{
     FetchedManifest, Manifest, ManifestKind, DOCKER_CONFIG, MAX_CONFIG_BYTES, OCI_CONFIG,
@@ -414,14 +414,16 @@ fn report(plan: &Plan, tally: &Tally, progress: &Progress) -> PullReport {
     }
 }
 
-fn index_entry(plan: &Plan, tag: Option<&str>) -> serde_json::Value {
-    let mut entry = serde_json::json!({
-        "mediaType": plan.root.media_type,
-        "digest": plan.root.digest.to_string(),
-        "size": plan.root.bytes.len(),
-    });
+fn index_entry(plan: &Plan, tag: Option<&str>) -> IndexEntry {
+    let mut entry = IndexEntry::new(
+        &plan.root.media_type,
+        &plan.root.digest,
+        plan.root.bytes.len() as u64,
+    );
     if let Some(tag) = tag {
-        entry["annotations"] = serde_json::json!({ REF_NAME: tag });
+        entry
+            .annotations
+            .insert(REF_NAME.to_owned(), tag.to_owned());
     }
     entry
 }
@@ -492,7 +494,9 @@ pub async fn pull_to_archive(
     let tag = reference.tag().unwrap_or("latest").to_owned();
     let repo = reference.name();
     let mut entry = index_entry(&plan, Some(&tag));
-    entry["annotations"][CONTAINERD_NAME] = serde_json::json!(format!("{repo}:{tag}"));
+    entry
+        .annotations
+        .insert(CONTAINERD_NAME.to_owned(), format!("{repo}:{tag}"));
     let target = file.to_path_buf();
     let staged = layout.clone();
     let cancel = options.cancel.clone();

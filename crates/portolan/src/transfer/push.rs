@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::client::RegistryClient;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::layout::oci::OciLayout;
+use crate::layout::oci::{IndexEntry, OciLayout};
 use crate::manifest::{Manifest, MAX_MANIFEST_BYTES};
 use crate::reference::Reference;
 use crate::transfer::progress::{Cancel, Progress};
@@ -260,7 +260,7 @@ fn bad(path: &Path, kind: &'static str, detail: String) -> Error {
 pub(crate) fn plan_from_entry(
     origin: &Path,
     kind: &'static str,
-    entry: &serde_json::Value,
+    entry: &IndexEntry,
     read: &dyn Fn(&Digest, u64) -> Result<Vec<u8>>,
     locate: &dyn Fn(&Digest, u64) -> Result<BlobSource>,
 ) -> Result<UploadPlan> {
@@ -268,7 +268,7 @@ pub(crate) fn plan_from_entry(
         Digest::parse(text)
             .map_err(|e| bad(origin, kind, format!("invalid digest \"{text}\" ({e})")))
     };
-    let root_digest = parse(entry["digest"].as_str().unwrap_or_default())?;
+    let root_digest = entry.digest.clone();
     let load = |digest: &Digest, media_type: Option<&str>| -> Result<(ManifestBytes, Manifest)> {
         let bytes = read(digest, MAX_MANIFEST_BYTES)?;
         let (manifest, media_type) = Manifest::parse(&bytes, media_type)
@@ -282,7 +282,10 @@ pub(crate) fn plan_from_entry(
             manifest,
         ))
     };
-    let (root, parsed) = load(&root_digest, entry["mediaType"].as_str())?;
+    let (root, parsed) = load(
+        &root_digest,
+        Some(entry.media_type.as_str()).filter(|m| !m.is_empty()),
+    )?;
     let mut images = Vec::new();
     let mut children = Vec::new();
     match parsed {

@@ -28,7 +28,7 @@ use crate::digest::{Algorithm, Digest, Hasher};
 use crate::error::{Error, Result};
 use crate::layout::archive::Archive;
 use crate::layout::compression::{self, Compression};
-use crate::layout::oci::hash_reader;
+use crate::layout::oci::{hash_reader, IndexFile};
 use crate::layout::select;
 use crate::manifest::{
     DOCKER_CONFIG, DOCKER_MANIFEST, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, OCI_CONFIG, OCI_MANIFEST,
@@ -64,10 +64,9 @@ pub(crate) fn plan(path: &Path, image: Option<&str>, cancel: &Cancel) -> Result<
 /// The OCI layout inside Docker 25+ and Portolan archives: pushed as it is.
 fn plan_oci(archive: &Archive, image: Option<&str>) -> Result<UploadPlan> {
     let path = archive.path();
-    let index: serde_json::Value =
-        serde_json::from_slice(&archive.read("index.json", MAX_MANIFEST_BYTES)?)
-            .map_err(|e| bad(path, format!("index.json is not JSON ({e})")))?;
-    let mut entries = index["manifests"].as_array().cloned().unwrap_or_default();
+    let index: IndexFile = serde_json::from_slice(&archive.read("index.json", MAX_MANIFEST_BYTES)?)
+        .map_err(|e| bad(path, format!("index.json is not an OCI index ({e})")))?;
+    let mut entries = index.manifests;
     let names: Vec<Vec<String>> = entries.iter().map(select::entry_names).collect();
     let chosen = select::choose(&names, image, HOW).map_err(|d| bad(path, d))?;
     let entry = entries.swap_remove(chosen);
