@@ -1,17 +1,27 @@
-//! A small WebDriver client for driving the real app through tauri-driver (which starts
-//! WebKitWebDriver, which starts the app). Keep-alive HTTP on loopback; every wait has a
-//! deadline and polls.
+//! Driving the real app through tauri-driver (which starts WebKitWebDriver, which starts
+//! the app), with the `fantoccini` WebDriver client behind a blocking API for the plain
+//! `#[test]` functions. Every call and every wait has a deadline; waits poll.
+//!
+//! Written here, because no client does it: starting tauri-driver (a local process with
+//! the app's environment), the `tauri:options` capability, the polling waits with the
+//! page's text in their failure messages, and the two animation frames before a screenshot.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use base64::Engine;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 
 use crate::{free_port, require_program};
 
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// The longest any one WebDriver call may take (fantoccini itself has no request timeout).
+const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How often waits poll.
+const POLL: Duration = Duration::from_millis(50);
 
 /// tauri-driver, running.
 pub struct Driver {
@@ -45,39 +55,54 @@ impl Driver {
         }
         let child = cmd.spawn().expect("start tauri-driver");
         let driver = Self { child, port };
+        // Ready when both listen: tauri-driver on `port`, and the WebKitWebDriver it starts
+        // on `native`. tauri-driver listens first and, until WebKitWebDriver does, drops the
+        // connection of any request it cannot forward (a new session then fails with "did
+        // not respond").
         let deadline = Instant::now() + Duration::from_secs(20);
+        let listens = |p: u16| std::net::TcpStream::connect(("127.0.0.1", p)).is_ok();
         while Instant::now() < deadline {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            if listens(port) && listens(native) {
                 return driver;
             }
-            std::thread::sleep(Duration::from_millis(50));
+            std::thread::sleep(POLL);
         }
-        panic!("tauri-driver did not listen on {port}");
+        panic!("tauri-driver (port {port}) or WebKitWebDriver (port {native}) did not listen");
     }
 
     /// Open the app (a new WebDriver session).
     pub fn open(&self, application: &Path) -> Session {
-        let http = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(60))
+        // A runtime of the session's own, kept for its whole life: fantoccini runs the session
+        // and its keep-alive connection as tasks on it (one worker, so they keep running
+        // between calls). Keep-alive matters: clients that close the connection after every
+        // request failed about one run in four through tauri-driver.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
             .build()
-            .expect("http client");
-        let base = format!("http://127.0.0.1:{}", self.port);
-        let body = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": application, "args": []}}}});
+            .expect("runtime");
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "tauri:options".into(),
+            json!({"application": application, "args": []}),
+        );
+        let url = format!("http://127.0.0.1:{}", self.port);
         let started = Instant::now();
-        let resp: Value = http
-            .post(format!("{base}/session"))
-            .json(&body)
-            .send()
-            .expect("new session")
-            .json()
-            .expect("json");
-        let id = resp["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session: {resp}"))
-            .to_owned();
+        let client = runtime
+            .block_on(async {
+                tokio::time::timeout(
+                    CALL_TIMEOUT,
+                    ClientBuilder::new(HttpConnector::new())
+                        .capabilities(capabilities)
+                        .connect(&url),
+                )
+                .await
+            })
+            .unwrap_or_else(|_| panic!("no session after {CALL_TIMEOUT:?}"))
+            .unwrap_or_else(|e| panic!("new session: {e}"));
         Session {
-            http,
-            url: format!("{base}/session/{id}"),
+            client,
+            runtime,
             opened_in: started.elapsed(),
         }
     }
@@ -90,79 +115,83 @@ impl Drop for Driver {
     }
 }
 
-/// A WebDriver session on the app's window.
+/// A WebDriver session on the app's window. Dropping it ends the session, which closes the
+/// app.
 pub struct Session {
-    http: reqwest::blocking::Client,
-    url: String,
+    client: Client,
+    runtime: tokio::runtime::Runtime,
     /// How long the session (and so the app) took to start.
     pub opened_in: Duration,
 }
 
-/// An element in the page.
-#[derive(Clone, Debug)]
-pub struct Element(String);
-
-impl Element {
-    /// The WebDriver id (to pass the element to a script).
-    pub fn id(&self) -> &str {
-        &self.0
-    }
-}
+/// An element in the page. It serializes as a WebDriver element reference, so it can be
+/// passed to [`Session::script`] (`json!([element])` is `arguments[0]` in the page).
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(transparent)]
+pub struct Element(fantoccini::elements::Element);
 
 impl Session {
-    fn post(&self, path: &str, body: Value) -> Value {
-        let resp: Value = self
-            .http
-            .post(format!("{}{path}", self.url))
-            .json(&body)
-            .send()
-            .expect("webdriver request")
-            .json()
-            .expect("webdriver json");
-        resp["value"].clone()
-    }
-
-    fn get(&self, path: &str) -> Value {
-        let resp: Value = self
-            .http
-            .get(format!("{}{path}", self.url))
-            .send()
-            .expect("webdriver request")
-            .json()
-            .expect("json");
-        resp["value"].clone()
+    /// Run one WebDriver call to completion, within [`CALL_TIMEOUT`].
+    fn call<T>(
+        &self,
+        what: &str,
+        call: impl Future<Output = Result<T, fantoccini::error::CmdError>>,
+    ) -> Result<T, String> {
+        match self
+            .runtime
+            .block_on(async { tokio::time::timeout(CALL_TIMEOUT, call).await })
+        {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => Err(format!("{what}: {e}")),
+            Err(_) => Err(format!("{what}: no answer after {CALL_TIMEOUT:?}")),
+        }
     }
 
     /// Run a script in the page and return its result.
     pub fn script(&self, script: &str, args: Value) -> Value {
-        self.post("/execute/sync", json!({"script": script, "args": args}))
+        let args = match args {
+            Value::Array(a) => a,
+            Value::Null => Vec::new(),
+            other => vec![other],
+        };
+        self.call("execute script", self.client.execute(script, args))
+            .unwrap_or_else(|err| panic!("{err}"))
     }
 
     /// Elements matching a CSS selector (now, no waiting).
     pub fn find_all(&self, css: &str) -> Vec<Element> {
-        let v = self.post("/elements", json!({"using": "css selector", "value": css}));
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|e| e[ELEMENT].as_str().map(|s| Element(s.to_owned())))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.try_find_all(css)
+            .unwrap_or_else(|err| panic!("{err}"))
+            .into_iter()
+            .map(Element)
+            .collect()
+    }
+
+    fn try_find_all(&self, css: &str) -> Result<Vec<fantoccini::elements::Element>, String> {
+        self.call(
+            &format!("find {css}"),
+            self.client.find_all(Locator::Css(css)),
+        )
     }
 
     /// Wait up to `secs` for an element matching `css`.
     pub fn wait(&self, css: &str, secs: u64) -> Element {
         let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
-            if let Some(e) = self.find_all(css).into_iter().next() {
-                return e;
-            }
+            // An error (the page being replaced, say) is "not yet", like no element.
+            let last = match self.try_find_all(css) {
+                Ok(found) => match found.into_iter().next() {
+                    Some(e) => return Element(e),
+                    None => String::new(),
+                },
+                Err(e) => format!(" (last error: {e})"),
+            };
             assert!(
                 Instant::now() < deadline,
-                "no element {css} after {secs} s; page text: {}",
+                "no element {css} after {secs} s{last}; page text: {}",
                 self.page_text()
             );
-            std::thread::sleep(Duration::from_millis(50));
+            std::thread::sleep(POLL);
         }
     }
 
@@ -182,23 +211,35 @@ impl Session {
                 "{css} never had the expected text (last seen: {seen:?}); page text: {}",
                 self.page_text()
             );
-            std::thread::sleep(Duration::from_millis(50));
+            std::thread::sleep(POLL);
         }
     }
 
-    /// The text of the first element matching `css` (its `textContent`, trimmed), if any.
+    /// The text of the first element matching `css` (its `textContent`, trimmed), if any
+    /// (`None` too when the script fails, so that waits keep polling).
     pub fn text_of(&self, css: &str) -> Option<String> {
-        self.script("const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;", json!([css]))
-            .as_str()
-            .map(str::to_owned)
+        self.call(
+            "execute script",
+            self.client.execute(
+                "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;",
+                vec![json!(css)],
+            ),
+        )
+        .ok()?
+        .as_str()
+        .map(str::to_owned)
     }
 
     /// The whole page's text (for failure messages).
     pub fn page_text(&self) -> String {
-        self.script(
-            "return (document.querySelector('main') || document.body).innerText",
-            json!([]),
+        self.call(
+            "execute script",
+            self.client.execute(
+                "return (document.querySelector('main') || document.body).innerText",
+                Vec::new(),
+            ),
         )
+        .unwrap_or_else(|e| Value::String(format!("(unavailable: {e})")))
         .as_str()
         .unwrap_or_default()
         .chars()
@@ -208,48 +249,56 @@ impl Session {
 
     /// Click.
     pub fn click(&self, e: &Element) {
-        self.post(&format!("/element/{}/click", e.0), json!({}));
+        self.call("click", e.0.click())
+            .unwrap_or_else(|err| panic!("{err}"));
     }
 
     /// Type into an input.
     pub fn type_into(&self, e: &Element, text: &str) {
-        self.post(&format!("/element/{}/value", e.0), json!({"text": text}));
+        self.call("send keys", e.0.send_keys(text))
+            .unwrap_or_else(|err| panic!("{err}"));
     }
 
-    /// Press a key on the focused element (`"\u{E00C}"` is Escape).
+    /// Press a key on the focused element (`"\u{E00C}"`, `fantoccini::key::Key::Escape`, is
+    /// Escape).
     pub fn key(&self, key: &str) {
-        let active = self.get("/element/active");
-        let id = active[ELEMENT].as_str().unwrap_or_default().to_owned();
-        self.post(&format!("/element/{id}/value"), json!({"text": key}));
+        let active = self
+            .call("active element", self.client.active_element())
+            .unwrap_or_else(|err| panic!("{err}"));
+        self.call("send keys", active.send_keys(key))
+            .unwrap_or_else(|err| panic!("{err}"));
     }
 
     /// An element's text.
     pub fn text(&self, e: &Element) -> String {
-        self.get(&format!("/element/{}/text", e.0))
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        self.call("element text", e.0.text())
+            .unwrap_or_else(|err| panic!("{err}"))
     }
 
-    /// Save a screenshot (after two animation frames, so it shows the current DOM).
+    /// Save a screenshot (after two animation frames: one taken right after a DOM change
+    /// can show the old frame).
     pub fn screenshot(&self, path: &Path) {
-        self.post(
-            "/execute/async",
-            json!({"script": "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));", "args": []}),
-        );
-        let data = self.get("/screenshot");
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(data.as_str().unwrap_or_default())
-            .expect("png");
+        self.call(
+            "execute async script",
+            self.client.execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                Vec::new(),
+            ),
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
+        let png = self
+            .call("screenshot", self.client.screenshot())
+            .unwrap_or_else(|err| panic!("{err}"));
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        std::fs::write(path, bytes).expect("write screenshot");
+        std::fs::write(path, png).expect("write screenshot");
     }
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = self.http.delete(&self.url).send();
+        // Ends the session (DELETE /session), which closes the app.
+        let _ = self.call("close session", self.client.clone().close());
     }
 }

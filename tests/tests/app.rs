@@ -289,7 +289,7 @@ fn sign_in_to_a_token_registry_and_pin_a_repository() {
     let input = s.wait("input[name=repository]", 5);
     s.script(
         "arguments[0].value = ''; arguments[0].dispatchEvent(new Event('input'));",
-        json!([{"element-6066-11e4-a52e-4f735466cecf": input.id()}]),
+        json!([input]),
     );
     s.type_into(&input, "team/legacy");
     s.click(&s.wait("form.byname button[type=submit]", 5));

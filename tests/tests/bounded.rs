@@ -178,3 +178,66 @@ fn an_index_naming_one_child_many_times_fetches_it_once_and_huge_sizes_do_not_pa
         "the child listed 100 times is fetched once"
     );
 }
+
+#[test]
+fn an_index_child_that_is_not_a_digest_is_refused_not_fetched_as_a_tag() {
+    // `foo:bar` has the shape of a digest to a lenient parser but is none Portolan can
+    // verify; fetched as text it would be an unverified manifest by name.
+    let index = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [{
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "digest": "foo:bar", "size": 10,
+            "platform": {"architecture": "amd64", "os": "linux"},
+        }],
+    })
+    .to_string()
+    .into_bytes();
+    let fetched_child = Arc::new(AtomicUsize::new(0));
+    let counter = fetched_child.clone();
+    let source = FakeRegistry::start(move |_, path| {
+        if let Some(r) = api_root(path) {
+            return r;
+        }
+        if path == "/v2/r/manifests/v1" {
+            return Reply::Body {
+                status: 200,
+                headers: vec![
+                    (
+                        "Content-Type".into(),
+                        "application/vnd.oci.image.index.v1+json".into(),
+                    ),
+                    ("Docker-Content-Digest".into(), sha256(&index)),
+                ],
+                body: index.clone(),
+            };
+        }
+        if path.contains("foo:bar") {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+        Reply::Body {
+            status: 404,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    });
+    let destination =
+        portolan_tests::registry::TestRegistry::start(portolan_tests::registry::Auth::None);
+    let err = block_on(Client::anonymous().copy(
+        &reference(&source, "r:v1"),
+        &Reference::parse(&destination.reference("r:v1")).expect("ref"),
+        false,
+        &portolan::PushOptions::default(),
+    ))
+    .expect_err("refused");
+    assert!(
+        matches!(err, portolan::Error::InvalidResponse { .. }),
+        "{err}"
+    );
+    assert_eq!(
+        fetched_child.load(Ordering::SeqCst),
+        0,
+        "never fetched by name"
+    );
+}

@@ -8,7 +8,10 @@ use portolan::client::ReferrersSource;
 use portolan::inspect::{ImageDetails, ImageReport, Subject};
 use portolan::referrers::{ReferrerRow, ReferrersReport, CREATED};
 use portolan::transfer::referrers::ReferrersCopy;
-use portolan::{CopyReport, Digest, PingInfo, Reference};
+use portolan::{
+    CopyReport, Digest, ErrorCode, PingInfo, PullReport, PushReport, Reference, UntagMethod,
+};
+use serde::Serialize;
 
 use crate::terminal::{self, out};
 
@@ -45,29 +48,56 @@ pub fn lines(json: bool, items: &[String]) {
     }
 }
 
+// The JSON documents below list their fields in alphabetical order, as scripts have
+// always received them.
+
 pub fn digest(json: bool, reference: &Reference, digest: &Digest) {
+    #[derive(Serialize)]
+    struct Resolved<'a> {
+        digest: &'a Digest,
+        reference: String,
+    }
     if json {
-        print_json(&serde_json::json!({"reference": reference.to_string(), "digest": digest}));
+        print_json(&Resolved {
+            digest,
+            reference: reference.to_string(),
+        });
     } else {
         out!("{digest}");
     }
 }
 
 pub fn login(json: bool, registry: &str, info: &PingInfo) {
+    #[derive(Serialize)]
+    struct LoggedIn<'a> {
+        auth: &'a str,
+        registry: &'a str,
+        saved_in: &'a str,
+    }
     if json {
-        print_json(
-            &serde_json::json!({"registry": registry, "saved_in": "os-keyring", "auth": info.auth}),
-        );
+        print_json(&LoggedIn {
+            auth: info.auth,
+            registry,
+            saved_in: "os-keyring",
+        });
     } else {
         out!("Login Succeeded: {registry} (saved in the OS keyring)");
     }
 }
 
 pub fn logout(json: bool, registry: &str, removed: bool, docker_login: Option<String>) {
+    #[derive(Serialize)]
+    struct LoggedOut<'a> {
+        docker_login_remains: Option<&'a str>,
+        registry: &'a str,
+        removed: bool,
+    }
     if json {
-        print_json(
-            &serde_json::json!({"registry": registry, "removed": removed, "docker_login_remains": docker_login}),
-        );
+        print_json(&LoggedOut {
+            docker_login_remains: docker_login.as_deref(),
+            registry,
+            removed,
+        });
         return;
     }
     if removed {
@@ -80,35 +110,68 @@ pub fn logout(json: bool, registry: &str, removed: bool, docker_login: Option<St
     }
 }
 
-pub fn transfer<T: serde::Serialize>(
-    json: bool,
-    verb: &str,
-    reference: &Reference,
-    digest: &Digest,
-    report: &T,
-) {
+/// What a transfer moved, for its one-line summary.
+struct Moved {
+    bytes: u64,
+    skipped: usize,
+    mounted: usize,
+}
+
+impl From<&PullReport> for Moved {
+    fn from(r: &PullReport) -> Self {
+        Self {
+            bytes: r.transferred_bytes,
+            skipped: r.skipped,
+            mounted: 0,
+        }
+    }
+}
+
+impl From<&PushReport> for Moved {
+    fn from(r: &PushReport) -> Self {
+        Self {
+            bytes: r.transferred_bytes,
+            skipped: r.skipped,
+            mounted: r.mounted,
+        }
+    }
+}
+
+fn transferred(verb: &str, reference: &Reference, digest: &Digest, moved: Moved) {
+    let mut extra = format!("{} moved", human_size(moved.bytes));
+    if moved.skipped > 0 {
+        extra.push_str(&format!(", {} blobs already there", moved.skipped));
+    }
+    if moved.mounted > 0 {
+        extra.push_str(&format!(", {} blobs mounted", moved.mounted));
+    }
+    out!("{verb} {} ({digest}; {extra})", reference.familiar());
+}
+
+pub fn pulled(json: bool, reference: &Reference, report: &PullReport) {
     if json {
         print_json(report);
     } else {
-        let v = serde_json::to_value(report).unwrap_or_default();
-        let moved = v["transferred_bytes"].as_u64().unwrap_or(0);
-        let skipped = v["skipped"].as_u64().unwrap_or(0);
-        let mounted = v["mounted"].as_u64().unwrap_or(0);
-        let mut extra = format!("{} moved", human_size(moved));
-        if skipped > 0 {
-            extra.push_str(&format!(", {skipped} blobs already there"));
-        }
-        if mounted > 0 {
-            extra.push_str(&format!(", {mounted} blobs mounted"));
-        }
-        out!("{verb} {} ({digest}; {extra})", reference.familiar());
+        transferred("Pulled", reference, &report.digest, report.into());
+    }
+}
+
+pub fn pushed(json: bool, reference: &Reference, report: &PushReport) {
+    if json {
+        print_json(report);
+    } else {
+        transferred("Pushed", reference, &report.digest, report.into());
     }
 }
 
 /// A copy: the image, then (when asked for) what happened to its referrers.
 pub fn copied(json: bool, to: &Reference, report: &CopyReport) {
-    transfer(json, "Copied", to, &report.push.digest, report);
-    if let (false, Some(r)) = (json, &report.referrers) {
+    if json {
+        print_json(report);
+        return;
+    }
+    transferred("Copied", to, &report.push.digest, (&report.push).into());
+    if let Some(r) = &report.referrers {
         referrers_copied(r);
     }
 }
@@ -144,11 +207,81 @@ fn referrers_copied(r: &ReferrersCopy) {
     }
 }
 
-pub fn done(json: bool, text: &str, value: &serde_json::Value) {
+pub fn tagged(json: bool, digest: &Digest, tagged: &Reference) {
+    #[derive(Serialize)]
+    struct Tagged<'a> {
+        digest: &'a Digest,
+        tag: String,
+    }
     if json {
-        print_json(value);
+        print_json(&Tagged {
+            digest,
+            tag: tagged.to_string(),
+        });
     } else {
-        out!("{text}");
+        out!("Tagged {digest} as {}", tagged.familiar());
+    }
+}
+
+pub fn untagged(json: bool, reference: &Reference, method: UntagMethod) {
+    #[derive(Serialize)]
+    struct Untagged {
+        method: UntagMethod,
+        untagged: String,
+    }
+    if json {
+        print_json(&Untagged {
+            method,
+            untagged: reference.to_string(),
+        });
+    } else {
+        out!("Removed tag {}", reference.familiar());
+    }
+}
+
+pub fn deleted(json: bool, digest: &Digest) {
+    #[derive(Serialize)]
+    struct Deleted<'a> {
+        deleted: &'a Digest,
+    }
+    if json {
+        print_json(&Deleted { deleted: digest });
+    } else {
+        out!("Deleted {digest}");
+    }
+}
+
+/// A failed command on stderr: `error:` and `hint:` lines, or with `--json` one document
+/// `{"error": {"code", "hint", "message"}}` (no `hint` when there is none).
+pub fn error(json: bool, e: &portolan::Error, hint: Option<&str>) {
+    #[derive(Serialize)]
+    struct Failed<'a> {
+        error: Failure<'a>,
+    }
+    #[derive(Serialize)]
+    struct Failure<'a> {
+        code: ErrorCode,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        hint: Option<&'a str>,
+        message: String,
+    }
+    if json {
+        let body = Failed {
+            error: Failure {
+                code: e.code(),
+                hint,
+                message: e.to_string(),
+            },
+        };
+        match serde_json::to_string(&body) {
+            Ok(text) => terminal::err_json(&text),
+            Err(encoding) => terminal::err!("error: {e} (cannot encode JSON: {encoding})"),
+        }
+    } else {
+        terminal::err!("error: {e}");
+        if let Some(hint) = hint {
+            terminal::err!("hint: {hint}");
+        }
     }
 }
 

@@ -11,6 +11,9 @@
 
 use std::fmt;
 use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+
+use indicatif::{MultiProgress, TermLike};
 
 /// Write one line to stdout: `out!("{x}")` (cleaned as a whole; the program ends quietly
 /// when stdout is closed, as with `| head`).
@@ -84,20 +87,82 @@ pub fn out_line(args: fmt::Arguments<'_>) {
     write_or_quit(std::io::stdout().lock(), line.as_bytes());
 }
 
-/// One line on stderr, cleaned (what `err!` calls).
+/// One line on stderr, cleaned (what `err!` calls); shown above the progress bars, if any.
 pub fn err_line(args: fmt::Arguments<'_>) {
     let line = safe(&args.to_string()) + "\n";
-    write_or_quit(std::io::stderr().lock(), line.as_bytes());
+    above_bars(|| write_or_quit(std::io::stderr().lock(), line.as_bytes()));
 }
 
-/// A status line on stderr, redrawn in place (`\r`); `last` ends it with a newline.
-pub fn status(line: &str, last: bool) {
-    let mut text = format!("\r{}", safe(line));
-    if last {
-        text.push('\n');
+/// The progress bars on screen, if any: lines written to stderr meanwhile go above them.
+static BARS: Mutex<Option<MultiProgress>> = Mutex::new(None);
+
+/// Show `bars` (drawn through [`BarTerm`]) until [`hide_bars`].
+pub fn show_bars(bars: &MultiProgress) {
+    *BARS.lock().unwrap_or_else(|e| e.into_inner()) = Some(bars.clone());
+}
+
+/// The bars are gone (cleared by their owner).
+pub fn hide_bars() {
+    *BARS.lock().unwrap_or_else(|e| e.into_inner()) = None;
+}
+
+/// Run `write` with the progress bars (if any) lifted off the screen, then redraw them.
+fn above_bars<R>(write: impl FnOnce() -> R) -> R {
+    let bars = BARS.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    match bars {
+        Some(bars) => bars.suspend(write),
+        None => write(),
     }
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes()).and_then(|_| err.flush());
+}
+
+/// Where `indicatif` draws progress bars: stderr, each piece of text cleaned like any
+/// other line. The cursor movements and line clearing are the only control sequences, and
+/// `console` writes those, never text from a registry.
+#[derive(Debug)]
+pub struct BarTerm(console::Term);
+
+impl BarTerm {
+    /// Stderr, written once per redraw.
+    pub fn stderr() -> Self {
+        Self(console::Term::buffered_stderr())
+    }
+}
+
+impl TermLike for BarTerm {
+    fn width(&self) -> u16 {
+        self.0.size().1
+    }
+    fn height(&self) -> u16 {
+        self.0.size().0
+    }
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_up(n)
+    }
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_down(n)
+    }
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_right(n)
+    }
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_left(n)
+    }
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_line(&safe(s))
+    }
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        // A lone carriage return is indicatif going back to the start of its first line.
+        if s == "\r" {
+            return self.0.write_str(s);
+        }
+        self.0.write_str(&safe(s))
+    }
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.0.clear_line()
+    }
+    fn flush(&self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// A question on stderr, without a newline (the answer is typed after it).
@@ -145,7 +210,7 @@ impl Write for LogWriter {
             None => (text.as_ref(), ""),
         };
         let line = safe(body) + newline;
-        std::io::stderr().lock().write_all(line.as_bytes())?;
+        above_bars(|| std::io::stderr().lock().write_all(line.as_bytes()))?;
         Ok(buf.len())
     }
 

@@ -21,7 +21,7 @@ use crate::manifest::{
     FetchedManifest, Manifest, ManifestKind, DOCKER_CONFIG, MAX_CONFIG_BYTES, OCI_CONFIG,
 };
 use crate::platform::Platform;
-use crate::reference::Reference;
+use crate::reference::{Reference, Target};
 
 /// The summary of a reference: an image, an artifact, or an index with its platforms.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -515,7 +515,7 @@ pub async fn inspect(
             match chosen {
                 Some(entry) => {
                     let child = client
-                        .get_manifest(repository, &entry.digest.to_string())
+                        .get_manifest(repository, &Target::from(&entry.digest))
                         .await?;
                     if matches!(child.manifest, Manifest::Image(_)) {
                         report.image = Some(image_details(client, repository, &child).await?);

@@ -172,11 +172,11 @@ impl Reference {
     }
 
     /// What to ask the registry for: the digest if given, else the tag, else `latest`.
-    pub fn target(&self) -> String {
+    pub fn target(&self) -> Target {
         match (&self.digest, &self.tag) {
-            (Some(d), _) => d.to_string(),
-            (None, Some(t)) => t.clone(),
-            (None, None) => "latest".to_owned(),
+            (Some(d), _) => Target::Digest(d.clone()),
+            (None, Some(t)) => Target::Tag(t.clone()),
+            (None, None) => Target::Tag("latest".to_owned()),
         }
     }
 
@@ -489,6 +489,63 @@ fn is_hex_identifier(s: &str) -> bool {
             .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
 }
 
+/// What a manifest request names: a tag or a digest. Which one is decided when the value
+/// is made (from a parsed reference, a tag the user typed, or a [`Digest`]), never by
+/// looking at the text afterwards: a hostile index whose child "digest" is not a digest
+/// cannot turn a verified fetch by digest into an unverified fetch by tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A tag.
+    Tag(String),
+    /// A digest (the content is verified against it).
+    Digest(Digest),
+}
+
+impl Target {
+    /// A tag.
+    pub fn tag(tag: impl Into<String>) -> Self {
+        Self::Tag(tag.into())
+    }
+
+    /// The digest, when it is one.
+    pub fn digest(&self) -> Option<&Digest> {
+        match self {
+            Self::Digest(d) => Some(d),
+            Self::Tag(_) => None,
+        }
+    }
+
+    /// `:tag` or `@digest`, to follow a repository name in messages.
+    pub fn suffix(&self) -> String {
+        match self {
+            Self::Tag(t) => format!(":{t}"),
+            Self::Digest(d) => format!("@{d}"),
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    /// As it goes in a URL path: the tag, or the digest.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Tag(t) => f.write_str(t),
+            Self::Digest(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+impl From<&Digest> for Target {
+    fn from(d: &Digest) -> Self {
+        Self::Digest(d.clone())
+    }
+}
+
+impl From<Digest> for Target {
+    fn from(d: Digest) -> Self {
+        Self::Digest(d)
+    }
+}
+
 /// Whether a tag holds supply-chain artifacts rather than an image: the referrers fallback
 /// tag (`sha256-<hex>`) and cosign's `sha256-<hex>.sig`, `.att` and `.sbom`.
 pub fn is_supply_chain_tag(tag: &str) -> bool {
@@ -578,7 +635,8 @@ mod tests {
         assert_eq!(r.registry(), "localhost:5000");
         assert_eq!(r.repository(), "a/b");
         assert_eq!(r.tag(), Some("v1"));
-        assert_eq!(r.target(), d);
+        assert_eq!(r.target().to_string(), d);
+        assert!(r.target().digest().is_some());
         let r = Reference::parse(&format!("localhost:5000/a/b@{d}")).expect("parse");
         assert_eq!(r.tag(), None);
         assert_eq!(r.to_string(), format!("localhost:5000/a/b@{d}"));

@@ -1,10 +1,19 @@
 //! `portolan-app-perf`: measures the desktop app as a user feels it, printed as a table.
 //!
 //! Cold start to the first interactive view, a 10,000-tag repository listed and
-//! scrollable, resident memory of all the app's processes (the Rust process and WebKit's
-//! web and network processes) while browsing, and the release binary's size. Run by
-//! `bench/app.sh` under Xvfb with a private D-Bus session and keyring.
+//! scrollable, memory (PSS) of all the app's processes (the Rust process and WebKit's web
+//! and network processes), and the release binary's size. Memory is judged against a blank
+//! Tauri 2 window (`bench/blank-window`: same Tauri, WebKitGTK, window size and flags, an
+//! empty page) measured in the same run: the goal is Portolan with 10,000 tags listed at no
+//! more than 1.15 times the blank window's PSS. Every measure is taken `RUNS` times (the
+//! apps take turns) and the table shows medians.
+//!
+//! Environment: `TAGS` (10000), `RUNS` (5), `PORTOLAN_APP` (the app), `BLANK_APP` (the
+//! blank window), `RELEASE_BINARY` (its size is reported), `LEVERS=1` to also measure
+//! Portolan with each WebKit memory lever switched (see the README's "Performance").
+//! Run by `bench/app.sh` under Xvfb with a private D-Bus session and keyring.
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use portolan_tests::registry::{Auth, TestRegistry};
@@ -12,12 +21,44 @@ use portolan_tests::webdriver::Driver;
 use portolan_tests::{app_binary, seed};
 use serde_json::json;
 
-/// Resident memory of the app's processes in KiB: (RSS total, PSS total, per process
-/// (name, RSS, PSS)). RSS counts shared libraries (WebKit's are large) once per process;
-/// PSS splits shared pages between the processes that share them, so PSS adds up.
-fn memory_of_app_processes() -> (u64, u64, Vec<(String, u64, u64)>) {
-    let (mut total, mut total_pss) = (0, 0);
-    let mut parts = Vec::new();
+/// How long an app is left alone before its memory is read (lazy work, GC, settling).
+const SETTLE: Duration = Duration::from_secs(2);
+
+/// Memory of one app's processes in KiB.
+#[derive(Clone, Default)]
+struct Memory {
+    /// RSS summed: counts shared libraries (WebKit's are large) once per process.
+    rss: u64,
+    /// PSS summed: shared pages split between the processes that share them, so it adds up.
+    pss: u64,
+    /// PSS of the app's own process, the web processes and the network processes.
+    app_pss: u64,
+    web_pss: u64,
+    network_pss: u64,
+    processes: usize,
+}
+
+/// The name the kernel gives a process running `binary` (at most 15 bytes).
+fn process_name(binary: &Path) -> String {
+    let name = binary
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.chars().take(15).collect()
+}
+
+fn kib_field(text: &str, field: &str) -> u64 {
+    text.lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Memory of the app's processes: the app itself (by its process name) and WebKit's web
+/// and network processes. Only one app runs at a time, so every WebKit process is its.
+fn memory_of_app_processes(app_name: &str) -> Memory {
+    let mut m = Memory::default();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
         let name = status
@@ -27,54 +68,75 @@ fn memory_of_app_processes() -> (u64, u64, Vec<(String, u64, u64)>) {
             .trim_start_matches("Name:")
             .trim()
             .to_owned();
-        if !(name == "portolan"
-            || name.starts_with("WebKitWebProces")
-            || name.starts_with("WebKitNetworkPr"))
-        {
+        let rollup = std::fs::read_to_string(entry.path().join("smaps_rollup")).unwrap_or_default();
+        let pss = kib_field(&rollup, "Pss:");
+        if name == app_name {
+            m.app_pss += pss;
+        } else if name.starts_with("WebKitWebProces") {
+            m.web_pss += pss;
+        } else if name.starts_with("WebKitNetworkPr") {
+            m.network_pss += pss;
+        } else {
             continue;
         }
-        let kb: u64 = status
-            .lines()
-            .find(|l| l.starts_with("VmRSS:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        let pss: u64 = std::fs::read_to_string(entry.path().join("smaps_rollup"))
-            .unwrap_or_default()
-            .lines()
-            .find(|l| l.starts_with("Pss:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        total += kb;
-        total_pss += pss;
-        parts.push((name, kb, pss));
+        m.rss += kib_field(&status, "VmRSS:");
+        m.pss += pss;
+        m.processes += 1;
     }
-    (total, total_pss, parts)
+    m
 }
 
-fn main() {
-    let tags: usize = std::env::var("TAGS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
-    let registry = TestRegistry::start(Auth::None);
-    eprintln!("seeding {tags} tags...");
-    seed::many_tags(&registry, "big/tags", tags);
+/// Wait until no process of the last app is left, so the next measure sees only its own.
+fn wait_for_exit(app_name: &str) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < deadline {
+        if memory_of_app_processes(app_name).processes == 0 {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    eprintln!("warning: processes of {app_name} or WebKit are still running");
+}
+
+/// One Portolan session's measures.
+#[derive(Clone)]
+struct AppRun {
+    cold_start: Duration,
+    listed: Duration,
+    scroll: Duration,
+    idle: Memory,
+    tags: Memory,
+}
+
+fn measure_blank(blank: &Path) -> Memory {
+    let driver = Driver::start(&[]);
+    let s = driver.open(blank);
+    s.wait("body[data-testid=blank]", 30);
+    std::thread::sleep(SETTLE);
+    let m = memory_of_app_processes(&process_name(blank));
+    drop(s);
+    drop(driver);
+    wait_for_exit(&process_name(blank));
+    m
+}
+
+fn measure_app(app: &Path, registry: &str, tags: usize, env: &[(&str, &str)]) -> AppRun {
     let home = tempfile::tempdir().expect("tmp");
     // The registry is handed to the app the way scripts/demo hands it the demo registry.
-    let driver = Driver::start(&[
+    let mut vars: Vec<(&str, &Path)> = vec![
         ("XDG_DATA_HOME", home.path()),
         ("XDG_CONFIG_HOME", home.path()),
-        (
-            "PORTOLAN_DEMO_REGISTRY",
-            std::path::Path::new(&registry.host),
-        ),
-    ]);
+        ("PORTOLAN_DEMO_REGISTRY", Path::new(registry)),
+    ];
+    vars.extend(env.iter().map(|(k, v)| (*k, Path::new(*v))));
+    let driver = Driver::start(&vars);
+    let name = process_name(app);
     let started = Instant::now();
-    let s = driver.open(&app_binary());
+    let s = driver.open(app);
     s.wait("[data-repo='big/tags']", 30);
     let cold_start = started.elapsed();
+    std::thread::sleep(SETTLE);
+    let idle = memory_of_app_processes(&name);
     let opened = Instant::now();
     s.click(&s.wait("[data-repo='big/tags']", 5));
     s.wait_text("[data-testid=tag-count]", 30, |t| {
@@ -89,41 +151,193 @@ fn main() {
     );
     s.wait(&format!("[data-tag='t{:04}']", tags - 1), 10);
     let scroll = scrolled.elapsed();
-    std::thread::sleep(Duration::from_secs(2)); // let lazy row details settle
-    let (rss, pss, parts) = memory_of_app_processes();
+    std::thread::sleep(SETTLE); // let lazy row details settle
+    let with_tags = memory_of_app_processes(&name);
+    drop(s);
+    drop(driver);
+    wait_for_exit(&name);
+    AppRun {
+        cold_start,
+        listed,
+        scroll,
+        idle,
+        tags: with_tags,
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n == 0 {
+        return 0.0;
+    }
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn mb(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+fn median_mb<T>(runs: &[T], f: impl Fn(&T) -> u64) -> f64 {
+    median(runs.iter().map(|r| mb(f(r))).collect())
+}
+
+fn median_ms(runs: &[AppRun], f: impl Fn(&AppRun) -> Duration) -> f64 {
+    median(runs.iter().map(|r| f(r).as_secs_f64() * 1000.0).collect())
+}
+
+/// A way to run Portolan: a label and the environment that switches its levers.
+struct Variant {
+    label: &'static str,
+    env: &'static [(&'static str, &'static str)],
+}
+
+fn main() {
+    let tags: usize = std::env::var("TAGS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let runs: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(5);
+    let app = app_binary();
+    let blank = std::env::var_os("BLANK_APP")
+        .map(PathBuf::from)
+        .expect("BLANK_APP: the blank window's binary (bench/app.sh builds it)");
+    let mut variants = vec![Variant {
+        label: "as shipped",
+        env: &[],
+    }];
+    if std::env::var("LEVERS").as_deref() == Ok("1") {
+        variants.push(Variant {
+            label: "WebKit's default cache model (`PORTOLAN_WEBKIT_CACHE_MODEL=default`)",
+            env: &[("PORTOLAN_WEBKIT_CACHE_MODEL", "default")],
+        });
+        variants.push(Variant {
+            label: "network process memory-pressure limit 64 MB (`PORTOLAN_WEBKIT_MEMORY_PRESSURE=64`)",
+            env: &[("PORTOLAN_WEBKIT_MEMORY_PRESSURE", "64")],
+        });
+    }
+
+    let registry = TestRegistry::start(Auth::None);
+    eprintln!("seeding {tags} tags...");
+    seed::many_tags(&registry, "big/tags", tags);
+    wait_for_exit(&process_name(&app));
+
+    let mut blank_runs: Vec<Memory> = Vec::new();
+    let mut app_runs: Vec<Vec<AppRun>> = variants.iter().map(|_| Vec::new()).collect();
+    for run in 1..=runs {
+        let b = measure_blank(&blank);
+        eprintln!(
+            "run {run}/{runs}: blank window {:.0} MB PSS ({} processes)",
+            mb(b.pss),
+            b.processes
+        );
+        blank_runs.push(b);
+        for (variant, results) in variants.iter().zip(app_runs.iter_mut()) {
+            let r = measure_app(&app, &registry.host, tags, variant.env);
+            eprintln!(
+                "run {run}/{runs}: Portolan {}: idle {:.0} MB, {tags} tags {:.0} MB PSS; start {:.0} ms",
+                variant.label,
+                mb(r.idle.pss),
+                mb(r.tags.pss),
+                r.cold_start.as_secs_f64() * 1000.0
+            );
+            results.push(r);
+        }
+    }
+
+    let shipped = &app_runs[0];
+    let blank_pss = median_mb(&blank_runs, |m| m.pss);
+    let idle_pss = median_mb(shipped, |r| r.idle.pss);
+    let tags_pss = median_mb(shipped, |r| r.tags.pss);
+    // The ratio of medians and the median of the per-run ratios (each run's apps ran
+    // back to back, so the second cancels some of the machine's drift).
+    let ratio = tags_pss / blank_pss;
+    let ratio_per_run = median(
+        shipped
+            .iter()
+            .zip(&blank_runs)
+            .map(|(r, b)| r.tags.pss as f64 / b.pss as f64)
+            .collect(),
+    );
     let size = std::fs::metadata(std::env::var("RELEASE_BINARY").unwrap_or_default())
         .map(|m| m.len())
         .unwrap_or(0);
-    println!("| measure | value | target |");
+
+    println!("Medians of {runs} runs; memory is PSS summed over all the app's processes.");
+    println!();
+    println!("| measure | median | target |");
     println!("|---|---|---|");
+    println!("| blank Tauri window (empty page), PSS | {blank_pss:.0} MB | |");
+    println!("| Portolan idle (repository list), PSS | {idle_pss:.0} MB | |");
+    println!("| Portolan with {tags} tags listed, PSS | {tags_pss:.0} MB | |");
+    println!(
+        "| **Portolan with {tags} tags / blank window** | **{ratio:.2}×** (per-run median {ratio_per_run:.2}×) | ≤ 1.15× — {} |",
+        if ratio <= 1.15 { "met" } else { "**not met**" }
+    );
+    println!(
+        "| Portolan idle / blank window | {:.2}× | |",
+        idle_pss / blank_pss
+    );
+    println!(
+        "| &nbsp;&nbsp;blank: app / WebKitWebProcess / WebKitNetworkProcess | {:.0} / {:.0} / {:.0} MB | |",
+        median_mb(&blank_runs, |m| m.app_pss),
+        median_mb(&blank_runs, |m| m.web_pss),
+        median_mb(&blank_runs, |m| m.network_pss)
+    );
+    println!(
+        "| &nbsp;&nbsp;Portolan, {tags} tags: app / WebKitWebProcess / WebKitNetworkProcess | {:.0} / {:.0} / {:.0} MB | |",
+        median_mb(shipped, |r| r.tags.app_pss),
+        median_mb(shipped, |r| r.tags.web_pss),
+        median_mb(shipped, |r| r.tags.network_pss)
+    );
+    println!(
+        "| RSS summed (shared libraries counted per process): blank / Portolan with {tags} tags | {:.0} / {:.0} MB | |",
+        median_mb(&blank_runs, |m| m.rss),
+        median_mb(shipped, |r| r.tags.rss)
+    );
     println!(
         "| cold start to the repository list | {:.0} ms | < 1000 ms |",
-        cold_start.as_secs_f64() * 1000.0
+        median_ms(shipped, |r| r.cold_start)
     );
     println!(
         "| {tags}-tag repository listed | {:.0} ms | < 1000 ms |",
-        listed.as_secs_f64() * 1000.0
+        median_ms(shipped, |r| r.listed)
     );
     println!(
         "| scroll to its last tag | {:.0} ms | |",
-        scroll.as_secs_f64() * 1000.0
+        median_ms(shipped, |r| r.scroll)
     );
-    println!(
-        "| memory of all app processes, PSS (shared pages split) | {:.0} MB | < 200 MB |",
-        pss as f64 / 1024.0
-    );
-    println!("| memory of all app processes, RSS summed (shared libraries counted per process) | {:.0} MB | |", rss as f64 / 1024.0);
-    for (name, kb, p) in parts {
-        println!(
-            "| &nbsp;&nbsp;{name}: RSS / PSS | {:.0} / {:.0} MB | |",
-            kb as f64 / 1024.0,
-            p as f64 / 1024.0
-        );
-    }
     if size > 0 {
         println!(
             "| release binary | {:.1} MB | < 20 MB |",
             size as f64 / 1_048_576.0
         );
+    }
+    if variants.len() > 1 {
+        println!();
+        println!("Levers (each row switches one; medians of {runs} runs, PSS):");
+        println!();
+        println!(
+            "| Portolan | idle | {tags} tags | {tags} tags / blank | {tags} tags vs as shipped |"
+        );
+        println!("|---|---|---|---|---|");
+        for (variant, results) in variants.iter().zip(&app_runs) {
+            let t = median_mb(results, |r| r.tags.pss);
+            println!(
+                "| {} | {:.0} MB | {t:.0} MB | {:.2}× | {:+.1} MB |",
+                variant.label,
+                median_mb(results, |r| r.idle.pss),
+                t / blank_pss,
+                t - tags_pss
+            );
+        }
     }
 }

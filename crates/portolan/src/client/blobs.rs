@@ -12,6 +12,7 @@ use reqwest::{Method, StatusCode};
 use super::{pull_scope, Call, Payload, RegistryClient};
 use crate::digest::Digest;
 use crate::error::{Error, Result};
+use crate::reference::Target;
 
 /// An upload session on the registry.
 #[derive(Debug, Clone)]
@@ -329,16 +330,23 @@ impl RegistryClient {
     pub async fn put_manifest(
         &self,
         repository: &str,
-        reference: &str,
+        reference: &Target,
         media_type: &str,
         bytes: &[u8],
     ) -> Result<Digest> {
         let what = format!(
             "manifest {}/{repository}{}",
             self.registry,
-            super::target_suffix(reference)
+            reference.suffix()
         );
         let digest = Digest::sha256_of(bytes);
+        if let Some(named) = reference.digest() {
+            if *named != digest {
+                return Err(Error::internal(format!(
+                    "{what}: the bytes to put hash to {digest}, not the digest they are put under"
+                )));
+            }
+        }
         let url = self
             .api_url(&format!("v2/{repository}/manifests/{reference}"))
             .await?;
@@ -355,11 +363,11 @@ impl RegistryClient {
     /// refuses deletes of that kind (distribution answers 400 for a tag; ghcr.io and Docker
     /// Hub 405).
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
-    pub async fn delete_manifest(&self, repository: &str, reference: &str) -> Result<()> {
+    pub async fn delete_manifest(&self, repository: &str, reference: &Target) -> Result<()> {
         let what = format!(
             "manifest {}/{repository}{}",
             self.registry,
-            super::target_suffix(reference)
+            reference.suffix()
         );
         let url = self
             .api_url(&format!("v2/{repository}/manifests/{reference}"))

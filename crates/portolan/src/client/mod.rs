@@ -29,7 +29,7 @@ use crate::error::{Error, Result};
 use crate::manifest::{
     FetchedManifest, Manifest, ManifestParseError, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, OCI_INDEX,
 };
-use crate::reference::api_host;
+use crate::reference::{api_host, Target};
 use crate::transport::TransportOptions;
 
 pub use blob_homes::BlobHomes;
@@ -323,12 +323,8 @@ impl RegistryClient {
     /// Fetch a manifest by tag or digest, verified against the digest asked for and the
     /// `Docker-Content-Digest` the registry announced.
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
-    pub async fn get_manifest(&self, repository: &str, target: &str) -> Result<FetchedManifest> {
-        let what = format!(
-            "manifest {}/{repository}{}",
-            self.registry,
-            target_suffix(target)
-        );
+    pub async fn get_manifest(&self, repository: &str, target: &Target) -> Result<FetchedManifest> {
+        let what = format!("manifest {}/{repository}{}", self.registry, target.suffix());
         let url = self
             .api_url(&format!("v2/{repository}/manifests/{target}"))
             .await?;
@@ -341,11 +337,7 @@ impl RegistryClient {
             Manifest::parse(&bytes, content_type).map_err(|e| match e {
                 ManifestParseError::Unsupported { media_type, hint } => {
                     Error::UnsupportedManifest {
-                        reference: format!(
-                            "{}/{repository}{}",
-                            self.registry,
-                            target_suffix(target)
-                        ),
+                        reference: format!("{}/{repository}{}", self.registry, target.suffix()),
                         media_type,
                         hint,
                     }
@@ -367,12 +359,8 @@ impl RegistryClient {
     /// `HEAD` a manifest: its digest without downloading it (falls back to `GET` when the
     /// registry does not announce a digest).
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
-    pub async fn head_manifest(&self, repository: &str, target: &str) -> Result<ManifestHead> {
-        let what = format!(
-            "manifest {}/{repository}{}",
-            self.registry,
-            target_suffix(target)
-        );
+    pub async fn head_manifest(&self, repository: &str, target: &Target) -> Result<ManifestHead> {
+        let what = format!("manifest {}/{repository}{}", self.registry, target.suffix());
         let url = self
             .api_url(&format!("v2/{repository}/manifests/{target}"))
             .await?;
@@ -387,8 +375,8 @@ impl RegistryClient {
             .and_then(|v| Digest::parse(v.trim()).ok());
         match announced {
             Some(digest) => {
-                if let Ok(asked) = Digest::parse(target) {
-                    if asked != digest {
+                if let Some(asked) = target.digest() {
+                    if *asked != digest {
                         return Err(Error::DigestMismatch {
                             registry: self.registry.clone(),
                             what,
@@ -520,7 +508,7 @@ impl RegistryClient {
         digest: &Digest,
     ) -> Result<Option<(ImageIndex, FetchedManifest)>> {
         let tag = referrers_tag(digest);
-        match self.get_manifest(repository, &tag).await {
+        match self.get_manifest(repository, &Target::tag(&tag)).await {
             Ok(fetched) => match &fetched.manifest {
                 Manifest::Index(index) if index.manifests().len() <= MAX_REFERRERS => {
                     Ok(Some(((**index).clone(), fetched)))
@@ -581,7 +569,7 @@ impl RegistryClient {
     fn verify_content(
         &self,
         bytes: &[u8],
-        target: &str,
+        target: &Target,
         headers: &HeaderMap,
         what: &str,
     ) -> Result<Digest> {
@@ -592,12 +580,12 @@ impl RegistryClient {
             actual: actual.to_string(),
         };
         let computed = Digest::sha256_of(bytes);
-        if let Ok(asked) = Digest::parse(target) {
+        if let Some(asked) = target.digest() {
             let mut h = asked.hasher();
             h.update(bytes);
             let actual = h.finish();
-            if actual != asked {
-                return Err(mismatch(&asked, actual));
+            if actual != *asked {
+                return Err(mismatch(asked, actual));
             }
         }
         if let Some(announced) = headers
@@ -617,10 +605,7 @@ impl RegistryClient {
                 return Err(mismatch(&announced, actual));
             }
         }
-        Ok(match Digest::parse(target) {
-            Ok(asked) => asked,
-            Err(_) => computed,
-        })
+        Ok(target.digest().cloned().unwrap_or(computed))
     }
 
     fn parse_json<T: serde::de::DeserializeOwned>(&self, body: &[u8], what: &str) -> Result<T> {
@@ -643,14 +628,6 @@ fn next_from(headers: &HeaderMap, url: &url::Url) -> Option<url::Url> {
 /// The scope to pull from a repository.
 pub fn pull_scope(repository: &str) -> String {
     format!("repository:{repository}:pull")
-}
-
-pub(crate) fn target_suffix(target: &str) -> String {
-    if target.contains(':') {
-        format!("@{target}")
-    } else {
-        format!(":{target}")
-    }
 }
 
 /// The fallback tag that lists the referrers of `digest` on registries without the

@@ -7,9 +7,10 @@
 use std::sync::Arc;
 
 use crate::client::RegistryClient;
-use crate::error::Result;
+use crate::digest::Digest;
+use crate::error::{Error, Result};
 use crate::manifest::{FetchedManifest, Manifest};
-use crate::reference::Reference;
+use crate::reference::{Reference, Target};
 use crate::transfer::pull::image_blobs;
 use crate::transfer::push::{upload_plan, ManifestBytes, PushOptions, PushReport, UploadPlan};
 use crate::transfer::referrers::{copy_referrers, ReferrersCopy};
@@ -31,7 +32,7 @@ pub struct CopyReport {
 pub(crate) async fn plan_remote(
     src: &Arc<RegistryClient>,
     repository: &str,
-    target: &str,
+    target: &Target,
 ) -> Result<UploadPlan> {
     let root = src.get_manifest(repository, target).await?;
     let mut images: Vec<FetchedManifest> = Vec::new();
@@ -40,7 +41,17 @@ pub(crate) async fn plan_remote(
         Manifest::Image(_) => images.push(root.clone()),
         Manifest::Index(index) => {
             for d in index.manifests() {
-                let child = src.get_manifest(repository, d.digest().as_ref()).await?;
+                let digest =
+                    Digest::parse(d.digest().as_ref()).map_err(|e| Error::InvalidResponse {
+                        registry: src.registry().to_owned(),
+                        what: format!(
+                            "the index {}/{repository}{}",
+                            src.registry(),
+                            target.suffix()
+                        ),
+                        detail: format!("it lists an invalid digest ({e})"),
+                    })?;
+                let child = src.get_manifest(repository, &Target::from(digest)).await?;
                 children.push(to_bytes(&child));
                 images.push(child);
             }

@@ -28,7 +28,7 @@ use crate::manifest::{
     FetchedManifest, Manifest, ManifestKind, DOCKER_CONFIG, MAX_CONFIG_BYTES, OCI_CONFIG,
 };
 use crate::platform::Platform;
-use crate::reference::Reference;
+use crate::reference::{Reference, Target};
 use crate::transfer::progress::{BlobOutcome, Cancel, Progress, ProgressEvent, Tally};
 use crate::transfer::{move_blobs, Blob};
 use crate::transport::{self, retry::retry, retry::Decision};
@@ -118,7 +118,7 @@ async fn plan(
                     let mut children = Vec::new();
                     for d in index.manifests() {
                         let digest = parse_digest(client, d.digest().as_ref())?;
-                        children.push(client.get_manifest(repo, &digest.to_string()).await?);
+                        children.push(client.get_manifest(repo, &Target::from(digest)).await?);
                     }
                     (top, children)
                 }
@@ -139,7 +139,7 @@ async fn plan(
                         })?;
                     let digest = parse_digest(client, entry.digest().as_ref())?;
                     (
-                        client.get_manifest(repo, &digest.to_string()).await?,
+                        client.get_manifest(repo, &Target::from(digest)).await?,
                         Vec::new(),
                     )
                 }

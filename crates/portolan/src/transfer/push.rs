@@ -11,7 +11,7 @@ use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::layout::oci::{IndexEntry, OciLayout};
 use crate::manifest::{Manifest, MAX_MANIFEST_BYTES};
-use crate::reference::Reference;
+use crate::reference::{Reference, Target};
 use crate::transfer::progress::{Cancel, Progress};
 use crate::transfer::source::BlobSource;
 use crate::transfer::{move_blobs, Blob};
@@ -105,16 +105,17 @@ pub async fn upload_plan(
     for child in &plan.children {
         dst.put_manifest(
             repository,
-            &child.digest.to_string(),
+            &Target::from(&child.digest),
             &child.media_type,
             &child.bytes,
         )
         .await?;
     }
+    // Under the tag when there is one (a digest given with it is checked above).
     let target = match (reference.tag(), reference.digest()) {
-        (Some(tag), _) => tag.to_owned(),
-        (None, Some(d)) => d.to_string(),
-        (None, None) => "latest".to_owned(),
+        (Some(tag), _) => Target::tag(tag),
+        (None, Some(d)) => Target::from(d),
+        (None, None) => Target::tag("latest"),
     };
     if let Some(d) = reference.digest() {
         if *d != plan.root.digest {

@@ -16,7 +16,7 @@ use crate::client::{referrers_tag, ReferrersSource, RegistryClient, MAX_REFERRER
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::manifest::OCI_INDEX;
-use crate::reference::Reference;
+use crate::reference::{Reference, Target};
 use crate::referrers::fallback;
 use crate::transfer::copy::plan_remote;
 use crate::transfer::push::{upload_plan, PushOptions};
@@ -94,7 +94,7 @@ pub(crate) async fn copy_referrers(
                     ),
                 });
             }
-            let plan = match plan_remote(src, from_repository, &digest.to_string()).await {
+            let plan = match plan_remote(src, from_repository, &Target::from(&digest)).await {
                 Ok(plan) => plan,
                 Err(Error::NotFound { .. }) => {
                     tracing::warn!(%digest, %subject, "a referrer listed at the source is missing there; not copied");
@@ -163,7 +163,7 @@ async fn merge_fallback_tag(
     if !merged.changed {
         return Ok(None);
     }
-    dst.put_manifest(repository, &tag, OCI_INDEX, &merged.bytes)
+    dst.put_manifest(repository, &Target::tag(&tag), OCI_INDEX, &merged.bytes)
         .await?;
     Ok(Some(tag))
 }

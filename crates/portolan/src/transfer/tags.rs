@@ -10,7 +10,7 @@ use crate::client::RegistryClient;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::manifest::OCI_MANIFEST;
-use crate::reference::Reference;
+use crate::reference::{Reference, Target};
 
 const EMPTY_CONFIG: &[u8] = b"{}";
 const EMPTY_TYPE: &str = "application/vnd.oci.empty.v1+json";
@@ -30,7 +30,7 @@ pub async fn tag(client: &RegistryClient, source: &Reference, new_tag: &str) -> 
     client
         .put_manifest(
             source.repository(),
-            new_tag,
+            &Target::tag(new_tag),
             &fetched.media_type,
             &fetched.bytes,
         )
@@ -59,7 +59,7 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
     };
     let repo = reference.repository();
     // Check the tag exists first, so a missing tag is a clear error.
-    let original = client.get_manifest(repo, tag).await?;
+    let original = client.get_manifest(repo, &Target::tag(tag)).await?;
     // `REPO:TAG@DIGEST`: only while the tag still points there (someone may have moved it
     // since the user looked).
     if let Some(expected) = reference.digest() {
@@ -71,7 +71,7 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
             });
         }
     }
-    match client.delete_manifest(repo, tag).await {
+    match client.delete_manifest(repo, &Target::tag(tag)).await {
         Ok(()) => return Ok(UntagMethod::DeleteByTag),
         Err(Error::DeleteUnsupported { .. }) => {}
         Err(e) => return Err(e),
@@ -106,8 +106,10 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
     });
     let bytes = serde_json::to_vec(&placeholder)
         .map_err(|e| Error::internal(format!("cannot encode: {e}")))?;
-    let digest = client.put_manifest(repo, tag, OCI_MANIFEST, &bytes).await?;
-    let failure = match client.delete_manifest(repo, &digest.to_string()).await {
+    let digest = client
+        .put_manifest(repo, &Target::tag(tag), OCI_MANIFEST, &bytes)
+        .await?;
+    let failure = match client.delete_manifest(repo, &Target::from(&digest)).await {
         Ok(()) => return Ok(UntagMethod::Placeholder),
         Err(Error::DeleteUnsupported {
             registry,
@@ -125,7 +127,12 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
     // Whatever stopped the delete, put the tag back where it was: never leave it on the
     // placeholder.
     match client
-        .put_manifest(repo, tag, &original.media_type, &original.bytes)
+        .put_manifest(
+            repo,
+            &Target::tag(tag),
+            &original.media_type,
+            &original.bytes,
+        )
         .await
     {
         Ok(_) => Err(failure),
@@ -149,7 +156,7 @@ pub async fn delete(client: &RegistryClient, reference: &Reference) -> Result<Di
         ));
     };
     match client
-        .delete_manifest(reference.repository(), &digest.to_string())
+        .delete_manifest(reference.repository(), &Target::from(digest))
         .await
     {
         Ok(()) => Ok(digest.clone()),

@@ -1,0 +1,123 @@
+//! `login` and `logout`: a login is checked against the registry, then kept in the OS
+//! keyring; logging out says when Docker's own login still applies.
+
+use std::io::{IsTerminal, Read};
+
+use clap::Args;
+use portolan::auth::docker_config::DockerConfig;
+use portolan::auth::secret_store::{KeyringStore, SecretStore};
+use portolan::reference::normalize_registry;
+use portolan::Credential;
+
+use super::Context;
+use crate::{render, terminal};
+
+#[derive(Args)]
+pub struct LoginArgs {
+    /// Registry host, e.g. ghcr.io, docker.io, localhost:5000.
+    pub registry: String,
+    /// Username (asked for when not given).
+    #[arg(short, long)]
+    pub username: Option<String>,
+    /// Read the password or token from standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Args)]
+pub struct LogoutArgs {
+    /// Registry host.
+    pub registry: String,
+}
+
+pub async fn login(ctx: &Context, args: &LoginArgs) -> portolan::Result<()> {
+    let registry = normalize_registry(&args.registry)?;
+    let username = match &args.username {
+        Some(u) => u.clone(),
+        None => prompt_line("Username: ")?,
+    };
+    let credential = Credential::password(username, read_secret(args.password_stdin)?);
+    let info = ctx
+        .client
+        .verify_login(&registry, credential.clone())
+        .await?;
+    let host = registry.clone();
+    keyring(move |store| store.set(&host, &credential)).await?;
+    render::login(ctx.json, &registry, &info);
+    Ok(())
+}
+
+pub async fn logout(ctx: &Context, args: &LogoutArgs) -> portolan::Result<()> {
+    let registry = normalize_registry(&args.registry)?;
+    let host = registry.clone();
+    let removed = keyring(move |store| store.delete(&host)).await?;
+    let docker = DockerConfig::load_default()?;
+    let docker_login = docker.credential_for(&registry).ok().flatten().is_some();
+    render::logout(
+        ctx.json,
+        &registry,
+        removed,
+        docker_login.then(|| docker.path().display().to_string()),
+    );
+    Ok(())
+}
+
+/// `call` on the OS keyring, off the async threads (it may block on a desktop prompt).
+async fn keyring<T: Send + 'static>(
+    call: impl FnOnce(KeyringStore) -> portolan::Result<T> + Send + 'static,
+) -> portolan::Result<T> {
+    tokio::task::spawn_blocking(move || call(KeyringStore::default()))
+        .await
+        .map_err(|e| portolan::Error::internal(format!("keyring call stopped: {e}")))?
+}
+
+fn prompt_line(prompt: &str) -> portolan::Result<String> {
+    if !std::io::stdin().is_terminal() {
+        return Err(portolan::Error::input(
+            "no terminal to ask for a username",
+            "pass -u USER",
+        ));
+    }
+    terminal::prompt(prompt);
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| portolan::Error::Io {
+            action: "cannot read the username from",
+            path: "the terminal".to_owned(),
+            source: e,
+        })?;
+    Ok(line.trim().to_owned())
+}
+
+fn read_secret(from_stdin: bool) -> portolan::Result<String> {
+    let secret = if from_stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| portolan::Error::Io {
+                action: "cannot read the password from",
+                path: "standard input".to_owned(),
+                source: e,
+            })?;
+        text.trim_end_matches(['\n', '\r']).to_owned()
+    } else if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Password or token: ").map_err(|e| portolan::Error::Io {
+            action: "cannot read the password from",
+            path: "the terminal".to_owned(),
+            source: e,
+        })?
+    } else {
+        return Err(portolan::Error::input(
+            "no terminal to ask for a password",
+            "pipe it in with --password-stdin",
+        ));
+    };
+    if secret.is_empty() {
+        return Err(portolan::Error::input(
+            "the password or token is empty",
+            "give the password or an access token",
+        ));
+    }
+    Ok(secret)
+}
