@@ -33,7 +33,7 @@ pub fn render() -> String {
         portolan_ops::transfers::TransferState::decl(),
         portolan_ops::transfers::TransferView::decl(),
         crate::commands::registries::RegistryView::decl(),
-        crate::commands::browse::RepositoryPage::decl(),
+        portolan_ops::catalog::RepositoryPage::decl(),
         crate::commands::browse::RawDocument::decl(),
         crate::commands::browse::Referrer::decl(),
         portolan_ops::pull_target::PullFormat::decl(),

@@ -7,6 +7,7 @@ use std::sync::{Arc, RwLock};
 
 use portolan::auth::secret_store::{KeyringStore, SecretStore};
 use portolan::{Client, CredentialChain};
+use portolan_ops::catalog::CatalogPages;
 use portolan_ops::setup::{ClientSetup, RegistryAccess};
 use portolan_ops::transfers::Transfers;
 
@@ -19,6 +20,8 @@ pub struct AppState {
     pub secrets: Arc<dyn SecretStore>,
     /// Transfers of this run.
     pub transfers: Arc<Transfers>,
+    /// Catalog pages handed to the UI as tokens.
+    pub catalog: CatalogPages,
 }
 
 /// What the operations layer needs to build the client for these settings.
@@ -76,6 +79,7 @@ impl AppState {
             built: RwLock::new(build(settings, secrets.clone())),
             secrets,
             transfers: Arc::default(),
+            catalog: CatalogPages::default(),
         }
     }
 

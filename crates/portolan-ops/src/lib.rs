@@ -8,6 +8,7 @@
 //!   policy, one Docker-config policy), with the warnings both front ends show.
 //! - [`sign_in`]: how the user is signed in to a registry, answered by the same credential
 //!   chain the client uses.
+//! - [`catalog`]: paging through a catalog with opaque tokens (registry URLs stay here).
 //! - [`host_advice`]: what the UI needs to know about a host the user types (is it local,
 //!   is plain HTTP safe to offer) without keeping rules of its own.
 //! - [`pull_target`] and [`pull`]: where a pull is written and what it is called, and
@@ -17,6 +18,7 @@
 //!
 //! It depends on the engine only: no Tauri, no terminal.
 
+pub mod catalog;
 pub mod host_advice;
 pub mod pull;
 pub mod pull_target;

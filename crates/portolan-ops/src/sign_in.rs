@@ -1,8 +1,16 @@
-//! How the user is signed in to a registry, answered by the credential chain the client
-//! itself uses (so what the window says is what requests send).
+//! Signing in and out, and how the user is signed in to a registry, answered by the
+//! credential chain the client itself uses (so what the window says is what requests send).
+//!
+//! A sign-in is checked against the registry before it is saved; a sign-out removes only
+//! Portolan's own saved login and says when the user's Docker login still applies.
+
+use std::sync::Arc;
 
 use portolan::auth::credential::CredentialSource;
+use portolan::auth::docker_config::DockerConfig;
+use portolan::auth::secret_store::SecretStore;
 use portolan::auth::token::sign_in_advice;
+use portolan::reference::normalize_registry;
 use portolan::CredentialChain;
 
 /// How requests to a registry are authenticated.
@@ -69,6 +77,86 @@ pub async fn state(chain: &CredentialChain, registry: &str) -> SignInState {
             problem: Some(format!("the credential lookup stopped: {e}")),
             advice: sign_in_advice(registry).to_owned(),
         })
+}
+
+/// Check `username` and `secret` against `registry`, then save them in `store`.
+pub async fn sign_in(
+    client: &portolan::Client,
+    store: &Arc<dyn SecretStore>,
+    registry: &str,
+    username: String,
+    secret: String,
+) -> portolan::Result<portolan::PingInfo> {
+    let registry = normalize_registry(registry)?;
+    let credential = portolan::Credential::password(username, secret);
+    let info = client.verify_login(&registry, credential.clone()).await?;
+    let (store, host) = (store.clone(), registry.clone());
+    blocking(move || store.set(&host, &credential)).await?;
+    client.forget(&registry);
+    Ok(info)
+}
+
+/// Check the user's own Docker login for `registry` (it is used, never copied).
+pub async fn use_docker_login(
+    client: &portolan::Client,
+    registry: &str,
+) -> portolan::Result<portolan::PingInfo> {
+    let registry = normalize_registry(registry)?;
+    let host = registry.clone();
+    let found = blocking(move || DockerConfig::load_default()?.credential_for(&host)).await?;
+    let Some(credential) = found else {
+        return Err(portolan::Error::NotFound {
+            registry: registry.clone(),
+            what: format!("a Docker login for {registry}"),
+            detail: ": sign in with `docker login`, or here".to_owned(),
+        });
+    };
+    client.verify_login(&registry, credential).await
+}
+
+/// What a sign-out did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SignedOut {
+    /// Whether Portolan had a saved login to remove.
+    pub removed: bool,
+    /// Where the user's Docker login for the registry is, when one still applies.
+    pub docker_login: Option<String>,
+}
+
+/// Remove Portolan's saved login for `registry` from `store`.
+pub async fn sign_out(
+    client: &portolan::Client,
+    store: &Arc<dyn SecretStore>,
+    registry: &str,
+) -> portolan::Result<SignedOut> {
+    let registry = normalize_registry(registry)?;
+    let (store, host) = (store.clone(), registry.clone());
+    let removed = blocking(move || store.delete(&host)).await?;
+    client.forget(&registry);
+    let host = registry.clone();
+    let docker_login = blocking(move || {
+        let docker = DockerConfig::load_default()?;
+        Ok(docker
+            .credential_for(&host)
+            .ok()
+            .flatten()
+            .map(|_| docker.path().display().to_string()))
+    })
+    .await
+    .unwrap_or(None);
+    Ok(SignedOut {
+        removed,
+        docker_login,
+    })
+}
+
+/// Run a keyring or helper call off the async threads (it may wait on a desktop prompt).
+async fn blocking<T: Send + 'static>(
+    call: impl FnOnce() -> portolan::Result<T> + Send + 'static,
+) -> portolan::Result<T> {
+    tokio::task::spawn_blocking(call)
+        .await
+        .map_err(|e| portolan::Error::internal(format!("a credential call stopped: {e}")))?
 }
 
 fn describe(c: portolan::Credential) -> SignIn {

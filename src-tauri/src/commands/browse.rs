@@ -9,6 +9,7 @@ use crate::settings;
 use crate::state::AppState;
 use portolan::inspect::{ImageReport, TagSummary};
 use portolan::{Platform, Reference};
+use portolan_ops::catalog::RepositoryPage;
 
 /// A repository's tags, with those that hold signatures, attestations or SBOMs (cosign's
 /// `sha256-<hex>.sig`, the referrers fallback tag) named apart so the list can hide them.
@@ -18,15 +19,6 @@ pub struct TagList {
     pub tags: Vec<String>,
     /// The tags among them that hold supply-chain artifacts rather than images.
     pub supply_chain: Vec<String>,
-}
-
-/// One page of a registry's catalog.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct RepositoryPage {
-    /// Repository names.
-    pub items: Vec<String>,
-    /// Pass back to get the next page; none at the end.
-    pub next: Option<String>,
 }
 
 /// A manifest or config as the registry sent it.
@@ -61,16 +53,10 @@ pub async fn list_repositories(
     next: Option<String>,
 ) -> AppResult<RepositoryPage> {
     let state = app.state::<AppState>();
-    let next = next.and_then(|n| url::Url::parse(&n).ok());
-    let page = state
-        .client()
-        .registry(&host)?
-        .catalog_page(100, next)
-        .await?;
-    Ok(RepositoryPage {
-        items: page.items,
-        next: page.next.map(|u| u.to_string()),
-    })
+    Ok(state
+        .catalog
+        .page(&state.client(), &host, next.as_deref())
+        .await?)
 }
 
 /// The repository (`host/name`) a user means by what they typed while browsing `host`.

@@ -18,7 +18,8 @@ use portolan_ops::pull_target::PullFormat;
 use portolan_ops::transfers::TransferView;
 
 use crate::settings::{Settings, Theme};
-use browse::{RawDocument, Referrer, RepositoryPage, TagList};
+use browse::{RawDocument, Referrer, TagList};
+use portolan_ops::catalog::RepositoryPage;
 use registries::RegistryView;
 
 /// One command as the UI sees it.

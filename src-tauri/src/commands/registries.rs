@@ -7,7 +7,7 @@ use ts_rs::TS;
 use crate::error::{AppError, AppResult};
 use crate::settings::{self, RegistryEntry};
 use crate::state::AppState;
-use portolan::{Credential, ErrorCode};
+use portolan::ErrorCode;
 use portolan_ops::host_advice::HostAdvice;
 use portolan_ops::sign_in::SignIn;
 
@@ -120,17 +120,8 @@ pub async fn sign_in(
 ) -> AppResult<RegistryView> {
     let state = app.state::<AppState>();
     let entry = entry_for(app, &host)?;
-    let credential = Credential::password(username, secret);
-    state
-        .client()
-        .verify_login(&host, credential.clone())
+    portolan_ops::sign_in::sign_in(&state.client(), &state.secrets, &host, username, secret)
         .await?;
-    let secrets = state.secrets.clone();
-    let h = host.clone();
-    tauri::async_runtime::spawn_blocking(move || secrets.set(&h, &credential))
-        .await
-        .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))??;
-    state.client().forget(&host);
     Ok(view(&state, entry).await)
 }
 
@@ -138,22 +129,7 @@ pub async fn sign_in(
 pub async fn use_docker_login(app: &AppHandle, host: String) -> AppResult<RegistryView> {
     let state = app.state::<AppState>();
     let entry = entry_for(app, &host)?;
-    let h = host.clone();
-    let found = tauri::async_runtime::spawn_blocking(move || {
-        portolan::auth::docker_config::DockerConfig::load_default()
-            .and_then(|d| d.credential_for(&h))
-    })
-    .await
-    .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))??;
-    let Some(credential) = found else {
-        return Err(AppError::new(
-            ErrorCode::NotFound,
-            format!(
-                "there is no Docker login for {host}; run `docker login {host}` or sign in here"
-            ),
-        ));
-    };
-    state.client().verify_login(&host, credential).await?;
+    portolan_ops::sign_in::use_docker_login(&state.client(), &host).await?;
     Ok(view(&state, entry).await)
 }
 
@@ -161,11 +137,6 @@ pub async fn use_docker_login(app: &AppHandle, host: String) -> AppResult<Regist
 pub async fn sign_out(app: &AppHandle, host: String) -> AppResult<RegistryView> {
     let state = app.state::<AppState>();
     let entry = entry_for(app, &host)?;
-    let secrets = state.secrets.clone();
-    let h = host.clone();
-    tauri::async_runtime::spawn_blocking(move || secrets.delete(&h))
-        .await
-        .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))??;
-    state.client().forget(&host);
+    portolan_ops::sign_in::sign_out(&state.client(), &state.secrets, &host).await?;
     Ok(view(&state, entry).await)
 }

@@ -4,10 +4,11 @@
 use std::io::{IsTerminal, Read};
 
 use clap::Args;
-use portolan::auth::docker_config::DockerConfig;
+use std::sync::Arc;
+
 use portolan::auth::secret_store::{KeyringStore, SecretStore};
 use portolan::reference::normalize_registry;
-use portolan::Credential;
+use portolan_ops::sign_in;
 
 use super::Context;
 use crate::{render, terminal};
@@ -36,39 +37,19 @@ pub async fn login(ctx: &Context, args: &LoginArgs) -> portolan::Result<()> {
         Some(u) => u.clone(),
         None => prompt_line("Username: ")?,
     };
-    let credential = Credential::password(username, read_secret(args.password_stdin)?);
-    let info = ctx
-        .client
-        .verify_login(&registry, credential.clone())
-        .await?;
-    let host = registry.clone();
-    keyring(move |store| store.set(&host, &credential)).await?;
+    let secret = read_secret(args.password_stdin)?;
+    let store: Arc<dyn SecretStore> = Arc::new(KeyringStore::default());
+    let info = sign_in::sign_in(&ctx.client, &store, &registry, username, secret).await?;
     render::login(ctx.json, &registry, &info);
     Ok(())
 }
 
 pub async fn logout(ctx: &Context, args: &LogoutArgs) -> portolan::Result<()> {
     let registry = normalize_registry(&args.registry)?;
-    let host = registry.clone();
-    let removed = keyring(move |store| store.delete(&host)).await?;
-    let docker = DockerConfig::load_default()?;
-    let docker_login = docker.credential_for(&registry).ok().flatten().is_some();
-    render::logout(
-        ctx.json,
-        &registry,
-        removed,
-        docker_login.then(|| docker.path().display().to_string()),
-    );
+    let store: Arc<dyn SecretStore> = Arc::new(KeyringStore::default());
+    let done = sign_in::sign_out(&ctx.client, &store, &registry).await?;
+    render::logout(ctx.json, &registry, done.removed, done.docker_login);
     Ok(())
-}
-
-/// `call` on the OS keyring, off the async threads (it may block on a desktop prompt).
-async fn keyring<T: Send + 'static>(
-    call: impl FnOnce(KeyringStore) -> portolan::Result<T> + Send + 'static,
-) -> portolan::Result<T> {
-    tokio::task::spawn_blocking(move || call(KeyringStore::default()))
-        .await
-        .map_err(|e| portolan::Error::internal(format!("keyring call stopped: {e}")))?
 }
 
 fn prompt_line(prompt: &str) -> portolan::Result<String> {
