@@ -53,7 +53,10 @@ fn an_endless_error_body_is_read_only_up_to_its_cap() {
     // Four attempts of the failing GET and one DELETE, each stopped early: socket buffers
     // hold a few MiB, far from the 3 GB offered.
     let sent = registry.bytes_sent();
-    eprintln!("endless error bodies: {} KiB accepted of 3000 MiB offered", sent / 1024);
+    eprintln!(
+        "endless error bodies: {} KiB accepted of 3000 MiB offered",
+        sent / 1024
+    );
     assert!(sent < 100 * MIB, "{} MiB were read", sent / MIB);
 }
 
