@@ -476,72 +476,76 @@ pub async fn inspect(
                 .collect();
             report.artifact_type = index.artifact_type().as_ref().map(|t| t.to_string());
             report.subject = subject_of(client, &fetched.digest, index.subject().as_ref())?;
-            for d in index.manifests() {
-                let Ok(digest) = Digest::parse(d.digest().as_ref()) else {
-                    continue;
-                };
-                let attestation = d
-                    .annotations()
-                    .as_ref()
-                    .and_then(|a| a.get("vnd.docker.reference.type"))
-                    .is_some_and(|t| t == "attestation-manifest");
-                let platform = d
-                    .platform()
-                    .as_ref()
-                    .map(Platform::of_entry)
-                    .unwrap_or_else(|| Platform::new("unknown", "unknown", None));
-                report.platforms.push(PlatformEntry {
-                    platform,
-                    digest,
-                    media_type: d.media_type().to_string(),
-                    size: d.size(),
-                    attestation,
-                });
-            }
-            let wanted = platform.cloned().unwrap_or_else(Platform::host);
-            let chosen = report
-                .platforms
-                .iter()
-                .filter(|p| !p.attestation)
-                .find(|p| wanted.accepts(&p.platform))
-                .or_else(|| {
-                    if platform.is_none() {
-                        report.platforms.iter().find(|p| !p.attestation)
-                    } else {
-                        None
-                    }
-                })
-                .cloned();
-            match chosen {
-                Some(entry) => {
-                    let child = client
-                        .get_manifest(repository, &Target::from(&entry.digest))
-                        .await?;
-                    if matches!(child.manifest, Manifest::Image(_)) {
-                        report.image = Some(image_details(client, repository, &child).await?);
-                    }
+            report.platforms = platform_entries(index);
+            if let Some(entry) = choose_platform(&report.platforms, platform, reference)? {
+                let child = client
+                    .get_manifest(repository, &Target::from(&entry.digest))
+                    .await?;
+                if matches!(child.manifest, Manifest::Image(_)) {
+                    report.image = Some(image_details(client, repository, &child).await?);
                 }
-                None if platform.is_some() => {
-                    return Err(Error::PlatformNotFound {
-                        registry: reference.registry().to_owned(),
-                        reference: reference.to_string(),
-                        wanted: wanted.to_string(),
-                        detail: format!(
-                            ": it has {}",
-                            report
-                                .platforms
-                                .iter()
-                                .map(|p| p.platform.to_string())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    })
-                }
-                None => {}
             }
         }
     }
     Ok(report)
+}
+
+/// An index's entries as platforms (entries without a usable digest are skipped).
+fn platform_entries(index: &oci_spec::image::ImageIndex) -> Vec<PlatformEntry> {
+    index
+        .manifests()
+        .iter()
+        .filter_map(|d| {
+            let digest = Digest::parse(d.digest().as_ref()).ok()?;
+            let attestation = d
+                .annotations()
+                .as_ref()
+                .and_then(|a| a.get("vnd.docker.reference.type"))
+                .is_some_and(|t| t == "attestation-manifest");
+            let platform = d
+                .platform()
+                .as_ref()
+                .map(Platform::of_entry)
+                .unwrap_or_else(|| Platform::new("unknown", "unknown", None));
+            Some(PlatformEntry {
+                platform,
+                digest,
+                media_type: d.media_type().to_string(),
+                size: d.size(),
+                attestation,
+            })
+        })
+        .collect()
+}
+
+/// The entry to show in detail: the one matching `platform` (this machine's when none is
+/// given, else the first runnable one). A platform asked for and not there is an error.
+fn choose_platform<'a>(
+    entries: &'a [PlatformEntry],
+    platform: Option<&Platform>,
+    reference: &Reference,
+) -> Result<Option<&'a PlatformEntry>> {
+    let wanted = platform.cloned().unwrap_or_else(Platform::host);
+    let runnable = || entries.iter().filter(|p| !p.attestation);
+    if let Some(found) = runnable().find(|p| wanted.accepts(&p.platform)) {
+        return Ok(Some(found));
+    }
+    if platform.is_none() {
+        return Ok(runnable().next());
+    }
+    Err(Error::PlatformNotFound {
+        registry: reference.registry().to_owned(),
+        reference: reference.to_string(),
+        wanted: wanted.to_string(),
+        detail: format!(
+            ": it has {}",
+            entries
+                .iter()
+                .map(|p| p.platform.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })
 }
 
 #[cfg(test)]
