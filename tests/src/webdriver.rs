@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::error::NewSessionError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
@@ -88,18 +89,30 @@ impl Driver {
         );
         let url = format!("http://127.0.0.1:{}", self.port);
         let started = Instant::now();
-        let client = runtime
-            .block_on(async {
+        let mut attempts = 0;
+        let client = loop {
+            attempts += 1;
+            let result = runtime.block_on(async {
                 tokio::time::timeout(
                     CALL_TIMEOUT,
                     ClientBuilder::new(HttpConnector::new())
-                        .capabilities(capabilities)
+                        .capabilities(capabilities.clone())
                         .connect(&url),
                 )
                 .await
-            })
-            .unwrap_or_else(|_| panic!("no session after {CALL_TIMEOUT:?}"))
-            .unwrap_or_else(|e| panic!("new session: {e}"));
+            });
+            match result {
+                Ok(Ok(client)) => break client,
+                // tauri-driver closed the connection with no answer: it could not forward
+                // the request to WebKitWebDriver, so no app was started. Try again.
+                Ok(Err(NewSessionError::FailedC(e))) if attempts < 3 => {
+                    eprintln!("new session: no answer ({e:?}); trying again");
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+                Ok(Err(e)) => panic!("new session: {e} ({e:?})"),
+                Err(_) => panic!("no session after {CALL_TIMEOUT:?}"),
+            }
+        };
         Session {
             client,
             runtime,
@@ -110,6 +123,20 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // SIGTERM, not `Child::kill` (SIGKILL): tauri-driver stops the WebKitWebDriver it
+        // started only on a signal it can handle, and otherwise leaves it running. (A
+        // `kill` command, as the crate forbids the `unsafe` of calling libc.)
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .stderr(Stdio::null())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(POLL);
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
