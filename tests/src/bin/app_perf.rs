@@ -36,6 +36,8 @@ struct Memory {
     web_pss: u64,
     network_pss: u64,
     processes: usize,
+    /// Each process counted: "name pid (parent pid): PSS MB", for the log.
+    parts: Vec<String>,
 }
 
 /// The name the kernel gives a process running `binary` (at most 15 bytes).
@@ -56,11 +58,33 @@ fn kib_field(text: &str, field: &str) -> u64 {
 }
 
 /// Memory of the app's processes: the app itself (by its process name) and WebKit's web
-/// and network processes. Only one app runs at a time, so every WebKit process is its.
+/// and network processes, among this tool's descendants only (the app is started by
+/// WebKitWebDriver, started by tauri-driver, started here), so that other copies of the
+/// app or of WebKit running on the machine are not counted.
 fn memory_of_app_processes(app_name: &str) -> Memory {
-    let mut m = Memory::default();
+    let mut procs = Vec::new();
+    let mut parent = std::collections::HashMap::new();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u64>() else {
+            continue;
+        };
         let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
+        parent.insert(pid, kib_field(&status, "PPid:"));
+        procs.push((pid, entry.path(), status));
+    }
+    let me = u64::from(std::process::id());
+    let descends_from_me = |mut pid: u64| {
+        for _ in 0..64 {
+            match parent.get(&pid) {
+                Some(&p) if p == me => return true,
+                Some(&p) if p > 1 => pid = p,
+                _ => return false,
+            }
+        }
+        false
+    };
+    let mut m = Memory::default();
+    for (pid, path, status) in procs {
         let name = status
             .lines()
             .next()
@@ -68,20 +92,25 @@ fn memory_of_app_processes(app_name: &str) -> Memory {
             .trim_start_matches("Name:")
             .trim()
             .to_owned();
-        let rollup = std::fs::read_to_string(entry.path().join("smaps_rollup")).unwrap_or_default();
-        let pss = kib_field(&rollup, "Pss:");
-        if name == app_name {
-            m.app_pss += pss;
+        let kind = if name == app_name {
+            &mut m.app_pss
         } else if name.starts_with("WebKitWebProces") {
-            m.web_pss += pss;
+            &mut m.web_pss
         } else if name.starts_with("WebKitNetworkPr") {
-            m.network_pss += pss;
+            &mut m.network_pss
         } else {
             continue;
+        };
+        if !descends_from_me(pid) {
+            continue;
         }
+        let rollup = std::fs::read_to_string(path.join("smaps_rollup")).unwrap_or_default();
+        let pss = kib_field(&rollup, "Pss:");
+        *kind += pss;
         m.rss += kib_field(&status, "VmRSS:");
         m.pss += pss;
         m.processes += 1;
+        m.parts.push(format!("{name} {pid}: {:.0} MB", mb(pss)));
     }
     m
 }
@@ -235,18 +264,20 @@ fn main() {
     for run in 1..=runs {
         let b = measure_blank(&blank);
         eprintln!(
-            "run {run}/{runs}: blank window {:.0} MB PSS ({} processes)",
+            "run {run}/{runs}: blank window {:.0} MB PSS [{}]",
             mb(b.pss),
-            b.processes
+            b.parts.join(", ")
         );
         blank_runs.push(b);
         for (variant, results) in variants.iter().zip(app_runs.iter_mut()) {
             let r = measure_app(&app, &registry.host, tags, variant.env);
             eprintln!(
-                "run {run}/{runs}: Portolan {}: idle {:.0} MB, {tags} tags {:.0} MB PSS; start {:.0} ms",
+                "run {run}/{runs}: Portolan {}: idle {:.0} MB [{}], {tags} tags {:.0} MB PSS [{}]; start {:.0} ms",
                 variant.label,
                 mb(r.idle.pss),
+                r.idle.parts.join(", "),
                 mb(r.tags.pss),
+                r.tags.parts.join(", "),
                 r.cold_start.as_secs_f64() * 1000.0
             );
             results.push(r);
