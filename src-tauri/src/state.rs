@@ -15,7 +15,7 @@ use crate::settings::Settings;
 
 /// Shared app state.
 pub struct AppState {
-    built: RwLock<(Arc<Client>, CredentialChain, Vec<String>)>,
+    built: RwLock<(Arc<Client>, CredentialChain)>,
     /// Where sign-ins are saved (the OS keyring).
     pub secrets: Arc<dyn SecretStore>,
     /// Transfers of this run.
@@ -42,7 +42,17 @@ pub fn setup_for(settings: &Settings, secrets: Arc<dyn SecretStore>) -> ClientSe
     }
 }
 
-fn build(
+/// The client for these settings; what the user should know about it is logged (the
+/// sidebar shows the per-registry warnings itself).
+fn build(settings: &Settings, secrets: Arc<dyn SecretStore>) -> (Arc<Client>, CredentialChain) {
+    let (client, chain, warnings) = build_with_warnings(settings, secrets);
+    for w in &warnings {
+        tracing::warn!("{w}");
+    }
+    (client, chain)
+}
+
+fn build_with_warnings(
     settings: &Settings,
     secrets: Arc<dyn SecretStore>,
 ) -> (Arc<Client>, CredentialChain, Vec<String>) {
@@ -98,15 +108,6 @@ impl AppState {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .1
-            .clone()
-    }
-
-    /// What the user should know about how the client was built.
-    pub fn warnings(&self) -> Vec<String> {
-        self.built
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .2
             .clone()
     }
 

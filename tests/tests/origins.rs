@@ -72,3 +72,45 @@ fn an_upload_location_on_another_host_never_gets_the_password() {
         assert!(ping.signed_in);
     }
 }
+
+#[test]
+fn a_redirected_range_request_keeps_its_range_and_leaves_credentials_home() {
+    use portolan_tests::fake_registry::{FakeRegistry, Reply};
+    let registry = TestRegistry::start(Auth::None);
+    let seeded = portolan_tests::seed::standard(&registry);
+    let layer = seeded.app.layers[0].clone();
+    // Blob storage on another origin (the real registry, through a logging proxy).
+    let storage = FaultyProxy::start(&registry.host);
+    let target = format!("http://{}/v2/team/app/blobs/{}", storage.host, layer.digest);
+    let front = FakeRegistry::start(move |_, path| {
+        if path == "/v2/" {
+            return Reply::json(&serde_json::json!({}));
+        }
+        Reply::Body {
+            status: 307,
+            headers: vec![("Location".into(), target.clone())],
+            body: Vec::new(),
+        }
+    });
+    let client = signed_in(&front.host);
+    let digest = portolan::Digest::parse(&layer.digest).expect("digest");
+    let read = block_on(async {
+        client
+            .registry(&front.host)
+            .expect("client")
+            .read_blob("team/app", &digest, 10, None)
+            .await
+    })
+    .expect("read through the redirect");
+    assert_eq!(read.offset, 10, "the storage answered the range");
+    let seen = storage.requests();
+    assert!(
+        seen.iter().any(|l| l.contains("range=bytes=10-")),
+        "the Range header followed the redirect: {seen:?}"
+    );
+    assert!(
+        storage.authorized_requests().is_empty(),
+        "{:?}",
+        storage.authorized_requests()
+    );
+}

@@ -41,11 +41,13 @@ impl CatalogPages {
         let next = match token {
             None => None,
             Some(t) => {
+                // Kept until its page arrives, so a page that failed can be asked again.
                 let known = self
                     .pages
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .remove(t);
+                    .get(t)
+                    .cloned();
                 match known {
                     Some((for_host, url)) if for_host == host => Some(url),
                     _ => {
@@ -58,6 +60,12 @@ impl CatalogPages {
             }
         };
         let page = client.registry(host)?.catalog_page(PAGE_SIZE, next).await?;
+        if let Some(t) = token {
+            self.pages
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(t);
+        }
         Ok(RepositoryPage {
             items: page.items,
             next: page.next.map(|url| self.remember(host, url)),
@@ -80,7 +88,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_token_is_good_once_and_for_its_host_only() {
+    fn a_token_is_good_for_its_host_only() {
         let pages = CatalogPages::default();
         let url = url::Url::parse("https://r.example/v2/_catalog?last=a").expect("url");
         let token = pages.remember("r.example", url);
@@ -93,9 +101,13 @@ mod tests {
             .block_on(pages.page(&client, "other.example", Some(&token)))
             .expect_err("another host");
         assert_eq!(err.code(), portolan::ErrorCode::Input);
+        assert!(
+            pages.pages.lock().expect("lock").contains_key(&token),
+            "a refused page keeps its token"
+        );
         let err = rt
-            .block_on(pages.page(&client, "r.example", Some(&token)))
-            .expect_err("used up by the first try");
+            .block_on(pages.page(&client, "r.example", Some("p999")))
+            .expect_err("unknown token");
         assert_eq!(err.code(), portolan::ErrorCode::Input);
     }
 }

@@ -1,6 +1,7 @@
 //! Where a pull is written and what it is called: `REPO-TAG` for a tag, `REPO-sha256-HEX12`
 //! for a digest (never `-latest`), as a folder (OCI layout) or a `.tar` (docker archive),
-//! in the download folder, without overwriting an earlier pull of something else.
+//! in the download folder. The name has no registry host: the same repository and tag
+//! pulled from two registries share a target (a layout holds both; an archive is replaced).
 
 use std::path::{Path, PathBuf};
 

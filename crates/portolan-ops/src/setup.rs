@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use portolan::auth::docker_config::DockerConfig;
 use portolan::auth::secret_store::SecretStore;
-use portolan::reference::normalize_registry;
+use portolan::reference::{api_host, normalize_registry};
 use portolan::transport::is_loopback_host;
 use portolan::{Client, CredentialChain, TransportOptions};
 
@@ -48,7 +48,8 @@ pub struct Built {
     pub client: Client,
     /// The credential chain it uses (to answer "how am I signed in" the same way).
     pub credentials: CredentialChain,
-    /// Warnings to show (plain HTTP for a remote host, an unreadable Docker config).
+    /// Warnings to show (plain HTTP for a remote host, an unreadable Docker config); the
+    /// front end shows or logs them, this layer does not.
     pub warnings: Vec<String>,
 }
 
@@ -58,7 +59,9 @@ impl ClientSetup {
         let mut options = self.transport.clone().unwrap_or_default();
         let mut warnings = Vec::new();
         for access in &self.registries {
-            let host = normalize_registry(&access.host)?;
+            // Keyed as the client names the host it connects to (`docker.io` is reached
+            // at `registry-1.docker.io`).
+            let host = api_host(&normalize_registry(&access.host)?).to_owned();
             if access.insecure {
                 if !is_loopback_host(&host) {
                     warnings.push(insecure_warning(&host));
@@ -80,9 +83,6 @@ impl ClientSetup {
                     "your Docker login is not used: {e}; Portolan's own sign-ins still work"
                 )),
             }
-        }
-        for w in &warnings {
-            tracing::warn!("{w}");
         }
         Ok(Built {
             client: Client::new(options, credentials.clone()),

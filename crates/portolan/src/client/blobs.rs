@@ -229,7 +229,7 @@ impl RegistryClient {
         Ok(match range.trim_start_matches("bytes=").split_once('-') {
             Some(("0", end)) => match end.parse::<u64>() {
                 Ok(0) | Err(_) => None,
-                Ok(n) => Some(n + 1),
+                Ok(n) => n.checked_add(1),
             },
             _ => None,
         })

@@ -556,6 +556,14 @@ impl RegistryClient {
     pub async fn send_following_redirects(&self, call: Call) -> Result<Response> {
         let origin = call.url.origin();
         let what = call.what.clone();
+        // A redirected request keeps its method (GET or HEAD), scope and headers (`Range`,
+        // `Accept`): blob storage must answer the same range, or a resume starts over.
+        let (method, scope, accept, headers) = (
+            call.method.clone(),
+            call.scope.clone(),
+            call.accept,
+            call.headers.clone(),
+        );
         let mut response = self.send(call).await?;
         for _ in 0..MAX_REDIRECTS {
             if !response.status().is_redirection() {
@@ -572,23 +580,30 @@ impl RegistryClient {
                     detail: "a redirect without a usable Location".to_owned(),
                 })?;
             origins::check_no_downgrade(&self.registry, response.url(), &location, &what)?;
+            let method = if method == Method::HEAD {
+                Method::HEAD
+            } else {
+                Method::GET
+            };
             if location.origin() == origin {
-                response = self
-                    .send(Call::new(Method::GET, location, None, &what))
-                    .await?;
+                let mut next = Call::new(method, location, scope.clone(), &what);
+                next.accept = accept;
+                next.headers = headers.clone();
+                response = self.send(next).await?;
             } else {
                 tracing::debug!(host = ?location.host_str(), "following a redirect without credentials");
-                response = self
-                    .hosts
-                    .for_url(&location)?
-                    .get(location)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        transport::unreachable(&self.registry, &e, |reason| {
-                            format!("{reason} (while following a redirect for {what})")
-                        })
-                    })?;
+                let mut request = self.hosts.for_url(&location)?.request(method, location);
+                if let Some(accept) = accept {
+                    request = request.header(ACCEPT, accept);
+                }
+                for (name, value) in &headers {
+                    request = request.header(name.clone(), value.as_str());
+                }
+                response = request.send().await.map_err(|e| {
+                    transport::unreachable(&self.registry, &e, |reason| {
+                        format!("{reason} (while following a redirect for {what})")
+                    })
+                })?;
             }
         }
         Err(Error::InvalidResponse {

@@ -29,8 +29,8 @@ pub struct OciLayout {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IndexEntry {
-    /// The manifest's media type.
-    #[serde(default)]
+    /// The manifest's media type (empty when the entry has none; then not written).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub media_type: String,
     /// The manifest's digest.
     pub digest: Digest,

@@ -104,7 +104,7 @@ pub fn watched(
         if cancel.is_cancelled() {
             return Err(std::io::Error::other("cancelled"));
         }
-        check.feed(&chunk)?;
+        check.feed_until(&chunk, end)?;
         let now = done.fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed)
             + chunk.len() as u64;
         progress(ProgressEvent::Blob {
@@ -131,6 +131,7 @@ pub async fn absorb(
         return Ok(());
     }
     let mut stream = source.open(digest, 0, len).await?;
+    let mut read = 0u64;
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| Error::Unreachable {
             registry: source.name(),
@@ -138,7 +139,24 @@ pub async fn absorb(
             hint: "try again".to_owned(),
             tls: false,
         })?;
-        check.absorb(&chunk);
+        // Exactly `len` bytes: a source that sends more has its extra bytes ignored here
+        // (they are not part of what was uploaded), one that sends fewer is an error.
+        let take = usize::try_from(len - read)
+            .unwrap_or(usize::MAX)
+            .min(chunk.len());
+        check.absorb(&chunk[..take]);
+        read += take as u64;
+        if read == len {
+            break;
+        }
+    }
+    if read != len {
+        return Err(Error::Unreachable {
+            registry: source.name(),
+            reason: format!("reading blob {digest} again gave {read} of the {len} bytes asked for"),
+            hint: "try again".to_owned(),
+            tls: false,
+        });
     }
     Ok(())
 }

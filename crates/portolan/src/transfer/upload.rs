@@ -262,7 +262,13 @@ impl Upload<'_> {
                 {
                     return Err(self.fail(&at.session, e).await);
                 }
-                self.check.rewind(at.offset);
+                if !self.check.rewind(at.offset) {
+                    let e = Error::internal(format!(
+                        "the local hash of blob {} could not be brought to byte {}",
+                        self.blob.digest, at.offset
+                    ));
+                    return Err(self.fail(&at.session, e).await);
+                }
             }
             let body = match self.body(at.offset, len).await {
                 Ok(body) => body,

@@ -123,6 +123,19 @@ impl UploadCheck {
         Ok(())
     }
 
+    /// [`feed`](Self::feed) for a request that sends bytes up to `end` only: a source that
+    /// runs past its range is refused before the extra bytes are hashed or sent.
+    pub fn feed_until(&self, chunk: &[u8], end: u64) -> std::io::Result<()> {
+        {
+            let mut state = self.state();
+            if !state.refused && state.position.saturating_add(chunk.len() as u64) > end {
+                let detail = format!("more bytes than the range up to byte {end} asked for");
+                return Err(self.refuse(&mut state, detail, None));
+            }
+        }
+        self.feed(chunk)
+    }
+
     /// The source ended where bytes up to `expected_end` were due.
     pub fn ended(&self, expected_end: u64) -> std::io::Result<()> {
         let mut state = self.state();
@@ -234,6 +247,14 @@ mod tests {
         assert!(c.ended(11).is_err(), "ended early");
         let c = check(b"hello");
         assert!(c.feed(b"hello!").is_err(), "too long");
+    }
+
+    #[test]
+    fn a_source_that_runs_past_its_range_is_refused() {
+        let c = check(b"abcdefghij");
+        c.feed_until(b"abcd", 4).expect("within");
+        assert!(c.feed_until(b"efgh", 6).is_err(), "two bytes too many");
+        assert!(c.failed());
     }
 
     #[test]
