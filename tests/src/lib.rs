@@ -81,6 +81,20 @@ pub fn cli_binary() -> std::path::PathBuf {
     bin
 }
 
+/// Run `portolan-cli ARGS --no-keyring` with its Docker config and cache in `home` (and no
+/// log filter or standard input from the caller), as the CLI tests do.
+pub fn run_cli(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(cli_binary())
+        .args(args)
+        .arg("--no-keyring")
+        .env("DOCKER_CONFIG", home)
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env_remove("PORTOLAN_LOG")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run portolan-cli")
+}
+
 /// The desktop app binary with the UI embedded (built by scripts/test; `PORTOLAN_APP`
 /// overrides the path).
 pub fn app_binary() -> std::path::PathBuf {

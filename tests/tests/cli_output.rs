@@ -16,15 +16,7 @@ use portolan_tests::require_program;
 const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{7f}";
 
 fn cli(home: &Path, args: &[&str]) -> Output {
-    Command::new(portolan_tests::cli_binary())
-        .args(args)
-        .arg("--no-keyring")
-        .env("DOCKER_CONFIG", home)
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env_remove("PORTOLAN_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run portolan-cli")
+    portolan_tests::run_cli(home, args)
 }
 
 /// No byte that drives a terminal: C0 controls other than newline and tab, DEL, and the

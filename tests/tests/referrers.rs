@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use portolan::client::ReferrersSource;
 use portolan::{Client, PushOptions, Reference};
@@ -293,15 +293,7 @@ fn a_referrer_listed_at_the_source_but_gone_is_reported_and_the_rest_copied() {
 // ---- the CLI ----
 
 fn cli(home: &Path, args: &[&str]) -> Output {
-    Command::new(portolan_tests::cli_binary())
-        .args(args)
-        .arg("--no-keyring")
-        .env("DOCKER_CONFIG", home)
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env_remove("PORTOLAN_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run portolan-cli")
+    portolan_tests::run_cli(home, args)
 }
 
 fn ok_stdout(out: &Output) -> String {

@@ -178,15 +178,9 @@ impl Client {
         reference: &Reference,
     ) -> Result<(Vec<oci_spec::image::Descriptor>, client::ReferrersSource)> {
         let client = self.registry(reference.registry())?;
-        let digest = match reference.digest() {
-            Some(d) => d.clone(),
-            None => {
-                client
-                    .head_manifest(reference.repository(), &reference.target())
-                    .await?
-                    .digest
-            }
-        };
+        let digest = client
+            .digest_of(reference.repository(), &reference.target())
+            .await?;
         client.referrers(reference.repository(), &digest).await
     }
 

@@ -54,15 +54,9 @@ impl ReferrerRow {
 
 /// The referrers of what `reference` points at (a tag is resolved to its digest first).
 pub async fn list(client: &RegistryClient, reference: &Reference) -> Result<ReferrersReport> {
-    let subject = match reference.digest() {
-        Some(d) => d.clone(),
-        None => {
-            client
-                .head_manifest(reference.repository(), &reference.target())
-                .await?
-                .digest
-        }
-    };
+    let subject = client
+        .digest_of(reference.repository(), &reference.target())
+        .await?;
     let (found, source) = client.referrers(reference.repository(), &subject).await?;
     let mut seen = HashSet::new();
     let mut referrers = Vec::new();

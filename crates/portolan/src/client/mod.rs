@@ -356,6 +356,15 @@ impl RegistryClient {
         })
     }
 
+    /// The digest `target` names: itself when it is one, else what the tag points at now
+    /// (a `HEAD`, nothing downloaded).
+    pub async fn digest_of(&self, repository: &str, target: &Target) -> Result<Digest> {
+        match target.digest() {
+            Some(d) => Ok(d.clone()),
+            None => Ok(self.head_manifest(repository, target).await?.digest),
+        }
+    }
+
     /// `HEAD` a manifest: its digest without downloading it (falls back to `GET` when the
     /// registry does not announce a digest).
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
