@@ -10,6 +10,8 @@ pub mod commands;
 pub mod error;
 pub mod settings;
 pub mod state;
+#[cfg(target_os = "linux")]
+mod webkit;
 
 use tauri::Manager;
 
@@ -30,53 +32,6 @@ fn add_demo_registry(s: &mut settings::Settings) {
     );
 }
 
-/// WebKitGTK's memory settings (Linux only), each switchable by an environment variable so
-/// that `bench/app.sh` can measure what it saves.
-#[cfg(target_os = "linux")]
-mod webkit_memory {
-    use webkit2gtk::{
-        CacheModel, MemoryPressureSettings, WebContextExt, WebViewExt, WebsiteDataManager,
-    };
-
-    /// The cache model: Portolan shows one page that never navigates, so WebKit's
-    /// "document viewer" model (no back/forward cache, a small memory cache) fits it.
-    /// `PORTOLAN_WEBKIT_CACHE_MODEL=default` keeps WebKit's own (a web browser's);
-    /// `web-browser`, `document-browser` and `document-viewer` pick one.
-    pub fn set_cache_model(window: &tauri::WebviewWindow) {
-        let model = match std::env::var("PORTOLAN_WEBKIT_CACHE_MODEL").as_deref() {
-            Ok("default") => return,
-            Ok("web-browser") => CacheModel::WebBrowser,
-            Ok("document-browser") => CacheModel::DocumentBrowser,
-            _ => CacheModel::DocumentViewer,
-        };
-        let _ = window.with_webview(move |webview| {
-            if let Some(context) = webview.inner().context() {
-                context.set_cache_model(model);
-            }
-        });
-    }
-
-    /// Memory-pressure settings for WebKit's network process (the only process whose
-    /// settings a Tauri app can reach: the web process's are fixed when wry creates its
-    /// web context). Off unless `PORTOLAN_WEBKIT_MEMORY_PRESSURE=MB` (a memory limit in MB)
-    /// is set; must run before the first webview exists.
-    pub fn set_network_memory_pressure() {
-        let Some(limit) = std::env::var("PORTOLAN_WEBKIT_MEMORY_PRESSURE")
-            .ok()
-            .and_then(|v| v.parse::<u32>().ok())
-            .filter(|&mb| mb > 0)
-        else {
-            return;
-        };
-        let mut settings = MemoryPressureSettings::new();
-        settings.set_memory_limit(limit);
-        settings.set_conservative_threshold(0.33);
-        settings.set_strict_threshold(0.5);
-        settings.set_poll_interval(5.0);
-        WebsiteDataManager::set_memory_pressure_settings(&mut settings);
-    }
-}
-
 /// Start the app.
 pub fn run() {
     let _ = tracing_subscriber::fmt()
@@ -87,6 +42,8 @@ pub fn run() {
         )
         .with_writer(std::io::stderr)
         .try_init();
+    #[cfg(target_os = "linux")]
+    webkit::set_environment();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::new().build())
         .setup(|app| {
@@ -103,7 +60,7 @@ pub fn run() {
             app.manage(state::AppState::new(&s));
             #[cfg(target_os = "linux")]
             if let Some(window) = app.get_webview_window("main") {
-                webkit_memory::set_cache_model(&window);
+                webkit::configure(&window);
             }
             Ok(())
         })
@@ -126,7 +83,7 @@ pub fn run() {
     let result = app.map(|app| {
         // Between GTK's start (in `build`) and the first webview (in `run`).
         #[cfg(target_os = "linux")]
-        webkit_memory::set_network_memory_pressure();
+        webkit::set_network_memory_pressure();
         app.run(|_, _| {});
     });
     if let Err(e) = result {

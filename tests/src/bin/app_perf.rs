@@ -10,7 +10,8 @@
 //!
 //! Environment: `TAGS` (10000), `RUNS` (5), `PORTOLAN_APP` (the app), `BLANK_APP` (the
 //! blank window), `RELEASE_BINARY` (its size is reported), `LEVERS=1` to also measure
-//! Portolan with each WebKit memory lever switched (see the README's "Performance").
+//! Portolan with each WebKit memory lever switched (see the README's "Performance"),
+//! `SMAPS_DIR` to keep each measured process's `smaps`.
 //! Run by `bench/app.sh` under Xvfb with a private D-Bus session and keyring.
 
 use std::path::{Path, PathBuf};
@@ -104,6 +105,7 @@ fn memory_of_app_processes(app_name: &str) -> Memory {
         if !descends_from_me(pid) {
             continue;
         }
+        keep_smaps(&path, &name, pid);
         let rollup = std::fs::read_to_string(path.join("smaps_rollup")).unwrap_or_default();
         let pss = kib_field(&rollup, "Pss:");
         *kind += pss;
@@ -113,6 +115,20 @@ fn memory_of_app_processes(app_name: &str) -> Memory {
         m.parts.push(format!("{name} {pid}: {:.0} MB", mb(pss)));
     }
     m
+}
+
+/// With `SMAPS_DIR` set, keep a copy of each measured process's `smaps` there (numbered in
+/// the order measured), to see which mappings a difference comes from.
+fn keep_smaps(proc_dir: &Path, name: &str, pid: u64) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static MEASURED: AtomicUsize = AtomicUsize::new(0);
+    if let Some(dir) = std::env::var_os("SMAPS_DIR") {
+        let n = MEASURED.fetch_add(1, Ordering::Relaxed);
+        let to = Path::new(&dir).join(format!("{n:03}-{name}-{pid}"));
+        if let Err(e) = std::fs::copy(proc_dir.join("smaps"), &to) {
+            eprintln!("warning: could not keep {}: {e}", to.display());
+        }
+    }
 }
 
 /// Wait until no process of the last app is left, so the next measure sees only its own.
@@ -137,8 +153,9 @@ struct AppRun {
     tags: Memory,
 }
 
-fn measure_blank(blank: &Path) -> Memory {
-    let driver = Driver::start(&[]);
+fn measure_blank(blank: &Path, env: &[(&str, &str)]) -> Memory {
+    let vars: Vec<(&str, &Path)> = env.iter().map(|(k, v)| (*k, Path::new(*v))).collect();
+    let driver = Driver::start(&vars);
     let s = driver.open(blank);
     s.wait("body[data-testid=blank]", 30);
     std::thread::sleep(SETTLE);
@@ -245,6 +262,18 @@ fn main() {
     }];
     if std::env::var("LEVERS").as_deref() == Ok("1") {
         variants.push(Variant {
+            label: "WebKit's default painting here, on Mesa's software GL (`PORTOLAN_WEBKIT_PAINTING=gpu`)",
+            env: &[("PORTOLAN_WEBKIT_PAINTING", "gpu")],
+        });
+        variants.push(Variant {
+            label: "WebKit's default async scrolling of inner areas (`PORTOLAN_WEBKIT_ASYNC_OVERFLOW_SCROLLING=1`)",
+            env: &[("PORTOLAN_WEBKIT_ASYNC_OVERFLOW_SCROLLING", "1")],
+        });
+        variants.push(Variant {
+            label: "JavaScriptCore's optimising compilers on (`PORTOLAN_WEBKIT_JS_OPTIMIZING=1`)",
+            env: &[("PORTOLAN_WEBKIT_JS_OPTIMIZING", "1")],
+        });
+        variants.push(Variant {
             label: "WebKit's default cache model (`PORTOLAN_WEBKIT_CACHE_MODEL=default`)",
             env: &[("PORTOLAN_WEBKIT_CACHE_MODEL", "default")],
         });
@@ -253,6 +282,11 @@ fn main() {
             env: &[("PORTOLAN_WEBKIT_MEMORY_PRESSURE", "64")],
         });
     }
+    // The blank window as built (WebKit's defaults) is the yardstick; with LEVERS=1 it is
+    // also measured painting on the CPU as Portolan does here, to show the yardstick does
+    // not move with that setting.
+    let levers = variants.len() > 1;
+    let blank_cpu: &[(&str, &str)] = &[("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1")];
 
     let registry = TestRegistry::start(Auth::None);
     eprintln!("seeding {tags} tags...");
@@ -260,15 +294,25 @@ fn main() {
     wait_for_exit(&process_name(&app));
 
     let mut blank_runs: Vec<Memory> = Vec::new();
+    let mut blank_cpu_runs: Vec<Memory> = Vec::new();
     let mut app_runs: Vec<Vec<AppRun>> = variants.iter().map(|_| Vec::new()).collect();
     for run in 1..=runs {
-        let b = measure_blank(&blank);
+        let b = measure_blank(&blank, &[]);
         eprintln!(
             "run {run}/{runs}: blank window {:.0} MB PSS [{}]",
             mb(b.pss),
             b.parts.join(", ")
         );
         blank_runs.push(b);
+        if levers {
+            let b = measure_blank(&blank, blank_cpu);
+            eprintln!(
+                "run {run}/{runs}: blank window painting on the CPU {:.0} MB PSS [{}]",
+                mb(b.pss),
+                b.parts.join(", ")
+            );
+            blank_cpu_runs.push(b);
+        }
         for (variant, results) in variants.iter().zip(app_runs.iter_mut()) {
             let r = measure_app(&app, &registry.host, tags, variant.env);
             eprintln!(
@@ -352,7 +396,12 @@ fn main() {
             size as f64 / 1_048_576.0
         );
     }
-    if variants.len() > 1 {
+    if levers {
+        println!();
+        println!(
+            "Blank window painting on the CPU (`WEBKIT_SKIA_ENABLE_CPU_RENDERING=1`): {:.0} MB PSS (as built: {blank_pss:.0} MB).",
+            median_mb(&blank_cpu_runs, |m| m.pss)
+        );
         println!();
         println!("Levers (each row switches one; medians of {runs} runs, PSS):");
         println!();
