@@ -38,6 +38,20 @@ pub fn render() -> String {
         crate::commands::browse::Referrer::decl(),
         portolan_ops::pull_target::PullFormat::decl(),
         crate::commands::browse::TagList::decl(),
+        portolan::UntagMethod::decl(),
+        portolan_ops::manage::TagCheck::decl(),
+        portolan_ops::manage::TagRequest::decl(),
+        portolan_ops::manage::Tagged::decl(),
+        portolan_ops::manage::Untagged::decl(),
+        portolan_ops::cleanup::CleanupRules::decl(),
+        portolan_ops::cleanup::TagFate::decl(),
+        portolan_ops::cleanup::PlannedTag::decl(),
+        portolan_ops::cleanup::Step::decl(),
+        portolan_ops::cleanup::CleanupPlan::decl(),
+        portolan_ops::cleanup::SelectionAction::decl(),
+        portolan_ops::cleanup::StepResult::decl(),
+        portolan_ops::cleanup::CleanupProgress::decl(),
+        portolan_ops::cleanup::CleanupSummary::decl(),
     ];
     let mut out = String::from("// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit.\n// Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app bindings\n\n");
     for d in decls {

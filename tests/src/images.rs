@@ -70,6 +70,8 @@ pub struct ImageSpec {
     pub labels: Vec<(String, String)>,
     /// Manifest annotations.
     pub annotations: Vec<(String, String)>,
+    /// The build date in the config (RFC 3339).
+    pub created: String,
 }
 
 impl ImageSpec {
@@ -86,6 +88,7 @@ impl ImageSpec {
                 format!("test image {seed}"),
             )],
             annotations: Vec::new(),
+            created: "2026-01-02T03:04:05Z".to_owned(),
         }
     }
 }
@@ -176,7 +179,7 @@ pub fn build_image(spec: &ImageSpec) -> TestImage {
     let mut config = serde_json::json!({
         "architecture": spec.arch,
         "os": "linux",
-        "created": "2026-01-02T03:04:05Z",
+        "created": spec.created,
         "config": {
             "User": "1000:1000",
             "Env": ["PATH=/usr/local/bin:/usr/bin:/bin", format!("SEED={}", spec.seed)],

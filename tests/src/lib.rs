@@ -1,5 +1,6 @@
 //! Test fixtures for Portolan: real registries and the pieces around them.
 //!
+//! - [`app_home`]: a private home for the desktop app under test.
 //! - [`registry`]: Debian's `docker-registry` (distribution 2.8) on a free loopback port
 //!   with its own temporary storage, with no auth, htpasswd, or bearer tokens.
 //! - [`token_server`]: the token service the bearer mode trusts (ES256 JWTs, `x5c`).
@@ -14,6 +15,7 @@
 //! A missing binary (`docker-registry`, `htpasswd`, `skopeo`, `podman`) is a loud failure,
 //! never a skip.
 
+pub mod app_home;
 pub mod fake_registry;
 pub mod faulty_proxy;
 pub mod images;

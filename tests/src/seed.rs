@@ -62,6 +62,30 @@ pub fn many_tags(registry: &TestRegistry, repo: &str, count: usize) -> Vec<Strin
     tags
 }
 
+/// Images built on consecutive days (the first on 2026-01-01), the `i`th carrying
+/// `tags_per_image[i]` tags named `d{i}-{j}`: a repository to clean up. Returns each
+/// image's digest and tags, oldest first.
+pub fn dated_images(
+    registry: &TestRegistry,
+    repo: &str,
+    tags_per_image: &[usize],
+) -> Vec<(String, Vec<String>)> {
+    let pusher = Pusher::new(registry);
+    let mut out = Vec::new();
+    for (i, &count) in tags_per_image.iter().enumerate() {
+        let mut spec = ImageSpec::new(&format!("dated-{i}"), "amd64", &[300]);
+        spec.created = format!("2026-01-{:02}T10:00:00Z", i + 1);
+        let image = build_image(&spec);
+        let tags: Vec<String> = (0..count).map(|j| format!("d{i}-{j}")).collect();
+        pusher.push_image(repo, &tags[0], &image);
+        for tag in &tags[1..] {
+            pusher.push_manifest(repo, tag, &image.manifest);
+        }
+        out.push((image.manifest.digest.clone(), tags));
+    }
+    out
+}
+
 /// Push one small image into `count` repositories (`fleet/r000`, ...), mounting blobs.
 pub fn many_repositories(registry: &TestRegistry, count: usize) -> Vec<String> {
     let pusher = Pusher::new(registry);

@@ -4,51 +4,14 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use portolan_tests::app_home::AppHome;
 use portolan_tests::images::{build_image, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
-use portolan_tests::webdriver::{Driver, Session};
+use portolan_tests::webdriver::Session;
 use portolan_tests::{app_binary, artifacts_dir, require_program, seed};
 use serde_json::json;
 
 const ESCAPE: &str = "\u{E00C}";
-
-/// A private home for the app: its settings never touch the user's.
-struct AppHome(tempfile::TempDir);
-
-impl AppHome {
-    fn new() -> Self {
-        Self(tempfile::tempdir().expect("tmp"))
-    }
-    fn driver(&self) -> Driver {
-        let p = self.0.path();
-        for d in ["data", "config", "cache", "downloads", "docker"] {
-            std::fs::create_dir_all(p.join(d)).expect("mkdir");
-        }
-        Driver::start(&[
-            ("XDG_CONFIG_HOME", &p.join("config")),
-            ("XDG_CACHE_HOME", &p.join("cache")),
-            ("PORTOLAN_DOWNLOAD_DIR", &p.join("downloads")),
-            ("DOCKER_CONFIG", &p.join("docker")),
-            ("XDG_DATA_HOME", &p.join("data")),
-        ])
-    }
-    /// Every file the app wrote, as text (to check no secret is on disk).
-    fn written_text(&self) -> String {
-        let mut out = String::new();
-        let mut stack = vec![self.0.path().to_path_buf()];
-        while let Some(dir) = stack.pop() {
-            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if let Ok(t) = std::fs::read(&p) {
-                    out.push_str(&String::from_utf8_lossy(&t));
-                }
-            }
-        }
-        out
-    }
-}
 
 fn keyring_has(host: &str) -> bool {
     let out = Command::new(require_program("secret-tool"))
@@ -190,7 +153,7 @@ fn browse_sign_in_copy_and_sign_out_in_the_real_window() {
     // Pull it to disk with progress; every byte verified.
     s.click(&s.wait("[data-testid=pull]", 5));
     s.wait_text("[data-testid=pull-state]", 30, |t| t.contains("saved to"));
-    let layout = home.0.path().join("downloads/team_multi-1.0");
+    let layout = home.path().join("downloads/team_multi-1.0");
     assert!(
         layout.join("index.json").is_file(),
         "pulled into {}",

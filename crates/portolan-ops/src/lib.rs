@@ -13,15 +13,22 @@
 //!   is plain HTTP safe to offer) without keeping rules of its own.
 //! - [`pull_target`] and [`pull`]: where a pull is written and what it is called, and
 //!   running it in the background as a transfer.
+//! - [`manage`]: tag, untag and delete as a window asks for them (a tag checked as it is
+//!   typed, an existing tag moved only when confirmed, an untag guarded by the digest the
+//!   user saw), and [`cleanup`]: removing many tags from a previewed plan, a bounded number
+//!   at a time; both see every tag through [`tag_scan`].
 //! - [`transfers`]: transfers in flight, their progress and cancellation, owned here rather
 //!   than by a view, so a window can show them wherever the user navigates.
 //!
 //! It depends on the engine only: no Tauri, no terminal.
 
 pub mod catalog;
+pub mod cleanup;
 pub mod host_advice;
+pub mod manage;
 pub mod pull;
 pub mod pull_target;
 pub mod setup;
 pub mod sign_in;
+pub mod tag_scan;
 pub mod transfers;

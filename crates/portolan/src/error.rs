@@ -398,6 +398,16 @@ pub enum Error {
         actual: String,
     },
 
+    /// A tag the user asked to create already points at another image, and they did not
+    /// say to move it.
+    #[error("{reference} already points at {digest}; moving it needs the user's confirmation")]
+    TagExists {
+        /// The tag.
+        reference: String,
+        /// Where it points now.
+        digest: String,
+    },
+
     /// An untag failed half-way and the tag could not be put back.
     #[error("removing {reference} failed ({reason}), and putting the tag back failed too ({restore}): it now points at an empty placeholder manifest {placeholder}; tag {original} as it again to restore it")]
     TagLeftOnPlaceholder {
@@ -457,7 +467,7 @@ impl Error {
             Self::Credentials { .. } | Self::KeyringUnavailable { .. } => ErrorCode::Credentials,
             Self::Cancelled => ErrorCode::Cancelled,
             Self::Io { .. } => ErrorCode::Io,
-            Self::TagMoved { .. } => ErrorCode::Conflict,
+            Self::TagMoved { .. } | Self::TagExists { .. } => ErrorCode::Conflict,
             Self::TagLeftOnPlaceholder { .. } => ErrorCode::Incomplete,
             Self::Configuration { .. } => ErrorCode::Configuration,
             Self::Internal { .. } => ErrorCode::Internal,

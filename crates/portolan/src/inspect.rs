@@ -226,7 +226,8 @@ pub struct TagSummary {
     /// For an image: config and layers, compressed.
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub size: Option<u64>,
-    /// For an image: when it was built, as its config says.
+    /// When it was built: an image's config date; an index's `created` annotation, else
+    /// its first platform image's date.
     pub created: Option<String>,
 }
 
@@ -257,6 +258,7 @@ pub async fn tag_summary(client: &RegistryClient, reference: &Reference) -> Resu
                 .filter_map(|d| d.platform().as_ref())
                 .map(|p| Platform::of_entry(p).to_string())
                 .collect();
+            summary.created = index_created(client, repository, index).await;
         }
         Manifest::Image(m) => {
             summary.size = Some(
@@ -271,6 +273,43 @@ pub async fn tag_summary(client: &RegistryClient, reference: &Reference) -> Resu
         }
     }
     Ok(summary)
+}
+
+/// When an index was made: its `org.opencontainers.image.created` annotation, else the
+/// build date of its first platform image (what `docker buildx` writes). Best effort: a
+/// platform image that cannot be read leaves the date unknown rather than failing the
+/// summary.
+async fn index_created(
+    client: &RegistryClient,
+    repository: &str,
+    index: &oci_spec::image::ImageIndex,
+) -> Option<String> {
+    if let Some(created) = index
+        .annotations()
+        .as_ref()
+        .and_then(|a| a.get("org.opencontainers.image.created"))
+    {
+        return Some(created.clone());
+    }
+    let first = index.manifests().iter().find(|d| {
+        d.platform().is_some()
+            && d.annotations()
+                .as_ref()
+                .and_then(|a| a.get("vnd.docker.reference.type"))
+                .is_none()
+    })?;
+    let digest = Digest::parse(first.digest().as_ref()).ok()?;
+    let child = client
+        .get_manifest(repository, &Target::from(&digest))
+        .await
+        .ok()?;
+    if child.manifest.kind() != ManifestKind::Image {
+        return None;
+    }
+    image_details(client, repository, &child)
+        .await
+        .ok()?
+        .created
 }
 
 /// Pair layers with the history entries that produced them. Entries marked `empty_layer`

@@ -478,6 +478,24 @@ fn validate_tag(input: &str, offset: usize, tag: &str) -> Result<(), ReferenceEr
     Ok(())
 }
 
+/// What is wrong with a tag the user typed, in words (the offending character named), or
+/// `None` when it is a valid tag: front ends check as the user types with it.
+pub fn tag_problem(tag: &str) -> Option<String> {
+    if tag.is_empty() {
+        return Some("type a tag".to_owned());
+    }
+    let e = validate_tag(tag, 0, tag).err()?;
+    match tag[e.offset..].chars().next() {
+        Some(c) if tag.len() <= MAX_TAG_LEN => Some(format!(
+            "{:?} at position {} is not allowed: {}",
+            c,
+            tag[..e.offset].chars().count() + 1,
+            e.reason
+        )),
+        _ => Some(format!("{} (this one has {})", e.reason, tag.len())),
+    }
+}
+
 /// Whether a name is a valid tag (used for untrusted tag names from registries, too).
 pub fn is_valid_tag(tag: &str) -> bool {
     validate_tag(tag, 0, tag).is_ok()
@@ -702,6 +720,24 @@ mod tests {
         assert_eq!(name("ghcr.io", "quay.io/org/x"), "quay.io/org/x");
         assert_eq!(name("ghcr.io", "localhost:5000/x"), "localhost:5000/x");
         assert!(repository_in("ghcr.io", "Octo/App").is_err());
+    }
+
+    #[test]
+    fn tag_problems_are_said_in_words() {
+        assert_eq!(tag_problem("v1.2-rc_3"), None);
+        assert_eq!(tag_problem("").as_deref(), Some("type a tag"));
+        let dash = tag_problem("-v1").unwrap_or_default();
+        assert!(
+            dash.starts_with("'-' at position 1 is not allowed"),
+            "{dash}"
+        );
+        let slash = tag_problem("v1/2").unwrap_or_default();
+        assert!(slash.starts_with("'/' at position 3"), "{slash}");
+        let long = tag_problem(&"a".repeat(129)).unwrap_or_default();
+        assert!(
+            long.contains("at most 128") && long.contains("129"),
+            "{long}"
+        );
     }
 
     #[test]

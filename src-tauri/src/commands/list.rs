@@ -22,6 +22,14 @@ declare_commands! {
     browse::raw_manifest(reference: String) -> RawDocument;
     browse::raw_config(repository: String, digest: String, media_type: String) -> RawDocument;
     browse::list_referrers(reference: String) -> Vec<Referrer>;
+    manage::check_new_tag(repository: String, tag: String) -> TagCheck;
+    manage::add_tag(request: TagRequest) -> Tagged;
+    manage::remove_tag(repository: String, tag: String, digest: Digest) -> Untagged;
+    manage::tags_on_image(repository: String, digest: Digest) -> Vec<String>;
+    manage::delete_image(repository: String, digest: Digest) -> Digest;
+    manage::plan_cleanup(repository: String, rules: CleanupRules) -> CleanupPlan;
+    manage::plan_removal(repository: String, tags: Vec<String>, action: SelectionAction) -> CleanupPlan;
+    manage::run_cleanup(repository: String, steps: Vec<Step>) streams(CleanupProgress) -> CleanupSummary;
     settings::get_settings() -> Settings;
     settings::set_theme(theme: Theme) -> Settings;
     settings::pin_repository(repository: String, pinned: bool) -> Settings;

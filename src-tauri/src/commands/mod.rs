@@ -8,12 +8,18 @@
 //! [`typescript_functions`]); `build.rs` reads the same file for the ACL.
 
 pub mod browse;
+pub mod manage;
 pub mod registries;
 pub mod settings;
 pub mod transfer;
 
 use portolan::inspect::{ImageReport, TagSummary};
+use portolan::Digest;
+use portolan_ops::cleanup::{
+    CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, SelectionAction, Step,
+};
 use portolan_ops::host_advice::HostAdvice;
+use portolan_ops::manage::{TagCheck, TagRequest, Tagged, Untagged};
 use portolan_ops::pull_target::PullFormat;
 use portolan_ops::transfers::TransferView;
 

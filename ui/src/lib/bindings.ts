@@ -269,7 +269,8 @@ platforms: Array<string>,
  */
 size: number | null, 
 /**
- * For an image: when it was built, as its config says.
+ * When it was built: an image's config date; an index's `created` annotation, else
+ * its first platform image's date.
  */
 created: string | null, };
 
@@ -572,3 +573,194 @@ tags: Array<string>,
  * The tags among them that hold supply-chain artifacts rather than images.
  */
 supply_chain: Array<string>, };
+
+export type UntagMethod = "delete_by_tag" | "placeholder";
+
+export type TagCheck = { 
+/**
+ * Why it is not a valid tag, in words; `None` when it is one.
+ */
+problem: string | null, 
+/**
+ * Where the tag points now, when it exists: creating it means moving it.
+ */
+existing: Digest | null, };
+
+export type TagRequest = { 
+/**
+ * The repository (`host/name`).
+ */
+repository: string, 
+/**
+ * The image to tag: a digest (`sha256:...`) or an existing tag.
+ */
+source: string, 
+/**
+ * The new tag.
+ */
+tag: string, 
+/**
+ * When the tag exists: the digest the user agreed to move it away from. Without it
+ * (or when the tag has moved since), an existing tag is left alone.
+ */
+replace: Digest | null, };
+
+export type Tagged = { 
+/**
+ * The new tag, fully qualified.
+ */
+reference: string, 
+/**
+ * The image it points at.
+ */
+digest: Digest, 
+/**
+ * Where it pointed before, when it was moved.
+ */
+moved_from: Digest | null, };
+
+export type Untagged = { 
+/**
+ * The removed tag, fully qualified.
+ */
+reference: string, 
+/**
+ * The tag alone.
+ */
+tag: string, 
+/**
+ * The image it pointed at (still there, by digest and under its other tags): tagging
+ * it again undoes the removal.
+ */
+digest: Digest, 
+/**
+ * How the registry was asked.
+ */
+method: UntagMethod, };
+
+export type CleanupRules = { 
+/**
+ * Keep the newest N tags (by their image's build date).
+ */
+keep_newest: number | null, 
+/**
+ * Keep the tags matching this pattern (`*` any run of characters, `?` one, `[abc]`
+ * one of).
+ */
+keep_matching: string | null, 
+/**
+ * Keep the tags whose image was built on or after this date (`YYYY-MM-DD`, UTC).
+ */
+keep_built_since: string | null, };
+
+export type TagFate = "keep" | "untag" | "delete";
+
+export type PlannedTag = { 
+/**
+ * The tag.
+ */
+tag: string, 
+/**
+ * Where it points now.
+ */
+digest: Digest, 
+/**
+ * When its image was built, when known.
+ */
+created: string | null, 
+/**
+ * What happens to it.
+ */
+fate: TagFate, 
+/**
+ * Why, in words.
+ */
+why: string, 
+/**
+ * The other tags on the same image.
+ */
+shares_with: Array<string>, };
+
+export type Step = { "kind": "untag", 
+/**
+ * The tag.
+ */
+tag: string, 
+/**
+ * Where it pointed when planned.
+ */
+digest: Digest, } | { "kind": "delete", 
+/**
+ * The image.
+ */
+digest: Digest, 
+/**
+ * Its tags when planned (for the summary).
+ */
+tags: Array<string>, };
+
+export type CleanupPlan = { 
+/**
+ * The repository (`host/name`).
+ */
+repository: string, 
+/**
+ * Every tag considered, newest first (undated ones last).
+ */
+tags: Array<PlannedTag>, 
+/**
+ * What will be sent, in order.
+ */
+steps: Array<Step>, 
+/**
+ * Tags that stay, tags removed, images deleted.
+ */
+kept: number, 
+/**
+ * Tags that go.
+ */
+removed: number, 
+/**
+ * Images deleted.
+ */
+images_deleted: number, };
+
+export type SelectionAction = "untag" | "delete";
+
+export type StepResult = { 
+/**
+ * The step.
+ */
+step: Step, 
+/**
+ * `None` when done; the engine's message when it failed.
+ */
+error: string | null, };
+
+export type CleanupProgress = { 
+/**
+ * Steps finished (done or failed).
+ */
+finished: number, 
+/**
+ * Steps in all.
+ */
+total: number, 
+/**
+ * Steps failed so far.
+ */
+failed: number, };
+
+export type CleanupSummary = { 
+/**
+ * Steps done.
+ */
+done: number, 
+/**
+ * Steps failed.
+ */
+failed: number, 
+/**
+ * Each step and how it ended.
+ */
+results: Array<StepResult>, };

@@ -1,8 +1,9 @@
 // Generated from src-tauri/src/commands/list.rs by src-tauri/src/commands/mod.rs. Do not edit.
 // Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app commands
 
+import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { HostAdvice, ImageReport, PullFormat, RawDocument, Referrer, RegistryView, RepositoryPage, Settings, TagList, TagSummary, Theme, TransferView } from './bindings';
+import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, Digest, HostAdvice, ImageReport, PullFormat, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
@@ -36,6 +37,25 @@ export const commands = {
     call<RawDocument>('raw_config', { repository, digest, mediaType }),
   listReferrers: (reference: string) =>
     call<Array<Referrer>>('list_referrers', { reference }),
+  checkNewTag: (repository: string, tag: string) =>
+    call<TagCheck>('check_new_tag', { repository, tag }),
+  addTag: (request: TagRequest) =>
+    call<Tagged>('add_tag', { request }),
+  removeTag: (repository: string, tag: string, digest: Digest) =>
+    call<Untagged>('remove_tag', { repository, tag, digest }),
+  tagsOnImage: (repository: string, digest: Digest) =>
+    call<Array<string>>('tags_on_image', { repository, digest }),
+  deleteImage: (repository: string, digest: Digest) =>
+    call<Digest>('delete_image', { repository, digest }),
+  planCleanup: (repository: string, rules: CleanupRules) =>
+    call<CleanupPlan>('plan_cleanup', { repository, rules }),
+  planRemoval: (repository: string, tags: Array<string>, action: SelectionAction) =>
+    call<CleanupPlan>('plan_removal', { repository, tags, action }),
+  runCleanup: (repository: string, steps: Array<Step>, onProgress: (event: CleanupProgress) => void) => {
+    const channel = new Channel<CleanupProgress>();
+    channel.onmessage = onProgress;
+    return call<CleanupSummary>('run_cleanup', { repository, steps, onProgress: channel });
+  },
   getSettings: () =>
     call<Settings>('get_settings'),
   setTheme: (theme: Theme) =>

@@ -1,0 +1,95 @@
+//! Changing a repository: tag, untag, delete, and removing many tags from a previewed plan.
+//! Each command is a few lines over `portolan_ops::{manage, cleanup}`.
+
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager};
+
+use crate::error::AppResult;
+use crate::state::AppState;
+use portolan::Digest;
+use portolan_ops::cleanup::{
+    self, CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, SelectionAction, Step,
+};
+use portolan_ops::manage::{self, TagCheck, TagRequest, Tagged, Untagged};
+
+/// Check a tag as the user types it: its grammar, and where it points now if it exists.
+pub async fn check_new_tag(
+    app: &AppHandle,
+    repository: String,
+    tag: String,
+) -> AppResult<TagCheck> {
+    let client = app.state::<AppState>().client();
+    Ok(manage::check_new_tag(&client, &repository, &tag).await?)
+}
+
+/// Add a tag (an existing one moves only when `request.replace` names where it points).
+pub async fn add_tag(app: &AppHandle, request: TagRequest) -> AppResult<Tagged> {
+    let client = app.state::<AppState>().client();
+    Ok(manage::tag(&client, &request).await?)
+}
+
+/// Remove a tag while it still points at `digest`; its image stays.
+pub async fn remove_tag(
+    app: &AppHandle,
+    repository: String,
+    tag: String,
+    digest: Digest,
+) -> AppResult<Untagged> {
+    let client = app.state::<AppState>().client();
+    Ok(manage::untag(&client, &repository, &tag, &digest).await?)
+}
+
+/// Every tag on an image now: what deleting it takes with it.
+pub async fn tags_on_image(
+    app: &AppHandle,
+    repository: String,
+    digest: Digest,
+) -> AppResult<Vec<String>> {
+    let client = app.state::<AppState>().client();
+    Ok(manage::tags_on(&client, &repository, &digest).await?)
+}
+
+/// Delete an image by digest, and every tag on it.
+pub async fn delete_image(
+    app: &AppHandle,
+    repository: String,
+    digest: Digest,
+) -> AppResult<Digest> {
+    let client = app.state::<AppState>().client();
+    Ok(manage::delete(&client, &repository, &digest).await?)
+}
+
+/// Preview a clean-up by rules: every tag with what happens to it.
+pub async fn plan_cleanup(
+    app: &AppHandle,
+    repository: String,
+    rules: CleanupRules,
+) -> AppResult<CleanupPlan> {
+    let client = app.state::<AppState>().client();
+    Ok(cleanup::plan_rules(&client, &repository, &rules).await?)
+}
+
+/// Preview untagging or deleting a selection of tags.
+pub async fn plan_removal(
+    app: &AppHandle,
+    repository: String,
+    tags: Vec<String>,
+    action: SelectionAction,
+) -> AppResult<CleanupPlan> {
+    let client = app.state::<AppState>().client();
+    Ok(cleanup::plan_selection(&client, &repository, &tags, action).await?)
+}
+
+/// Carry out a previewed plan's steps, reporting progress; returns what each step did.
+pub async fn run_cleanup(
+    app: &AppHandle,
+    repository: String,
+    steps: Vec<Step>,
+    on_progress: Channel<CleanupProgress>,
+) -> AppResult<CleanupSummary> {
+    let client = app.state::<AppState>().client();
+    let report = move |p: CleanupProgress| {
+        let _ = on_progress.send(p);
+    };
+    Ok(cleanup::run(&client, &repository, steps, report).await?)
+}

@@ -1,0 +1,242 @@
+//! The app's actions in a real window (Xvfb, WebDriver) against a real registry, checked
+//! with skopeo, an independent client: tag, untag with Undo, delete by digest, and a bulk
+//! clean-up from its preview.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use portolan_tests::app_home::AppHome;
+use portolan_tests::images::{build_image, ImageSpec, Pusher};
+use portolan_tests::registry::{Auth, TestRegistry};
+use portolan_tests::webdriver::Session;
+use portolan_tests::{app_binary, artifacts_dir, require_program, seed};
+
+const BACKSPACE: &str = "\u{E003}";
+
+fn skopeo(args: &[&str]) -> std::process::Output {
+    Command::new(require_program("skopeo"))
+        .args(args)
+        .output()
+        .expect("skopeo")
+}
+
+/// The digest `host/repo:tag` resolves to, as skopeo sees it (`None`: no such tag).
+fn skopeo_digest(registry: &TestRegistry, reference: &str) -> Option<String> {
+    let out = skopeo(&[
+        "inspect",
+        "--tls-verify=false",
+        "--format",
+        "{{.Digest}}",
+        &format!("docker://{}", registry.reference(reference)),
+    ]);
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// The tags of `repo`, as skopeo lists them.
+fn skopeo_tags(registry: &TestRegistry, repo: &str) -> BTreeSet<String> {
+    let out = skopeo(&[
+        "list-tags",
+        "--tls-verify=false",
+        &format!("docker://{}", registry.reference(repo)),
+    ]);
+    assert!(
+        out.status.success(),
+        "skopeo list-tags: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    v["Tags"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|t| t.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The app, with `registry` as its first registry, showing the repository list.
+fn open_app(home: &AppHome, registry: &TestRegistry) -> portolan_tests::webdriver::Driver {
+    let host = std::path::PathBuf::from(&registry.host);
+    home.driver_with(&[("PORTOLAN_DEMO_REGISTRY", &host)])
+}
+
+fn wait_gone(s: &Session, css: &str, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !s.find_all(css).is_empty() {
+        assert!(Instant::now() < deadline, "{css} is still shown");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn row_action(s: &Session, tag: &str, action: &str) {
+    s.click(&s.wait(&format!("[data-tag='{tag}'] [data-action={action}]"), 20));
+}
+
+fn retype(s: &Session, css: &str, text: &str) {
+    let input = s.wait(css, 5);
+    s.type_into(&input, &BACKSPACE.repeat(40));
+    s.type_into(&input, text);
+}
+
+#[test]
+fn tag_untag_with_undo_and_delete_by_digest() {
+    let registry = TestRegistry::start(Auth::None);
+    let pusher = Pusher::new(&registry);
+    let a = build_image(&ImageSpec::new("acts-a", "amd64", &[2_000]));
+    let b = build_image(&ImageSpec::new("acts-b", "amd64", &[2_000]));
+    pusher.push_image("acts/app", "v1", &a);
+    pusher.push_manifest("acts/app", "v2", &a.manifest);
+    pusher.push_image("acts/app", "old1", &b);
+    pusher.push_manifest("acts/app", "old2", &b.manifest);
+    let home = AppHome::new();
+    let driver = open_app(&home, &registry);
+    let s = driver.open(&app_binary());
+    let shots = artifacts_dir();
+    s.click(&s.wait("[data-repo='acts/app']", 30));
+
+    // Add a tag: the name is checked as typed; an existing tag is named with its digest.
+    row_action(&s, "v1", "tag");
+    retype(&s, "input[name=new-tag]", "-bad");
+    s.wait_text("[data-testid=tag-check]", 10, |t| t.contains("not allowed"));
+    retype(&s, "input[name=new-tag]", "old1");
+    let short_b = &b.manifest.digest["sha256:".len().."sha256:".len() + 12];
+    s.wait_text("[data-testid=tag-check]", 10, |t| {
+        t.contains("already points to") && t.contains(short_b)
+    });
+    retype(&s, "input[name=new-tag]", "v1-copy");
+    s.wait_text("[data-testid=tag-check]", 10, |t| t.contains("is free"));
+    s.screenshot(&shots.join("tag-dialog.png"));
+    s.click(&s.wait("[data-testid=tag-submit]", 5));
+    s.wait("[data-tag='v1-copy']", 10);
+    assert_eq!(
+        skopeo_digest(&registry, "acts/app:v1-copy").as_deref(),
+        Some(a.manifest.digest.as_str()),
+        "the new tag points at the same image"
+    );
+
+    // Remove one of two tags on an image: the other still resolves; Undo brings it back.
+    row_action(&s, "v2", "untag");
+    s.wait_text("form[aria-label='Remove tag']", 5, |t| {
+        t.contains("v2") && t.contains(&a.manifest.digest[..19])
+    });
+    s.click(&s.wait("[data-testid=untag-submit]", 5));
+    wait_gone(&s, "[data-tag='v2']", 10);
+    assert_eq!(skopeo_digest(&registry, "acts/app:v2"), None, "v2 is gone");
+    assert_eq!(
+        skopeo_digest(&registry, "acts/app:v1").as_deref(),
+        Some(a.manifest.digest.as_str()),
+        "v1 still points at the image"
+    );
+    s.click(&s.wait("[data-testid=undo]", 5));
+    s.wait("[data-tag='v2']", 10);
+    assert_eq!(
+        skopeo_digest(&registry, "acts/app:v2").as_deref(),
+        Some(a.manifest.digest.as_str()),
+        "Undo put v2 back on the same image"
+    );
+
+    // Delete by digest: the confirm lists every tag on the image; they go, nothing else.
+    row_action(&s, "old1", "delete");
+    s.wait_text("[data-testid=delete-tags]", 20, |t| {
+        t.contains("old1") && t.contains("old2") && !t.contains("v1")
+    });
+    assert_eq!(
+        s.script(
+            "return document.querySelector('[data-testid=delete-submit]').disabled;",
+            serde_json::json!([])
+        ),
+        serde_json::json!(true),
+        "nothing is deleted before the digest is typed"
+    );
+    let hex = &b.manifest.digest["sha256:".len().."sha256:".len() + 6];
+    s.type_into(&s.wait("input[name=confirm-digest]", 5), hex);
+    s.screenshot(&shots.join("delete-dialog.png"));
+    s.click(&s.wait("[data-testid=delete-submit]", 5));
+    wait_gone(&s, "[data-tag='old1']", 10);
+    wait_gone(&s, "[data-tag='old2']", 10);
+    assert_eq!(
+        skopeo_tags(&registry, "acts/app"),
+        ["v1", "v1-copy", "v2"].map(String::from).into(),
+        "exactly the image's tags went"
+    );
+}
+
+#[test]
+fn clean_up_keeps_the_newest_three_as_previewed() {
+    let registry = TestRegistry::start(Auth::None);
+    // 20 tags over 8 images built on consecutive days, oldest first.
+    let images = seed::dated_images(&registry, "acts/cleanup", &[4, 3, 3, 2, 2, 2, 2, 2]);
+    // Newest first: d7's two tags, then d6's first tag by name, are the newest three. The
+    // other d6 tag shares its image with a kept tag, so it is untagged; every older image
+    // loses all its tags, so it is deleted.
+    let kept: BTreeSet<String> = ["d7-0", "d7-1", "d6-0"].map(String::from).into();
+    let home = AppHome::new();
+    let driver = open_app(&home, &registry);
+    let s = driver.open(&app_binary());
+    let shots = artifacts_dir();
+    s.click(&s.wait("[data-repo='acts/cleanup']", 30));
+    s.wait_text("[data-testid=tag-count]", 20, |t| t.starts_with("20 of 20"));
+
+    s.click(&s.wait("[data-testid=cleanup]", 5));
+    retype(&s, "input[name=keep-newest]", "3");
+    s.click(&s.wait("[data-testid=cleanup-preview]", 5));
+    s.wait_text("[data-testid=cleanup-counts]", 30, |t| {
+        t.contains("17 of 20 tags go") && t.contains("6 images deleted")
+    });
+    let fates: Vec<(String, String)> = s
+        .script(
+            "return [...document.querySelectorAll('[data-plan-tag]')].map(r => [r.dataset.planTag, r.dataset.fate]);",
+            serde_json::json!([]),
+        )
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r[0].as_str().unwrap_or_default().to_owned(),
+                r[1].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let mut expected: Vec<(String, String)> = vec![("d6-1".into(), "untag".into())];
+    for (_, tags) in &images[..6] {
+        expected.extend(tags.iter().map(|t| (t.clone(), "delete".to_owned())));
+    }
+    let sorted = |mut v: Vec<(String, String)>| {
+        v.sort();
+        v
+    };
+    assert_eq!(
+        sorted(fates),
+        sorted(expected),
+        "the preview lists what goes"
+    );
+    assert_eq!(
+        skopeo_tags(&registry, "acts/cleanup").len(),
+        20,
+        "nothing happened before the user said so"
+    );
+    s.screenshot(&shots.join("cleanup-preview.png"));
+
+    s.click(&s.wait("[data-testid=cleanup-run]", 5));
+    s.wait_text("[data-testid=cleanup-summary]", 60, |t| {
+        t.contains("Done: 7 of 7")
+    });
+    s.screenshot(&shots.join("cleanup-summary.png"));
+    assert_eq!(
+        skopeo_tags(&registry, "acts/cleanup"),
+        kept,
+        "exactly the previewed tags are gone"
+    );
+    assert_eq!(
+        skopeo_digest(&registry, "acts/cleanup:d6-0").as_deref(),
+        Some(images[6].0.as_str()),
+        "the untagged tag's image stays for its kept tag"
+    );
+    s.click(&s.wait("form[aria-label='Clean up tags'] button.primary", 5));
+    s.wait_text("[data-testid=tag-count]", 20, |t| t.starts_with("3 of 3"));
+}
