@@ -52,6 +52,10 @@ pub fn render() -> String {
         portolan_ops::cleanup::StepResult::decl(),
         portolan_ops::cleanup::CleanupProgress::decl(),
         portolan_ops::cleanup::CleanupSummary::decl(),
+        portolan_ops::transfers::BlobProgress::decl(),
+        portolan_ops::push::PushRequest::decl(),
+        portolan_ops::copy::CopyRequest::decl(),
+        crate::commands::files::DroppedFiles::decl(),
     ];
     let mut out = String::from("// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit.\n// Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app bindings\n\n");
     for d in decls {

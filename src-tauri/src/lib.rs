@@ -46,6 +46,8 @@ pub fn run() {
     webkit::set_environment();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::new().build())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let handle = app.handle();
             let mut s = settings::load(handle)?;
@@ -65,6 +67,12 @@ pub fn run() {
             Ok(())
         })
         .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                window
+                    .app_handle()
+                    .state::<state::AppState>()
+                    .dropped(paths);
+            }
             if let tauri::WindowEvent::CloseRequested { .. } = event {
                 let app = window.app_handle();
                 if let (Ok(size), Ok(scale), Ok(mut s)) = (

@@ -3,7 +3,9 @@
 //! of this run. How the client is built is decided by the operations layer
 //! (`portolan_ops::setup`), the same way as for the CLI.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
+
+use tauri::ipc::Channel;
 
 use portolan::auth::secret_store::{KeyringStore, SecretStore};
 use portolan::{Client, CredentialChain};
@@ -11,6 +13,7 @@ use portolan_ops::catalog::CatalogPages;
 use portolan_ops::setup::{ClientSetup, RegistryAccess};
 use portolan_ops::transfers::Transfers;
 
+use crate::commands::files::DroppedFiles;
 use crate::settings::Settings;
 
 /// Shared app state.
@@ -22,6 +25,10 @@ pub struct AppState {
     pub transfers: Arc<Transfers>,
     /// Catalog pages handed to the UI as tokens.
     pub catalog: CatalogPages,
+    /// Tests only: a file whose text answers every file chooser
+    /// (`PORTOLAN_TEST_PICK_FILE`, read at start-up; see `commands::files`).
+    pub test_pick_file: Option<std::path::PathBuf>,
+    drops: Mutex<Option<Channel<DroppedFiles>>>,
 }
 
 /// What the operations layer needs to build the client for these settings.
@@ -90,6 +97,21 @@ impl AppState {
             secrets,
             transfers: Arc::default(),
             catalog: CatalogPages::default(),
+            test_pick_file: std::env::var_os("PORTOLAN_TEST_PICK_FILE").map(Into::into),
+            drops: Mutex::new(None),
+        }
+    }
+
+    /// Where files dropped on the window go from now on.
+    pub fn set_drop_channel(&self, channel: Channel<DroppedFiles>) {
+        *self.drops.lock().unwrap_or_else(|e| e.into_inner()) = Some(channel);
+    }
+
+    /// Hand files dropped on the window to the UI, if it listens.
+    pub fn dropped(&self, paths: &[std::path::PathBuf]) {
+        if let Some(channel) = &*self.drops.lock().unwrap_or_else(|e| e.into_inner()) {
+            let paths = paths.iter().map(|p| p.display().to_string()).collect();
+            let _ = channel.send(DroppedFiles { paths });
         }
     }
 

@@ -17,6 +17,8 @@
 //!   typed, an existing tag moved only when confirmed, an untag guarded by the digest the
 //!   user saw), and [`cleanup`]: removing many tags from a previewed plan, a bounded number
 //!   at a time; both see every tag through [`tag_scan`].
+//! - [`push`] and [`copy`]: pushing a local layout or archive, and copying (promoting) an
+//!   image to another repository or registry, each run in the background as a transfer.
 //! - [`transfers`]: transfers in flight, their progress and cancellation, owned here rather
 //!   than by a view, so a window can show them wherever the user navigates.
 //!
@@ -24,10 +26,12 @@
 
 pub mod catalog;
 pub mod cleanup;
+pub mod copy;
 pub mod host_advice;
 pub mod manage;
 pub mod pull;
 pub mod pull_target;
+pub mod push;
 pub mod setup;
 pub mod sign_in;
 pub mod tag_scan;

@@ -1,6 +1,9 @@
 //! Pulling to disk as a user asks for it: what they typed (reference, format, platform)
 //! resolved by the engine's rules, the target named, the transfer registered, run in the
-//! background, and its end recorded with where it went and how to use it.
+//! background, and its end recorded with where it went and how to use it. A pull that
+//! fails or is cancelled leaves nothing of itself behind: a layout folder or an archive's
+//! staging folder it created is removed (one that was there before, being resumed or added
+//! to, is left as the engine leaves it: its previous state intact).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -34,30 +37,51 @@ pub fn start(
         None => PlatformChoice::Host,
     };
     let target = pull_target::target(dir, &reference, request.format);
-    let (id, cancel, progress) = transfers.start(
-        format!("Pull {reference}"),
-        target.display().to_string(),
-        None,
-    );
-    let options = PullOptions {
-        platform,
-        jobs: 4,
-        progress,
-        cancel,
-    };
-    let (format, dir, transfers2) = (request.format, dir.to_path_buf(), transfers.clone());
-    tokio::spawn(async move {
-        let outcome = run(&client, &reference, format, &dir, &target, &options).await;
-        match outcome {
-            Ok(()) => transfers2.finish(id, Ok(done_message(&target, format))),
-            Err(e) => transfers2.finish(id, Err(&e)),
+    let (format, dir) = (request.format, dir.to_path_buf());
+    let scratch = scratch_of(&target, format);
+    let fresh = !scratch.exists();
+    let title = format!("Pull {reference}");
+    let shown = target.display().to_string();
+    let list = transfers.clone();
+    Ok(
+        transfers.spawn(title, shown, move |id, cancel, progress| async move {
+            let options = PullOptions {
+                platform,
+                jobs: 4,
+                progress,
+                cancel,
+            };
+            match run(&client, &reference, format, &dir, &target, &options).await {
+                Ok(()) => {
+                    list.set_result_path(id, &target);
+                    Ok(done_message(&target, format))
+                }
+                Err(e) => {
+                    if fresh {
+                        remove_scratch(&scratch).await;
+                    }
+                    Err(e)
+                }
+            }
+        }),
+    )
+}
+
+/// What a pull writes before it is done: the layout folder itself, or an archive's
+/// staging folder (the archive file is written last, atomically).
+fn scratch_of(target: &Path, format: PullFormat) -> std::path::PathBuf {
+    match format {
+        PullFormat::Oci => target.to_path_buf(),
+        PullFormat::Archive => portolan::transfer::pull::staging_dir(target),
+    }
+}
+
+async fn remove_scratch(scratch: &Path) {
+    if let Err(e) = tokio::fs::remove_dir_all(scratch).await {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            tracing::warn!("could not remove {}: {e}", scratch.display());
         }
-    });
-    transfers
-        .list()
-        .into_iter()
-        .find(|t| t.id == id)
-        .ok_or_else(|| portolan::Error::internal("a transfer vanished as it started"))
+    }
 }
 
 async fn run(

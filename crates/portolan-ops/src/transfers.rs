@@ -1,11 +1,13 @@
 //! Transfers in flight, owned here rather than by a view: each has an id, a title, where
-//! it writes, its progress (bytes done of bytes in all) and a Cancel. A window lists them
-//! wherever the user navigates; finished ones stay listed (with where they went, or why
-//! they failed) until cleared.
+//! it writes, its progress (bytes done of bytes in all, per blob, with the speed and the
+//! time left) and a Cancel. A window lists them wherever the user navigates; finished ones
+//! stay listed (with where they went, or why they failed) until cleared.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use portolan::transfer::progress::BlobOutcome;
 use portolan::{Cancel, Digest, Progress, ProgressEvent};
 
 /// Where a transfer stands.
@@ -45,14 +47,44 @@ pub struct TransferView {
     pub blobs: u32,
     /// Blobs finished.
     pub blobs_done: u32,
+    /// Bytes per second over the last few seconds (0 when idle or finished).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub bytes_per_second: u64,
+    /// Seconds left at that speed, when it can be told.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub seconds_left: Option<u64>,
+    /// Each blob (layer, config) in the order it started.
+    pub layers: Vec<BlobProgress>,
     /// When finished: what happened (where it went and how to use it, or the error).
     pub message: Option<String>,
+    /// Where the result is, to show in the file manager, once it is there.
+    pub result_path: Option<String>,
 }
+
+/// One blob of a transfer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BlobProgress {
+    /// The blob.
+    pub digest: Digest,
+    /// Bytes moved.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub done: u64,
+    /// Its size.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub total: u64,
+    /// How it ended, once it has: moved, skipped (already there) or mounted.
+    pub outcome: Option<BlobOutcome>,
+}
+
+/// How far back the speed looks.
+const SPEED_WINDOW: Duration = Duration::from_secs(3);
 
 struct Entry {
     view: TransferView,
     cancel: Cancel,
-    per_blob: HashMap<Digest, u64>,
+    /// (when, bytes done then), oldest first, within [`SPEED_WINDOW`].
+    samples: VecDeque<(Instant, u64)>,
 }
 
 /// The transfers of one app or CLI run.
@@ -89,10 +121,14 @@ impl Transfers {
                     total_bytes: 0,
                     blobs: 0,
                     blobs_done: 0,
+                    bytes_per_second: 0,
+                    seconds_left: None,
+                    layers: Vec::new(),
                     message: None,
+                    result_path: None,
                 },
                 cancel: cancel.clone(),
-                per_blob: HashMap::new(),
+                samples: VecDeque::new(),
             },
         );
         let me = Arc::downgrade(self);
@@ -112,29 +148,99 @@ impl Transfers {
         let Some(entry) = entries.get_mut(&id) else {
             return;
         };
+        let view = &mut entry.view;
         match event {
             ProgressEvent::Started { blobs, total_bytes } => {
-                entry.view.blobs = u32::try_from(*blobs).unwrap_or(u32::MAX);
-                entry.view.total_bytes = *total_bytes;
+                view.blobs = u32::try_from(*blobs).unwrap_or(u32::MAX);
+                view.total_bytes = *total_bytes;
             }
-            ProgressEvent::Blob { digest, done, .. } => {
-                entry.per_blob.insert(digest.clone(), *done);
+            ProgressEvent::Blob {
+                digest,
+                done,
+                total,
+            } => {
+                let blob = blob_entry(&mut view.layers, digest, *total);
+                blob.done = *done;
             }
-            ProgressEvent::BlobDone { digest, size, .. } => {
-                entry.per_blob.insert(digest.clone(), *size);
-                entry.view.blobs_done = entry.view.blobs_done.saturating_add(1);
+            ProgressEvent::BlobDone {
+                digest,
+                size,
+                outcome,
+            } => {
+                let blob = blob_entry(&mut view.layers, digest, *size);
+                blob.done = *size;
+                blob.outcome = Some(*outcome);
+                view.blobs_done = view.blobs_done.saturating_add(1);
             }
             _ => {}
         }
-        entry.view.done_bytes = entry
-            .per_blob
-            .values()
-            .fold(0u64, |sum, n| sum.saturating_add(*n));
+        view.done_bytes = view
+            .layers
+            .iter()
+            .fold(0u64, |sum, b| sum.saturating_add(b.done));
+        let now = Instant::now();
+        entry.samples.push_back((now, view.done_bytes));
+        while entry
+            .samples
+            .front()
+            .is_some_and(|(at, _)| now.duration_since(*at) > SPEED_WINDOW)
+        {
+            entry.samples.pop_front();
+        }
+        let (speed, left) = speed(&entry.samples, view.total_bytes);
+        view.bytes_per_second = speed;
+        view.seconds_left = left;
+    }
+
+    /// Run `work` in the background as a transfer titled `title`, writing to `target`:
+    /// `work` gets the transfer's id, Cancel and progress callback, and its outcome ends
+    /// the transfer (an `Ok` message says what was done). Returns the transfer as listed.
+    pub fn spawn<Fut>(
+        self: &Arc<Self>,
+        title: String,
+        target: String,
+        work: impl FnOnce(u32, Cancel, Progress) -> Fut,
+    ) -> TransferView
+    where
+        Fut: std::future::Future<Output = portolan::Result<String>> + Send + 'static,
+    {
+        let (id, cancel, progress) = self.start(title, target, None);
+        let running = work(id, cancel, progress);
+        let me = self.clone();
+        tokio::spawn(async move {
+            match running.await {
+                Ok(message) => me.finish(id, Ok(message)),
+                Err(e) => me.finish(id, Err(&e)),
+            }
+        });
+        self.view(id).unwrap_or_else(|| unreachable_view(id))
+    }
+
+    /// Transfer `id` as listed.
+    pub fn view(&self, id: u32) -> Option<TransferView> {
+        self.entries().get(&id).map(|e| e.view.clone())
+    }
+
+    /// Record where a finished transfer's result is (for "show in folder").
+    pub fn set_result_path(&self, id: u32, path: &std::path::Path) {
+        if let Some(entry) = self.entries().get_mut(&id) {
+            entry.view.result_path = Some(path.display().to_string());
+        }
+    }
+
+    /// Where transfer `id`'s result is, once it finished well.
+    pub fn result_path(&self, id: u32) -> Option<std::path::PathBuf> {
+        self.entries()
+            .get(&id)
+            .filter(|e| e.view.state == TransferState::Done)
+            .and_then(|e| e.view.result_path.as_ref().map(Into::into))
     }
 
     /// Record how a transfer ended.
     pub fn finish(&self, id: u32, outcome: Result<String, &portolan::Error>) {
         if let Some(entry) = self.entries().get_mut(&id) {
+            entry.view.bytes_per_second = 0;
+            entry.view.seconds_left = None;
             let (state, message) = match outcome {
                 Ok(message) => (TransferState::Done, message),
                 Err(portolan::Error::Cancelled) => (
@@ -169,6 +275,61 @@ impl Transfers {
         self.entries()
             .retain(|_, e| e.view.state == TransferState::Running);
     }
+}
+
+/// A transfer that was just registered and cannot have been cleared: a view that says so
+/// rather than a panic, should it ever happen.
+fn unreachable_view(id: u32) -> TransferView {
+    TransferView {
+        id,
+        title: String::new(),
+        target: String::new(),
+        state: TransferState::Failed,
+        done_bytes: 0,
+        total_bytes: 0,
+        blobs: 0,
+        blobs_done: 0,
+        bytes_per_second: 0,
+        seconds_left: None,
+        layers: Vec::new(),
+        message: Some("the transfer vanished as it started".to_owned()),
+        result_path: None,
+    }
+}
+
+/// The blob `digest` of a transfer, added (in the order blobs start) when new.
+fn blob_entry<'a>(
+    layers: &'a mut Vec<BlobProgress>,
+    digest: &Digest,
+    total: u64,
+) -> &'a mut BlobProgress {
+    let at = match layers.iter().position(|b| &b.digest == digest) {
+        Some(at) => at,
+        None => {
+            layers.push(BlobProgress {
+                digest: digest.clone(),
+                done: 0,
+                total,
+                outcome: None,
+            });
+            layers.len() - 1
+        }
+    };
+    &mut layers[at]
+}
+
+/// Bytes per second over the samples, and the seconds left to `total` at that speed.
+fn speed(samples: &VecDeque<(Instant, u64)>, total: u64) -> (u64, Option<u64>) {
+    let (Some((t0, b0)), Some((t1, b1))) = (samples.front(), samples.back()) else {
+        return (0, None);
+    };
+    let secs = t1.duration_since(*t0).as_secs_f64();
+    if secs < 0.2 || b1 <= b0 {
+        return (0, None);
+    }
+    let per_second = (b1 - b0) as f64 / secs;
+    let left = (total > *b1).then(|| ((total - b1) as f64 / per_second).ceil() as u64);
+    (per_second as u64, left)
 }
 
 #[cfg(test)]

@@ -33,8 +33,15 @@ declare_commands! {
     settings::get_settings() -> Settings;
     settings::set_theme(theme: Theme) -> Settings;
     settings::pin_repository(repository: String, pinned: bool) -> Settings;
-    transfer::start_pull(reference: String, format: PullFormat, platform: Option<String>) -> TransferView;
+    transfer::start_pull(reference: String, format: PullFormat, platform: Option<String>, folder: Option<String>) -> TransferView;
+    transfer::push_source_images(source: String) -> Vec<String>;
+    transfer::start_push(request: PushRequest) -> TransferView;
+    transfer::start_copy(request: CopyRequest) -> TransferView;
     transfer::list_transfers() -> Vec<TransferView>;
     transfer::cancel_transfer(transfer_id: u32) -> bool;
     transfer::clear_transfers() -> Vec<TransferView>;
+    files::pick_folder(title: String) -> Option<String>;
+    files::pick_file(title: String) -> Option<String>;
+    files::watch_drops() streams(DroppedFiles) -> ();
+    files::show_transfer_result(transfer_id: u32) -> ();
 }

@@ -8,6 +8,7 @@
 //! [`typescript_functions`]); `build.rs` reads the same file for the ACL.
 
 pub mod browse;
+pub mod files;
 pub mod manage;
 pub mod registries;
 pub mod settings;
@@ -18,13 +19,16 @@ use portolan::Digest;
 use portolan_ops::cleanup::{
     CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, SelectionAction, Step,
 };
+use portolan_ops::copy::CopyRequest;
 use portolan_ops::host_advice::HostAdvice;
 use portolan_ops::manage::{TagCheck, TagRequest, Tagged, Untagged};
 use portolan_ops::pull_target::PullFormat;
+use portolan_ops::push::PushRequest;
 use portolan_ops::transfers::TransferView;
 
 use crate::settings::{Settings, Theme};
 use browse::{RawDocument, Referrer, TagList};
+use files::DroppedFiles;
 use portolan_ops::catalog::RepositoryPage;
 use registries::RegistryView;
 

@@ -1,5 +1,5 @@
-//! Transfers: start a pull (it runs in the background, owned by the operations layer),
-//! list the transfers of this run, cancel one, clear the finished ones.
+//! Transfers: start a pull, a push or a copy (each runs in the background, owned by the
+//! operations layer), list the transfers of this run, cancel one, clear the finished ones.
 
 use std::path::PathBuf;
 
@@ -8,8 +8,10 @@ use tauri::{AppHandle, Manager};
 use crate::error::{AppError, AppResult};
 use crate::settings;
 use crate::state::AppState;
+use portolan_ops::copy::{self, CopyRequest};
 use portolan_ops::pull::{self, PullRequest};
 use portolan_ops::pull_target::PullFormat;
+use portolan_ops::push::{self, PushRequest};
 use portolan_ops::transfers::TransferView;
 
 fn download_dir(app: &AppHandle) -> AppResult<PathBuf> {
@@ -25,12 +27,14 @@ fn download_dir(app: &AppHandle) -> AppResult<PathBuf> {
     Ok(base.join("portolan"))
 }
 
-/// Start pulling `reference` into the download folder; it shows in the transfers list.
+/// Start pulling `reference` into `folder` (the download folder when `None`); it shows in
+/// the transfers list.
 pub async fn start_pull(
     app: &AppHandle,
     reference: String,
     format: PullFormat,
     platform: Option<String>,
+    folder: Option<String>,
 ) -> AppResult<TransferView> {
     let state = app.state::<AppState>();
     let request = PullRequest {
@@ -38,12 +42,34 @@ pub async fn start_pull(
         format,
         platform,
     };
+    let dir = match folder {
+        Some(f) => PathBuf::from(f),
+        None => download_dir(app)?,
+    };
     Ok(pull::start(
         state.client(),
         &state.transfers,
-        &download_dir(app)?,
+        &dir,
         request,
     )?)
+}
+
+/// The images an OCI layout folder or `docker save` archive holds, by name.
+pub async fn push_source_images(_app: &AppHandle, source: String) -> AppResult<Vec<String>> {
+    Ok(push::source_images(std::path::Path::new(&source)).await?)
+}
+
+/// Start pushing a local image; it shows in the transfers list.
+pub async fn start_push(app: &AppHandle, request: PushRequest) -> AppResult<TransferView> {
+    let state = app.state::<AppState>();
+    Ok(push::start(state.client(), &state.transfers, request)?)
+}
+
+/// Start copying an image to another repository or registry; it shows in the transfers
+/// list.
+pub async fn start_copy(app: &AppHandle, request: CopyRequest) -> AppResult<TransferView> {
+    let state = app.state::<AppState>();
+    Ok(copy::start(state.client(), &state.transfers, request)?)
 }
 
 /// The transfers of this run, oldest first.

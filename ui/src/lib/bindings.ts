@@ -494,9 +494,25 @@ blobs: number,
  */
 blobs_done: number, 
 /**
+ * Bytes per second over the last few seconds (0 when idle or finished).
+ */
+bytes_per_second: number, 
+/**
+ * Seconds left at that speed, when it can be told.
+ */
+seconds_left: number | null, 
+/**
+ * Each blob (layer, config) in the order it started.
+ */
+layers: Array<BlobProgress>, 
+/**
  * When finished: what happened (where it went and how to use it, or the error).
  */
-message: string | null, };
+message: string | null, 
+/**
+ * Where the result is, to show in the file manager, once it is there.
+ */
+result_path: string | null, };
 
 export type RegistryView = { 
 /**
@@ -764,3 +780,55 @@ failed: number,
  * Each step and how it ended.
  */
 results: Array<StepResult>, };
+
+export type BlobProgress = { 
+/**
+ * The blob.
+ */
+digest: Digest, 
+/**
+ * Bytes moved.
+ */
+done: number, 
+/**
+ * Its size.
+ */
+total: number, 
+/**
+ * How it ended, once it has: moved, skipped (already there) or mounted.
+ */
+outcome: BlobOutcome | null, };
+
+export type PushRequest = { 
+/**
+ * The OCI layout folder or `docker save` archive.
+ */
+source: string, 
+/**
+ * The image inside it, by name; `None` when it holds one.
+ */
+image: string | null, 
+/**
+ * Where to: `host/repo:tag`.
+ */
+destination: string, };
+
+export type CopyRequest = { 
+/**
+ * What to copy: `host/repo:tag` or `host/repo@sha256:...`.
+ */
+from: string, 
+/**
+ * Where to: `host/repo:tag` (or `host/repo`, keeping the source's tag or digest).
+ */
+to: string, 
+/**
+ * Copy the referrers too.
+ */
+referrers: boolean, };
+
+export type DroppedFiles = { 
+/**
+ * Their paths.
+ */
+paths: Array<string>, };

@@ -3,7 +3,7 @@
 
 import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, Digest, HostAdvice, ImageReport, PullFormat, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged } from './bindings';
+import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, Digest, DroppedFiles, HostAdvice, ImageReport, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
@@ -62,12 +62,29 @@ export const commands = {
     call<Settings>('set_theme', { theme }),
   pinRepository: (repository: string, pinned: boolean) =>
     call<Settings>('pin_repository', { repository, pinned }),
-  startPull: (reference: string, format: PullFormat, platform: string | null) =>
-    call<TransferView>('start_pull', { reference, format, platform }),
+  startPull: (reference: string, format: PullFormat, platform: string | null, folder: string | null) =>
+    call<TransferView>('start_pull', { reference, format, platform, folder }),
+  pushSourceImages: (source: string) =>
+    call<Array<string>>('push_source_images', { source }),
+  startPush: (request: PushRequest) =>
+    call<TransferView>('start_push', { request }),
+  startCopy: (request: CopyRequest) =>
+    call<TransferView>('start_copy', { request }),
   listTransfers: () =>
     call<Array<TransferView>>('list_transfers'),
   cancelTransfer: (transferId: number) =>
     call<boolean>('cancel_transfer', { transferId }),
   clearTransfers: () =>
     call<Array<TransferView>>('clear_transfers'),
+  pickFolder: (title: string) =>
+    call<string | null>('pick_folder', { title }),
+  pickFile: (title: string) =>
+    call<string | null>('pick_file', { title }),
+  watchDrops: (onProgress: (event: DroppedFiles) => void) => {
+    const channel = new Channel<DroppedFiles>();
+    channel.onmessage = onProgress;
+    return call<null>('watch_drops', { onProgress: channel });
+  },
+  showTransferResult: (transferId: number) =>
+    call<null>('show_transfer_result', { transferId }),
 };

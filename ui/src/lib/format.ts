@@ -13,6 +13,20 @@ export function humanSize(bytes: number | null | undefined): string {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
 }
 
+/** A transfer speed, `12.3 MiB/s`. */
+export function humanRate(bytesPerSecond: number): string {
+  return bytesPerSecond > 0 ? `${humanSize(bytesPerSecond)}/s` : '';
+}
+
+/** Time left, `45 s`, `3 min 20 s`, `1 h 5 min`. */
+export function humanDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return '';
+  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
 export function shortDigest(digest: string): string {
   const [alg, hex] = digest.split(':');
   return hex ? `${alg}:${hex.slice(0, 12)}` : digest;

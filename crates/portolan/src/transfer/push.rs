@@ -208,6 +208,19 @@ impl PushSource {
         }
     }
 
+    /// The images in the source, each by the names it can be chosen with (blocking: reads
+    /// `index.json` or the archive's manifest).
+    pub fn image_names(&self) -> Result<Vec<Vec<String>>> {
+        match self {
+            PushSource::Layout { dir, .. } => Ok(OciLayout::open(dir)?
+                .entries()?
+                .iter()
+                .map(crate::layout::select::entry_names)
+                .collect()),
+            PushSource::Archive { file, .. } => crate::transfer::push_archive::image_names(file),
+        }
+    }
+
     /// Read manifests and locate blobs (blocking: reads files, and compresses the plain
     /// layers of a legacy archive into temporary files).
     pub fn prepare(&self, cancel: &Cancel) -> Result<PreparedPush> {

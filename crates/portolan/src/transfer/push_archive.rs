@@ -61,12 +61,45 @@ pub(crate) fn plan(path: &Path, image: Option<&str>, cancel: &Cancel) -> Result<
     plan_legacy(&archive, image, cancel)
 }
 
+/// The names of each image in the archive at `path` (one list per image), as
+/// [`select::choose`] matches them.
+pub(crate) fn image_names(path: &Path) -> Result<Vec<Vec<String>>> {
+    let archive = Archive::open(path)?;
+    if archive.is_oci() {
+        return Ok(read_index(&archive)?
+            .manifests
+            .iter()
+            .map(select::entry_names)
+            .collect());
+    }
+    Ok(read_legacy(&archive)?
+        .into_iter()
+        .map(|e| e.repo_tags.unwrap_or_default())
+        .collect())
+}
+
+fn read_index(archive: &Archive) -> Result<IndexFile> {
+    serde_json::from_slice(&archive.read("index.json", MAX_MANIFEST_BYTES)?).map_err(|e| {
+        bad(
+            archive.path(),
+            format!("index.json is not an OCI index ({e})"),
+        )
+    })
+}
+
+fn read_legacy(archive: &Archive) -> Result<Vec<LegacyEntry>> {
+    serde_json::from_slice(&archive.read("manifest.json", MAX_MANIFEST_BYTES)?).map_err(|e| {
+        bad(
+            archive.path(),
+            format!("manifest.json is not what docker save writes ({e})"),
+        )
+    })
+}
+
 /// The OCI layout inside Docker 25+ and Portolan archives: pushed as it is.
 fn plan_oci(archive: &Archive, image: Option<&str>) -> Result<UploadPlan> {
     let path = archive.path();
-    let index: IndexFile = serde_json::from_slice(&archive.read("index.json", MAX_MANIFEST_BYTES)?)
-        .map_err(|e| bad(path, format!("index.json is not an OCI index ({e})")))?;
-    let mut entries = index.manifests;
+    let mut entries = read_index(archive)?.manifests;
     let names: Vec<Vec<String>> = entries.iter().map(select::entry_names).collect();
     let chosen = select::choose(&names, image, HOW).map_err(|d| bad(path, d))?;
     let entry = entries.swap_remove(chosen);
@@ -123,15 +156,7 @@ struct Ready {
 
 fn plan_legacy(archive: &Archive, image: Option<&str>, cancel: &Cancel) -> Result<PreparedPush> {
     let path = archive.path();
-    let mut entries: Vec<LegacyEntry> = serde_json::from_slice(
-        &archive.read("manifest.json", MAX_MANIFEST_BYTES)?,
-    )
-    .map_err(|e| {
-        bad(
-            path,
-            format!("manifest.json is not what docker save writes ({e})"),
-        )
-    })?;
+    let mut entries = read_legacy(archive)?;
     let names: Vec<Vec<String>> = entries
         .iter()
         .map(|e| e.repo_tags.clone().unwrap_or_default())

@@ -1,0 +1,79 @@
+//! Pushing a local image as a user asks for it: an OCI layout folder or a `docker save`
+//! archive they picked or dropped, the image inside it (chosen by name when it holds
+//! several), to a repository and tag they typed; run in the background as a transfer with
+//! progress per blob (skipped, mounted or uploaded) and Cancel.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use portolan::{Client, PushOptions, PushSource, Reference};
+
+use crate::transfers::{TransferView, Transfers};
+
+/// The images a source holds, each by its first name (`image N` when it has none), for a
+/// front end to offer a choice when there are several.
+pub async fn source_images(path: &Path) -> portolan::Result<Vec<String>> {
+    let source = PushSource::parse(&path.to_string_lossy());
+    let names = tokio::task::spawn_blocking(move || source.image_names())
+        .await
+        .map_err(|e| portolan::Error::internal(format!("reading the source stopped: {e}")))??;
+    Ok(names
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            n.into_iter()
+                .next()
+                .unwrap_or_else(|| format!("image {}", i + 1))
+        })
+        .collect())
+}
+
+/// A push as the user asks for it.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PushRequest {
+    /// The OCI layout folder or `docker save` archive.
+    pub source: String,
+    /// The image inside it, by name; `None` when it holds one.
+    pub image: Option<String>,
+    /// Where to: `host/repo:tag`.
+    pub destination: String,
+}
+
+/// Start `request` in the background; returns the transfer as listed.
+pub fn start(
+    client: Arc<Client>,
+    transfers: &Arc<Transfers>,
+    request: PushRequest,
+) -> portolan::Result<TransferView> {
+    let destination = Reference::parse(&request.destination)?;
+    if destination.tag().is_none() {
+        return Err(portolan::Error::input(
+            format!("push to {destination} needs a tag"),
+            "name the tag to push to (host/repo:tag)",
+        ));
+    }
+    let source = PushSource::parse(&request.source).with_image(request.image.clone());
+    let title = format!("Push {destination}");
+    let from = request.source.clone();
+    Ok(
+        transfers.spawn(title, from, move |_, cancel, progress| async move {
+            let options = PushOptions {
+                progress,
+                cancel,
+                ..PushOptions::default()
+            };
+            let report = client.push(&source, &destination, &options).await?;
+            Ok(format!(
+                "pushed {destination} ({}): {} blobs uploaded, {} already there, {} mounted",
+                report.digest,
+                report
+                    .blobs
+                    .saturating_sub(report.skipped)
+                    .saturating_sub(report.mounted),
+                report.skipped,
+                report.mounted
+            ))
+        }),
+    )
+}

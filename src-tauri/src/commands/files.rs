@@ -1,0 +1,90 @@
+//! Files the user points at: native folder and file choosers (Tauri's dialog plugin),
+//! files dropped on the window, and showing a transfer's result in the file manager.
+//!
+//! Native choosers cannot be driven by WebDriver, so the tests have one way in:
+//! `PORTOLAN_TEST_PICK_FILE`, read once at start-up, names a file whose text (a path) is
+//! the answer of every chooser while it is set. Nothing in the window can set it.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager};
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
+use ts_rs::TS;
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// Files dropped on the window.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DroppedFiles {
+    /// Their paths.
+    pub paths: Vec<String>,
+}
+
+/// What a chooser is for.
+#[derive(Clone, Copy)]
+enum Pick {
+    Folder,
+    File,
+}
+
+async fn pick(app: &AppHandle, title: String, what: Pick) -> AppResult<Option<String>> {
+    if let Some(answer) = &app.state::<AppState>().test_pick_file {
+        let path = std::fs::read_to_string(answer)
+            .map_err(|e| AppError::from(portolan::Error::io("cannot read", answer, e)))?;
+        return Ok(Some(path.trim().to_owned()).filter(|p| !p.is_empty()));
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let chooser = app.dialog().file().set_title(title);
+    let answer = move |picked: Option<tauri_plugin_dialog::FilePath>| {
+        let _ = tx.send(picked.and_then(|p| p.into_path().ok()));
+    };
+    match what {
+        Pick::Folder => chooser.pick_folder(answer),
+        Pick::File => chooser
+            .add_filter("Image archives", &["tar", "tar.gz", "tgz"])
+            .pick_file(answer),
+    }
+    Ok(rx
+        .await
+        .ok()
+        .flatten()
+        .map(|p: PathBuf| p.display().to_string()))
+}
+
+/// Ask the user for a folder (`None`: they cancelled).
+pub async fn pick_folder(app: &AppHandle, title: String) -> AppResult<Option<String>> {
+    pick(app, title, Pick::Folder).await
+}
+
+/// Ask the user for a file (`None`: they cancelled).
+pub async fn pick_file(app: &AppHandle, title: String) -> AppResult<Option<String>> {
+    pick(app, title, Pick::File).await
+}
+
+/// Send the files dropped on the window from now on to `on_progress` (the latest caller).
+pub async fn watch_drops(app: &AppHandle, on_progress: Channel<DroppedFiles>) -> AppResult<()> {
+    app.state::<AppState>().set_drop_channel(on_progress);
+    Ok(())
+}
+
+/// Show a finished transfer's result in the file manager.
+pub async fn show_transfer_result(app: &AppHandle, transfer_id: u32) -> AppResult<()> {
+    let state = app.state::<AppState>();
+    let Some(path) = state.transfers.result_path(transfer_id) else {
+        return Err(portolan::Error::input(
+            "that transfer has nothing to show",
+            "only a finished pull has a file or folder to show",
+        )
+        .into());
+    };
+    app.opener().reveal_item_in_dir(&path).map_err(|e| {
+        AppError::from(portolan::Error::Configuration {
+            what: "the file manager".to_owned(),
+            detail: format!("{e}; the result is at {}", path.display()),
+        })
+    })
+}
