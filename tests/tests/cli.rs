@@ -343,3 +343,55 @@ fn login_saves_the_secret_in_the_os_keyring_and_logout_removes_it() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("sign in"), "{}", stderr(&out));
 }
+
+#[test]
+fn cleanup_prints_its_plan_asks_and_removes_exactly_that() {
+    let registry = TestRegistry::start(Auth::None);
+    let images = seed::dated_images(&registry, "cli/cleanup", &[3, 2, 2]);
+    let home = tempfile::tempdir().expect("tmp");
+    let repo = registry.reference("cli/cleanup");
+    let list = |home: &Path| -> Vec<String> {
+        let out = cli(home, &["tags", &repo], None);
+        let mut tags: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+        tags.sort();
+        tags
+    };
+
+    // The plan, as JSON, changes nothing: the newest image's two tags stay.
+    let out = cli(
+        home.path(),
+        &[
+            "cleanup",
+            &repo,
+            "--keep-newest",
+            "2",
+            "--dry-run",
+            "--json",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plan");
+    assert_eq!(plan["removed"], 5);
+    assert_eq!(plan["images_deleted"], 2);
+    assert_eq!(list(home.path()).len(), 7);
+
+    // Without a terminal and without --yes it refuses.
+    let out = cli(home.path(), &["cleanup", &repo, "--keep-newest", "2"], None);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+
+    // With --yes: exactly the plan.
+    let out = cli(
+        home.path(),
+        &["cleanup", &repo, "--keep-newest", "2", "--yes"],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Done: 2 of 2 steps."),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(list(home.path()), images[2].1);
+}

@@ -24,6 +24,7 @@ use clap::{Parser, Subcommand};
 
 use commands::auth::{self, LoginArgs, LogoutArgs};
 use commands::browse::{self, DigestArgs, InspectArgs, ReferrersArgs, ReposArgs, TagsArgs};
+use commands::cleanup::{self, CleanupArgs};
 use commands::manage::{self, DeleteArgs, TagArgs, UntagArgs};
 use commands::transfer::{self, CopyArgs, PullArgs, PushArgs};
 use commands::Context;
@@ -80,6 +81,9 @@ enum Command {
     Delete(DeleteArgs),
     /// Copy an image (every platform of an index) to another repository or registry.
     Copy(CopyArgs),
+    /// Remove old tags of a repository by rules (keep the newest N, tags matching a
+    /// pattern, tags built since a date), from a plan printed first.
+    Cleanup(CleanupArgs),
 }
 
 fn main() -> ExitCode {
@@ -124,7 +128,7 @@ fn init_logging(verbose: u8) {
 /// Build the client from the global flags, then hand the subcommand to its adapter.
 async fn run(cli: &Cli) -> portolan::Result<()> {
     let ctx = Context {
-        client: setup::client(cli)?,
+        client: std::sync::Arc::new(setup::client(cli)?),
         json: cli.json,
     };
     match &cli.command {
@@ -141,5 +145,6 @@ async fn run(cli: &Cli) -> portolan::Result<()> {
         Command::Untag(args) => manage::untag(&ctx, args).await,
         Command::Delete(args) => manage::delete(&ctx, args).await,
         Command::Copy(args) => transfer::copy(&ctx, args).await,
+        Command::Cleanup(args) => cleanup::cleanup(&ctx, args).await,
     }
 }

@@ -187,6 +187,20 @@ impl State {
     }
 }
 
+/// A bar counting `len` steps of a bulk change (`cleanup`), drawn on stderr when it is a
+/// terminal and `--json` is off; `finish_and_clear` removes it.
+pub fn counter(json: bool, len: u64, unit: &'static str) -> ProgressBar {
+    if json || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let target = ProgressDrawTarget::term_like_with_hz(
+        Box::new(terminal::BarTerm::stderr()),
+        REDRAWS_PER_SECOND,
+    );
+    ProgressBar::with_draw_target(Some(len), target)
+        .with_style(style(&format!("[{{wide_bar}}] {{pos}}/{{len}} {unit}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

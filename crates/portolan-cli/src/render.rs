@@ -251,6 +251,81 @@ pub fn deleted(json: bool, digest: &Digest) {
     }
 }
 
+/// A clean-up's plan: the tags that go (and why), then the counts.
+pub fn cleanup_plan(json: bool, plan: &portolan_ops::cleanup::CleanupPlan) {
+    use portolan_ops::cleanup::TagFate;
+    if json {
+        print_json(plan);
+        return;
+    }
+    let going: Vec<_> = plan
+        .tags
+        .iter()
+        .filter(|t| t.fate != TagFate::Keep)
+        .collect();
+    let width = going.iter().map(|t| t.tag.len()).max().unwrap_or(3).max(3);
+    if !going.is_empty() {
+        out!(
+            "{:<width$}  {:<13}  {:<19}  {:<16}  WHY",
+            "TAG",
+            "WHAT",
+            "DIGEST",
+            "BUILT"
+        );
+    }
+    for t in going {
+        let what = match t.fate {
+            TagFate::Delete => "image deleted",
+            _ => "tag removed",
+        };
+        let built = t
+            .created
+            .as_deref()
+            .map(|c| c.chars().take(16).collect::<String>());
+        out!(
+            "{:<width$}  {what:<13}  {:<19}  {:<16}  {}",
+            t.tag,
+            short_digest(&t.digest),
+            built.unwrap_or_default().replace('T', " "),
+            t.why
+        );
+    }
+    out!(
+        "{} of {} tags go ({} images deleted); {} stay.",
+        plan.removed,
+        plan.tags.len(),
+        plan.images_deleted,
+        plan.kept
+    );
+}
+
+/// What a clean-up did: counts, then each failed step with the registry's reason.
+pub fn cleanup_summary(json: bool, summary: &portolan_ops::cleanup::CleanupSummary) {
+    use portolan_ops::cleanup::Step;
+    if json {
+        print_json(summary);
+        return;
+    }
+    out!(
+        "Done: {} of {} steps.",
+        summary.done,
+        summary.done + summary.failed
+    );
+    for r in &summary.results {
+        if let Some(e) = &r.error {
+            let what = match &r.step {
+                Step::Untag { tag, .. } => format!("untag {tag}"),
+                Step::Delete { digest, .. } => format!("delete {}", short_digest(digest)),
+            };
+            out!("failed: {what}: {e}");
+        }
+    }
+}
+
+fn short_digest(digest: &Digest) -> String {
+    digest.to_string().chars().take(19).collect()
+}
+
 /// A failed command on stderr: `error:` and `hint:` lines, or with `--json` one document
 /// `{"error": {"code", "hint", "message"}}` (no `hint` when there is none).
 pub fn error(json: bool, e: &portolan::Error, hint: Option<&str>) {

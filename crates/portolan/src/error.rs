@@ -408,6 +408,11 @@ pub enum Error {
         digest: String,
     },
 
+    /// A change of many parts (a bulk clean-up) was done only in part: what failed was
+    /// reported part by part.
+    #[error("{0}")]
+    PartlyDone(String),
+
     /// An untag failed half-way and the tag could not be put back.
     #[error("removing {reference} failed ({reason}), and putting the tag back failed too ({restore}): it now points at an empty placeholder manifest {placeholder}; tag {original} as it again to restore it")]
     TagLeftOnPlaceholder {
@@ -468,7 +473,7 @@ impl Error {
             Self::Cancelled => ErrorCode::Cancelled,
             Self::Io { .. } => ErrorCode::Io,
             Self::TagMoved { .. } | Self::TagExists { .. } => ErrorCode::Conflict,
-            Self::TagLeftOnPlaceholder { .. } => ErrorCode::Incomplete,
+            Self::TagLeftOnPlaceholder { .. } | Self::PartlyDone(_) => ErrorCode::Incomplete,
             Self::Configuration { .. } => ErrorCode::Configuration,
             Self::Internal { .. } => ErrorCode::Internal,
         }

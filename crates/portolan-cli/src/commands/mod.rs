@@ -1,9 +1,11 @@
 //! One adapter per subcommand: its arguments, then parse → ask the engine (or the
 //! operations layer) → render. Grouped by what they touch: signing in ([`auth`]), reading
-//! a registry ([`browse`]), moving images ([`transfer`]) and changing tags ([`manage`]).
+//! a registry ([`browse`]), moving images ([`transfer`]), changing tags ([`manage`]) and
+//! removing many at once ([`cleanup`]).
 
 pub mod auth;
 pub mod browse;
+pub mod cleanup;
 pub mod manage;
 pub mod transfer;
 
@@ -13,7 +15,7 @@ use portolan::Client;
 /// format.
 pub struct Context {
     /// The engine client.
-    pub client: Client,
+    pub client: std::sync::Arc<Client>,
     /// `--json`: print JSON instead of text.
     pub json: bool,
 }

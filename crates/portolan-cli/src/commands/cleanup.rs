@@ -1,0 +1,82 @@
+//! `cleanup`: remove many tags of a repository by rules, from the same plan the desktop
+//! app previews (`portolan_ops::cleanup`): printed first, confirmed, then run a few at a
+//! time with a progress bar and a summary.
+
+use std::io::IsTerminal;
+
+use clap::Args;
+use portolan_ops::cleanup::{self, CleanupRules};
+
+use super::Context;
+use crate::{render, terminal};
+
+#[derive(Args)]
+pub struct CleanupArgs {
+    /// The repository (host/name).
+    pub repository: String,
+    /// Keep the newest N tags (by their image's build date).
+    #[arg(long, value_name = "N")]
+    pub keep_newest: Option<u32>,
+    /// Keep tags matching this pattern (`*`, `?`, `[abc]`).
+    #[arg(long, value_name = "PATTERN")]
+    pub keep_matching: Option<String>,
+    /// Keep tags whose image was built on or after this date (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub keep_since: Option<String>,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+pub async fn cleanup(ctx: &Context, args: &CleanupArgs) -> portolan::Result<()> {
+    let rules = CleanupRules {
+        keep_newest: args.keep_newest,
+        keep_matching: args.keep_matching.clone(),
+        keep_built_since: args.keep_since.clone(),
+    };
+    let plan = cleanup::plan_rules(&ctx.client, &args.repository, &rules).await?;
+    render::cleanup_plan(ctx.json && args.dry_run, &plan);
+    if args.dry_run || plan.steps.is_empty() {
+        return Ok(());
+    }
+    if !args.yes {
+        confirm(plan.removed, plan.images_deleted)?;
+    }
+    let bar = crate::progress::counter(ctx.json, plan.steps.len() as u64, "steps");
+    let summary = cleanup::run(&ctx.client, &args.repository, plan.steps, |p| {
+        bar.set_position(u64::from(p.finished));
+    })
+    .await?;
+    bar.finish_and_clear();
+    render::cleanup_summary(ctx.json, &summary);
+    if summary.failed > 0 {
+        return Err(portolan::Error::PartlyDone(format!(
+            "{} of {} steps failed",
+            summary.failed,
+            summary.done + summary.failed
+        )));
+    }
+    Ok(())
+}
+
+fn confirm(tags: u32, images: u32) -> portolan::Result<()> {
+    if !std::io::stdin().is_terminal() {
+        return Err(portolan::Error::input(
+            "refusing to remove tags without confirmation",
+            "no terminal to ask on; pass --yes (or --dry-run to see the plan)",
+        ));
+    }
+    terminal::prompt(&format!(
+        "Remove {tags} tags (deleting {images} images)? [y/N] "
+    ));
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+    if matches!(line.trim(), "y" | "Y" | "yes") {
+        Ok(())
+    } else {
+        Err(portolan::Error::Cancelled)
+    }
+}
