@@ -70,8 +70,12 @@ fn target_dir() -> std::path::PathBuf {
         .to_path_buf()
 }
 
-/// The `portolan-cli` binary built next to the tests (the test script builds it first).
+/// The `portolan-cli` binary built next to the tests (the test script builds it first), or
+/// `PORTOLAN_CLI` (the benches use the release build).
 pub fn cli_binary() -> std::path::PathBuf {
+    if let Some(p) = std::env::var_os("PORTOLAN_CLI") {
+        return p.into();
+    }
     let bin = target_dir()
         .join("debug")
         .join(format!("portolan-cli{}", std::env::consts::EXE_SUFFIX));

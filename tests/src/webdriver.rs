@@ -280,6 +280,19 @@ impl Session {
             .unwrap_or_else(|err| panic!("{err}"));
     }
 
+    /// Move the pointer over an element (what shows a row's action buttons).
+    pub fn hover(&self, e: &Element) {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+        let actions = MouseActions::new("pointer".to_owned()).then(PointerAction::MoveToElement {
+            element: e.0.clone(),
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        });
+        self.call("hover", self.client.perform_actions(actions))
+            .unwrap_or_else(|err| panic!("{err}"));
+    }
+
     /// Type into an input.
     pub fn type_into(&self, e: &Element, text: &str) {
         self.call("send keys", e.0.send_keys(text))

@@ -72,8 +72,11 @@ fn wait_gone(s: &Session, css: &str, secs: u64) {
     }
 }
 
+/// Point at a tag's row (its action buttons show) and click one of them.
 fn row_action(s: &Session, tag: &str, action: &str) {
-    s.click(&s.wait(&format!("[data-tag='{tag}'] [data-action={action}]"), 20));
+    s.wait(&format!("[data-tag='{tag}'] .digest"), 20);
+    s.hover(&s.wait(&format!("[data-tag='{tag}']"), 5));
+    s.click(&s.wait(&format!("[data-tag='{tag}'] [data-action={action}]"), 5));
 }
 
 fn retype(s: &Session, css: &str, text: &str) {

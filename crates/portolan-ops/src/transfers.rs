@@ -59,6 +59,9 @@ pub struct TransferView {
     pub message: Option<String>,
     /// Where the result is, to show in the file manager, once it is there.
     pub result_path: Option<String>,
+    /// How long it took, once finished (milliseconds).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub elapsed_ms: Option<u64>,
 }
 
 /// One blob of a transfer.
@@ -85,6 +88,7 @@ struct Entry {
     cancel: Cancel,
     /// (when, bytes done then), oldest first, within [`SPEED_WINDOW`].
     samples: VecDeque<(Instant, u64)>,
+    started: Instant,
 }
 
 /// The transfers of one app or CLI run.
@@ -126,9 +130,11 @@ impl Transfers {
                     layers: Vec::new(),
                     message: None,
                     result_path: None,
+                    elapsed_ms: None,
                 },
                 cancel: cancel.clone(),
                 samples: VecDeque::new(),
+                started: Instant::now(),
             },
         );
         let me = Arc::downgrade(self);
@@ -241,6 +247,8 @@ impl Transfers {
         if let Some(entry) = self.entries().get_mut(&id) {
             entry.view.bytes_per_second = 0;
             entry.view.seconds_left = None;
+            entry.view.elapsed_ms =
+                Some(u64::try_from(entry.started.elapsed().as_millis()).unwrap_or(u64::MAX));
             let (state, message) = match outcome {
                 Ok(message) => (TransferState::Done, message),
                 Err(portolan::Error::Cancelled) => (
@@ -294,6 +302,7 @@ fn unreachable_view(id: u32) -> TransferView {
         layers: Vec::new(),
         message: Some("the transfer vanished as it started".to_owned()),
         result_path: None,
+        elapsed_ms: None,
     }
 }
 
@@ -335,6 +344,52 @@ fn speed(samples: &VecDeque<(Instant, u64)>, total: u64) -> (u64, Option<u64>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn speed_and_time_left_come_from_the_last_seconds() {
+        let t0 = Instant::now();
+        let mut samples = VecDeque::new();
+        samples.push_back((t0, 0));
+        assert_eq!(speed(&samples, 100), (0, None), "one sample tells nothing");
+        samples.push_back((t0 + Duration::from_secs(2), 2_000_000));
+        assert_eq!(speed(&samples, 10_000_000), (1_000_000, Some(8)));
+        assert_eq!(
+            speed(&samples, 2_000_000),
+            (1_000_000, None),
+            "nothing left"
+        );
+    }
+
+    #[test]
+    fn each_blob_is_listed_once_in_the_order_it_started() {
+        let transfers = Arc::new(Transfers::default());
+        let (_, _, progress) = transfers.start("Push r/a:v1".into(), "/l".into(), None);
+        let (a, b) = (Digest::sha256_of(b"a"), Digest::sha256_of(b"b"));
+        for (d, done) in [(&a, 5), (&b, 1), (&a, 10)] {
+            progress(ProgressEvent::Blob {
+                digest: d.clone(),
+                done,
+                total: 10,
+            });
+        }
+        progress(ProgressEvent::BlobDone {
+            digest: b.clone(),
+            size: 3,
+            outcome: BlobOutcome::Mounted,
+        });
+        let view = &transfers.list()[0];
+        let blobs: Vec<_> = view
+            .layers
+            .iter()
+            .map(|l| (l.digest.clone(), l.done, l.outcome))
+            .collect();
+        assert_eq!(
+            blobs,
+            [(a, 10, None), (b, 3, Some(BlobOutcome::Mounted))],
+            "a blob mounted counts its size as done"
+        );
+        assert_eq!((view.done_bytes, view.blobs_done), (13, 1));
+    }
 
     #[test]
     fn progress_is_kept_and_cancel_reaches_the_engine() {

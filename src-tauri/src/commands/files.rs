@@ -1,5 +1,7 @@
 //! Files the user points at: native folder and file choosers (Tauri's dialog plugin),
-//! files dropped on the window, and showing a transfer's result in the file manager.
+//! files dropped on the window, and showing a transfer's result in the file manager (the
+//! desktop's own `xdg-open` on its folder: Tauri's opener plugin would do the same for
+//! about 3 MB of binary and a D-Bus stack the app has no other use for).
 //!
 //! Native choosers cannot be driven by WebDriver, so the tests have one way in:
 //! `PORTOLAN_TEST_PICK_FILE`, read once at start-up, names a file whose text (a path) is
@@ -11,7 +13,6 @@ use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_dialog::DialogExt;
-use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 
 use crate::error::{AppError, AppResult};
@@ -81,10 +82,25 @@ pub async fn show_transfer_result(app: &AppHandle, transfer_id: u32) -> AppResul
         )
         .into());
     };
-    app.opener().reveal_item_in_dir(&path).map_err(|e| {
-        AppError::from(portolan::Error::Configuration {
-            what: "the file manager".to_owned(),
-            detail: format!("{e}; the result is at {}", path.display()),
+    // A layout is a folder: open it; an archive is a file: open the folder it is in.
+    let folder = if path.is_dir() {
+        path.clone()
+    } else {
+        path.parent()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| path.clone())
+    };
+    std::process::Command::new("xdg-open")
+        .arg(&folder)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(drop)
+        .map_err(|e| {
+            AppError::from(portolan::Error::Configuration {
+                what: "the file manager (xdg-open)".to_owned(),
+                detail: format!("{e}; the result is at {}", path.display()),
+            })
         })
-    })
 }

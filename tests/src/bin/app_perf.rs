@@ -4,7 +4,8 @@
 //! scrollable, memory (PSS) of all the app's processes (the Rust process and WebKit's web
 //! and network processes), and the release binary's size. Memory is judged against a blank
 //! Tauri 2 window (`bench/blank-window`: same Tauri, WebKitGTK, window size and flags, an
-//! empty page) measured in the same run: the goal is Portolan with 10,000 tags listed at no
+//! empty page) measured in the same run, as built and with the WebKit environment Portolan
+//! sets for itself (the smaller counts): the goal is Portolan with 10,000 tags listed at no
 //! more than 1.15 times the blank window's PSS. Every measure is taken `RUNS` times (the
 //! apps take turns) and the table shows medians.
 //!
@@ -270,8 +271,8 @@ fn main() {
             env: &[("PORTOLAN_WEBKIT_ASYNC_OVERFLOW_SCROLLING", "1")],
         });
         variants.push(Variant {
-            label: "JavaScriptCore's optimising compilers on (`PORTOLAN_WEBKIT_JS_OPTIMIZING=1`)",
-            env: &[("PORTOLAN_WEBKIT_JS_OPTIMIZING", "1")],
+            label: "JavaScriptCore's JIT compilers on (`PORTOLAN_WEBKIT_JIT=1`)",
+            env: &[("PORTOLAN_WEBKIT_JIT", "1")],
         });
         variants.push(Variant {
             label: "WebKit's default cache model (`PORTOLAN_WEBKIT_CACHE_MODEL=default`)",
@@ -282,11 +283,14 @@ fn main() {
             env: &[("PORTOLAN_WEBKIT_MEMORY_PRESSURE", "64")],
         });
     }
-    // The blank window as built (WebKit's defaults) is the yardstick; with LEVERS=1 it is
-    // also measured painting on the CPU as Portolan does here, to show the yardstick does
-    // not move with that setting.
+    // The yardstick: the blank window as built (WebKit's defaults) and with the WebKit
+    // environment Portolan sets for itself here (painting on the CPU, no JavaScript
+    // JIT), whichever is smaller, so that Portolan's settings cannot flatter it.
     let levers = variants.len() > 1;
-    let blank_cpu: &[(&str, &str)] = &[("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1")];
+    let blank_cpu: &[(&str, &str)] = &[
+        ("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1"),
+        ("JSC_useJIT", "false"),
+    ];
 
     let registry = TestRegistry::start(Auth::None);
     eprintln!("seeding {tags} tags...");
@@ -304,15 +308,13 @@ fn main() {
             b.parts.join(", ")
         );
         blank_runs.push(b);
-        if levers {
-            let b = measure_blank(&blank, blank_cpu);
-            eprintln!(
-                "run {run}/{runs}: blank window painting on the CPU {:.0} MB PSS [{}]",
-                mb(b.pss),
-                b.parts.join(", ")
-            );
-            blank_cpu_runs.push(b);
-        }
+        let b = measure_blank(&blank, blank_cpu);
+        eprintln!(
+            "run {run}/{runs}: blank window with Portolan's WebKit settings {:.0} MB PSS [{}]",
+            mb(b.pss),
+            b.parts.join(", ")
+        );
+        blank_cpu_runs.push(b);
         for (variant, results) in variants.iter().zip(app_runs.iter_mut()) {
             let r = measure_app(&app, &registry.host, tags, variant.env);
             eprintln!(
@@ -329,7 +331,14 @@ fn main() {
     }
 
     let shipped = &app_runs[0];
-    let blank_pss = median_mb(&blank_runs, |m| m.pss);
+    let blank_default = median_mb(&blank_runs, |m| m.pss);
+    let blank_settings = median_mb(&blank_cpu_runs, |m| m.pss);
+    let stricter = if blank_settings < blank_default {
+        &blank_cpu_runs
+    } else {
+        &blank_runs
+    };
+    let blank_pss = blank_default.min(blank_settings);
     let idle_pss = median_mb(shipped, |r| r.idle.pss);
     let tags_pss = median_mb(shipped, |r| r.tags.pss);
     // The ratio of medians and the median of the per-run ratios (each run's apps ran
@@ -338,7 +347,7 @@ fn main() {
     let ratio_per_run = median(
         shipped
             .iter()
-            .zip(&blank_runs)
+            .zip(stricter)
             .map(|(r, b)| r.tags.pss as f64 / b.pss as f64)
             .collect(),
     );
@@ -350,11 +359,11 @@ fn main() {
     println!();
     println!("| measure | median | target |");
     println!("|---|---|---|");
-    println!("| blank Tauri window (empty page), PSS | {blank_pss:.0} MB | |");
+    println!("| blank Tauri window (empty page), PSS: as built / with Portolan's WebKit settings | {blank_default:.0} / {blank_settings:.0} MB | |");
     println!("| Portolan idle (repository list), PSS | {idle_pss:.0} MB | |");
     println!("| Portolan with {tags} tags listed, PSS | {tags_pss:.0} MB | |");
     println!(
-        "| **Portolan with {tags} tags / blank window** | **{ratio:.2}×** (per-run median {ratio_per_run:.2}×) | ≤ 1.15× — {} |",
+        "| **Portolan with {tags} tags / blank window** (the smaller) | **{ratio:.2}×** (per-run median {ratio_per_run:.2}×) | ≤ 1.15× — {} |",
         if ratio <= 1.15 { "met" } else { "**not met**" }
     );
     println!(
@@ -363,9 +372,9 @@ fn main() {
     );
     println!(
         "| &nbsp;&nbsp;blank: app / WebKitWebProcess / WebKitNetworkProcess | {:.0} / {:.0} / {:.0} MB | |",
-        median_mb(&blank_runs, |m| m.app_pss),
-        median_mb(&blank_runs, |m| m.web_pss),
-        median_mb(&blank_runs, |m| m.network_pss)
+        median_mb(stricter, |m| m.app_pss),
+        median_mb(stricter, |m| m.web_pss),
+        median_mb(stricter, |m| m.network_pss)
     );
     println!(
         "| &nbsp;&nbsp;Portolan, {tags} tags: app / WebKitWebProcess / WebKitNetworkProcess | {:.0} / {:.0} / {:.0} MB | |",
@@ -397,11 +406,6 @@ fn main() {
         );
     }
     if levers {
-        println!();
-        println!(
-            "Blank window painting on the CPU (`WEBKIT_SKIA_ENABLE_CPU_RENDERING=1`): {:.0} MB PSS (as built: {blank_pss:.0} MB).",
-            median_mb(&blank_cpu_runs, |m| m.pss)
-        );
         println!();
         println!("Levers (each row switches one; medians of {runs} runs, PSS):");
         println!();

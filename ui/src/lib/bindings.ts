@@ -512,7 +512,11 @@ message: string | null,
 /**
  * Where the result is, to show in the file manager, once it is there.
  */
-result_path: string | null, };
+result_path: string | null, 
+/**
+ * How long it took, once finished (milliseconds).
+ */
+elapsed_ms: number | null, };
 
 export type RegistryView = { 
 /**

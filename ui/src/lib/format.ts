@@ -18,10 +18,11 @@ export function humanRate(bytesPerSecond: number): string {
   return bytesPerSecond > 0 ? `${humanSize(bytesPerSecond)}/s` : '';
 }
 
-/** Time left, `45 s`, `3 min 20 s`, `1 h 5 min`. */
+/** A duration: `2.5 s`, `45 s`, `3 min 20 s`, `1 h 5 min`. */
 export function humanDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '';
-  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
   const m = Math.floor(seconds / 60);
   if (m < 60) return `${m} min ${Math.round(seconds % 60)} s`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;

@@ -1,0 +1,255 @@
+//! `portolan-actions-perf`: the app's actions measured against `portolan-cli` doing the same
+//! work in the same run, printed as a table of medians (run by `bench/actions.sh` under Xvfb
+//! with a private D-Bus session and keyring).
+//!
+//! - A pull of a `SIZE_MIB` image (8 incompressible layers) from the app (the transfer's own
+//!   start-to-finish time, which the transfers panel shows) against `portolan-cli pull`
+//!   (wall time, process start included). Goal: the app at most 1.1× the CLI.
+//! - While that pull runs: going back to the tag list and opening the image again, each
+//!   timed from the key press until the view is there (WebDriver round trips included).
+//!   Goal: under 100 ms. The panel polls 4 times a second (the goal is at most 10).
+//! - Removing `UNTAGS` tags of one repository: the app's "Remove tags…" on a selection (the
+//!   run, after its preview) against a shell loop of `portolan-cli untag`, one process per
+//!   tag, as a user would script it. Goal: the app at most 0.5× the loop.
+//!
+//! Environment: `RUNS` (3), `SIZE_MIB` (1024), `UNTAGS` (500), `PORTOLAN_APP`, `CLI`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use portolan_tests::app_home::AppHome;
+use portolan_tests::images::{build_image, ImageSpec, Pusher};
+use portolan_tests::registry::{Auth, TestRegistry};
+use portolan_tests::webdriver::Session;
+use portolan_tests::{app_binary, cli_binary};
+use serde_json::json;
+
+const ESCAPE: &str = "\u{E00C}";
+const ENTER: &str = "\u{E007}";
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(default)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    match v.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+fn cli(home: &Path, args: &[&str]) -> Duration {
+    let started = Instant::now();
+    let out = Command::new(cli_binary())
+        .args(args)
+        .arg("--no-keyring")
+        .env("DOCKER_CONFIG", home)
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .output()
+        .expect("portolan-cli");
+    let took = started.elapsed();
+    assert!(
+        out.status.success(),
+        "portolan-cli {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    took
+}
+
+/// Wait for `css` and say how long it took (polling every 5 ms, WebDriver round trips
+/// included).
+fn time_until(s: &Session, css: &str, secs: u64) -> Duration {
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(secs);
+    while s.find_all(css).is_empty() {
+        assert!(Instant::now() < deadline, "{css} did not appear");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    started.elapsed()
+}
+
+struct Pull {
+    app: Duration,
+    cli: Duration,
+    back: Duration,
+    reopen: Duration,
+}
+
+fn measure_pull(registry: &TestRegistry, repo: &str, run: usize) -> Pull {
+    let home = AppHome::new();
+    let downloads = home.path().join("downloads");
+    // The CLI first (its own folder), then the app.
+    let cli_dir = home.path().join(format!("cli-{run}"));
+    let cli_took = cli(
+        home.path(),
+        &[
+            "pull",
+            &registry.reference(&format!("{repo}:v1")),
+            "--oci",
+            &cli_dir.display().to_string(),
+        ],
+    );
+    let host = PathBuf::from(&registry.host);
+    let driver = home.driver_with(&[("PORTOLAN_DEMO_REGISTRY", &host)]);
+    let s = driver.open(&app_binary());
+    s.click(&s.wait(&format!("[data-repo='{repo}']"), 30));
+    s.click(&s.wait("[data-tag='v1']", 20));
+    s.wait("[data-testid=pull]", 20);
+    s.click(&s.wait("[data-testid=pull]", 5));
+    s.wait("[data-testid=transfer][data-state=running]", 10);
+    // Switch views while it runs.
+    s.key(ESCAPE);
+    let back = time_until(&s, "[data-tag='v1']", 10);
+    s.script(
+        "document.querySelector('[role=listbox]').focus();",
+        json!([]),
+    );
+    s.key(ENTER);
+    let reopen = time_until(&s, "[data-testid=digest]", 10);
+    s.wait(
+        "[data-testid=transfer][data-state=done][data-elapsed-ms]",
+        600,
+    );
+    let ms = s.script(
+        "return Number(document.querySelector('[data-testid=transfer][data-state=done]').dataset.elapsedMs);",
+        json!([]),
+    );
+    let app = Duration::from_millis(ms.as_u64().unwrap_or_default());
+    assert!(
+        downloads.exists(),
+        "the app pulled into its download folder"
+    );
+    Pull {
+        app,
+        cli: cli_took,
+        back,
+        reopen,
+    }
+}
+
+struct Untag {
+    app: Duration,
+    cli: Duration,
+}
+
+fn seed_tags(registry: &TestRegistry, repo: &str, count: usize) {
+    let pusher = Pusher::new(registry);
+    let image = build_image(&ImageSpec::new(repo, "amd64", &[500]));
+    pusher.push_image(repo, "keep", &image);
+    for i in 0..count {
+        pusher.push_manifest(repo, &format!("u{i:04}"), &image.manifest);
+    }
+}
+
+fn measure_untag(registry: &TestRegistry, run: usize, count: usize) -> Untag {
+    // The CLI: one process per tag, as a shell loop does it.
+    let home = AppHome::new();
+    let cli_repo = format!("bulk/cli{run}");
+    seed_tags(registry, &cli_repo, count);
+    let started = Instant::now();
+    for i in 0..count {
+        cli(
+            home.path(),
+            &["untag", &registry.reference(&format!("{cli_repo}:u{i:04}"))],
+        );
+    }
+    let cli_took = started.elapsed();
+
+    // The app: filter, select all matching, Remove tags…, preview, run.
+    let app_repo = format!("bulk/app{run}");
+    seed_tags(registry, &app_repo, count);
+    let host = PathBuf::from(&registry.host);
+    let driver = home.driver_with(&[("PORTOLAN_DEMO_REGISTRY", &host)]);
+    let s = driver.open(&app_binary());
+    s.click(&s.wait(&format!("[data-repo='{app_repo}']"), 30));
+    s.wait_text("[data-testid=tag-count]", 30, |t| {
+        t.starts_with(&format!("{} of", count + 1))
+    });
+    s.type_into(&s.wait("input[name=filter]", 5), "u");
+    s.click(&s.wait("[data-testid=select-matching]", 5));
+    s.click(&s.wait("[data-testid=untag-selected]", 5));
+    s.wait_text("[data-testid=cleanup-counts]", 120, |t| {
+        t.starts_with(&format!("{count} of"))
+    });
+    let run_button = s.wait("[data-testid=cleanup-run]", 5);
+    let started = Instant::now();
+    s.click(&run_button);
+    s.wait_text("[data-testid=cleanup-summary]", 600, |t| {
+        t.contains(&format!("Done: {count} of {count}"))
+    });
+    let app_took = started.elapsed();
+    Untag {
+        app: app_took,
+        cli: cli_took,
+    }
+}
+
+fn main() {
+    let runs = env_number("RUNS", 3);
+    let size_mib = env_number("SIZE_MIB", 1024);
+    let untags = env_number("UNTAGS", 500);
+    let registry = TestRegistry::start(Auth::None);
+    eprintln!("building and pushing a {size_mib} MiB image...");
+    let layer = size_mib * 1024 * 1024 / 8;
+    let big = build_image(&ImageSpec::new("perf-pull", "amd64", &[layer; 8]));
+    Pusher::new(&registry).push_image("perf/big", "v1", &big);
+
+    let mut pulls = Vec::new();
+    let mut untagged = Vec::new();
+    for run in 1..=runs {
+        let p = measure_pull(&registry, "perf/big", run);
+        eprintln!(
+            "run {run}/{runs}: pull app {:.2} s, cli {:.2} s; back {:.0} ms, reopen {:.0} ms",
+            secs(p.app),
+            secs(p.cli),
+            p.back.as_secs_f64() * 1000.0,
+            p.reopen.as_secs_f64() * 1000.0
+        );
+        pulls.push(p);
+        let u = measure_untag(&registry, run, untags);
+        eprintln!(
+            "run {run}/{runs}: untag {untags}: app {:.2} s, cli loop {:.2} s",
+            secs(u.app),
+            secs(u.cli)
+        );
+        untagged.push(u);
+    }
+    let m = |f: &dyn Fn(&Pull) -> Duration| median(pulls.iter().map(|p| secs(f(p))).collect());
+    let (app, cli) = (m(&|p| p.app), m(&|p| p.cli));
+    let (back, reopen) = (m(&|p| p.back) * 1000.0, m(&|p| p.reopen) * 1000.0);
+    let ua = median(untagged.iter().map(|u| secs(u.app)).collect());
+    let uc = median(untagged.iter().map(|u| secs(u.cli)).collect());
+    println!("Medians of {runs} runs.");
+    println!();
+    println!("| measure | app | portolan-cli | app / cli | goal |");
+    println!("|---|---|---|---|---|");
+    println!(
+        "| pull {size_mib} MiB (8 layers) to an OCI layout | {app:.2} s | {cli:.2} s | {:.2} | ≤ 1.1 — {} |",
+        app / cli,
+        if app / cli <= 1.1 { "met" } else { "**not met**" }
+    );
+    println!(
+        "| remove {untags} tags of one image (app: one selection; cli: a shell loop of `untag`) | {ua:.2} s | {uc:.2} s | {:.2} | ≤ 0.5 — {} |",
+        ua / uc,
+        if ua / uc <= 0.5 { "met" } else { "**not met**" }
+    );
+    println!(
+        "| during the pull: back to the tag list | {back:.0} ms | | | < 100 ms — {} |",
+        if back < 100.0 { "met" } else { "**not met**" }
+    );
+    println!(
+        "| during the pull: open the image again | {reopen:.0} ms | | | < 100 ms — {} |",
+        if reopen < 100.0 { "met" } else { "**not met**" }
+    );
+}
