@@ -362,9 +362,15 @@ fn main() {
     println!("| blank Tauri window (empty page), PSS: as built / with Portolan's WebKit settings | {blank_default:.0} / {blank_settings:.0} MB | |");
     println!("| Portolan idle (repository list), PSS | {idle_pss:.0} MB | |");
     println!("| Portolan with {tags} tags listed, PSS | {tags_pss:.0} MB | |");
+    let verdict = |r: f64| if r <= 1.15 { "met" } else { "**not met**" };
+    let as_built = tags_pss / blank_default;
     println!(
-        "| **Portolan with {tags} tags / blank window** (the smaller) | **{ratio:.2}×** (per-run median {ratio_per_run:.2}×) | ≤ 1.15× — {} |",
-        if ratio <= 1.15 { "met" } else { "**not met**" }
+        "| **Portolan with {tags} tags / blank window as built** (WebKit's defaults) | **{as_built:.2}×** | ≤ 1.15× — {} |",
+        verdict(as_built)
+    );
+    println!(
+        "| **Portolan with {tags} tags / the smaller blank window** (also with Portolan's WebKit settings) | **{ratio:.2}×** (per-run median {ratio_per_run:.2}×) | ≤ 1.15× — {} |",
+        verdict(ratio)
     );
     println!(
         "| Portolan idle / blank window | {:.2}× | |",
