@@ -379,6 +379,17 @@ impl Keeper {
     }
 }
 
+/// Send one step; `None` when it was done, else the engine's message.
+async fn carry_out(client: &Client, repository: &str, step: &Step) -> Option<String> {
+    let outcome = match step {
+        Step::Untag { tag, digest } => manage::untag(client, repository, tag, digest)
+            .await
+            .map(drop),
+        Step::Delete { digest, .. } => manage::delete(client, repository, digest).await.map(drop),
+    };
+    outcome.err().map(|e| e.to_string())
+}
+
 /// How one step ended.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -417,8 +428,9 @@ pub struct CleanupSummary {
 pub const RUN_CONCURRENCY: usize = 8;
 
 /// Carry out `steps` in `repository`, [`RUN_CONCURRENCY`] at a time, reporting each step
-/// that finishes. A failed step does not stop the others; an untag whose tag has moved
-/// since the plan is refused (the engine's guard), not forced.
+/// that finishes; then each failed step once more, alone. A failed step does not stop the
+/// others; an untag whose tag has moved since the plan is refused (the engine's guard),
+/// not forced.
 pub async fn run(
     client: &Arc<Client>,
     repository: &str,
@@ -432,15 +444,7 @@ pub async fn run(
         .map(|(i, step)| {
             let client = client.clone();
             async move {
-                let outcome = match &step {
-                    Step::Untag { tag, digest } => manage::untag(&client, repository, tag, digest)
-                        .await
-                        .map(drop),
-                    Step::Delete { digest, .. } => {
-                        manage::delete(&client, repository, digest).await.map(drop)
-                    }
-                };
-                let error = outcome.err().map(|e| e.to_string());
+                let error = carry_out(&client, repository, &step).await;
                 (i, StepResult { step, error })
             }
         })
@@ -456,6 +460,22 @@ pub async fn run(
             total,
             failed,
         });
+    }
+    drop(running);
+    // Registries are not all safe for concurrent deletes in one repository (distribution
+    // 2.8 lists a repository's tags while deleting a manifest and fails when another
+    // delete removes one meanwhile): a step that failed while others ran is tried once
+    // more on its own. An untag that failed left its tag where it was, so this is safe.
+    for (_, result) in results.iter_mut().filter(|(_, r)| r.error.is_some()) {
+        result.error = carry_out(client, repository, &result.step).await;
+        if result.error.is_none() {
+            failed -= 1;
+            progress(CleanupProgress {
+                finished: total,
+                total,
+                failed,
+            });
+        }
     }
     results.sort_by_key(|(i, _)| *i);
     Ok(CleanupSummary {
