@@ -117,6 +117,13 @@ fn pull_by_digest_to_a_chosen_folder_and_an_archive_podman_loads() {
     s.screenshot(&artifacts_dir().join("pull-dialog.png"));
     s.click(&s.wait("[data-testid=pull-submit]", 5));
     let message = finished(&s, "saved to");
+    let title = s.wait_text("[data-testid=transfer]:last-child .title", 5, |t| {
+        !t.is_empty()
+    });
+    assert!(
+        title.contains(&format!("@{}", img.manifest.digest)),
+        "pulled by digest: {title}"
+    );
     let layout = saved_path(&message);
     assert!(
         layout.starts_with(&chosen),
