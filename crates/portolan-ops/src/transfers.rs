@@ -116,22 +116,7 @@ impl Transfers {
         self.entries().insert(
             id,
             Entry {
-                view: TransferView {
-                    id,
-                    title,
-                    target,
-                    state: TransferState::Running,
-                    done_bytes: 0,
-                    total_bytes: 0,
-                    blobs: 0,
-                    blobs_done: 0,
-                    bytes_per_second: 0,
-                    seconds_left: None,
-                    layers: Vec::new(),
-                    message: None,
-                    result_path: None,
-                    elapsed_ms: None,
-                },
+                view: TransferView::new(id, title, target),
                 cancel: cancel.clone(),
                 samples: VecDeque::new(),
                 started: Instant::now(),
@@ -289,20 +274,31 @@ impl Transfers {
 /// rather than a panic, should it ever happen.
 fn unreachable_view(id: u32) -> TransferView {
     TransferView {
-        id,
-        title: String::new(),
-        target: String::new(),
         state: TransferState::Failed,
-        done_bytes: 0,
-        total_bytes: 0,
-        blobs: 0,
-        blobs_done: 0,
-        bytes_per_second: 0,
-        seconds_left: None,
-        layers: Vec::new(),
         message: Some("the transfer vanished as it started".to_owned()),
-        result_path: None,
-        elapsed_ms: None,
+        ..TransferView::new(id, String::new(), String::new())
+    }
+}
+
+impl TransferView {
+    /// A transfer just started: running, nothing moved yet.
+    fn new(id: u32, title: String, target: String) -> Self {
+        Self {
+            id,
+            title,
+            target,
+            state: TransferState::Running,
+            done_bytes: 0,
+            total_bytes: 0,
+            blobs: 0,
+            blobs_done: 0,
+            bytes_per_second: 0,
+            seconds_left: None,
+            layers: Vec::new(),
+            message: None,
+            result_path: None,
+            elapsed_ms: None,
+        }
     }
 }
 

@@ -2,13 +2,11 @@
 //! app previews (`portolan_ops::cleanup`): printed first, confirmed, then run a few at a
 //! time with a progress bar and a summary.
 
-use std::io::IsTerminal;
-
 use clap::Args;
 use portolan_ops::cleanup::{self, CleanupRules};
 
 use super::Context;
-use crate::{render, terminal};
+use crate::render;
 
 #[derive(Args)]
 pub struct CleanupArgs {
@@ -43,7 +41,14 @@ pub async fn cleanup(ctx: &Context, args: &CleanupArgs) -> portolan::Result<()> 
         return Ok(());
     }
     if !args.yes {
-        confirm(plan.removed, plan.images_deleted)?;
+        super::manage::confirm(
+            &format!(
+                "Remove {} tags (deleting {} images)? [y/N] ",
+                plan.removed, plan.images_deleted
+            ),
+            "refusing to remove tags without confirmation",
+            "no terminal to ask on; pass --yes (or --dry-run to see the plan)",
+        )?;
     }
     let bar = crate::progress::counter(ctx.json, plan.steps.len() as u64, "steps");
     let summary = cleanup::run(&ctx.client, &args.repository, plan.steps, |p| {
@@ -60,23 +65,4 @@ pub async fn cleanup(ctx: &Context, args: &CleanupArgs) -> portolan::Result<()> 
         )));
     }
     Ok(())
-}
-
-fn confirm(tags: u32, images: u32) -> portolan::Result<()> {
-    if !std::io::stdin().is_terminal() {
-        return Err(portolan::Error::input(
-            "refusing to remove tags without confirmation",
-            "no terminal to ask on; pass --yes (or --dry-run to see the plan)",
-        ));
-    }
-    terminal::prompt(&format!(
-        "Remove {tags} tags (deleting {images} images)? [y/N] "
-    ));
-    let mut line = String::new();
-    let _ = std::io::stdin().read_line(&mut line);
-    if matches!(line.trim(), "y" | "Y" | "yes") {
-        Ok(())
-    } else {
-        Err(portolan::Error::Cancelled)
-    }
 }

@@ -54,19 +54,22 @@ pub async fn untag(ctx: &Context, args: &UntagArgs) -> portolan::Result<()> {
 pub async fn delete(ctx: &Context, args: &DeleteArgs) -> portolan::Result<()> {
     let reference = Reference::parse(&args.reference)?;
     if !args.yes {
-        confirm(&format!("Delete {reference} and every tag on it? [y/N] "))?;
+        confirm(
+            &format!("Delete {reference} and every tag on it? [y/N] "),
+            "refusing to delete without confirmation",
+            "no terminal to ask on; pass --yes",
+        )?;
     }
     let digest = ctx.client.delete(&reference).await?;
     render::deleted(ctx.json, &digest);
     Ok(())
 }
 
-fn confirm(question: &str) -> portolan::Result<()> {
+/// Ask `question` on the terminal; refuses (`refusing` says what, with a hint naming
+/// `no_terminal_hint`) when there is none to ask on. Also used by `cleanup`.
+pub fn confirm(question: &str, refusing: &str, no_terminal_hint: &str) -> portolan::Result<()> {
     if !std::io::stdin().is_terminal() {
-        return Err(portolan::Error::input(
-            "refusing to delete without confirmation",
-            "no terminal to ask on; pass --yes",
-        ));
+        return Err(portolan::Error::input(refusing, no_terminal_hint));
     }
     terminal::prompt(question);
     let mut line = String::new();
