@@ -427,20 +427,61 @@ pub struct CleanupSummary {
 /// Steps sent at once while a plan runs.
 pub const RUN_CONCURRENCY: usize = 8;
 
-/// Carry out `steps` in `repository`, [`RUN_CONCURRENCY`] at a time, reporting each step
-/// that finishes; then each failed step once more, alone. A failed step does not stop the
-/// others; an untag whose tag has moved since the plan is refused (the engine's guard),
-/// not forced.
+/// Carry out `steps` in `repository`, reporting each step that finishes: the untags
+/// first, together (the engine batches them where the registry untags through
+/// placeholders), then the deletes, [`RUN_CONCURRENCY`] at a time; then each failed step
+/// once more, alone. A failed step does not stop the others; an untag whose tag has moved
+/// since the plan is refused (the engine's guard), not forced.
 pub async fn run(
     client: &Arc<Client>,
     repository: &str,
     steps: Vec<Step>,
     progress: impl Fn(CleanupProgress),
 ) -> Result<CleanupSummary> {
-    repository_ref(repository)?;
+    let repo = repository_ref(repository)?;
     let total = u32::try_from(steps.len()).unwrap_or(u32::MAX);
     let mut results: Vec<(usize, StepResult)> = Vec::with_capacity(steps.len());
-    let mut running = stream::iter(steps.into_iter().enumerate())
+    let mut failed = 0u32;
+    let report = |results: &[(usize, StepResult)], failed: u32| {
+        progress(CleanupProgress {
+            finished: u32::try_from(results.len()).unwrap_or(u32::MAX),
+            total,
+            failed,
+        });
+    };
+    let (untags, deletes): (Vec<_>, Vec<_>) = steps
+        .into_iter()
+        .enumerate()
+        .partition(|(_, step)| matches!(step, Step::Untag { .. }));
+    if !untags.is_empty() {
+        let pairs: Vec<(String, Digest)> = untags
+            .iter()
+            .filter_map(|(_, step)| match step {
+                Step::Untag { tag, digest } => Some((tag.clone(), digest.clone())),
+                Step::Delete { .. } => None,
+            })
+            .collect();
+        let mut finished = 0u32;
+        let mut failed_so_far = 0u32;
+        let outcomes = client
+            .untag_many(&repo, &pairs, |_, outcome| {
+                finished += 1;
+                failed_so_far += u32::from(outcome.is_err());
+                progress(CleanupProgress {
+                    finished,
+                    total,
+                    failed: failed_so_far,
+                });
+            })
+            .await?;
+        for ((i, step), outcome) in untags.into_iter().zip(outcomes) {
+            let error = outcome.err().map(|e| e.to_string());
+            failed += u32::from(error.is_some());
+            results.push((i, StepResult { step, error }));
+        }
+        report(&results, failed);
+    }
+    let mut running = stream::iter(deletes)
         .map(|(i, step)| {
             let client = client.clone();
             async move {
@@ -449,17 +490,10 @@ pub async fn run(
             }
         })
         .buffer_unordered(RUN_CONCURRENCY);
-    let mut failed = 0u32;
     while let Some((i, result)) = running.next().await {
-        if result.error.is_some() {
-            failed += 1;
-        }
+        failed += u32::from(result.error.is_some());
         results.push((i, result));
-        progress(CleanupProgress {
-            finished: u32::try_from(results.len()).unwrap_or(u32::MAX),
-            total,
-            failed,
-        });
+        report(&results, failed);
     }
     drop(running);
     // Registries are not all safe for concurrent deletes in one repository (distribution

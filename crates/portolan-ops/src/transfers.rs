@@ -82,6 +82,8 @@ pub struct BlobProgress {
 
 /// How far back the speed looks.
 const SPEED_WINDOW: Duration = Duration::from_secs(3);
+/// How often the speed is sampled at most.
+const SAMPLE_EVERY: Duration = Duration::from_millis(100);
 
 struct Entry {
     view: TransferView,
@@ -151,7 +153,8 @@ impl Transfers {
                 total,
             } => {
                 let blob = blob_entry(&mut view.layers, digest, *total);
-                blob.done = *done;
+                let before = std::mem::replace(&mut blob.done, *done);
+                view.done_bytes = view.done_bytes.saturating_sub(before).saturating_add(*done);
             }
             ProgressEvent::BlobDone {
                 digest,
@@ -159,17 +162,23 @@ impl Transfers {
                 outcome,
             } => {
                 let blob = blob_entry(&mut view.layers, digest, *size);
-                blob.done = *size;
+                let before = std::mem::replace(&mut blob.done, *size);
                 blob.outcome = Some(*outcome);
+                view.done_bytes = view.done_bytes.saturating_sub(before).saturating_add(*size);
                 view.blobs_done = view.blobs_done.saturating_add(1);
             }
             _ => {}
         }
-        view.done_bytes = view
-            .layers
-            .iter()
-            .fold(0u64, |sum, b| sum.saturating_add(b.done));
+        // Chunks arrive tens of thousands of times a second: the speed is sampled at most
+        // every SAMPLE_EVERY.
         let now = Instant::now();
+        if entry
+            .samples
+            .back()
+            .is_some_and(|(at, _)| now.duration_since(*at) < SAMPLE_EVERY)
+        {
+            return;
+        }
         entry.samples.push_back((now, view.done_bytes));
         while entry
             .samples

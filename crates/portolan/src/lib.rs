@@ -253,6 +253,22 @@ impl Client {
         transfer::tags::untag(&client, reference).await
     }
 
+    /// Remove many tags of `repository` (each `(tag, digest it must still point at)`),
+    /// keeping the images and their other tags; results in the order given, each also
+    /// told to `finished` as it ends.
+    pub async fn untag_many(
+        &self,
+        repository: &Reference,
+        tags: &[(String, Digest)],
+        finished: impl FnMut(usize, &Result<UntagMethod>),
+    ) -> Result<Vec<Result<UntagMethod>>> {
+        let client = self.registry(repository.registry())?;
+        Ok(
+            transfer::untag_many::untag_many(&client, repository.repository(), tags, finished)
+                .await,
+        )
+    }
+
     /// Delete a manifest by digest, with every tag on it.
     pub async fn delete(&self, reference: &Reference) -> Result<Digest> {
         let client = self.registry(reference.registry())?;

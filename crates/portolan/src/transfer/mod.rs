@@ -3,8 +3,9 @@
 //! `pull` (to an OCI layout or a docker archive), `push` (from either), `upload` (one blob:
 //! skipped, mounted, or sent whole or in resumable chunks; shared by push and copy), `copy`
 //! (registry to registry, streaming, mounting within one registry) and `referrers` (what
-//! copy brings along), `tags` (tag, untag, delete), and `progress` (reports and
-//! cancellation shared by all of them). Every byte that moves is verified against its
+//! copy brings along), `tags` (tag, untag, delete), `untag_many` (many tags of one
+//! repository in batches), and `progress` (reports and cancellation shared by all of
+//! them). Every byte that moves is verified against its
 //! digest on the way.
 
 pub mod copy;
@@ -15,6 +16,7 @@ pub mod push_archive;
 pub mod referrers;
 pub mod source;
 pub mod tags;
+pub mod untag_many;
 pub mod upload;
 pub mod upload_check;
 

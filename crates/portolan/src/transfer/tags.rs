@@ -9,7 +9,7 @@
 use crate::client::RegistryClient;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::manifest::OCI_MANIFEST;
+use crate::manifest::{FetchedManifest, OCI_MANIFEST};
 use crate::reference::{Reference, Target};
 
 const EMPTY_CONFIG: &[u8] = b"{}";
@@ -77,35 +77,8 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
         Err(e) => return Err(e),
     }
     // A manifest unique to this moment, so deleting it touches no other tag.
-    let empty = Digest::sha256_of(EMPTY_CONFIG);
-    if client.blob_size(repo, &empty).await?.is_none() {
-        let session = client.start_upload(repo).await?;
-        client
-            .finish_upload(
-                repo,
-                &session,
-                &empty,
-                Some((
-                    EMPTY_CONFIG.len() as u64,
-                    crate::client::Payload::Bytes(bytes::Bytes::from_static(EMPTY_CONFIG)),
-                )),
-            )
-            .await?;
-    }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    let placeholder = serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": OCI_MANIFEST,
-        "artifactType": "application/vnd.portolan.untag.v1",
-        "config": {"mediaType": EMPTY_TYPE, "digest": empty.to_string(), "size": EMPTY_CONFIG.len()},
-        "layers": [{"mediaType": EMPTY_TYPE, "digest": empty.to_string(), "size": EMPTY_CONFIG.len()}],
-        "annotations": {"org.opencontainers.image.description": format!("placeholder for removing tag {tag}"), "dev.portolan.untag.nonce": now.to_string()},
-    });
-    let bytes = serde_json::to_vec(&placeholder)
-        .map_err(|e| Error::internal(format!("cannot encode: {e}")))?;
+    ensure_empty_blob(client, repo).await?;
+    let bytes = placeholder_manifest(&format!("placeholder for removing tag {tag}"))?;
     let digest = client
         .put_manifest(repo, &Target::tag(tag), OCI_MANIFEST, &bytes)
         .await?;
@@ -126,6 +99,59 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
     };
     // Whatever stopped the delete, put the tag back where it was: never leave it on the
     // placeholder.
+    put_back(client, repo, tag, &original, &digest, &failure).await?;
+    Err(failure)
+}
+
+/// Make sure `repo` holds the empty blob (`{}`) a placeholder manifest refers to.
+pub(crate) async fn ensure_empty_blob(client: &RegistryClient, repo: &str) -> Result<()> {
+    let empty = Digest::sha256_of(EMPTY_CONFIG);
+    if client.blob_size(repo, &empty).await?.is_none() {
+        let session = client.start_upload(repo).await?;
+        client
+            .finish_upload(
+                repo,
+                &session,
+                &empty,
+                Some((
+                    EMPTY_CONFIG.len() as u64,
+                    crate::client::Payload::Bytes(bytes::Bytes::from_static(EMPTY_CONFIG)),
+                )),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// A throw-away manifest no other tag can point at (it carries `note` and the time to the
+/// nanosecond), for tags that are to go: deleting it by digest takes them with it.
+pub(crate) fn placeholder_manifest(note: &str) -> Result<Vec<u8>> {
+    let empty = Digest::sha256_of(EMPTY_CONFIG);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let placeholder = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "artifactType": "application/vnd.portolan.untag.v1",
+        "config": {"mediaType": EMPTY_TYPE, "digest": empty.to_string(), "size": EMPTY_CONFIG.len()},
+        "layers": [{"mediaType": EMPTY_TYPE, "digest": empty.to_string(), "size": EMPTY_CONFIG.len()}],
+        "annotations": {"org.opencontainers.image.description": note, "dev.portolan.untag.nonce": now.to_string()},
+    });
+    serde_json::to_vec(&placeholder).map_err(|e| Error::internal(format!("cannot encode: {e}")))
+}
+
+/// Point `tag` back at `original` after its untag failed with `failure`; when even that
+/// fails, the error says the tag is left on `placeholder` and how it got there.
+pub(crate) async fn put_back(
+    client: &RegistryClient,
+    repo: &str,
+    tag: &str,
+    original: &FetchedManifest,
+    placeholder: &Digest,
+    failure: &Error,
+) -> Result<()> {
     match client
         .put_manifest(
             repo,
@@ -135,11 +161,11 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
         )
         .await
     {
-        Ok(_) => Err(failure),
+        Ok(_) => Ok(()),
         Err(restore) => Err(Error::TagLeftOnPlaceholder {
             reference: format!("{}/{repo}:{tag}", client.registry()),
             original: original.digest.to_string(),
-            placeholder: digest.to_string(),
+            placeholder: placeholder.to_string(),
             reason: failure.to_string(),
             restore: restore.to_string(),
         }),
