@@ -80,6 +80,13 @@ fn time_until(s: &Session, css: &str, secs: u64) -> Duration {
     started.elapsed()
 }
 
+/// Write every dirty page to disk, so that a pull does not pay for the writeback of the
+/// gigabyte the pull before it left in the page cache.
+fn settle_disk() {
+    let status = Command::new("sync").status().expect("sync");
+    assert!(status.success(), "sync failed");
+}
+
 /// Wait for `css` while a transfer runs, looking once a second (up to 10 minutes).
 fn wait_quietly(s: &Session, css: &str) {
     let deadline = Instant::now() + Duration::from_secs(600);
@@ -99,7 +106,9 @@ struct Pull {
 fn measure_pull(registry: &TestRegistry, repo: &str, run: usize) -> Pull {
     let home = AppHome::new();
     let downloads = home.path().join("downloads");
-    // The CLI first (its own folder), then the app.
+    // The CLI first (its own folder), then the app; each starts with nothing left to write
+    // back to disk from the pull before it.
+    settle_disk();
     let cli_dir = home.path().join(format!("cli-{run}"));
     let cli_took = cli(
         home.path(),
@@ -116,6 +125,7 @@ fn measure_pull(registry: &TestRegistry, repo: &str, run: usize) -> Pull {
     s.click(&s.wait(&format!("[data-repo='{repo}']"), 30));
     s.click(&s.wait("[data-tag='v1']", 20));
     s.wait("[data-testid=pull]", 20);
+    settle_disk();
     // The pull alone, timed by the transfer itself; looked for once a second, as a
     // WebDriver poll every 50 ms would take a share of the two cores the pull needs.
     s.click(&s.wait("[data-testid=pull]", 5));
@@ -134,6 +144,7 @@ fn measure_pull(registry: &TestRegistry, repo: &str, run: usize) -> Pull {
     );
     // Again from nothing, switching views while it runs.
     std::fs::remove_dir_all(&downloads).expect("remove the first pull");
+    settle_disk();
     s.click(&s.wait("[data-testid=pull]", 5));
     s.wait("[data-testid=transfer][data-state=running]", 10);
     s.key(ESCAPE);
