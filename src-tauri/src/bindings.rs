@@ -53,6 +53,7 @@ pub fn render() -> String {
         portolan_ops::cleanup::CleanupProgress::decl(),
         portolan_ops::cleanup::CleanupSummary::decl(),
         portolan_ops::transfers::BlobProgress::decl(),
+        portolan_ops::transfers::WrittenTag::decl(),
         portolan_ops::push::PushRequest::decl(),
         portolan_ops::copy::CopyRequest::decl(),
         crate::commands::files::DroppedFiles::decl(),

@@ -180,6 +180,9 @@ fn push_a_layout_the_test_made() {
         pushed.manifest.digest,
         "the registry serves the pushed image"
     );
+    // The open tag list shows the new tag with what was pushed, without a reload.
+    let short = &pushed.manifest.digest["sha256:".len().."sha256:".len() + 12];
+    s.wait_text("[data-tag='v7'] .digest", 10, |t| t.contains(short));
 }
 
 #[test]

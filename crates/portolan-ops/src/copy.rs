@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use portolan::{Client, PushOptions, Reference};
 
-use crate::transfers::{TransferView, Transfers};
+use crate::transfers::{TransferView, Transfers, WrittenTag};
 
 /// A copy as the user asks for it.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -55,8 +55,10 @@ pub fn start(
     }
     let title = format!("Copy {from} → {to}");
     let target = to.to_string();
-    Ok(
-        transfers.spawn(title, target, move |_, cancel, progress| async move {
+    let list = transfers.clone();
+    Ok(transfers.spawn(title, target, move |id, cancel, progress| {
+        list.set_writes(id, WrittenTag::of(&to));
+        async move {
             let options = PushOptions {
                 progress,
                 cancel,
@@ -78,6 +80,6 @@ pub fn start(
                 report.push.skipped,
                 report.push.mounted
             ))
-        }),
-    )
+        }
+    }))
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use portolan::{Client, PushOptions, PushSource, Reference};
 
-use crate::transfers::{TransferView, Transfers};
+use crate::transfers::{TransferView, Transfers, WrittenTag};
 
 /// The images a source holds, each by its first name (`image N` when it has none), for a
 /// front end to offer a choice when there are several.
@@ -56,8 +56,10 @@ pub fn start(
     let source = PushSource::parse(&request.source).with_image(request.image.clone());
     let title = format!("Push {destination}");
     let from = request.source.clone();
-    Ok(
-        transfers.spawn(title, from, move |_, cancel, progress| async move {
+    let list = transfers.clone();
+    Ok(transfers.spawn(title, from, move |id, cancel, progress| {
+        list.set_writes(id, WrittenTag::of(&destination));
+        async move {
             let options = PushOptions {
                 progress,
                 cancel,
@@ -74,6 +76,6 @@ pub fn start(
                 report.skipped,
                 report.mounted
             ))
-        }),
-    )
+        }
+    }))
 }

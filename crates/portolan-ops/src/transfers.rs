@@ -62,6 +62,29 @@ pub struct TransferView {
     /// How long it took, once finished (milliseconds).
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub elapsed_ms: Option<u64>,
+    /// The tag a push or copy writes, so that a view of its repository can show it once
+    /// the transfer is done.
+    pub writes: Option<WrittenTag>,
+}
+
+/// A tag a transfer writes in a registry.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct WrittenTag {
+    /// The repository, with its registry (`ghcr.io/o/app`), as the front ends name it.
+    pub repository: String,
+    /// The tag.
+    pub tag: String,
+}
+
+impl WrittenTag {
+    /// The tag `reference` names, if it names one.
+    pub fn of(reference: &portolan::Reference) -> Option<Self> {
+        Some(Self {
+            repository: format!("{}/{}", reference.registry(), reference.repository()),
+            tag: reference.tag()?.to_owned(),
+        })
+    }
 }
 
 /// One blob of a transfer.
@@ -221,6 +244,13 @@ impl Transfers {
         self.entries().get(&id).map(|e| e.view.clone())
     }
 
+    /// Record the tag transfer `id` writes (see [`TransferView::writes`]).
+    pub fn set_writes(&self, id: u32, writes: Option<WrittenTag>) {
+        if let Some(entry) = self.entries().get_mut(&id) {
+            entry.view.writes = writes;
+        }
+    }
+
     /// Record where a finished transfer's result is (for "show in folder").
     pub fn set_result_path(&self, id: u32, path: &std::path::Path) {
         if let Some(entry) = self.entries().get_mut(&id) {
@@ -307,6 +337,7 @@ impl TransferView {
             message: None,
             result_path: None,
             elapsed_ms: None,
+            writes: None,
         }
     }
 }

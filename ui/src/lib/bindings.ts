@@ -516,7 +516,12 @@ result_path: string | null,
 /**
  * How long it took, once finished (milliseconds).
  */
-elapsed_ms: number | null, };
+elapsed_ms: number | null, 
+/**
+ * The tag a push or copy writes, so that a view of its repository can show it once
+ * the transfer is done.
+ */
+writes: WrittenTag | null, };
 
 export type RegistryView = { 
 /**
@@ -802,6 +807,16 @@ total: number,
  * How it ended, once it has: moved, skipped (already there) or mounted.
  */
 outcome: BlobOutcome | null, };
+
+export type WrittenTag = { 
+/**
+ * The repository, with its registry (`ghcr.io/o/app`), as the front ends name it.
+ */
+repository: string, 
+/**
+ * The tag.
+ */
+tag: string, };
 
 export type PushRequest = { 
 /**
