@@ -22,6 +22,7 @@ pub mod reference;
 pub mod referrers;
 pub mod transfer;
 pub mod transport;
+pub mod vendor;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

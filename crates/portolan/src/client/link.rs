@@ -5,6 +5,12 @@
 
 /// The `rel="next"` target of a `Link` header value, resolved against `base`.
 pub fn next_link(header: &str, base: &url::Url) -> Option<url::Url> {
+    link(header, base, "next")
+}
+
+/// The target of the link with relation `rel` (`next`, `last`) in a `Link` header value,
+/// resolved against `base`.
+pub fn link(header: &str, base: &url::Url, rel: &str) -> Option<url::Url> {
     for part in split_links(header) {
         let part = part.trim();
         let Some(start) = part.find('<') else {
@@ -24,7 +30,7 @@ pub fn next_link(header: &str, base: &url::Url) -> Option<url::Url> {
                 && v.trim()
                     .trim_matches('"')
                     .split_whitespace()
-                    .any(|r| r.eq_ignore_ascii_case("next"))
+                    .any(|r| r.eq_ignore_ascii_case(rel))
         });
         if is_next {
             return base.join(target).ok();
