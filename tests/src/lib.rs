@@ -47,6 +47,7 @@ pub fn free_port() -> u16 {
 }
 
 pub mod seed;
+pub mod vendor_mocks;
 
 /// Run a future to completion on a fresh runtime (fixtures are blocking, so tests are
 /// plain `#[test]` functions that seed first and then run the engine here).

@@ -26,6 +26,7 @@ use commands::auth::{self, LoginArgs, LogoutArgs};
 use commands::browse::{self, DigestArgs, InspectArgs, ReferrersArgs, ReposArgs, TagsArgs};
 use commands::cleanup::{self, CleanupArgs};
 use commands::manage::{self, DeleteArgs, TagArgs, UntagArgs};
+use commands::packages::{self as vendor, PackagesArgs, VersionIdArgs, VersionsArgs};
 use commands::transfer::{self, CopyArgs, PullArgs, PushArgs};
 use commands::Context;
 
@@ -84,6 +85,16 @@ enum Command {
     /// Remove old tags of a repository by rules (keep the newest N, tags matching a
     /// pattern, tags built since a date), from a plan printed first.
     Cleanup(CleanupArgs),
+    /// List container packages where the registry cannot (ghcr.io through GitHub
+    /// Packages, docker.io through the Hub API): visibility, versions, last update.
+    Packages(PackagesArgs),
+    /// List a package's versions, newest first (ghcr.io: by digest with tags; docker.io:
+    /// tags with their platforms).
+    Versions(VersionsArgs),
+    /// Delete a version of a ghcr.io package (restorable for 30 days).
+    VersionDelete(VersionIdArgs),
+    /// Restore a deleted version of a ghcr.io package.
+    VersionRestore(VersionIdArgs),
 }
 
 fn main() -> ExitCode {
@@ -146,5 +157,9 @@ async fn run(cli: &Cli) -> portolan::Result<()> {
         Command::Delete(args) => manage::delete(&ctx, args).await,
         Command::Copy(args) => transfer::copy(&ctx, args).await,
         Command::Cleanup(args) => cleanup::cleanup(&ctx, args).await,
+        Command::Packages(args) => vendor::packages(&ctx, args).await,
+        Command::Versions(args) => vendor::versions(&ctx, args).await,
+        Command::VersionDelete(args) => vendor::delete(&ctx, args).await,
+        Command::VersionRestore(args) => vendor::restore(&ctx, args).await,
     }
 }

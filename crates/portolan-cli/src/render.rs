@@ -15,6 +15,8 @@ use serde::Serialize;
 
 use crate::terminal::{self, out};
 
+pub mod packages;
+
 fn print_json<T: serde::Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
         Ok(text) => terminal::out_json(&text),

@@ -19,6 +19,8 @@
 //!   at a time; both see every tag through [`tag_scan`].
 //! - [`push`] and [`copy`]: pushing a local layout or archive, and copying (promoting) an
 //!   image to another repository or registry, each run in the background as a transfer.
+//! - [`packages`]: packages and versions where the registry protocol cannot list them
+//!   (ghcr.io through GitHub Packages, Docker Hub through its Hub API).
 //! - [`transfers`]: transfers in flight, their progress and cancellation, owned here rather
 //!   than by a view, so a window can show them wherever the user navigates.
 //!
@@ -29,6 +31,7 @@ pub mod cleanup;
 pub mod copy;
 pub mod host_advice;
 pub mod manage;
+pub mod packages;
 pub mod pull;
 pub mod pull_target;
 pub mod push;

@@ -95,6 +95,22 @@ impl Client {
         Ok(client)
     }
 
+    /// The credential the client would use for `registry` (looked up off the async
+    /// threads: keyring and helper lookups block), for a vendor API that takes the same
+    /// token (GitHub Packages, Docker Hub).
+    pub async fn credential_for(&self, registry: &str) -> Result<Option<Credential>> {
+        let credentials = self.credentials.clone();
+        let registry = registry.to_owned();
+        tokio::task::spawn_blocking(move || credentials.credential_for(&registry))
+            .await
+            .map_err(|e| Error::internal(format!("the credential lookup stopped: {e}")))?
+    }
+
+    /// The transport options the client was built with (for a vendor API client).
+    pub fn transport_options(&self) -> &TransportOptions {
+        &self.options
+    }
+
     /// Check that `registry` answers and accepts our credential.
     pub async fn ping(&self, registry: &str) -> Result<PingInfo> {
         self.registry(registry)?.ping().await

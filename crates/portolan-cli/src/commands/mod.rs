@@ -7,6 +7,7 @@ pub mod auth;
 pub mod browse;
 pub mod cleanup;
 pub mod manage;
+pub mod packages;
 pub mod transfer;
 
 use portolan::Client;

@@ -308,10 +308,11 @@ impl DockerHub {
             .then_some(paged.count)
             .flatten()
             .and_then(|count| u32::try_from(count.div_ceil(served)).ok());
+        // The Hub writes `next` as an absolute URL; anything else is not a page to fetch.
         let next = paged
             .next
             .as_deref()
-            .and_then(|n| url.join(n).ok())
+            .and_then(|n| url::Url::parse(n).ok())
             .filter(|u| self.api.is_own(u));
         Ok(Page {
             items: paged.results,

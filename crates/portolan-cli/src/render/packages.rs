@@ -1,0 +1,121 @@
+//! How package and version lists look: one aligned row each for people, the operations
+//! layer's rows as they are for `--json`. A rate limit running low is said on stderr.
+
+use portolan::vendor::rest::RateLimit;
+use portolan_ops::packages::{PackageList, VersionList};
+use serde::Serialize;
+
+use super::{human_size, print_json};
+use crate::terminal::{self, out};
+
+/// The date part of an RFC 3339 time (`2026-01-31`), or `-`.
+fn day(at: &Option<String>) -> &str {
+    at.as_deref()
+        .map(|t| t.get(..10).unwrap_or(t))
+        .unwrap_or("-")
+}
+
+fn warn_if_low(rate: &Option<RateLimit>) {
+    if let Some(r) = rate.as_ref().filter(|r| r.is_low()) {
+        terminal::err!(
+            "note: {} API requests left{}",
+            r.remaining.unwrap_or(0),
+            r.limit.map(|l| format!(" of {l}")).unwrap_or_default()
+        );
+    }
+}
+
+pub fn packages(json: bool, list: &PackageList) {
+    warn_if_low(&list.rate_limit);
+    if json {
+        print_json(list);
+        return;
+    }
+    if list.packages.is_empty() {
+        out!("No container packages for {}", list.owners.join(", "));
+        return;
+    }
+    let width = list
+        .packages
+        .iter()
+        .map(|p| p.owner.len() + p.name.len() + 1)
+        .max()
+        .unwrap_or(0);
+    for p in &list.packages {
+        let name = format!("{}/{}", p.owner, p.name);
+        let count = match (p.version_count, p.pull_count) {
+            (Some(v), _) => format!("{v} versions"),
+            (None, Some(pulls)) => format!("{pulls} pulls"),
+            _ => String::new(),
+        };
+        let size = p.storage_size.map(human_size).unwrap_or_default();
+        out!(
+            "{name:width$}  {:8}  {}  {count}{}{}",
+            p.visibility.as_deref().unwrap_or("?"),
+            day(&p.updated_at),
+            if size.is_empty() {
+                String::new()
+            } else {
+                format!(", {size}")
+            },
+            p.source_repository
+                .as_deref()
+                .map(|r| format!("  ({r})"))
+                .unwrap_or_default(),
+        );
+    }
+}
+
+pub fn versions(json: bool, list: &VersionList) {
+    warn_if_low(&list.rate_limit);
+    if json {
+        print_json(list);
+        return;
+    }
+    if list.versions.is_empty() {
+        out!("No versions of {}", list.repository);
+        return;
+    }
+    for v in &list.versions {
+        let id = v.id.map(|i| i.to_string()).unwrap_or_default();
+        let digest = v.digest.as_deref().unwrap_or("-");
+        let tags = if v.tags.is_empty() {
+            if v.part_of.is_some() {
+                "  └ platform image".to_owned()
+            } else {
+                "(untagged)".to_owned()
+            }
+        } else {
+            v.tags.join(", ")
+        };
+        let when = match &v.deleted_at {
+            Some(_) => format!("deleted {}", day(&v.deleted_at)),
+            None => day(&v.created_at).to_owned(),
+        };
+        let platforms: Vec<&str> = v.images.iter().map(|i| i.platform.as_str()).collect();
+        let platforms = if platforms.is_empty() {
+            String::new()
+        } else {
+            format!("  [{}]", platforms.join(", "))
+        };
+        out!("{id:>10}  {when}  {digest}  {tags}{platforms}");
+    }
+}
+
+pub fn version_changed(json: bool, package: &str, id: u64, what: &str) {
+    #[derive(Serialize)]
+    struct Changed<'a> {
+        package: &'a str,
+        state: &'a str,
+        version_id: u64,
+    }
+    if json {
+        print_json(&Changed {
+            package,
+            state: what,
+            version_id: id,
+        });
+    } else {
+        out!("Version {id} of {package} {what}");
+    }
+}

@@ -1,0 +1,664 @@
+//! Packages and their versions where the registry protocol cannot list them: ghcr.io
+//! through GitHub Packages, Docker Hub through the Hub API. A user names a place the way
+//! they name an image (`ghcr.io`, `ghcr.io/OWNER`, `ghcr.io/OWNER/PACKAGE`,
+//! `docker.io/NAMESPACE/REPO`); this module decides which vendor API answers for it, signs
+//! in to that API with the registry's own credential, and returns vendor-neutral rows both
+//! front ends show the same way.
+//!
+//! Which API: `ghcr.io` is GitHub's and `docker.io` Docker's. Any other registry host is
+//! treated as the one whose API address the user configured (a GitHub Enterprise Server
+//! registry with `--github-api https://HOST/api/v3`, or a test double), and refused
+//! otherwise, pointing at `repos`.
+
+use futures_util::stream::{self, StreamExt};
+use portolan::manifest::Manifest;
+use portolan::reference::DOCKER_HUB;
+use portolan::vendor::dockerhub::{self, DockerHub, HubImage};
+use portolan::vendor::github::{
+    self, GitHubPackages, Owner, PackageVersion, VersionState, Visibility,
+};
+use portolan::vendor::rest::RateLimit;
+use portolan::{Client, Error, Reference, Result};
+
+/// Where the vendor APIs are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VendorApis {
+    /// GitHub's REST API (`https://api.github.com`, `https://HOST/api/v3`).
+    pub github: String,
+    /// Whether the user named it (then any registry host may use it).
+    pub github_named: bool,
+    /// The `Accept` header sent to GitHub (a mock may want `application/json`).
+    pub github_accept: String,
+    /// The Hub API (`https://hub.docker.com`).
+    pub hub: String,
+    /// Whether the user named it.
+    pub hub_named: bool,
+}
+
+impl Default for VendorApis {
+    fn default() -> Self {
+        Self {
+            github: github::DEFAULT_API.to_owned(),
+            github_named: false,
+            github_accept: github::DEFAULT_ACCEPT.to_owned(),
+            hub: dockerhub::DEFAULT_API.to_owned(),
+            hub_named: false,
+        }
+    }
+}
+
+impl VendorApis {
+    /// The defaults, overridden by `PORTOLAN_GITHUB_API`, `PORTOLAN_GITHUB_ACCEPT` and
+    /// `PORTOLAN_HUB_API`, then by what the user gave (flags, settings).
+    pub fn from_env(github: Option<String>, hub: Option<String>) -> Self {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let mut apis = Self::default();
+        if let Some(url) = github.or_else(|| env("PORTOLAN_GITHUB_API")) {
+            apis.github = url;
+            apis.github_named = true;
+        }
+        if let Some(accept) = env("PORTOLAN_GITHUB_ACCEPT") {
+            apis.github_accept = accept;
+        }
+        if let Some(url) = hub.or_else(|| env("PORTOLAN_HUB_API")) {
+            apis.hub = url;
+            apis.hub_named = true;
+        }
+        apis
+    }
+}
+
+/// Which vendor API answers for a registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum Vendor {
+    /// GitHub Packages.
+    GitHub,
+    /// Docker Hub.
+    DockerHub,
+}
+
+/// The vendor API for `host`, if any.
+pub fn vendor_of(host: &str, apis: &VendorApis) -> Option<Vendor> {
+    match host {
+        "ghcr.io" => Some(Vendor::GitHub),
+        DOCKER_HUB | "index.docker.io" | "registry-1.docker.io" => Some(Vendor::DockerHub),
+        _ if apis.github_named => Some(Vendor::GitHub),
+        _ if apis.hub_named => Some(Vendor::DockerHub),
+        _ => None,
+    }
+}
+
+/// A place a user names: a registry, an owner in it, maybe a package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The registry host.
+    pub host: String,
+    /// The owner (GitHub user or organisation, Hub namespace), if named.
+    pub owner: Option<String>,
+    /// The package (repository) under the owner, if named (`team/app` when nested).
+    pub package: Option<String>,
+}
+
+impl Place {
+    /// Parse `HOST[/OWNER[/PACKAGE...]]`.
+    pub fn parse(text: &str) -> Result<Self> {
+        let text = text.trim().trim_end_matches('/');
+        let mut parts = text.splitn(3, '/');
+        let host = parts.next().filter(|h| !h.is_empty()).ok_or_else(|| {
+            Error::input(
+                "no registry named",
+                "give e.g. ghcr.io/OWNER or docker.io/NAMESPACE",
+            )
+        })?;
+        let host = if host == "index.docker.io" {
+            DOCKER_HUB
+        } else {
+            host
+        };
+        let owner = parts.next().map(str::to_owned);
+        let package = parts.next().map(str::to_owned);
+        for part in owner.iter().chain(package.iter()) {
+            if part.is_empty() || part.contains(['?', '#', ':', '@']) || part.contains("//") {
+                return Err(Error::input(
+                    format!("\"{text}\" is not HOST/OWNER/PACKAGE"),
+                    "name a package as in an image reference, without tag or digest",
+                ));
+            }
+        }
+        Ok(Self {
+            host: host.to_owned(),
+            owner,
+            package,
+        })
+    }
+
+    /// The package's repository as an image reference would name it.
+    pub fn repository(&self) -> Option<String> {
+        Some(format!(
+            "{}/{}/{}",
+            self.host,
+            self.owner.as_deref()?,
+            self.package.as_deref()?
+        ))
+    }
+}
+
+/// A package (GitHub) or repository (Docker Hub), as both front ends list it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PackageRow {
+    /// Its name under the owner (`app`, `team/app`).
+    pub name: String,
+    /// The owner (user, organisation or namespace).
+    pub owner: String,
+    /// The repository to open in the registry (`ghcr.io/owner/app`).
+    pub repository: String,
+    /// `public`, `private`, `internal`, or none when the API did not say.
+    pub visibility: Option<String>,
+    /// Versions (GitHub), when known.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub version_count: Option<u64>,
+    /// Pulls (Docker Hub), when known.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub pull_count: Option<u64>,
+    /// Bytes stored (Docker Hub), when known.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub storage_size: Option<u64>,
+    /// When it last changed (RFC 3339).
+    pub updated_at: Option<String>,
+    /// The source repository it is linked to (`owner/repo` on GitHub).
+    pub source_repository: Option<String>,
+    /// Its page on the vendor's site.
+    pub page_url: Option<String>,
+    /// Where its visibility is changed (GitHub: its settings page; no API changes it).
+    pub settings_url: Option<String>,
+}
+
+/// Packages and what the API said about its rate limit.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PackageList {
+    /// Which API answered.
+    pub vendor: Vendor,
+    /// The owners listed (the signed-in user and their organisations, or the one named).
+    pub owners: Vec<String>,
+    /// Most recently updated first.
+    pub packages: Vec<PackageRow>,
+    /// The API's rate limit after the listing.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// One platform image of a version (Docker Hub says per tag).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PlatformImage {
+    /// `linux/amd64`.
+    pub platform: String,
+    /// Its manifest digest.
+    pub digest: Option<String>,
+    /// Compressed size.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub size: Option<u64>,
+}
+
+/// A version (GitHub: a manifest by digest; Docker Hub: a tag).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct VersionRow {
+    /// GitHub's version id (to delete or restore it); none on Docker Hub.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub id: Option<u64>,
+    /// The manifest digest, when known.
+    pub digest: Option<String>,
+    /// Its tags (none: untagged).
+    pub tags: Vec<String>,
+    /// When it was pushed or last updated (RFC 3339).
+    pub created_at: Option<String>,
+    /// When it was deleted (a deleted GitHub version).
+    pub deleted_at: Option<String>,
+    /// An untagged version that is a platform image of this index (digest): ghcr.io keeps
+    /// the images of a multi-platform tag as untagged versions of their own.
+    pub part_of: Option<String>,
+    /// Its platform images, where the API lists them (Docker Hub).
+    pub images: Vec<PlatformImage>,
+    /// Its page on the vendor's site.
+    pub page_url: Option<String>,
+}
+
+/// Versions of one package.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct VersionList {
+    /// Which API answered.
+    pub vendor: Vendor,
+    /// The repository (`ghcr.io/owner/app`).
+    pub repository: String,
+    /// Newest first; a platform image of an index comes right after the index.
+    pub versions: Vec<VersionRow>,
+    /// The API's rate limit after the listing.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// The vendor API for `place`, signed in with the registry's credential.
+enum Api {
+    GitHub(GitHubPackages),
+    Hub(DockerHub),
+}
+
+async fn api_for(client: &Client, apis: &VendorApis, place: &Place) -> Result<Api> {
+    let vendor = vendor_of(&place.host, apis).ok_or_else(|| {
+        Error::input(
+            format!("{} has no package API Portolan knows", place.host),
+            "packages and versions are listed for ghcr.io and docker.io (or a registry given --github-api / --hub-api); list its repositories with `repos`",
+        )
+    })?;
+    let credential = client.credential_for(&place.host).await?;
+    Ok(match vendor {
+        Vendor::GitHub => Api::GitHub(GitHubPackages::new(
+            client.transport_options(),
+            &apis.github,
+            &apis.github_accept,
+            credential.map(|c| c.secret),
+        )?),
+        Vendor::DockerHub => Api::Hub(DockerHub::new(
+            client.transport_options(),
+            &apis.hub,
+            credential,
+        )?),
+    })
+}
+
+/// Whose packages a GitHub owner name means: the token's user (whose private packages
+/// only `/user/...` lists), an organisation, or another user.
+async fn github_owner(gh: &GitHubPackages, owner: &str, org: bool) -> Result<Owner> {
+    if org {
+        return Ok(Owner::Org(owner.to_owned()));
+    }
+    if let Ok(me) = gh.viewer().await {
+        if me.eq_ignore_ascii_case(owner) {
+            return Ok(Owner::Me);
+        }
+    }
+    Ok(Owner::User(owner.to_owned()))
+}
+
+/// The packages at `place` (`ghcr.io`: the signed-in user's and their organisations';
+/// `ghcr.io/OWNER`: that owner's, `org` saying it is an organisation), only those with
+/// `visibility` when given.
+pub async fn packages(
+    client: &Client,
+    apis: &VendorApis,
+    place: &str,
+    org: bool,
+    visibility: Option<Visibility>,
+) -> Result<PackageList> {
+    let place = Place::parse(place)?;
+    if place.package.is_some() {
+        return Err(Error::input(
+            format!("{} names a package", place.repository().unwrap_or_default()),
+            "list packages of HOST or HOST/OWNER; list a package's versions with `versions`",
+        ));
+    }
+    let host = place.host.clone();
+    match api_for(client, apis, &place).await? {
+        Api::GitHub(gh) => {
+            let owners: Vec<Owner> = match &place.owner {
+                Some(owner) => vec![github_owner(&gh, owner, org).await?],
+                None => {
+                    let me = gh.viewer().await?;
+                    let mut owners = vec![(Owner::Me, me)];
+                    for org in gh.organisations().await? {
+                        if !owners.iter().any(|(_, name)| *name == org) {
+                            owners.push((Owner::Org(org.clone()), org));
+                        }
+                    }
+                    let names: Vec<String> = owners.iter().map(|(_, n)| n.clone()).collect();
+                    let mut rows = Vec::new();
+                    for (owner, _) in &owners {
+                        rows.extend(gh.packages(owner, visibility).await?);
+                    }
+                    return Ok(github_list(&gh, &host, names, rows));
+                }
+            };
+            let name = place.owner.clone().unwrap_or_default();
+            let rows = gh.packages(&owners[0], visibility).await?;
+            Ok(github_list(&gh, &host, vec![name], rows))
+        }
+        Api::Hub(hub) => {
+            let namespace = match (&place.owner, hub.username()) {
+                (Some(ns), _) => ns.clone(),
+                (None, Some(user)) => user.to_owned(),
+                (None, None) => {
+                    return Err(Error::input(
+                        "no Docker Hub namespace named",
+                        "give docker.io/NAMESPACE, or sign in to docker.io to list your own",
+                    ))
+                }
+            };
+            let mut packages: Vec<PackageRow> = hub
+                .repositories(&namespace)
+                .await?
+                .into_iter()
+                .map(|r| {
+                    let owner = if r.namespace.is_empty() {
+                        namespace.clone()
+                    } else {
+                        r.namespace
+                    };
+                    PackageRow {
+                        repository: format!("{host}/{owner}/{}", r.name),
+                        page_url: Some(format!("https://hub.docker.com/r/{owner}/{}", r.name)),
+                        settings_url: Some(format!(
+                            "https://hub.docker.com/repository/docker/{owner}/{}/settings",
+                            r.name
+                        )),
+                        visibility: Some(
+                            if r.is_private { "private" } else { "public" }.to_owned(),
+                        ),
+                        name: r.name,
+                        owner,
+                        version_count: None,
+                        pull_count: r.pull_count,
+                        storage_size: r.storage_size,
+                        updated_at: r.last_updated,
+                        source_repository: None,
+                    }
+                })
+                .collect();
+            if let Some(v) = visibility {
+                packages.retain(|p| p.visibility.as_deref() == Some(v.as_str()));
+            }
+            Ok(PackageList {
+                vendor: Vendor::DockerHub,
+                owners: vec![namespace],
+                packages,
+                rate_limit: hub.rate_limit(),
+            })
+        }
+    }
+}
+
+fn github_list(
+    gh: &GitHubPackages,
+    host: &str,
+    owners: Vec<String>,
+    rows: Vec<github::Package>,
+) -> PackageList {
+    let mut packages: Vec<PackageRow> = rows
+        .into_iter()
+        .map(|p| PackageRow {
+            repository: format!("{host}/{}/{}", p.owner, p.name),
+            settings_url: p.settings_url(),
+            visibility: p.visibility.map(|v| v.as_str().to_owned()),
+            name: p.name,
+            owner: p.owner,
+            version_count: p.version_count,
+            pull_count: None,
+            storage_size: None,
+            updated_at: p.updated_at,
+            source_repository: p.repository,
+            page_url: p.html_url,
+        })
+        .collect();
+    packages.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    PackageList {
+        vendor: Vendor::GitHub,
+        owners,
+        packages,
+        rate_limit: gh.rate_limit(),
+    }
+}
+
+/// The package `HOST/OWNER/PACKAGE` named, or the error saying how to name one.
+fn package_place(place: &str) -> Result<(Place, String, String)> {
+    let place = Place::parse(place)?;
+    match (&place.owner, &place.package) {
+        (Some(owner), Some(package)) => {
+            let (o, p) = (owner.clone(), package.clone());
+            Ok((place, o, p))
+        }
+        _ => Err(Error::input(
+            format!("\"{}\" names no package", place.host),
+            "name it as HOST/OWNER/PACKAGE (ghcr.io/octocat/app)",
+        )),
+    }
+}
+
+/// The versions of the package `place` names (deleted ones with `deleted`), newest first.
+/// On GitHub, the untagged platform images of each tagged multi-platform version are put
+/// right after it and marked as its parts (from the registry's index).
+pub async fn versions(
+    client: &Client,
+    apis: &VendorApis,
+    place: &str,
+    org: bool,
+    deleted: bool,
+) -> Result<VersionList> {
+    let (place, owner, package) = package_place(place)?;
+    let repository = place.repository().unwrap_or_default();
+    match api_for(client, apis, &place).await? {
+        Api::GitHub(gh) => {
+            let who = github_owner(&gh, &owner, org).await?;
+            let state = if deleted {
+                VersionState::Deleted
+            } else {
+                VersionState::Active
+            };
+            let listed = gh.versions(&who, &package, state).await?;
+            let mut rows: Vec<VersionRow> = listed.into_iter().map(github_version).collect();
+            if !deleted {
+                rows = group_platform_images(client, &repository, rows).await;
+            }
+            Ok(VersionList {
+                vendor: Vendor::GitHub,
+                repository,
+                versions: rows,
+                rate_limit: gh.rate_limit(),
+            })
+        }
+        Api::Hub(hub) => {
+            if deleted {
+                return Err(Error::input(
+                    "Docker Hub keeps no deleted versions",
+                    "list its tags without --deleted",
+                ));
+            }
+            let tags = hub.tags(&owner, &package).await?;
+            let versions = tags
+                .into_iter()
+                .map(|t| VersionRow {
+                    id: None,
+                    digest: t.digest,
+                    page_url: Some(format!(
+                        "https://hub.docker.com/layers/{owner}/{package}/{}",
+                        t.name
+                    )),
+                    tags: vec![t.name],
+                    created_at: t.last_updated,
+                    deleted_at: None,
+                    part_of: None,
+                    images: t.images.iter().map(platform_image).collect(),
+                })
+                .collect();
+            Ok(VersionList {
+                vendor: Vendor::DockerHub,
+                repository,
+                versions,
+                rate_limit: hub.rate_limit(),
+            })
+        }
+    }
+}
+
+fn platform_image(i: &HubImage) -> PlatformImage {
+    PlatformImage {
+        platform: i.platform(),
+        digest: i.digest.clone(),
+        size: i.size,
+    }
+}
+
+fn github_version(v: PackageVersion) -> VersionRow {
+    VersionRow {
+        id: Some(v.id),
+        digest: Some(v.digest),
+        tags: v.tags,
+        created_at: v.created_at,
+        deleted_at: v.deleted_at,
+        part_of: None,
+        images: Vec::new(),
+        page_url: v.html_url,
+    }
+}
+
+/// Tagged versions whose manifests are read to find their platform images.
+const INDEXES_READ: usize = 100;
+
+/// Put each untagged version that is a platform image of a tagged index right after that
+/// index, marked as its part. The newest [`INDEXES_READ`] tagged versions are read from the
+/// registry (8 at a time); one that cannot be read is left as it is.
+async fn group_platform_images(
+    client: &Client,
+    repository: &str,
+    rows: Vec<VersionRow>,
+) -> Vec<VersionRow> {
+    let tagged: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.tags.is_empty())
+        .filter_map(|r| r.digest.clone())
+        .take(INDEXES_READ)
+        .collect();
+    let children: Vec<(String, Vec<String>)> = stream::iter(tagged)
+        .map(|digest| async move {
+            let reference = Reference::parse(&format!("{repository}@{digest}")).ok()?;
+            match client.manifest(&reference).await.ok()?.manifest {
+                Manifest::Index(index) => Some((
+                    digest,
+                    index
+                        .manifests()
+                        .iter()
+                        .map(|d| d.digest().to_string())
+                        .collect(),
+                )),
+                Manifest::Image(_) => None,
+            }
+        })
+        .buffer_unordered(8)
+        .filter_map(|x| async move { x })
+        .collect()
+        .await;
+    if children.is_empty() {
+        return rows;
+    }
+    let parent_of = |digest: &str| {
+        children
+            .iter()
+            .find(|(_, kids)| kids.iter().any(|k| k == digest))
+            .map(|(parent, _)| parent.clone())
+    };
+    let (mut parts, mut rest): (Vec<VersionRow>, Vec<VersionRow>) = (Vec::new(), Vec::new());
+    for mut row in rows {
+        let parent = row
+            .tags
+            .is_empty()
+            .then(|| row.digest.as_deref().and_then(parent_of))
+            .flatten();
+        if let Some(parent) = parent {
+            row.part_of = Some(parent);
+            parts.push(row);
+        } else {
+            rest.push(row);
+        }
+    }
+    let mut out = Vec::with_capacity(rest.len() + parts.len());
+    for row in rest {
+        let digest = row.digest.clone();
+        out.push(row);
+        if let Some(d) = digest {
+            out.extend(
+                parts
+                    .iter()
+                    .filter(|p| p.part_of.as_deref() == Some(&d))
+                    .cloned(),
+            );
+        }
+    }
+    out
+}
+
+/// Delete version `id` of the GitHub package `place` names.
+pub async fn delete_version(
+    client: &Client,
+    apis: &VendorApis,
+    place: &str,
+    org: bool,
+    id: u64,
+) -> Result<()> {
+    let (place, owner, package) = package_place(place)?;
+    match api_for(client, apis, &place).await? {
+        Api::GitHub(gh) => {
+            let who = github_owner(&gh, &owner, org).await?;
+            gh.delete_version(&who, &package, id).await
+        }
+        Api::Hub(_) => Err(no_versions_on_hub()),
+    }
+}
+
+/// Restore deleted version `id` of the GitHub package `place` names.
+pub async fn restore_version(
+    client: &Client,
+    apis: &VendorApis,
+    place: &str,
+    org: bool,
+    id: u64,
+) -> Result<()> {
+    let (place, owner, package) = package_place(place)?;
+    match api_for(client, apis, &place).await? {
+        Api::GitHub(gh) => {
+            let who = github_owner(&gh, &owner, org).await?;
+            gh.restore_version(&who, &package, id).await
+        }
+        Api::Hub(_) => Err(no_versions_on_hub()),
+    }
+}
+
+fn no_versions_on_hub() -> Error {
+    Error::input(
+        "Docker Hub has no package versions to delete or restore",
+        "delete a tag on hub.docker.com",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_parse_as_references_name_them() {
+        let p = Place::parse("ghcr.io/octo/team/app").expect("place");
+        assert_eq!(p.owner.as_deref(), Some("octo"));
+        assert_eq!(p.package.as_deref(), Some("team/app"));
+        assert_eq!(p.repository().as_deref(), Some("ghcr.io/octo/team/app"));
+        assert_eq!(
+            Place::parse("index.docker.io/alice").expect("hub").host,
+            "docker.io"
+        );
+        assert!(Place::parse("ghcr.io/octo/app:v1").is_err());
+        assert!(Place::parse("").is_err());
+    }
+
+    #[test]
+    fn only_known_hosts_or_named_apis_have_a_vendor() {
+        let apis = VendorApis::default();
+        assert_eq!(vendor_of("ghcr.io", &apis), Some(Vendor::GitHub));
+        assert_eq!(vendor_of("docker.io", &apis), Some(Vendor::DockerHub));
+        assert_eq!(vendor_of("127.0.0.1:5000", &apis), None);
+        let named = VendorApis {
+            github_named: true,
+            ..VendorApis::default()
+        };
+        assert_eq!(vendor_of("registry.corp", &named), Some(Vendor::GitHub));
+    }
+}
