@@ -57,6 +57,13 @@ pub fn render() -> String {
         portolan_ops::push::PushRequest::decl(),
         portolan_ops::copy::CopyRequest::decl(),
         crate::commands::files::DroppedFiles::decl(),
+        portolan_ops::packages::Vendor::decl(),
+        portolan::vendor::rest::RateLimit::decl(),
+        portolan_ops::packages::PackageRow::decl(),
+        portolan_ops::packages::PackageList::decl(),
+        portolan_ops::packages::PlatformImage::decl(),
+        portolan_ops::packages::VersionRow::decl(),
+        portolan_ops::packages::VersionList::decl(),
     ];
     let mut out = String::from("// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit.\n// Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app bindings\n\n");
     for d in decls {

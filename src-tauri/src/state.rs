@@ -28,6 +28,11 @@ pub struct AppState {
     /// Tests only: a file whose text answers every file chooser
     /// (`PORTOLAN_TEST_PICK_FILE`, read at start-up; see `commands::files`).
     pub test_pick_file: Option<std::path::PathBuf>,
+    /// Tests only: a file that URLs opened in the browser are appended to instead
+    /// (`PORTOLAN_TEST_OPEN_LOG`, read at start-up; see `commands::packages`).
+    pub test_open_log: Option<std::path::PathBuf>,
+    /// Where the vendor APIs are (GitHub Packages, Docker Hub), from the environment.
+    pub vendor_apis: portolan_ops::packages::VendorApis,
     drops: Mutex<Option<Channel<DroppedFiles>>>,
 }
 
@@ -98,6 +103,8 @@ impl AppState {
             transfers: Arc::default(),
             catalog: CatalogPages::default(),
             test_pick_file: std::env::var_os("PORTOLAN_TEST_PICK_FILE").map(Into::into),
+            test_open_log: std::env::var_os("PORTOLAN_TEST_OPEN_LOG").map(Into::into),
+            vendor_apis: portolan_ops::packages::VendorApis::for_window(),
             drops: Mutex::new(None),
         }
     }

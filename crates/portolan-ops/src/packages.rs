@@ -33,6 +33,11 @@ pub struct VendorApis {
     pub hub: String,
     /// Whether the user named it.
     pub hub_named: bool,
+    /// The registry host the named GitHub API serves (GitHub Enterprise Server's registry),
+    /// when it is not ghcr.io.
+    pub github_registry: Option<String>,
+    /// The registry host the named Hub API serves, when it is not docker.io.
+    pub hub_registry: Option<String>,
 }
 
 impl Default for VendorApis {
@@ -43,6 +48,8 @@ impl Default for VendorApis {
             github_accept: github::DEFAULT_ACCEPT.to_owned(),
             hub: dockerhub::DEFAULT_API.to_owned(),
             hub_named: false,
+            github_registry: None,
+            hub_registry: None,
         }
     }
 }
@@ -64,7 +71,20 @@ impl VendorApis {
             apis.hub = url;
             apis.hub_named = true;
         }
+        apis.github_registry = env("PORTOLAN_GITHUB_REGISTRY");
+        apis.hub_registry = env("PORTOLAN_HUB_REGISTRY");
         apis
+    }
+
+    /// For a window with many registries: the APIs from the environment, each answering
+    /// only for its own registry (ghcr.io, docker.io, or the host named by
+    /// `PORTOLAN_GITHUB_REGISTRY` / `PORTOLAN_HUB_REGISTRY`), never for every host.
+    pub fn for_window() -> Self {
+        Self {
+            github_named: false,
+            hub_named: false,
+            ..Self::from_env(None, None)
+        }
     }
 }
 
@@ -74,6 +94,7 @@ impl VendorApis {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Vendor {
     /// GitHub Packages.
+    #[serde(rename = "github")]
     GitHub,
     /// Docker Hub.
     DockerHub,
@@ -81,6 +102,12 @@ pub enum Vendor {
 
 /// The vendor API for `host`, if any.
 pub fn vendor_of(host: &str, apis: &VendorApis) -> Option<Vendor> {
+    if apis.github_registry.as_deref() == Some(host) {
+        return Some(Vendor::GitHub);
+    }
+    if apis.hub_registry.as_deref() == Some(host) {
+        return Some(Vendor::DockerHub);
+    }
     match host {
         "ghcr.io" => Some(Vendor::GitHub),
         DOCKER_HUB | "index.docker.io" | "registry-1.docker.io" => Some(Vendor::DockerHub),
@@ -271,7 +298,8 @@ async fn api_for(client: &Client, apis: &VendorApis, place: &Place) -> Result<Ap
 }
 
 /// Whose packages a GitHub owner name means: the token's user (whose private packages
-/// only `/user/...` lists), an organisation, or another user.
+/// only `/user/...` lists), an organisation (said by `org`, else asked of GitHub), or
+/// another user.
 async fn github_owner(gh: &GitHubPackages, owner: &str, org: bool) -> Result<Owner> {
     if org {
         return Ok(Owner::Org(owner.to_owned()));
@@ -281,7 +309,11 @@ async fn github_owner(gh: &GitHubPackages, owner: &str, org: bool) -> Result<Own
             return Ok(Owner::Me);
         }
     }
-    Ok(Owner::User(owner.to_owned()))
+    Ok(if gh.is_organisation(owner).await? {
+        Owner::Org(owner.to_owned())
+    } else {
+        Owner::User(owner.to_owned())
+    })
 }
 
 /// The packages at `place` (`ghcr.io`: the signed-in user's and their organisations';
@@ -517,7 +549,7 @@ fn github_version(v: PackageVersion) -> VersionRow {
 const INDEXES_READ: usize = 100;
 
 /// Put each untagged version that is a platform image of a tagged index right after that
-/// index, marked as its part. The newest [`INDEXES_READ`] tagged versions are read from the
+/// index (in the index's order), marked as its part. The newest [`INDEXES_READ`] tagged versions are read from the
 /// registry (8 at a time); one that cannot be read is left as it is.
 async fn group_platform_images(
     client: &Client,
@@ -573,16 +605,19 @@ async fn group_platform_images(
         }
     }
     let mut out = Vec::with_capacity(rest.len() + parts.len());
+    // Each index's platform images in the index's own order.
     for row in rest {
-        let digest = row.digest.clone();
+        let kids = row
+            .digest
+            .as_deref()
+            .and_then(|d| children.iter().find(|(parent, _)| parent == d))
+            .map(|(_, kids)| kids.clone())
+            .unwrap_or_default();
         out.push(row);
-        if let Some(d) = digest {
-            out.extend(
-                parts
-                    .iter()
-                    .filter(|p| p.part_of.as_deref() == Some(&d))
-                    .cloned(),
-            );
+        for kid in kids {
+            if let Some(at) = parts.iter().position(|p| p.digest.as_deref() == Some(&kid)) {
+                out.push(parts.remove(at));
+            }
         }
     }
     out

@@ -15,6 +15,11 @@ declare_commands! {
     registries::use_docker_login(host: String) -> RegistryView;
     registries::sign_out(host: String) -> RegistryView;
     browse::list_repositories(host: String, next: Option<String>) -> RepositoryPage;
+    packages::list_packages(host: String, owner: Option<String>, visibility: Option<String>) -> PackageList;
+    packages::list_versions(repository: String, deleted: bool) -> VersionList;
+    packages::delete_version(repository: String, version_id: String) -> ();
+    packages::restore_version(repository: String, version_id: String) -> ();
+    packages::open_in_browser(url: String) -> ();
     browse::resolve_repository(host: String, name: String) -> String;
     browse::list_tags(repository: String) -> TagList;
     browse::describe_tag(reference: String) -> TagSummary;

@@ -10,6 +10,7 @@
 pub mod browse;
 pub mod files;
 pub mod manage;
+pub mod packages;
 pub mod registries;
 pub mod settings;
 pub mod transfer;
@@ -22,6 +23,7 @@ use portolan_ops::cleanup::{
 use portolan_ops::copy::CopyRequest;
 use portolan_ops::host_advice::HostAdvice;
 use portolan_ops::manage::{TagCheck, TagRequest, Tagged, Untagged};
+use portolan_ops::packages::{PackageList, VersionList};
 use portolan_ops::pull_target::PullFormat;
 use portolan_ops::push::PushRequest;
 use portolan_ops::transfers::TransferView;

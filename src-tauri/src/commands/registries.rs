@@ -9,6 +9,7 @@ use crate::settings::{self, RegistryEntry};
 use crate::state::AppState;
 use portolan::ErrorCode;
 use portolan_ops::host_advice::HostAdvice;
+use portolan_ops::packages::{vendor_of, Vendor};
 use portolan_ops::sign_in::SignIn;
 
 /// A registry as the sidebar shows it.
@@ -24,6 +25,8 @@ pub struct RegistryView {
     pub sign_in_advice: String,
     /// What the user should know about how it is reached (plain HTTP to a remote host).
     pub warning: Option<String>,
+    /// The vendor API that lists its packages (ghcr.io, Docker Hub), if any.
+    pub vendor: Option<Vendor>,
 }
 
 async fn view(state: &AppState, entry: RegistryEntry) -> RegistryView {
@@ -31,6 +34,7 @@ async fn view(state: &AppState, entry: RegistryEntry) -> RegistryView {
     let warning = (entry.insecure && !portolan::transport::is_loopback_host(&entry.host))
         .then(|| portolan_ops::setup::insecure_warning(&entry.host));
     RegistryView {
+        vendor: vendor_of(&entry.host, &state.vendor_apis),
         entry,
         sign_in: found.sign_in,
         keyring_problem: found.problem,

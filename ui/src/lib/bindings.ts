@@ -543,7 +543,11 @@ sign_in_advice: string,
 /**
  * What the user should know about how it is reached (plain HTTP to a remote host).
  */
-warning: string | null, };
+warning: string | null, 
+/**
+ * The vendor API that lists its packages (ghcr.io, Docker Hub), if any.
+ */
+vendor: Vendor | null, };
 
 export type RepositoryPage = { 
 /**
@@ -851,3 +855,150 @@ export type DroppedFiles = {
  * Their paths.
  */
 paths: Array<string>, };
+
+export type Vendor = "github" | "docker_hub";
+
+export type RateLimit = { 
+/**
+ * Requests left in the window.
+ */
+remaining: number | null, 
+/**
+ * Requests allowed in the window.
+ */
+limit: number | null, 
+/**
+ * When the window resets (Unix seconds), when the API says.
+ */
+resets_at: number | null, };
+
+export type PackageRow = { 
+/**
+ * Its name under the owner (`app`, `team/app`).
+ */
+name: string, 
+/**
+ * The owner (user, organisation or namespace).
+ */
+owner: string, 
+/**
+ * The repository to open in the registry (`ghcr.io/owner/app`).
+ */
+repository: string, 
+/**
+ * `public`, `private`, `internal`, or none when the API did not say.
+ */
+visibility: string | null, 
+/**
+ * Versions (GitHub), when known.
+ */
+version_count: number | null, 
+/**
+ * Pulls (Docker Hub), when known.
+ */
+pull_count: number | null, 
+/**
+ * Bytes stored (Docker Hub), when known.
+ */
+storage_size: number | null, 
+/**
+ * When it last changed (RFC 3339).
+ */
+updated_at: string | null, 
+/**
+ * The source repository it is linked to (`owner/repo` on GitHub).
+ */
+source_repository: string | null, 
+/**
+ * Its page on the vendor's site.
+ */
+page_url: string | null, 
+/**
+ * Where its visibility is changed (GitHub: its settings page; no API changes it).
+ */
+settings_url: string | null, };
+
+export type PackageList = { 
+/**
+ * Which API answered.
+ */
+vendor: Vendor, 
+/**
+ * The owners listed (the signed-in user and their organisations, or the one named).
+ */
+owners: Array<string>, 
+/**
+ * Most recently updated first.
+ */
+packages: Array<PackageRow>, 
+/**
+ * The API's rate limit after the listing.
+ */
+rate_limit: RateLimit | null, };
+
+export type PlatformImage = { 
+/**
+ * `linux/amd64`.
+ */
+platform: string, 
+/**
+ * Its manifest digest.
+ */
+digest: string | null, 
+/**
+ * Compressed size.
+ */
+size: number | null, };
+
+export type VersionRow = { 
+/**
+ * GitHub's version id (to delete or restore it); none on Docker Hub.
+ */
+id: number | null, 
+/**
+ * The manifest digest, when known.
+ */
+digest: string | null, 
+/**
+ * Its tags (none: untagged).
+ */
+tags: Array<string>, 
+/**
+ * When it was pushed or last updated (RFC 3339).
+ */
+created_at: string | null, 
+/**
+ * When it was deleted (a deleted GitHub version).
+ */
+deleted_at: string | null, 
+/**
+ * An untagged version that is a platform image of this index (digest): ghcr.io keeps
+ * the images of a multi-platform tag as untagged versions of their own.
+ */
+part_of: string | null, 
+/**
+ * Its platform images, where the API lists them (Docker Hub).
+ */
+images: Array<PlatformImage>, 
+/**
+ * Its page on the vendor's site.
+ */
+page_url: string | null, };
+
+export type VersionList = { 
+/**
+ * Which API answered.
+ */
+vendor: Vendor, 
+/**
+ * The repository (`ghcr.io/owner/app`).
+ */
+repository: string, 
+/**
+ * Newest first; a platform image of an index comes right after the index.
+ */
+versions: Array<VersionRow>, 
+/**
+ * The API's rate limit after the listing.
+ */
+rate_limit: RateLimit | null, };

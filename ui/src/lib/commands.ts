@@ -3,7 +3,7 @@
 
 import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, Digest, DroppedFiles, HostAdvice, ImageReport, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged } from './bindings';
+import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, Digest, DroppedFiles, HostAdvice, ImageReport, PackageList, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
@@ -23,6 +23,16 @@ export const commands = {
     call<RegistryView>('sign_out', { host }),
   listRepositories: (host: string, next: string | null) =>
     call<RepositoryPage>('list_repositories', { host, next }),
+  listPackages: (host: string, owner: string | null, visibility: string | null) =>
+    call<PackageList>('list_packages', { host, owner, visibility }),
+  listVersions: (repository: string, deleted: boolean) =>
+    call<VersionList>('list_versions', { repository, deleted }),
+  deleteVersion: (repository: string, versionId: string) =>
+    call<null>('delete_version', { repository, versionId }),
+  restoreVersion: (repository: string, versionId: string) =>
+    call<null>('restore_version', { repository, versionId }),
+  openInBrowser: (url: string) =>
+    call<null>('open_in_browser', { url }),
   resolveRepository: (host: string, name: string) =>
     call<string>('resolve_repository', { host, name }),
   listTags: (repository: string) =>

@@ -119,6 +119,25 @@ impl GitHubPackages {
         Ok(self.api.parse::<User>(&answer, what)?.login)
     }
 
+    /// Whether `login` is an organisation (GitHub's `type` of the account).
+    pub async fn is_organisation(&self, login: &str) -> Result<bool> {
+        #[derive(serde::Deserialize)]
+        struct Account {
+            #[serde(rename = "type")]
+            kind: Option<String>,
+        }
+        let what = format!("account {login}");
+        let answer = self
+            .checked(
+                Method::GET,
+                self.api.url(&["users", login], &[]),
+                &what,
+                Scope::Read,
+            )
+            .await?;
+        Ok(self.api.parse::<Account>(&answer, &what)?.kind.as_deref() == Some("Organization"))
+    }
+
     /// The organisations the token's user belongs to (their logins).
     pub async fn organisations(&self) -> Result<Vec<String>> {
         #[derive(serde::Deserialize)]
@@ -284,6 +303,11 @@ impl GitHubPackages {
         };
         let signed_in = self.api.has_bearer();
         match answer.status {
+            401 if !signed_in => Error::Unauthorized {
+                registry: host,
+                resource: what.to_owned(),
+                reason: "GitHub lists packages only with a token: sign in to the registry with a classic personal access token (scope read:packages)".to_owned(),
+            },
             401 => Error::Unauthorized {
                 registry: host,
                 resource: what.to_owned(),

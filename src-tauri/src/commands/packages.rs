@@ -1,0 +1,138 @@
+//! Packages and versions from the vendor APIs (GitHub Packages for ghcr.io, the Hub API
+//! for Docker Hub), and opening a vendor's page in the user's browser.
+//!
+//! The browser cannot be driven by WebDriver, so the tests have one way in:
+//! `PORTOLAN_TEST_OPEN_LOG`, read once at start-up, names a file each URL is appended to
+//! instead of being opened. Nothing in the window can set it.
+
+use std::io::Write;
+
+use portolan::vendor::github::Visibility;
+use portolan_ops::packages::{self, PackageList, VersionList};
+use tauri::{AppHandle, Manager};
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// The packages of `host` (no owner: the signed-in user's and their organisations').
+pub async fn list_packages(
+    app: &AppHandle,
+    host: String,
+    owner: Option<String>,
+    visibility: Option<String>,
+) -> AppResult<PackageList> {
+    let state = app.state::<AppState>();
+    let place = match owner {
+        Some(o) => format!("{host}/{o}"),
+        None => host,
+    };
+    let visibility = visibility.as_deref().and_then(Visibility::parse);
+    Ok(packages::packages(
+        &state.client(),
+        &state.vendor_apis,
+        &place,
+        false,
+        visibility,
+    )
+    .await?)
+}
+
+/// The versions of `repository` (`host/owner/package`), deleted ones with `deleted`.
+pub async fn list_versions(
+    app: &AppHandle,
+    repository: String,
+    deleted: bool,
+) -> AppResult<VersionList> {
+    let state = app.state::<AppState>();
+    Ok(packages::versions(
+        &state.client(),
+        &state.vendor_apis,
+        &repository,
+        false,
+        deleted,
+    )
+    .await?)
+}
+
+/// A version id as the UI passes it (text: GitHub's ids are 64-bit).
+fn version_id(text: &str) -> AppResult<u64> {
+    text.trim().parse().map_err(|_| {
+        AppError::from(portolan::Error::input(
+            format!("\"{text}\" is not a version id"),
+            "a version id is a number",
+        ))
+    })
+}
+
+/// Delete version `version_id` of `repository` (GitHub: restorable for 30 days).
+pub async fn delete_version(
+    app: &AppHandle,
+    repository: String,
+    version_id: String,
+) -> AppResult<()> {
+    let version_id = self::version_id(&version_id)?;
+    let state = app.state::<AppState>();
+    Ok(packages::delete_version(
+        &state.client(),
+        &state.vendor_apis,
+        &repository,
+        false,
+        version_id,
+    )
+    .await?)
+}
+
+/// Restore deleted version `version_id` of `repository`.
+pub async fn restore_version(
+    app: &AppHandle,
+    repository: String,
+    version_id: String,
+) -> AppResult<()> {
+    let version_id = self::version_id(&version_id)?;
+    let state = app.state::<AppState>();
+    Ok(packages::restore_version(
+        &state.client(),
+        &state.vendor_apis,
+        &repository,
+        false,
+        version_id,
+    )
+    .await?)
+}
+
+/// Open an `https://` page (a package's page or settings) in the user's browser.
+pub async fn open_in_browser(app: &AppHandle, url: String) -> AppResult<()> {
+    let parsed = url::Url::parse(&url)
+        .ok()
+        .filter(|u| u.scheme() == "https")
+        .ok_or_else(|| {
+            portolan::Error::input(
+                format!("\"{url}\" is not an https:// page"),
+                "only web pages are opened",
+            )
+        })?;
+    let state = app.state::<AppState>();
+    if let Some(log) = &state.test_open_log {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .map_err(|e| AppError::from(portolan::Error::io("cannot write", log, e)))?;
+        writeln!(file, "{parsed}")
+            .map_err(|e| AppError::from(portolan::Error::io("cannot write", log, e)))?;
+        return Ok(());
+    }
+    std::process::Command::new("xdg-open")
+        .arg(parsed.as_str())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(drop)
+        .map_err(|e| {
+            AppError::from(portolan::Error::Configuration {
+                what: "the web browser (xdg-open)".to_owned(),
+                detail: format!("{e}; the page is {parsed}"),
+            })
+        })
+}
