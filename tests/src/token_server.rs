@@ -21,8 +21,9 @@ use openssl::nid::Nid;
 use openssl::pkey::{PKey, Private};
 use openssl::x509::{X509Builder, X509NameBuilder, X509};
 
-/// The service name the registry and the token server agree on.
-pub const SERVICE: &str = "test-registry";
+/// The service name the registry and the token server agree on: ghcr.io's, so the
+/// registry challenges as ghcr.io does (`Bearer realm=".../token",service="ghcr.io",...`).
+pub const SERVICE: &str = "ghcr.io";
 /// The issuer name.
 pub const ISSUER: &str = "test-issuer";
 

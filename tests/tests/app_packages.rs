@@ -161,7 +161,12 @@ fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
 
 #[test]
 fn packages_with_visibility_versions_by_date_delete_restore_and_settings() {
-    let registry = TestRegistry::start(Auth::None);
+    // The registry side of ghcr.io: bearer tokens from a realm, challenged with
+    // service="ghcr.io", for the same login the API gets.
+    let registry = TestRegistry::start(Auth::Token(vec![(
+        "octo".into(),
+        "ghp_classictoken".into(),
+    )]));
     let (amd, arm) = (
         ImageSpec::new("pk-amd", "amd64", &[400]),
         ImageSpec::new("pk-arm", "arm64", &[400]),
