@@ -403,3 +403,51 @@ fn docker_hub_flows_send_what_dockers_published_api_describes() {
         signed.len()
     );
 }
+
+#[test]
+fn an_untag_ghcr_refuses_says_which_version_to_delete_instead() {
+    let registry = TestRegistry::start(Auth::None);
+    let (amd, arm) = (
+        ImageSpec::new("un-amd", "amd64", &[200]),
+        ImageSpec::new("un-arm", "arm64", &[200]),
+    );
+    let (a, b) = (build_image(&amd), build_image(&arm));
+    let index = build_index(&[(&amd, &a), (&arm, &b)], false);
+    Pusher::new(&registry).push_index("octo/app", "v1", &[&a, &b], &index);
+    // A registry that, like ghcr.io, deletes nothing.
+    let proxy = FaultyProxy::start(&registry.host);
+    proxy.inject(
+        "DELETE /v2/octo/app/manifests/",
+        Fault::Status(405, None),
+        10,
+    );
+    let api = fake_github(
+        index.digest.clone(),
+        vec![a.manifest.digest.clone(), b.manifest.digest.clone()],
+    );
+    let home = docker_login(&proxy.host, "octo", "ghp_classictoken");
+    let out = Command::new(portolan_tests::cli_binary())
+        .args([
+            "untag",
+            &format!("{}/octo/app:v1", proxy.host),
+            "--no-keyring",
+        ])
+        .env("DOCKER_CONFIG", home.path())
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("PORTOLAN_GITHUB_API", format!("http://{}", api.host))
+        .env_remove("PORTOLAN_LOG")
+        .output()
+        .expect("run portolan-cli");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("v1 is the only tag of version 1000") && err.contains("version-delete"),
+        "{err}"
+    );
+    // The tag is where it was.
+    let digest = ok(&cli(
+        home.path(),
+        &["digest", &format!("{}/octo/app:v1", registry.host)],
+    ));
+    assert_eq!(digest.trim(), index.digest);
+}

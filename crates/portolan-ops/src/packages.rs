@@ -659,6 +659,81 @@ pub async fn restore_version(
     }
 }
 
+/// An untag refused by a registry whose packages GitHub's API lists (ghcr.io deletes
+/// versions, not tags): the same error, saying what works instead. The version holding
+/// `digest` is looked up: when `reference`'s tag is its only tag, deleting that version
+/// removes exactly the tag; otherwise it names the other tags that would go too. Any
+/// other error, or a failed lookup, is returned as it was.
+pub async fn explain_untag(
+    client: &Client,
+    apis: &VendorApis,
+    reference: &Reference,
+    digest: Option<&portolan::Digest>,
+    error: Error,
+) -> Error {
+    let Error::DeleteUnsupported {
+        registry,
+        what,
+        status,
+        ..
+    } = &error
+    else {
+        return error;
+    };
+    let (Some(tag), Some(Vendor::GitHub)) =
+        (reference.tag(), vendor_of(reference.registry(), apis))
+    else {
+        return error;
+    };
+    let repository = format!("{}/{}", reference.registry(), reference.repository());
+    let found = async {
+        let (place, owner, package) = package_place(&repository).ok()?;
+        let Api::GitHub(gh) = api_for(client, apis, &place).await.ok()? else {
+            return None;
+        };
+        let digest = match digest {
+            Some(d) => d.clone(),
+            None => client.resolve_digest(reference).await.ok()?,
+        };
+        let who = github_owner(&gh, &owner, false).await.ok()?;
+        let versions = gh
+            .versions(&who, &package, VersionState::Active)
+            .await
+            .ok()?;
+        versions
+            .into_iter()
+            .find(|v| v.digest == digest.to_string())
+    }
+    .await;
+    let Some(version) = found else {
+        return error;
+    };
+    let others: Vec<&str> = version
+        .tags
+        .iter()
+        .map(String::as_str)
+        .filter(|t| *t != tag)
+        .collect();
+    let hint = if others.is_empty() {
+        format!(
+            "ghcr.io deletes package versions, not tags; {tag} is the only tag of version {id}: deleting that version removes exactly it (the package's Versions view, or `portolan-cli version-delete {repository} {id}`; restorable for 30 days)",
+            id = version.id
+        )
+    } else {
+        format!(
+            "ghcr.io deletes package versions, not tags, and version {id} also carries {}: deleting it would remove those too (the package's Versions view, or `portolan-cli version-delete {repository} {id}`)",
+            others.join(", "),
+            id = version.id
+        )
+    };
+    Error::DeleteUnsupported {
+        registry: registry.clone(),
+        what: what.clone(),
+        status: *status,
+        hint,
+    }
+}
+
 fn no_versions_on_hub() -> Error {
     Error::input(
         "Docker Hub has no package versions to delete or restore",

@@ -35,8 +35,22 @@ pub async fn remove_tag(
     tag: String,
     digest: Digest,
 ) -> AppResult<Untagged> {
-    let client = app.state::<AppState>().client();
-    Ok(manage::untag(&client, &repository, &tag, &digest).await?)
+    let state = app.state::<AppState>();
+    let client = state.client();
+    match manage::untag(&client, &repository, &tag, &digest).await {
+        Ok(done) => Ok(done),
+        Err(e) => {
+            let Ok(reference) = portolan::Reference::parse(&format!("{repository}:{tag}")) else {
+                return Err(e.into());
+            };
+            let apis = &state.vendor_apis;
+            Err(
+                portolan_ops::packages::explain_untag(&client, apis, &reference, Some(&digest), e)
+                    .await
+                    .into(),
+            )
+        }
+    }
 }
 
 /// Every tag on an image now: what deleting it takes with it.

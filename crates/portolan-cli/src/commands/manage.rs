@@ -46,7 +46,20 @@ pub async fn tag(ctx: &Context, args: &TagArgs) -> portolan::Result<()> {
 
 pub async fn untag(ctx: &Context, args: &UntagArgs) -> portolan::Result<()> {
     let reference = Reference::parse(&args.reference)?;
-    let method = ctx.client.untag(&reference).await?;
+    let method = match ctx.client.untag(&reference).await {
+        Ok(m) => m,
+        Err(e) => {
+            let apis = portolan_ops::packages::VendorApis::from_env(None, None);
+            return Err(portolan_ops::packages::explain_untag(
+                &ctx.client,
+                &apis,
+                &reference,
+                None,
+                e,
+            )
+            .await);
+        }
+    };
     render::untagged(ctx.json, &reference, method);
     Ok(())
 }

@@ -401,7 +401,7 @@ impl RegistryClient {
 /// Where deletes can be done when the registry refuses them through the API.
 fn delete_hint(registry: &str) -> String {
     match registry {
-        "ghcr.io" => "On ghcr.io, delete the package version in GitHub (the package's settings page, or the REST API)".to_owned(),
+        "ghcr.io" => "ghcr.io deletes package versions, not tags: delete the version in the package's Versions view (or `portolan-cli version-delete`), or on GitHub".to_owned(),
         "docker.io" => "On Docker Hub, delete tags on hub.docker.com".to_owned(),
         _ => "Ask the registry's operator to enable deletes (distribution: storage.delete.enabled: true)".to_owned(),
     }

@@ -73,6 +73,11 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
     }
     match client.delete_manifest(repo, &Target::tag(tag)).await {
         Ok(()) => return Ok(UntagMethod::DeleteByTag),
+        // ghcr.io and Docker Hub delete nothing through the registry: a placeholder pushed
+        // there would only add a version (ghcr.io keeps every manifest pushed as one).
+        Err(e @ Error::DeleteUnsupported { .. }) if forbids_deletes(client.registry()) => {
+            return Err(e)
+        }
         Err(Error::DeleteUnsupported { .. }) => {}
         Err(e) => return Err(e),
     }
@@ -101,6 +106,11 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
     // placeholder.
     put_back(client, repo, tag, &original, &digest, &failure).await?;
     Err(failure)
+}
+
+/// Registries known to refuse every delete through the registry API.
+fn forbids_deletes(registry: &str) -> bool {
+    matches!(registry, "ghcr.io" | "docker.io")
 }
 
 /// Make sure `repo` holds the empty blob (`{}`) a placeholder manifest refers to.
