@@ -548,21 +548,49 @@ fn github_version(v: PackageVersion) -> VersionRow {
 /// Tagged versions whose manifests are read to find their platform images.
 const INDEXES_READ: usize = 100;
 
+/// How close in time an index and its platform images are pushed.
+const PUSHED_TOGETHER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// The most the version list waits for index manifests before it is shown ungrouped.
+const GROUPING_TIME: std::time::Duration = std::time::Duration::from_secs(8);
+
 /// Put each untagged version that is a platform image of a tagged index right after that
-/// index (in the index's order), marked as its part. The newest [`INDEXES_READ`] tagged versions are read from the
-/// registry (8 at a time); one that cannot be read is left as it is.
+/// index (in the index's order), marked as its part.
+///
+/// The API does not say which versions are indexes, so manifests are read from the
+/// registry, but only where it can matter: tagged versions with an untagged one pushed
+/// within [`PUSHED_TOGETHER`] of them (the images of an index are pushed just before it),
+/// the newest [`INDEXES_READ`] of those, 8 at a time, for at most [`GROUPING_TIME`]. A
+/// manifest that cannot be read in time leaves its versions as they are.
 async fn group_platform_images(
     client: &Client,
     repository: &str,
     rows: Vec<VersionRow>,
 ) -> Vec<VersionRow> {
+    let when = |r: &VersionRow| {
+        r.created_at
+            .as_deref()
+            .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+    };
+    let untagged_times: Vec<jiff::Timestamp> = rows
+        .iter()
+        .filter(|r| r.tags.is_empty())
+        .filter_map(when)
+        .collect();
+    let near_untagged = |r: &VersionRow| {
+        when(r).is_some_and(|t| {
+            untagged_times
+                .iter()
+                .any(|u| (t.as_second() - u.as_second()).abs() <= PUSHED_TOGETHER.as_secs() as i64)
+        })
+    };
     let tagged: Vec<String> = rows
         .iter()
-        .filter(|r| !r.tags.is_empty())
+        .filter(|r| !r.tags.is_empty() && near_untagged(r))
         .filter_map(|r| r.digest.clone())
         .take(INDEXES_READ)
         .collect();
-    let children: Vec<(String, Vec<String>)> = stream::iter(tagged)
+    let read = stream::iter(tagged)
         .map(|digest| async move {
             let reference = Reference::parse(&format!("{repository}@{digest}")).ok()?;
             match client.manifest(&reference).await.ok()?.manifest {
@@ -579,8 +607,11 @@ async fn group_platform_images(
         })
         .buffer_unordered(8)
         .filter_map(|x| async move { x })
-        .collect()
-        .await;
+        .collect::<Vec<(String, Vec<String>)>>();
+    let Ok(children) = tokio::time::timeout(GROUPING_TIME, read).await else {
+        tracing::debug!("reading the index manifests took too long; versions left ungrouped");
+        return rows;
+    };
     if children.is_empty() {
         return rows;
     }
