@@ -426,6 +426,11 @@ pub fn inspect(json: bool, report: &ImageReport) {
     }
     out!("Reference   {}", report.reference);
     out!("Digest      {}", report.digest);
+    if let Some(r) = &report.rate_limit {
+        if let (Some(left), Some(limit)) = (r.remaining, r.limit) {
+            out!("Pull limit  {left} of {limit} pulls left");
+        }
+    }
     out!("Media type  {}", report.media_type);
     out!("Kind        {:?}", report.kind);
     if let Some(t) = &report.artifact_type {

@@ -22,6 +22,7 @@ use crate::manifest::{
 };
 use crate::platform::Platform;
 use crate::reference::{Reference, Target};
+use crate::transport::rate_limit::RateLimit;
 
 /// The summary of a reference: an image, an artifact, or an index with its platforms.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -52,6 +53,9 @@ pub struct ImageReport {
     pub repository: String,
     /// The exact commands that pull this manifest by digest.
     pub pull_commands: PullCommands,
+    /// The registry's pull rate limit after these requests, when it reports one (Docker
+    /// Hub counts manifest GETs against it).
+    pub rate_limit: Option<RateLimit>,
 }
 
 /// The commands a user copies to pull an image by digest.
@@ -488,6 +492,7 @@ pub async fn inspect(
         subject: None,
         repository: reference.name(),
         pull_commands: PullCommands::for_digest(reference, &fetched.digest),
+        rate_limit: None,
     };
     match &fetched.manifest {
         Manifest::Image(m) => {
@@ -526,6 +531,7 @@ pub async fn inspect(
             }
         }
     }
+    report.rate_limit = client.rate_limit();
     Ok(report)
 }
 

@@ -16,6 +16,7 @@ use futures_util::StreamExt;
 
 use crate::error::{Error, Result};
 
+pub mod rate_limit;
 pub mod retry;
 
 /// How the engine talks HTTP. Cheap to clone.

@@ -55,7 +55,12 @@ repository: string,
 /**
  * The exact commands that pull this manifest by digest.
  */
-pull_commands: PullCommands, };
+pull_commands: PullCommands, 
+/**
+ * The registry's pull rate limit after these requests, when it reports one (Docker
+ * Hub counts manifest GETs against it).
+ */
+rate_limit: RateLimit | null, };
 
 export type Subject = { 
 /**

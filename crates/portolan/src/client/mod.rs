@@ -30,6 +30,7 @@ use crate::manifest::{
     FetchedManifest, Manifest, ManifestParseError, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, OCI_INDEX,
 };
 use crate::reference::{api_host, Target};
+use crate::transport::rate_limit::RateLimit;
 use crate::transport::TransportOptions;
 
 pub use blob_homes::BlobHomes;
@@ -66,6 +67,8 @@ pub struct RegistryClient {
     auth: Mutex<request::AuthState>,
     /// Which repositories each blob was seen in, to mount from.
     blob_homes: Arc<BlobHomes>,
+    /// The pull rate limit the registry reported last (Docker Hub's `ratelimit-*`).
+    rate: Mutex<Option<RateLimit>>,
 }
 
 /// What `/v2/` told us about a registry.
@@ -114,6 +117,18 @@ pub enum ReferrersSource {
 }
 
 impl RegistryClient {
+    /// The pull rate limit the registry reported on its last answer, if it reports one
+    /// (Docker Hub: `ratelimit-limit: 100;w=21600`, `ratelimit-remaining`).
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.rate.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Keep what `headers` say about the rate limit, if anything.
+    fn note_rate_limit(&self, headers: &HeaderMap) {
+        if let Some(rate) = RateLimit::of(headers) {
+            *self.rate.lock().unwrap_or_else(|e| e.into_inner()) = Some(rate);
+        }
+    }
     /// A client for `registry` (canonical name, `docker.io` for Docker Hub).
     pub fn new(
         registry: &str,
@@ -135,6 +150,7 @@ impl RegistryClient {
             endpoint: tokio::sync::OnceCell::new(),
             auth: Mutex::new(request::AuthState::default()),
             blob_homes,
+            rate: Mutex::new(None),
         })
     }
 

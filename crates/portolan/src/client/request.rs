@@ -353,6 +353,9 @@ impl RegistryClient {
             },
         )
         .await?;
+        if let Ok(response) = &outcome {
+            self.note_rate_limit(response.headers());
+        }
         match outcome {
             Ok(response) if response.status() == StatusCode::TOO_MANY_REQUESTS => {
                 Err(Error::RateLimited {

@@ -358,3 +358,21 @@ async fn nothing_listening_is_unreachable_after_the_policy_s_attempts() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn the_pull_rate_limit_a_registry_reports_is_kept() {
+    let server = FakeServer::start(|r| match r.path() {
+        "/v2/" => Answer::status(200),
+        RESOURCE => tags()
+            .header("ratelimit-limit", "100;w=21600")
+            .header("ratelimit-remaining", "7;w=21600"),
+        _ => Answer::status(404),
+    })
+    .await;
+    let client = client_for(&server, false);
+    assert_eq!(client.rate_limit(), None, "nothing said yet");
+    get(&client).await.expect("tags");
+    let rate = client.rate_limit().expect("kept");
+    assert_eq!((rate.remaining, rate.limit), (Some(7), Some(100)));
+    assert!(rate.is_low());
+}

@@ -13,59 +13,12 @@ use url::Url;
 
 use crate::auth::credential::Secret;
 use crate::error::{Error, Result};
+pub use crate::transport::rate_limit::RateLimit;
 use crate::transport::retry::{retry, Decision};
 use crate::transport::{self, TransportOptions};
 
 /// No page of a vendor API may be larger than this.
 pub const MAX_PAGE_BYTES: u64 = 16 * 1024 * 1024;
-
-/// What an API said about its rate limit on its last answer.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct RateLimit {
-    /// Requests left in the window.
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
-    pub remaining: Option<u64>,
-    /// Requests allowed in the window.
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
-    pub limit: Option<u64>,
-    /// When the window resets (Unix seconds), when the API says.
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
-    pub resets_at: Option<u64>,
-}
-
-impl RateLimit {
-    /// Read `x-ratelimit-*` (GitHub) or `ratelimit-*` (Docker) headers.
-    fn of(headers: &HeaderMap) -> Option<Self> {
-        let number = |names: &[&str]| {
-            names.iter().find_map(|n| {
-                headers
-                    .get(*n)
-                    .and_then(|v| v.to_str().ok())
-                    // Docker writes `100;w=21600`.
-                    .and_then(|v| v.split(';').next())
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-            })
-        };
-        let remaining = number(&["x-ratelimit-remaining", "ratelimit-remaining"]);
-        let limit = number(&["x-ratelimit-limit", "ratelimit-limit"]);
-        let resets_at = number(&["x-ratelimit-reset"]);
-        (remaining.is_some() || limit.is_some()).then_some(Self {
-            remaining,
-            limit,
-            resets_at,
-        })
-    }
-
-    /// Whether a front end should say so: under a tenth of the window, or under 50.
-    pub fn is_low(&self) -> bool {
-        match (self.remaining, self.limit) {
-            (Some(r), Some(l)) => r < 50.max(l / 10).min(l),
-            (Some(r), None) => r < 50,
-            _ => false,
-        }
-    }
-}
 
 /// Why one exchange failed: the network (maybe worth another try), or anything else.
 enum Failure {
