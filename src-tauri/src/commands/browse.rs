@@ -80,6 +80,13 @@ pub async fn list_tags(app: &AppHandle, repository: String) -> AppResult<TagList
     Ok(TagList { tags, supply_chain })
 }
 
+/// How many tags `repository` has (for a catalog row; not remembered as visited).
+pub async fn count_tags(app: &AppHandle, repository: String) -> AppResult<u32> {
+    let state = app.state::<AppState>();
+    let tags = state.client().tags(&Reference::parse(&repository)?).await?;
+    Ok(u32::try_from(tags.len()).unwrap_or(u32::MAX))
+}
+
 /// What a tag points at: digest, kind, platforms, size, date.
 pub async fn describe_tag(app: &AppHandle, reference: String) -> AppResult<TagSummary> {
     let state = app.state::<AppState>();

@@ -37,6 +37,8 @@ export const commands = {
     call<string>('resolve_repository', { host, name }),
   listTags: (repository: string) =>
     call<TagList>('list_tags', { repository }),
+  countTags: (repository: string) =>
+    call<number>('count_tags', { repository }),
   describeTag: (reference: string) =>
     call<TagSummary>('describe_tag', { reference }),
   inspectImage: (reference: string, platform: string | null) =>
