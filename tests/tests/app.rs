@@ -98,9 +98,11 @@ fn browse_sign_in_copy_and_sign_out_in_the_real_window() {
     // Repositories, then a repository with 1200 tags: all listed, rows virtualized.
     s.wait("[data-repo='big/tags']", 20);
     // Each row in view gets its tag count.
-    s.wait_text("[data-repo='big/tags'] [data-testid=tag-count-of]", 20, |t| {
-        t == "1200 tags"
-    });
+    s.wait_text(
+        "[data-repo='big/tags'] [data-testid=tag-count-of]",
+        20,
+        |t| t == "1200 tags",
+    );
     s.screenshot(&shots.join("repositories.png"));
     let opened = Instant::now();
     open_row(&s, "[data-repo='big/tags']");

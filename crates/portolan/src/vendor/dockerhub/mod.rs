@@ -232,6 +232,7 @@ impl DockerHub {
     }
 
     /// The repositories of `namespace`, most recently updated first.
+    #[tracing::instrument(name = "hub.repositories", skip_all, fields(namespace = %namespace))]
     pub async fn repositories(&self, namespace: &str) -> Result<Vec<HubRepository>> {
         self.sign_in().await?;
         let what = format!("the repositories of {namespace}");
@@ -247,6 +248,7 @@ impl DockerHub {
     }
 
     /// The tags of `namespace/repository`, newest first.
+    #[tracing::instrument(name = "hub.tags", skip_all, fields(namespace = %namespace, repository = %repository))]
     pub async fn tags(&self, namespace: &str, repository: &str) -> Result<Vec<HubTag>> {
         self.sign_in().await?;
         let what = format!("the tags of {namespace}/{repository}");

@@ -157,6 +157,7 @@ impl GitHubPackages {
 
     /// The container packages of `owner`, most recently updated first; only those with
     /// `visibility` when given.
+    #[tracing::instrument(name = "github.packages", skip_all, fields(owner = %owner))]
     pub async fn packages(
         &self,
         owner: &Owner,
@@ -186,6 +187,7 @@ impl GitHubPackages {
     }
 
     /// The versions of package `name` in `state`, newest first.
+    #[tracing::instrument(name = "github.versions", skip_all, fields(owner = %owner, package = %name))]
     pub async fn versions(
         &self,
         owner: &Owner,
@@ -203,6 +205,7 @@ impl GitHubPackages {
     }
 
     /// Delete version `id` of package `name` (restorable for 30 days).
+    #[tracing::instrument(name = "github.delete_version", skip_all, fields(owner = %owner, package = %name, id = id))]
     pub async fn delete_version(&self, owner: &Owner, name: &str, id: u64) -> Result<()> {
         let id = id.to_string();
         let mut path = owner.segments();
@@ -219,6 +222,7 @@ impl GitHubPackages {
     }
 
     /// Restore deleted version `id` of package `name`.
+    #[tracing::instrument(name = "github.restore_version", skip_all, fields(owner = %owner, package = %name, id = id))]
     pub async fn restore_version(&self, owner: &Owner, name: &str, id: u64) -> Result<()> {
         let id = id.to_string();
         let mut path = owner.segments();
