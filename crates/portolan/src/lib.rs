@@ -15,6 +15,7 @@ pub mod client;
 pub mod digest;
 pub mod error;
 pub mod inspect;
+pub mod layer_files;
 pub mod layout;
 pub mod manifest;
 pub mod platform;

@@ -1,0 +1,322 @@
+//! Listing a layer's files straight from the registry: the blob streams through a hash
+//! (so a listing is also a verification), then the right decompressor (gzip, zstd or none,
+//! told by magic bytes, not by media type), then a tar reader that looks at each header and
+//! reads past the content. Nothing is written to disk and nothing but a few chunks is held
+//! in memory, whatever the layer's size.
+//!
+//! The network side is async; the decompressor and tar reader are `Read`-based, so they run
+//! on one blocking thread fed through a small channel, as the pull's blob writer does.
+//! A hostile layer is bounded: at most [`MAX_ENTRIES`] entries are kept (the listing says it
+//! was cut), inflating past [`inflation_limit`] stops with an error (a gzip bomb), a tar
+//! that ends early or lies about sizes is an error, and a blob whose bytes do not hash to
+//! its digest is refused even when its tar read fine.
+
+use std::io::{Cursor, Read};
+
+use futures_util::StreamExt;
+
+use crate::client::RegistryClient;
+use crate::digest::{Digest, Hasher};
+use crate::error::{Error, Result};
+use crate::layer_files::entry::{normalise, whiteout, EntryKind, FileEntry};
+use crate::layout::compression::Compression;
+use crate::transfer::progress::Cancel;
+
+/// Entries kept from one layer; past this the listing stops and says so.
+pub const MAX_ENTRIES: usize = 1_000_000;
+
+/// How far a layer may inflate: 64 times its compressed size, and at least 1 GiB. Real
+/// layers inflate 2 to 10 times; a gzip bomb, a thousand.
+pub fn inflation_limit(compressed: u64) -> u64 {
+    compressed.saturating_mul(64).max(1 << 30)
+}
+
+/// A layer's files.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LayerListing {
+    /// The layer blob's digest (verified).
+    pub digest: Digest,
+    /// How it was compressed: `gzip`, `zstd` or `none`.
+    pub compression: String,
+    /// Its entries, in tar order.
+    pub entries: Vec<FileEntry>,
+    /// Bytes of tar the layer inflated to (counted up to where the listing stopped).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub tar_bytes: u64,
+    /// Whether the listing stopped at [`MAX_ENTRIES`].
+    pub cut: bool,
+}
+
+/// List the files of layer `digest` of `repository`, `size` bytes as the manifest says.
+pub async fn list_layer(
+    client: &RegistryClient,
+    repository: &str,
+    digest: &Digest,
+    size: u64,
+    cancel: &Cancel,
+) -> Result<LayerListing> {
+    let blob = client.read_blob(repository, digest, 0, None).await?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(8);
+    let expected = digest.clone();
+    let limit = inflation_limit(size);
+    let worker = tokio::task::spawn_blocking(move || list_tar(rx, &expected, size, limit));
+    let mut stream = blob.response.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        if cancel.is_cancelled() {
+            drop(tx);
+            let _ = worker.await;
+            return Err(Error::Cancelled);
+        }
+        let chunk = chunk.map_err(std::io::Error::other);
+        let failed = chunk.is_err();
+        // The reader stopped (an error of its own): its result says why.
+        if tx.send(chunk).await.is_err() || failed {
+            break;
+        }
+    }
+    drop(tx);
+    let outcome = worker
+        .await
+        .map_err(|e| Error::internal(format!("the layer reader stopped: {e}")))?;
+    outcome.map_err(|failure| failure.into_error(client.registry(), digest))
+}
+
+/// Why a listing failed, before it is told which registry and layer.
+#[derive(Debug)]
+enum Failure {
+    /// The bytes did not hash to the digest.
+    Digest { actual: Digest },
+    /// More or fewer bytes than the manifest said.
+    Size { bytes: u64, expected: u64 },
+    /// Inflated past the limit.
+    Bomb { limit: u64 },
+    /// The tar or its compression is broken (or the connection broke mid-blob).
+    Broken(String),
+}
+
+impl Failure {
+    fn into_error(self, registry: &str, digest: &Digest) -> Error {
+        let what = format!("layer {digest}");
+        match self {
+            Failure::Digest { actual } => Error::DigestMismatch {
+                registry: registry.to_owned(),
+                what,
+                expected: digest.to_string(),
+                actual: actual.to_string(),
+            },
+            Failure::Size { bytes, expected } => Error::InvalidResponse {
+                registry: registry.to_owned(),
+                what,
+                detail: format!("it sent {bytes} bytes where the manifest says {expected}"),
+            },
+            Failure::Bomb { limit } => Error::TooLarge {
+                registry: registry.to_owned(),
+                what: format!("{what}, inflated"),
+                limit,
+            },
+            Failure::Broken(detail) => Error::InvalidResponse {
+                registry: registry.to_owned(),
+                what,
+                detail: format!("it is not a readable tar layer ({detail})"),
+            },
+        }
+    }
+}
+
+/// The blob's bytes as they arrive, hashed and counted on the way.
+struct Incoming {
+    rx: tokio::sync::mpsc::Receiver<std::io::Result<bytes::Bytes>>,
+    current: bytes::Bytes,
+    hasher: Option<Hasher>,
+    bytes: u64,
+}
+
+impl Read for Incoming {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.rx.blocking_recv() {
+                Some(Ok(chunk)) => self.current = chunk,
+                Some(Err(e)) => return Err(e),
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        let part = self.current.split_to(n);
+        buf[..n].copy_from_slice(&part);
+        if let Some(h) = self.hasher.as_mut() {
+            h.update(&part);
+        }
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+/// The inflated tar, counted, refusing to go past a limit.
+struct Bounded<R> {
+    inner: R,
+    read: u64,
+    limit: u64,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if self.read > self.limit {
+            return Err(std::io::Error::other(BOMB));
+        }
+        Ok(n)
+    }
+}
+
+const BOMB: &str = "inflates past the limit";
+
+fn list_tar(
+    rx: tokio::sync::mpsc::Receiver<std::io::Result<bytes::Bytes>>,
+    expected: &Digest,
+    size: u64,
+    limit: u64,
+) -> std::result::Result<LayerListing, Failure> {
+    let mut incoming = Incoming {
+        rx,
+        current: bytes::Bytes::new(),
+        hasher: Some(expected.hasher()),
+        bytes: 0,
+    };
+    let broken = |e: std::io::Error| {
+        if e.to_string() == BOMB {
+            Failure::Bomb { limit }
+        } else {
+            Failure::Broken(e.to_string())
+        }
+    };
+    let mut head = [0u8; 4];
+    let mut got = 0;
+    while got < head.len() {
+        match incoming.read(&mut head[got..]).map_err(broken)? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    let compression = Compression::detect(&head[..got]);
+    let mut entries = Vec::new();
+    let mut cut = false;
+    let tar_bytes;
+    {
+        let joined = Cursor::new(head[..got].to_vec()).chain(&mut incoming);
+        let inflated: Box<dyn Read + '_> = match compression {
+            Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(joined)),
+            Compression::Zstd => Box::new(
+                ruzstd::decoding::StreamingDecoder::new(joined)
+                    .map_err(|e| Failure::Broken(format!("zstd: {e}")))?,
+            ),
+            Compression::None => Box::new(joined),
+        };
+        let mut bounded = Bounded {
+            inner: inflated,
+            read: 0,
+            limit,
+        };
+        {
+            let mut archive = tar::Archive::new(&mut bounded);
+            for entry in archive.entries().map_err(broken)? {
+                let entry = entry.map_err(broken)?;
+                if entries.len() >= MAX_ENTRIES {
+                    cut = true;
+                    break;
+                }
+                entries.push(describe(&entry));
+            }
+        }
+        if !cut {
+            // The rest of the stream (the tar's end blocks, the gzip trailer) is part of
+            // the blob's bytes too: read it through, still bounded.
+            std::io::copy(&mut bounded, &mut std::io::sink()).map_err(broken)?;
+        }
+        tar_bytes = bounded.read;
+    }
+    // Whatever was not inflated still counts for the digest.
+    std::io::copy(&mut incoming, &mut std::io::sink()).map_err(broken)?;
+    let actual = incoming
+        .hasher
+        .take()
+        .map(Hasher::finish)
+        .ok_or_else(|| Failure::Broken("hash state lost".to_owned()))?;
+    if incoming.bytes != size {
+        return Err(Failure::Size {
+            bytes: incoming.bytes,
+            expected: size,
+        });
+    }
+    if &actual != expected {
+        return Err(Failure::Digest { actual });
+    }
+    Ok(LayerListing {
+        digest: expected.clone(),
+        compression: match compression {
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+            Compression::None => "none",
+        }
+        .to_owned(),
+        entries,
+        tar_bytes,
+        cut,
+    })
+}
+
+/// One tar header as a [`FileEntry`].
+fn describe<R: Read>(entry: &tar::Entry<'_, R>) -> FileEntry {
+    let header = entry.header();
+    let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+    let (path, unsafe_path) = normalise(&raw);
+    let link = || {
+        entry
+            .link_name_bytes()
+            .map(|l| String::from_utf8_lossy(&l).into_owned())
+            .unwrap_or_default()
+    };
+    let kind = match header.entry_type() {
+        tar::EntryType::Regular | tar::EntryType::Continuous => EntryKind::File,
+        tar::EntryType::Directory => EntryKind::Dir,
+        tar::EntryType::Symlink => EntryKind::Symlink { target: link() },
+        tar::EntryType::Link => EntryKind::Hardlink {
+            target: normalise(&link()).0,
+        },
+        tar::EntryType::Char => EntryKind::CharDevice,
+        tar::EntryType::Block => EntryKind::BlockDevice,
+        tar::EntryType::Fifo => EntryKind::Fifo,
+        other => EntryKind::Other {
+            code: other.as_byte(),
+        },
+    };
+    let (path, kind) = match (&kind, whiteout(&path)) {
+        (EntryKind::File, Some((deleted, marker))) => (deleted, marker),
+        _ => (path, kind),
+    };
+    let text = |b: Option<&[u8]>| {
+        b.filter(|b| !b.is_empty())
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+    };
+    FileEntry {
+        path,
+        size: if kind == EntryKind::File {
+            entry.size()
+        } else {
+            0
+        },
+        kind,
+        mode: header.mode().unwrap_or(0),
+        uid: header.uid().unwrap_or(0),
+        gid: header.gid().unwrap_or(0),
+        user: text(header.username_bytes()),
+        group: text(header.groupname_bytes()),
+        mtime: header.mtime().unwrap_or(0),
+        unsafe_path,
+    }
+}
+
+#[cfg(test)]
+#[path = "listing_tests.rs"]
+mod tests;
