@@ -25,6 +25,7 @@ use clap::{Parser, Subcommand};
 use commands::auth::{self, LoginArgs, LogoutArgs};
 use commands::browse::{self, DigestArgs, InspectArgs, ReferrersArgs, ReposArgs, TagsArgs};
 use commands::cleanup::{self, CleanupArgs};
+use commands::files::{self, FilesArgs};
 use commands::manage::{self, DeleteArgs, TagArgs, UntagArgs};
 use commands::packages::{self as vendor, PackagesArgs, VersionIdArgs, VersionsArgs};
 use commands::transfer::{self, CopyArgs, PullArgs, PushArgs};
@@ -70,6 +71,9 @@ enum Command {
     Referrers(ReferrersArgs),
     /// Print the digest a reference resolves to.
     Digest(DigestArgs),
+    /// List the files inside an image's layers, read from the registry (nothing is pulled
+    /// to disk; each layer is verified against its digest as it streams).
+    Files(FilesArgs),
     /// Download an image to an OCI layout folder or a `docker load` archive, verified.
     Pull(PullArgs),
     /// Upload an OCI layout folder or a `docker save` / `podman save` archive.
@@ -150,6 +154,7 @@ async fn run(cli: &Cli) -> portolan::Result<()> {
         Command::Inspect(args) => browse::inspect(&ctx, args).await,
         Command::Referrers(args) => browse::referrers(&ctx, args).await,
         Command::Digest(args) => browse::digest(&ctx, args).await,
+        Command::Files(args) => files::files(&ctx, args).await,
         Command::Pull(args) => transfer::pull(&ctx, args).await,
         Command::Push(args) => transfer::push(&ctx, args).await,
         Command::Tag(args) => manage::tag(&ctx, args).await,

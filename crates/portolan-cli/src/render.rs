@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::terminal::{self, out};
 
+pub mod files;
 pub mod packages;
 
 fn print_json<T: serde::Serialize>(value: &T) {

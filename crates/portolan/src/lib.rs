@@ -174,6 +174,20 @@ impl Client {
         inspect::inspect(&client, reference, platform).await
     }
 
+    /// The files of layer `digest` (`size` bytes) of `reference`'s repository, read as it
+    /// streams and verified (see [`layer_files::listing`]).
+    pub async fn layer_files(
+        &self,
+        reference: &Reference,
+        digest: &Digest,
+        size: u64,
+        cancel: &Cancel,
+    ) -> Result<layer_files::listing::LayerListing> {
+        let client = self.registry(reference.registry())?;
+        layer_files::listing::list_layer(&client, reference.repository(), digest, size, cancel)
+            .await
+    }
+
     /// A tag's row for a list: digest, kind, platforms, size and date.
     pub async fn tag_summary(&self, reference: &Reference) -> Result<inspect::TagSummary> {
         let client = self.registry(reference.registry())?;

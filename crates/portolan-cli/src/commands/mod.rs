@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod browse;
 pub mod cleanup;
+pub mod files;
 pub mod manage;
 pub mod packages;
 pub mod transfer;

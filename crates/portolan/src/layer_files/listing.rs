@@ -108,7 +108,11 @@ impl Failure {
             Failure::Size { bytes, expected } => Error::InvalidResponse {
                 registry: registry.to_owned(),
                 what,
-                detail: format!("it sent {bytes} bytes where the manifest says {expected}"),
+                detail: if bytes > expected {
+                    format!("it sent more than the {expected} bytes the manifest says")
+                } else {
+                    format!("it sent {bytes} bytes where the manifest says {expected}")
+                },
             },
             Failure::Bomb { limit } => Error::TooLarge {
                 registry: registry.to_owned(),
@@ -124,12 +128,15 @@ impl Failure {
     }
 }
 
-/// The blob's bytes as they arrive, hashed and counted on the way.
+/// The blob's bytes as they arrive, hashed and counted on the way; it ends where the
+/// manifest says the blob ends (a registry sending more is noted in `overflow`).
 struct Incoming {
     rx: tokio::sync::mpsc::Receiver<std::io::Result<bytes::Bytes>>,
     current: bytes::Bytes,
     hasher: Option<Hasher>,
     bytes: u64,
+    size: u64,
+    overflow: bool,
 }
 
 impl Read for Incoming {
@@ -141,7 +148,15 @@ impl Read for Incoming {
                 None => return Ok(0),
             }
         }
-        let n = buf.len().min(self.current.len());
+        let left = self.size.saturating_sub(self.bytes);
+        if left == 0 {
+            self.overflow = true;
+            return Ok(0);
+        }
+        let n = buf
+            .len()
+            .min(self.current.len())
+            .min(left.try_into().unwrap_or(usize::MAX));
         let part = self.current.split_to(n);
         buf[..n].copy_from_slice(&part);
         if let Some(h) = self.hasher.as_mut() {
@@ -183,6 +198,8 @@ fn list_tar(
         current: bytes::Bytes::new(),
         hasher: Some(expected.hasher()),
         bytes: 0,
+        size,
+        overflow: false,
     };
     let broken = |e: std::io::Error| {
         if e.to_string() == BOMB {
@@ -191,6 +208,52 @@ fn list_tar(
             Failure::Broken(e.to_string())
         }
     };
+    let parsed = parse(&mut incoming, limit, &broken);
+    // Whatever was not inflated (or was left when parsing failed) still counts for the
+    // digest: a blob that does not match its digest says so, whatever else is wrong.
+    let drained = std::io::copy(&mut incoming, &mut std::io::sink());
+    let actual = incoming
+        .hasher
+        .take()
+        .map(Hasher::finish)
+        .ok_or_else(|| Failure::Broken("hash state lost".to_owned()))?;
+    if let Err(e) = drained {
+        return Err(broken(e));
+    }
+    if incoming.overflow || incoming.bytes != size {
+        return Err(Failure::Size {
+            bytes: incoming.bytes + u64::from(incoming.overflow),
+            expected: size,
+        });
+    }
+    if &actual != expected {
+        return Err(Failure::Digest { actual });
+    }
+    let (compression, entries, tar_bytes, cut) = parsed?;
+    Ok(LayerListing {
+        digest: expected.clone(),
+        compression: match compression {
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+            Compression::None => "none",
+        }
+        .to_owned(),
+        entries,
+        tar_bytes,
+        cut,
+    })
+}
+
+/// What parsing the inflated tar gave: its compression, entries, tar bytes, and whether
+/// the entries were cut.
+type Parsed = (Compression, Vec<FileEntry>, u64, bool);
+
+/// Detect the compression, inflate and read the tar headers.
+fn parse(
+    incoming: &mut Incoming,
+    limit: u64,
+    broken: &dyn Fn(std::io::Error) -> Failure,
+) -> std::result::Result<Parsed, Failure> {
     let mut head = [0u8; 4];
     let mut got = 0;
     while got < head.len() {
@@ -204,7 +267,7 @@ fn list_tar(
     let mut cut = false;
     let tar_bytes;
     {
-        let joined = Cursor::new(head[..got].to_vec()).chain(&mut incoming);
+        let joined = Cursor::new(head[..got].to_vec()).chain(&mut *incoming);
         let inflated: Box<dyn Read + '_> = match compression {
             Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(joined)),
             Compression::Zstd => Box::new(
@@ -236,34 +299,7 @@ fn list_tar(
         }
         tar_bytes = bounded.read;
     }
-    // Whatever was not inflated still counts for the digest.
-    std::io::copy(&mut incoming, &mut std::io::sink()).map_err(broken)?;
-    let actual = incoming
-        .hasher
-        .take()
-        .map(Hasher::finish)
-        .ok_or_else(|| Failure::Broken("hash state lost".to_owned()))?;
-    if incoming.bytes != size {
-        return Err(Failure::Size {
-            bytes: incoming.bytes,
-            expected: size,
-        });
-    }
-    if &actual != expected {
-        return Err(Failure::Digest { actual });
-    }
-    Ok(LayerListing {
-        digest: expected.clone(),
-        compression: match compression {
-            Compression::Gzip => "gzip",
-            Compression::Zstd => "zstd",
-            Compression::None => "none",
-        }
-        .to_owned(),
-        entries,
-        tar_bytes,
-        cut,
-    })
+    Ok((compression, entries, tar_bytes, cut))
 }
 
 /// One tar header as a [`FileEntry`].

@@ -1,0 +1,108 @@
+//! How layer listings look: `ls -l`-like lines per layer for people (links with their
+//! target, whiteouts as deletions, unsafe paths flagged), the listings as they are for
+//! `--json`. Paths come from the registry: they go out through `out!`, which strips
+//! control characters.
+
+use portolan::layer_files::entry::{EntryKind, FileEntry};
+use portolan::layer_files::listing::LayerListing;
+use serde::Serialize;
+
+use super::{human_size, print_json};
+use crate::terminal::out;
+
+/// `drwxr-xr-x`-style type and permission letters.
+fn mode_text(e: &FileEntry) -> String {
+    let kind = match &e.kind {
+        EntryKind::Dir | EntryKind::OpaqueDir => 'd',
+        EntryKind::Symlink { .. } => 'l',
+        EntryKind::Hardlink { .. } => 'h',
+        EntryKind::CharDevice => 'c',
+        EntryKind::BlockDevice => 'b',
+        EntryKind::Fifo => 'p',
+        EntryKind::Whiteout => 'w',
+        EntryKind::File | EntryKind::Other { .. } => '-',
+    };
+    let bits = "rwxrwxrwx";
+    let perms: String = bits
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if e.mode & (1 << (8 - i)) != 0 { c } else { '-' })
+        .collect();
+    format!("{kind}{perms}")
+}
+
+fn under(prefix: Option<&str>, path: &str) -> bool {
+    match prefix.map(|p| p.trim_start_matches("./").trim_start_matches('/')) {
+        None | Some("") => true,
+        Some(p) => path == p.trim_end_matches('/') || path.starts_with(p),
+    }
+}
+
+pub fn files(json: bool, listings: &[(usize, LayerListing)], prefix: Option<&str>) {
+    if json {
+        #[derive(Serialize)]
+        struct Layer<'a> {
+            compression: &'a str,
+            cut: bool,
+            digest: String,
+            entries: Vec<&'a FileEntry>,
+            index: usize,
+        }
+        let layers: Vec<Layer> = listings
+            .iter()
+            .map(|(index, l)| Layer {
+                compression: &l.compression,
+                cut: l.cut,
+                digest: l.digest.to_string(),
+                entries: l
+                    .entries
+                    .iter()
+                    .filter(|e| under(prefix, &e.path))
+                    .collect(),
+                index: *index,
+            })
+            .collect();
+        print_json(&layers);
+        return;
+    }
+    for (index, listing) in listings {
+        let shown: Vec<&FileEntry> = listing
+            .entries
+            .iter()
+            .filter(|e| under(prefix, &e.path))
+            .collect();
+        out!(
+            "Layer {index}  {}  ({}, {} entries{})",
+            listing.digest,
+            listing.compression,
+            listing.entries.len(),
+            if listing.cut {
+                ", cut: too many to list"
+            } else {
+                ""
+            }
+        );
+        for e in shown {
+            let what = match &e.kind {
+                EntryKind::Symlink { target } => format!(" -> {target}"),
+                EntryKind::Hardlink { target } => format!(" link to {target}"),
+                EntryKind::Whiteout => "  (deleted)".to_owned(),
+                EntryKind::OpaqueDir => "  (opaque: lower layers' contents hidden)".to_owned(),
+                _ => String::new(),
+            };
+            let flag = if e.unsafe_path { "  [unsafe path]" } else { "" };
+            out!(
+                "  {} {:>5}/{:<5} {:>10}  {}{what}{flag}",
+                mode_text(e),
+                e.uid,
+                e.gid,
+                if e.kind == EntryKind::File {
+                    human_size(e.size)
+                } else {
+                    String::new()
+                },
+                if e.path.is_empty() { "." } else { &e.path },
+            );
+        }
+    }
+}
