@@ -13,11 +13,16 @@ use serde_json::Value;
 
 fn cli(args: &[&str]) -> Output {
     let home = tempfile::tempdir().expect("temp dir");
+    cli_in(home.path(), args)
+}
+
+/// The CLI with `home` as its Docker config and cache folder (kept between runs).
+fn cli_in(home: &std::path::Path, args: &[&str]) -> Output {
     Command::new(portolan_tests::cli_binary())
         .args(args)
         .arg("--no-keyring")
-        .env("DOCKER_CONFIG", home.path())
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("DOCKER_CONFIG", home)
+        .env("XDG_CACHE_HOME", home.join("cache"))
         .env_remove("PORTOLAN_LOG")
         .output()
         .expect("run portolan-cli")
@@ -94,16 +99,33 @@ fn a_layer_corrupted_on_the_way_is_refused_and_a_layer_by_digest_is_listed() {
     let reference = format!("{}/team/bad:v1", proxy.host);
     // By digest (its start is enough).
     let second = &image.layers[1].digest;
-    let listed = entries(&ok(&cli(&[
+    let home = tempfile::tempdir().expect("temp dir");
+    let by_digest = [
         "files",
         &reference,
         "--layer",
         &second["sha256:".len().."sha256:".len() + 12],
         "--json",
-    ])));
+    ];
+    let listed = entries(&ok(&cli_in(home.path(), &by_digest)));
     assert_eq!(
         listed,
         [(1, "data/layer-1.bin".into(), "file".into(), 4000)]
+    );
+    // Listed again: from the cache kept by layer digest, without fetching the blob.
+    let layer_path = format!("/blobs/{second}");
+    let fetched = |p: &FaultyProxy| {
+        p.requests()
+            .iter()
+            .filter(|r| r.contains(&layer_path))
+            .count()
+    };
+    let before = fetched(&proxy);
+    assert_eq!(entries(&ok(&cli_in(home.path(), &by_digest))), listed);
+    assert_eq!(
+        fetched(&proxy),
+        before,
+        "the second listing cost no blob download"
     );
     // The same layer with one byte changed on the way: refused, nothing listed.
     let mut flipped = image.layers[1].bytes.clone();

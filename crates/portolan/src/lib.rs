@@ -50,6 +50,7 @@ pub struct Client {
     credentials: Arc<dyn CredentialProvider>,
     registries: Mutex<HashMap<String, Arc<RegistryClient>>>,
     blob_homes: Arc<client::BlobHomes>,
+    listings: Option<layer_files::cache::ListingCache>,
 }
 
 impl Client {
@@ -60,6 +61,7 @@ impl Client {
             credentials: Arc::new(credentials),
             registries: Mutex::new(HashMap::new()),
             blob_homes: Arc::default(),
+            listings: None,
         }
     }
 
@@ -67,6 +69,13 @@ impl Client {
     /// so later pushes and copies can mount instead of upload.
     pub fn with_blob_homes(mut self, homes: Arc<client::BlobHomes>) -> Self {
         self.blob_homes = homes;
+        self
+    }
+
+    /// Keep layer listings in `cache` and read them from there (see
+    /// [`layer_files::cache`]).
+    pub fn with_listing_cache(mut self, cache: layer_files::cache::ListingCache) -> Self {
+        self.listings = Some(cache);
         self
     }
 
@@ -175,7 +184,7 @@ impl Client {
     }
 
     /// The files of layer `digest` (`size` bytes) of `reference`'s repository, read as it
-    /// streams and verified (see [`layer_files::listing`]).
+    /// streams and verified (see [`layer_files::listing`]), or from the listing cache.
     pub async fn layer_files(
         &self,
         reference: &Reference,
@@ -183,9 +192,17 @@ impl Client {
         size: u64,
         cancel: &Cancel,
     ) -> Result<layer_files::listing::LayerListing> {
+        if let Some(kept) = self.listings.as_ref().and_then(|c| c.get(digest)) {
+            return Ok(kept);
+        }
         let client = self.registry(reference.registry())?;
-        layer_files::listing::list_layer(&client, reference.repository(), digest, size, cancel)
-            .await
+        let listing =
+            layer_files::listing::list_layer(&client, reference.repository(), digest, size, cancel)
+                .await?;
+        if let Some(cache) = &self.listings {
+            cache.put(&listing);
+        }
+        Ok(listing)
     }
 
     /// A tag's row for a list: digest, kind, platforms, size and date.
