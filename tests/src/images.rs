@@ -43,7 +43,8 @@ impl Blob {
             digest,
         }
     }
-    fn descriptor(&self) -> serde_json::Value {
+    /// Its OCI descriptor (mediaType, digest, size).
+    pub fn descriptor(&self) -> serde_json::Value {
         serde_json::json!({"mediaType": self.media_type, "digest": self.digest, "size": self.bytes.len()})
     }
 }

@@ -138,3 +138,133 @@ fn a_layer_corrupted_on_the_way_is_refused_and_a_layer_by_digest_is_listed() {
     assert!(err.contains("does not match its digest"), "{err}");
     assert!(out.stdout.is_empty(), "nothing listed from a bad layer");
 }
+
+/// A gzip tar of `files` made by GNU tar from a real folder (`(path, bytes)`; a path ending
+/// in `/` is a directory).
+fn real_layer(files: &[(&str, &[u8])]) -> (Vec<u8>, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, bytes) in files {
+        let p = dir.path().join(path);
+        if path.ends_with('/') {
+            std::fs::create_dir_all(&p).expect("mkdir");
+        } else {
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, bytes).expect("write");
+        }
+    }
+    let tar = Command::new("tar")
+        .args(["--sort=name", "--owner=0", "--group=0", "-C"])
+        .arg(dir.path())
+        .args(["-cf", "-", "."])
+        .output()
+        .expect("tar");
+    assert!(tar.status.success());
+    let diff_id = portolan_tests::images::sha256(&tar.stdout);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &tar.stdout).expect("gzip");
+    (gz.finish().expect("gzip"), diff_id)
+}
+
+#[test]
+fn the_merged_tree_applies_deletions_as_podman_does_and_counts_the_waste() {
+    use portolan_tests::images::{Blob, TestImage};
+    let registry = TestRegistry::start(Auth::None);
+    let big = vec![7u8; 5000];
+    let layers = [
+        real_layer(&[
+            ("etc/motd", &[b'm'; 100]),
+            ("etc/app.conf", b"v1"),
+            ("var/cache/big.bin", &big),
+            ("var/cache/sub/", b""),
+            ("app", b"#!/bin/true\n"),
+        ]),
+        real_layer(&[
+            ("etc/.wh.motd", b""),
+            ("etc/app.conf", b"v2!"),
+            ("var/cache/.wh..wh..opq", b""),
+            ("var/cache/new.bin", b"n"),
+        ]),
+    ];
+    let layer_type = "application/vnd.oci.image.layer.v1.tar+gzip";
+    let blobs: Vec<Blob> = layers
+        .iter()
+        .map(|(bytes, _)| Blob::new(layer_type, bytes.clone()))
+        .collect();
+    let config = Blob::new(
+        "application/vnd.oci.image.config.v1+json",
+        serde_json::to_vec(&serde_json::json!({
+            "architecture": "amd64", "os": "linux", "config": {"Cmd": ["/app"]},
+            "rootfs": {"type": "layers", "diff_ids": layers.iter().map(|(_, d)| d).collect::<Vec<_>>()},
+        }))
+        .expect("json"),
+    );
+    let manifest = Blob::new(
+        "application/vnd.oci.image.manifest.v1+json",
+        serde_json::to_vec(&serde_json::json!({
+            "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": config.descriptor(),
+            "layers": blobs.iter().map(Blob::descriptor).collect::<Vec<_>>(),
+        }))
+        .expect("json"),
+    );
+    let image = TestImage {
+        config,
+        layers: blobs,
+        manifest,
+        layer_history: vec![],
+        empty_steps: vec![],
+    };
+    Pusher::new(&registry).push_image("team/merged", "v1", &image);
+    let reference = registry.reference("team/merged:v1");
+
+    let merged: Value =
+        serde_json::from_str(&ok(&cli(&["files", &reference, "--merged", "--json"])))
+            .expect("json");
+    let files: std::collections::BTreeSet<String> = merged["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["entry"]["kind"]["type"] == "file")
+        .map(|e| e["entry"]["path"].as_str().expect("path").to_owned())
+        .collect();
+    assert_eq!(
+        files,
+        ["app", "etc/app.conf", "var/cache/new.bin"]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        "motd deleted, big.bin hidden by the opaque directory"
+    );
+    // Wasted: motd (100) deleted, big.bin (5000) hidden, the first app.conf (2) replaced.
+    assert_eq!(merged["wasted_bytes"], 5102);
+    assert_eq!(merged["wasted"][0]["path"], "var/cache/big.bin");
+
+    // podman, applying the same layers, ends with the same files.
+    let podman = Podman::new();
+    podman.run(&[
+        "pull",
+        "-q",
+        "--tls-verify=false",
+        &format!("docker://{reference}"),
+    ]);
+    let container = podman.run(&["create", &reference]);
+    let exported = podman.scratch().join("rootfs.tar");
+    podman.run(&[
+        "export",
+        "-o",
+        &exported.display().to_string(),
+        container.trim(),
+    ]);
+    let listing = Command::new("tar")
+        .args(["-tvf"])
+        .arg(&exported)
+        .output()
+        .expect("tar -tvf");
+    let podman_files: std::collections::BTreeSet<String> = String::from_utf8_lossy(&listing.stdout)
+        .lines()
+        .filter(|l| l.starts_with('-'))
+        .filter_map(|l| l.split_whitespace().last())
+        .map(|p| p.trim_start_matches("./").to_owned())
+        .collect();
+    assert_eq!(podman_files, files, "podman's merged files are Portolan's");
+}

@@ -17,6 +17,10 @@ pub struct FilesArgs {
     /// (or the start of it). Without it, every layer in order.
     #[arg(long, value_name = "N|DIGEST")]
     pub layer: Option<String>,
+    /// The image as one tree: every layer applied in order (whiteouts included), each path
+    /// with the layer that last wrote it, and the bytes later layers overwrite or delete.
+    #[arg(long, conflicts_with = "layer")]
+    pub merged: bool,
     /// For an index, the platform (default: this machine's).
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
@@ -77,6 +81,12 @@ pub async fn files(ctx: &Context, args: &FilesArgs) -> portolan::Result<()> {
             .await?;
         listings.push((layer.index, listing));
     }
-    render::files::files(ctx.json, &listings, args.path_prefix.as_deref());
+    if args.merged {
+        let layers: Vec<_> = listings.into_iter().map(|(_, l)| l).collect();
+        let tree = portolan::layer_files::merged::merge(&layers);
+        render::files::merged(ctx.json, &tree, args.path_prefix.as_deref());
+    } else {
+        render::files::files(ctx.json, &listings, args.path_prefix.as_deref());
+    }
     Ok(())
 }

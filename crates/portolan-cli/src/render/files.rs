@@ -5,6 +5,7 @@
 
 use portolan::layer_files::entry::{EntryKind, FileEntry};
 use portolan::layer_files::listing::LayerListing;
+use portolan::layer_files::merged::{MergedEntry, MergedTree};
 use serde::Serialize;
 
 use super::{human_size, print_json};
@@ -35,6 +36,83 @@ fn under(prefix: Option<&str>, path: &str) -> bool {
     match prefix.map(|p| p.trim_start_matches("./").trim_start_matches('/')) {
         None | Some("") => true,
         Some(p) => path == p.trim_end_matches('/') || path.starts_with(p),
+    }
+}
+
+/// How many of the biggest wasted files the text form names.
+const WORST: usize = 10;
+
+pub fn merged(json: bool, tree: &MergedTree, prefix: Option<&str>) {
+    if json {
+        #[derive(Serialize)]
+        struct Merged<'a> {
+            entries: Vec<&'a MergedEntry>,
+            total_bytes: u64,
+            wasted: &'a [portolan::layer_files::merged::Wasted],
+            wasted_bytes: u64,
+        }
+        print_json(&Merged {
+            entries: tree
+                .entries
+                .iter()
+                .filter(|e| under(prefix, &e.entry.path))
+                .collect(),
+            total_bytes: tree.total_bytes,
+            wasted: &tree.wasted,
+            wasted_bytes: tree.wasted_bytes,
+        });
+        return;
+    }
+    for m in tree.entries.iter().filter(|e| under(prefix, &e.entry.path)) {
+        let e = &m.entry;
+        let link = match &e.kind {
+            EntryKind::Symlink { target } => format!(" -> {target}"),
+            EntryKind::Hardlink { target } => format!(" link to {target}"),
+            _ => String::new(),
+        };
+        let history = if m.overwrote.is_empty() {
+            String::new()
+        } else {
+            let earlier: Vec<String> = m.overwrote.iter().map(|l| l.to_string()).collect();
+            format!("  (replaces layer {})", earlier.join(", "))
+        };
+        out!(
+            "  {} {:>10}  L{:<3} {}{link}{history}",
+            mode_text(e),
+            if e.kind == EntryKind::File {
+                human_size(e.size)
+            } else {
+                String::new()
+            },
+            m.layer,
+            e.path,
+        );
+    }
+    out!();
+    let share = if tree.total_bytes > 0 {
+        100.0 * tree.wasted_bytes as f64 / tree.total_bytes as f64
+    } else {
+        0.0
+    };
+    out!(
+        "{} files, {} in all; wasted {} ({share:.1}%) in {} files later layers overwrite or delete",
+        tree.entries
+            .iter()
+            .filter(|e| e.entry.kind == EntryKind::File)
+            .count(),
+        human_size(tree.total_bytes),
+        human_size(tree.wasted_bytes),
+        tree.wasted.len()
+    );
+    for w in tree.wasted.iter().take(WORST) {
+        out!(
+            "  {:>10}  {}  (layer {}, {} by layer {})",
+            human_size(w.size),
+            w.path,
+            w.layer,
+            if w.deleted { "deleted" } else { "overwritten" },
+            w.by
+        );
     }
 }
 

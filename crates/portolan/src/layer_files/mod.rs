@@ -1,8 +1,10 @@
 //! The files inside an image's layers, read from the registry without pulling the image:
 //! each layer's tar headers as they stream past ([`listing`]), as entries that know what
 //! OCI whiteouts mean ([`entry`]), kept by layer digest so a second look costs no network
-//! ([`cache`]). No file content is written to disk.
+//! ([`cache`]); and an image's layers applied into one tree with what each layer wasted
+//! ([`merged`]). No file content is written to disk.
 
 pub mod cache;
 pub mod entry;
 pub mod listing;
+pub mod merged;
