@@ -239,6 +239,35 @@ fn the_merged_tree_applies_deletions_as_podman_does_and_counts_the_waste() {
     assert_eq!(merged["wasted_bytes"], 5102);
     assert_eq!(merged["wasted"][0]["path"], "var/cache/big.bin");
 
+    // One file read out of the merged image: the later layer's version; a deleted one is
+    // not there; from a given layer, the old version, saved whole once verified.
+    assert_eq!(
+        ok(&cli(&["cat", &reference, "/etc/app.conf"])).trim(),
+        "v2!"
+    );
+    let gone = cli(&["cat", &reference, "etc/motd"]);
+    assert!(!gone.status.success());
+    assert!(String::from_utf8_lossy(&gone.stderr).contains("not in the image"));
+    assert_eq!(
+        ok(&cli(&["cat", &reference, "etc/app.conf", "--layer", "0"])).trim(),
+        "v1"
+    );
+    let saved = tempfile::tempdir().expect("temp dir");
+    let said = ok(&cli(&[
+        "cat",
+        &reference,
+        "var/cache/big.bin",
+        "--layer",
+        "0",
+        "-o",
+        &saved.path().display().to_string(),
+    ]));
+    assert!(said.contains("verified"), "{said}");
+    assert_eq!(
+        std::fs::read(saved.path().join("big.bin")).expect("saved"),
+        big
+    );
+
     // podman, applying the same layers, ends with the same files.
     let podman = Podman::new();
     podman.run(&[

@@ -205,6 +205,33 @@ impl Client {
         Ok(listing)
     }
 
+    /// Read `path` out of layer `digest` (`size` bytes) of `reference`'s repository: its
+    /// first `shown` bytes, and the whole file into `save_to` once the layer verified.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn read_layer_file(
+        &self,
+        reference: &Reference,
+        digest: &Digest,
+        size: u64,
+        path: &str,
+        shown: usize,
+        save_to: Option<&std::path::Path>,
+        cancel: &Cancel,
+    ) -> Result<layer_files::read_file::FileContent> {
+        let client = self.registry(reference.registry())?;
+        layer_files::read_file::read_file(
+            &client,
+            reference.repository(),
+            digest,
+            size,
+            path,
+            shown,
+            save_to,
+            cancel,
+        )
+        .await
+    }
+
     /// A tag's row for a list: digest, kind, platforms, size and date.
     pub async fn tag_summary(&self, reference: &Reference) -> Result<inspect::TagSummary> {
         let client = self.registry(reference.registry())?;

@@ -1,8 +1,14 @@
 //! `files`: the files inside an image's layers, read from the registry as the layers
 //! stream (nothing is pulled to disk), each layer verified against its digest on the way.
 
+use std::path::PathBuf;
+
 use clap::Args;
-use portolan::{Cancel, Platform, Reference};
+use portolan::inspect::{ImageDetails, LayerRow};
+use portolan::layer_files::listing::LayerListing;
+use portolan::layer_files::merged::merge;
+use portolan::layer_files::read_file::{file_name_of, resolve, SHOWN_BYTES};
+use portolan::{Cancel, Client, Platform, Reference};
 
 use super::Context;
 use crate::render;
@@ -26,51 +32,153 @@ pub struct FilesArgs {
     pub platform: Option<String>,
 }
 
+#[derive(Args)]
+pub struct CatArgs {
+    /// Image reference.
+    pub reference: String,
+    /// The file (`etc/os-release`); links are followed within the image.
+    pub path: String,
+    /// Read it from this layer (position or digest) instead of the merged image.
+    #[arg(long, value_name = "N|DIGEST")]
+    pub layer: Option<String>,
+    /// Save the whole file here (a folder: under its own name), once its layer verified.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// For an index, the platform (default: this machine's).
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+}
+
+/// The image `reference` names (for an index, the platform's).
+async fn image_of(
+    client: &Client,
+    reference: &Reference,
+    platform: Option<&str>,
+) -> portolan::Result<ImageDetails> {
+    let platform = platform.map(Platform::parse).transpose()?;
+    let report = client.inspect(reference, platform.as_ref()).await?;
+    report.image.ok_or_else(|| {
+        portolan::Error::input(
+            format!("{reference} has no image to read files of"),
+            "it is an index without an image for this platform, or an artifact",
+        )
+    })
+}
+
+/// Every layer's listing, base first.
+async fn all_listings(
+    client: &Client,
+    reference: &Reference,
+    image: &ImageDetails,
+    cancel: &Cancel,
+) -> portolan::Result<Vec<LayerListing>> {
+    let mut out = Vec::new();
+    for layer in &image.layers {
+        out.push(
+            client
+                .layer_files(reference, &layer.digest, layer.size, cancel)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+pub async fn cat(ctx: &Context, args: &CatArgs) -> portolan::Result<()> {
+    let reference = Reference::parse(&args.reference)?;
+    let image = image_of(&ctx.client, &reference, args.platform.as_deref()).await?;
+    let cancel = Cancel::new();
+    let not_found = |why: String| portolan::Error::NotFound {
+        registry: reference.registry().to_owned(),
+        what: format!("{} in {reference}", args.path),
+        detail: format!(": {why}"),
+    };
+    let (layer, path) = match &args.layer {
+        Some(wanted) => {
+            let layer = pick_layer(&image, wanted, &reference)?;
+            let listing = ctx
+                .client
+                .layer_files(&reference, &layer.digest, layer.size, &cancel)
+                .await?;
+            let tree = merge(std::slice::from_ref(&listing));
+            let (_, path) = resolve(&tree, &args.path).map_err(not_found)?;
+            (layer, path)
+        }
+        None => {
+            let listings = all_listings(&ctx.client, &reference, &image, &cancel).await?;
+            let (index, path) = resolve(&merge(&listings), &args.path).map_err(not_found)?;
+            let layer = image
+                .layers
+                .get(index)
+                .ok_or_else(|| portolan::Error::internal("a layer index out of range"))?;
+            (layer, path)
+        }
+    };
+    let target = args.output.as_ref().map(|o| {
+        if o.is_dir() {
+            o.join(file_name_of(&path))
+        } else {
+            o.clone()
+        }
+    });
+    let content = ctx
+        .client
+        .read_layer_file(
+            &reference,
+            &layer.digest,
+            layer.size,
+            &path,
+            SHOWN_BYTES,
+            target.as_deref(),
+            &cancel,
+        )
+        .await?;
+    render::files::content(ctx.json, layer.index, &content);
+    Ok(())
+}
+
+/// The one layer `wanted` names: its position, or (the start of) its digest.
+fn pick_layer<'a>(
+    image: &'a ImageDetails,
+    wanted: &str,
+    reference: &Reference,
+) -> portolan::Result<&'a LayerRow> {
+    let by_position = wanted.parse::<usize>().ok();
+    let found: Vec<&LayerRow> = image
+        .layers
+        .iter()
+        .filter(|l| match by_position {
+            Some(n) => l.index == n,
+            None => {
+                let d = l.digest.to_string();
+                d.starts_with(wanted)
+                    || d.split_once(':')
+                        .is_some_and(|(_, hex)| hex.starts_with(wanted))
+            }
+        })
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one),
+        [] => Err(portolan::Error::input(
+            format!("{reference} has no layer {wanted}"),
+            format!(
+                "its layers are 0 to {}",
+                image.layers.len().saturating_sub(1)
+            ),
+        )),
+        _ => Err(portolan::Error::input(
+            format!("\"{wanted}\" matches several layers of {reference}"),
+            "give more of the digest",
+        )),
+    }
+}
+
 pub async fn files(ctx: &Context, args: &FilesArgs) -> portolan::Result<()> {
     let reference = Reference::parse(&args.reference)?;
-    let platform = args.platform.as_deref().map(Platform::parse).transpose()?;
-    let report = ctx.client.inspect(&reference, platform.as_ref()).await?;
-    let Some(image) = &report.image else {
-        return Err(portolan::Error::input(
-            format!("{reference} has no image to list files of"),
-            "it is an index without an image for this platform, or an artifact",
-        ));
-    };
+    let image = image_of(&ctx.client, &reference, args.platform.as_deref()).await?;
+    let image = &image;
     let chosen: Vec<_> = match &args.layer {
         None => image.layers.iter().collect(),
-        Some(wanted) => {
-            let by_position = wanted.parse::<usize>().ok();
-            let found: Vec<_> = image
-                .layers
-                .iter()
-                .filter(|l| match by_position {
-                    Some(n) => l.index == n,
-                    None => {
-                        let d = l.digest.to_string();
-                        d.starts_with(wanted.as_str())
-                            || d["sha256:".len().min(d.len())..].starts_with(wanted.as_str())
-                    }
-                })
-                .collect();
-            match found.len() {
-                1 => found,
-                0 => {
-                    return Err(portolan::Error::input(
-                        format!("{reference} has no layer {wanted}"),
-                        format!(
-                            "its layers are 0 to {}",
-                            image.layers.len().saturating_sub(1)
-                        ),
-                    ))
-                }
-                _ => {
-                    return Err(portolan::Error::input(
-                        format!("\"{wanted}\" matches several layers of {reference}"),
-                        "give more of the digest",
-                    ))
-                }
-            }
-        }
+        Some(wanted) => vec![pick_layer(image, wanted, &reference)?],
     };
     let cancel = Cancel::new();
     let mut listings = Vec::new();

@@ -6,6 +6,7 @@
 use portolan::layer_files::entry::{EntryKind, FileEntry};
 use portolan::layer_files::listing::LayerListing;
 use portolan::layer_files::merged::{MergedEntry, MergedTree};
+use portolan::layer_files::read_file::FileContent;
 use serde::Serialize;
 
 use super::{human_size, print_json};
@@ -36,6 +37,86 @@ fn under(prefix: Option<&str>, path: &str) -> bool {
     match prefix.map(|p| p.trim_start_matches("./").trim_start_matches('/')) {
         None | Some("") => true,
         Some(p) => path == p.trim_end_matches('/') || path.starts_with(p),
+    }
+}
+
+/// Bytes of a binary file shown as hex.
+const HEX_PREVIEW: usize = 256;
+
+/// A file read from a layer: its text (control characters stripped by `out!`), or for a
+/// binary file its size and a hex preview; where it was saved.
+pub fn content(json: bool, layer: usize, c: &FileContent) {
+    if json {
+        #[derive(Serialize)]
+        struct Content<'a> {
+            binary: bool,
+            cut: bool,
+            layer: usize,
+            path: &'a str,
+            saved_to: Option<&'a str>,
+            size: u64,
+            text: Option<&'a str>,
+        }
+        print_json(&Content {
+            binary: c.binary,
+            cut: c.cut,
+            layer,
+            path: &c.path,
+            saved_to: c.saved_to.as_deref(),
+            size: c.size,
+            text: c.text(),
+        });
+        return;
+    }
+    if let Some(to) = &c.saved_to {
+        out!(
+            "Saved {} ({}, from layer {layer}, verified) to {to}",
+            c.path,
+            human_size(c.size)
+        );
+        return;
+    }
+    match c.text() {
+        Some(text) => {
+            for line in text.lines() {
+                out!("{line}");
+            }
+            if c.cut {
+                out!(
+                    "… cut at {} of {}; save it whole with --output",
+                    human_size(c.bytes.len() as u64),
+                    human_size(c.size)
+                );
+            }
+        }
+        None => {
+            out!(
+                "{}: binary, {} bytes (layer {layer}); save it with --output",
+                c.path,
+                c.size
+            );
+            for (i, row) in c
+                .bytes
+                .iter()
+                .take(HEX_PREVIEW)
+                .collect::<Vec<_>>()
+                .chunks(16)
+                .enumerate()
+            {
+                let hex: Vec<String> = row.iter().map(|b| format!("{b:02x}")).collect();
+                let ascii: String = row
+                    .iter()
+                    .map(|&&b| {
+                        if b.is_ascii_graphic() || b == b' ' {
+                            b as char
+                        } else {
+                            '.'
+                        }
+                    })
+                    .collect();
+                out!("{:08x}  {:<48} {ascii}", i * 16, hex.join(" "));
+            }
+        }
     }
 }
 

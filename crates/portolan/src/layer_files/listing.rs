@@ -56,11 +56,29 @@ pub async fn list_layer(
     size: u64,
     cancel: &Cancel,
 ) -> Result<LayerListing> {
-    let blob = client.read_blob(repository, digest, 0, None).await?;
-    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(8);
     let expected = digest.clone();
     let limit = inflation_limit(size);
-    let worker = tokio::task::spawn_blocking(move || list_tar(rx, &expected, size, limit));
+    stream_layer(client, repository, digest, cancel, move |rx| {
+        list_tar(rx, &expected, size, limit)
+    })
+    .await
+}
+
+/// The bytes of a layer's blob as they arrive, for a blocking reader.
+pub(crate) type Chunks = tokio::sync::mpsc::Receiver<std::io::Result<bytes::Bytes>>;
+
+/// Stream blob `digest` into `work`, which runs on a blocking thread and reads the chunks
+/// from its channel; its failure is told which registry and layer it was about.
+pub(crate) async fn stream_layer<T: Send + 'static>(
+    client: &RegistryClient,
+    repository: &str,
+    digest: &Digest,
+    cancel: &Cancel,
+    work: impl FnOnce(Chunks) -> std::result::Result<T, Failure> + Send + 'static,
+) -> Result<T> {
+    let blob = client.read_blob(repository, digest, 0, None).await?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(8);
+    let worker = tokio::task::spawn_blocking(move || work(rx));
     let mut stream = blob.response.bytes_stream();
     while let Some(chunk) = stream.next().await {
         if cancel.is_cancelled() {
@@ -84,7 +102,7 @@ pub async fn list_layer(
 
 /// Why a listing failed, before it is told which registry and layer.
 #[derive(Debug)]
-enum Failure {
+pub(crate) enum Failure {
     /// The bytes did not hash to the digest.
     Digest { actual: Digest },
     /// More or fewer bytes than the manifest said.
@@ -188,11 +206,59 @@ impl<R: Read> Read for Bounded<R> {
 const BOMB: &str = "inflates past the limit";
 
 fn list_tar(
-    rx: tokio::sync::mpsc::Receiver<std::io::Result<bytes::Bytes>>,
+    rx: Chunks,
     expected: &Digest,
     size: u64,
     limit: u64,
 ) -> std::result::Result<LayerListing, Failure> {
+    let mut entries = Vec::new();
+    let mut cut = false;
+    let walked = walk(rx, expected, size, limit, &mut |entry, _| {
+        if entries.len() >= MAX_ENTRIES {
+            cut = true;
+            return Ok(Walk::Stop);
+        }
+        entries.push(entry);
+        Ok(Walk::Next)
+    })?;
+    Ok(LayerListing {
+        digest: expected.clone(),
+        compression: walked.compression.to_owned(),
+        entries,
+        tar_bytes: walked.tar_bytes,
+        cut,
+    })
+}
+
+/// What a visitor wants after an entry.
+pub(crate) enum Walk {
+    /// The next entry.
+    Next,
+    /// No more entries (the blob is still read through and verified).
+    Stop,
+}
+
+/// What a walk through a layer found out about it.
+pub(crate) struct Walked {
+    /// `gzip`, `zstd` or `none`.
+    pub compression: &'static str,
+    /// Bytes of tar inflated.
+    pub tar_bytes: u64,
+}
+
+/// A visitor of a layer's entries: each entry, and a reader of its content.
+pub(crate) type Visit<'a> = dyn FnMut(FileEntry, &mut dyn Read) -> std::io::Result<Walk> + 'a;
+
+/// Walk the tar of the blob arriving on `rx`, showing each entry to `visit`, then read the
+/// rest of the blob and check it is `size` bytes hashing to `expected`. A blob that does
+/// not match its digest says so, whatever else went wrong.
+pub(crate) fn walk(
+    rx: Chunks,
+    expected: &Digest,
+    size: u64,
+    limit: u64,
+    visit: &mut Visit<'_>,
+) -> std::result::Result<Walked, Failure> {
     let mut incoming = Incoming {
         rx,
         current: bytes::Bytes::new(),
@@ -208,9 +274,9 @@ fn list_tar(
             Failure::Broken(e.to_string())
         }
     };
-    let parsed = parse(&mut incoming, limit, &broken);
+    let parsed = parse(&mut incoming, limit, &broken, visit);
     // Whatever was not inflated (or was left when parsing failed) still counts for the
-    // digest: a blob that does not match its digest says so, whatever else is wrong.
+    // digest.
     let drained = std::io::copy(&mut incoming, &mut std::io::sink());
     let actual = incoming
         .hasher
@@ -229,31 +295,24 @@ fn list_tar(
     if &actual != expected {
         return Err(Failure::Digest { actual });
     }
-    let (compression, entries, tar_bytes, cut) = parsed?;
-    Ok(LayerListing {
-        digest: expected.clone(),
+    let (compression, tar_bytes) = parsed?;
+    Ok(Walked {
         compression: match compression {
             Compression::Gzip => "gzip",
             Compression::Zstd => "zstd",
             Compression::None => "none",
-        }
-        .to_owned(),
-        entries,
+        },
         tar_bytes,
-        cut,
     })
 }
 
-/// What parsing the inflated tar gave: its compression, entries, tar bytes, and whether
-/// the entries were cut.
-type Parsed = (Compression, Vec<FileEntry>, u64, bool);
-
-/// Detect the compression, inflate and read the tar headers.
+/// Detect the compression, inflate and show each tar entry to `visit`.
 fn parse(
     incoming: &mut Incoming,
     limit: u64,
     broken: &dyn Fn(std::io::Error) -> Failure,
-) -> std::result::Result<Parsed, Failure> {
+    visit: &mut Visit<'_>,
+) -> std::result::Result<(Compression, u64), Failure> {
     let mut head = [0u8; 4];
     let mut got = 0;
     while got < head.len() {
@@ -263,43 +322,38 @@ fn parse(
         }
     }
     let compression = Compression::detect(&head[..got]);
-    let mut entries = Vec::new();
-    let mut cut = false;
-    let tar_bytes;
+    let joined = Cursor::new(head[..got].to_vec()).chain(&mut *incoming);
+    let inflated: Box<dyn Read + '_> = match compression {
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(joined)),
+        Compression::Zstd => Box::new(
+            ruzstd::decoding::StreamingDecoder::new(joined)
+                .map_err(|e| Failure::Broken(format!("zstd: {e}")))?,
+        ),
+        Compression::None => Box::new(joined),
+    };
+    let mut bounded = Bounded {
+        inner: inflated,
+        read: 0,
+        limit,
+    };
+    let mut stopped = false;
     {
-        let joined = Cursor::new(head[..got].to_vec()).chain(&mut *incoming);
-        let inflated: Box<dyn Read + '_> = match compression {
-            Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(joined)),
-            Compression::Zstd => Box::new(
-                ruzstd::decoding::StreamingDecoder::new(joined)
-                    .map_err(|e| Failure::Broken(format!("zstd: {e}")))?,
-            ),
-            Compression::None => Box::new(joined),
-        };
-        let mut bounded = Bounded {
-            inner: inflated,
-            read: 0,
-            limit,
-        };
-        {
-            let mut archive = tar::Archive::new(&mut bounded);
-            for entry in archive.entries().map_err(broken)? {
-                let entry = entry.map_err(broken)?;
-                if entries.len() >= MAX_ENTRIES {
-                    cut = true;
-                    break;
-                }
-                entries.push(describe(&entry));
+        let mut archive = tar::Archive::new(&mut bounded);
+        for entry in archive.entries().map_err(broken)? {
+            let mut entry = entry.map_err(broken)?;
+            let described = describe(&entry);
+            if let Walk::Stop = visit(described, &mut entry).map_err(broken)? {
+                stopped = true;
+                break;
             }
         }
-        if !cut {
-            // The rest of the stream (the tar's end blocks, the gzip trailer) is part of
-            // the blob's bytes too: read it through, still bounded.
-            std::io::copy(&mut bounded, &mut std::io::sink()).map_err(broken)?;
-        }
-        tar_bytes = bounded.read;
     }
-    Ok((compression, entries, tar_bytes, cut))
+    if !stopped {
+        // The rest of the stream (the tar's end blocks, the gzip trailer) is part of the
+        // blob's bytes too: read it through, still bounded.
+        std::io::copy(&mut bounded, &mut std::io::sink()).map_err(broken)?;
+    }
+    Ok((compression, bounded.read))
 }
 
 /// One tar header as a [`FileEntry`].

@@ -2,9 +2,11 @@
 //! each layer's tar headers as they stream past ([`listing`]), as entries that know what
 //! OCI whiteouts mean ([`entry`]), kept by layer digest so a second look costs no network
 //! ([`cache`]); and an image's layers applied into one tree with what each layer wasted
-//! ([`merged`]). No file content is written to disk.
+//! ([`merged`]); one file read out of a layer, or saved once its layer verified
+//! ([`read_file`]). Nothing unverified is written to disk.
 
 pub mod cache;
 pub mod entry;
 pub mod listing;
 pub mod merged;
+pub mod read_file;
