@@ -216,6 +216,33 @@ fn the_merged_tree_applies_deletions_as_podman_does_and_counts_the_waste() {
     };
     Pusher::new(&registry).push_image("team/merged", "v1", &image);
     let reference = registry.reference("team/merged:v1");
+    // The same image without its second layer, as v0.
+    let base_only = {
+        let config = Blob::new(
+            "application/vnd.oci.image.config.v1+json",
+            serde_json::to_vec(&serde_json::json!({
+                "architecture": "amd64", "os": "linux",
+                "rootfs": {"type": "layers", "diff_ids": [layers[0].1]},
+            }))
+            .expect("json"),
+        );
+        let manifest = Blob::new(
+            "application/vnd.oci.image.manifest.v1+json",
+            serde_json::to_vec(&serde_json::json!({
+                "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                "config": config.descriptor(), "layers": [image.layers[0].descriptor()],
+            }))
+            .expect("json"),
+        );
+        TestImage {
+            config,
+            layers: vec![image.layers[0].clone()],
+            manifest,
+            layer_history: vec![],
+            empty_steps: vec![],
+        }
+    };
+    Pusher::new(&registry).push_image("team/merged", "v0", &base_only);
 
     let merged: Value =
         serde_json::from_str(&ok(&cli(&["files", &reference, "--merged", "--json"])))
@@ -267,6 +294,33 @@ fn the_merged_tree_applies_deletions_as_podman_does_and_counts_the_waste() {
         std::fs::read(saved.path().join("big.bin")).expect("saved"),
         big
     );
+
+    // v0 against v1: one layer shared; what the second layer added, deleted and changed.
+    let compared: Value = serde_json::from_str(&ok(&cli(&[
+        "diff",
+        &registry.reference("team/merged:v0"),
+        &reference,
+        "--json",
+    ])))
+    .expect("json");
+    assert_eq!(compared["shared_layers"].as_array().map(Vec::len), Some(1));
+    assert_eq!(compared["only_second"].as_array().map(Vec::len), Some(1));
+    let paths = |k: &str| -> Vec<String> {
+        compared[k]
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|e| e["path"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(paths("added"), ["var/cache/new.bin"]);
+    assert_eq!(
+        paths("removed"),
+        ["etc/motd", "var/cache/big.bin", "var/cache/sub"],
+        "the opaque directory hides the folder too"
+    );
+    assert_eq!(paths("changed"), ["etc/app.conf"]);
+    assert_eq!(compared["changed"][0]["what"], serde_json::json!(["size"]));
 
     // podman, applying the same layers, ends with the same files.
     let podman = Podman::new();

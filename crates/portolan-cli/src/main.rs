@@ -25,7 +25,7 @@ use clap::{Parser, Subcommand};
 use commands::auth::{self, LoginArgs, LogoutArgs};
 use commands::browse::{self, DigestArgs, InspectArgs, ReferrersArgs, ReposArgs, TagsArgs};
 use commands::cleanup::{self, CleanupArgs};
-use commands::files::{self, CatArgs, FilesArgs};
+use commands::files::{self, CatArgs, DiffArgs, FilesArgs};
 use commands::manage::{self, DeleteArgs, TagArgs, UntagArgs};
 use commands::packages::{self as vendor, PackagesArgs, VersionIdArgs, VersionsArgs};
 use commands::transfer::{self, CopyArgs, PullArgs, PushArgs};
@@ -77,6 +77,8 @@ enum Command {
     /// Print one file of an image (text up to 1 MiB, else size and a hex preview), or save
     /// it whole with --output; read from the registry, its layer verified.
     Cat(CatArgs),
+    /// Compare two images: layers shared, and files added, removed and changed.
+    Diff(DiffArgs),
     /// Download an image to an OCI layout folder or a `docker load` archive, verified.
     Pull(PullArgs),
     /// Upload an OCI layout folder or a `docker save` / `podman save` archive.
@@ -159,6 +161,7 @@ async fn run(cli: &Cli) -> portolan::Result<()> {
         Command::Digest(args) => browse::digest(&ctx, args).await,
         Command::Files(args) => files::files(&ctx, args).await,
         Command::Cat(args) => files::cat(&ctx, args).await,
+        Command::Diff(args) => files::diff(&ctx, args).await,
         Command::Pull(args) => transfer::pull(&ctx, args).await,
         Command::Push(args) => transfer::push(&ctx, args).await,
         Command::Tag(args) => manage::tag(&ctx, args).await,

@@ -198,3 +198,30 @@ pub async fn files(ctx: &Context, args: &FilesArgs) -> portolan::Result<()> {
     }
     Ok(())
 }
+
+#[derive(Args)]
+pub struct DiffArgs {
+    /// The first image.
+    pub first: String,
+    /// The second image.
+    pub second: String,
+    /// For indexes, the platform (default: this machine's).
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+}
+
+pub async fn diff(ctx: &Context, args: &DiffArgs) -> portolan::Result<()> {
+    let cancel = Cancel::new();
+    let mut sides = Vec::new();
+    for text in [&args.first, &args.second] {
+        let reference = Reference::parse(text)?;
+        let image = image_of(&ctx.client, &reference, args.platform.as_deref()).await?;
+        let listings = all_listings(&ctx.client, &reference, &image, &cancel).await?;
+        let digests: Vec<_> = image.layers.iter().map(|l| l.digest.clone()).collect();
+        sides.push((digests, merge(&listings)));
+    }
+    let (one, two) = (&sides[0], &sides[1]);
+    let compared = portolan::layer_files::diff::diff(&one.0, &one.1, &two.0, &two.1);
+    render::files::diff(ctx.json, &args.first, &args.second, &compared);
+    Ok(())
+}

@@ -40,6 +40,52 @@ fn under(prefix: Option<&str>, path: &str) -> bool {
     }
 }
 
+/// Two images compared: layers shared, then paths added (+), removed (-) and changed (~).
+pub fn diff(json: bool, first: &str, second: &str, d: &portolan::layer_files::diff::ImageDiff) {
+    if json {
+        print_json(d);
+        return;
+    }
+    out!(
+        "Layers: {} shared, {} only in {first}, {} only in {second}",
+        d.shared_layers.len(),
+        d.only_first.len(),
+        d.only_second.len()
+    );
+    for e in &d.added {
+        out!("+ {}{}", e.path, size_note(e));
+    }
+    for e in &d.removed {
+        out!("- {}{}", e.path, size_note(e));
+    }
+    for c in &d.changed {
+        let sizes = if c.before.size != c.after.size {
+            format!(
+                " ({} → {})",
+                human_size(c.before.size),
+                human_size(c.after.size)
+            )
+        } else {
+            String::new()
+        };
+        out!("~ {}{sizes}  [{}]", c.path, c.what.join(", "));
+    }
+    out!(
+        "{} added, {} removed, {} changed",
+        d.added.len(),
+        d.removed.len(),
+        d.changed.len()
+    );
+}
+
+fn size_note(e: &FileEntry) -> String {
+    if e.kind == EntryKind::File {
+        format!(" ({})", human_size(e.size))
+    } else {
+        String::new()
+    }
+}
+
 /// Bytes of a binary file shown as hex.
 const HEX_PREVIEW: usize = 256;
 
