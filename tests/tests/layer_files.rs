@@ -351,3 +351,84 @@ fn the_merged_tree_applies_deletions_as_podman_does_and_counts_the_waste() {
         .collect();
     assert_eq!(podman_files, files, "podman's merged files are Portolan's");
 }
+
+/// A tar entry whose name is written into the header as given, unchecked (as a hostile
+/// registry would: the `tar` crate refuses `..` when asked politely).
+fn raw_entry(builder: &mut tar::Builder<Vec<u8>>, name: &[u8], data: &[u8]) {
+    let mut header = tar::Header::new_gnu();
+    header.as_gnu_mut().expect("gnu").name[..name.len()].copy_from_slice(name);
+    header.set_size(data.len() as u64);
+    header.set_mode(0o644);
+    header.set_entry_type(tar::EntryType::Regular);
+    header.set_cksum();
+    builder.append(&header, data).expect("append");
+}
+
+#[test]
+fn hostile_names_are_listed_as_flagged_text() {
+    use portolan_tests::images::{Blob, TestImage};
+    let registry = TestRegistry::start(Auth::None);
+    let mut builder = tar::Builder::new(Vec::new());
+    raw_entry(&mut builder, b"../../etc/cron.d/evil", b"x");
+    raw_entry(&mut builder, b"/abs/path", b"y");
+    raw_entry(&mut builder, b"red\x1b[31m\x07name", b"z");
+    raw_entry(&mut builder, b"<script>alert(1)</script>", b"w");
+    let tar = builder.into_inner().expect("tar");
+    let diff_id = portolan_tests::images::sha256(&tar);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &tar).expect("gzip");
+    let layer = Blob::new(
+        "application/vnd.oci.image.layer.v1.tar+gzip",
+        gz.finish().expect("gzip"),
+    );
+    let config = Blob::new(
+        "application/vnd.oci.image.config.v1+json",
+        serde_json::to_vec(&serde_json::json!({
+            "architecture": "amd64", "os": "linux",
+            "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+        }))
+        .expect("json"),
+    );
+    let manifest = Blob::new(
+        "application/vnd.oci.image.manifest.v1+json",
+        serde_json::to_vec(&serde_json::json!({
+            "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": config.descriptor(), "layers": [layer.descriptor()],
+        }))
+        .expect("json"),
+    );
+    let image = TestImage {
+        config,
+        layers: vec![layer],
+        manifest,
+        layer_history: vec![],
+        empty_steps: vec![],
+    };
+    Pusher::new(&registry).push_image("evil/files", "v1", &image);
+    let reference = registry.reference("evil/files:v1");
+    let text = ok(&cli(&["files", &reference]));
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("../../etc/cron.d/evil  [unsafe path]"),
+        "{text}"
+    );
+    assert!(text.contains("abs/path  [unsafe path]"), "{text}");
+    assert!(text.contains("<script>alert(1)</script>"), "{text}");
+    let listed: Value =
+        serde_json::from_str(&ok(&cli(&["files", &reference, "--json"]))).expect("json");
+    let unsafe_paths: Vec<bool> = listed[0]["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["unsafe_path"].as_bool().expect("flag"))
+        .collect();
+    assert_eq!(unsafe_paths, [true, true, false, false]);
+    // Nothing of it reaches the disk: cat prints, and refuses nothing else.
+    assert_eq!(
+        ok(&cli(&["cat", &reference, "<script>alert(1)</script>"])).trim(),
+        "w"
+    );
+}
