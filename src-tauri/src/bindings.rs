@@ -64,6 +64,10 @@ pub fn render() -> String {
         portolan_ops::packages::PlatformImage::decl(),
         portolan_ops::packages::VersionRow::decl(),
         portolan_ops::packages::VersionList::decl(),
+        portolan::layer_files::entry::EntryKind::decl(),
+        portolan::layer_files::entry::FileEntry::decl(),
+        portolan::layer_files::listing::LayerListing::decl(),
+        crate::commands::layers::ShownFile::decl(),
     ];
     let mut out = String::from("// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit.\n// Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app bindings\n\n");
     for d in decls {

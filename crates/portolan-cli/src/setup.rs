@@ -1,14 +1,12 @@
 //! The client this run uses: the global flags turned into the operations layer's
 //! [`ClientSetup`] (which holds the plain-HTTP and Docker-config policies), plus the CLI's
-//! record of where blobs were seen, so pushes and copies can mount instead of upload, and
-//! its layer listings kept by digest, so `files` reads a layer from the registry once.
+//! record of where blobs were seen, so pushes and copies can mount instead of upload.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use portolan::auth::secret_store::{KeyringStore, SecretStore};
 use portolan::client::BlobHomes;
-use portolan::layer_files::cache::ListingCache;
 use portolan::Client;
 use portolan_ops::setup::{ClientSetup, RegistryAccess};
 
@@ -61,9 +59,6 @@ pub fn client(cli: &Cli) -> portolan::Result<Client> {
     let mut client = built.client;
     if let Some(path) = blob_cache_path() {
         client = client.with_blob_homes(Arc::new(BlobHomes::load(&path)));
-        if let Some(dir) = path.parent() {
-            client = client.with_listing_cache(ListingCache::new(dir.join("layers")));
-        }
     }
     Ok(client)
 }

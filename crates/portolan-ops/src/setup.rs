@@ -1,6 +1,7 @@
 //! Building the engine client from what the user configured, one way for every front end.
 //!
-//! Two policies live here and nowhere else:
+//! The client keeps layer listings in one cache folder for both front ends
+//! ([`listing_cache_dir`]). Two policies live here and nowhere else:
 //! - **Plain HTTP**: a host the user marks insecure may be reached over plain HTTP when it
 //!   does not speak TLS (the engine decides that per connection); loopback hosts always
 //!   may. Marking a host that is not on this machine is allowed, as Docker allows it, and
@@ -14,6 +15,7 @@ use std::sync::Arc;
 
 use portolan::auth::docker_config::DockerConfig;
 use portolan::auth::secret_store::SecretStore;
+use portolan::layer_files::cache::ListingCache;
 use portolan::reference::{api_host, normalize_registry};
 use portolan::transport::is_loopback_host;
 use portolan::{Client, CredentialChain, TransportOptions};
@@ -84,12 +86,27 @@ impl ClientSetup {
                 )),
             }
         }
+        let mut client = Client::new(options, credentials.clone());
+        if let Some(dir) = listing_cache_dir() {
+            client = client.with_listing_cache(ListingCache::new(dir));
+        }
         Ok(Built {
-            client: Client::new(options, credentials.clone()),
+            client,
             credentials,
             warnings,
         })
     }
+}
+
+/// Where layer listings are kept, for the CLI and the app alike (`$XDG_CACHE_HOME/portolan/
+/// layers`, else `~/.cache/portolan/layers`): a listing is named by its layer's digest, so
+/// one front end's is as good as the other's.
+pub fn listing_cache_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("portolan").join("layers"))
 }
 
 /// What a user is told when a host that is not on this machine may use plain HTTP.

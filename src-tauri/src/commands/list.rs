@@ -28,6 +28,8 @@ declare_commands! {
     browse::raw_manifest(reference: String) -> RawDocument;
     browse::raw_config(repository: String, digest: String, media_type: String) -> RawDocument;
     browse::list_referrers(reference: String) -> Vec<Referrer>;
+    layers::list_layer_files(reference: String, digest: Digest, size: f64) -> LayerListing;
+    layers::read_layer_file(reference: String, digest: Digest, size: f64, path: String) -> ShownFile;
     manage::check_new_tag(repository: String, tag: String) -> TagCheck;
     manage::add_tag(request: TagRequest) -> Tagged;
     manage::remove_tag(repository: String, tag: String, digest: Digest) -> Untagged;

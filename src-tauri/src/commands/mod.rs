@@ -9,6 +9,7 @@
 
 pub mod browse;
 pub mod files;
+pub mod layers;
 pub mod manage;
 pub mod packages;
 pub mod registries;
@@ -31,6 +32,8 @@ use portolan_ops::transfers::TransferView;
 use crate::settings::{Settings, Theme};
 use browse::{RawDocument, Referrer, TagList};
 use files::DroppedFiles;
+use layers::ShownFile;
+use portolan::layer_files::listing::LayerListing;
 use portolan_ops::catalog::RepositoryPage;
 use registries::RegistryView;
 

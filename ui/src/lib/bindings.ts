@@ -1007,3 +1007,105 @@ versions: Array<VersionRow>,
  * The API's rate limit after the listing.
  */
 rate_limit: RateLimit | null, };
+
+export type EntryKind = { "type": "file" } | { "type": "dir" } | { "type": "symlink", 
+/**
+ * Where it points.
+ */
+target: string, } | { "type": "hardlink", 
+/**
+ * The path it shares content with.
+ */
+target: string, } | { "type": "char_device" } | { "type": "block_device" } | { "type": "fifo" } | { "type": "whiteout" } | { "type": "opaque_dir" } | { "type": "other", 
+/**
+ * The tar type byte.
+ */
+code: number, };
+
+export type FileEntry = { 
+/**
+ * The path, without a leading `./` or `/` (for a whiteout: the path it deletes; for an
+ * opaque marker: its directory).
+ */
+path: string, 
+/**
+ * What it is.
+ */
+kind: EntryKind, 
+/**
+ * Bytes of content (files).
+ */
+size: number, 
+/**
+ * Permission bits and special bits (`0o755`).
+ */
+mode: number, 
+/**
+ * Owner id.
+ */
+uid: number, 
+/**
+ * Group id.
+ */
+gid: number, 
+/**
+ * Owner name, when the tar says.
+ */
+user: string | null, 
+/**
+ * Group name, when the tar says.
+ */
+group: string | null, 
+/**
+ * Modification time (Unix seconds).
+ */
+mtime: number, 
+/**
+ * The path as written was absolute or climbs out with `..`: a tool extracting this
+ * layer naively would write outside its target.
+ */
+unsafe_path: boolean, };
+
+export type LayerListing = { 
+/**
+ * The layer blob's digest (verified).
+ */
+digest: Digest, 
+/**
+ * How it was compressed: `gzip`, `zstd` or `none`.
+ */
+compression: string, 
+/**
+ * Its entries, in tar order.
+ */
+entries: Array<FileEntry>, 
+/**
+ * Bytes of tar the layer inflated to (counted up to where the listing stopped).
+ */
+tar_bytes: number, 
+/**
+ * Whether the listing stopped at [`MAX_ENTRIES`].
+ */
+cut: boolean, };
+
+export type ShownFile = { 
+/**
+ * Its path.
+ */
+path: string, 
+/**
+ * Its size in bytes.
+ */
+size: number, 
+/**
+ * Its text, when it is text (up to 1 MiB).
+ */
+text: string | null, 
+/**
+ * For a binary file: its first bytes as `offset  hex  ascii` rows.
+ */
+hex: Array<string>, 
+/**
+ * Whether what is shown stops before the end.
+ */
+cut: boolean, };

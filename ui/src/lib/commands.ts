@@ -3,7 +3,7 @@
 
 import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, Digest, DroppedFiles, HostAdvice, ImageReport, PackageList, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList } from './bindings';
+import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, Digest, DroppedFiles, HostAdvice, ImageReport, LayerListing, PackageList, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
@@ -49,6 +49,10 @@ export const commands = {
     call<RawDocument>('raw_config', { repository, digest, mediaType }),
   listReferrers: (reference: string) =>
     call<Array<Referrer>>('list_referrers', { reference }),
+  listLayerFiles: (reference: string, digest: Digest, size: number) =>
+    call<LayerListing>('list_layer_files', { reference, digest, size }),
+  readLayerFile: (reference: string, digest: Digest, size: number, path: string) =>
+    call<ShownFile>('read_layer_file', { reference, digest, size, path }),
   checkNewTag: (repository: string, tag: string) =>
     call<TagCheck>('check_new_tag', { repository, tag }),
   addTag: (request: TagRequest) =>

@@ -326,7 +326,7 @@ fn parse(
     let inflated: Box<dyn Read + '_> = match compression {
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(joined)),
         Compression::Zstd => Box::new(
-            ruzstd::decoding::StreamingDecoder::new(joined)
+            zstd::stream::read::Decoder::new(joined)
                 .map_err(|e| Failure::Broken(format!("zstd: {e}")))?,
         ),
         Compression::None => Box::new(joined),

@@ -1,0 +1,108 @@
+//! The files inside an image's layers, for the window: a layer's listing (read from the
+//! registry as it streams, verified, kept by digest) and one file of it, shown as text or
+//! as a hex preview. Sizes cross the bridge as JavaScript numbers (exact up to 2^53 bytes).
+
+use portolan::layer_files::listing::LayerListing;
+use portolan::layer_files::read_file::SHOWN_BYTES;
+use portolan::{Cancel, Digest, Reference};
+use serde::Serialize;
+use tauri::{AppHandle, Manager};
+use ts_rs::TS;
+
+use crate::error::AppResult;
+use crate::state::AppState;
+
+/// A file as the viewer shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ShownFile {
+    /// Its path.
+    pub path: String,
+    /// Its size in bytes.
+    #[ts(type = "number")]
+    pub size: u64,
+    /// Its text, when it is text (up to 1 MiB).
+    pub text: Option<String>,
+    /// For a binary file: its first bytes as `offset  hex  ascii` rows.
+    pub hex: Vec<String>,
+    /// Whether what is shown stops before the end.
+    pub cut: bool,
+}
+
+fn size_of(size: f64) -> u64 {
+    if size.is_finite() && size >= 0.0 {
+        size as u64
+    } else {
+        0
+    }
+}
+
+/// The files of layer `digest` (`size` bytes, as the manifest says) of `reference`.
+pub async fn list_layer_files(
+    app: &AppHandle,
+    reference: String,
+    digest: Digest,
+    size: f64,
+) -> AppResult<LayerListing> {
+    let state = app.state::<AppState>();
+    let reference = Reference::parse(&reference)?;
+    Ok(state
+        .client()
+        .layer_files(&reference, &digest, size_of(size), &Cancel::new())
+        .await?)
+}
+
+/// One file of layer `digest` of `reference`.
+pub async fn read_layer_file(
+    app: &AppHandle,
+    reference: String,
+    digest: Digest,
+    size: f64,
+    path: String,
+) -> AppResult<ShownFile> {
+    let state = app.state::<AppState>();
+    let reference = Reference::parse(&reference)?;
+    let content = state
+        .client()
+        .read_layer_file(
+            &reference,
+            &digest,
+            size_of(size),
+            &path,
+            SHOWN_BYTES,
+            None,
+            &Cancel::new(),
+        )
+        .await?;
+    let text = content.text().map(str::to_owned);
+    let hex = if text.is_some() {
+        Vec::new()
+    } else {
+        content
+            .bytes
+            .chunks(16)
+            .take(16)
+            .enumerate()
+            .map(|(i, row)| {
+                let hex: Vec<String> = row.iter().map(|b| format!("{b:02x}")).collect();
+                let ascii: String = row
+                    .iter()
+                    .map(|&b| {
+                        if b.is_ascii_graphic() || b == b' ' {
+                            b as char
+                        } else {
+                            '.'
+                        }
+                    })
+                    .collect();
+                format!("{:08x}  {:<48} {ascii}", i * 16, hex.join(" "))
+            })
+            .collect()
+    };
+    Ok(ShownFile {
+        path: content.path,
+        size: content.size,
+        cut: content.cut,
+        text,
+        hex,
+    })
+}
