@@ -68,6 +68,9 @@ pub fn render() -> String {
         portolan::layer_files::entry::FileEntry::decl(),
         portolan::layer_files::listing::LayerListing::decl(),
         crate::commands::layers::ShownFile::decl(),
+        portolan::layer_files::merged::MergedEntry::decl(),
+        portolan::layer_files::merged::Wasted::decl(),
+        portolan::layer_files::merged::MergedTree::decl(),
     ];
     let mut out = String::from("// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit.\n// Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app bindings\n\n");
     for d in decls {

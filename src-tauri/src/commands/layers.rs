@@ -1,10 +1,12 @@
 //! The files inside an image's layers, for the window: a layer's listing (read from the
-//! registry as it streams, verified, kept by digest) and one file of it, shown as text or
-//! as a hex preview. Sizes cross the bridge as JavaScript numbers (exact up to 2^53 bytes).
+//! registry as it streams, verified, kept by digest), the image's layers merged into one
+//! tree, and one file, shown as text or as a hex preview. Sizes cross the bridge as
+//! JavaScript numbers (exact up to 2^53 bytes).
 
 use portolan::layer_files::listing::LayerListing;
+use portolan::layer_files::merged::{merge, MergedTree};
 use portolan::layer_files::read_file::SHOWN_BYTES;
-use portolan::{Cancel, Digest, Reference};
+use portolan::{Cancel, Digest, Platform, Reference};
 use serde::Serialize;
 use tauri::{AppHandle, Manager};
 use ts_rs::TS;
@@ -105,4 +107,35 @@ pub async fn read_layer_file(
         text,
         hex,
     })
+}
+
+/// The image `reference` names (for an index, `platform`'s, else this machine's) as one
+/// tree: every layer applied in order, with what later layers overwrote or deleted.
+pub async fn image_files(
+    app: &AppHandle,
+    reference: String,
+    platform: Option<String>,
+) -> AppResult<MergedTree> {
+    let state = app.state::<AppState>();
+    let client = state.client();
+    let reference = Reference::parse(&reference)?;
+    let platform = platform.as_deref().map(Platform::parse).transpose()?;
+    let report = client.inspect(&reference, platform.as_ref()).await?;
+    let Some(image) = report.image else {
+        return Err(portolan::Error::input(
+            format!("{reference} has no image to show the files of"),
+            "choose a platform of the index",
+        )
+        .into());
+    };
+    let cancel = Cancel::new();
+    let mut listings = Vec::new();
+    for layer in &image.layers {
+        listings.push(
+            client
+                .layer_files(&reference, &layer.digest, layer.size, &cancel)
+                .await?,
+        );
+    }
+    Ok(merge(&listings))
 }

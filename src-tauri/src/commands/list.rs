@@ -30,6 +30,7 @@ declare_commands! {
     browse::list_referrers(reference: String) -> Vec<Referrer>;
     layers::list_layer_files(reference: String, digest: Digest, size: f64) -> LayerListing;
     layers::read_layer_file(reference: String, digest: Digest, size: f64, path: String) -> ShownFile;
+    layers::image_files(reference: String, platform: Option<String>) -> MergedTree;
     manage::check_new_tag(repository: String, tag: String) -> TagCheck;
     manage::add_tag(request: TagRequest) -> Tagged;
     manage::remove_tag(repository: String, tag: String, digest: Digest) -> Untagged;

@@ -34,6 +34,7 @@ use browse::{RawDocument, Referrer, TagList};
 use files::DroppedFiles;
 use layers::ShownFile;
 use portolan::layer_files::listing::LayerListing;
+use portolan::layer_files::merged::MergedTree;
 use portolan_ops::catalog::RepositoryPage;
 use registries::RegistryView;
 

@@ -1109,3 +1109,57 @@ hex: Array<string>,
  * Whether what is shown stops before the end.
  */
 cut: boolean, };
+
+export type MergedEntry = { 
+/**
+ * The entry as the last layer that wrote it has it.
+ */
+entry: FileEntry, 
+/**
+ * That layer (0 is the base).
+ */
+layer: number, 
+/**
+ * Earlier layers whose version of this path it replaced, in order.
+ */
+overwrote: Array<number>, };
+
+export type Wasted = { 
+/**
+ * The path.
+ */
+path: string, 
+/**
+ * Bytes it took in the layer that wrote it.
+ */
+size: number, 
+/**
+ * The layer that wrote it.
+ */
+layer: number, 
+/**
+ * The layer that deleted or overwrote it.
+ */
+by: number, 
+/**
+ * Deleted (true) or overwritten (false).
+ */
+deleted: boolean, };
+
+export type MergedTree = { 
+/**
+ * Every path in the image, sorted.
+ */
+entries: Array<MergedEntry>, 
+/**
+ * File bytes across all layers.
+ */
+total_bytes: number, 
+/**
+ * File bytes in lower layers that later layers overwrite or delete.
+ */
+wasted_bytes: number, 
+/**
+ * What was wasted, biggest first.
+ */
+wasted: Array<Wasted>, };

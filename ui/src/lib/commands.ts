@@ -3,7 +3,7 @@
 
 import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, Digest, DroppedFiles, HostAdvice, ImageReport, LayerListing, PackageList, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList } from './bindings';
+import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, Digest, DroppedFiles, HostAdvice, ImageReport, LayerListing, MergedTree, PackageList, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
@@ -53,6 +53,8 @@ export const commands = {
     call<LayerListing>('list_layer_files', { reference, digest, size }),
   readLayerFile: (reference: string, digest: Digest, size: number, path: string) =>
     call<ShownFile>('read_layer_file', { reference, digest, size, path }),
+  imageFiles: (reference: string, platform: string | null) =>
+    call<MergedTree>('image_files', { reference, platform }),
   checkNewTag: (repository: string, tag: string) =>
     call<TagCheck>('check_new_tag', { repository, tag }),
   addTag: (request: TagRequest) =>
