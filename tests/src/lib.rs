@@ -16,6 +16,7 @@
 //! never a skip.
 
 pub mod app_home;
+pub mod bench_stats;
 pub mod fake_registry;
 pub mod faulty_proxy;
 pub mod images;

@@ -205,6 +205,45 @@ impl Client {
         Ok(listing)
     }
 
+    /// The listings of `layers` of `reference`'s image, base first (each from the cache
+    /// when it is there).
+    pub async fn layer_listings(
+        &self,
+        reference: &Reference,
+        layers: &[inspect::LayerRow],
+        cancel: &Cancel,
+    ) -> Result<Vec<layer_files::listing::LayerListing>> {
+        let mut out = Vec::with_capacity(layers.len());
+        for layer in layers {
+            out.push(
+                self.layer_files(reference, &layer.digest, layer.size, cancel)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// The image `reference` names (for an index, `platform`'s, else this machine's) as one
+    /// tree: its layers applied in order (see [`layer_files::merged`]).
+    pub async fn merged_files(
+        &self,
+        reference: &Reference,
+        platform: Option<&Platform>,
+        cancel: &Cancel,
+    ) -> Result<layer_files::merged::MergedTree> {
+        let report = self.inspect(reference, platform).await?;
+        let image = report.image.ok_or_else(|| {
+            Error::input(
+                format!("{reference} has no image to show the files of"),
+                "it is an index without an image for this platform, or an artifact",
+            )
+        })?;
+        let listings = self
+            .layer_listings(reference, &image.layers, cancel)
+            .await?;
+        Ok(layer_files::merged::merge(&listings))
+    }
+
     /// Read `path` out of layer `digest` (`size` bytes) of `reference`'s repository: its
     /// first `shown` bytes, and the whole file into `save_to` once the layer verified.
     #[allow(clippy::too_many_arguments)]

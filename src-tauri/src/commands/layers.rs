@@ -4,7 +4,7 @@
 //! JavaScript numbers (exact up to 2^53 bytes).
 
 use portolan::layer_files::listing::LayerListing;
-use portolan::layer_files::merged::{merge, MergedTree};
+use portolan::layer_files::merged::MergedTree;
 use portolan::layer_files::read_file::SHOWN_BYTES;
 use portolan::{Cancel, Digest, Platform, Reference};
 use serde::Serialize;
@@ -13,6 +13,9 @@ use ts_rs::TS;
 
 use crate::error::AppResult;
 use crate::state::AppState;
+
+/// Bytes of a binary file the viewer shows as hex.
+const HEX_PREVIEW: usize = 256;
 
 /// A file as the viewer shows it.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -79,26 +82,7 @@ pub async fn read_layer_file(
     let hex = if text.is_some() {
         Vec::new()
     } else {
-        content
-            .bytes
-            .chunks(16)
-            .take(16)
-            .enumerate()
-            .map(|(i, row)| {
-                let hex: Vec<String> = row.iter().map(|b| format!("{b:02x}")).collect();
-                let ascii: String = row
-                    .iter()
-                    .map(|&b| {
-                        if b.is_ascii_graphic() || b == b' ' {
-                            b as char
-                        } else {
-                            '.'
-                        }
-                    })
-                    .collect();
-                format!("{:08x}  {:<48} {ascii}", i * 16, hex.join(" "))
-            })
-            .collect()
+        content.hex_rows(HEX_PREVIEW)
     };
     Ok(ShownFile {
         path: content.path,
@@ -117,25 +101,10 @@ pub async fn image_files(
     platform: Option<String>,
 ) -> AppResult<MergedTree> {
     let state = app.state::<AppState>();
-    let client = state.client();
     let reference = Reference::parse(&reference)?;
     let platform = platform.as_deref().map(Platform::parse).transpose()?;
-    let report = client.inspect(&reference, platform.as_ref()).await?;
-    let Some(image) = report.image else {
-        return Err(portolan::Error::input(
-            format!("{reference} has no image to show the files of"),
-            "choose a platform of the index",
-        )
-        .into());
-    };
-    let cancel = Cancel::new();
-    let mut listings = Vec::new();
-    for layer in &image.layers {
-        listings.push(
-            client
-                .layer_files(&reference, &layer.digest, layer.size, &cancel)
-                .await?,
-        );
-    }
-    Ok(merge(&listings))
+    Ok(state
+        .client()
+        .merged_files(&reference, platform.as_ref(), &Cancel::new())
+        .await?)
 }

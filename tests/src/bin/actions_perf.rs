@@ -23,6 +23,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use portolan_tests::app_home::AppHome;
+use portolan_tests::bench_stats::{env_number, median};
 use portolan_tests::images::{build_image, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::webdriver::Session;
@@ -31,23 +32,6 @@ use serde_json::json;
 
 const ESCAPE: &str = "\u{E00C}";
 const ENTER: &str = "\u{E007}";
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(default)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    match v.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
-}
 
 fn secs(d: Duration) -> f64 {
     d.as_secs_f64()

@@ -18,6 +18,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use portolan_tests::bench_stats::median;
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::webdriver::Driver;
 use portolan_tests::{app_binary, seed};
@@ -209,19 +210,6 @@ fn measure_app(app: &Path, registry: &str, tags: usize, env: &[(&str, &str)]) ->
         scroll,
         idle,
         tags: with_tags,
-    }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    let n = v.len();
-    if n == 0 {
-        return 0.0;
-    }
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
     }
 }
 

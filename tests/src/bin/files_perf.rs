@@ -12,26 +12,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use portolan_tests::bench_stats::{env_number, median};
 use portolan_tests::cli_binary;
 use portolan_tests::images::{noise, sha256, Blob, Pusher, TestImage};
 use portolan_tests::registry::{Auth, TestRegistry};
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(default)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    match v.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
-}
 
 /// A tar of `files` files of `size` bytes each, spread over 100 folders, named from `seed`.
 fn tar_of(seed: &str, files: usize, size: usize) -> Vec<u8> {

@@ -19,27 +19,11 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use portolan_tests::app_home::AppHome;
+use portolan_tests::bench_stats::{env_number, median};
 use portolan_tests::fake_registry::{FakeRegistry, Reply};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::{app_binary, cli_binary};
 use serde_json::{json, Value};
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(default)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    match v.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => v[n / 2],
-        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-    }
-}
 
 /// What the fake API saw: when each page went out, and the most requests in flight.
 #[derive(Default)]

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use clap::Args;
 use portolan::inspect::{ImageDetails, LayerRow};
-use portolan::layer_files::listing::LayerListing;
 use portolan::layer_files::merged::merge;
 use portolan::layer_files::read_file::{file_name_of, resolve, SHOWN_BYTES};
 use portolan::{Cancel, Client, Platform, Reference};
@@ -65,24 +64,6 @@ async fn image_of(
     })
 }
 
-/// Every layer's listing, base first.
-async fn all_listings(
-    client: &Client,
-    reference: &Reference,
-    image: &ImageDetails,
-    cancel: &Cancel,
-) -> portolan::Result<Vec<LayerListing>> {
-    let mut out = Vec::new();
-    for layer in &image.layers {
-        out.push(
-            client
-                .layer_files(reference, &layer.digest, layer.size, cancel)
-                .await?,
-        );
-    }
-    Ok(out)
-}
-
 pub async fn cat(ctx: &Context, args: &CatArgs) -> portolan::Result<()> {
     let reference = Reference::parse(&args.reference)?;
     let image = image_of(&ctx.client, &reference, args.platform.as_deref()).await?;
@@ -104,7 +85,10 @@ pub async fn cat(ctx: &Context, args: &CatArgs) -> portolan::Result<()> {
             (layer, path)
         }
         None => {
-            let listings = all_listings(&ctx.client, &reference, &image, &cancel).await?;
+            let listings = ctx
+                .client
+                .layer_listings(&reference, &image.layers, &cancel)
+                .await?;
             let (index, path) = resolve(&merge(&listings), &args.path).map_err(not_found)?;
             let layer = image
                 .layers
@@ -175,26 +159,19 @@ fn pick_layer<'a>(
 pub async fn files(ctx: &Context, args: &FilesArgs) -> portolan::Result<()> {
     let reference = Reference::parse(&args.reference)?;
     let image = image_of(&ctx.client, &reference, args.platform.as_deref()).await?;
-    let image = &image;
-    let chosen: Vec<_> = match &args.layer {
-        None => image.layers.iter().collect(),
-        Some(wanted) => vec![pick_layer(image, wanted, &reference)?],
+    let chosen: Vec<LayerRow> = match &args.layer {
+        None => image.layers.clone(),
+        Some(wanted) => vec![pick_layer(&image, wanted, &reference)?.clone()],
     };
-    let cancel = Cancel::new();
-    let mut listings = Vec::new();
-    for layer in chosen {
-        let listing = ctx
-            .client
-            .layer_files(&reference, &layer.digest, layer.size, &cancel)
-            .await?;
-        listings.push((layer.index, listing));
-    }
+    let listings = ctx
+        .client
+        .layer_listings(&reference, &chosen, &Cancel::new())
+        .await?;
     if args.merged {
-        let layers: Vec<_> = listings.into_iter().map(|(_, l)| l).collect();
-        let tree = portolan::layer_files::merged::merge(&layers);
-        render::files::merged(ctx.json, &tree, args.path_prefix.as_deref());
+        render::files::merged(ctx.json, &merge(&listings), args.path_prefix.as_deref());
     } else {
-        render::files::files(ctx.json, &listings, args.path_prefix.as_deref());
+        let numbered: Vec<_> = chosen.iter().map(|l| l.index).zip(listings).collect();
+        render::files::files(ctx.json, &numbered, args.path_prefix.as_deref());
     }
     Ok(())
 }
@@ -216,7 +193,10 @@ pub async fn diff(ctx: &Context, args: &DiffArgs) -> portolan::Result<()> {
     for text in [&args.first, &args.second] {
         let reference = Reference::parse(text)?;
         let image = image_of(&ctx.client, &reference, args.platform.as_deref()).await?;
-        let listings = all_listings(&ctx.client, &reference, &image, &cancel).await?;
+        let listings = ctx
+            .client
+            .layer_listings(&reference, &image.layers, &cancel)
+            .await?;
         let digests: Vec<_> = image.layers.iter().map(|l| l.digest.clone()).collect();
         sides.push((digests, merge(&listings)));
     }

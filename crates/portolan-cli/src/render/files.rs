@@ -141,26 +141,8 @@ pub fn content(json: bool, layer: usize, c: &FileContent) {
                 c.path,
                 c.size
             );
-            for (i, row) in c
-                .bytes
-                .iter()
-                .take(HEX_PREVIEW)
-                .collect::<Vec<_>>()
-                .chunks(16)
-                .enumerate()
-            {
-                let hex: Vec<String> = row.iter().map(|b| format!("{b:02x}")).collect();
-                let ascii: String = row
-                    .iter()
-                    .map(|&&b| {
-                        if b.is_ascii_graphic() || b == b' ' {
-                            b as char
-                        } else {
-                            '.'
-                        }
-                    })
-                    .collect();
-                out!("{:08x}  {:<48} {ascii}", i * 16, hex.join(" "));
+            for row in c.hex_rows(HEX_PREVIEW) {
+                out!("{row}");
             }
         }
     }

@@ -48,6 +48,30 @@ impl FileContent {
             .then(|| std::str::from_utf8(&self.bytes).ok())
             .flatten()
     }
+
+    /// The first `bytes` bytes as `offset  hex  ascii` rows of 16, the way `xxd` shows a
+    /// binary file; anything but printable ASCII is a dot, so the rows are safe to show.
+    pub fn hex_rows(&self, bytes: usize) -> Vec<String> {
+        self.bytes
+            .chunks(16)
+            .take(bytes.div_ceil(16))
+            .enumerate()
+            .map(|(i, row)| {
+                let hex: Vec<String> = row.iter().map(|b| format!("{b:02x}")).collect();
+                let ascii: String = row
+                    .iter()
+                    .map(|&b| {
+                        if b.is_ascii_graphic() || b == b' ' {
+                            b as char
+                        } else {
+                            '.'
+                        }
+                    })
+                    .collect();
+                format!("{:08x}  {:<48} {ascii}", i * 16, hex.join(" "))
+            })
+            .collect()
+    }
 }
 
 /// Read `path` from layer `digest` (`size` bytes) of `repository`: its first `shown`
