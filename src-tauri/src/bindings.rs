@@ -71,6 +71,9 @@ pub fn render() -> String {
         portolan::layer_files::merged::MergedEntry::decl(),
         portolan::layer_files::merged::Wasted::decl(),
         portolan::layer_files::merged::MergedTree::decl(),
+        portolan::layer_files::merged::SkippedLayer::decl(),
+        portolan::layer_files::diff::Changed::decl(),
+        portolan::layer_files::diff::ImageDiff::decl(),
     ];
     let mut out = String::from("// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit.\n// Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app bindings\n\n");
     for d in decls {

@@ -8,6 +8,7 @@
 pub mod bindings;
 pub mod commands;
 pub mod error;
+pub mod reads;
 pub mod settings;
 pub mod state;
 #[cfg(target_os = "linux")]

@@ -25,6 +25,8 @@ pub struct AppState {
     pub transfers: Arc<Transfers>,
     /// Catalog pages handed to the UI as tokens.
     pub catalog: CatalogPages,
+    /// Long reads (layer listings, trees, comparisons) the window can stop.
+    pub reads: crate::reads::Reads,
     /// Tests only: a file whose text answers every file chooser
     /// (`PORTOLAN_TEST_PICK_FILE`, read at start-up; see `commands::files`).
     pub test_pick_file: Option<std::path::PathBuf>,
@@ -102,6 +104,7 @@ impl AppState {
             secrets,
             transfers: Arc::default(),
             catalog: CatalogPages::default(),
+            reads: crate::reads::Reads::default(),
             test_pick_file: std::env::var_os("PORTOLAN_TEST_PICK_FILE").map(Into::into),
             test_open_log: std::env::var_os("PORTOLAN_TEST_OPEN_LOG").map(Into::into),
             vendor_apis: portolan_ops::packages::VendorApis::for_window(),

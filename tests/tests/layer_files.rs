@@ -174,6 +174,7 @@ fn the_merged_tree_applies_deletions_as_podman_does_and_counts_the_waste() {
         real_layer(&[
             ("etc/motd", &[b'm'; 100]),
             ("etc/app.conf", b"v1"),
+            ("etc/hostname", b"aaaa"),
             ("var/cache/big.bin", &big),
             ("var/cache/sub/", b""),
             ("app", b"#!/bin/true\n"),
@@ -181,6 +182,7 @@ fn the_merged_tree_applies_deletions_as_podman_does_and_counts_the_waste() {
         real_layer(&[
             ("etc/.wh.motd", b""),
             ("etc/app.conf", b"v2!"),
+            ("etc/hostname", b"bbbb"),
             ("var/cache/.wh..wh..opq", b""),
             ("var/cache/new.bin", b"n"),
         ]),
@@ -256,14 +258,15 @@ fn the_merged_tree_applies_deletions_as_podman_does_and_counts_the_waste() {
         .collect();
     assert_eq!(
         files,
-        ["app", "etc/app.conf", "var/cache/new.bin"]
+        ["app", "etc/app.conf", "etc/hostname", "var/cache/new.bin"]
             .into_iter()
             .map(String::from)
             .collect(),
         "motd deleted, big.bin hidden by the opaque directory"
     );
-    // Wasted: motd (100) deleted, big.bin (5000) hidden, the first app.conf (2) replaced.
-    assert_eq!(merged["wasted_bytes"], 5102);
+    // Wasted: motd (100) deleted, big.bin (5000) hidden, the first app.conf (2) and
+    // hostname (4) replaced.
+    assert_eq!(merged["wasted_bytes"], 5106);
     assert_eq!(merged["wasted"][0]["path"], "var/cache/big.bin");
 
     // One file read out of the merged image: the later layer's version; a deleted one is
@@ -319,8 +322,13 @@ fn the_merged_tree_applies_deletions_as_podman_does_and_counts_the_waste() {
         ["etc/motd", "var/cache/big.bin", "var/cache/sub"],
         "the opaque directory hides the folder too"
     );
-    assert_eq!(paths("changed"), ["etc/app.conf"]);
-    assert_eq!(compared["changed"][0]["what"], serde_json::json!(["size"]));
+    assert_eq!(paths("changed"), ["etc/app.conf", "etc/hostname"]);
+    assert_eq!(
+        compared["changed"][0]["what"],
+        serde_json::json!(["content", "size"])
+    );
+    // Same size, other bytes: told apart by the content digests the listing computed.
+    assert_eq!(compared["changed"][1]["what"], serde_json::json!(["content"]));
 
     // podman, applying the same layers, ends with the same files.
     let podman = Podman::new();

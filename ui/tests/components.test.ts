@@ -58,7 +58,7 @@ describe('Image', () => {
       return null;
     });
     const { container } = render(Image, {
-      reference: 'r/evil:v1', platform: null, onnavigate: () => {}, onplatform: () => {}, oncopied: () => {}, ontransfer: () => {}, onlayer: () => {}, onfiles: () => {},
+      reference: 'r/evil:v1', platform: null, onnavigate: () => {}, onplatform: () => {}, oncopied: () => {}, ontransfer: () => {}, onlayer: () => {}, onfiles: () => {}, oncompare: () => {},
     });
     await flush();
     expect(container.textContent).toContain(`RUN ${evil}`);

@@ -189,6 +189,11 @@ pub struct LayerRow {
     /// Compressed size in bytes.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub size: u64,
+    /// Where a foreign layer's bytes are (the descriptor's `urls`).
+    pub urls: Vec<String>,
+    /// Why the layer is not fetched: its bytes are not in the registry (see
+    /// [`crate::layer_files::foreign`]).
+    pub not_fetched: Option<String>,
     /// The history line (`RUN ...`, `COPY ...`), when the config has one.
     pub created_by: Option<String>,
     /// The history comment.
@@ -327,11 +332,15 @@ pub fn pair_history(
         .iter()
         .enumerate()
         .filter_map(|(index, d)| {
+            let media_type = d.media_type().to_string();
+            let urls = d.urls().clone().unwrap_or_default();
             Some(LayerRow {
                 index,
                 digest: Digest::parse(d.digest().as_ref()).ok()?,
-                media_type: d.media_type().to_string(),
-                compression: Compression::of_media_type(d.media_type().as_ref()),
+                compression: Compression::of_media_type(&media_type),
+                not_fetched: crate::layer_files::foreign::not_fetched(&media_type, &urls),
+                media_type,
+                urls,
                 size: d.size(),
                 created_by: None,
                 comment: None,

@@ -1,4 +1,4 @@
-//! Files the user points at: native folder and file choosers (Tauri's dialog plugin),
+//! Files the user points at: native folder, file and save-as choosers (Tauri's dialog plugin),
 //! files dropped on the window, and showing a transfer's result in the file manager (the
 //! desktop's own `xdg-open` on its folder: Tauri's opener plugin would do the same for
 //! about 3 MB of binary and a D-Bus stack the app has no other use for).
@@ -26,10 +26,12 @@ pub struct DroppedFiles {
 }
 
 /// What a chooser is for.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Pick {
     Folder,
     File,
+    /// Where to save a file, suggesting this name.
+    SaveAs(String),
 }
 
 async fn pick(app: &AppHandle, title: String, what: Pick) -> AppResult<Option<String>> {
@@ -48,6 +50,7 @@ async fn pick(app: &AppHandle, title: String, what: Pick) -> AppResult<Option<St
         Pick::File => chooser
             .add_filter("Image archives", &["tar", "tar.gz", "tgz"])
             .pick_file(answer),
+        Pick::SaveAs(name) => chooser.set_file_name(name).save_file(answer),
     }
     Ok(rx
         .await
@@ -64,6 +67,15 @@ pub async fn pick_folder(app: &AppHandle, title: String) -> AppResult<Option<Str
 /// Ask the user for a file (`None`: they cancelled).
 pub async fn pick_file(app: &AppHandle, title: String) -> AppResult<Option<String>> {
     pick(app, title, Pick::File).await
+}
+
+/// Ask the user where to save a file, suggesting `name` (`None`: they cancelled).
+pub async fn pick_save_file(
+    app: &AppHandle,
+    title: String,
+    name: String,
+) -> AppResult<Option<String>> {
+    pick(app, title, Pick::SaveAs(name)).await
 }
 
 /// Send the files dropped on the window from now on to `on_progress` (the latest caller).

@@ -1,17 +1,25 @@
 //! The files inside an image's layers, for the window: a layer's listing (read from the
 //! registry as it streams, verified, kept by digest), the image's layers merged into one
-//! tree, and one file, shown as text or as a hex preview. Sizes cross the bridge as
+//! tree, two images compared, and one file, shown as text or as a hex preview, or saved.
+//! Every read reports the bytes received to its channel and runs under a number the
+//! window chose, so the window can stop it (`cancel_read`). Sizes cross the bridge as
 //! JavaScript numbers (exact up to 2^53 bytes).
 
+use std::sync::Arc;
+
+use portolan::layer_files::diff::ImageDiff;
 use portolan::layer_files::listing::LayerListing;
 use portolan::layer_files::merged::MergedTree;
+use portolan::layer_files::operations::Watch;
 use portolan::layer_files::read_file::SHOWN_BYTES;
-use portolan::{Cancel, Digest, Platform, Reference};
+use portolan::{Digest, Platform, ProgressEvent, Reference};
 use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
 use ts_rs::TS;
 
 use crate::error::AppResult;
+use crate::reads::ReadGuard;
 use crate::state::AppState;
 
 /// Bytes of a binary file the viewer shows as hex.
@@ -41,18 +49,32 @@ fn size_of(size: f64) -> u64 {
     }
 }
 
+/// Register read `read_id` and watch it through `channel`.
+fn watch(app: &AppHandle, read_id: u32, channel: Channel<ProgressEvent>) -> (ReadGuard, Watch) {
+    let guard = app.state::<AppState>().reads.start(read_id);
+    let watch = Watch {
+        cancel: guard.cancel().clone(),
+        progress: Arc::new(move |event| {
+            let _ = channel.send(event);
+        }),
+    };
+    (guard, watch)
+}
+
 /// The files of layer `digest` (`size` bytes, as the manifest says) of `reference`.
 pub async fn list_layer_files(
     app: &AppHandle,
     reference: String,
     digest: Digest,
     size: f64,
+    read_id: u32,
+    on_progress: Channel<ProgressEvent>,
 ) -> AppResult<LayerListing> {
-    let state = app.state::<AppState>();
+    let (_running, watch) = watch(app, read_id, on_progress);
     let reference = Reference::parse(&reference)?;
-    Ok(state
-        .client()
-        .layer_files(&reference, &digest, size_of(size), &Cancel::new())
+    let client = app.state::<AppState>().client();
+    Ok(client
+        .layer_files(&reference, &digest, size_of(size), &watch)
         .await?)
 }
 
@@ -63,11 +85,13 @@ pub async fn read_layer_file(
     digest: Digest,
     size: f64,
     path: String,
+    read_id: u32,
+    on_progress: Channel<ProgressEvent>,
 ) -> AppResult<ShownFile> {
-    let state = app.state::<AppState>();
+    let (_running, watch) = watch(app, read_id, on_progress);
     let reference = Reference::parse(&reference)?;
-    let content = state
-        .client()
+    let client = app.state::<AppState>().client();
+    let content = client
         .read_layer_file(
             &reference,
             &digest,
@@ -75,7 +99,7 @@ pub async fn read_layer_file(
             &path,
             SHOWN_BYTES,
             None,
-            &Cancel::new(),
+            &watch,
         )
         .await?;
     let text = content.text().map(str::to_owned);
@@ -93,18 +117,68 @@ pub async fn read_layer_file(
     })
 }
 
+/// Save file `path` of layer `digest` of `reference` whole to `to`, once the layer
+/// verified; where it was saved.
+#[allow(clippy::too_many_arguments)]
+pub async fn save_layer_file(
+    app: &AppHandle,
+    reference: String,
+    digest: Digest,
+    size: f64,
+    path: String,
+    to: String,
+    read_id: u32,
+    on_progress: Channel<ProgressEvent>,
+) -> AppResult<String> {
+    let (_running, watch) = watch(app, read_id, on_progress);
+    let reference = Reference::parse(&reference)?;
+    let client = app.state::<AppState>().client();
+    let to = std::path::PathBuf::from(to);
+    let content = client
+        .read_layer_file(&reference, &digest, size_of(size), &path, 0, Some(&to), &watch)
+        .await?;
+    Ok(content.saved_to.unwrap_or_else(|| to.display().to_string()))
+}
+
 /// The image `reference` names (for an index, `platform`'s, else this machine's) as one
 /// tree: every layer applied in order, with what later layers overwrote or deleted.
 pub async fn image_files(
     app: &AppHandle,
     reference: String,
     platform: Option<String>,
+    read_id: u32,
+    on_progress: Channel<ProgressEvent>,
 ) -> AppResult<MergedTree> {
-    let state = app.state::<AppState>();
+    let (_running, watch) = watch(app, read_id, on_progress);
     let reference = Reference::parse(&reference)?;
     let platform = platform.as_deref().map(Platform::parse).transpose()?;
-    Ok(state
-        .client()
-        .merged_files(&reference, platform.as_ref(), &Cancel::new())
+    let client = app.state::<AppState>().client();
+    Ok(client
+        .merged_files(&reference, platform.as_ref(), &watch)
         .await?)
+}
+
+/// Image `first` against image `second` (for indexes, `platform`'s): layers shared, paths
+/// added, removed and changed.
+pub async fn compare_images(
+    app: &AppHandle,
+    first: String,
+    second: String,
+    platform: Option<String>,
+    read_id: u32,
+    on_progress: Channel<ProgressEvent>,
+) -> AppResult<ImageDiff> {
+    let (_running, watch) = watch(app, read_id, on_progress);
+    let first = Reference::parse(&first)?;
+    let second = Reference::parse(&second)?;
+    let platform = platform.as_deref().map(Platform::parse).transpose()?;
+    let client = app.state::<AppState>().client();
+    Ok(client
+        .compare_images(&first, &second, platform.as_ref(), &watch)
+        .await?)
+}
+
+/// Stop read `read_id`; whether it was running.
+pub async fn cancel_read(app: &AppHandle, read_id: u32) -> AppResult<bool> {
+    Ok(app.state::<AppState>().reads.cancel(read_id))
 }

@@ -28,9 +28,12 @@ declare_commands! {
     browse::raw_manifest(reference: String) -> RawDocument;
     browse::raw_config(repository: String, digest: String, media_type: String) -> RawDocument;
     browse::list_referrers(reference: String) -> Vec<Referrer>;
-    layers::list_layer_files(reference: String, digest: Digest, size: f64) -> LayerListing;
-    layers::read_layer_file(reference: String, digest: Digest, size: f64, path: String) -> ShownFile;
-    layers::image_files(reference: String, platform: Option<String>) -> MergedTree;
+    layers::list_layer_files(reference: String, digest: Digest, size: f64, read_id: u32) streams(ProgressEvent) -> LayerListing;
+    layers::read_layer_file(reference: String, digest: Digest, size: f64, path: String, read_id: u32) streams(ProgressEvent) -> ShownFile;
+    layers::save_layer_file(reference: String, digest: Digest, size: f64, path: String, to: String, read_id: u32) streams(ProgressEvent) -> String;
+    layers::image_files(reference: String, platform: Option<String>, read_id: u32) streams(ProgressEvent) -> MergedTree;
+    layers::compare_images(first: String, second: String, platform: Option<String>, read_id: u32) streams(ProgressEvent) -> ImageDiff;
+    layers::cancel_read(read_id: u32) -> bool;
     manage::check_new_tag(repository: String, tag: String) -> TagCheck;
     manage::add_tag(request: TagRequest) -> Tagged;
     manage::remove_tag(repository: String, tag: String, digest: Digest) -> Untagged;
@@ -51,6 +54,7 @@ declare_commands! {
     transfer::clear_transfers() -> Vec<TransferView>;
     files::pick_folder(title: String) -> Option<String>;
     files::pick_file(title: String) -> Option<String>;
+    files::pick_save_file(title: String, name: String) -> Option<String>;
     files::watch_drops() streams(DroppedFiles) -> ();
     files::show_transfer_result(transfer_id: u32) -> ();
 }

@@ -17,7 +17,7 @@ pub mod settings;
 pub mod transfer;
 
 use portolan::inspect::{ImageReport, TagSummary};
-use portolan::Digest;
+use portolan::{Digest, ProgressEvent};
 use portolan_ops::cleanup::{
     CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, SelectionAction, Step,
 };
@@ -33,6 +33,7 @@ use crate::settings::{Settings, Theme};
 use browse::{RawDocument, Referrer, TagList};
 use files::DroppedFiles;
 use layers::ShownFile;
+use portolan::layer_files::diff::ImageDiff;
 use portolan::layer_files::listing::LayerListing;
 use portolan::layer_files::merged::MergedTree;
 use portolan_ops::catalog::RepositoryPage;

@@ -212,6 +212,15 @@ compression: Compression,
  */
 size: number, 
 /**
+ * Where a foreign layer's bytes are (the descriptor's `urls`).
+ */
+urls: Array<string>, 
+/**
+ * Why the layer is not fetched: its bytes are not in the registry (see
+ * [`crate::layer_files::foreign`]).
+ */
+not_fetched: string | null, 
+/**
  * The history line (`RUN ...`, `COPY ...`), when the config has one.
  */
 created_by: string | null, 
@@ -1064,7 +1073,12 @@ mtime: number,
  * The path as written was absolute or climbs out with `..`: a tool extracting this
  * layer naively would write outside its target.
  */
-unsafe_path: boolean, };
+unsafe_path: boolean, 
+/**
+ * A regular file's content digest (sha256 of its bytes, computed as the layer
+ * streamed past), so two images' files compare by content, not by size and time.
+ */
+content?: Digest, };
 
 export type LayerListing = { 
 /**
@@ -1086,7 +1100,12 @@ tar_bytes: number,
 /**
  * Whether the listing stopped at [`MAX_ENTRIES`].
  */
-cut: boolean, };
+cut: boolean, 
+/**
+ * Why the layer was not read (its bytes are not in the registry: see
+ * [`crate::layer_files::foreign`]); it then has no entries.
+ */
+not_fetched?: string, };
 
 export type ShownFile = { 
 /**
@@ -1162,4 +1181,63 @@ wasted_bytes: number,
 /**
  * What was wasted, biggest first.
  */
-wasted: Array<Wasted>, };
+wasted: Array<Wasted>, 
+/**
+ * Layers that were not read (their bytes are not in the registry), and why: the tree
+ * lacks what they hold.
+ */
+skipped: Array<SkippedLayer>, };
+
+export type SkippedLayer = { 
+/**
+ * The layer (0 is the base).
+ */
+layer: number, 
+/**
+ * Why it was not read.
+ */
+reason: string, };
+
+export type Changed = { 
+/**
+ * The path.
+ */
+path: string, 
+/**
+ * The first image's entry.
+ */
+before: FileEntry, 
+/**
+ * The second image's entry.
+ */
+after: FileEntry, 
+/**
+ * What differs: `type`, `content`, `size`, `mode`, `owner`, `target`, `mtime`.
+ */
+what: Array<string>, };
+
+export type ImageDiff = { 
+/**
+ * Layers both have.
+ */
+shared_layers: Array<Digest>, 
+/**
+ * Layers only the first has.
+ */
+only_first: Array<Digest>, 
+/**
+ * Layers only the second has.
+ */
+only_second: Array<Digest>, 
+/**
+ * Paths only the second has.
+ */
+added: Array<FileEntry>, 
+/**
+ * Paths only the first has.
+ */
+removed: Array<FileEntry>, 
+/**
+ * Paths both have, differing.
+ */
+changed: Array<Changed>, };

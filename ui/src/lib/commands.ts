@@ -3,7 +3,7 @@
 
 import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, Digest, DroppedFiles, HostAdvice, ImageReport, LayerListing, MergedTree, PackageList, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList } from './bindings';
+import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, Digest, DroppedFiles, HostAdvice, ImageDiff, ImageReport, LayerListing, MergedTree, PackageList, ProgressEvent, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
@@ -49,12 +49,33 @@ export const commands = {
     call<RawDocument>('raw_config', { repository, digest, mediaType }),
   listReferrers: (reference: string) =>
     call<Array<Referrer>>('list_referrers', { reference }),
-  listLayerFiles: (reference: string, digest: Digest, size: number) =>
-    call<LayerListing>('list_layer_files', { reference, digest, size }),
-  readLayerFile: (reference: string, digest: Digest, size: number, path: string) =>
-    call<ShownFile>('read_layer_file', { reference, digest, size, path }),
-  imageFiles: (reference: string, platform: string | null) =>
-    call<MergedTree>('image_files', { reference, platform }),
+  listLayerFiles: (reference: string, digest: Digest, size: number, readId: number, onProgress: (event: ProgressEvent) => void) => {
+    const channel = new Channel<ProgressEvent>();
+    channel.onmessage = onProgress;
+    return call<LayerListing>('list_layer_files', { reference, digest, size, readId, onProgress: channel });
+  },
+  readLayerFile: (reference: string, digest: Digest, size: number, path: string, readId: number, onProgress: (event: ProgressEvent) => void) => {
+    const channel = new Channel<ProgressEvent>();
+    channel.onmessage = onProgress;
+    return call<ShownFile>('read_layer_file', { reference, digest, size, path, readId, onProgress: channel });
+  },
+  saveLayerFile: (reference: string, digest: Digest, size: number, path: string, to: string, readId: number, onProgress: (event: ProgressEvent) => void) => {
+    const channel = new Channel<ProgressEvent>();
+    channel.onmessage = onProgress;
+    return call<string>('save_layer_file', { reference, digest, size, path, to, readId, onProgress: channel });
+  },
+  imageFiles: (reference: string, platform: string | null, readId: number, onProgress: (event: ProgressEvent) => void) => {
+    const channel = new Channel<ProgressEvent>();
+    channel.onmessage = onProgress;
+    return call<MergedTree>('image_files', { reference, platform, readId, onProgress: channel });
+  },
+  compareImages: (first: string, second: string, platform: string | null, readId: number, onProgress: (event: ProgressEvent) => void) => {
+    const channel = new Channel<ProgressEvent>();
+    channel.onmessage = onProgress;
+    return call<ImageDiff>('compare_images', { first, second, platform, readId, onProgress: channel });
+  },
+  cancelRead: (readId: number) =>
+    call<boolean>('cancel_read', { readId }),
   checkNewTag: (repository: string, tag: string) =>
     call<TagCheck>('check_new_tag', { repository, tag }),
   addTag: (request: TagRequest) =>
@@ -98,6 +119,8 @@ export const commands = {
     call<string | null>('pick_folder', { title }),
   pickFile: (title: string) =>
     call<string | null>('pick_file', { title }),
+  pickSaveFile: (title: string, name: string) =>
+    call<string | null>('pick_save_file', { title, name }),
   watchDrops: (onProgress: (event: DroppedFiles) => void) => {
     const channel = new Channel<DroppedFiles>();
     channel.onmessage = onProgress;

@@ -7,7 +7,8 @@ use clap::Args;
 use portolan::inspect::{ImageDetails, LayerRow};
 use portolan::layer_files::merged::merge;
 use portolan::layer_files::read_file::{file_name_of, resolve, SHOWN_BYTES};
-use portolan::{Cancel, Client, Platform, Reference};
+use portolan::layer_files::operations::Watch;
+use portolan::{Client, Platform, Reference};
 
 use super::Context;
 use crate::render;
@@ -55,19 +56,13 @@ async fn image_of(
     platform: Option<&str>,
 ) -> portolan::Result<ImageDetails> {
     let platform = platform.map(Platform::parse).transpose()?;
-    let report = client.inspect(reference, platform.as_ref()).await?;
-    report.image.ok_or_else(|| {
-        portolan::Error::input(
-            format!("{reference} has no image to read files of"),
-            "it is an index without an image for this platform, or an artifact",
-        )
-    })
+    client.image_of(reference, platform.as_ref()).await
 }
 
 pub async fn cat(ctx: &Context, args: &CatArgs) -> portolan::Result<()> {
     let reference = Reference::parse(&args.reference)?;
     let image = image_of(&ctx.client, &reference, args.platform.as_deref()).await?;
-    let cancel = Cancel::new();
+    let watch = Watch::none();
     let not_found = |why: String| portolan::Error::NotFound {
         registry: reference.registry().to_owned(),
         what: format!("{} in {reference}", args.path),
@@ -76,9 +71,15 @@ pub async fn cat(ctx: &Context, args: &CatArgs) -> portolan::Result<()> {
     let (layer, path) = match &args.layer {
         Some(wanted) => {
             let layer = pick_layer(&image, wanted, &reference)?;
+            if let Some(why) = &layer.not_fetched {
+                return Err(portolan::Error::input(
+                    format!("layer {} of {reference} cannot be read", layer.index),
+                    why.clone(),
+                ));
+            }
             let listing = ctx
                 .client
-                .layer_files(&reference, &layer.digest, layer.size, &cancel)
+                .layer_files(&reference, &layer.digest, layer.size, &watch)
                 .await?;
             let tree = merge(std::slice::from_ref(&listing));
             let (_, path) = resolve(&tree, &args.path).map_err(not_found)?;
@@ -87,7 +88,7 @@ pub async fn cat(ctx: &Context, args: &CatArgs) -> portolan::Result<()> {
         None => {
             let listings = ctx
                 .client
-                .layer_listings(&reference, &image.layers, &cancel)
+                .layer_listings(&reference, &image.layers, &watch)
                 .await?;
             let (index, path) = resolve(&merge(&listings), &args.path).map_err(not_found)?;
             let layer = image
@@ -113,7 +114,7 @@ pub async fn cat(ctx: &Context, args: &CatArgs) -> portolan::Result<()> {
             &path,
             SHOWN_BYTES,
             target.as_deref(),
-            &cancel,
+            &watch,
         )
         .await?;
     render::files::content(ctx.json, layer.index, &content);
@@ -165,7 +166,7 @@ pub async fn files(ctx: &Context, args: &FilesArgs) -> portolan::Result<()> {
     };
     let listings = ctx
         .client
-        .layer_listings(&reference, &chosen, &Cancel::new())
+        .layer_listings(&reference, &chosen, &Watch::none())
         .await?;
     if args.merged {
         render::files::merged(ctx.json, &merge(&listings), args.path_prefix.as_deref());
@@ -188,20 +189,13 @@ pub struct DiffArgs {
 }
 
 pub async fn diff(ctx: &Context, args: &DiffArgs) -> portolan::Result<()> {
-    let cancel = Cancel::new();
-    let mut sides = Vec::new();
-    for text in [&args.first, &args.second] {
-        let reference = Reference::parse(text)?;
-        let image = image_of(&ctx.client, &reference, args.platform.as_deref()).await?;
-        let listings = ctx
-            .client
-            .layer_listings(&reference, &image.layers, &cancel)
-            .await?;
-        let digests: Vec<_> = image.layers.iter().map(|l| l.digest.clone()).collect();
-        sides.push((digests, merge(&listings)));
-    }
-    let (one, two) = (&sides[0], &sides[1]);
-    let compared = portolan::layer_files::diff::diff(&one.0, &one.1, &two.0, &two.1);
+    let first = Reference::parse(&args.first)?;
+    let second = Reference::parse(&args.second)?;
+    let platform = args.platform.as_deref().map(Platform::parse).transpose()?;
+    let compared = ctx
+        .client
+        .compare_images(&first, &second, platform.as_ref(), &Watch::none())
+        .await?;
     render::files::diff(ctx.json, &args.first, &args.second, &compared);
     Ok(())
 }

@@ -156,6 +156,7 @@ pub fn merged(json: bool, tree: &MergedTree, prefix: Option<&str>) {
         #[derive(Serialize)]
         struct Merged<'a> {
             entries: Vec<&'a MergedEntry>,
+            skipped: &'a [portolan::layer_files::merged::SkippedLayer],
             total_bytes: u64,
             wasted: &'a [portolan::layer_files::merged::Wasted],
             wasted_bytes: u64,
@@ -166,6 +167,7 @@ pub fn merged(json: bool, tree: &MergedTree, prefix: Option<&str>) {
                 .iter()
                 .filter(|e| under(prefix, &e.entry.path))
                 .collect(),
+            skipped: &tree.skipped,
             total_bytes: tree.total_bytes,
             wasted: &tree.wasted,
             wasted_bytes: tree.wasted_bytes,
@@ -223,6 +225,9 @@ pub fn merged(json: bool, tree: &MergedTree, prefix: Option<&str>) {
             w.by
         );
     }
+    for s in &tree.skipped {
+        out!("Layer {} is not in this tree: {}", s.layer, s.reason);
+    }
 }
 
 pub fn files(json: bool, listings: &[(usize, LayerListing)], prefix: Option<&str>) {
@@ -234,6 +239,8 @@ pub fn files(json: bool, listings: &[(usize, LayerListing)], prefix: Option<&str
             digest: String,
             entries: Vec<&'a FileEntry>,
             index: usize,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            not_fetched: Option<&'a str>,
         }
         let layers: Vec<Layer> = listings
             .iter()
@@ -247,12 +254,17 @@ pub fn files(json: bool, listings: &[(usize, LayerListing)], prefix: Option<&str
                     .filter(|e| under(prefix, &e.path))
                     .collect(),
                 index: *index,
+                not_fetched: l.not_fetched.as_deref(),
             })
             .collect();
         print_json(&layers);
         return;
     }
     for (index, listing) in listings {
+        if let Some(why) = &listing.not_fetched {
+            out!("Layer {index}  {}  (not fetched: {why})", listing.digest);
+            continue;
+        }
         let shown: Vec<&FileEntry> = listing
             .entries
             .iter()

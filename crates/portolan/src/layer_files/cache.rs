@@ -1,7 +1,7 @@
 //! Layer listings kept on disk by layer digest. A layer's content never changes under its
 //! digest, so a listing never goes stale: the second look at a layer costs no network.
 //!
-//! One JSON file per layer (`DIR/sha256/HEX.json`), written to a temporary name and moved
+//! One JSON file per layer (`DIR/v2/sha256/HEX.json`), written to a temporary name and moved
 //! into place, so a reader never sees half a file; a file that does not parse, or that
 //! describes another digest, is ignored (and replaced by the next listing).
 
@@ -9,6 +9,10 @@ use std::path::{Path, PathBuf};
 
 use crate::digest::Digest;
 use crate::layer_files::listing::LayerListing;
+
+/// The listing format's folder: listings made before files carried content digests sit in
+/// the parent folder and are not read (a new format gets a new name here).
+const FORMAT: &str = "v2";
 
 /// A folder of layer listings.
 #[derive(Debug, Clone)]
@@ -25,7 +29,10 @@ impl ListingCache {
     fn path_of(&self, digest: &Digest) -> PathBuf {
         let text = digest.to_string();
         let (algorithm, hex) = text.split_once(':').unwrap_or(("sha256", &text));
-        self.dir.join(algorithm).join(format!("{hex}.json"))
+        self.dir
+            .join(FORMAT)
+            .join(algorithm)
+            .join(format!("{hex}.json"))
     }
 
     /// The listing of `digest`, if one was kept.

@@ -1,8 +1,9 @@
 //! Comparing two images: which layers they share (by digest: those cost nothing to pull
 //! twice), and how their merged trees differ — paths added, removed, and changed in type,
-//! size, mode, owner or link target. Layers carry no per-file content digest, so two files
-//! of the same size from different layers are "maybe changed" only when their layer or
-//! modification time differs; the report says which facts differ.
+//! content, size, mode, owner or link target. Files compare by the content digest the
+//! listing computed as each layer streamed; a modification time that differs over the same
+//! content is not a change. Only where a side has no content digest (a listing that
+//! stopped early) does a differing time stand in for it.
 
 use std::collections::BTreeMap;
 
@@ -20,7 +21,7 @@ pub struct Changed {
     pub before: FileEntry,
     /// The second image's entry.
     pub after: FileEntry,
-    /// What differs: `type`, `size`, `mode`, `owner`, `target`, `mtime`.
+    /// What differs: `type`, `content`, `size`, `mode`, `owner`, `target`, `mtime`.
     pub what: Vec<String>,
 }
 
@@ -114,6 +115,10 @@ fn differences(b: &FileEntry, a: &FileEntry) -> Vec<String> {
     } else if b.kind != a.kind {
         what.push("target".to_owned());
     }
+    let contents = b.content.as_ref().zip(a.content.as_ref());
+    if contents.is_some_and(|(b, a)| b != a) {
+        what.push("content".to_owned());
+    }
     if b.size != a.size {
         what.push("size".to_owned());
     }
@@ -123,10 +128,69 @@ fn differences(b: &FileEntry, a: &FileEntry) -> Vec<String> {
     if (b.uid, b.gid) != (a.uid, a.gid) {
         what.push("owner".to_owned());
     }
-    // A file rewritten with the same size and mode: its time tells (directories' times
-    // change with their contents, and say nothing).
-    if b.mtime != a.mtime && what.is_empty() && b.kind == EntryKind::File {
+    // Without content digests, a file rewritten with the same size and mode: its time
+    // tells (directories' times change with their contents, and say nothing).
+    if contents.is_none() && b.mtime != a.mtime && what.is_empty() && b.kind == EntryKind::File
+    {
         what.push("mtime".to_owned());
     }
     what
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer_files::merged::MergedEntry;
+
+    fn file(path: &str, bytes: &[u8], mtime: u64, with_digest: bool) -> MergedEntry {
+        MergedEntry {
+            entry: FileEntry {
+                path: path.to_owned(),
+                kind: EntryKind::File,
+                size: bytes.len() as u64,
+                mode: 0o644,
+                uid: 0,
+                gid: 0,
+                user: None,
+                group: None,
+                mtime,
+                unsafe_path: false,
+                content: with_digest.then(|| Digest::sha256_of(bytes)),
+            },
+            layer: 0,
+            overwrote: vec![],
+        }
+    }
+
+    fn tree(entries: Vec<MergedEntry>) -> MergedTree {
+        MergedTree {
+            entries,
+            total_bytes: 0,
+            wasted_bytes: 0,
+            wasted: vec![],
+            skipped: vec![],
+        }
+    }
+
+    fn what_changed(before: MergedEntry, after: MergedEntry) -> Vec<Vec<String>> {
+        diff(&[], &tree(vec![before]), &[], &tree(vec![after]))
+            .changed
+            .into_iter()
+            .map(|c| c.what)
+            .collect()
+    }
+
+    #[test]
+    fn files_compare_by_content_and_a_new_time_over_the_same_bytes_is_no_change() {
+        assert_eq!(
+            what_changed(file("a", b"one", 1, true), file("a", b"two", 1, true)),
+            [["content"]]
+        );
+        assert!(what_changed(file("a", b"one", 1, true), file("a", b"one", 9, true)).is_empty());
+        // Without digests on one side, a new time is all there is to go by.
+        assert_eq!(
+            what_changed(file("a", b"one", 1, false), file("a", b"one", 9, true)),
+            [["mtime"]]
+        );
+    }
 }

@@ -73,6 +73,11 @@ pub struct FileEntry {
     /// The path as written was absolute or climbs out with `..`: a tool extracting this
     /// layer naively would write outside its target.
     pub unsafe_path: bool,
+    /// A regular file's content digest (sha256 of its bytes, computed as the layer
+    /// streamed past), so two images' files compare by content, not by size and time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub content: Option<crate::digest::Digest>,
 }
 
 /// The whiteout prefix of a file name.

@@ -20,7 +20,7 @@ use crate::digest::{Digest, Hasher};
 use crate::error::{Error, Result};
 use crate::layer_files::entry::{normalise, whiteout, EntryKind, FileEntry};
 use crate::layout::compression::Compression;
-use crate::transfer::progress::Cancel;
+use crate::transfer::progress::{Cancel, Progress, ProgressEvent};
 
 /// Entries kept from one layer; past this the listing stops and says so.
 pub const MAX_ENTRIES: usize = 1_000_000;
@@ -46,6 +46,25 @@ pub struct LayerListing {
     pub tar_bytes: u64,
     /// Whether the listing stopped at [`MAX_ENTRIES`].
     pub cut: bool,
+    /// Why the layer was not read (its bytes are not in the registry: see
+    /// [`crate::layer_files::foreign`]); it then has no entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub not_fetched: Option<String>,
+}
+
+impl LayerListing {
+    /// The stand-in for a layer that is not fetched, saying why.
+    pub fn not_fetched(digest: Digest, why: String) -> Self {
+        Self {
+            digest,
+            compression: "none".to_owned(),
+            entries: Vec::new(),
+            tar_bytes: 0,
+            cut: false,
+            not_fetched: Some(why),
+        }
+    }
 }
 
 /// List the files of layer `digest` of `repository`, `size` bytes as the manifest says.
@@ -55,31 +74,47 @@ pub async fn list_layer(
     digest: &Digest,
     size: u64,
     cancel: &Cancel,
+    progress: &Progress,
 ) -> Result<LayerListing> {
     let expected = digest.clone();
     let limit = inflation_limit(size);
-    stream_layer(client, repository, digest, cancel, move |rx| {
+    stream_layer(client, repository, digest, size, cancel, progress, move |rx| {
         list_tar(rx, &expected, size, limit)
     })
     .await
 }
 
+/// Bytes of blob between two progress reports.
+const REPORT_EVERY: u64 = 1 << 20;
+
 /// The bytes of a layer's blob as they arrive, for a blocking reader.
 pub(crate) type Chunks = tokio::sync::mpsc::Receiver<std::io::Result<bytes::Bytes>>;
 
-/// Stream blob `digest` into `work`, which runs on a blocking thread and reads the chunks
-/// from its channel; its failure is told which registry and layer it was about.
+/// Stream blob `digest` (`size` bytes) into `work`, which runs on a blocking thread and
+/// reads the chunks from its channel, reporting the bytes received to `progress` (every
+/// MiB, and at the end); its failure is told which registry and layer it was about.
 pub(crate) async fn stream_layer<T: Send + 'static>(
     client: &RegistryClient,
     repository: &str,
     digest: &Digest,
+    size: u64,
     cancel: &Cancel,
+    progress: &Progress,
     work: impl FnOnce(Chunks) -> std::result::Result<T, Failure> + Send + 'static,
 ) -> Result<T> {
+    cancel.check()?;
     let blob = client.read_blob(repository, digest, 0, None).await?;
     let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(8);
     let worker = tokio::task::spawn_blocking(move || work(rx));
     let mut stream = blob.response.bytes_stream();
+    let (mut done, mut reported) = (0u64, 0u64);
+    let report = |done: u64| {
+        progress(ProgressEvent::Blob {
+            digest: digest.clone(),
+            done: done.min(size),
+            total: size,
+        })
+    };
     while let Some(chunk) = stream.next().await {
         if cancel.is_cancelled() {
             drop(tx);
@@ -87,6 +122,13 @@ pub(crate) async fn stream_layer<T: Send + 'static>(
             return Err(Error::Cancelled);
         }
         let chunk = chunk.map_err(std::io::Error::other);
+        if let Ok(bytes) = &chunk {
+            done += bytes.len() as u64;
+            if done - reported >= REPORT_EVERY {
+                reported = done;
+                report(done);
+            }
+        }
         let failed = chunk.is_err();
         // The reader stopped (an error of its own): its result says why.
         if tx.send(chunk).await.is_err() || failed {
@@ -94,6 +136,7 @@ pub(crate) async fn stream_layer<T: Send + 'static>(
         }
     }
     drop(tx);
+    report(done);
     let outcome = worker
         .await
         .map_err(|e| Error::internal(format!("the layer reader stopped: {e}")))?;
@@ -213,10 +256,14 @@ fn list_tar(
 ) -> std::result::Result<LayerListing, Failure> {
     let mut entries = Vec::new();
     let mut cut = false;
-    let walked = walk(rx, expected, size, limit, &mut |entry, _| {
+    let mut buf = vec![0u8; 64 * 1024];
+    let walked = walk(rx, expected, size, limit, &mut |mut entry, content| {
         if entries.len() >= MAX_ENTRIES {
             cut = true;
             return Ok(Walk::Stop);
+        }
+        if entry.kind == EntryKind::File {
+            entry.content = Some(content_digest(content, &mut buf)?);
         }
         entries.push(entry);
         Ok(Walk::Next)
@@ -227,7 +274,19 @@ fn list_tar(
         entries,
         tar_bytes: walked.tar_bytes,
         cut,
+        not_fetched: None,
     })
+}
+
+/// The sha256 of a file's content as it passes (the tar reader would read past it anyway).
+fn content_digest(content: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<Digest> {
+    let mut hasher = Hasher::new(crate::digest::Algorithm::Sha256);
+    loop {
+        match content.read(buf)? {
+            0 => return Ok(hasher.finish()),
+            n => hasher.update(&buf[..n]),
+        }
+    }
 }
 
 /// What a visitor wants after an entry.
@@ -404,6 +463,7 @@ fn describe<R: Read>(entry: &tar::Entry<'_, R>) -> FileEntry {
         group: text(header.groupname_bytes()),
         mtime: header.mtime().unwrap_or(0),
         unsafe_path,
+        content: None,
     }
 }
 

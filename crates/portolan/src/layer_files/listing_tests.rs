@@ -11,7 +11,7 @@ use crate::client::tests::client_for;
 use crate::digest::Digest;
 use crate::error::{Error, ErrorCode};
 use crate::layer_files::entry::EntryKind;
-use crate::transfer::progress::Cancel;
+use crate::transfer::progress::{no_progress, Cancel};
 
 fn run(cmd: &mut Command) -> Vec<u8> {
     let out = cmd.output().expect("run a real tool (tar, gzip, zstd)");
@@ -70,7 +70,7 @@ async fn list(blob: Vec<u8>, digest: Digest, size: u64) -> crate::error::Result<
     })
     .await;
     let client = client_for(&server, false);
-    list_layer(&client, "r", &digest, size, &Cancel::new()).await
+    list_layer(&client, "r", &digest, size, &Cancel::new(), &no_progress()).await
 }
 
 async fn list_good(blob: Vec<u8>) -> LayerListing {
@@ -91,6 +91,12 @@ fn check_real_layer(listing: &LayerListing) {
     // hello-again.txt) as the file and the second as a link to it.
     assert_eq!(find("etc/hello-again.txt").kind, EntryKind::File);
     assert_eq!(find("etc/hello-again.txt").size, 6);
+    assert_eq!(
+        find("etc/hello-again.txt").content,
+        Some(Digest::sha256_of(b"hello\n")),
+        "a file's content digest is computed as it streams past"
+    );
+    assert_eq!(find("etc/greeting").content, None);
     assert_eq!(
         find("etc/hello.txt").kind,
         EntryKind::Hardlink {

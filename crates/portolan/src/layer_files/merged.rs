@@ -56,6 +56,19 @@ pub struct MergedTree {
     pub wasted_bytes: u64,
     /// What was wasted, biggest first.
     pub wasted: Vec<Wasted>,
+    /// Layers that were not read (their bytes are not in the registry), and why: the tree
+    /// lacks what they hold.
+    pub skipped: Vec<SkippedLayer>,
+}
+
+/// A layer left out of the tree.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SkippedLayer {
+    /// The layer (0 is the base).
+    pub layer: usize,
+    /// Why it was not read.
+    pub reason: String,
 }
 
 /// Apply `layers` (base first) into one tree.
@@ -63,7 +76,14 @@ pub fn merge(layers: &[LayerListing]) -> MergedTree {
     let mut tree: BTreeMap<String, MergedEntry> = BTreeMap::new();
     let mut wasted = Vec::new();
     let mut total_bytes = 0u64;
+    let mut skipped = Vec::new();
     for (index, layer) in layers.iter().enumerate() {
+        if let Some(reason) = &layer.not_fetched {
+            skipped.push(SkippedLayer {
+                layer: index,
+                reason: reason.clone(),
+            });
+        }
         // Whiteouts and opaque markers of this layer act on the layers below it.
         for e in &layer.entries {
             match e.kind {
@@ -120,6 +140,7 @@ pub fn merge(layers: &[LayerListing]) -> MergedTree {
         total_bytes,
         entries: tree.into_values().collect(),
         wasted,
+        skipped,
     }
 }
 
@@ -176,6 +197,7 @@ mod tests {
             group: None,
             mtime: 0,
             unsafe_path: false,
+            content: None,
         }
     }
 
@@ -186,6 +208,7 @@ mod tests {
             entries,
             tar_bytes: 0,
             cut: false,
+            not_fetched: None,
         }
     }
 

@@ -4,11 +4,15 @@
 //! ([`cache`]); and an image's layers applied into one tree with what each layer wasted
 //! ([`merged`]); one file read out of a layer, or saved once its layer verified
 //! ([`read_file`]); two images compared, layer by layer and path by path ([`diff`]).
+//! Layers whose bytes live outside the registry are named, not fetched ([`foreign`]).
+//! The [`crate::Client`] methods both front ends call are in [`operations`].
 //! Nothing unverified is written to disk.
 
 pub mod cache;
 pub mod diff;
 pub mod entry;
+pub mod foreign;
 pub mod listing;
 pub mod merged;
+pub mod operations;
 pub mod read_file;

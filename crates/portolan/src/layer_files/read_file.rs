@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::layer_files::entry::EntryKind;
 use crate::layer_files::listing::{inflation_limit, stream_layer, walk, Failure, Walk};
 use crate::layer_files::merged::MergedTree;
-use crate::transfer::progress::Cancel;
+use crate::transfer::progress::{Cancel, Progress};
 
 /// What is shown of a file by default: 1 MiB.
 pub const SHOWN_BYTES: usize = 1 << 20;
@@ -86,6 +86,7 @@ pub async fn read_file(
     shown: usize,
     save_to: Option<&Path>,
     cancel: &Cancel,
+    progress: &Progress,
 ) -> Result<FileContent> {
     let temp = match save_to {
         Some(target) => {
@@ -103,7 +104,7 @@ pub async fn read_file(
     let expected = digest.clone();
     let wanted = path.to_owned();
     let limit = inflation_limit(size);
-    let (found, temp) = stream_layer(client, repository, digest, cancel, move |rx| {
+    let (found, temp) = stream_layer(client, repository, digest, size, cancel, progress, move |rx| {
         let mut temp = temp;
         let mut found: Option<(u64, Vec<u8>)> = None;
         walk(rx, &expected, size, limit, &mut |entry, content| {
@@ -231,6 +232,7 @@ mod tests {
                         group: None,
                         mtime: 0,
                         unsafe_path: false,
+                        content: None,
                     },
                     layer: *layer,
                     overwrote: vec![],
@@ -239,6 +241,7 @@ mod tests {
             total_bytes: 0,
             wasted_bytes: 0,
             wasted: vec![],
+            skipped: vec![],
         }
     }
 

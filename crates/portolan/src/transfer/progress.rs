@@ -96,6 +96,10 @@ impl Cancel {
     pub fn is_cancelled(&self) -> bool {
         self.flag.load(Ordering::SeqCst)
     }
+    /// Whether `other` is this token (or a clone of it).
+    pub fn same_token(&self, other: &Cancel) -> bool {
+        Arc::ptr_eq(&self.flag, &other.flag)
+    }
     /// `Err(Cancelled)` once cancelled.
     pub fn check(&self) -> Result<()> {
         if self.is_cancelled() {
