@@ -18,6 +18,9 @@ pub enum Fault {
     Reset,
     /// Forward, then send only the first half of the body and close.
     Truncate,
+    /// Forward, send the head and the first half of the body, then hold the connection
+    /// open until the client closes it (counted by [`FaultyProxy::closed_stalls`]).
+    Stall,
     /// Forward, then replace the body with these bytes.
     ReplaceBody(Vec<u8>),
     /// Forward, with this `Content-Type` instead of the registry's.
@@ -41,6 +44,7 @@ pub struct FaultyProxy {
     rules: Arc<Mutex<Vec<Rule>>>,
     log: Arc<Mutex<Vec<String>>>,
     authorized: Arc<Mutex<Vec<String>>>,
+    closed_stalls: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl FaultyProxy {
@@ -51,17 +55,19 @@ impl FaultyProxy {
         let rules: Arc<Mutex<Vec<Rule>>> = Arc::default();
         let log: Arc<Mutex<Vec<String>>> = Arc::default();
         let authorized: Arc<Mutex<Vec<String>>> = Arc::default();
-        let (r, l, a, up) = (
+        let closed_stalls: Arc<std::sync::atomic::AtomicUsize> = Arc::default();
+        let (r, l, a, c, up) = (
             rules.clone(),
             log.clone(),
             authorized.clone(),
+            closed_stalls.clone(),
             upstream.to_owned(),
         );
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (r, l, a, up) = (r.clone(), l.clone(), a.clone(), up.clone());
+                let (r, l, a, c, up) = (r.clone(), l.clone(), a.clone(), c.clone(), up.clone());
                 std::thread::spawn(move || {
-                    let _ = serve(stream, &up, &r, &l, &a);
+                    let _ = serve(stream, &up, &r, &l, &a, &c);
                 });
             }
         });
@@ -70,6 +76,7 @@ impl FaultyProxy {
             rules,
             log,
             authorized,
+            closed_stalls,
         }
     }
 
@@ -94,6 +101,11 @@ impl FaultyProxy {
         self.log.lock().expect("log").clone()
     }
 
+    /// Stalled responses ([`Fault::Stall`]) whose client has closed the connection.
+    pub fn closed_stalls(&self) -> usize {
+        self.closed_stalls.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Request lines of requests that carried an `Authorization` header.
     pub fn authorized_requests(&self) -> Vec<String> {
         self.authorized.lock().expect("authorized").clone()
@@ -106,6 +118,7 @@ fn serve(
     rules: &Mutex<Vec<Rule>>,
     log: &Mutex<Vec<String>>,
     authorized: &Mutex<Vec<String>>,
+    closed_stalls: &std::sync::atomic::AtomicUsize,
 ) -> std::io::Result<()> {
     let mut reader = BufReader::new(client.try_clone()?);
     let mut request_line = String::new();
@@ -192,6 +205,16 @@ fn serve(
         Some(Fault::Truncate) => {
             client.write_all(resp_head)?;
             client.write_all(&resp_body[..resp_body.len() / 2])?;
+        }
+        Some(Fault::Stall) => {
+            client.write_all(resp_head)?;
+            client.write_all(&resp_body[..resp_body.len() / 2])?;
+            client.flush()?;
+            // Wait for the client to go away (a read returns 0 or fails).
+            let mut byte = [0u8; 1];
+            while matches!(client.read(&mut byte), Ok(n) if n > 0) {}
+            closed_stalls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            return Ok(());
         }
         Some(Fault::ContentType(kind)) => {
             let text = String::from_utf8_lossy(resp_head);

@@ -137,8 +137,10 @@ impl TestRegistry {
             }
             ca_pem = Some(made.ca_pem);
         }
+        // Foreign layers may name URLs on this machine only (Docker Hub allows Microsoft's
+        // hosts the same way).
         let config = format!(
-            "version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: {deletes}\nhttp:\n  addr: {host}\n  secret: portolan-test-only\n{tls_yaml}{auth_yaml}",
+            "version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: {deletes}\nvalidation:\n  manifests:\n    urls:\n      allow:\n        - '^https?://127\\.0\\.0\\.1[:/]'\nhttp:\n  addr: {host}\n  secret: portolan-test-only\n{tls_yaml}{auth_yaml}",
             dir.path().join("data").display()
         );
         let config_path = dir.path().join("config.yml");

@@ -328,7 +328,10 @@ fn the_merged_tree_applies_deletions_as_podman_does_and_counts_the_waste() {
         serde_json::json!(["content", "size"])
     );
     // Same size, other bytes: told apart by the content digests the listing computed.
-    assert_eq!(compared["changed"][1]["what"], serde_json::json!(["content"]));
+    assert_eq!(
+        compared["changed"][1]["what"],
+        serde_json::json!(["content"])
+    );
 
     // podman, applying the same layers, ends with the same files.
     let podman = Podman::new();
@@ -439,4 +442,78 @@ fn hostile_names_are_listed_as_flagged_text() {
         ok(&cli(&["cat", &reference, "<script>alert(1)</script>"])).trim(),
         "w"
     );
+}
+
+/// A Windows-style image: a foreign base layer whose bytes live at a URL outside the
+/// registry (here a loopback listener that counts connections), then an ordinary layer.
+#[test]
+fn a_foreign_layer_is_named_with_its_url_and_never_fetched() {
+    use portolan_tests::images::Blob;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let registry = TestRegistry::start(Auth::None);
+    let elsewhere = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!(
+        "http://{}/windows/base.tar.gz",
+        elsewhere.local_addr().expect("addr")
+    );
+    let hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = hits.clone();
+    std::thread::spawn(move || {
+        for _ in elsewhere.incoming() {
+            counted.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let (layer, diff_id) = real_layer(&[("app.exe", b"MZ")]);
+    let ordinary = Blob::new("application/vnd.docker.image.rootfs.diff.tar.gzip", layer);
+    let foreign_type = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
+    let foreign_digest = portolan_tests::images::sha256(b"a base layer that is not here");
+    let config = Blob::new(
+        "application/vnd.docker.container.image.v1+json",
+        serde_json::to_vec(&serde_json::json!({
+            "architecture": "amd64", "os": "windows",
+            "rootfs": {"type": "layers", "diff_ids": [foreign_digest, diff_id]},
+        }))
+        .expect("json"),
+    );
+    let manifest = Blob::new(
+        "application/vnd.docker.distribution.manifest.v2+json",
+        serde_json::to_vec(&serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "config": config.descriptor(),
+            "layers": [
+                {"mediaType": foreign_type, "digest": foreign_digest, "size": 123_456_789, "urls": [url]},
+                ordinary.descriptor(),
+            ],
+        }))
+        .expect("json"),
+    );
+    let pusher = Pusher::new(&registry);
+    pusher.push_blob("win/app", &config);
+    pusher.push_blob("win/app", &ordinary);
+    pusher.push_manifest("win/app", "ltsc", &manifest);
+    let reference = registry.reference("win/app:ltsc");
+
+    let listed: Value =
+        serde_json::from_str(&ok(&cli(&["files", &reference, "--json"]))).expect("json");
+    let why = listed[0]["not_fetched"]
+        .as_str()
+        .expect("layer 0 not fetched");
+    assert!(why.starts_with("a foreign layer"), "{why}");
+    assert!(why.contains(&url), "{why}");
+    assert_eq!(listed[0]["entries"], serde_json::json!([]));
+    assert!(listed[1]["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .any(|e| e["path"] == "app.exe"));
+    assert!(ok(&cli(&["files", &reference])).contains("not fetched: a foreign layer"));
+    assert!(ok(&cli(&["files", &reference, "--merged"])).contains("Layer 0 is not in this tree"));
+    let refused = cli(&["cat", &reference, "x", "--layer", "0"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("cannot be read"));
+    let inspected: Value =
+        serde_json::from_str(&ok(&cli(&["inspect", &reference, "--json"]))).expect("json");
+    assert!(inspected["image"]["layers"][0]["not_fetched"].is_string());
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing went to the URL");
 }

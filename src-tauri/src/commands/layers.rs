@@ -135,7 +135,15 @@ pub async fn save_layer_file(
     let client = app.state::<AppState>().client();
     let to = std::path::PathBuf::from(to);
     let content = client
-        .read_layer_file(&reference, &digest, size_of(size), &path, 0, Some(&to), &watch)
+        .read_layer_file(
+            &reference,
+            &digest,
+            size_of(size),
+            &path,
+            0,
+            Some(&to),
+            &watch,
+        )
         .await?;
     Ok(content.saved_to.unwrap_or_else(|| to.display().to_string()))
 }

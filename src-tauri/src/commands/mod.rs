@@ -62,6 +62,7 @@ macro_rules! declare_commands {
             $(
                 #[doc = concat!("The `", stringify!($name), "` command (see `", stringify!($module), "::", stringify!($name), "`).")]
                 #[tauri::command]
+                #[allow(clippy::too_many_arguments)]
                 pub async fn $name(
                     app: tauri::AppHandle,
                     $($arg: $ty,)*

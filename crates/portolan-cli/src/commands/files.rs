@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 use portolan::inspect::{ImageDetails, LayerRow};
 use portolan::layer_files::merged::merge;
-use portolan::layer_files::read_file::{file_name_of, resolve, SHOWN_BYTES};
 use portolan::layer_files::operations::Watch;
+use portolan::layer_files::read_file::{file_name_of, resolve, SHOWN_BYTES};
 use portolan::{Client, Platform, Reference};
 
 use super::Context;

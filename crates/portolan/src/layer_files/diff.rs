@@ -130,8 +130,7 @@ fn differences(b: &FileEntry, a: &FileEntry) -> Vec<String> {
     }
     // Without content digests, a file rewritten with the same size and mode: its time
     // tells (directories' times change with their contents, and say nothing).
-    if contents.is_none() && b.mtime != a.mtime && what.is_empty() && b.kind == EntryKind::File
-    {
+    if contents.is_none() && b.mtime != a.mtime && what.is_empty() && b.kind == EntryKind::File {
         what.push("mtime".to_owned());
     }
     what

@@ -78,9 +78,15 @@ pub async fn list_layer(
 ) -> Result<LayerListing> {
     let expected = digest.clone();
     let limit = inflation_limit(size);
-    stream_layer(client, repository, digest, size, cancel, progress, move |rx| {
-        list_tar(rx, &expected, size, limit)
-    })
+    stream_layer(
+        client,
+        repository,
+        digest,
+        size,
+        cancel,
+        progress,
+        move |rx| list_tar(rx, &expected, size, limit),
+    )
     .await
 }
 
@@ -115,12 +121,22 @@ pub(crate) async fn stream_layer<T: Send + 'static>(
             total: size,
         })
     };
-    while let Some(chunk) = stream.next().await {
-        if cancel.is_cancelled() {
-            drop(tx);
-            let _ = worker.await;
-            return Err(Error::Cancelled);
-        }
+    loop {
+        // A stalled registry sends no chunk to wake us: Cancel must not wait for one.
+        let next = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => None,
+            next = stream.next() => Some(next),
+        };
+        let chunk = match next {
+            Some(Some(chunk)) => chunk,
+            Some(None) => break, // the blob ended
+            None => {
+                drop(tx);
+                let _ = worker.await;
+                return Err(Error::Cancelled);
+            }
+        };
         let chunk = chunk.map_err(std::io::Error::other);
         if let Ok(bytes) = &chunk {
             done += bytes.len() as u64;

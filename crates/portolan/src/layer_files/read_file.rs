@@ -104,25 +104,33 @@ pub async fn read_file(
     let expected = digest.clone();
     let wanted = path.to_owned();
     let limit = inflation_limit(size);
-    let (found, temp) = stream_layer(client, repository, digest, size, cancel, progress, move |rx| {
-        let mut temp = temp;
-        let mut found: Option<(u64, Vec<u8>)> = None;
-        walk(rx, &expected, size, limit, &mut |entry, content| {
-            if entry.path != wanted || entry.kind != EntryKind::File {
-                return Ok(Walk::Next);
-            }
-            let mut head = Vec::with_capacity(shown.min(entry.size as usize));
-            content.take(shown as u64).read_to_end(&mut head)?;
-            if let Some(file) = temp.as_mut() {
-                file.write_all(&head)?;
-                std::io::copy(content, file)?;
-                file.flush()?;
-            }
-            found = Some((entry.size, head));
-            Ok(Walk::Stop)
-        })?;
-        Ok::<_, Failure>((found, temp))
-    })
+    let (found, temp) = stream_layer(
+        client,
+        repository,
+        digest,
+        size,
+        cancel,
+        progress,
+        move |rx| {
+            let mut temp = temp;
+            let mut found: Option<(u64, Vec<u8>)> = None;
+            walk(rx, &expected, size, limit, &mut |entry, content| {
+                if entry.path != wanted || entry.kind != EntryKind::File {
+                    return Ok(Walk::Next);
+                }
+                let mut head = Vec::with_capacity(shown.min(entry.size as usize));
+                content.take(shown as u64).read_to_end(&mut head)?;
+                if let Some(file) = temp.as_mut() {
+                    file.write_all(&head)?;
+                    std::io::copy(content, file)?;
+                    file.flush()?;
+                }
+                found = Some((entry.size, head));
+                Ok(Walk::Stop)
+            })?;
+            Ok::<_, Failure>((found, temp))
+        },
+    )
     .await?;
     let Some((file_size, bytes)) = found else {
         return Err(Error::NotFound {

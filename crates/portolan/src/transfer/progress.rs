@@ -96,6 +96,13 @@ impl Cancel {
     pub fn is_cancelled(&self) -> bool {
         self.flag.load(Ordering::SeqCst)
     }
+    /// Resolves once the token fires (looked at every 100 ms): to race a wait that may
+    /// never end, such as a registry that stops sending mid-blob.
+    pub async fn cancelled(&self) {
+        while !self.is_cancelled() {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
     /// Whether `other` is this token (or a clone of it).
     pub fn same_token(&self, other: &Cancel) -> bool {
         Arc::ptr_eq(&self.flag, &other.flag)
