@@ -332,6 +332,23 @@ fn the_merged_tree_applies_deletions_as_podman_does_and_counts_the_waste() {
         compared["changed"][1]["what"],
         serde_json::json!(["content"])
     );
+    // `files --digests` shows them; a plain listing does not spend the time.
+    let hostname = |args: &[&str]| -> Value {
+        let listed: Value = serde_json::from_str(&ok(&cli(args))).expect("json");
+        listed[0]["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .find(|e| e["path"] == "etc/hostname")
+            .cloned()
+            .expect("etc/hostname")
+    };
+    let layer = ["files", reference.as_str(), "--layer", "1", "--json"];
+    assert_eq!(
+        hostname(&[&layer[..], &["--digests"]].concat())["content"],
+        portolan_tests::images::sha256(b"bbbb")
+    );
+    assert!(hostname(&layer)["content"].is_null());
 
     // podman, applying the same layers, ends with the same files.
     let podman = Podman::new();

@@ -59,7 +59,12 @@ pub fn safe(text: &str) -> String {
 /// JSON text with every control character and bidi override escaped as `\uXXXX` (valid
 /// JSON meaning the same values; serde_json leaves DEL and C1 raw), newlines and tabs
 /// between values kept, carriage returns (only whitespace in valid JSON) dropped.
-pub fn safe_json(text: &str) -> String {
+pub fn safe_json(text: &str) -> std::borrow::Cow<'_, str> {
+    // The common case, checked a byte at a time: plain printable ASCII, nothing to escape.
+    let plain = |b: &u8| (0x20..0x7f).contains(b) || *b == b'\n' || *b == b'\t';
+    if text.as_bytes().iter().all(plain) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -69,11 +74,18 @@ pub fn safe_json(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
-fn write_or_quit(mut stream: impl Write, bytes: &[u8]) {
-    let written = stream.write_all(bytes).and_then(|_| stream.flush());
+fn write_or_quit(stream: impl Write, bytes: &[u8]) {
+    write_parts_or_quit(stream, &[bytes]);
+}
+
+fn write_parts_or_quit(mut stream: impl Write, parts: &[&[u8]]) {
+    let written = parts
+        .iter()
+        .try_for_each(|p| stream.write_all(p))
+        .and_then(|_| stream.flush());
     if let Err(e) = written {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
@@ -172,8 +184,11 @@ pub fn prompt(text: &str) {
 
 /// A JSON document on stdout.
 pub fn out_json(text: &str) {
-    let doc = safe_json(text) + "\n";
-    write_or_quit(std::io::stdout().lock(), doc.as_bytes());
+    // Written as two parts: a listing's JSON can be tens of megabytes, not worth a copy.
+    write_parts_or_quit(
+        std::io::stdout().lock(),
+        &[safe_json(text).as_bytes(), b"\n"],
+    );
 }
 
 /// A JSON document on stderr (errors with `--json`).
@@ -188,7 +203,7 @@ pub fn err_json(text: &str) {
 pub fn out_manifest(bytes: &[u8]) {
     let stdout = std::io::stdout();
     if stdout.is_terminal() {
-        let mut text = safe_json(&String::from_utf8_lossy(bytes));
+        let mut text = safe_json(&String::from_utf8_lossy(bytes)).into_owned();
         if !text.ends_with('\n') {
             text.push('\n');
         }

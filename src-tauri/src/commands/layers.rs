@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use portolan::layer_files::diff::ImageDiff;
-use portolan::layer_files::listing::LayerListing;
+use portolan::layer_files::listing::{Detail, LayerListing};
 use portolan::layer_files::merged::MergedTree;
 use portolan::layer_files::operations::Watch;
 use portolan::layer_files::read_file::SHOWN_BYTES;
@@ -74,7 +74,7 @@ pub async fn list_layer_files(
     let reference = Reference::parse(&reference)?;
     let client = app.state::<AppState>().client();
     Ok(client
-        .layer_files(&reference, &digest, size_of(size), &watch)
+        .layer_files(&reference, &digest, size_of(size), Detail::Headers, &watch)
         .await?)
 }
 

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use portolan::inspect::{ImageDetails, LayerRow};
+use portolan::layer_files::listing::Detail;
 use portolan::layer_files::merged::merge;
 use portolan::layer_files::operations::Watch;
 use portolan::layer_files::read_file::{file_name_of, resolve, SHOWN_BYTES};
@@ -27,6 +28,10 @@ pub struct FilesArgs {
     /// with the layer that last wrote it, and the bytes later layers overwrite or delete.
     #[arg(long, conflicts_with = "layer")]
     pub merged: bool,
+    /// Each file's content digest too (sha256 of its bytes, hashed as the layer streams:
+    /// slower on a fast link).
+    #[arg(long)]
+    pub digests: bool,
     /// For an index, the platform (default: this machine's).
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
@@ -79,7 +84,13 @@ pub async fn cat(ctx: &Context, args: &CatArgs) -> portolan::Result<()> {
             }
             let listing = ctx
                 .client
-                .layer_files(&reference, &layer.digest, layer.size, &watch)
+                .layer_files(
+                    &reference,
+                    &layer.digest,
+                    layer.size,
+                    Detail::Headers,
+                    &watch,
+                )
                 .await?;
             let tree = merge(std::slice::from_ref(&listing));
             let (_, path) = resolve(&tree, &args.path).map_err(not_found)?;
@@ -88,7 +99,7 @@ pub async fn cat(ctx: &Context, args: &CatArgs) -> portolan::Result<()> {
         None => {
             let listings = ctx
                 .client
-                .layer_listings(&reference, &image.layers, &watch)
+                .layer_listings(&reference, &image.layers, Detail::Headers, &watch)
                 .await?;
             let (index, path) = resolve(&merge(&listings), &args.path).map_err(not_found)?;
             let layer = image
@@ -160,13 +171,18 @@ fn pick_layer<'a>(
 pub async fn files(ctx: &Context, args: &FilesArgs) -> portolan::Result<()> {
     let reference = Reference::parse(&args.reference)?;
     let image = image_of(&ctx.client, &reference, args.platform.as_deref()).await?;
+    let detail = if args.digests {
+        Detail::ContentDigests
+    } else {
+        Detail::Headers
+    };
     let chosen: Vec<LayerRow> = match &args.layer {
         None => image.layers.clone(),
         Some(wanted) => vec![pick_layer(&image, wanted, &reference)?.clone()],
     };
     let listings = ctx
         .client
-        .layer_listings(&reference, &chosen, &Watch::none())
+        .layer_listings(&reference, &chosen, detail, &Watch::none())
         .await?;
     if args.merged {
         render::files::merged(ctx.json, &merge(&listings), args.path_prefix.as_deref());

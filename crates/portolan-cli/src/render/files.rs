@@ -290,8 +290,13 @@ pub fn files(json: bool, listings: &[(usize, LayerListing)], prefix: Option<&str
                 _ => String::new(),
             };
             let flag = if e.unsafe_path { "  [unsafe path]" } else { "" };
+            let content = e
+                .content
+                .as_ref()
+                .map(|d| format!("  {d}"))
+                .unwrap_or_default();
             out!(
-                "  {} {:>5}/{:<5} {:>10}  {}{what}{flag}",
+                "  {} {:>5}/{:<5} {:>10}  {}{what}{flag}{content}",
                 mode_text(e),
                 e.uid,
                 e.gid,

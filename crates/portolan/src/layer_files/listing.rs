@@ -46,6 +46,9 @@ pub struct LayerListing {
     pub tar_bytes: u64,
     /// Whether the listing stopped at [`MAX_ENTRIES`].
     pub cut: bool,
+    /// Whether its files carry content digests ([`Detail::ContentDigests`]).
+    #[serde(default)]
+    pub content_digests: bool,
     /// Why the layer was not read (its bytes are not in the registry: see
     /// [`crate::layer_files::foreign`]); it then has no entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,17 +65,30 @@ impl LayerListing {
             entries: Vec::new(),
             tar_bytes: 0,
             cut: false,
+            content_digests: false,
             not_fetched: Some(why),
         }
     }
 }
 
+/// What a listing holds beyond the tar headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// The headers only: the fastest listing.
+    Headers,
+    /// Each file's content digest too (what comparing images by content needs): every
+    /// byte of every file is hashed as it passes, which costs CPU on a fast link.
+    ContentDigests,
+}
+
 /// List the files of layer `digest` of `repository`, `size` bytes as the manifest says.
+#[allow(clippy::too_many_arguments)]
 pub async fn list_layer(
     client: &RegistryClient,
     repository: &str,
     digest: &Digest,
     size: u64,
+    detail: Detail,
     cancel: &Cancel,
     progress: &Progress,
 ) -> Result<LayerListing> {
@@ -85,7 +101,7 @@ pub async fn list_layer(
         size,
         cancel,
         progress,
-        move |rx| list_tar(rx, &expected, size, limit),
+        move |rx| list_tar(rx, &expected, size, limit, detail),
     )
     .await
 }
@@ -269,6 +285,7 @@ fn list_tar(
     expected: &Digest,
     size: u64,
     limit: u64,
+    detail: Detail,
 ) -> std::result::Result<LayerListing, Failure> {
     let mut entries = Vec::new();
     let mut cut = false;
@@ -278,7 +295,7 @@ fn list_tar(
             cut = true;
             return Ok(Walk::Stop);
         }
-        if entry.kind == EntryKind::File {
+        if detail == Detail::ContentDigests && entry.kind == EntryKind::File {
             entry.content = Some(content_digest(content, &mut buf)?);
         }
         entries.push(entry);
@@ -290,6 +307,7 @@ fn list_tar(
         entries,
         tar_bytes: walked.tar_bytes,
         cut,
+        content_digests: detail == Detail::ContentDigests,
         not_fetched: None,
     })
 }

@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use super::{list_layer, list_tar, Failure, LayerListing};
+use super::{list_layer, list_tar, Detail, Failure, LayerListing};
 use crate::client::fake_server::{Answer, FakeServer};
 use crate::client::tests::client_for;
 use crate::digest::Digest;
@@ -70,7 +70,16 @@ async fn list(blob: Vec<u8>, digest: Digest, size: u64) -> crate::error::Result<
     })
     .await;
     let client = client_for(&server, false);
-    list_layer(&client, "r", &digest, size, &Cancel::new(), &no_progress()).await
+    list_layer(
+        &client,
+        "r",
+        &digest,
+        size,
+        Detail::ContentDigests,
+        &Cancel::new(),
+        &no_progress(),
+    )
+    .await
 }
 
 async fn list_good(blob: Vec<u8>) -> LayerListing {
@@ -195,7 +204,7 @@ fn a_gzip_bomb_stops_at_the_limit_with_memory_flat() {
     let (tx, rx) = tokio::sync::mpsc::channel(8);
     tx.try_send(Ok(bytes::Bytes::from(blob))).expect("queued");
     drop(tx);
-    match list_tar(rx, &digest, size, 8 << 20) {
+    match list_tar(rx, &digest, size, 8 << 20, Detail::Headers) {
         Err(Failure::Bomb { limit }) => assert_eq!(limit, 8 << 20),
         other => panic!("{other:?}"),
     }

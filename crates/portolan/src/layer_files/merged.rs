@@ -208,6 +208,7 @@ mod tests {
             entries,
             tar_bytes: 0,
             cut: false,
+            content_digests: false,
             not_fetched: None,
         }
     }

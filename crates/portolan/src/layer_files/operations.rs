@@ -13,7 +13,7 @@ use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::inspect::{ImageDetails, LayerRow};
 use crate::layer_files::diff::{diff, ImageDiff};
-use crate::layer_files::listing::{list_layer, LayerListing};
+use crate::layer_files::listing::{list_layer, Detail, LayerListing};
 use crate::layer_files::merged::{merge, MergedTree};
 use crate::layer_files::read_file::{read_file, FileContent};
 use crate::platform::Platform;
@@ -59,9 +59,12 @@ impl Client {
         reference: &Reference,
         digest: &Digest,
         size: u64,
+        detail: Detail,
         watch: &Watch,
     ) -> Result<LayerListing> {
-        if let Some(kept) = self.listings.as_ref().and_then(|c| c.get(digest)) {
+        let kept = self.listings.as_ref().and_then(|c| c.get(digest));
+        // A kept listing without content digests does not do for a listing that needs them.
+        if let Some(kept) = kept.filter(|k| k.content_digests || detail == Detail::Headers) {
             (watch.progress)(ProgressEvent::BlobDone {
                 digest: digest.clone(),
                 size,
@@ -75,6 +78,7 @@ impl Client {
             reference.repository(),
             digest,
             size,
+            detail,
             &watch.cancel,
             &watch.progress,
         )
@@ -97,6 +101,7 @@ impl Client {
         &self,
         reference: &Reference,
         layers: &[LayerRow],
+        detail: Detail,
         watch: &Watch,
     ) -> Result<Vec<LayerListing>> {
         let mut out = Vec::with_capacity(layers.len());
@@ -104,7 +109,7 @@ impl Client {
             out.push(match &layer.not_fetched {
                 Some(why) => LayerListing::not_fetched(layer.digest.clone(), why.clone()),
                 None => {
-                    self.layer_files(reference, &layer.digest, layer.size, watch)
+                    self.layer_files(reference, &layer.digest, layer.size, detail, watch)
                         .await?
                 }
             });
@@ -137,7 +142,9 @@ impl Client {
     ) -> Result<MergedTree> {
         let image = self.image_of(reference, platform).await?;
         watch.plan(&image.layers);
-        let listings = self.layer_listings(reference, &image.layers, watch).await?;
+        let listings = self
+            .layer_listings(reference, &image.layers, Detail::Headers, watch)
+            .await?;
         Ok(merge(&listings))
     }
 
@@ -153,8 +160,14 @@ impl Client {
         let one = self.image_of(first, platform).await?;
         let two = self.image_of(second, platform).await?;
         watch.plan(one.layers.iter().chain(&two.layers));
-        let first_listings = self.layer_listings(first, &one.layers, watch).await?;
-        let second_listings = self.layer_listings(second, &two.layers, watch).await?;
+        // Files compare by content: the listings carry content digests.
+        let detail = Detail::ContentDigests;
+        let first_listings = self
+            .layer_listings(first, &one.layers, detail, watch)
+            .await?;
+        let second_listings = self
+            .layer_listings(second, &two.layers, detail, watch)
+            .await?;
         let digests = |image: &ImageDetails| -> Vec<Digest> {
             image.layers.iter().map(|l| l.digest.clone()).collect()
         };
