@@ -72,6 +72,7 @@ pub fn render() -> String {
         portolan::layer_files::merged::Wasted::decl(),
         portolan::layer_files::merged::MergedTree::decl(),
         portolan::layer_files::merged::SkippedLayer::decl(),
+        portolan::layer_files::merged::LayerBlob::decl(),
         portolan::layer_files::diff::Changed::decl(),
         portolan::layer_files::diff::ImageDiff::decl(),
     ];

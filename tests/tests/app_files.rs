@@ -183,6 +183,11 @@ fn a_layers_files_a_file_in_the_viewer_and_the_merged_tree() {
     s.wait_text("[data-testid=merged-summary]", 5, |t| {
         t.contains("wasted 43 B")
     });
+    // A file opened from the merged tree is read from the layer that last wrote it.
+    s.click(&s.wait("[data-path='bin/tool']", 5));
+    s.wait_text("[data-testid=file-hex]", 20, |t| {
+        t.starts_with("00000000  7f 45 4c 46 02 01 01 00 00 01 02 ")
+    });
 
     // Compare v1 with v0 (typed as a bare tag of the repository).
     s.key(ESCAPE);

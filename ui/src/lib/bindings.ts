@@ -1086,6 +1086,10 @@ export type LayerListing = {
  */
 digest: Digest, 
 /**
+ * The blob's size in bytes (what reading a file out of it again needs).
+ */
+size: number, 
+/**
  * How it was compressed: `gzip`, `zstd` or `none`.
  */
 compression: string, 
@@ -1101,6 +1105,10 @@ tar_bytes: number,
  * Whether the listing stopped at [`MAX_ENTRIES`].
  */
 cut: boolean, 
+/**
+ * Whether its files carry content digests ([`Detail::ContentDigests`]).
+ */
+content_digests: boolean, 
 /**
  * Why the layer was not read (its bytes are not in the registry: see
  * [`crate::layer_files::foreign`]); it then has no entries.
@@ -1171,6 +1179,10 @@ export type MergedTree = {
  */
 entries: Array<MergedEntry>, 
 /**
+ * The layers, base first (an entry's `layer` indexes this): where to read a file.
+ */
+layers: Array<LayerBlob>, 
+/**
  * File bytes across all layers.
  */
 total_bytes: number, 
@@ -1197,6 +1209,16 @@ layer: number,
  * Why it was not read.
  */
 reason: string, };
+
+export type LayerBlob = { 
+/**
+ * Its digest.
+ */
+digest: Digest, 
+/**
+ * Its size in bytes.
+ */
+size: number, };
 
 export type Changed = { 
 /**

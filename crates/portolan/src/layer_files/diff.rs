@@ -164,6 +164,7 @@ mod tests {
     fn tree(entries: Vec<MergedEntry>) -> MergedTree {
         MergedTree {
             entries,
+            layers: vec![],
             total_bytes: 0,
             wasted_bytes: 0,
             wasted: vec![],

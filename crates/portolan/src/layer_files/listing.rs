@@ -37,6 +37,10 @@ pub fn inflation_limit(compressed: u64) -> u64 {
 pub struct LayerListing {
     /// The layer blob's digest (verified).
     pub digest: Digest,
+    /// The blob's size in bytes (what reading a file out of it again needs).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: u64,
     /// How it was compressed: `gzip`, `zstd` or `none`.
     pub compression: String,
     /// Its entries, in tar order.
@@ -58,9 +62,10 @@ pub struct LayerListing {
 
 impl LayerListing {
     /// The stand-in for a layer that is not fetched, saying why.
-    pub fn not_fetched(digest: Digest, why: String) -> Self {
+    pub fn not_fetched(digest: Digest, size: u64, why: String) -> Self {
         Self {
             digest,
+            size,
             compression: "none".to_owned(),
             entries: Vec::new(),
             tar_bytes: 0,
@@ -303,6 +308,7 @@ fn list_tar(
     })?;
     Ok(LayerListing {
         digest: expected.clone(),
+        size,
         compression: walked.compression.to_owned(),
         entries,
         tar_bytes: walked.tar_bytes,

@@ -48,6 +48,8 @@ pub struct Wasted {
 pub struct MergedTree {
     /// Every path in the image, sorted.
     pub entries: Vec<MergedEntry>,
+    /// The layers, base first (an entry's `layer` indexes this): where to read a file.
+    pub layers: Vec<LayerBlob>,
     /// File bytes across all layers.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub total_bytes: u64,
@@ -59,6 +61,17 @@ pub struct MergedTree {
     /// Layers that were not read (their bytes are not in the registry), and why: the tree
     /// lacks what they hold.
     pub skipped: Vec<SkippedLayer>,
+}
+
+/// A layer's blob.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LayerBlob {
+    /// Its digest.
+    pub digest: crate::digest::Digest,
+    /// Its size in bytes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: u64,
 }
 
 /// A layer left out of the tree.
@@ -139,6 +152,13 @@ pub fn merge(layers: &[LayerListing]) -> MergedTree {
         wasted_bytes: wasted.iter().map(|w| w.size).sum(),
         total_bytes,
         entries: tree.into_values().collect(),
+        layers: layers
+            .iter()
+            .map(|l| LayerBlob {
+                digest: l.digest.clone(),
+                size: l.size,
+            })
+            .collect(),
         wasted,
         skipped,
     }
@@ -204,6 +224,7 @@ mod tests {
     fn layer(n: u8, entries: Vec<FileEntry>) -> LayerListing {
         LayerListing {
             digest: Digest::sha256_of(&[n]),
+            size: 0,
             compression: "gzip".into(),
             entries,
             tar_bytes: 0,

@@ -107,7 +107,9 @@ impl Client {
         let mut out = Vec::with_capacity(layers.len());
         for layer in layers {
             out.push(match &layer.not_fetched {
-                Some(why) => LayerListing::not_fetched(layer.digest.clone(), why.clone()),
+                Some(why) => {
+                    LayerListing::not_fetched(layer.digest.clone(), layer.size, why.clone())
+                }
                 None => {
                     self.layer_files(reference, &layer.digest, layer.size, detail, watch)
                         .await?

@@ -246,6 +246,7 @@ mod tests {
                     overwrote: vec![],
                 })
                 .collect(),
+            layers: vec![],
             total_bytes: 0,
             wasted_bytes: 0,
             wasted: vec![],
