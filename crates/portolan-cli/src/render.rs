@@ -19,10 +19,7 @@ pub mod files;
 pub mod packages;
 
 fn print_json<T: serde::Serialize>(value: &T) {
-    match serde_json::to_string_pretty(value) {
-        Ok(text) => terminal::out_json(&text),
-        Err(e) => terminal::err!("error: cannot encode JSON: {e}"),
-    }
+    terminal::out_json_of(value);
 }
 
 /// Sizes as people read them: `1.5 MiB`.

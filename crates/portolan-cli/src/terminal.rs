@@ -182,13 +182,63 @@ pub fn prompt(text: &str) {
     write_or_quit(std::io::stderr().lock(), safe(text).as_bytes());
 }
 
-/// A JSON document on stdout.
-pub fn out_json(text: &str) {
-    // Written as two parts: a listing's JSON can be tens of megabytes, not worth a copy.
-    write_parts_or_quit(
-        std::io::stdout().lock(),
-        &[safe_json(text).as_bytes(), b"\n"],
+/// `value` as a JSON document on stdout, written as it is encoded (a listing of 100,000
+/// files is tens of megabytes: not built in memory first), escaped as [`safe_json`] does.
+pub fn out_json_of<T: serde::Serialize>(value: &T) {
+    // Buffered before the escaping: serde writes a token at a time, checked here in blocks.
+    let mut writer = std::io::BufWriter::with_capacity(
+        1 << 16,
+        SafeJsonWriter {
+            inner: std::io::stdout().lock(),
+            pending: Vec::new(),
+        },
     );
+    let written = serde_json::to_writer_pretty(&mut writer, value)
+        .map_err(std::io::Error::from)
+        .and_then(|_| writer.write_all(b"\n"))
+        .and_then(|_| writer.flush());
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => err!("error: cannot write JSON: {e}"),
+    }
+}
+
+/// JSON text passed through as it is written, with what [`safe_json`] escapes escaped. A
+/// character split between two writes waits for its other bytes.
+struct SafeJsonWriter<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> Write for SafeJsonWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let joined: std::borrow::Cow<'_, [u8]> = if self.pending.is_empty() {
+            std::borrow::Cow::Borrowed(buf)
+        } else {
+            let mut bytes = std::mem::take(&mut self.pending);
+            bytes.extend_from_slice(buf);
+            std::borrow::Cow::Owned(bytes)
+        };
+        let valid = match std::str::from_utf8(&joined) {
+            Ok(_) => joined.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(e) => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+        };
+        let (text, rest) = joined.split_at(valid);
+        let text = std::str::from_utf8(text).map_err(std::io::Error::other)?;
+        self.inner.write_all(safe_json(text).as_bytes())?;
+        self.pending = rest.to_vec();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.pending.is_empty() {
+            let rest = String::from_utf8_lossy(&std::mem::take(&mut self.pending)).into_owned();
+            self.inner.write_all(safe_json(&rest).as_bytes())?;
+        }
+        self.inner.flush()
+    }
 }
 
 /// A JSON document on stderr (errors with `--json`).
@@ -247,6 +297,25 @@ mod tests {
             "x\u{fffd}\u{fffd}2J\u{fffd}y"
         );
         assert_eq!(safe("héllo — 日本"), "héllo — 日本");
+    }
+
+    #[test]
+    fn json_written_in_pieces_is_escaped_like_json_written_whole() {
+        let value = serde_json::json!({"a": "x\u{1b}]0;t\u{7}\u{7f}\u{9b}\u{202e}y é"});
+        let text = serde_json::to_string_pretty(&value).expect("json");
+        let mut writer = SafeJsonWriter {
+            inner: Vec::new(),
+            pending: Vec::new(),
+        };
+        // One byte at a time: every multi-byte character arrives split.
+        for b in text.as_bytes() {
+            writer.write_all(std::slice::from_ref(b)).expect("write");
+        }
+        writer.flush().expect("flush");
+        assert_eq!(
+            String::from_utf8(writer.inner).expect("utf-8"),
+            safe_json(&text)
+        );
     }
 
     #[test]
