@@ -142,3 +142,60 @@ impl Podman {
             .collect()
     }
 }
+
+/// Podman's Docker-compatible API service over this podman's store, listening on a socket
+/// in its scratch folder (what a user's `podman.socket` provides); stopped when dropped.
+pub struct PodmanService {
+    child: std::process::Child,
+    /// The socket (`…/podman.sock`).
+    pub socket: PathBuf,
+}
+
+impl Podman {
+    /// Start the API service and wait (up to 20 s) until it answers.
+    pub fn service(&self) -> PodmanService {
+        let socket = self.dir.path().join("podman.sock");
+        let log = std::fs::File::create(self.dir.path().join("service.log")).expect("log");
+        let child = self
+            .command()
+            .args(["system", "service", "--time=0"])
+            .arg(format!("unix://{}", socket.display()))
+            .stdout(std::process::Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start podman system service");
+        let service = PodmanService { child, socket };
+        let started = std::time::Instant::now();
+        loop {
+            if let Ok(mut stream) = std::os::unix::net::UnixStream::connect(&service.socket) {
+                use std::io::{Read, Write};
+                let _ = stream.write_all(b"GET /_ping HTTP/1.0\r\n\r\n");
+                let mut answer = String::new();
+                let _ = stream.read_to_string(&mut answer);
+                if answer.contains("OK") {
+                    return service;
+                }
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "podman system service did not answer: {}",
+                std::fs::read_to_string(self.dir.path().join("service.log")).unwrap_or_default()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+impl PodmanService {
+    /// `unix:///…/podman.sock`, as `DOCKER_HOST` takes it.
+    pub fn docker_host(&self) -> String {
+        format!("unix://{}", self.socket.display())
+    }
+}
+
+impl Drop for PodmanService {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -54,6 +54,8 @@ pub enum ErrorCode {
     /// Local configuration is wrong (a CA file or client certificate that cannot be used,
     /// an unreadable Docker config).
     Configuration,
+    /// The local container engine (Docker, Podman) is not there, not reachable or refused.
+    Engine,
     /// The user cancelled.
     Cancelled,
     /// A local file or folder could not be read or written.
@@ -83,6 +85,7 @@ impl ErrorCode {
             Self::Protocol => "protocol",
             Self::Credentials => "credentials",
             Self::Configuration => "configuration",
+            Self::Engine => "engine",
             Self::Cancelled => "cancelled",
             Self::Io => "io",
             Self::Internal => "internal",
@@ -321,6 +324,17 @@ pub enum Error {
         detail: String,
     },
 
+    /// The local container engine could not be found, reached or used.
+    #[error("{engine}: {detail}; {hint}")]
+    Engine {
+        /// Which engine, or where it was looked for.
+        engine: String,
+        /// What went wrong.
+        detail: String,
+        /// What to do.
+        hint: String,
+    },
+
     /// The caller cancelled the operation. Nothing half-done is visible.
     #[error("cancelled")]
     Cancelled,
@@ -470,6 +484,7 @@ impl Error {
             Self::TooLarge { .. } | Self::TooMany { .. } => ErrorCode::TooLarge,
             Self::UnsafeRealm { .. } | Self::InsecureDowngrade { .. } => ErrorCode::Insecure,
             Self::Credentials { .. } | Self::KeyringUnavailable { .. } => ErrorCode::Credentials,
+            Self::Engine { .. } => ErrorCode::Engine,
             Self::Cancelled => ErrorCode::Cancelled,
             Self::Io { .. } => ErrorCode::Io,
             Self::TagMoved { .. } | Self::TagExists { .. } => ErrorCode::Conflict,

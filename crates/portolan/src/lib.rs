@@ -17,6 +17,7 @@ pub mod error;
 pub mod inspect;
 pub mod layer_files;
 pub mod layout;
+pub mod local_engine;
 pub mod manifest;
 pub mod platform;
 pub mod reference;

@@ -1,0 +1,254 @@
+//! One local engine, connected: what it is (Docker or Podman, version, platform), its
+//! images, loading an image from a byte stream (`POST /images/load`), tagging, and saving
+//! an image as a byte stream (`GET /images/{name}/get`). Errors say which engine and what
+//! to do: start it, start Podman's API socket, or join the `docker` group.
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt, TryStreamExt};
+
+use crate::error::{Error, Result};
+use crate::local_engine::discover::EngineSocket;
+use crate::platform::Platform;
+
+/// Seconds one engine call may take (a load of a big image is one call).
+const CALL_TIMEOUT: u64 = 3600;
+
+/// What the engine says about itself.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EngineInfo {
+    /// `Docker Engine`, `Podman Engine`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// The Engine API version it speaks.
+    pub api_version: String,
+    /// The platform it runs images for (`linux/amd64`).
+    pub platform: String,
+    /// Where it listens and how it was found.
+    pub socket: EngineSocket,
+}
+
+/// One image the engine holds.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LocalImage {
+    /// Its ID (`sha256:` of its config).
+    pub id: String,
+    /// Its names (`host/repo:tag`).
+    pub repo_tags: Vec<String>,
+    /// The digests it was pulled by (`host/repo@sha256:…`).
+    pub repo_digests: Vec<String>,
+    /// Its size on disk, as the engine counts it.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: u64,
+    /// When it was built (Unix seconds).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub created: i64,
+}
+
+/// A connected engine.
+pub struct LocalEngine {
+    docker: bollard::Docker,
+    socket: EngineSocket,
+}
+
+impl LocalEngine {
+    /// Connect to the engine at `socket` (nothing is sent yet: [`LocalEngine::info`] is the
+    /// first call that can fail for want of an engine).
+    pub async fn connect(socket: EngineSocket) -> Result<Self> {
+        // The oldest API the operations here need (Podman 4 speaks 1.41); then whatever
+        // the engine offers up to what bollard knows.
+        let floor = bollard::ClientVersion {
+            major_version: 1,
+            minor_version: 41,
+        };
+        let host = socket.host.as_str();
+        let docker = if let Some(path) = host.strip_prefix("unix://") {
+            bollard::Docker::connect_with_socket(path, CALL_TIMEOUT, &floor)
+        } else if host.starts_with("tcp://") || host.starts_with("http://") {
+            bollard::Docker::connect_with_http(host, CALL_TIMEOUT, &floor)
+        } else {
+            return Err(Error::Engine {
+                engine: socket.host.clone(),
+                detail: format!("{} names an engine address Portolan cannot use", socket.found_by),
+                hint: "use unix:///path/to.sock or tcp://host:port".to_owned(),
+            });
+        };
+        let engine = Self {
+            docker: docker.map_err(|e| failure(&socket, "connecting", e))?,
+            socket,
+        };
+        let docker = engine
+            .docker
+            .clone()
+            .negotiate_version()
+            .await
+            .map_err(|e| failure(&engine.socket, "asking its version", e))?;
+        Ok(Self { docker, ..engine })
+    }
+
+    /// Where it listens.
+    pub fn socket(&self) -> &EngineSocket {
+        &self.socket
+    }
+
+    /// What the engine is.
+    pub async fn info(&self) -> Result<EngineInfo> {
+        let v = self
+            .docker
+            .version()
+            .await
+            .map_err(|e| failure(&self.socket, "asking its version", e))?;
+        let name = v
+            .components
+            .as_ref()
+            .and_then(|c| c.first())
+            .map(|c| c.name.clone())
+            .or_else(|| v.platform.as_ref().map(|p| p.name.clone()))
+            .unwrap_or_else(|| "Docker Engine".to_owned());
+        Ok(EngineInfo {
+            name,
+            version: v.version.unwrap_or_default(),
+            api_version: v.api_version.unwrap_or_default(),
+            platform: format!(
+                "{}/{}",
+                v.os.unwrap_or_else(|| "linux".to_owned()),
+                v.arch.unwrap_or_else(|| "amd64".to_owned())
+            ),
+            socket: self.socket.clone(),
+        })
+    }
+
+    /// The platform the engine runs images for.
+    pub async fn platform(&self) -> Result<Platform> {
+        Platform::parse(&self.info().await?.platform).map_err(Error::from)
+    }
+
+    /// Its images, newest first.
+    pub async fn images(&self) -> Result<Vec<LocalImage>> {
+        let options = bollard::query_parameters::ListImagesOptions {
+            all: false,
+            ..Default::default()
+        };
+        let mut images: Vec<LocalImage> = self
+            .docker
+            .list_images(Some(options))
+            .await
+            .map_err(|e| failure(&self.socket, "listing its images", e))?
+            .into_iter()
+            .map(|i| LocalImage {
+                id: i.id,
+                repo_tags: i
+                    .repo_tags
+                    .into_iter()
+                    .filter(|t| t != "<none>:<none>")
+                    .collect(),
+                repo_digests: i
+                    .repo_digests
+                    .into_iter()
+                    .filter(|d| !d.starts_with("<none>"))
+                    .collect(),
+                size: u64::try_from(i.size).unwrap_or(0),
+                created: i.created,
+            })
+            .collect();
+        images.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
+        Ok(images)
+    }
+
+    /// Load the `docker save` archive that `body` streams; the engine's report of what it
+    /// loaded (`Loaded image: …` lines). A stream that ends in an error aborts the load.
+    pub async fn load<S>(&self, body: S) -> Result<Vec<String>>
+    where
+        S: Stream<Item = std::result::Result<Bytes, std::io::Error>> + Send + 'static,
+    {
+        let options = bollard::query_parameters::ImportImageOptions {
+            quiet: true,
+            ..Default::default()
+        };
+        let mut answers = self.docker.import_image_stream(options, body, None);
+        let mut loaded = Vec::new();
+        while let Some(answer) = answers.next().await {
+            let info = answer.map_err(|e| failure(&self.socket, "loading the image", e))?;
+            if let Some(detail) = info.error_detail {
+                return Err(Error::Engine {
+                    engine: self.socket.host.clone(),
+                    detail: format!(
+                        "it refused the image: {}",
+                        detail.message.unwrap_or_default()
+                    ),
+                    hint: "nothing was tagged".to_owned(),
+                });
+            }
+            for line in [info.stream, info.status].into_iter().flatten() {
+                let line = line.trim();
+                if !line.is_empty() {
+                    loaded.push(line.to_owned());
+                }
+            }
+        }
+        Ok(loaded)
+    }
+
+    /// Name image `image` (an ID or a name) `repo:tag` too.
+    pub async fn tag(&self, image: &str, repo: &str, tag: &str) -> Result<()> {
+        let options = bollard::query_parameters::TagImageOptions {
+            repo: Some(repo.to_owned()),
+            tag: Some(tag.to_owned()),
+        };
+        self.docker
+            .tag_image(image, Some(options))
+            .await
+            .map_err(|e| failure(&self.socket, &format!("tagging {image} as {repo}:{tag}"), e))
+    }
+
+    /// Image `image` as a `docker save` archive, streamed.
+    pub fn save(&self, image: &str) -> impl Stream<Item = Result<Bytes>> + Send + 'static {
+        let socket = self.socket.clone();
+        let what = format!("saving {image}");
+        self.docker
+            .export_image(image)
+            .map_err(move |e| failure(&socket, &what, e))
+    }
+}
+
+/// An engine call's failure, with what to do about it.
+fn failure(socket: &EngineSocket, doing: &str, e: bollard::errors::Error) -> Error {
+    use bollard::errors::Error as B;
+    let podman = socket.host.contains("podman");
+    let start = if podman {
+        "start Podman's API service: systemctl --user start podman.socket (or run podman system service)"
+    } else {
+        "start Docker (systemctl start docker), or point DOCKER_HOST at a running engine"
+    };
+    let text = e.to_string();
+    let (detail, hint) = match &e {
+        B::SocketNotFoundError(path) => (format!("no socket at {path}"), start.to_owned()),
+        B::DockerResponseServerError {
+            status_code,
+            message,
+        } => (
+            format!("{doing} failed ({status_code}): {message}"),
+            if *status_code == 404 {
+                "check the image name (portolan-cli images lists them)".to_owned()
+            } else {
+                "see the engine's message".to_owned()
+            },
+        ),
+        _ if text.contains("ermission denied") => (
+            format!("{doing}: permission denied on {}", socket.host),
+            "join the group that may use the socket (sudo usermod -aG docker $USER, then log in again), or use Podman's rootless socket".to_owned(),
+        ),
+        _ if text.contains("onnection refused") || text.contains("No such file") => (
+            format!("{doing}: nothing answers at {}", socket.host),
+            start.to_owned(),
+        ),
+        _ => (format!("{doing}: {text}"), start.to_owned()),
+    };
+    Error::Engine {
+        engine: format!("the engine at {} ({})", socket.host, socket.found_by),
+        detail,
+        hint,
+    }
+}

@@ -1,0 +1,10 @@
+//! The container engine on the user's machine (Docker, or Podman's Docker-compatible
+//! service), reached through its Engine API with `bollard`: found the way Docker's and
+//! Podman's own clients find it ([`discover`]), then asked for its images, to load an
+//! image streamed from a registry, to tag, and to save one for a push ([`engine`]).
+//!
+//! Nothing here reads the engine's storage directly: only its API, so what the engine
+//! shows (`docker images`) is what Portolan shows.
+
+pub mod discover;
+pub mod engine;
