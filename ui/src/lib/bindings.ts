@@ -358,7 +358,7 @@ transferred_bytes: number,
  */
 skipped: number, };
 
-export type ErrorCode = "input" | "not_found" | "unauthorized" | "forbidden" | "unreachable" | "tls" | "insecure" | "rate_limited" | "integrity" | "too_large" | "unsupported" | "conflict" | "incomplete" | "registry" | "protocol" | "credentials" | "configuration" | "cancelled" | "io" | "internal";
+export type ErrorCode = "input" | "not_found" | "unauthorized" | "forbidden" | "unreachable" | "tls" | "insecure" | "rate_limited" | "integrity" | "too_large" | "unsupported" | "conflict" | "incomplete" | "registry" | "protocol" | "credentials" | "configuration" | "engine" | "cancelled" | "io" | "internal";
 
 export type AppError = { 
 /**

@@ -120,7 +120,8 @@ pub fn part_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.portolan-part"))
 }
 
-fn blob_name(digest: &Digest) -> String {
+/// Where blob `digest` sits in an archive (`blobs/sha256/HEX`).
+pub(crate) fn blob_name(digest: &Digest) -> String {
     let text = digest.to_string();
     let alg = text.split(':').next().unwrap_or("sha256");
     format!("blobs/{alg}/{}", digest.hex())

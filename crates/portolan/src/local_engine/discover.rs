@@ -106,13 +106,13 @@ fn context_endpoint(s: &Surroundings) -> Option<EngineSocket> {
         return None;
     }
     let id = hex::encode(Sha256::digest(name.as_bytes()));
-    let meta = config
-        .join("contexts/meta")
-        .join(id)
-        .join("meta.json");
+    let meta = config.join("contexts/meta").join(id).join("meta.json");
     let text = std::fs::read_to_string(meta).ok()?;
     let value: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let host = value.pointer("/Endpoints/docker/Host")?.as_str()?.to_owned();
+    let host = value
+        .pointer("/Endpoints/docker/Host")?
+        .as_str()?
+        .to_owned();
     Some(EngineSocket {
         host,
         found_by: format!("docker context \"{name}\""),
@@ -137,7 +137,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let s = around(dir.path());
         let looked = find(&s).expect_err("nothing there");
-        assert!(looked.iter().any(|l| l.ends_with("podman/podman.sock")), "{looked:?}");
+        assert!(
+            looked.iter().any(|l| l.ends_with("podman/podman.sock")),
+            "{looked:?}"
+        );
 
         // Podman's rootless socket.
         std::fs::create_dir_all(dir.path().join("run-user/podman")).expect("mkdir");

@@ -71,7 +71,10 @@ impl LocalEngine {
         } else {
             return Err(Error::Engine {
                 engine: socket.host.clone(),
-                detail: format!("{} names an engine address Portolan cannot use", socket.found_by),
+                detail: format!(
+                    "{} names an engine address Portolan cannot use",
+                    socket.found_by
+                ),
                 hint: "use unix:///path/to.sock or tcp://host:port".to_owned(),
             });
         };

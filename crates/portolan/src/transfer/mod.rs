@@ -11,6 +11,7 @@
 pub mod copy;
 pub mod progress;
 pub mod pull;
+pub mod pull_engine;
 pub mod push;
 pub mod push_archive;
 pub mod referrers;

@@ -87,13 +87,13 @@ pub struct PullReport {
 }
 
 /// The manifests to store and the blobs they need.
-struct Plan {
-    root: FetchedManifest,
-    children: Vec<FetchedManifest>,
-    blobs: Vec<Blob>,
+pub(crate) struct Plan {
+    pub(crate) root: FetchedManifest,
+    pub(crate) children: Vec<FetchedManifest>,
+    pub(crate) blobs: Vec<Blob>,
 }
 
-async fn plan(
+pub(crate) async fn plan(
     client: &RegistryClient,
     reference: &Reference,
     choice: &PlatformChoice,
@@ -414,7 +414,7 @@ fn report(plan: &Plan, tally: &Tally, progress: &Progress) -> PullReport {
     }
 }
 
-fn index_entry(plan: &Plan, tag: Option<&str>) -> IndexEntry {
+pub(crate) fn index_entry(plan: &Plan, tag: Option<&str>) -> IndexEntry {
     let mut entry = IndexEntry::new(
         &plan.root.media_type,
         &plan.root.digest,
@@ -519,7 +519,10 @@ pub async fn pull_to_archive(
 }
 
 /// The image manifest a docker archive can hold, or why `root` cannot be one.
-fn archivable<'a>(reference: &Reference, root: &'a FetchedManifest) -> Result<&'a ImageManifest> {
+pub(crate) fn archivable<'a>(
+    reference: &Reference,
+    root: &'a FetchedManifest,
+) -> Result<&'a ImageManifest> {
     let hint = "a docker archive holds container images only (docker load and podman load refuse anything else); pull it as an OCI layout instead".to_owned();
     match &root.manifest {
         Manifest::Image(image) if root.manifest.kind() == ManifestKind::Image => Ok(image),
