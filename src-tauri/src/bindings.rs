@@ -75,6 +75,11 @@ pub fn render() -> String {
         portolan::layer_files::merged::LayerBlob::decl(),
         portolan::layer_files::diff::Changed::decl(),
         portolan::layer_files::diff::ImageDiff::decl(),
+        portolan::local_engine::discover::EngineSocket::decl(),
+        portolan::local_engine::engine::EngineInfo::decl(),
+        portolan::local_engine::engine::LocalImage::decl(),
+        portolan_ops::local_engine::EngineChoice::decl(),
+        portolan_ops::local_engine::EngineStatus::decl(),
     ];
     let mut out = String::from("// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit.\n// Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app bindings\n\n");
     for d in decls {

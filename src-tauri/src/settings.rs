@@ -4,6 +4,7 @@
 //!
 //! Secrets are never here: they live in the OS keyring.
 
+use portolan_ops::local_engine::EngineChoice;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_store::StoreExt;
@@ -57,6 +58,8 @@ pub struct Settings {
     pub recent: Vec<String>,
     /// Pinned repositories (`host/repo`).
     pub pinned: Vec<String>,
+    /// The local engine pulls go into and pushes come from (found, chosen, or off).
+    pub engine: EngineChoice,
 }
 
 impl Default for Settings {
@@ -77,6 +80,7 @@ impl Default for Settings {
             download_dir: None,
             recent: Vec::new(),
             pinned: Vec::new(),
+            engine: EngineChoice::Auto,
         }
     }
 }

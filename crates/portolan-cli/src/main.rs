@@ -25,6 +25,7 @@ use clap::{Parser, Subcommand};
 use commands::auth::{self, LoginArgs, LogoutArgs};
 use commands::browse::{self, DigestArgs, InspectArgs, ReferrersArgs, ReposArgs, TagsArgs};
 use commands::cleanup::{self, CleanupArgs};
+use commands::engine::{self, ImagesArgs};
 use commands::files::{self, CatArgs, DiffArgs, FilesArgs};
 use commands::manage::{self, DeleteArgs, TagArgs, UntagArgs};
 use commands::packages::{self as vendor, PackagesArgs, VersionIdArgs, VersionsArgs};
@@ -79,10 +80,15 @@ enum Command {
     Cat(CatArgs),
     /// Compare two images: layers shared, and files added, removed and changed.
     Diff(DiffArgs),
-    /// Download an image to an OCI layout folder or a `docker load` archive, verified.
+    /// Download an image, verified, to an OCI layout folder, a `docker load` archive, or
+    /// straight into the local engine (Docker, Podman).
     Pull(PullArgs),
-    /// Upload an OCI layout folder or a `docker save` / `podman save` archive.
+    /// Upload an image from the local engine, an OCI layout folder, or a `docker save` /
+    /// `podman save` archive.
     Push(PushArgs),
+    /// List the local engine's images (Docker, or Podman's API service) and say which
+    /// engine that is.
+    Images(ImagesArgs),
     /// Give an image another tag (no blob moves).
     Tag(TagArgs),
     /// Remove one tag; the image and its other tags stay.
@@ -164,6 +170,7 @@ async fn run(cli: &Cli) -> portolan::Result<()> {
         Command::Diff(args) => files::diff(&ctx, args).await,
         Command::Pull(args) => transfer::pull(&ctx, args).await,
         Command::Push(args) => transfer::push(&ctx, args).await,
+        Command::Images(args) => engine::images(&ctx, args).await,
         Command::Tag(args) => manage::tag(&ctx, args).await,
         Command::Untag(args) => manage::untag(&ctx, args).await,
         Command::Delete(args) => manage::delete(&ctx, args).await,

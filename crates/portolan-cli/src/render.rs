@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::terminal::{self, out};
 
+pub mod engine;
 pub mod files;
 pub mod packages;
 

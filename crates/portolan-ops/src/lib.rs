@@ -11,13 +11,15 @@
 //! - [`catalog`]: paging through a catalog with opaque tokens (registry URLs stay here).
 //! - [`host_advice`]: what the UI needs to know about a host the user types (is it local,
 //!   is plain HTTP safe to offer) without keeping rules of its own.
-//! - [`pull_target`] and [`pull`]: where a pull is written and what it is called, and
-//!   running it in the background as a transfer.
+//! - [`pull_target`] and [`pull`]: where a pull is written and what it is called (or the
+//!   local engine it loads into), and running it in the background as a transfer.
+//! - [`local_engine`]: which Docker or Podman the user's pulls and pushes use, its status
+//!   as a window shows it, and its images.
 //! - [`manage`]: tag, untag and delete as a window asks for them (a tag checked as it is
 //!   typed, an existing tag moved only when confirmed, an untag guarded by the digest the
 //!   user saw), and [`cleanup`]: removing many tags from a previewed plan, a bounded number
 //!   at a time; both see every tag through [`tag_scan`].
-//! - [`push`] and [`copy`]: pushing a local layout or archive, and copying (promoting) an
+//! - [`push`] and [`copy`]: pushing a local engine's image, layout or archive, and copying (promoting) an
 //!   image to another repository or registry, each run in the background as a transfer.
 //! - [`packages`]: packages and versions where the registry protocol cannot list them
 //!   (ghcr.io through GitHub Packages, Docker Hub through its Hub API).
@@ -30,6 +32,7 @@ pub mod catalog;
 pub mod cleanup;
 pub mod copy;
 pub mod host_advice;
+pub mod local_engine;
 pub mod manage;
 pub mod packages;
 pub mod pull;

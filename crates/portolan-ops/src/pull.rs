@@ -1,4 +1,4 @@
-//! Pulling to disk as a user asks for it: what they typed (reference, format, platform)
+//! Pulling to disk or into the local engine as a user asks for it: what they typed (reference, format, platform)
 //! resolved by the engine's rules, the target named, the transfer registered, run in the
 //! background, and its end recorded with where it went and how to use it. A pull that
 //! fails or is cancelled leaves nothing of itself behind: a layout folder or an archive's
@@ -8,8 +8,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use portolan::local_engine::engine::LocalEngine;
+use portolan::transfer::pull_engine::EnginePullReport;
 use portolan::{Client, Platform, PlatformChoice, PullOptions, Reference};
 
+use crate::local_engine::{self, EngineChoice};
 use crate::pull_target::{self, PullFormat};
 use crate::transfers::{TransferView, Transfers};
 
@@ -24,19 +27,26 @@ pub struct PullRequest {
     pub platform: Option<String>,
 }
 
-/// Start `request` in the background, writing into `dir`; returns the transfer as listed.
+/// Start `request` in the background, writing into `dir` or loading into the `engine`;
+/// returns the transfer as listed. A pull into an engine that is turned off or not found
+/// fails here, before anything starts.
 pub fn start(
     client: Arc<Client>,
     transfers: &Arc<Transfers>,
     dir: &Path,
+    engine: &EngineChoice,
     request: PullRequest,
 ) -> portolan::Result<TransferView> {
     let reference = Reference::parse(&request.reference)?;
     let platform = match &request.platform {
         Some(p) => PlatformChoice::One(Platform::parse(p)?),
+        // An engine runs its own platform, which may not be this machine's (a remote
+        // DOCKER_HOST): the engine pull asks it.
         None => PlatformChoice::Host,
     };
-    let target = pull_target::target(dir, &reference, request.format);
+    let Some(target) = pull_target::target(dir, &reference, request.format) else {
+        return start_into_engine(client, transfers, engine, reference, platform);
+    };
     let (format, dir) = (request.format, dir.to_path_buf());
     let scratch = scratch_of(&target, format);
     let fresh = !scratch.exists();
@@ -67,12 +77,57 @@ pub fn start(
     )
 }
 
+/// A pull into the local engine: nothing is written here, and a load that fails leaves
+/// nothing named in the engine.
+fn start_into_engine(
+    client: Arc<Client>,
+    transfers: &Arc<Transfers>,
+    engine: &EngineChoice,
+    reference: Reference,
+    platform: PlatformChoice,
+) -> portolan::Result<TransferView> {
+    let socket = local_engine::socket_of(engine)?;
+    let title = format!("Pull {reference}");
+    let shown = format!("the local engine at {}", socket.host);
+    Ok(
+        transfers.spawn(title, shown, move |_, cancel, progress| async move {
+            let engine = LocalEngine::connect(socket).await?;
+            let options = PullOptions {
+                platform,
+                jobs: 1,
+                progress,
+                cancel,
+            };
+            let report = client
+                .pull_into_engine(&reference, &engine, &options)
+                .await?;
+            Ok(engine_message(&report))
+        }),
+    )
+}
+
+/// What to tell the user when a pull into the engine is done.
+pub fn engine_message(report: &EnginePullReport) -> String {
+    let id = report.image_id.trim_start_matches("sha256:");
+    let id = &id[..id.len().min(12)];
+    match &report.name {
+        Some(name) => format!(
+            "loaded into {} as {name} (image {id}): `docker run {name}` or `podman run {name}` starts it",
+            report.engine
+        ),
+        None => format!(
+            "loaded into {} as image {id} (pulled by digest, so it has no name: `docker tag {id} NAME` gives it one)",
+            report.engine
+        ),
+    }
+}
+
 /// What a pull writes before it is done: the layout folder itself, or an archive's
 /// staging folder (the archive file is written last, atomically).
 fn scratch_of(target: &Path, format: PullFormat) -> std::path::PathBuf {
     match format {
-        PullFormat::Oci => target.to_path_buf(),
         PullFormat::Archive => portolan::transfer::pull::staging_dir(target),
+        PullFormat::Oci | PullFormat::Engine => target.to_path_buf(),
     }
 }
 
@@ -100,6 +155,11 @@ async fn run(
                 .map_err(|e| portolan::Error::io("cannot create", dir, e))?;
             client.pull_to_archive(reference, target, options).await?
         }
+        PullFormat::Engine => {
+            return Err(portolan::Error::internal(
+                "an engine pull has no target file",
+            ))
+        }
     };
     Ok(())
 }
@@ -114,5 +174,6 @@ pub fn done_message(target: &Path, format: PullFormat) -> String {
         PullFormat::Archive => format!(
             "saved to {path} (load it with `docker load -i {path}` or `podman load -i {path}`)"
         ),
+        PullFormat::Engine => format!("loaded into the local engine ({path})"),
     }
 }

@@ -1,7 +1,8 @@
 //! Where a pull is written and what it is called: `REPO-TAG` for a tag, `REPO-sha256-HEX12`
 //! for a digest (never `-latest`), as a folder (OCI layout) or a `.tar` (docker archive),
-//! in the download folder. The name has no registry host: the same repository and tag
-//! pulled from two registries share a target (a layout holds both; an archive is replaced).
+//! in the download folder (or no file at all, for a pull into the local engine). The name
+//! has no registry host: the same repository and tag pulled from two registries share a
+//! target (a layout holds both; an archive is replaced).
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,8 @@ pub enum PullFormat {
     Oci,
     /// A `docker load` / `podman load` archive.
     Archive,
+    /// Straight into the local engine (Docker, Podman), named after the reference.
+    Engine,
 }
 
 /// The name a pull of `reference` gets (no folder, no extension).
@@ -29,12 +32,14 @@ pub fn base_name(reference: &Reference) -> String {
     format!("{repo}-{version}")
 }
 
-/// Where a pull of `reference` in `format` goes inside `dir`.
-pub fn target(dir: &Path, reference: &Reference, format: PullFormat) -> PathBuf {
+/// Where a pull of `reference` in `format` goes inside `dir` (`None` for the engine,
+/// which keeps images itself).
+pub fn target(dir: &Path, reference: &Reference, format: PullFormat) -> Option<PathBuf> {
     let name = base_name(reference);
     match format {
-        PullFormat::Oci => dir.join(name),
-        PullFormat::Archive => dir.join(format!("{name}.tar")),
+        PullFormat::Oci => Some(dir.join(name)),
+        PullFormat::Archive => Some(dir.join(format!("{name}.tar"))),
+        PullFormat::Engine => None,
     }
 }
 
@@ -46,12 +51,16 @@ mod tests {
     fn tags_and_digests_get_their_own_names() {
         let dir = Path::new("/d");
         let by_tag = Reference::parse("ghcr.io/o/app:v1").expect("ref");
-        assert_eq!(target(dir, &by_tag, PullFormat::Oci), dir.join("o_app-v1"));
+        assert_eq!(
+            target(dir, &by_tag, PullFormat::Oci),
+            Some(dir.join("o_app-v1"))
+        );
+        assert_eq!(target(dir, &by_tag, PullFormat::Engine), None);
         let digest = format!("sha256:{}", "ab".repeat(32));
         let by_digest = Reference::parse(&format!("ghcr.io/o/app@{digest}")).expect("ref");
         assert_eq!(
             target(dir, &by_digest, PullFormat::Archive),
-            dir.join("o_app-sha256-abababababab.tar")
+            Some(dir.join("o_app-sha256-abababababab.tar"))
         );
     }
 }

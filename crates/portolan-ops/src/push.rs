@@ -1,12 +1,17 @@
-//! Pushing a local image as a user asks for it: an OCI layout folder or a `docker save`
-//! archive they picked or dropped, the image inside it (chosen by name when it holds
+//! Pushing a local image as a user asks for it: an image in the local engine
+//! (`engine:IMAGE`), or an OCI layout folder or a `docker save` archive they picked or
+//! dropped, the image inside it (chosen by name when it holds
 //! several), to a repository and tag they typed; run in the background as a transfer with
 //! progress per blob (skipped, mounted or uploaded) and Cancel.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use portolan::local_engine::discover::EngineSocket;
+use portolan::local_engine::engine::LocalEngine;
 use portolan::{Client, PushOptions, PushSource, Reference};
+
+use crate::local_engine::{self, EngineChoice};
 
 use crate::transfers::{TransferView, Transfers, WrittenTag};
 
@@ -40,11 +45,24 @@ pub struct PushRequest {
     pub destination: String,
 }
 
-/// Start `request` in the background; returns the transfer as listed.
+/// Where a push can take its image from on this machine: the local engine (for an
+/// `engine:IMAGE` source) and the folder its archive is spooled in while it is pushed.
+#[derive(Debug, Clone)]
+pub struct LocalSources {
+    /// The engine the user chose.
+    pub engine: EngineChoice,
+    /// Where an engine's archive waits while it is pushed (Portolan's cache).
+    pub spool_dir: PathBuf,
+}
+
+/// Start `request` in the background; returns the transfer as listed. A source
+/// `engine:IMAGE` is an image in the local engine; an engine that is turned off or not
+/// found fails here, before anything starts.
 pub fn start(
     client: Arc<Client>,
     transfers: &Arc<Transfers>,
     request: PushRequest,
+    local: &LocalSources,
 ) -> portolan::Result<TransferView> {
     let destination = Reference::parse(&request.destination)?;
     if destination.tag().is_none() {
@@ -53,7 +71,14 @@ pub fn start(
             "name the tag to push to (host/repo:tag)",
         ));
     }
-    let source = PushSource::parse(&request.source).with_image(request.image.clone());
+    let source = match local_engine::engine_image(&request.source) {
+        Some(image) => Source::Engine {
+            socket: local_engine::socket_of(&local.engine)?,
+            image: image.to_owned(),
+            spool_dir: local.spool_dir.clone(),
+        },
+        None => Source::File(PushSource::parse(&request.source).with_image(request.image.clone())),
+    };
     let title = format!("Push {destination}");
     let from = request.source.clone();
     let list = transfers.clone();
@@ -65,7 +90,19 @@ pub fn start(
                 cancel,
                 ..PushOptions::default()
             };
-            let report = client.push(&source, &destination, &options).await?;
+            let report = match source {
+                Source::File(source) => client.push(&source, &destination, &options).await?,
+                Source::Engine {
+                    socket,
+                    image,
+                    spool_dir,
+                } => {
+                    let engine = LocalEngine::connect(socket).await?;
+                    client
+                        .push_from_engine(&engine, &image, &destination, &spool_dir, &options)
+                        .await?
+                }
+            };
             Ok(format!(
                 "pushed {destination} ({}): {} blobs uploaded, {} already there, {} mounted",
                 report.digest,
@@ -78,4 +115,16 @@ pub fn start(
             ))
         }
     }))
+}
+
+/// What a push reads.
+enum Source {
+    /// A layout folder or an archive file.
+    File(PushSource),
+    /// An image in the local engine.
+    Engine {
+        socket: EngineSocket,
+        image: String,
+        spool_dir: PathBuf,
+    },
 }

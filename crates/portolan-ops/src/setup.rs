@@ -102,11 +102,24 @@ impl ClientSetup {
 /// layers`, else `~/.cache/portolan/layers`): a listing is named by its layer's digest, so
 /// one front end's is as good as the other's.
 pub fn listing_cache_dir() -> Option<PathBuf> {
+    Some(cache_dir()?.join("layers"))
+}
+
+/// Where an image saved by the local engine waits while it is pushed (`…/portolan/spool`
+/// in the cache folder, else the system's temporary folder); each file goes when its push
+/// ends.
+pub fn spool_dir() -> PathBuf {
+    cache_dir()
+        .map(|d| d.join("spool"))
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+fn cache_dir() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
-    Some(base.join("portolan").join("layers"))
+    Some(base.join("portolan"))
 }
 
 /// What a user is told when a host that is not on this machine may use plain HTTP.

@@ -256,6 +256,35 @@ impl Client {
         transfer::push::push(&client, source, reference, options).await
     }
 
+    /// Pull `reference` into the local `engine` (streamed into its image load endpoint) and
+    /// name it after the reference.
+    pub async fn pull_into_engine(
+        &self,
+        reference: &Reference,
+        engine: &local_engine::engine::LocalEngine,
+        options: &PullOptions,
+    ) -> Result<transfer::pull_engine::EnginePullReport> {
+        let client = self.registry(reference.registry())?;
+        transfer::pull_engine::pull_into_engine(&client, reference, engine, options).await
+    }
+
+    /// Push `image` from the local `engine` to `reference` (its archive spooled in
+    /// `spool_dir` while it is pushed).
+    pub async fn push_from_engine(
+        &self,
+        engine: &local_engine::engine::LocalEngine,
+        image: &str,
+        reference: &Reference,
+        spool_dir: &std::path::Path,
+        options: &PushOptions,
+    ) -> Result<PushReport> {
+        let client = self.registry(reference.registry())?;
+        transfer::push_engine::push_from_engine(
+            &client, engine, image, reference, spool_dir, options,
+        )
+        .await
+    }
+
     /// Copy `from` to `to` (same or another registry), optionally with its referrers.
     pub async fn copy(
         &self,

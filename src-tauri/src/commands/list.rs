@@ -45,6 +45,9 @@ declare_commands! {
     settings::get_settings() -> Settings;
     settings::set_theme(theme: Theme) -> Settings;
     settings::pin_repository(repository: String, pinned: bool) -> Settings;
+    settings::set_engine(engine: EngineChoice) -> Settings;
+    engine::engine_status() -> EngineStatus;
+    engine::local_images(filter: String) -> Vec<LocalImage>;
     transfer::start_pull(reference: String, format: PullFormat, platform: Option<String>, folder: Option<String>) -> TransferView;
     transfer::push_source_images(source: String) -> Vec<String>;
     transfer::start_push(request: PushRequest) -> TransferView;

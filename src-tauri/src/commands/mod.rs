@@ -8,6 +8,7 @@
 //! [`typescript_functions`]); `build.rs` reads the same file for the ACL.
 
 pub mod browse;
+pub mod engine;
 pub mod files;
 pub mod layers;
 pub mod manage;
@@ -17,12 +18,14 @@ pub mod settings;
 pub mod transfer;
 
 use portolan::inspect::{ImageReport, TagSummary};
+use portolan::local_engine::engine::LocalImage;
 use portolan::{Digest, ProgressEvent};
 use portolan_ops::cleanup::{
     CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, SelectionAction, Step,
 };
 use portolan_ops::copy::CopyRequest;
 use portolan_ops::host_advice::HostAdvice;
+use portolan_ops::local_engine::{EngineChoice, EngineStatus};
 use portolan_ops::manage::{TagCheck, TagRequest, Tagged, Untagged};
 use portolan_ops::packages::{PackageList, VersionList};
 use portolan_ops::pull_target::PullFormat;

@@ -4,6 +4,7 @@ use tauri::AppHandle;
 
 use crate::error::AppResult;
 use crate::settings::{self, Settings, Theme};
+use portolan_ops::local_engine::EngineChoice;
 
 /// The current settings.
 pub async fn get_settings(app: &AppHandle) -> AppResult<Settings> {
@@ -29,6 +30,14 @@ pub async fn pin_repository(
     if pinned {
         s.pinned.push(repository);
     }
+    settings::save(app, &s)?;
+    Ok(s)
+}
+
+/// Choose the local engine (found automatically, a socket, or off).
+pub async fn set_engine(app: &AppHandle, engine: EngineChoice) -> AppResult<Settings> {
+    let mut s = settings::load(app)?;
+    s.engine = engine;
     settings::save(app, &s)?;
     Ok(s)
 }

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use portolan_ops::copy::{self, CopyRequest};
 use portolan_ops::pull::{self, PullRequest};
 use portolan_ops::pull_target::PullFormat;
-use portolan_ops::push::{self, PushRequest};
+use portolan_ops::push::{self, LocalSources, PushRequest};
 use portolan_ops::transfers::TransferView;
 
 fn download_dir(app: &AppHandle) -> AppResult<PathBuf> {
@@ -42,14 +42,18 @@ pub async fn start_pull(
         format,
         platform,
     };
-    let dir = match folder {
-        Some(f) => PathBuf::from(f),
-        None => download_dir(app)?,
+    let dir = match (folder, format) {
+        (Some(f), _) => PathBuf::from(f),
+        // Into the engine: no folder is written (nor needed).
+        (None, PullFormat::Engine) => PathBuf::new(),
+        (None, _) => download_dir(app)?,
     };
+    let engine = settings::load(app)?.engine;
     Ok(pull::start(
         state.client(),
         &state.transfers,
         &dir,
+        &engine,
         request,
     )?)
 }
@@ -59,10 +63,20 @@ pub async fn push_source_images(_app: &AppHandle, source: String) -> AppResult<V
     Ok(push::source_images(std::path::Path::new(&source)).await?)
 }
 
-/// Start pushing a local image; it shows in the transfers list.
+/// Start pushing a local image (`engine:IMAGE`, a layout folder or an archive); it shows in
+/// the transfers list.
 pub async fn start_push(app: &AppHandle, request: PushRequest) -> AppResult<TransferView> {
     let state = app.state::<AppState>();
-    Ok(push::start(state.client(), &state.transfers, request)?)
+    let local = LocalSources {
+        engine: settings::load(app)?.engine,
+        spool_dir: portolan_ops::setup::spool_dir(),
+    };
+    Ok(push::start(
+        state.client(),
+        &state.transfers,
+        request,
+        &local,
+    )?)
 }
 
 /// Start copying an image to another repository or registry; it shows in the transfers

@@ -419,7 +419,11 @@ recent: Array<string>,
 /**
  * Pinned repositories (`host/repo`).
  */
-pinned: Array<string>, };
+pinned: Array<string>, 
+/**
+ * The local engine pulls go into and pushes come from (found, chosen, or off).
+ */
+engine: EngineChoice, };
 
 export type PullCommands = { 
 /**
@@ -605,7 +609,7 @@ artifact_type: string | null,
  */
 size: number, };
 
-export type PullFormat = "oci" | "archive";
+export type PullFormat = "oci" | "archive" | "engine";
 
 export type TagList = { 
 /**
@@ -1263,3 +1267,90 @@ removed: Array<FileEntry>,
  * Paths both have, differing.
  */
 changed: Array<Changed>, };
+
+export type EngineSocket = { 
+/**
+ * `unix:///path/to.sock` or `tcp://host:port`.
+ */
+host: string, 
+/**
+ * How it was found (`DOCKER_HOST`, `docker context "colima"`, `Podman's rootless
+ * socket`...).
+ */
+found_by: string, };
+
+export type EngineInfo = { 
+/**
+ * `Docker Engine`, `Podman Engine`.
+ */
+name: string, 
+/**
+ * Its version.
+ */
+version: string, 
+/**
+ * The Engine API version it speaks.
+ */
+api_version: string, 
+/**
+ * The platform it runs images for (`linux/amd64`).
+ */
+platform: string, 
+/**
+ * Where it listens and how it was found.
+ */
+socket: EngineSocket, };
+
+export type LocalImage = { 
+/**
+ * Its ID (`sha256:` of its config).
+ */
+id: string, 
+/**
+ * Its names (`host/repo:tag`).
+ */
+repo_tags: Array<string>, 
+/**
+ * The digests it was pulled by (`host/repo@sha256:…`).
+ */
+repo_digests: Array<string>, 
+/**
+ * Its size on disk, as the engine counts it.
+ */
+size: number, 
+/**
+ * When it was built (Unix seconds).
+ */
+created: number, };
+
+export type EngineChoice = { "kind": "auto" } | { "kind": "socket", 
+/**
+ * The address.
+ */
+host: string, } | { "kind": "off" };
+
+export type EngineStatus = { "state": "ready", 
+/**
+ * What it is.
+ */
+info: EngineInfo, } | { "state": "off" } | { "state": "missing", 
+/**
+ * Every place looked at.
+ */
+looked: Array<string>, 
+/**
+ * What to do.
+ */
+hint: string, } | { "state": "unusable", 
+/**
+ * Where it was found, and how.
+ */
+socket: EngineSocket, 
+/**
+ * What went wrong.
+ */
+detail: string, 
+/**
+ * What to do.
+ */
+hint: string, };

@@ -3,7 +3,7 @@
 
 import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, Digest, DroppedFiles, HostAdvice, ImageDiff, ImageReport, LayerListing, MergedTree, PackageList, ProgressEvent, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList } from './bindings';
+import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, Digest, DroppedFiles, EngineChoice, EngineStatus, HostAdvice, ImageDiff, ImageReport, LayerListing, LocalImage, MergedTree, PackageList, ProgressEvent, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
@@ -101,6 +101,12 @@ export const commands = {
     call<Settings>('set_theme', { theme }),
   pinRepository: (repository: string, pinned: boolean) =>
     call<Settings>('pin_repository', { repository, pinned }),
+  setEngine: (engine: EngineChoice) =>
+    call<Settings>('set_engine', { engine }),
+  engineStatus: () =>
+    call<EngineStatus>('engine_status'),
+  localImages: (filter: string) =>
+    call<Array<LocalImage>>('local_images', { filter }),
   startPull: (reference: string, format: PullFormat, platform: string | null, folder: string | null) =>
     call<TransferView>('start_pull', { reference, format, platform, folder }),
   pushSourceImages: (source: string) =>

@@ -1,11 +1,13 @@
 //! One adapter per subcommand: its arguments, then parse → ask the engine (or the
 //! operations layer) → render. Grouped by what they touch: signing in ([`auth`]), reading
-//! a registry ([`browse`]), moving images ([`transfer`]), changing tags ([`manage`]) and
+//! a registry ([`browse`]), the local engine's images ([`engine`]), moving images
+//! ([`transfer`]), changing tags ([`manage`]) and
 //! removing many at once ([`cleanup`]).
 
 pub mod auth;
 pub mod browse;
 pub mod cleanup;
+pub mod engine;
 pub mod files;
 pub mod manage;
 pub mod packages;

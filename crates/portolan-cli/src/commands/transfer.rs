@@ -1,4 +1,5 @@
-//! Moving images: `pull`, `push` and `copy`, each with progress bars on stderr and a
+//! Moving images: `pull` (to a folder, an archive, or the local engine), `push` (from any
+//! of them) and `copy`, each with progress bars on stderr and a
 //! Ctrl-C that cancels cleanly (partial work is left resumable, not corrupt).
 
 use std::path::PathBuf;
@@ -6,13 +7,16 @@ use std::path::PathBuf;
 use clap::Args;
 use portolan::{Cancel, Platform, PlatformChoice, PullOptions, PushOptions, PushSource, Reference};
 
+use portolan_ops::local_engine::{self, EngineChoice};
+use portolan_ops::setup::spool_dir;
+
 use super::Context;
 use crate::progress::Bars;
 use crate::setup::save_blob_cache;
 use crate::{render, terminal};
 
 #[derive(Args)]
-#[command(group(clap::ArgGroup::new("target").required(true).args(["oci", "archive"])))]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["oci", "archive", "engine"])))]
 pub struct PullArgs {
     /// Image reference (tag or digest).
     pub reference: String,
@@ -22,6 +26,11 @@ pub struct PullArgs {
     /// Write a `docker load` archive to this file.
     #[arg(long, value_name = "FILE")]
     pub archive: Option<PathBuf>,
+    /// Load it straight into the local engine (Docker, or Podman's API service; found
+    /// through DOCKER_HOST, the Docker context, or the usual sockets) and name it after
+    /// the reference. Nothing is written to disk.
+    #[arg(long)]
+    pub engine: bool,
     /// For an index, the platform to pull (default: this machine's).
     #[arg(
         long,
@@ -39,8 +48,9 @@ pub struct PullArgs {
 
 #[derive(Args)]
 pub struct PushArgs {
-    /// DIR or FILE.tar, optionally followed by `:NAME` to choose one of several images
-    /// (a layout's ref.name such as `1.0` or `localhost/app:1`, or an archive's REPO:TAG).
+    /// `engine:IMAGE` (an image in the local engine, by name or ID: see `images`), or DIR
+    /// or FILE.tar, optionally followed by `:NAME` to choose one of several images (a
+    /// layout's ref.name such as `1.0` or `localhost/app:1`, or an archive's REPO:TAG).
     pub source: String,
     /// Where to push (tag or digest).
     pub reference: String,
@@ -96,7 +106,18 @@ pub async fn pull(ctx: &Context, args: &PullArgs) -> portolan::Result<()> {
                 .pull_to_archive(&reference, file, &options)
                 .await?
         }
-        (None, None) => unreachable!("clap requires one"),
+        (None, None) => {
+            // `--engine` (clap requires one of the three).
+            let engine = local_engine::connect(&EngineChoice::Auto).await?;
+            let report = ctx
+                .client
+                .pull_into_engine(&reference, &engine, &options)
+                .await?;
+            drop(bars);
+            save_blob_cache(&ctx.client);
+            render::engine::pulled(ctx.json, &report);
+            return Ok(());
+        }
     };
     drop(bars);
     save_blob_cache(&ctx.client);
@@ -114,7 +135,15 @@ pub async fn push(ctx: &Context, args: &PushArgs) -> portolan::Result<()> {
         progress: bars.progress(),
         cancel: cancel_on_ctrl_c(),
     };
-    let report = ctx.client.push(&source, &reference, &options).await?;
+    let report = match local_engine::engine_image(&args.source) {
+        Some(image) => {
+            let engine = local_engine::connect(&EngineChoice::Auto).await?;
+            ctx.client
+                .push_from_engine(&engine, image, &reference, &spool_dir(), &options)
+                .await?
+        }
+        None => ctx.client.push(&source, &reference, &options).await?,
+    };
     drop(bars);
     save_blob_cache(&ctx.client);
     render::pushed(ctx.json, &reference, &report);

@@ -65,6 +65,7 @@ impl LocalEngine {
         };
         let host = socket.host.as_str();
         let docker = if let Some(path) = host.strip_prefix("unix://") {
+            reachable(&socket, std::path::Path::new(path))?;
             bollard::Docker::connect_with_socket(path, CALL_TIMEOUT, &floor)
         } else if host.starts_with("tcp://") || host.starts_with("http://") {
             bollard::Docker::connect_with_http(host, CALL_TIMEOUT, &floor)
@@ -216,16 +217,51 @@ impl LocalEngine {
     }
 }
 
-/// An engine call's failure, with what to do about it.
-fn failure(socket: &EngineSocket, doing: &str, e: bollard::errors::Error) -> Error {
-    use bollard::errors::Error as B;
-    let podman = socket.host.contains("podman");
-    let start = if podman {
+/// Whether the socket file is there and may be looked at: a missing one and one behind a
+/// folder the user may not enter need different advice.
+fn reachable(socket: &EngineSocket, path: &std::path::Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(Error::Engine {
+            engine: format!("the engine at {} ({})", socket.host, socket.found_by),
+            detail: if e.kind() == std::io::ErrorKind::PermissionDenied {
+                format!("permission denied on {}", path.display())
+            } else {
+                format!("no socket at {}", path.display())
+            },
+            hint: if e.kind() == std::io::ErrorKind::PermissionDenied {
+                PERMISSION_HINT.to_owned()
+            } else {
+                start_hint(socket).to_owned()
+            },
+        }),
+    }
+}
+
+/// What to do when the socket may not be opened.
+const PERMISSION_HINT: &str = "join the docker group (sudo usermod -aG docker $USER, then log in again), or use Podman's rootless socket (systemctl --user start podman.socket)";
+
+/// What to do when nothing answers.
+fn start_hint(socket: &EngineSocket) -> &'static str {
+    if socket.host.contains("podman") {
         "start Podman's API service: systemctl --user start podman.socket (or run podman system service)"
     } else {
         "start Docker (systemctl start docker), or point DOCKER_HOST at a running engine"
+    }
+}
+
+/// An engine call's failure, with what to do about it.
+fn failure(socket: &EngineSocket, doing: &str, e: bollard::errors::Error) -> Error {
+    use bollard::errors::Error as B;
+    let start = start_hint(socket);
+    // The reason is often deep in the chain (hyper's "client error (Connect)" wraps the
+    // socket's own error): say it, and choose the advice by it.
+    let io = io_cause(&e);
+    let text = match &io {
+        Some(io) => format!("{e}: {io}"),
+        None => e.to_string(),
     };
-    let text = e.to_string();
+    let kind = io.map(std::io::Error::kind);
     let (detail, hint) = match &e {
         B::SocketNotFoundError(path) => (format!("no socket at {path}"), start.to_owned()),
         B::DockerResponseServerError {
@@ -239,14 +275,20 @@ fn failure(socket: &EngineSocket, doing: &str, e: bollard::errors::Error) -> Err
                 "see the engine's message".to_owned()
             },
         ),
-        _ if text.contains("ermission denied") => (
+        _ if kind == Some(std::io::ErrorKind::PermissionDenied) => (
             format!("{doing}: permission denied on {}", socket.host),
-            "join the group that may use the socket (sudo usermod -aG docker $USER, then log in again), or use Podman's rootless socket".to_owned(),
+            PERMISSION_HINT.to_owned(),
         ),
-        _ if text.contains("onnection refused") || text.contains("No such file") => (
-            format!("{doing}: nothing answers at {}", socket.host),
-            start.to_owned(),
-        ),
+        _ if matches!(
+            kind,
+            Some(std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::NotFound)
+        ) =>
+        {
+            (
+                format!("{doing}: nothing answers at {}", socket.host),
+                start.to_owned(),
+            )
+        }
         _ => (format!("{doing}: {text}"), start.to_owned()),
     };
     Error::Engine {
@@ -254,4 +296,16 @@ fn failure(socket: &EngineSocket, doing: &str, e: bollard::errors::Error) -> Err
         detail,
         hint,
     }
+}
+
+/// The operating system's error at the root of `e`, if there is one.
+fn io_cause(e: &bollard::errors::Error) -> Option<&std::io::Error> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            return Some(io);
+        }
+        cause = c.source();
+    }
+    None
 }

@@ -1,6 +1,7 @@
 //! Transfers: the write side of the engine and the machinery that moves blobs.
 //!
-//! `pull` (to an OCI layout or a docker archive), `push` (from either), `upload` (one blob:
+//! `pull` (to an OCI layout or a docker archive), `push` (from either), `pull_engine` and
+//! `push_engine` (into and out of the local Docker or Podman), `upload` (one blob:
 //! skipped, mounted, or sent whole or in resumable chunks; shared by push and copy), `copy`
 //! (registry to registry, streaming, mounting within one registry) and `referrers` (what
 //! copy brings along), `tags` (tag, untag, delete), `untag_many` (many tags of one
@@ -14,6 +15,7 @@ pub mod pull;
 pub mod pull_engine;
 pub mod push;
 pub mod push_archive;
+pub mod push_engine;
 pub mod referrers;
 pub mod source;
 pub mod tags;
