@@ -1,0 +1,173 @@
+//! The app and a real local engine (Podman's Docker-compatible API service, found through
+//! `DOCKER_HOST`) in a real window (Xvfb, WebDriver): Pull defaults to the engine, and the
+//! image shows up in it under the tag pulled; "Local images" lists it, says which engine
+//! that is, and pushes it to another repository, as skopeo sees; an engine turned off is
+//! said so, where the user pulls.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use portolan_tests::app_home::AppHome;
+use portolan_tests::podman::Podman;
+use portolan_tests::registry::{Auth, TestRegistry};
+use portolan_tests::webdriver::Session;
+use portolan_tests::{app_binary, artifacts_dir, require_program};
+use serde_json::json;
+
+fn set_value(s: &Session, css: &str, value: &str, event: &str) {
+    s.script(
+        "const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event(arguments[2], {bubbles: true}));",
+        json!([css, value, event]),
+    );
+}
+
+fn diff_ids(podman: &Podman, name: &str) -> Vec<String> {
+    let out = podman.run(&[
+        "image",
+        "inspect",
+        "--format",
+        "{{json .RootFS.Layers}}",
+        name,
+    ]);
+    serde_json::from_str(out.trim()).expect("RootFS.Layers")
+}
+
+/// The message of the newest transfer, once it says `want`.
+fn finished(s: &Session, want: &str) -> String {
+    s.wait_text(
+        "[data-testid=transfer]:last-child [data-testid=pull-state]",
+        90,
+        |t| t.contains(want),
+    )
+}
+
+#[test]
+fn pull_into_the_engine_then_push_it_from_local_images() {
+    let registry = TestRegistry::start(Auth::None);
+    let built = Podman::new();
+    let id = built.build_scratch(
+        "localhost/app:1",
+        &[("app", b"hello from podman\n"), ("data", &[7u8; 50_000])],
+    );
+    built.run(&[
+        "push",
+        "-q",
+        "--tls-verify=false",
+        "localhost/app:1",
+        &format!("docker://{}", registry.reference("team/app:v1")),
+    ]);
+    let engine = Podman::new();
+    let service = engine.service();
+    let home = AppHome::new();
+    let driver = home.driver_with(&[
+        ("PORTOLAN_DEMO_REGISTRY", &PathBuf::from(&registry.host)),
+        ("DOCKER_HOST", Path::new(&service.docker_host())),
+    ]);
+    let s = driver.open(&app_binary());
+
+    // The sidebar says which engine there is.
+    s.wait_text("[data-testid=local-images]", 20, |t| {
+        t.contains("Podman Engine")
+    });
+
+    // Pull: into the engine by default.
+    s.click(&s.wait("[data-repo='team/app']", 30));
+    s.click(&s.wait("[data-tag='v1']", 20));
+    s.wait("[data-testid=digest]", 20);
+    s.click(&s.wait("[data-testid=pull-to]", 5));
+    s.wait_text("[data-testid=pull-engine]", 10, |t| {
+        t.contains("Podman Engine")
+    });
+    let checked = s.script(
+        "return document.querySelector('input[name=format][value=engine]').checked",
+        json!([]),
+    );
+    assert_eq!(checked, json!(true), "the engine is the default target");
+    assert!(
+        s.find_all("[data-testid=choose-folder]").is_empty(),
+        "no folder to choose for the engine"
+    );
+    s.screenshot(&artifacts_dir().join("pull-into-engine.png"));
+    s.click(&s.wait("[data-testid=pull-submit]", 5));
+    let full = registry.reference("team/app:v1");
+    let message = finished(&s, "loaded into");
+    assert!(message.contains(&full), "{message}");
+    assert!(engine.names().contains(&full), "{:?}", engine.names());
+    assert_eq!(engine.image_id(&full), id);
+    assert_eq!(
+        diff_ids(&engine, &full),
+        diff_ids(&built, "localhost/app:1")
+    );
+
+    // Local images: which engine, the image under its name, and Push.
+    s.click(&s.wait("[data-testid=local-images]", 5));
+    s.wait_text("[data-testid=engine-status]", 20, |t| {
+        t.contains("Podman Engine") && t.contains(&service.docker_host())
+    });
+    let row = s.wait(&format!("[data-local-image='{full}']"), 20);
+    assert!(s.text(&row).contains(&id[..12]), "the image ID is shown");
+    s.screenshot(&artifacts_dir().join("local-images.png"));
+    s.hover(&row);
+    s.click(&s.wait(
+        &format!("[data-local-image='{full}'] [data-testid=push-local]"),
+        5,
+    ));
+    s.wait_text("[data-testid=push-source]", 10, |t| {
+        t.contains(&full) && t.contains("local engine")
+    });
+    let suggested = s.script(
+        "return document.querySelector('input[name=push-repository]').value",
+        json!([]),
+    );
+    assert_eq!(
+        suggested,
+        json!(format!("{}/team/app", registry.host)),
+        "the registry in use, the same path"
+    );
+    set_value(
+        &s,
+        "input[name=push-repository]",
+        &format!("{}/team/from-engine", registry.host),
+        "input",
+    );
+    s.wait_text("[data-testid=push-check]", 20, |t| t.contains("is free"));
+    s.click(&s.wait("[data-testid=push-submit]", 5));
+    finished(&s, "pushed");
+    let out = Command::new(require_program("skopeo"))
+        .args(["inspect", "--raw", "--tls-verify=false"])
+        .arg(format!(
+            "docker://{}",
+            registry.reference("team/from-engine:v1")
+        ))
+        .output()
+        .expect("skopeo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let manifest: serde_json::Value = serde_json::from_slice(&out.stdout).expect("manifest");
+    assert_eq!(
+        manifest["config"]["digest"],
+        format!("sha256:{id}").as_str()
+    );
+
+    // Turned off: said in the sidebar, and where the user pulls.
+    set_value(&s, "[data-testid=engine-status] select", "off", "change");
+    s.click(&s.wait("[data-testid=engine-apply]", 5));
+    s.wait("[data-testid=engine-status][data-state=off]", 10);
+    s.wait_text("[data-testid=local-images]", 10, |t| {
+        t.contains("turned off")
+    });
+    s.click(&s.wait(&format!("[data-host='{}']", registry.host), 5));
+    s.click(&s.wait("[data-repo='team/app']", 30));
+    s.click(&s.wait("[data-tag='v1']", 20));
+    s.wait("[data-testid=digest]", 20);
+    s.click(&s.wait("[data-testid=pull-to]", 5));
+    s.wait_text("[data-testid=engine-why]", 10, |t| t.contains("turned off"));
+    let disabled = s.script(
+        "return document.querySelector('input[name=format][value=engine]').disabled",
+        json!([]),
+    );
+    assert_eq!(disabled, json!(true));
+}
