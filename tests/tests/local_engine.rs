@@ -106,6 +106,12 @@ fn a_pull_into_the_engine_is_listed_under_its_tag_with_the_same_layers() {
         .find(|i| i.repo_tags.contains(&full))
         .unwrap_or_else(|| panic!("{full} is not among {listed:?}"));
     assert_eq!(image.id.trim_start_matches("sha256:"), id);
+    // The digest the registry serves, as `podman images --digests` shows it.
+    let (repository, _) = full.rsplit_once(':').expect("a tag");
+    assert_eq!(
+        image.repo_digests,
+        vec![format!("{repository}@{}", report.digest)]
+    );
     assert!(target.names().contains(&full), "{:?}", target.names());
     assert_eq!(target.image_id(&full), id, "the same config arrived");
     assert_eq!(

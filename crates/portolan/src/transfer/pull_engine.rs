@@ -3,6 +3,12 @@
 //! the same archive `pull --archive` writes (an OCI layout in a tar, with `manifest.json`
 //! and `repositories`), with no copy of the image on disk and a few chunks in memory.
 //!
+//! The OCI layout is there for the digest: from it, Podman (and Docker's containerd image
+//! store) keep the registry's manifest, so `podman images --digests` shows the digest the
+//! registry serves. Without it, Podman reads the archive in place instead of unpacking it
+//! to a temporary folder first — 28% faster for 1 GiB (bench/engine.sh) — but stores a
+//! manifest of its own making, under a digest nobody else knows.
+//!
 //! Every blob is hashed as it passes. One whose bytes do not match its digest (or its size)
 //! ends the archive with an error instead of its end, so the engine's load fails and
 //! nothing gets the user's tag: a corrupt image never lands in the engine under a name.
