@@ -14,7 +14,9 @@ use std::process::{Command, Output};
 use portolan::local_engine::discover::EngineSocket;
 use portolan::local_engine::engine::LocalEngine;
 use portolan::{Client, PullOptions, Reference};
+use portolan::{Platform, PlatformChoice};
 use portolan_tests::faulty_proxy::{Fault, FaultyProxy};
+use portolan_tests::images::{build_image, build_index, ImageSpec, Pusher};
 use portolan_tests::podman::{Podman, PodmanService};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::{block_on, cli_binary, require_program};
@@ -125,6 +127,61 @@ fn a_pull_into_the_engine_is_listed_under_its_tag_with_the_same_layers() {
     let fresh = Podman::new();
     fresh.run(&["load", "-q", "-i", &saved.display().to_string()]);
     assert_eq!(diff_ids(&fresh, &full), diff_ids(&built, "localhost/app:1"));
+}
+
+#[test]
+fn from_an_index_the_engine_gets_its_own_platform_unless_told_otherwise() {
+    let registry = TestRegistry::start(Auth::None);
+    let (amd, arm) = (
+        ImageSpec::new("engine-amd", "amd64", &[30_000]),
+        ImageSpec::new("engine-arm", "arm64", &[20_000]),
+    );
+    let (a, b) = (build_image(&amd), build_image(&arm));
+    let index = build_index(&[(&amd, &a), (&arm, &b)], false);
+    Pusher::new(&registry).push_index("multi/app", "v1", &[&a, &b], &index);
+    let target = Podman::new();
+    let service = target.service();
+    let engine = engine_of(&service);
+    let platform = block_on(engine.platform()).expect("platform").to_string();
+    // The engine's own platform, and the other one.
+    let (mine, other, other_platform) = match platform.as_str() {
+        "linux/amd64" => (&a, &b, "linux/arm64"),
+        "linux/arm64" => (&b, &a, "linux/amd64"),
+        p => panic!("the test's index has amd64 and arm64, the engine runs {p}"),
+    };
+    let client = Client::anonymous();
+    let reference = Reference::parse(&registry.reference("multi/app:v1")).expect("reference");
+    let report = block_on(client.pull_into_engine(&reference, &engine, &PullOptions::default()))
+        .expect("pull the index");
+    assert_eq!(
+        report.digest.to_string(),
+        mine.manifest.digest,
+        "the engine's platform"
+    );
+    assert_eq!(report.image_id, mine.config.digest);
+    let full = registry.reference("multi/app:v1");
+    assert_eq!(
+        format!("sha256:{}", target.image_id(&full)),
+        mine.config.digest
+    );
+
+    // Another platform, asked for: loaded too (an engine may hold it without running it).
+    let other_ref = Reference::parse(&registry.reference("multi/app:v1")).expect("reference");
+    let options = PullOptions {
+        platform: PlatformChoice::One(Platform::parse(other_platform).expect("platform")),
+        ..PullOptions::default()
+    };
+    let report =
+        block_on(client.pull_into_engine(&other_ref, &engine, &options)).expect("other platform");
+    assert_eq!(report.image_id, other.config.digest);
+    // Every platform at once is not something an engine loads: said before anything moves.
+    let options = PullOptions {
+        platform: PlatformChoice::All,
+        ..PullOptions::default()
+    };
+    let e = block_on(client.pull_into_engine(&reference, &engine, &options))
+        .expect_err("all platforms");
+    assert!(e.to_string().contains("one platform"), "{e}");
 }
 
 #[test]
