@@ -314,6 +314,44 @@ fn a_blob_that_does_not_verify_leaves_nothing_named_in_the_engine() {
 }
 
 #[test]
+fn a_cancelled_pull_stops_at_once_and_names_nothing() {
+    let registry = TestRegistry::start(Auth::None);
+    let (built, _) = built_and_pushed(&registry);
+    drop(built);
+    // The registry stalls halfway through every blob.
+    let proxy = FaultyProxy::start(&registry.host);
+    proxy.inject("/blobs/sha256:", Fault::Stall, 100);
+    let target = Podman::new();
+    let service = target.service();
+    let engine = engine_of(&service);
+    let reference = Reference::parse(&format!("{}/team/app:v1", proxy.host)).expect("reference");
+    let cancel = portolan::Cancel::new();
+    let fire = cancel.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        fire.cancel();
+    });
+    let options = PullOptions {
+        cancel,
+        ..PullOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let e = block_on(Client::anonymous().pull_into_engine(&reference, &engine, &options))
+        .expect_err("cancelled");
+    assert!(matches!(e, portolan::Error::Cancelled), "{e}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "stopped at once, not when the registry gave up: {:?}",
+        started.elapsed()
+    );
+    let names = target.names();
+    assert!(
+        !names.iter().any(|n| n.contains("team/app")),
+        "nothing is named after a cancel: {names:?}"
+    );
+}
+
+#[test]
 fn no_engine_or_a_socket_the_user_may_not_open_is_a_clear_error() {
     let home = tempfile::tempdir().expect("home");
     // Nothing listens where DOCKER_HOST points.

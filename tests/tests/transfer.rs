@@ -14,6 +14,7 @@ use portolan::{
     PushSource, Reference, TransportOptions,
 };
 use portolan::{Error, ErrorCode};
+use portolan_tests::faulty_proxy::{Fault, FaultyProxy};
 use portolan_tests::images::{build_image, sha256, write_oci_layout, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::{block_on, require_program, seed};
@@ -557,6 +558,51 @@ fn an_interrupted_pull_resumes_with_range_and_a_cancelled_one_leaves_nothing_vis
         .any(|l| l.contains(&layer.digest) && l.contains("range=bytes="));
     assert!(ranged, "{:?}", proxy.requests());
     assert_layout_verified(&dir);
+}
+
+#[test]
+fn a_pull_the_registry_stalls_on_stops_at_once_when_cancelled() {
+    let registry = TestRegistry::start(Auth::None);
+    let image = build_image(&ImageSpec::new("stalled", "amd64", &[400_000]));
+    Pusher::new(&registry).push_image("team/stall", "v1", &image);
+    // The registry sends half of the layer, then nothing, holding the connection open.
+    let proxy = FaultyProxy::start(&registry.host);
+    proxy.inject(
+        &format!("/blobs/{}", image.layers[0].digest),
+        Fault::Stall,
+        10,
+    );
+    let cancel = portolan::Cancel::new();
+    let fire = cancel.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        fire.cancel();
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let reference = Reference::parse(&format!("{}/team/stall:v1", proxy.host)).expect("reference");
+    let options = PullOptions {
+        cancel,
+        ..PullOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let e =
+        block_on(Client::anonymous().pull_to_layout(&reference, &dir.path().join("out"), &options))
+            .expect_err("cancelled");
+    assert!(matches!(e, Error::Cancelled), "{e}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "not waited out: {:?}",
+        started.elapsed()
+    );
+    // The proxy saw the connection closed (not left to time out).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while proxy.closed_stalls() == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(
+        proxy.closed_stalls() > 0,
+        "the stalled connection was closed"
+    );
 }
 
 #[test]

@@ -144,18 +144,13 @@ pub(crate) async fn stream_layer<T: Send + 'static>(
     };
     loop {
         // A stalled registry sends no chunk to wake us: Cancel must not wait for one.
-        let next = tokio::select! {
-            biased;
-            _ = cancel.cancelled() => None,
-            next = stream.next() => Some(next),
-        };
-        let chunk = match next {
-            Some(Some(chunk)) => chunk,
-            Some(None) => break, // the blob ended
-            None => {
+        let chunk = match cancel.or(stream.next()).await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break, // the blob ended
+            Err(cancelled) => {
                 drop(tx);
                 let _ = worker.await;
-                return Err(Error::Cancelled);
+                return Err(cancelled);
             }
         };
         let chunk = chunk.map_err(std::io::Error::other);

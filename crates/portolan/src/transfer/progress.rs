@@ -103,6 +103,15 @@ impl Cancel {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
     }
+    /// What `wait` gives, unless the token fires first (then `Err(Cancelled)`, and `wait`
+    /// is dropped): for each wait on a registry or an engine that may never end.
+    pub async fn or<F: std::future::Future>(&self, wait: F) -> Result<F::Output> {
+        tokio::select! {
+            biased;
+            _ = self.cancelled() => Err(Error::Cancelled),
+            done = wait => Ok(done),
+        }
+    }
     /// Whether `other` is this token (or a clone of it).
     pub fn same_token(&self, other: &Cancel) -> bool {
         Arc::ptr_eq(&self.flag, &other.flag)

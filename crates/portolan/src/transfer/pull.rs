@@ -315,7 +315,9 @@ async fn download_once(
             None,
         )
     } else {
-        let read = client.read_blob(repo, &blob.digest, have, None).await?;
+        let read = cancel
+            .or(client.read_blob(repo, &blob.digest, have, None))
+            .await??;
         let writer = BlobWriter::open(partial, &blob.digest, read.offset).await?;
         (writer, read.offset, Some(read.response.bytes_stream()))
     };
@@ -324,11 +326,14 @@ async fn download_once(
     }
     let mut broken = None;
     if let Some(stream) = stream.as_mut() {
-        while let Some(chunk) = stream.next().await {
-            if cancel.is_cancelled() {
+        // A registry that stops sending mid-blob is not waited out once cancelled.
+        while let Some(chunk) = match cancel.or(stream.next()).await {
+            Ok(chunk) => chunk,
+            Err(cancelled) => {
                 let _ = writer.finish().await;
-                return Err(Error::Cancelled);
+                return Err(cancelled);
             }
+        } {
             match chunk {
                 Ok(bytes) => {
                     done += bytes.len() as u64;

@@ -53,9 +53,22 @@ pub struct EnginePullReport {
 const REPORT_EVERY: u64 = 1 << 20;
 
 /// Pull `reference` (for an index, the engine's platform unless `options` names one) into
-/// `engine`.
+/// `engine`. A cancel stops it at once, whatever it is waiting for (the registry, or the
+/// engine): the load request is dropped unfinished, so the engine keeps nothing.
 #[tracing::instrument(level = "info", skip(client, engine, options), fields(reference = %reference))]
 pub async fn pull_into_engine(
+    client: &RegistryClient,
+    reference: &Reference,
+    engine: &LocalEngine,
+    options: &PullOptions,
+) -> Result<EnginePullReport> {
+    options
+        .cancel
+        .or(pull(client, reference, engine, options))
+        .await?
+}
+
+async fn pull(
     client: &RegistryClient,
     reference: &Reference,
     engine: &LocalEngine,
@@ -266,12 +279,9 @@ async fn stream_blob(
     let mut hasher = blob.digest.hasher();
     let (mut done, mut reported) = (0u64, 0u64);
     loop {
-        let next = tokio::select! {
-            biased;
-            _ = cancel.cancelled() => return Err(Stop::Failed(Error::Cancelled)),
-            next = stream.next() => next,
+        let Some(chunk) = cancel.or(stream.next()).await.map_err(Stop::Failed)? else {
+            break;
         };
-        let Some(chunk) = next else { break };
         let chunk = chunk.map_err(|e| {
             Stop::Failed(crate::transport::unreachable(
                 client.registry(),

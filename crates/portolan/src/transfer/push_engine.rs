@@ -62,12 +62,9 @@ async fn spool(
     let mut saved = Box::pin(engine.save(image));
     let mut done = 0u64;
     loop {
-        let next = tokio::select! {
-            biased;
-            _ = options.cancel.cancelled() => return Err(Error::Cancelled),
-            next = saved.next() => next,
+        let Some(chunk) = options.cancel.or(saved.next()).await? else {
+            break;
         };
-        let Some(chunk) = next else { break };
         let chunk = chunk?;
         out.write_all(&chunk)
             .await
