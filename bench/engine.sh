@@ -62,7 +62,11 @@ podman_() {
     --cgroup-manager=cgroupfs --events-backend=file "$@"
 }
 podman_ info >/dev/null 2>&1 || { driver=vfs; rm -rf "$work/podman/root" "$work/podman/run"; }
-podman_ system service --time=0 "unix://$work/podman.sock" 2>"$work/podman/service.log" &
+# exec: the background job is podman itself, so the cleanup's kill reaches it.
+(HOME="$work/podman/home" XDG_RUNTIME_DIR="$work/podman/run-xdg" TMPDIR="$work/podman/tmp" \
+  exec podman --root "$work/podman/root" --runroot "$work/podman/run" --storage-driver "$driver" \
+  --cgroup-manager=cgroupfs --events-backend=file system service --time=0 "unix://$work/podman.sock") \
+  2>"$work/podman/service.log" &
 pids+=("$!")
 export DOCKER_HOST="unix://$work/podman.sock"
 for _ in $(seq 200); do curl -sf --unix-socket "$work/podman.sock" http://d/_ping >/dev/null && break; sleep 0.1; done

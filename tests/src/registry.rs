@@ -166,6 +166,29 @@ impl TestRegistry {
         registry
     }
 
+    /// Stop the registry (what a registry that went down looks like to a client).
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Start it again, on the same address with the same storage, and wait until it answers.
+    pub fn restart(&mut self) {
+        self.stop();
+        let log = std::fs::OpenOptions::new()
+            .append(true)
+            .open(self.dir.path().join("registry.log"))
+            .expect("log file");
+        self.child = Command::new(require_program("docker-registry"))
+            .arg("serve")
+            .arg(self.dir.path().join("config.yml"))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start docker-registry");
+        self.wait_ready();
+    }
+
     fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(20);
         let url = format!("{}/v2/", self.base_url());

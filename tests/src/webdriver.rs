@@ -185,6 +185,51 @@ impl Session {
             .unwrap_or_else(|err| panic!("{err}"))
     }
 
+    /// Run an asynchronous script (its last argument is the callback that ends it) and
+    /// return what it passed to the callback.
+    pub fn script_async(&self, script: &str, args: Vec<Value>) -> Value {
+        self.call(
+            "execute async script",
+            self.client.execute_async(script, args),
+        )
+        .unwrap_or_else(|err| panic!("{err}"))
+    }
+
+    /// Run axe-core (the accessibility engine, from the UI's dev dependencies) on the page
+    /// as it is now; returns its serious and critical violations, one line each
+    /// (`rule: impact, N nodes (first node's selector): help`).
+    pub fn accessibility_problems(&self) -> Vec<String> {
+        let axe = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../ui/node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&axe).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (scripts/test installs the UI's dev dependencies)",
+                axe.display()
+            )
+        });
+        self.script(
+            &format!("{source}\n;return typeof window.axe;"),
+            Value::Null,
+        );
+        let found = self.script_async(
+            "const done = arguments[arguments.length - 1];
+             window.axe.run(document, { resultTypes: ['violations'] })
+               .then((r) => done(r.violations
+                 .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                 .map((v) => `${v.id}: ${v.impact}, ${v.nodes.length} nodes (${v.nodes[0]?.target?.join(' ')}): ${v.help}`)))
+               .catch((e) => done([`axe failed: ${e}`]));",
+            Vec::new(),
+        );
+        found
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Elements matching a CSS selector (now, no waiting).
     pub fn find_all(&self, css: &str) -> Vec<Element> {
         self.try_find_all(css)

@@ -149,7 +149,8 @@ fn browse_sign_in_copy_and_sign_out_in_the_real_window() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(clipboard().trim(), digest);
-    s.click(&s.wait("[data-testid=copy-pull]", 5));
+    s.click(&s.wait("[data-testid=image-copy] [data-testid=copy-open]", 5));
+    s.click(&s.wait("[data-copy='docker pull command']", 5));
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(
         clipboard().trim(),

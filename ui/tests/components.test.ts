@@ -32,7 +32,7 @@ describe('VirtualList', () => {
     const rows = container.querySelectorAll('[data-row]');
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.length).toBeLessThan(100);
-    expect(container.querySelector('[role=listbox]')?.getAttribute('data-count')).toBe('10000');
+    expect(container.querySelector('[role=grid]')?.getAttribute('data-count')).toBe('10000');
   });
 });
 

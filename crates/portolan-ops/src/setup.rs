@@ -98,6 +98,34 @@ impl ClientSetup {
     }
 }
 
+/// Reach a registry as it would be added (plain HTTP allowed or not, an extra CA), before
+/// it is saved: what a "Test connection" button says (`reached https://host/ (bearer
+/// tokens; signed in through your Docker login)`), or why it failed.
+pub async fn test_connection(access: RegistryAccess) -> portolan::Result<String> {
+    let host = normalize_registry(&access.host)?;
+    let built = ClientSetup {
+        registries: vec![access],
+        docker_login: true,
+        ..ClientSetup::default()
+    }
+    .build()?;
+    let ping = built.client.ping(&host).await?;
+    let auth = match ping.auth {
+        "none" => "no sign-in asked for",
+        "basic" => "it asks for a username and password",
+        _ => "it asks for a sign-in (tokens)",
+    };
+    Ok(format!(
+        "Reached {} — {auth}{}",
+        ping.base_url,
+        if ping.signed_in {
+            "; your Docker login has a sign-in for it"
+        } else {
+            ""
+        }
+    ))
+}
+
 /// Where layer listings are kept, for the CLI and the app alike (`$XDG_CACHE_HOME/portolan/
 /// layers`, else `~/.cache/portolan/layers`): a listing is named by its layer's digest, so
 /// one front end's is as good as the other's.

@@ -65,8 +65,12 @@ pub struct PullCommands {
     /// `docker pull NAME@DIGEST`, with the name as Docker prints it (`ubuntu`, not
     /// `docker.io/library/ubuntu`).
     pub docker: String,
+    /// `docker pull NAME:TAG`, when the image was reached by a tag.
+    pub docker_tag: Option<String>,
     /// `podman pull HOST/NAME@DIGEST`, fully qualified (podman does not assume Docker Hub).
     pub podman: String,
+    /// `podman pull HOST/NAME:TAG`, when the image was reached by a tag.
+    pub podman_tag: Option<String>,
 }
 
 impl PullCommands {
@@ -80,9 +84,23 @@ impl PullCommands {
         )
         .map(|r| r.familiar())
         .unwrap_or_else(|_| format!("{}@{digest}", reference.name()));
+        let by_tag = reference.tag().and_then(|tag| {
+            Reference::from_parts(
+                reference.registry(),
+                reference.repository(),
+                Some(tag),
+                None,
+            )
+            .ok()
+        });
         Self {
             docker: format!("docker pull {pinned}"),
+            docker_tag: by_tag
+                .as_ref()
+                .map(|r| format!("docker pull {}", r.familiar())),
             podman: format!("podman pull {}@{digest}", reference.name()),
+            podman_tag: by_tag
+                .map(|r| format!("podman pull {}:{}", r.name(), r.tag().unwrap_or_default())),
         }
     }
 }
@@ -232,12 +250,18 @@ pub struct TagSummary {
     pub kind: ManifestKind,
     /// For an index: its platforms (attestations left out).
     pub platforms: Vec<String>,
-    /// For an image: config and layers, compressed.
+    /// For an image: its size, compressed, all layers (the image view's total); for an
+    /// index: its smallest platform image's.
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub size: Option<u64>,
+    /// For an index: its largest platform image's size (the same for an image).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub size_max: Option<u64>,
     /// When it was built: an image's config date; an index's `created` annotation, else
     /// its first platform image's date.
     pub created: Option<String>,
+    /// The commands that pull it, by tag and by digest.
+    pub pull_commands: PullCommands,
 }
 
 /// Summarize what `reference` (a tag) points at.
@@ -251,30 +275,29 @@ pub async fn tag_summary(client: &RegistryClient, reference: &Reference) -> Resu
         kind: fetched.manifest.kind(),
         platforms: Vec::new(),
         size: None,
+        size_max: None,
         created: None,
+        pull_commands: PullCommands::for_digest(reference, &fetched.digest),
     };
     match &fetched.manifest {
         Manifest::Index(index) => {
-            summary.platforms = index
-                .manifests()
-                .iter()
-                .filter(|d| {
-                    d.annotations()
-                        .as_ref()
-                        .and_then(|a| a.get("vnd.docker.reference.type"))
-                        .is_none()
-                })
+            summary.platforms = platform_images(index)
                 .filter_map(|d| d.platform().as_ref())
                 .map(|p| Platform::of_entry(p).to_string())
                 .collect();
-            summary.created = index_created(client, repository, index).await;
+            let (created, sizes) = tokio::join!(
+                index_created(client, repository, index),
+                platform_sizes(client, repository, index)
+            );
+            summary.created = created;
+            summary.size = sizes.iter().copied().min();
+            summary.size_max = sizes.iter().copied().max();
         }
         Manifest::Image(m) => {
-            summary.size = Some(
-                m.layers()
-                    .iter()
-                    .fold(m.config().size(), |sum, l| sum.saturating_add(l.size())),
-            );
+            // The one size of an image everywhere: its layers, compressed (as the image
+            // view's total), config left out.
+            summary.size = Some(layers_size(m));
+            summary.size_max = summary.size;
             if summary.kind == ManifestKind::Image {
                 let details = image_details(client, repository, &fetched).await?;
                 summary.created = details.created;
@@ -288,6 +311,51 @@ pub async fn tag_summary(client: &RegistryClient, reference: &Reference) -> Resu
 /// build date of its first platform image (what `docker buildx` writes). Best effort: a
 /// platform image that cannot be read leaves the date unknown rather than failing the
 /// summary.
+/// An index's entries that are images to run, not attestations (BuildKit marks those
+/// with `vnd.docker.reference.type`).
+fn platform_images(index: &oci_spec::image::ImageIndex) -> impl Iterator<Item = &Descriptor> {
+    index.manifests().iter().filter(|d| {
+        d.annotations()
+            .as_ref()
+            .and_then(|a| a.get("vnd.docker.reference.type"))
+            .is_none()
+    })
+}
+
+/// An image's size as Portolan shows it everywhere: its layers, compressed.
+fn layers_size(m: &ImageManifest) -> u64 {
+    m.layers()
+        .iter()
+        .fold(0u64, |sum, l| sum.saturating_add(l.size()))
+}
+
+/// The size of each platform image of an index (attestations left out; a child that
+/// cannot be read is left out too: the range is of what could be seen).
+async fn platform_sizes(
+    client: &RegistryClient,
+    repository: &str,
+    index: &oci_spec::image::ImageIndex,
+) -> Vec<u64> {
+    let reads = platform_images(index)
+        .filter(|d| d.platform().is_some())
+        .filter_map(|d| Digest::parse(d.digest().as_ref()).ok())
+        .map(|digest| async move {
+            let child = client
+                .get_manifest(repository, &Target::from(&digest))
+                .await
+                .ok()?;
+            match &child.manifest {
+                Manifest::Image(m) => Some(layers_size(m)),
+                _ => None,
+            }
+        });
+    futures_util::future::join_all(reads)
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 async fn index_created(
     client: &RegistryClient,
     repository: &str,
@@ -300,13 +368,7 @@ async fn index_created(
     {
         return Some(created.clone());
     }
-    let first = index.manifests().iter().find(|d| {
-        d.platform().is_some()
-            && d.annotations()
-                .as_ref()
-                .and_then(|a| a.get("vnd.docker.reference.type"))
-                .is_none()
-    })?;
+    let first = platform_images(index).find(|d| d.platform().is_some())?;
     let digest = Digest::parse(first.digest().as_ref()).ok()?;
     let child = client
         .get_manifest(repository, &Target::from(&digest))
@@ -620,6 +682,19 @@ mod tests {
         let p = PullCommands::for_digest(&ghcr, &d);
         assert_eq!(p.docker, format!("docker pull ghcr.io/o/i@{d}"));
         assert_eq!(p.podman, format!("podman pull ghcr.io/o/i@{d}"));
+        assert_eq!(p.docker_tag.as_deref(), Some("docker pull ghcr.io/o/i:v1"));
+        assert_eq!(p.podman_tag.as_deref(), Some("podman pull ghcr.io/o/i:v1"));
+        let hub_tag = PullCommands::for_digest(&hub, &d);
+        assert_eq!(
+            hub_tag.docker_tag.as_deref(),
+            Some("docker pull ubuntu:22.04")
+        );
+        assert_eq!(
+            hub_tag.podman_tag.as_deref(),
+            Some("podman pull docker.io/library/ubuntu:22.04")
+        );
+        let pinned = Reference::parse(&format!("ghcr.io/o/i@{d}")).expect("ref");
+        assert_eq!(PullCommands::for_digest(&pinned, &d).docker_tag, None);
     }
 
     #[test]

@@ -11,6 +11,8 @@ declare_commands! {
     registries::advise_host(host: String) -> HostAdvice;
     registries::add_registry(name: String, host: String, insecure: bool, ca_file: Option<String>) -> Vec<RegistryView>;
     registries::remove_registry(host: String) -> Vec<RegistryView>;
+    registries::rename_registry(host: String, name: String) -> Vec<RegistryView>;
+    registries::test_registry(host: String, insecure: bool, ca_file: Option<String>) -> String;
     registries::sign_in(host: String, username: String, secret: String) -> RegistryView;
     registries::use_docker_login(host: String) -> RegistryView;
     registries::sign_out(host: String) -> RegistryView;

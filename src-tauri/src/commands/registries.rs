@@ -92,13 +92,63 @@ pub async fn add_registry(
     all_views(app, &state).await
 }
 
-/// Remove a registry from the sidebar (its saved sign-in stays in the keyring until signed out).
+/// Remove a registry from the sidebar, with its saved sign-in (the keyring entry), its
+/// recent and pinned repositories.
 pub async fn remove_registry(app: &AppHandle, host: String) -> AppResult<Vec<RegistryView>> {
     let state = app.state::<AppState>();
+    // Its saved sign-in goes too (the confirm says so): a removed registry keeps no secret.
+    portolan_ops::sign_in::sign_out(&state.client(), &state.secrets, &host).await?;
     let mut s = settings::load(app)?;
     s.registries.retain(|r| r.host != host);
+    let prefix = format!("{host}/");
+    s.recent.retain(|r| !r.starts_with(&prefix));
+    s.pinned.retain(|r| !r.starts_with(&prefix));
     settings::save(app, &s)?;
     state.rebuild(&s);
+    all_views(app, &state).await
+}
+
+/// Try a registry as the add dialog has it (before it is saved): what answered, or why not.
+pub async fn test_registry(
+    _app: &AppHandle,
+    host: String,
+    insecure: bool,
+    ca_file: Option<String>,
+) -> AppResult<String> {
+    let access = portolan_ops::setup::RegistryAccess {
+        host,
+        insecure,
+        ca_file: ca_file
+            .filter(|c| !c.trim().is_empty())
+            .map(std::path::PathBuf::from),
+    };
+    Ok(portolan_ops::setup::test_connection(access).await?)
+}
+
+/// Give a registry another name in the sidebar (its host, and so its sign-in, stay).
+pub async fn rename_registry(
+    app: &AppHandle,
+    host: String,
+    name: String,
+) -> AppResult<Vec<RegistryView>> {
+    let state = app.state::<AppState>();
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::new(ErrorCode::Input, "a registry needs a name"));
+    }
+    let mut s = settings::load(app)?;
+    let entry = s
+        .registries
+        .iter_mut()
+        .find(|r| r.host == host)
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::NotFound,
+                format!("{host} is not in the registry list"),
+            )
+        })?;
+    entry.name = name.to_owned();
+    settings::save(app, &s)?;
     all_views(app, &state).await
 }
 

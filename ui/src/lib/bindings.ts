@@ -279,14 +279,23 @@ kind: ManifestKind,
  */
 platforms: Array<string>, 
 /**
- * For an image: config and layers, compressed.
+ * For an image: its size, compressed, all layers (the image view's total); for an
+ * index: its smallest platform image's.
  */
 size: number | null, 
+/**
+ * For an index: its largest platform image's size (the same for an image).
+ */
+size_max: number | null, 
 /**
  * When it was built: an image's config date; an index's `created` annotation, else
  * its first platform image's date.
  */
-created: string | null, };
+created: string | null, 
+/**
+ * The commands that pull it, by tag and by digest.
+ */
+pull_commands: PullCommands, };
 
 export type ProgressEvent = { "event": "started", 
 /**
@@ -432,9 +441,17 @@ export type PullCommands = {
  */
 docker: string, 
 /**
+ * `docker pull NAME:TAG`, when the image was reached by a tag.
+ */
+docker_tag: string | null, 
+/**
  * `podman pull HOST/NAME@DIGEST`, fully qualified (podman does not assume Docker Hub).
  */
-podman: string, };
+podman: string, 
+/**
+ * `podman pull HOST/NAME:TAG`, when the image was reached by a tag.
+ */
+podman_tag: string | null, };
 
 export type SignIn = { "kind": "anonymous" } | { "kind": "keyring", 
 /**

@@ -2,6 +2,7 @@
 // calls `invoke`, turning rejections into ApiError.
 import { invoke } from '@tauri-apps/api/core';
 import type { AppError, ErrorCode } from './bindings';
+import { markUnreachable } from './reachability.svelte';
 
 /** A failed command, as an Error the UI can throw and show. */
 export class ApiError extends Error {
@@ -28,7 +29,9 @@ export async function call<T>(command: string, args?: Record<string, unknown>): 
   try {
     return await invoke<T>(command, args);
   } catch (e) {
-    throw toApiError(e);
+    const error = toApiError(e);
+    if (error.code === 'unreachable' && error.registry) markUnreachable(error.registry);
+    throw error;
   }
 }
 

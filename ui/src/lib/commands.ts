@@ -15,6 +15,10 @@ export const commands = {
     call<Array<RegistryView>>('add_registry', { name, host, insecure, caFile }),
   removeRegistry: (host: string) =>
     call<Array<RegistryView>>('remove_registry', { host }),
+  renameRegistry: (host: string, name: string) =>
+    call<Array<RegistryView>>('rename_registry', { host, name }),
+  testRegistry: (host: string, insecure: boolean, caFile: string | null) =>
+    call<string>('test_registry', { host, insecure, caFile }),
   signIn: (host: string, username: string, secret: string) =>
     call<RegistryView>('sign_in', { host, username, secret }),
   useDockerLogin: (host: string) =>

@@ -1,0 +1,119 @@
+// The rules of the tag list, kept out of the component so they can be tested: which tags a
+// filter matches (any case), how columns sort (names naturally: v2 before v10), and how
+// tags that share a digest become one group.
+import type { TagSummary } from './bindings';
+
+/** A column the tag list sorts by. */
+export type SortKey = 'tag' | 'digest' | 'kind' | 'size' | 'created';
+export type Sort = { key: SortKey; descending: boolean };
+
+/** Tags that point to one image: the first (in the list's order) stands for the group. */
+export type TagGroup = { digest: string | null; tags: string[] };
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** Natural order: `v2` before `v10`, `1.9` before `1.10`, case ignored (then by case). */
+export function naturalCompare(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Whether `tag` matches the filter text, in any case. */
+export function matches(tag: string, filter: string): boolean {
+  const f = filter.trim().toLowerCase();
+  return !f || tag.toLowerCase().includes(f);
+}
+
+/** Whether sorting by `key` needs every tag's details (anything but the name). */
+export function needsDetails(key: SortKey): boolean {
+  return key !== 'tag';
+}
+
+function kindText(d: TagSummary): string {
+  return d.kind === 'index' ? `index ${d.platforms.join(',')}` : d.kind;
+}
+
+/** `tags` sorted by `sort`; tags without details sort last, by name, either way. */
+export function sortTags(tags: string[], sort: Sort, details: Record<string, TagSummary | string | undefined>): string[] {
+  const sign = sort.descending ? -1 : 1;
+  const of = (t: string) => {
+    const d = details[t];
+    return typeof d === 'object' ? d : null;
+  };
+  const value = (d: TagSummary): string | number | null => {
+    switch (sort.key) {
+      case 'digest':
+        return d.digest;
+      case 'kind':
+        return kindText(d);
+      case 'size':
+        return d.size;
+      case 'created':
+        return d.created ? Date.parse(d.created) : null;
+      default:
+        return null;
+    }
+  };
+  return [...tags].sort((a, b) => {
+    if (sort.key === 'tag') return sign * naturalCompare(a, b);
+    const [da, db] = [of(a), of(b)];
+    const [va, vb] = [da && value(da), db && value(db)];
+    const missingA = va === null || va === undefined || Number.isNaN(va);
+    const missingB = vb === null || vb === undefined || Number.isNaN(vb);
+    if (missingA || missingB) return missingA === missingB ? naturalCompare(a, b) : missingA ? 1 : -1;
+    const c = typeof va === 'number' && typeof vb === 'number' ? va - vb : naturalCompare(String(va), String(vb));
+    return sign * c || naturalCompare(a, b);
+  });
+}
+
+/** `tags` (in order) grouped by digest: one group per digest, at its first tag's place;
+ * a tag whose digest is not known yet is a group of its own. */
+export function groupByDigest(tags: string[], details: Record<string, TagSummary | string | undefined>): TagGroup[] {
+  const groups: TagGroup[] = [];
+  const byDigest = new Map<string, TagGroup>();
+  for (const tag of tags) {
+    const d = details[tag];
+    const digest = typeof d === 'object' ? d.digest : null;
+    const known = digest ? byDigest.get(digest) : undefined;
+    if (known) {
+      known.tags.push(tag);
+      continue;
+    }
+    const group = { digest, tags: [tag] };
+    if (digest) byDigest.set(digest, group);
+    groups.push(group);
+  }
+  return groups;
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** `3 days ago`, `in 2 hours`, `just now`; '' for no date. */
+export function relativeTime(iso: string | null | undefined, now: number = Date.now(), locale?: string): string {
+  if (!iso) return '';
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return '';
+  const seconds = (at - now) / 1000;
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return 'just now';
+}
+
+/** The local date and time with its zone, for a tooltip: `2026-12-05 07:30 (UTC+01:00)`. */
+export function localTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const offset = -d.getTimezoneOffset();
+  const zone = `UTC${offset >= 0 ? '+' : '-'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())} (${zone}, your time)`;
+}
