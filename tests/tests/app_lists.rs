@@ -129,6 +129,8 @@ fn sort_group_filter_copy_and_read_what_the_image_says() {
     ]);
     let s = driver.open(&app_binary());
 
+    s.wait("[data-repo='team/dated']", 30);
+    shots(&s, "repositories");
     s.click(&s.wait("[data-repo='team/dated']", 30));
     // Names sort naturally: v2 before v10.
     wait_rows(&s, &["v1", "v2", "v10"]);
@@ -261,6 +263,30 @@ fn retry_after_the_registry_is_back_and_remove_a_registry_with_its_login() {
         s.find_all("[data-testid=unreachable]").is_empty(),
         "the sidebar's marker goes once it answers"
     );
+
+    // Test connection, before a registry is added: what answers, and how it signs in.
+    s.click(&s.wait("button.add", 5));
+    s.type_into(&s.wait("input[name=host]", 5), &host);
+    s.click(&s.wait("[data-testid=test-connection]:not([disabled])", 10));
+    s.wait_text("[data-testid=test-result]", 20, |t| {
+        t.contains(&format!("Reached {host}")) && t.contains("asks for a sign-in")
+    });
+    no_accessibility_problems(&s, "add registry");
+    s.key("\u{E00C}");
+
+    // Rename it: the sidebar says the new name; the host and the sign-in stay.
+    s.click(&s.wait("[data-testid=rename-registry]", 5));
+    let name = s.wait("input[name=registry-name]", 5);
+    s.script(
+        "arguments[0].value = ''; arguments[0].dispatchEvent(new Event('input'));",
+        json!([name]),
+    );
+    s.type_into(&name, "Team registry");
+    s.click(&s.wait("[data-testid=rename-submit]", 5));
+    s.wait_text(&format!("button.reg[data-host='{host}'] .name"), 10, |t| {
+        t == "Team registry"
+    });
+    assert!(keyring_has(&host), "a rename keeps the sign-in");
 
     // Remove it: the confirm says the keyring entry goes, and it does.
     s.click(&s.wait("[data-testid=remove-registry]", 5));

@@ -109,7 +109,16 @@ pub async fn test_connection(access: RegistryAccess) -> portolan::Result<String>
         ..ClientSetup::default()
     }
     .build()?;
-    let ping = built.client.ping(&host).await?;
+    let ping = match built.client.ping(&host).await {
+        Ok(ping) => ping,
+        // It answered, and wants a sign-in: reachable, which is what is asked here.
+        Err(portolan::Error::Unauthorized { .. }) => {
+            return Ok(format!(
+                "Reached {host} — it asks for a sign-in: add it, then sign in"
+            ))
+        }
+        Err(e) => return Err(e),
+    };
     let auth = match ping.auth {
         "none" => "no sign-in asked for",
         "basic" => "it asks for a username and password",
