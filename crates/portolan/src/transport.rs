@@ -285,15 +285,22 @@ pub async fn read_capped(
     Ok(out)
 }
 
-/// Words for a reqwest failure, and what the user can do about it.
-pub fn describe_failure(err: &reqwest::Error) -> (String, String) {
+/// Words for a reqwest failure reaching `registry`, and what the user can do about it
+/// (for a registry on this machine or network, that it may not be running; for one out
+/// there, that this machine may be offline).
+pub fn describe_failure(registry: &str, err: &reqwest::Error) -> (String, String) {
     let chain = error_chain(err);
+    let connect_hint = if is_local_host(registry) {
+        "Check the host name and port, that the registry is running, and any proxy settings (HTTPS_PROXY/NO_PROXY)".to_owned()
+    } else {
+        format!("Check your connection (this machine may be offline, or {registry} down) and any proxy settings (HTTPS_PROXY/NO_PROXY)")
+    };
     let hint = if is_tls_related(err) {
         "The TLS certificate was not accepted: put the registry's CA certificate in /etc/docker/certs.d/HOST/ca.crt or ~/.config/containers/certs.d/HOST/ca.crt, or add it in the registry's settings"
     } else if err.is_timeout() {
         "The registry did not answer in time: check the network or proxy (HTTPS_PROXY/NO_PROXY)"
     } else if err.is_connect() {
-        "Check the host name and port, that the registry is running, and any proxy settings (HTTPS_PROXY/NO_PROXY)"
+        &connect_hint
     } else {
         "Check the network and try again"
     };
@@ -308,7 +315,7 @@ pub fn unreachable(
     err: &reqwest::Error,
     reason: impl FnOnce(String) -> String,
 ) -> Error {
-    let (what_failed, hint) = describe_failure(err);
+    let (what_failed, hint) = describe_failure(registry, err);
     Error::Unreachable {
         registry: registry.to_owned(),
         reason: reason(what_failed),
