@@ -18,6 +18,9 @@ pub struct AppError {
     /// The registry host the failure is about, when there is one (so the UI can offer to
     /// sign in to it, or point at its settings).
     pub registry: Option<String>,
+    /// Whether that registry is on this machine or its network (so advice can ask "is it
+    /// running?" rather than "are you offline?"); the rule is the engine's, not the UI's.
+    pub registry_local: bool,
 }
 
 impl AppError {
@@ -27,6 +30,7 @@ impl AppError {
             code,
             message: message.into(),
             registry: None,
+            registry_local: false,
         }
     }
 }
@@ -37,6 +41,7 @@ impl From<portolan::Error> for AppError {
             code: e.code(),
             message: e.to_string(),
             registry: e.registry().map(str::to_owned),
+            registry_local: e.registry().is_some_and(portolan::transport::is_local_host),
         }
     }
 }

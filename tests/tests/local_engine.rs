@@ -252,9 +252,12 @@ fn the_cli_lists_the_engine_pulls_into_it_and_pushes_from_it() {
     assert_eq!(manifest["layers"].as_array().map(Vec::len), Some(2));
     // The spooled archive is gone.
     let spool = home.path().join("cache/portolan/spool");
+    assert!(spool.is_dir(), "the archive was spooled in the cache");
     let left: Vec<_> = std::fs::read_dir(&spool)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
+        .expect("spool folder")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
 

@@ -91,7 +91,7 @@ fn start_into_engine(
     let shown = format!("the local engine at {}", socket.host);
     Ok(
         transfers.spawn(title, shown, move |_, cancel, progress| async move {
-            let engine = LocalEngine::connect(socket).await?;
+            let engine = cancel.or(LocalEngine::connect(socket)).await??;
             let options = PullOptions {
                 platform,
                 jobs: 1,

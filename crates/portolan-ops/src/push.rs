@@ -97,7 +97,7 @@ pub fn start(
                     image,
                     spool_dir,
                 } => {
-                    let engine = LocalEngine::connect(socket).await?;
+                    let engine = options.cancel.or(LocalEngine::connect(socket)).await??;
                     client
                         .push_from_engine(&engine, &image, &destination, &spool_dir, &options)
                         .await?

@@ -285,10 +285,7 @@ pub async fn tag_summary(client: &RegistryClient, reference: &Reference) -> Resu
                 .filter_map(|d| d.platform().as_ref())
                 .map(|p| Platform::of_entry(p).to_string())
                 .collect();
-            let (created, sizes) = tokio::join!(
-                index_created(client, repository, index),
-                platform_sizes(client, repository, index)
-            );
+            let (created, sizes) = index_facts(client, repository, index).await;
             summary.created = created;
             summary.size = sizes.iter().copied().min();
             summary.size_max = sizes.iter().copied().max();
@@ -307,10 +304,6 @@ pub async fn tag_summary(client: &RegistryClient, reference: &Reference) -> Resu
     Ok(summary)
 }
 
-/// When an index was made: its `org.opencontainers.image.created` annotation, else the
-/// build date of its first platform image (what `docker buildx` writes). Best effort: a
-/// platform image that cannot be read leaves the date unknown rather than failing the
-/// summary.
 /// An index's entries that are images to run, not attestations (BuildKit marks those
 /// with `vnd.docker.reference.type`).
 fn platform_images(index: &oci_spec::image::ImageIndex) -> impl Iterator<Item = &Descriptor> {
@@ -329,58 +322,59 @@ fn layers_size(m: &ImageManifest) -> u64 {
         .fold(0u64, |sum, l| sum.saturating_add(l.size()))
 }
 
-/// The size of each platform image of an index (attestations left out; a child that
-/// cannot be read is left out too: the range is of what could be seen).
-async fn platform_sizes(
+/// Platform image manifests of an index read at once, at most: a tag list asks this of
+/// every row in view, and registries count manifest requests (Docker Hub's pull limit).
+const CHILDREN_AT_ONCE: usize = 4;
+
+/// What a tag row shows of an index: when it was made (its
+/// `org.opencontainers.image.created` annotation, else the build date of its first
+/// platform image, as `docker buildx` writes it) and each platform image's size. Each
+/// platform manifest is read once, a few at a time. Best effort: a platform image that
+/// cannot be read is left out (and leaves the date unknown) rather than failing the row.
+async fn index_facts(
     client: &RegistryClient,
     repository: &str,
     index: &oci_spec::image::ImageIndex,
-) -> Vec<u64> {
-    let reads = platform_images(index)
+) -> (Option<String>, Vec<u64>) {
+    use futures_util::StreamExt;
+    let digests: Vec<Digest> = platform_images(index)
         .filter(|d| d.platform().is_some())
         .filter_map(|d| Digest::parse(d.digest().as_ref()).ok())
+        .collect();
+    let children: Vec<Option<FetchedManifest>> = futures_util::stream::iter(digests)
         .map(|digest| async move {
-            let child = client
+            client
                 .get_manifest(repository, &Target::from(&digest))
                 .await
-                .ok()?;
-            match &child.manifest {
-                Manifest::Image(m) => Some(layers_size(m)),
-                _ => None,
-            }
-        });
-    futures_util::future::join_all(reads)
-        .await
-        .into_iter()
-        .flatten()
+                .ok()
+        })
+        .buffered(CHILDREN_AT_ONCE)
         .collect()
-}
-
-async fn index_created(
-    client: &RegistryClient,
-    repository: &str,
-    index: &oci_spec::image::ImageIndex,
-) -> Option<String> {
-    if let Some(created) = index
+        .await;
+    let sizes = children
+        .iter()
+        .flatten()
+        .filter_map(|c| match &c.manifest {
+            Manifest::Image(m) => Some(layers_size(m)),
+            _ => None,
+        })
+        .collect();
+    let annotated = index
         .annotations()
         .as_ref()
         .and_then(|a| a.get("org.opencontainers.image.created"))
-    {
-        return Some(created.clone());
-    }
-    let first = platform_images(index).find(|d| d.platform().is_some())?;
-    let digest = Digest::parse(first.digest().as_ref()).ok()?;
-    let child = client
-        .get_manifest(repository, &Target::from(&digest))
-        .await
-        .ok()?;
-    if child.manifest.kind() != ManifestKind::Image {
-        return None;
-    }
-    image_details(client, repository, &child)
-        .await
-        .ok()?
-        .created
+        .cloned();
+    let created = match (annotated, children.first()) {
+        (Some(created), _) => Some(created),
+        (None, Some(Some(first))) if first.manifest.kind() == ManifestKind::Image => {
+            image_details(client, repository, first)
+                .await
+                .ok()
+                .and_then(|d| d.created)
+        }
+        _ => None,
+    };
+    (created, sizes)
 }
 
 /// Pair layers with the history entries that produced them. Entries marked `empty_layer`

@@ -96,8 +96,13 @@ pub async fn add_registry(
 /// recent and pinned repositories.
 pub async fn remove_registry(app: &AppHandle, host: String) -> AppResult<Vec<RegistryView>> {
     let state = app.state::<AppState>();
-    // Its saved sign-in goes too (the confirm says so): a removed registry keeps no secret.
-    portolan_ops::sign_in::sign_out(&state.client(), &state.secrets, &host).await?;
+    // Its saved sign-in goes too (the confirm says so): a removed registry keeps no
+    // secret. Only when there is one: without a usable keyring there is nothing to delete,
+    // and that must not keep the registry in the sidebar.
+    let found = portolan_ops::sign_in::state(&state.credentials(), &host).await;
+    if matches!(found.sign_in, portolan_ops::sign_in::SignIn::Keyring { .. }) {
+        portolan_ops::sign_in::sign_out(&state.client(), &state.secrets, &host).await?;
+    }
     let mut s = settings::load(app)?;
     s.registries.retain(|r| r.host != host);
     let prefix = format!("{host}/");

@@ -382,7 +382,12 @@ message: string,
  * The registry host the failure is about, when there is one (so the UI can offer to
  * sign in to it, or point at its settings).
  */
-registry: string | null, };
+registry: string | null, 
+/**
+ * Whether that registry is on this machine or its network (so advice can ask "is it
+ * running?" rather than "are you offline?"); the rule is the engine's, not the UI's.
+ */
+registry_local: boolean, };
 
 export type RegistryEntry = { 
 /**

@@ -9,19 +9,22 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   /** The registry host the failure is about, when there is one. */
   readonly registry: string | null;
+  /** Whether that registry is on this machine or its network. */
+  readonly registryLocal: boolean;
   constructor(e: AppError) {
     super(e.message);
     this.code = e.code;
     this.registry = e.registry;
+    this.registryLocal = e.registry_local;
   }
 }
 
 function toApiError(e: unknown): ApiError {
   if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
     const a = e as AppError;
-    return new ApiError({ code: a.code, message: String(a.message), registry: a.registry ?? null });
+    return new ApiError({ code: a.code, message: String(a.message), registry: a.registry ?? null, registry_local: !!a.registry_local });
   }
-  return new ApiError({ code: 'internal', message: String(e), registry: null });
+  return new ApiError({ code: 'internal', message: String(e), registry: null, registry_local: false });
 }
 
 /** Invoke a backend command by name. */

@@ -1,16 +1,10 @@
 // What an error means to a user, in one plain headline, with the engine's own message kept
 // as the details: "Can't reach ghcr.io — you seem to be offline", not a stack of causes.
-// The advice fits the registry: a registry on this machine may simply not be running; a
-// public one is more likely out of reach.
+// The advice fits the registry: a registry on this machine or network may simply not be
+// running; a public one is more likely out of reach.
 import { ApiError } from './call';
 
 export type Explained = { headline: string; detail: string; code: string; retry: boolean };
-
-/** Whether `host` is on this machine (where "is it running?" is the right question). */
-function local(host: string): boolean {
-  const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  return name === 'localhost' || name === '::1' || name.startsWith('127.');
-}
 
 export function explain(error: unknown): Explained {
   const detail = error instanceof Error ? error.message : String(error);
@@ -19,7 +13,8 @@ export function explain(error: unknown): Explained {
   const headline = (() => {
     switch (error.code) {
       case 'unreachable':
-        return error.registry && local(error.registry)
+        // Whether the host is local is the engine's rule (it came with the error).
+        return error.registryLocal
           ? `Can't reach ${where} — is the registry running?`
           : `Can't reach ${where} — you seem to be offline, or it is down`;
       case 'unauthorized':

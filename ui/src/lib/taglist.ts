@@ -107,7 +107,7 @@ export function relativeTime(iso: string | null | undefined, now: number = Date.
   return 'just now';
 }
 
-/** The local date and time with its zone, for a tooltip: `2026-12-05 07:30 (UTC+01:00)`. */
+/** The local date and time with its zone, for a tooltip: `2026-12-05 07:30 (UTC+01:00, your time)`. */
 export function localTime(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);

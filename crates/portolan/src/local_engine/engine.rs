@@ -10,8 +10,12 @@ use crate::error::{Error, Result};
 use crate::local_engine::discover::EngineSocket;
 use crate::platform::Platform;
 
-/// Seconds one engine call may take (a load of a big image is one call).
+/// Seconds a load or a save may take (a big image is one call).
 const CALL_TIMEOUT: u64 = 3600;
+
+/// Seconds a question may take (version, images, tag): an engine that accepts the
+/// connection and never answers must not leave the window "looking for Docker" for long.
+const QUESTION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// What the engine says about itself.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -84,12 +88,17 @@ impl LocalEngine {
             socket,
         };
         let docker = engine
-            .docker
-            .clone()
+            .quick()
             .negotiate_version()
             .await
-            .map_err(|e| failure(&engine.socket, "asking its version", e))?;
+            .map_err(|e| failure(&engine.socket, "asking its version", e))?
+            .with_timeout(std::time::Duration::from_secs(CALL_TIMEOUT));
         Ok(Self { docker, ..engine })
+    }
+
+    /// The client for a question (a short timeout).
+    fn quick(&self) -> bollard::Docker {
+        self.docker.clone().with_timeout(QUESTION_TIMEOUT)
     }
 
     /// Where it listens.
@@ -100,7 +109,7 @@ impl LocalEngine {
     /// What the engine is.
     pub async fn info(&self) -> Result<EngineInfo> {
         let v = self
-            .docker
+            .quick()
             .version()
             .await
             .map_err(|e| failure(&self.socket, "asking its version", e))?;
@@ -136,7 +145,7 @@ impl LocalEngine {
             ..Default::default()
         };
         let mut images: Vec<LocalImage> = self
-            .docker
+            .quick()
             .list_images(Some(options))
             .await
             .map_err(|e| failure(&self.socket, "listing its images", e))?
@@ -201,7 +210,7 @@ impl LocalEngine {
             repo: Some(repo.to_owned()),
             tag: Some(tag.to_owned()),
         };
-        self.docker
+        self.quick()
             .tag_image(image, Some(options))
             .await
             .map_err(|e| failure(&self.socket, &format!("tagging {image} as {repo}:{tag}"), e))

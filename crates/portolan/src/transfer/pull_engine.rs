@@ -54,7 +54,8 @@ const REPORT_EVERY: u64 = 1 << 20;
 
 /// Pull `reference` (for an index, the engine's platform unless `options` names one) into
 /// `engine`. A cancel stops it at once, whatever it is waiting for (the registry, or the
-/// engine): the load request is dropped unfinished, so the engine keeps nothing.
+/// engine): the load request is dropped unfinished, so the engine keeps nothing. Once the
+/// engine has loaded it, the image is named whatever happens.
 #[tracing::instrument(level = "info", skip(client, engine, options), fields(reference = %reference))]
 pub async fn pull_into_engine(
     client: &RegistryClient,
@@ -62,18 +63,32 @@ pub async fn pull_into_engine(
     engine: &LocalEngine,
     options: &PullOptions,
 ) -> Result<EnginePullReport> {
-    options
+    let (mut report, name) = options
         .cancel
-        .or(pull(client, reference, engine, options))
-        .await?
+        .or(load(client, reference, engine, options))
+        .await??;
+    // Loaded: the name goes on whatever happens now (a cancel from here on would leave a
+    // loaded image that says it was cancelled).
+    if let Some((repo, tag)) = name {
+        engine.tag(&report.image_id, &repo, &tag).await?;
+        report.name = Some(format!("{repo}:{tag}"));
+    }
+    (options.progress)(ProgressEvent::Finished {
+        transferred_bytes: report.transferred_bytes,
+        skipped: 0,
+        mounted: 0,
+    });
+    Ok(report)
 }
 
-async fn pull(
+/// Stream the image into the engine's load; the report (without a name yet) and the
+/// `repo`, `tag` to name it.
+async fn load(
     client: &RegistryClient,
     reference: &Reference,
     engine: &LocalEngine,
     options: &PullOptions,
-) -> Result<EnginePullReport> {
+) -> Result<(EnginePullReport, Option<(String, String)>)> {
     let info = engine.info().await?;
     let choice = match &options.platform {
         PlatformChoice::Host => PlatformChoice::One(engine.platform().await?),
@@ -151,27 +166,15 @@ async fn pull(
     fed?;
     let said = loaded?;
     tracing::debug!(?said, "the engine loaded the image");
-    let image_id = config.to_string();
-    let name = match &tag {
-        Some(tag) => {
-            engine.tag(&image_id, &repo, tag).await?;
-            Some(format!("{repo}:{tag}"))
-        }
-        None => None,
-    };
-    (options.progress)(ProgressEvent::Finished {
-        transferred_bytes: total,
-        skipped: 0,
-        mounted: 0,
-    });
-    Ok(EnginePullReport {
+    let report = EnginePullReport {
         digest: plan.root.digest.clone(),
-        image_id,
-        name,
+        image_id: config.to_string(),
+        name: None,
         engine: format!("{} {} at {}", info.name, info.version, info.socket.host),
         blobs: parts.len(),
         transferred_bytes: total,
-    })
+    };
+    Ok((report, tag.map(|tag| (repo, tag))))
 }
 
 /// The archive to stream: small entries first, the blobs from the registry, then the

@@ -7,7 +7,8 @@
 //! which file is the config and which are the layers, in what order) after the layers, so
 //! nothing can be pushed, or checked for presence, before the whole archive has passed. The
 //! spool lives in the folder the caller names (Portolan's cache), is readable only by its
-//! owner, and goes when the push ends, however it ends.
+//! owner, and goes when the push ends, however it ends; one left by a run that was killed
+//! is swept by the next push from the engine once it is a day old.
 
 use std::path::Path;
 
@@ -50,6 +51,7 @@ async fn spool(
     tokio::fs::create_dir_all(dir)
         .await
         .map_err(|e| Error::io("cannot create", dir, e))?;
+    sweep_stale(dir).await;
     let file = tempfile::Builder::new()
         .prefix("engine-save-")
         .suffix(".tar")
@@ -83,4 +85,65 @@ async fn spool(
     }
     tracing::debug!(bytes = done, "the engine saved the image");
     Ok(file)
+}
+
+/// A spool file older than this was left by a run that did not end (killed, crashed).
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Remove spool files that runs which never ended left behind (a push in progress is
+/// younger than a day: it is left alone).
+async fn sweep_stale(dir: &Path) {
+    let Ok(mut entries) = tokio::fs::read_dir(dir).await else {
+        return;
+    };
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        let name = entry.file_name();
+        let ours = name
+            .to_str()
+            .is_some_and(|n| n.starts_with("engine-save-") && n.ends_with(".tar"));
+        let old = entry
+            .metadata()
+            .await
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if ours && old {
+            match tokio::fs::remove_file(entry.path()).await {
+                Ok(()) => {
+                    tracing::info!(file = %entry.path().display(), "removed a stale spool file")
+                }
+                Err(e) => {
+                    tracing::warn!(file = %entry.path().display(), "could not remove a stale spool file: {e}")
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_aged(path: &Path, age: std::time::Duration) {
+        let f = std::fs::File::create(path).expect("create");
+        f.set_modified(std::time::SystemTime::now() - age)
+            .expect("set mtime");
+    }
+
+    #[tokio::test]
+    async fn only_old_spool_files_of_ours_are_swept() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let day = std::time::Duration::from_secs(24 * 3600);
+        let stale = dir.path().join("engine-save-old.tar");
+        let fresh = dir.path().join("engine-save-new.tar");
+        let other = dir.path().join("someone-else.tar");
+        file_aged(&stale, 2 * day);
+        file_aged(&fresh, std::time::Duration::from_secs(60));
+        file_aged(&other, 2 * day);
+        sweep_stale(dir.path()).await;
+        assert!(!stale.exists(), "a killed run's spool goes");
+        assert!(fresh.exists(), "a push in progress keeps its spool");
+        assert!(other.exists(), "files not ours stay");
+    }
 }
