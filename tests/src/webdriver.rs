@@ -195,6 +195,22 @@ impl Session {
         .unwrap_or_else(|err| panic!("{err}"))
     }
 
+    /// Screenshots of the window as it is, in the light and the dark theme
+    /// (`NAME-light.png`, `NAME-dark.png` in the test artifacts), then back to light.
+    pub fn screenshot_themes(&self, name: &str) {
+        for theme in ["light", "dark"] {
+            self.script(
+                "document.documentElement.dataset.theme = arguments[0];",
+                Value::Array(vec![Value::String(theme.to_owned())]),
+            );
+            self.screenshot(&crate::artifacts_dir().join(format!("{name}-{theme}.png")));
+        }
+        self.script(
+            "document.documentElement.dataset.theme = 'light';",
+            Value::Null,
+        );
+    }
+
     /// Run axe-core (the accessibility engine, from the UI's dev dependencies) on the page
     /// as it is now; returns its serious and critical violations, one line each
     /// (`rule: impact, N nodes (first node's selector): help`).

@@ -110,17 +110,7 @@ fn pull_into_the_engine_then_push_it_from_local_images() {
     });
     let row = s.wait(&format!("[data-local-image='{full}']"), 20);
     assert!(s.text(&row).contains(&id[..12]), "the image ID is shown");
-    for theme in ["light", "dark"] {
-        s.script(
-            "document.documentElement.dataset.theme = arguments[0];",
-            json!([theme]),
-        );
-        s.screenshot(&artifacts_dir().join(format!("local-images-{theme}.png")));
-    }
-    s.script(
-        "document.documentElement.dataset.theme = 'light';",
-        json!([]),
-    );
+    s.screenshot_themes("local-images");
     let problems = s.accessibility_problems();
     assert!(problems.is_empty(), "local images: {problems:?}");
     s.hover(&row);

@@ -149,6 +149,9 @@ fn a_layers_files_a_file_in_the_viewer_and_the_merged_tree() {
     s.wait_text("[data-testid=file-hex]", 20, |t| {
         t.starts_with("00000000  7f 45 4c 46")
     });
+    s.screenshot_themes("layer-files");
+    let problems = s.accessibility_problems();
+    assert!(problems.is_empty(), "a layer's files: {problems:?}");
 
     let name = "srv/<img src=x onerror=alert(1)>.txt";
     s.wait(&format!("[data-path='{name}']"), 5);
@@ -183,6 +186,9 @@ fn a_layers_files_a_file_in_the_viewer_and_the_merged_tree() {
     s.wait_text("[data-testid=merged-summary]", 5, |t| {
         t.contains("wasted 43 B")
     });
+    s.screenshot_themes("image-files");
+    let problems = s.accessibility_problems();
+    assert!(problems.is_empty(), "an image's files: {problems:?}");
     // A file opened from the merged tree is read from the layer that last wrote it.
     s.click(&s.wait("[data-path='bin/tool']", 5));
     s.wait_text("[data-testid=file-hex]", 20, |t| {

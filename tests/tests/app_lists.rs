@@ -13,7 +13,7 @@ use portolan_tests::app_home::AppHome;
 use portolan_tests::images::{build_image, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::webdriver::Session;
-use portolan_tests::{app_binary, artifacts_dir, require_program, seed};
+use portolan_tests::{app_binary, require_program, seed};
 use serde_json::json;
 
 fn clipboard() -> String {
@@ -69,21 +69,6 @@ fn no_accessibility_problems(s: &Session, view: &str) {
     );
 }
 
-/// Screenshots of the view in view, light and dark, then back to the system's theme.
-fn shots(s: &Session, name: &str) {
-    for theme in ["light", "dark"] {
-        s.script(
-            "document.documentElement.dataset.theme = arguments[0];",
-            json!([theme]),
-        );
-        s.screenshot(&artifacts_dir().join(format!("{name}-{theme}.png")));
-    }
-    s.script(
-        "document.documentElement.dataset.theme = 'light';",
-        json!([]),
-    );
-}
-
 fn dated(seed_name: &str, created: &str, labels: &[(&str, &str)]) -> ImageSpec {
     let mut spec = ImageSpec::new(seed_name, "amd64", &[2_000]);
     spec.created = created.to_owned();
@@ -130,7 +115,7 @@ fn sort_group_filter_copy_and_read_what_the_image_says() {
     let s = driver.open(&app_binary());
 
     s.wait("[data-repo='team/dated']", 30);
-    shots(&s, "repositories");
+    s.screenshot_themes("repositories");
     s.click(&s.wait("[data-repo='team/dated']", 30));
     // Names sort naturally: v2 before v10.
     wait_rows(&s, &["v1", "v2", "v10"]);
@@ -161,7 +146,7 @@ fn sort_group_filter_copy_and_read_what_the_image_says() {
     s.type_into(&s.wait("input[name=filter]", 5), "V1");
     wait_rows(&s, &["v1", "v10"]);
     no_accessibility_problems(&s, "tags");
-    shots(&s, "tags-sorted");
+    s.screenshot_themes("tags-sorted");
 
     // A row's copy menu: the pull command by tag.
     let row = s.wait("[data-tag=v1]", 5);
@@ -193,7 +178,7 @@ fn sort_group_filter_copy_and_read_what_the_image_says() {
         std::thread::sleep(Duration::from_millis(100));
     }
     no_accessibility_problems(&s, "image");
-    shots(&s, "image-about");
+    s.screenshot_themes("image-about");
     s.key("\u{E00C}");
 
     // 1200 tags on one image: one row, its tags as chips.
@@ -213,7 +198,7 @@ fn sort_group_filter_copy_and_read_what_the_image_says() {
     );
     assert_eq!(size, json!("1200"));
     no_accessibility_problems(&s, "grouped tags");
-    shots(&s, "tags-grouped");
+    s.screenshot_themes("tags-grouped");
 }
 
 #[test]
@@ -255,7 +240,7 @@ fn retry_after_the_registry_is_back_and_remove_a_registry_with_its_login() {
         5,
     );
     no_accessibility_problems(&s, "error panel");
-    shots(&s, "error-retry");
+    s.screenshot_themes("error-retry");
     registry.restart();
     s.click(&s.wait("[data-testid=retry]", 5));
     s.wait("[data-repo='team/app']", 30);

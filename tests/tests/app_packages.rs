@@ -240,6 +240,9 @@ fn packages_with_visibility_versions_by_date_delete_restore_and_settings() {
     assert_eq!(badge("octo/app").as_deref(), Some("private"));
     assert_eq!(badge("octo/site").as_deref(), Some("public"));
     assert_eq!(badge("acme/tools").as_deref(), Some("internal"));
+    s.screenshot_themes("packages");
+    let problems = s.accessibility_problems();
+    assert!(problems.is_empty(), "packages: {problems:?}");
 
     // The visibility filter asks GitHub for public packages only.
     set_select(&s, "[data-testid=visibility-filter]", "public");
@@ -257,6 +260,9 @@ fn packages_with_visibility_versions_by_date_delete_restore_and_settings() {
         ["22", "20", "21", "10"],
         "v1, its two platform images, then v0"
     );
+    s.screenshot_themes("versions");
+    let problems = s.accessibility_problems();
+    assert!(problems.is_empty(), "versions: {problems:?}");
     assert!(s
         .text_of("[data-version='20']")
         .is_some_and(|t| t.contains("platform image of")));
