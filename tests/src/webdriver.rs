@@ -274,11 +274,26 @@ impl Session {
                 },
                 Err(e) => format!(" (last error: {e})"),
             };
-            assert!(
-                Instant::now() < deadline,
-                "no element {css} after {secs} s{last}; page text: {}",
-                self.page_text()
-            );
+            if Instant::now() >= deadline {
+                // What the window showed, for whoever reads the failure.
+                let shot = crate::artifacts_dir().join("failed-wait.png");
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    self.screenshot(&shot)
+                }));
+                let body = self
+                    .call(
+                        "execute script",
+                        self.client
+                            .execute("return document.body.innerText", Vec::new()),
+                    )
+                    .ok()
+                    .and_then(|v| v.as_str().map(|t| t.chars().take(3000).collect::<String>()))
+                    .unwrap_or_default();
+                panic!(
+                    "no element {css} after {secs} s{last}; window text: {body} (screenshot: {})",
+                    shot.display()
+                );
+            }
             std::thread::sleep(POLL);
         }
     }
