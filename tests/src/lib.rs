@@ -17,6 +17,7 @@
 
 pub mod app_home;
 pub mod bench_stats;
+pub mod desktop;
 pub mod fake_registry;
 pub mod faulty_proxy;
 pub mod images;
@@ -48,6 +49,7 @@ pub fn free_port() -> u16 {
 }
 
 pub mod seed;
+pub mod skopeo;
 pub mod vendor_mocks;
 
 /// Run a future to completion on a fresh runtime (fixtures are blocking, so tests are

@@ -1,34 +1,17 @@
 //! The desktop app in a real window (Xvfb), driven through tauri-driver/WebKitWebDriver,
 //! against real registries, with the real Secret Service: what a user does and checks.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use portolan_tests::app_home::AppHome;
+use portolan_tests::desktop::{clipboard, keyring_has};
 use portolan_tests::images::{build_image, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::webdriver::Session;
-use portolan_tests::{app_binary, artifacts_dir, require_program, seed};
+use portolan_tests::{app_binary, artifacts_dir, seed};
 use serde_json::json;
 
 const ESCAPE: &str = "\u{E00C}";
-
-fn keyring_has(host: &str) -> bool {
-    let out = Command::new(require_program("secret-tool"))
-        .args(["search", "--all", "service", "portolan", "username", host])
-        .output()
-        .expect("secret-tool");
-    String::from_utf8_lossy(&out.stdout).contains(host)
-        || String::from_utf8_lossy(&out.stderr).contains(host)
-}
-
-fn clipboard() -> String {
-    let out = Command::new(require_program("xclip"))
-        .args(["-o", "-selection", "clipboard"])
-        .output()
-        .expect("xclip");
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
 
 fn add_registry(s: &Session, host: &str) {
     s.click(&s.wait("button.add", 20));

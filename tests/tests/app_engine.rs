@@ -5,13 +5,12 @@
 //! said so, where the user pulls.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use portolan_tests::app_home::AppHome;
 use portolan_tests::podman::Podman;
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::webdriver::Session;
-use portolan_tests::{app_binary, artifacts_dir, require_program};
+use portolan_tests::{app_binary, artifacts_dir, skopeo};
 use serde_json::json;
 
 fn set_value(s: &Session, css: &str, value: &str, event: &str) {
@@ -139,20 +138,7 @@ fn pull_into_the_engine_then_push_it_from_local_images() {
     s.wait_text("[data-testid=push-check]", 20, |t| t.contains("is free"));
     s.click(&s.wait("[data-testid=push-submit]", 5));
     finished(&s, "pushed");
-    let out = Command::new(require_program("skopeo"))
-        .args(["inspect", "--raw", "--tls-verify=false"])
-        .arg(format!(
-            "docker://{}",
-            registry.reference("team/from-engine:v1")
-        ))
-        .output()
-        .expect("skopeo");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let manifest: serde_json::Value = serde_json::from_slice(&out.stdout).expect("manifest");
+    let manifest = skopeo::raw_manifest(&registry.reference("team/from-engine:v1"));
     assert_eq!(
         manifest["config"]["digest"],
         format!("sha256:{id}").as_str()

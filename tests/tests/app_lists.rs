@@ -6,32 +6,15 @@
 //! problem on the main views (axe-core); screenshots of them, light and dark.
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use portolan_tests::app_home::AppHome;
+use portolan_tests::desktop::{clipboard, keyring_has};
 use portolan_tests::images::{build_image, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::webdriver::Session;
-use portolan_tests::{app_binary, require_program, seed};
+use portolan_tests::{app_binary, seed};
 use serde_json::json;
-
-fn clipboard() -> String {
-    let out = Command::new(require_program("xclip"))
-        .args(["-o", "-selection", "clipboard"])
-        .output()
-        .expect("xclip");
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
-
-fn keyring_has(host: &str) -> bool {
-    let out = Command::new(require_program("secret-tool"))
-        .args(["search", "--all", "service", "portolan", "username", host])
-        .output()
-        .expect("secret-tool");
-    String::from_utf8_lossy(&out.stdout).contains(host)
-        || String::from_utf8_lossy(&out.stderr).contains(host)
-}
 
 /// The tags of the rows shown, top to bottom.
 fn rows(s: &Session) -> Vec<String> {

@@ -19,7 +19,7 @@ use portolan_tests::faulty_proxy::{Fault, FaultyProxy};
 use portolan_tests::images::{build_image, build_index, ImageSpec, Pusher};
 use portolan_tests::podman::{Podman, PodmanService};
 use portolan_tests::registry::{Auth, TestRegistry};
-use portolan_tests::{block_on, cli_binary, require_program};
+use portolan_tests::{block_on, cli_binary, require_program, skopeo};
 
 /// An image built by podman (two layers) and pushed to `registry` as `team/app:v1`;
 /// returns the podman that built it and the image's ID.
@@ -233,17 +233,7 @@ fn the_cli_lists_the_engine_pulls_into_it_and_pushes_from_it() {
         &host,
         &["push", &format!("engine:{full}"), &pushed_to],
     ));
-    let out = Command::new(require_program("skopeo"))
-        .args(["inspect", "--raw", "--tls-verify=false"])
-        .arg(format!("docker://{pushed_to}"))
-        .output()
-        .expect("skopeo");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let manifest: serde_json::Value = serde_json::from_slice(&out.stdout).expect("manifest");
+    let manifest = skopeo::raw_manifest(&pushed_to);
     assert_eq!(
         manifest["config"]["digest"],
         format!("sha256:{id}").as_str(),

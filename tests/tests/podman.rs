@@ -13,38 +13,20 @@ use std::process::Command;
 use portolan::{Client, PullOptions, PushOptions, PushSource, Reference};
 use portolan_tests::podman::Podman;
 use portolan_tests::registry::{Auth, TestRegistry};
-use portolan_tests::{block_on, require_program};
+use portolan_tests::{block_on, skopeo};
 
 fn r(registry: &TestRegistry, rest: &str) -> Reference {
     Reference::parse(&registry.reference(rest)).expect("reference")
 }
 
-fn skopeo_json(args: &[&str]) -> serde_json::Value {
-    let out = Command::new(require_program("skopeo"))
-        .args(args)
-        .output()
-        .expect("skopeo");
-    assert!(
-        out.status.success(),
-        "skopeo {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("skopeo json")
-}
-
 /// The manifest the registry holds under `repo_tag`, as skopeo sees it.
 fn raw_manifest(registry: &TestRegistry, repo_tag: &str) -> serde_json::Value {
-    skopeo_json(&[
-        "inspect",
-        "--raw",
-        "--tls-verify=false",
-        &format!("docker://{}", registry.reference(repo_tag)),
-    ])
+    skopeo::raw_manifest(&registry.reference(repo_tag))
 }
 
 /// `skopeo inspect`'s `Digest` of `repo_tag`.
 fn registry_digest(registry: &TestRegistry, repo_tag: &str) -> String {
-    skopeo_json(&[
+    skopeo::json(&[
         "inspect",
         "--tls-verify=false",
         &format!("docker://{}", registry.reference(repo_tag)),
