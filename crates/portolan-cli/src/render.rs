@@ -208,47 +208,85 @@ fn referrers_copied(r: &ReferrersCopy) {
     }
 }
 
-pub fn tagged(json: bool, digest: &Digest, tagged: &Reference) {
+pub fn tagged(json: bool, tagged: &portolan_ops::manage::Tagged) {
     #[derive(Serialize)]
     struct Tagged<'a> {
         digest: &'a Digest,
-        tag: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        moved_from: Option<&'a Digest>,
+        tag: &'a str,
     }
     if json {
         print_json(&Tagged {
-            digest,
-            tag: tagged.to_string(),
+            digest: &tagged.digest,
+            moved_from: tagged.moved_from.as_ref(),
+            tag: &tagged.reference,
         });
-    } else {
-        out!("Tagged {digest} as {}", tagged.familiar());
+        return;
+    }
+    let familiar = Reference::parse(&tagged.reference)
+        .map(|r| r.familiar())
+        .unwrap_or_else(|_| tagged.reference.clone());
+    match &tagged.moved_from {
+        Some(from) => out!("Tagged {} as {familiar} (moved from {from})", tagged.digest),
+        None => out!("Tagged {} as {familiar}", tagged.digest),
     }
 }
 
-pub fn untagged(json: bool, reference: &Reference, method: UntagMethod) {
+pub fn untagged(json: bool, untagged: &portolan_ops::manage::Untagged) {
     #[derive(Serialize)]
-    struct Untagged {
+    struct Untagged<'a> {
+        digest: &'a Digest,
         method: UntagMethod,
-        untagged: String,
+        untagged: &'a str,
     }
     if json {
         print_json(&Untagged {
-            method,
-            untagged: reference.to_string(),
+            digest: &untagged.digest,
+            method: untagged.method,
+            untagged: &untagged.reference,
         });
-    } else {
-        out!("Removed tag {}", reference.familiar());
+        return;
+    }
+    let (familiar, repository) = match Reference::parse(&untagged.reference) {
+        Ok(r) => (r.familiar(), r.name()),
+        Err(_) => (untagged.reference.clone(), untagged.reference.clone()),
+    };
+    let digest = &untagged.digest;
+    out!(
+        "Removed tag {familiar} (it pointed at {digest}; `portolan-cli tag {repository}@{digest} {}` puts it back)",
+        untagged.tag
+    );
+}
+
+/// What a delete takes with it, before the user confirms.
+pub fn delete_preview(reference: &Reference, tags: &[String]) {
+    match tags {
+        [] => terminal::err!("No tag points to {reference}."),
+        [one] => terminal::err!("Deleting it removes the tag {one}."),
+        many => terminal::err!(
+            "Deleting it removes these {} tags: {}",
+            many.len(),
+            many.join(", ")
+        ),
     }
 }
 
-pub fn deleted(json: bool, digest: &Digest) {
+pub fn deleted(json: bool, digest: &Digest, tags: &[String]) {
     #[derive(Serialize)]
     struct Deleted<'a> {
         deleted: &'a Digest,
+        tags: &'a [String],
     }
     if json {
-        print_json(&Deleted { deleted: digest });
-    } else {
+        print_json(&Deleted {
+            deleted: digest,
+            tags,
+        });
+    } else if tags.is_empty() {
         out!("Deleted {digest}");
+    } else {
+        out!("Deleted {digest} (and its tags {})", tags.join(", "));
     }
 }
 
@@ -307,18 +345,17 @@ pub fn cleanup_summary(json: bool, summary: &portolan_ops::cleanup::CleanupSumma
         print_json(summary);
         return;
     }
-    out!(
-        "Done: {} of {} steps.",
-        summary.done,
-        summary.done + summary.failed
-    );
+    out!("{}", summary.headline);
     for r in &summary.results {
+        let what = || match &r.step {
+            Step::Untag { tag, .. } => format!("untag {tag}"),
+            Step::Delete { digest, .. } => format!("delete {}", short_digest(digest)),
+        };
         if let Some(e) = &r.error {
-            let what = match &r.step {
-                Step::Untag { tag, .. } => format!("untag {tag}"),
-                Step::Delete { digest, .. } => format!("delete {}", short_digest(digest)),
-            };
-            out!("failed: {what}: {e}");
+            out!("failed: {}: {e}", what());
+        }
+        if let Some(why) = &r.skipped {
+            out!("skipped: {}: {why}", what());
         }
     }
 }

@@ -1,34 +1,45 @@
 //! Removing many tags at once: a plan the user sees before anything happens, then its steps
-//! run a bounded number at a time, with progress and a summary.
+//! run a bounded number at a time, each re-checked against the registry just before it is
+//! sent, with progress and a summary.
 //!
-//! A plan comes from rules ("keep the newest N, tags matching a pattern, tags built on or
+//! A plan comes from rules ("keep the newest N, tags matching patterns, tags built on or
 //! after a date": a tag is kept when any rule keeps it) or from a selection of tags to
 //! untag or delete. Its unit of work is the image, not the tag: an image that keeps at
-//! least one tag loses the others by untagging (never deleted), and an image none of whose
-//! tags is kept is deleted once, by digest, taking every tag on it. Signatures,
-//! attestations and SBOM tags (`sha256-<hex>.sig`, the referrers fallback) are never in a
-//! rule's plan: they go with the images they describe, not by date.
+//! least one tag loses the others by untagging (never deleted), an image that an index it
+//! keeps lists (a platform image of a kept multi-arch tag) loses its tags but is never
+//! deleted, and any other image none of whose tags is kept is deleted once, by digest,
+//! taking every tag on it. Signatures, attestations and SBOM tags (`sha256-<hex>.sig`,
+//! `.att`, `.sbom`, the referrers fallback `sha256-<hex>`) are never chosen by a rule: they
+//! go with the image they describe when it is deleted (after it, and only once it is
+//! gone), and stay while it stays.
+//!
+//! A plan is only a preview: when it runs, the registry is read again, and a step whose
+//! image gained or lost a tag since the preview is skipped and reported, not sent, so that
+//! nothing the user did not see is removed.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use futures_util::{stream, StreamExt};
 use portolan::reference::is_supply_chain_tag;
-use portolan::{Client, Digest, Error, Result};
+use portolan::{Client, Digest, Error, Reference, Result};
 
 use crate::manage::{self, repository_ref};
-use crate::tag_scan;
+use crate::tag_scan::{self, ImageFacts};
 
 /// Which tags a clean-up keeps; a tag is kept when any rule given keeps it. No rule at all
-/// is refused (it would remove every tag).
+/// is refused (it would remove every tag), and so is "keep the newest 0" alone.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CleanupRules {
     /// Keep the newest N tags (by their image's build date).
     pub keep_newest: Option<u32>,
-    /// Keep the tags matching this pattern (`*` any run of characters, `?` one, `[abc]`
-    /// one of).
-    pub keep_matching: Option<String>,
+    /// Keep the tags matching any of these patterns (`*` any run of characters, `?` one,
+    /// `[abc]` one of). An entry may hold several, separated by commas (a tag never has
+    /// one). Matching is case-sensitive, as tags are: `Release-*` does not keep
+    /// `release-1`.
+    #[serde(default)]
+    pub keep_matching: Vec<String>,
     /// Keep the tags whose image was built on or after this date (`YYYY-MM-DD`, UTC).
     pub keep_built_since: Option<String>,
 }
@@ -40,7 +51,7 @@ pub struct CleanupRules {
 pub enum TagFate {
     /// It stays.
     Keep,
-    /// It is removed; its image stays (another tag keeps it).
+    /// It is removed; its image stays (another tag, or an index that is kept, keeps it).
     Untag,
     /// Its image is deleted, and the tag with it.
     Delete,
@@ -75,14 +86,48 @@ pub enum Step {
         tag: String,
         /// Where it pointed when planned.
         digest: Digest,
+        /// Every tag on that image when planned, this one included: the step is skipped
+        /// when they differ when it runs.
+        #[serde(default)]
+        tags: Vec<String>,
+        /// Run only after this image was deleted (a signature's tag goes after the image
+        /// it signs, and only if that image went).
+        #[serde(default)]
+        follows: Option<Digest>,
     },
     /// Delete one image and every tag on it.
     Delete {
         /// The image.
         digest: Digest,
-        /// Its tags when planned (for the summary).
+        /// Its tags when planned: the step is skipped when they differ when it runs.
         tags: Vec<String>,
+        /// Run only after this image was deleted (see [`Step::Untag`]).
+        #[serde(default)]
+        follows: Option<Digest>,
     },
+}
+
+impl Step {
+    /// The image the step changes.
+    pub fn digest(&self) -> &Digest {
+        match self {
+            Step::Untag { digest, .. } | Step::Delete { digest, .. } => digest,
+        }
+    }
+
+    /// The tags on that image when planned.
+    pub fn planned_tags(&self) -> &[String] {
+        match self {
+            Step::Untag { tags, .. } | Step::Delete { tags, .. } => tags,
+        }
+    }
+
+    /// The image whose deletion this step waits for, if any.
+    pub fn follows(&self) -> Option<&Digest> {
+        match self {
+            Step::Untag { follows, .. } | Step::Delete { follows, .. } => follows.as_ref(),
+        }
+    }
 }
 
 /// A plan: every tag with its fate (newest first), and the steps that carry it out.
@@ -95,7 +140,7 @@ pub struct CleanupPlan {
     pub tags: Vec<PlannedTag>,
     /// What will be sent, in order.
     pub steps: Vec<Step>,
-    /// Tags that stay, tags removed, images deleted.
+    /// Tags that stay.
     pub kept: u32,
     /// Tags that go.
     pub removed: u32,
@@ -105,19 +150,15 @@ pub struct CleanupPlan {
 
 struct Scanned {
     tags: Vec<(String, Digest)>,
-    dates: HashMap<Digest, Option<String>>,
+    facts: HashMap<Digest, ImageFacts>,
 }
 
-async fn scan(client: &Arc<Client>, repository: &str, with_dates: bool) -> Result<Scanned> {
+async fn scan(client: &Arc<Client>, repository: &str) -> Result<Scanned> {
     let repo = repository_ref(repository)?;
     let tags = tag_scan::digests(client, &repo).await?;
-    let dates = if with_dates {
-        let images: HashSet<Digest> = tags.iter().map(|(_, d)| d.clone()).collect();
-        tag_scan::build_dates(client, &repo, images).await
-    } else {
-        HashMap::new()
-    };
-    Ok(Scanned { tags, dates })
+    let images: HashSet<Digest> = tags.iter().map(|(_, d)| d.clone()).collect();
+    let facts = tag_scan::image_facts(client, &repo, images).await;
+    Ok(Scanned { tags, facts })
 }
 
 /// Plan a clean-up of `repository` by `rules`.
@@ -127,7 +168,7 @@ pub async fn plan_rules(
     rules: &CleanupRules,
 ) -> Result<CleanupPlan> {
     let keep = Keeper::new(rules)?;
-    let scanned = scan(client, repository, true).await?;
+    let scanned = scan(client, repository).await?;
     Ok(decide(repository, scanned, |ranked| keep.decide(ranked)))
 }
 
@@ -155,7 +196,7 @@ pub async fn plan_selection(
             "select the tags to remove first",
         ));
     }
-    let scanned = scan(client, repository, true).await?;
+    let scanned = scan(client, repository).await?;
     let chosen: HashSet<&str> = selected.iter().map(String::as_str).collect();
     let doomed: HashSet<Digest> = scanned
         .tags
@@ -183,19 +224,37 @@ pub async fn plan_selection(
     Ok(plan)
 }
 
-/// A selection's untag: every chosen tag is untagged, even the last tag of an image.
+/// A selection's untag: every chosen tag is untagged, even the last tag of an image, and
+/// nothing else goes (a signature stays with its image, which stays).
 fn untag_only(plan: &mut CleanupPlan) {
     plan.steps.clear();
+    let mut on_image: HashMap<Digest, Vec<String>> = HashMap::new();
+    for t in &plan.tags {
+        on_image
+            .entry(t.digest.clone())
+            .or_default()
+            .push(t.tag.clone());
+    }
     for t in &mut plan.tags {
-        if t.fate != TagFate::Keep {
-            t.fate = TagFate::Untag;
-            plan.steps.push(Step::Untag {
-                tag: t.tag.clone(),
-                digest: t.digest.clone(),
-            });
+        if t.fate == TagFate::Keep {
+            continue;
         }
+        if t.why != "selected" {
+            // Taken along only because an image was to be deleted: none is.
+            t.fate = TagFate::Keep;
+            t.why = "kept".to_owned();
+            continue;
+        }
+        t.fate = TagFate::Untag;
+        plan.steps.push(Step::Untag {
+            tag: t.tag.clone(),
+            digest: t.digest.clone(),
+            tags: on_image.get(&t.digest).cloned().unwrap_or_default(),
+            follows: None,
+        });
     }
     plan.images_deleted = 0;
+    recount(plan);
 }
 
 /// A tag as the rules see it: ranked newest first.
@@ -205,17 +264,36 @@ struct Ranked {
     created: Option<String>,
 }
 
+/// What happens to each tag, as the plan is worked out.
+struct Verdicts {
+    /// Per ranked tag: why it goes (`None`: it stays).
+    why: Vec<Option<String>>,
+    /// Per ranked tag: the image whose deletion it goes with (a signature's subject).
+    follows: Vec<Option<Digest>>,
+    /// Images kept because a kept index lists them, with that index's tag.
+    needed: HashMap<Digest, String>,
+}
+
+impl Verdicts {
+    fn goes(&self, i: usize) -> bool {
+        self.why.get(i).is_some_and(Option::is_some)
+    }
+}
+
 /// Build the plan: `going` says, for the ranked tags, which go and why (`None`: kept).
+/// Then the kept indexes keep the images they list, and signatures go with the images
+/// deleted; both until nothing changes (a kept index may list an index).
 fn decide(
     repository: &str,
     scanned: Scanned,
     going: impl FnOnce(&[Ranked]) -> Vec<Option<String>>,
 ) -> CleanupPlan {
+    let facts = scanned.facts;
     let mut ranked: Vec<Ranked> = scanned
         .tags
         .into_iter()
         .map(|(tag, digest)| {
-            let created = scanned.dates.get(&digest).cloned().flatten();
+            let created = facts.get(&digest).and_then(|f| f.created.clone());
             Ranked {
                 tag,
                 digest,
@@ -227,46 +305,175 @@ fn decide(
         let key = |r: &Ranked| r.created.as_deref().and_then(instant);
         key(b).cmp(&key(a)).then_with(|| a.tag.cmp(&b.tag))
     });
-    let verdicts = going(&ranked);
+    let mut why = going(&ranked);
+    why.resize(ranked.len(), None);
+    let mut verdicts = Verdicts {
+        why,
+        follows: vec![None; ranked.len()],
+        needed: HashMap::new(),
+    };
     let mut by_image: BTreeMap<&Digest, Vec<usize>> = BTreeMap::new();
     for (i, r) in ranked.iter().enumerate() {
         by_image.entry(&r.digest).or_default().push(i);
     }
-    let goes = |i: usize| verdicts.get(i).is_some_and(Option::is_some);
+    loop {
+        let needed = keep_index_children(&ranked, &by_image, &facts, &verdicts);
+        let grew = needed.len() > verdicts.needed.len();
+        verdicts.needed = needed;
+        let deleted = deleted_images(&by_image, &verdicts);
+        let followed = follow_subjects(&ranked, &deleted, &mut verdicts);
+        if !grew && !followed {
+            break;
+        }
+    }
+    build_plan(repository, &ranked, &by_image, &verdicts)
+}
+
+/// The images every kept index lists (kept: at least one of its tags stays, or an index
+/// kept itself lists it), each with the tag of an index that keeps it.
+fn keep_index_children(
+    ranked: &[Ranked],
+    by_image: &BTreeMap<&Digest, Vec<usize>>,
+    facts: &HashMap<Digest, ImageFacts>,
+    verdicts: &Verdicts,
+) -> HashMap<Digest, String> {
+    let mut needed: HashMap<Digest, String> = HashMap::new();
+    loop {
+        let mut grew = false;
+        for (digest, tags) in by_image {
+            let keeper = match tags.iter().find(|&&i| !verdicts.goes(i)) {
+                Some(&i) => ranked[i].tag.clone(),
+                None => match needed.get(*digest) {
+                    Some(tag) => tag.clone(),
+                    None => continue,
+                },
+            };
+            let Some(children) = facts.get(*digest).map(|f| &f.children) else {
+                continue;
+            };
+            for child in children {
+                if by_image.contains_key(child) && !needed.contains_key(child) {
+                    needed.insert(child.clone(), keeper.clone());
+                    grew = true;
+                }
+            }
+        }
+        if !grew {
+            return needed;
+        }
+    }
+}
+
+/// The images deleted: every tag goes and no kept index needs them.
+fn deleted_images<'a>(
+    by_image: &BTreeMap<&'a Digest, Vec<usize>>,
+    verdicts: &Verdicts,
+) -> HashSet<&'a Digest> {
+    by_image
+        .iter()
+        .filter(|(digest, tags)| {
+            tags.iter().all(|&i| verdicts.goes(i)) && !verdicts.needed.contains_key(**digest)
+        })
+        .map(|(digest, _)| *digest)
+        .collect()
+}
+
+/// Signature, attestation and SBOM tags whose image is deleted go too; whether anything
+/// new goes.
+fn follow_subjects(ranked: &[Ranked], deleted: &HashSet<&Digest>, verdicts: &mut Verdicts) -> bool {
+    let mut changed = false;
+    for (i, r) in ranked.iter().enumerate() {
+        if verdicts.goes(i) {
+            continue;
+        }
+        let Some((subject, kind)) = supply_chain_subject(&r.tag) else {
+            continue;
+        };
+        if deleted.contains(&subject) {
+            verdicts.why[i] = Some(format!(
+                "the {kind} of {}, which is deleted",
+                short(&subject)
+            ));
+            verdicts.follows[i] = Some(subject);
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// The image a supply-chain tag describes, and what it holds, in words.
+fn supply_chain_subject(tag: &str) -> Option<(Digest, &'static str)> {
+    if !is_supply_chain_tag(tag) {
+        return None;
+    }
+    let rest = tag.strip_prefix("sha256-")?;
+    let (hex, suffix) = rest.split_at(64);
+    let kind = match suffix {
+        ".sig" => "signature",
+        ".att" => "attestation",
+        ".sbom" => "SBOM",
+        "" => "referrers list",
+        _ => "artifact",
+    };
+    Digest::parse(&format!("sha256:{hex}"))
+        .ok()
+        .map(|d| (d, kind))
+}
+
+fn short(digest: &Digest) -> String {
+    digest.to_string().chars().take(19).collect()
+}
+
+/// The plan from the verdicts: each tag's fate and why, and the steps.
+fn build_plan(
+    repository: &str,
+    ranked: &[Ranked],
+    by_image: &BTreeMap<&Digest, Vec<usize>>,
+    verdicts: &Verdicts,
+) -> CleanupPlan {
     let mut tags = Vec::with_capacity(ranked.len());
     let mut steps = Vec::new();
     let mut deleted: HashSet<&Digest> = HashSet::new();
     for (i, r) in ranked.iter().enumerate() {
         let siblings = &by_image[&r.digest];
+        let all_tags: Vec<String> = siblings.iter().map(|&j| ranked[j].tag.clone()).collect();
         let shares_with: Vec<String> = siblings
             .iter()
             .filter(|&&j| j != i)
             .map(|&j| ranked[j].tag.clone())
             .collect();
-        let (fate, why) = match verdicts.get(i).cloned().flatten() {
+        let (fate, why) = match verdicts.why.get(i).cloned().flatten() {
             None => (TagFate::Keep, "kept".to_owned()),
             Some(why) => {
                 let kept_by = siblings
                     .iter()
-                    .find(|&&j| !goes(j))
+                    .find(|&&j| !verdicts.goes(j))
                     .map(|&j| &ranked[j].tag);
-                match kept_by {
-                    Some(keeper) => (
+                match (kept_by, verdicts.needed.get(&r.digest)) {
+                    (Some(keeper), _) => (
                         TagFate::Untag,
                         format!("{why}; its image stays for {keeper}"),
                     ),
-                    None => (TagFate::Delete, why),
+                    (None, Some(index)) => (
+                        TagFate::Untag,
+                        format!("{why}; its image stays: the kept index {index} lists it"),
+                    ),
+                    (None, None) => (TagFate::Delete, why),
                 }
             }
         };
+        let follows = siblings.iter().find_map(|&j| verdicts.follows[j].clone());
         match fate {
             TagFate::Untag => steps.push(Step::Untag {
                 tag: r.tag.clone(),
                 digest: r.digest.clone(),
+                tags: all_tags,
+                follows: verdicts.follows[i].clone(),
             }),
             TagFate::Delete if deleted.insert(&r.digest) => steps.push(Step::Delete {
                 digest: r.digest.clone(),
-                tags: siblings.iter().map(|&j| ranked[j].tag.clone()).collect(),
+                tags: all_tags,
+                follows,
             }),
             _ => {}
         }
@@ -279,16 +486,25 @@ fn decide(
             shares_with,
         });
     }
-    let count =
-        |f: TagFate| u32::try_from(tags.iter().filter(|t| t.fate == f).count()).unwrap_or(u32::MAX);
-    CleanupPlan {
+    let mut plan = CleanupPlan {
         repository: repository.to_owned(),
-        kept: count(TagFate::Keep),
-        removed: count(TagFate::Untag).saturating_add(count(TagFate::Delete)),
+        kept: 0,
+        removed: 0,
         images_deleted: u32::try_from(deleted.len()).unwrap_or(u32::MAX),
         tags,
         steps,
-    }
+    };
+    recount(&mut plan);
+    plan
+}
+
+/// The plan's tag counts from its tags' fates.
+fn recount(plan: &mut CleanupPlan) {
+    let count = |f: TagFate| {
+        u32::try_from(plan.tags.iter().filter(|t| t.fate == f).count()).unwrap_or(u32::MAX)
+    };
+    plan.kept = count(TagFate::Keep);
+    plan.removed = count(TagFate::Untag).saturating_add(count(TagFate::Delete));
 }
 
 /// A build date as seconds since the epoch, for ordering (`None`: not a date).
@@ -302,19 +518,26 @@ fn instant(created: &str) -> Option<i64> {
 /// The rules, checked and ready to apply.
 struct Keeper {
     newest: Option<usize>,
-    pattern: Option<glob::Pattern>,
+    patterns: Vec<glob::Pattern>,
     since: Option<jiff::civil::Date>,
 }
 
 impl Keeper {
     fn new(rules: &CleanupRules) -> Result<Self> {
-        let pattern =
-            match rules.keep_matching.as_deref().map(str::trim) {
-                None | Some("") => None,
-                Some(p) => Some(glob::Pattern::new(p).map_err(|e| {
+        let mut patterns = Vec::new();
+        for p in rules
+            .keep_matching
+            .iter()
+            .flat_map(|entry| entry.split(','))
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            patterns.push(
+                glob::Pattern::new(p).map_err(|e| {
                     Error::input(format!("\"{p}\" is not a pattern"), e.to_string())
-                })?),
-            };
+                })?,
+            );
+        }
         let since = match rules.keep_built_since.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(d) => Some(d.parse::<jiff::civil::Date>().map_err(|_| {
@@ -322,15 +545,21 @@ impl Keeper {
             })?),
         };
         let newest = rules.keep_newest.map(|n| n as usize);
-        if newest.is_none() && pattern.is_none() && since.is_none() {
+        if newest.is_none() && patterns.is_empty() && since.is_none() {
             return Err(Error::input(
                 "a clean-up needs at least one rule of what to keep",
                 "keep the newest N tags, tags matching a pattern, or tags built since a date",
             ));
         }
+        if newest == Some(0) && patterns.is_empty() && since.is_none() {
+            return Err(Error::input(
+                "keeping the newest 0 tags keeps nothing: every dated tag would go",
+                "keep the newest 1 or more, or add a pattern or a date to keep",
+            ));
+        }
         Ok(Self {
             newest,
-            pattern,
+            patterns,
             since,
         })
     }
@@ -349,7 +578,7 @@ impl Keeper {
                 };
                 rank += 1;
                 let newest = self.newest.is_some_and(|n| rank <= n);
-                let matching = self.pattern.as_ref().is_some_and(|p| p.matches(&r.tag));
+                let matching = self.patterns.iter().any(|p| p.matches(&r.tag));
                 let recent = self.since.is_some_and(|since| {
                     jiff::Timestamp::from_second(at)
                         .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date() >= since)
@@ -369,8 +598,9 @@ impl Keeper {
         if let Some(n) = self.newest {
             parts.push(format!("not among the newest {n}"));
         }
-        if let Some(p) = &self.pattern {
-            parts.push(format!("does not match {}", p.as_str()));
+        if !self.patterns.is_empty() {
+            let listed: Vec<&str> = self.patterns.iter().map(glob::Pattern::as_str).collect();
+            parts.push(format!("matches none of {}", listed.join(", ")));
         }
         if let Some(d) = self.since {
             parts.push(format!("built before {d}"));
@@ -379,37 +609,31 @@ impl Keeper {
     }
 }
 
-/// Send one step; `None` when it was done, else the engine's message.
-async fn carry_out(client: &Client, repository: &str, step: &Step) -> Option<String> {
-    let outcome = match step {
-        Step::Untag { tag, digest } => manage::untag(client, repository, tag, digest)
-            .await
-            .map(drop),
-        Step::Delete { digest, .. } => manage::delete(client, repository, digest).await.map(drop),
-    };
-    outcome.err().map(|e| e.to_string())
-}
-
 /// How one step ended.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StepResult {
     /// The step.
     pub step: Step,
-    /// `None` when done; the engine's message when it failed.
+    /// `None` when done or skipped; the engine's message when it failed.
     pub error: Option<String>,
+    /// Why it was not sent: the registry changed since the preview (a tag was added to
+    /// the image, or left it), or the image it goes with was not deleted.
+    pub skipped: Option<String>,
 }
 
 /// Where a running plan stands.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CleanupProgress {
-    /// Steps finished (done or failed).
+    /// Steps finished (done, failed or skipped).
     pub finished: u32,
     /// Steps in all.
     pub total: u32,
     /// Steps failed so far.
     pub failed: u32,
+    /// Steps skipped so far (changed since the preview).
+    pub skipped: u32,
 }
 
 /// What a run did: every step with its outcome, in the plan's order.
@@ -420,18 +644,204 @@ pub struct CleanupSummary {
     pub done: u32,
     /// Steps failed.
     pub failed: u32,
+    /// Steps not sent because the registry changed since the preview.
+    pub skipped: u32,
+    /// The summary in one line, as both front ends show it.
+    pub headline: String,
     /// Each step and how it ended.
     pub results: Vec<StepResult>,
+}
+
+impl CleanupSummary {
+    fn headline_of(&self) -> String {
+        let total = self.done + self.failed + self.skipped;
+        let mut line = format!("Done: {} of {total} steps", self.done);
+        if self.failed > 0 {
+            line.push_str(&format!("; {} failed", self.failed));
+        }
+        if self.skipped > 0 {
+            line.push_str(&format!(
+                "; {} skipped (changed since the preview)",
+                self.skipped
+            ));
+        }
+        line.push('.');
+        line
+    }
+
+    /// The error a front end reports when not every step was done (`None` when all were).
+    pub fn shortfall(&self) -> Option<Error> {
+        (self.failed > 0 || self.skipped > 0).then(|| {
+            Error::PartlyDone(format!(
+                "{} of {} steps were not done ({} failed, {} skipped because the registry changed since the preview)",
+                self.failed + self.skipped,
+                self.done + self.failed + self.skipped,
+                self.failed,
+                self.skipped
+            ))
+        })
+    }
 }
 
 /// Steps sent at once while a plan runs.
 pub const RUN_CONCURRENCY: usize = 8;
 
-/// Carry out `steps` in `repository`, reporting each step that finishes: the untags
-/// first, together (the engine batches them where the registry untags through
-/// placeholders), then the deletes, [`RUN_CONCURRENCY`] at a time; then each failed step
-/// once more, alone. A failed step does not stop the others; an untag whose tag has moved
-/// since the plan is refused (the engine's guard), not forced.
+/// The registry as the run found it: every tag and the image it points at.
+struct World {
+    /// Each image's tags now.
+    on_image: HashMap<Digest, BTreeSet<String>>,
+    /// Every tag name seen.
+    names: HashSet<String>,
+}
+
+impl World {
+    fn of(tags: Vec<(String, Digest)>) -> Self {
+        let mut on_image: HashMap<Digest, BTreeSet<String>> = HashMap::new();
+        let mut names = HashSet::new();
+        for (tag, digest) in tags {
+            names.insert(tag.clone());
+            on_image.entry(digest).or_default().insert(tag);
+        }
+        Self { on_image, names }
+    }
+
+    /// How the step's image differs from its plan, in words (`None`: as planned).
+    fn changes(&self, step: &Step) -> Option<String> {
+        let now = self
+            .on_image
+            .get(step.digest())
+            .cloned()
+            .unwrap_or_default();
+        let planned: BTreeSet<String> = step.planned_tags().iter().cloned().collect();
+        describe_changes(&planned, &now)
+    }
+}
+
+/// "changed since the preview: prod was added", or `None` when both sets are the same.
+fn describe_changes(planned: &BTreeSet<String>, now: &BTreeSet<String>) -> Option<String> {
+    manage::tag_changes(planned, now).map(|c| format!("changed since the preview: {c}"))
+}
+
+/// Just before a delete: the tags the registry lists now that the run's own reading did
+/// not know, each asked where it points; the ones on `digest` (a tag made meanwhile).
+async fn new_tags_on(
+    client: &Client,
+    repository: &Reference,
+    known: &HashSet<String>,
+    digest: &Digest,
+) -> Result<Vec<String>> {
+    let listed = client.tags(repository).await?;
+    let mut on_it = Vec::new();
+    for tag in listed.into_iter().filter(|t| !known.contains(t)) {
+        let reference = manage::tag_ref(repository, &tag)?;
+        match client.resolve_digest(&reference).await {
+            Ok(d) if d == *digest => on_it.push(tag),
+            Ok(_) | Err(Error::NotFound { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(on_it)
+}
+
+/// Send one step, after checking its image once more; how it ended.
+async fn carry_out(
+    client: &Client,
+    repository: &Reference,
+    known: &HashSet<String>,
+    step: &Step,
+) -> StepOutcome {
+    match step {
+        Step::Untag { tag, digest, .. } => {
+            match manage::untag_guarded(client, repository, tag, digest).await {
+                Ok(_) => StepOutcome::Done,
+                Err(e @ Error::TagMoved { .. }) => StepOutcome::Skipped(e.to_string()),
+                Err(e) => StepOutcome::Failed(e.to_string()),
+            }
+        }
+        Step::Delete { digest, .. } => {
+            match new_tags_on(client, repository, known, digest).await {
+                Ok(added) if !added.is_empty() => {
+                    let planned: BTreeSet<String> = step.planned_tags().iter().cloned().collect();
+                    let mut now = planned.clone();
+                    now.extend(added);
+                    return StepOutcome::Skipped(
+                        describe_changes(&planned, &now).unwrap_or_default(),
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => return StepOutcome::Failed(e.to_string()),
+            }
+            match client.delete(&repository.with_digest(digest.clone())).await {
+                Ok(_) => StepOutcome::Done,
+                Err(e) => StepOutcome::Failed(e.to_string()),
+            }
+        }
+    }
+}
+
+/// How a step ended, before it is reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum StepOutcome {
+    Done,
+    Failed(String),
+    Skipped(String),
+}
+
+impl StepOutcome {
+    fn into_result(self, step: Step) -> StepResult {
+        let (error, skipped) = match self {
+            StepOutcome::Done => (None, None),
+            StepOutcome::Failed(e) => (Some(e), None),
+            StepOutcome::Skipped(why) => (None, Some(why)),
+        };
+        StepResult {
+            step,
+            error,
+            skipped,
+        }
+    }
+}
+
+/// The tally of a run, reported as steps finish.
+struct Tally<F: Fn(CleanupProgress)> {
+    total: u32,
+    finished: u32,
+    failed: u32,
+    skipped: u32,
+    progress: F,
+}
+
+impl<F: Fn(CleanupProgress)> Tally<F> {
+    fn count(&mut self, outcome: &StepOutcome) {
+        self.finished = self.finished.saturating_add(1);
+        match outcome {
+            StepOutcome::Done => {}
+            StepOutcome::Failed(_) => self.failed = self.failed.saturating_add(1),
+            StepOutcome::Skipped(_) => self.skipped = self.skipped.saturating_add(1),
+        }
+        self.report();
+    }
+
+    fn report(&self) {
+        (self.progress)(CleanupProgress {
+            finished: self.finished.min(self.total),
+            total: self.total,
+            failed: self.failed,
+            skipped: self.skipped,
+        });
+    }
+}
+
+/// Carry out `steps` in `repository`, reporting each step that finishes.
+///
+/// First the registry is read again (every tag and where it points): a step whose image
+/// carries other tags than its plan said is skipped, and the summary says what changed.
+/// Then the untags, together (the engine batches them where the registry untags through
+/// placeholders; each is refused when its tag has moved), then the deletes,
+/// [`RUN_CONCURRENCY`] at a time, each after one more look for tags made on its image
+/// meanwhile; then the steps that follow a deleted image (its signatures), only when that
+/// image is gone; then each failed step once more, alone. A failed or skipped step does
+/// not stop the others.
 pub async fn run(
     client: &Arc<Client>,
     repository: &str,
@@ -439,84 +849,143 @@ pub async fn run(
     progress: impl Fn(CleanupProgress),
 ) -> Result<CleanupSummary> {
     let repo = repository_ref(repository)?;
-    let total = u32::try_from(steps.len()).unwrap_or(u32::MAX);
-    let mut results: Vec<(usize, StepResult)> = Vec::with_capacity(steps.len());
-    let mut failed = 0u32;
-    let report = |results: &[(usize, StepResult)], failed: u32| {
-        progress(CleanupProgress {
-            finished: u32::try_from(results.len()).unwrap_or(u32::MAX),
-            total,
-            failed,
-        });
+    let world = World::of(tag_scan::digests(client, &repo).await?);
+    let mut tally = Tally {
+        total: u32::try_from(steps.len()).unwrap_or(u32::MAX),
+        finished: 0,
+        failed: 0,
+        skipped: 0,
+        progress,
     };
-    let (untags, deletes): (Vec<_>, Vec<_>) = steps
-        .into_iter()
-        .enumerate()
-        .partition(|(_, step)| matches!(step, Step::Untag { .. }));
-    if !untags.is_empty() {
-        let pairs: Vec<(String, Digest)> = untags
-            .iter()
-            .filter_map(|(_, step)| match step {
-                Step::Untag { tag, digest } => Some((tag.clone(), digest.clone())),
-                Step::Delete { .. } => None,
-            })
-            .collect();
-        let mut finished = 0u32;
-        let mut failed_so_far = 0u32;
-        let outcomes = client
-            .untag_many(&repo, &pairs, |_, outcome| {
-                finished += 1;
-                failed_so_far += u32::from(outcome.is_err());
-                progress(CleanupProgress {
-                    finished,
-                    total,
-                    failed: failed_so_far,
-                });
-            })
-            .await?;
-        for ((i, step), outcome) in untags.into_iter().zip(outcomes) {
-            let error = outcome.err().map(|e| e.to_string());
-            failed += u32::from(error.is_some());
-            results.push((i, StepResult { step, error }));
+    let mut outcomes: Vec<Option<StepOutcome>> = vec![None; steps.len()];
+    for (i, step) in steps.iter().enumerate() {
+        if let Some(changes) = world.changes(step) {
+            let outcome = StepOutcome::Skipped(changes);
+            tally.count(&outcome);
+            outcomes[i] = Some(outcome);
         }
-        report(&results, failed);
     }
-    let mut running = stream::iter(deletes)
-        .map(|(i, step)| {
-            let client = client.clone();
-            async move {
-                let error = carry_out(&client, repository, &step).await;
-                (i, StepResult { step, error })
+    let pending = |outcomes: &[Option<StepOutcome>], first: bool| -> Vec<usize> {
+        (0..steps.len())
+            .filter(|&i| outcomes[i].is_none() && steps[i].follows().is_none() == first)
+            .collect()
+    };
+    // The steps that stand alone, then the ones that follow a deleted image.
+    for first in [true, false] {
+        let now = pending(&outcomes, first);
+        if !first {
+            for &i in &now {
+                let subject = steps[i].follows().cloned();
+                let went = outcomes.iter().zip(&steps).any(|(o, s)| {
+                    matches!(s, Step::Delete { .. })
+                        && Some(s.digest()) == subject.as_ref()
+                        && o.as_ref() == Some(&StepOutcome::Done)
+                });
+                if !went {
+                    let outcome = StepOutcome::Skipped(
+                        "kept: the image it describes was not deleted".to_owned(),
+                    );
+                    tally.count(&outcome);
+                    outcomes[i] = Some(outcome);
+                }
             }
-        })
-        .buffer_unordered(RUN_CONCURRENCY);
-    while let Some((i, result)) = running.next().await {
-        failed += u32::from(result.error.is_some());
-        results.push((i, result));
-        report(&results, failed);
+        }
+        let now = pending(&outcomes, first);
+        untag_together(client, &repo, &steps, &now, &mut outcomes, &mut tally).await?;
+        let deletes: Vec<usize> = now.into_iter().filter(|&i| outcomes[i].is_none()).collect();
+        let mut running = stream::iter(deletes)
+            .map(|i| {
+                let (client, repo, world, step) = (client.clone(), &repo, &world, &steps[i]);
+                async move { (i, carry_out(&client, repo, &world.names, step).await) }
+            })
+            .buffer_unordered(RUN_CONCURRENCY);
+        while let Some((i, outcome)) = running.next().await {
+            tally.count(&outcome);
+            outcomes[i] = Some(outcome);
+        }
     }
-    drop(running);
     // Registries are not all safe for concurrent deletes in one repository (distribution
     // 2.8 lists a repository's tags while deleting a manifest and fails when another
     // delete removes one meanwhile): a step that failed while others ran is tried once
     // more on its own. An untag that failed left its tag where it was, so this is safe.
-    for (_, result) in results.iter_mut().filter(|(_, r)| r.error.is_some()) {
-        result.error = carry_out(client, repository, &result.step).await;
-        if result.error.is_none() {
-            failed -= 1;
-            progress(CleanupProgress {
-                finished: total,
-                total,
-                failed,
-            });
+    for i in 0..steps.len() {
+        if !matches!(outcomes[i], Some(StepOutcome::Failed(_))) {
+            continue;
         }
+        let again = carry_out(client, &repo, &world.names, &steps[i]).await;
+        if !matches!(again, StepOutcome::Failed(_)) {
+            tally.failed = tally.failed.saturating_sub(1);
+            if matches!(again, StepOutcome::Skipped(_)) {
+                tally.skipped = tally.skipped.saturating_add(1);
+            }
+            tally.report();
+        }
+        outcomes[i] = Some(again);
     }
-    results.sort_by_key(|(i, _)| *i);
-    Ok(CleanupSummary {
-        done: total.saturating_sub(failed),
-        failed,
-        results: results.into_iter().map(|(_, r)| r).collect(),
-    })
+    let results: Vec<StepResult> = steps
+        .into_iter()
+        .zip(outcomes)
+        .map(|(step, outcome)| {
+            outcome
+                .unwrap_or_else(|| StepOutcome::Failed("the step was never tried".to_owned()))
+                .into_result(step)
+        })
+        .collect();
+    let count = |f: fn(&StepResult) -> bool| {
+        u32::try_from(results.iter().filter(|r| f(r)).count()).unwrap_or(u32::MAX)
+    };
+    let mut summary = CleanupSummary {
+        done: count(|r| r.error.is_none() && r.skipped.is_none()),
+        failed: count(|r| r.error.is_some()),
+        skipped: count(|r| r.skipped.is_some()),
+        headline: String::new(),
+        results,
+    };
+    summary.headline = summary.headline_of();
+    Ok(summary)
+}
+
+/// The untag steps among `now`, sent together through the engine's batched untag.
+async fn untag_together<F: Fn(CleanupProgress)>(
+    client: &Arc<Client>,
+    repo: &Reference,
+    steps: &[Step],
+    now: &[usize],
+    outcomes: &mut [Option<StepOutcome>],
+    tally: &mut Tally<F>,
+) -> Result<()> {
+    let untags: Vec<usize> = now
+        .iter()
+        .copied()
+        .filter(|&i| matches!(steps[i], Step::Untag { .. }))
+        .collect();
+    if untags.is_empty() {
+        return Ok(());
+    }
+    let pairs: Vec<(String, Digest)> = untags
+        .iter()
+        .filter_map(|&i| match &steps[i] {
+            Step::Untag { tag, digest, .. } => Some((tag.clone(), digest.clone())),
+            Step::Delete { .. } => None,
+        })
+        .collect();
+    let answers = client
+        .untag_many(repo, &pairs, |_, outcome| {
+            tally.count(&match outcome {
+                Ok(_) => StepOutcome::Done,
+                Err(e @ Error::TagMoved { .. }) => StepOutcome::Skipped(e.to_string()),
+                Err(e) => StepOutcome::Failed(e.to_string()),
+            });
+        })
+        .await?;
+    for (i, answer) in untags.into_iter().zip(answers) {
+        outcomes[i] = Some(match answer {
+            Ok(_) => StepOutcome::Done,
+            Err(e @ Error::TagMoved { .. }) => StepOutcome::Skipped(e.to_string()),
+            Err(e) => StepOutcome::Failed(e.to_string()),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -533,9 +1002,17 @@ mod tests {
                 .iter()
                 .map(|(t, d)| ((*t).to_owned(), digest(*d)))
                 .collect(),
-            dates: dates
+            facts: dates
                 .iter()
-                .map(|(d, at)| (digest(*d), at.map(str::to_owned)))
+                .map(|(d, at)| {
+                    (
+                        digest(*d),
+                        ImageFacts {
+                            created: at.map(str::to_owned),
+                            children: Vec::new(),
+                        },
+                    )
+                })
                 .collect(),
         }
     }
@@ -576,15 +1053,19 @@ mod tests {
             [
                 Step::Untag {
                     tag: "v3".into(),
-                    digest: digest(1)
+                    digest: digest(1),
+                    tags: vec!["latest".into(), "v3".into()],
+                    follows: None,
                 },
                 Step::Delete {
                     digest: digest(2),
-                    tags: vec!["v2".into()]
+                    tags: vec!["v2".into()],
+                    follows: None,
                 },
                 Step::Delete {
                     digest: digest(3),
-                    tags: vec!["v1".into(), "v1.0".into()]
+                    tags: vec!["v1".into(), "v1.0".into()],
+                    follows: None,
                 },
             ]
         );
@@ -637,7 +1118,7 @@ mod tests {
         );
         let keeper = Keeper::new(&CleanupRules {
             keep_newest: Some(1),
-            keep_matching: Some("release-*".into()),
+            keep_matching: vec!["release-*".into()],
             keep_built_since: None,
         })
         .expect("rules");
@@ -650,5 +1131,153 @@ mod tests {
                 ("pr-7", TagFate::Delete)
             ]
         );
+    }
+
+    fn rules(newest: Option<u32>, matching: &[&str]) -> Keeper {
+        Keeper::new(&CleanupRules {
+            keep_newest: newest,
+            keep_matching: matching.iter().map(|m| (*m).to_owned()).collect(),
+            keep_built_since: None,
+        })
+        .expect("rules")
+    }
+
+    #[test]
+    fn a_kept_index_keeps_the_platform_images_it_lists() {
+        // "latest" is an index (3) listing the amd64 image (1), also tagged "amd64", and
+        // an arm64 image (2) with no tag of its own; "old" (4) is an unrelated image.
+        let mut s = scanned(
+            &[("latest", 3), ("amd64", 1), ("old", 4)],
+            &[
+                (1, Some("2024-03-01T00:00:00Z")),
+                (3, Some("2024-03-01T00:00:00Z")),
+                (4, Some("2024-01-01T00:00:00Z")),
+            ],
+        );
+        s.facts.get_mut(&digest(3)).expect("index").children = vec![digest(1), digest(2)];
+        let keeper = rules(None, &["latest"]);
+        let plan = decide("r/a", s, |ranked| keeper.decide(ranked));
+        let got: HashMap<&str, (TagFate, &str)> = plan
+            .tags
+            .iter()
+            .map(|t| (t.tag.as_str(), (t.fate, t.why.as_str())))
+            .collect();
+        assert_eq!(got["latest"].0, TagFate::Keep);
+        assert_eq!(got["amd64"].0, TagFate::Untag, "{}", got["amd64"].1);
+        assert!(
+            got["amd64"].1.contains("the kept index latest lists it"),
+            "{}",
+            got["amd64"].1
+        );
+        assert_eq!(got["old"].0, TagFate::Delete);
+        assert!(
+            !plan
+                .steps
+                .iter()
+                .any(|s| matches!(s, Step::Delete { digest: d, .. } if *d == digest(1))),
+            "{:?}",
+            plan.steps
+        );
+        assert_eq!(plan.images_deleted, 1);
+    }
+
+    #[test]
+    fn signatures_go_with_their_image_and_stay_with_it() {
+        let gone = digest(1);
+        let kept = digest(2);
+        let hex = |d: &Digest| d.to_string().trim_start_matches("sha256:").to_owned();
+        let sig_gone = format!("sha256-{}.sig", hex(&gone));
+        let att_gone = format!("sha256-{}.att", hex(&gone));
+        let sig_kept = format!("sha256-{}.sig", hex(&kept));
+        let s = scanned(
+            &[
+                ("old", 1),
+                ("new", 2),
+                (sig_gone.as_str(), 3),
+                (att_gone.as_str(), 4),
+                (sig_kept.as_str(), 5),
+            ],
+            &[
+                (1, Some("2024-01-01T00:00:00Z")),
+                (2, Some("2024-03-01T00:00:00Z")),
+                (3, Some("2024-01-01T00:00:00Z")),
+                (4, None),
+                (5, Some("2024-03-01T00:00:00Z")),
+            ],
+        );
+        let keeper = rules(Some(1), &[]);
+        let plan = decide("r/a", s, |ranked| keeper.decide(ranked));
+        let got: HashMap<&str, TagFate> = fates(&plan).into_iter().collect();
+        assert_eq!(got["old"], TagFate::Delete);
+        assert_eq!(got["new"], TagFate::Keep);
+        assert_eq!(got[sig_gone.as_str()], TagFate::Delete);
+        assert_eq!(got[att_gone.as_str()], TagFate::Delete);
+        assert_eq!(got[sig_kept.as_str()], TagFate::Keep);
+        let why = &plan
+            .tags
+            .iter()
+            .find(|t| t.tag == sig_gone)
+            .expect("listed")
+            .why;
+        assert!(why.contains("signature of sha256:"), "{why}");
+        // The signature's delete waits for its image's.
+        let sig_step = plan
+            .steps
+            .iter()
+            .find(|s| *s.digest() == digest(3))
+            .expect("a step for the signature");
+        assert_eq!(sig_step.follows(), Some(&gone));
+        assert_eq!(plan.images_deleted, 3);
+    }
+
+    #[test]
+    fn keep_newest_zero_alone_is_refused_and_patterns_add_up() {
+        let refused = Keeper::new(&CleanupRules {
+            keep_newest: Some(0),
+            ..CleanupRules::default()
+        });
+        assert!(refused.is_err());
+        let s = scanned(
+            &[
+                ("release-1", 1),
+                ("Release-2", 2),
+                ("stable", 3),
+                ("pr-9", 4),
+            ],
+            &[
+                (1, Some("2024-04-01T00:00:00Z")),
+                (2, Some("2024-03-01T00:00:00Z")),
+                (3, Some("2024-02-01T00:00:00Z")),
+                (4, Some("2024-01-01T00:00:00Z")),
+            ],
+        );
+        // Repeated and comma-separated; case-sensitive.
+        let keeper = rules(Some(0), &["release-*", "stable, nothing-*"]);
+        let plan = decide("r/a", s, |ranked| keeper.decide(ranked));
+        let got: HashMap<&str, TagFate> = fates(&plan).into_iter().collect();
+        assert_eq!(got["release-1"], TagFate::Keep);
+        assert_eq!(got["stable"], TagFate::Keep);
+        assert_eq!(got["Release-2"], TagFate::Delete);
+        assert_eq!(got["pr-9"], TagFate::Delete);
+    }
+
+    #[test]
+    fn a_step_whose_image_changed_says_how() {
+        let planned: BTreeSet<String> = ["v1".to_owned()].into();
+        let now: BTreeSet<String> = ["v1".to_owned(), "prod".to_owned()].into();
+        assert_eq!(
+            describe_changes(&planned, &now).as_deref(),
+            Some("changed since the preview: prod was added")
+        );
+        assert_eq!(describe_changes(&now, &now), None);
+        let world = World::of(vec![("v1".into(), digest(1)), ("prod".into(), digest(1))]);
+        let step = Step::Delete {
+            digest: digest(1),
+            tags: vec!["v1".into()],
+            follows: None,
+        };
+        assert!(world
+            .changes(&step)
+            .is_some_and(|c| c.contains("prod was added")));
     }
 }

@@ -1,17 +1,21 @@
 //! Changing what a repository holds, one action at a time, as a user asks for it: add a
 //! tag (never moving an existing one unless the user confirmed where it points now),
 //! remove a tag (only while it still points where the user saw it, with what Undo needs),
-//! and delete an image by digest after listing every tag that goes with it.
+//! and delete an image by digest after listing every tag that goes with it, and only while
+//! those are still its tags.
 //!
 //! The engine does the registry work (`portolan::transfer::tags`); this layer adds the
-//! checks a window needs before and after each action.
+//! checks a user needs before and after each action. Both front ends (the CLI and the
+//! app) call these functions, so that a rule cannot differ between them.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use portolan::reference::tag_problem;
 use portolan::UntagMethod;
 use portolan::{Client, Digest, Error, Reference, Result};
 
+use crate::packages::{explain_untag, VendorApis};
 use crate::tag_scan;
 
 /// What a front end shows about a tag name while the user types it.
@@ -157,28 +161,88 @@ pub struct Untagged {
     pub method: UntagMethod,
 }
 
-/// Remove `tag`, only while it points at `expected` (what the user saw).
+/// Remove `tag`, only while it points at `expected` (what the user saw). A registry that
+/// removes no tags (ghcr.io) is explained: what works instead there.
 pub async fn untag(
     client: &Client,
+    apis: &VendorApis,
     repository: &str,
     tag: &str,
     expected: &Digest,
 ) -> Result<Untagged> {
-    let repo = repository_ref(repository)?;
-    let reference = tag_ref(&repo, tag)?.with_digest(expected.clone());
-    let method = client.untag(&reference).await?;
-    Ok(Untagged {
-        reference: tag_ref(&repo, tag)?.to_string(),
-        tag: tag.to_owned(),
-        digest: expected.clone(),
-        method,
-    })
+    match untag_guarded(client, &repository_ref(repository)?, tag, expected).await {
+        Ok(method) => Ok(Untagged {
+            reference: tag_ref(&repository_ref(repository)?, tag)?.to_string(),
+            tag: tag.to_owned(),
+            digest: expected.clone(),
+            method,
+        }),
+        Err(e) => {
+            let reference = tag_ref(&repository_ref(repository)?, tag)?;
+            Err(explain_untag(client, apis, &reference, Some(expected), e).await)
+        }
+    }
 }
 
-/// Delete the image `digest` (and with it every tag on it).
-pub async fn delete(client: &Client, repository: &str, digest: &Digest) -> Result<Digest> {
+/// The engine's untag of `repository:tag`, refused (`TagMoved`) unless the tag points at
+/// `expected`.
+pub async fn untag_guarded(
+    client: &Client,
+    repository: &Reference,
+    tag: &str,
+    expected: &Digest,
+) -> Result<UntagMethod> {
+    let reference = tag_ref(repository, tag)?.with_digest(expected.clone());
+    client.untag(&reference).await
+}
+
+/// Where `repository:tag` points now: what an untag from a command line (which saw no
+/// list) is guarded by.
+pub async fn tag_digest(client: &Client, repository: &str, tag: &str) -> Result<Digest> {
+    client
+        .resolve_digest(&tag_ref(&repository_ref(repository)?, tag)?)
+        .await
+}
+
+/// Delete the image `digest` (and with it every tag on it), only while its tags are the
+/// `previewed` ones the user was shown: when a tag was added to it (or left it) since, it
+/// is refused ([`Error::ChangedSincePreview`]) and nothing is deleted.
+pub async fn delete(
+    client: &Arc<Client>,
+    repository: &str,
+    digest: &Digest,
+    previewed: &[String],
+) -> Result<Digest> {
     let repo = repository_ref(repository)?;
+    let now: BTreeSet<String> = tags_on(client, repository, digest)
+        .await?
+        .into_iter()
+        .collect();
+    let seen: BTreeSet<String> = previewed.iter().cloned().collect();
+    if let Some(changes) = tag_changes(&seen, &now) {
+        return Err(Error::ChangedSincePreview {
+            what: repo.with_digest(digest.clone()).to_string(),
+            changes,
+        });
+    }
     client.delete(&repo.with_digest(digest.clone())).await
+}
+
+/// How the tags on an image differ from what a preview showed, in words ("prod was
+/// added; v1 no longer on it"), or `None` when they are the same.
+pub(crate) fn tag_changes(previewed: &BTreeSet<String>, now: &BTreeSet<String>) -> Option<String> {
+    let added: Vec<&str> = now.difference(previewed).map(String::as_str).collect();
+    let gone: Vec<&str> = previewed.difference(now).map(String::as_str).collect();
+    let mut parts = Vec::new();
+    match added.as_slice() {
+        [] => {}
+        [one] => parts.push(format!("{one} was added")),
+        many => parts.push(format!("{} were added", many.join(", "))),
+    }
+    if !gone.is_empty() {
+        parts.push(format!("{} no longer on it", gone.join(", ")));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// The tags of `repository` that point at `digest` now: what a delete takes with it.

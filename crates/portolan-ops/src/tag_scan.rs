@@ -4,7 +4,9 @@
 //!
 //! One `HEAD` per tag (a digest, no body) and one summary per distinct image, a bounded
 //! number at a time, so 10,000 tags over a few images cost 10,000 small requests rather
-//! than 20,000 large ones, and no registry sees more than [`CONCURRENCY`] at once.
+//! than 20,000 large ones, and no registry sees more than [`CONCURRENCY`] at once. An
+//! image that is an index also gives the digests it lists: a clean-up must not delete a
+//! platform image that an index it keeps still needs.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -45,30 +47,67 @@ pub async fn digests(
     Ok(resolved.into_iter().flatten().collect())
 }
 
-/// When each of `images` (digests in `repository`) was built, as far as the registry says
-/// (`None` when it does not: an artifact, a config without a date, an image that cannot be
-/// read).
-pub async fn build_dates(
+/// What a clean-up needs to know about one image.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImageFacts {
+    /// When it was built, as far as the registry says (`None` when it does not: an
+    /// artifact, a config without a date, an image that cannot be read).
+    pub created: Option<String>,
+    /// For an index, the manifests it lists (platform images, attestation manifests).
+    pub children: Vec<Digest>,
+}
+
+/// What a clean-up needs to know about each of `images` (digests in `repository`). An
+/// image that cannot be read has no date and no children; that it cannot be read is
+/// logged, not fatal (the rules keep undated images).
+pub async fn image_facts(
     client: &Arc<Client>,
     repository: &Reference,
     images: impl IntoIterator<Item = Digest>,
-) -> HashMap<Digest, Option<String>> {
+) -> HashMap<Digest, ImageFacts> {
     stream::iter(images)
         .map(|digest| {
             let client = client.clone();
             let reference = repository.with_digest(digest.clone());
             async move {
-                let created = match client.tag_summary(&reference).await {
-                    Ok(summary) => summary.created,
+                let mut facts = ImageFacts::default();
+                let index = match client.tag_summary(&reference).await {
+                    Ok(summary) => {
+                        facts.created = summary.created;
+                        summary.kind == portolan::manifest::ManifestKind::Index
+                    }
                     Err(e) => {
+                        // Without a summary it may still be an index (one child that
+                        // cannot be read is enough): look at the index itself.
                         tracing::debug!(%reference, "no build date: {e}");
-                        None
+                        true
                     }
                 };
-                (digest, created)
+                if index {
+                    facts.children = index_children(&client, &reference).await;
+                }
+                (digest, facts)
             }
         })
         .buffer_unordered(CONCURRENCY)
         .collect()
         .await
+}
+
+/// The digests an index lists (none when it is not an index or cannot be read).
+async fn index_children(client: &Client, index: &Reference) -> Vec<Digest> {
+    match client.manifest(index).await {
+        Ok(fetched) => match &fetched.manifest {
+            portolan::manifest::Manifest::Index(index) => index
+                .manifests()
+                .iter()
+                .filter_map(|m| Digest::parse(m.digest().as_ref()).ok())
+                .collect(),
+            portolan::manifest::Manifest::Image(_) => Vec::new(),
+        },
+        Err(e) => {
+            tracing::warn!(%index, "could not read the manifest: {e}");
+            Vec::new()
+        }
+    }
 }

@@ -422,6 +422,17 @@ pub enum Error {
         digest: String,
     },
 
+    /// What the user previewed is no longer what the registry holds (a tag was added to
+    /// an image about to be deleted, or moved off it): nothing was done, so that nothing
+    /// the preview did not show is lost.
+    #[error("{what} changed since the preview: {changes}; nothing was done")]
+    ChangedSincePreview {
+        /// What was about to change (an image, a tag).
+        what: String,
+        /// The changes, in words ("prod was added").
+        changes: String,
+    },
+
     /// A change of many parts (a bulk clean-up) was done only in part: what failed was
     /// reported part by part.
     #[error("{0}")]
@@ -487,7 +498,9 @@ impl Error {
             Self::Engine { .. } => ErrorCode::Engine,
             Self::Cancelled => ErrorCode::Cancelled,
             Self::Io { .. } => ErrorCode::Io,
-            Self::TagMoved { .. } | Self::TagExists { .. } => ErrorCode::Conflict,
+            Self::TagMoved { .. } | Self::TagExists { .. } | Self::ChangedSincePreview { .. } => {
+                ErrorCode::Conflict
+            }
             Self::TagLeftOnPlaceholder { .. } | Self::PartlyDone(_) => ErrorCode::Incomplete,
             Self::Configuration { .. } => ErrorCode::Configuration,
             Self::Internal { .. } => ErrorCode::Internal,

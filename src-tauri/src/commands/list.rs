@@ -40,7 +40,7 @@ declare_commands! {
     manage::add_tag(request: TagRequest) -> Tagged;
     manage::remove_tag(repository: String, tag: String, digest: Digest) -> Untagged;
     manage::tags_on_image(repository: String, digest: Digest) -> Vec<String>;
-    manage::delete_image(repository: String, digest: Digest) -> Digest;
+    manage::delete_image(repository: String, digest: Digest, tags: Vec<String>) -> Digest;
     manage::plan_cleanup(repository: String, rules: CleanupRules) -> CleanupPlan;
     manage::plan_removal(repository: String, tags: Vec<String>, action: SelectionAction) -> CleanupPlan;
     manage::run_cleanup(repository: String, steps: Vec<Step>) streams(CleanupProgress) -> CleanupSummary;

@@ -37,20 +37,7 @@ pub async fn remove_tag(
 ) -> AppResult<Untagged> {
     let state = app.state::<AppState>();
     let client = state.client();
-    match manage::untag(&client, &repository, &tag, &digest).await {
-        Ok(done) => Ok(done),
-        Err(e) => {
-            let Ok(reference) = portolan::Reference::parse(&format!("{repository}:{tag}")) else {
-                return Err(e.into());
-            };
-            let apis = &state.vendor_apis;
-            Err(
-                portolan_ops::packages::explain_untag(&client, apis, &reference, Some(&digest), e)
-                    .await
-                    .into(),
-            )
-        }
-    }
+    Ok(manage::untag(&client, &state.vendor_apis, &repository, &tag, &digest).await?)
 }
 
 /// Every tag on an image now: what deleting it takes with it.
@@ -63,14 +50,16 @@ pub async fn tags_on_image(
     Ok(manage::tags_on(&client, &repository, &digest).await?)
 }
 
-/// Delete an image by digest, and every tag on it.
+/// Delete an image by digest, and every tag on it, only while those are the `tags` the
+/// user was shown.
 pub async fn delete_image(
     app: &AppHandle,
     repository: String,
     digest: Digest,
+    tags: Vec<String>,
 ) -> AppResult<Digest> {
     let client = app.state::<AppState>().client();
-    Ok(manage::delete(&client, &repository, &digest).await?)
+    Ok(manage::delete(&client, &repository, &digest, &tags).await?)
 }
 
 /// Preview a clean-up by rules: every tag with what happens to it.

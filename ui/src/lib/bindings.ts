@@ -713,10 +713,12 @@ export type CleanupRules = {
  */
 keep_newest: number | null, 
 /**
- * Keep the tags matching this pattern (`*` any run of characters, `?` one, `[abc]`
- * one of).
+ * Keep the tags matching any of these patterns (`*` any run of characters, `?` one,
+ * `[abc]` one of). An entry may hold several, separated by commas (a tag never has
+ * one). Matching is case-sensitive, as tags are: `Release-*` does not keep
+ * `release-1`.
  */
-keep_matching: string | null, 
+keep_matching: Array<string>, 
 /**
  * Keep the tags whose image was built on or after this date (`YYYY-MM-DD`, UTC).
  */
@@ -758,15 +760,29 @@ tag: string,
 /**
  * Where it pointed when planned.
  */
-digest: Digest, } | { "kind": "delete", 
+digest: Digest, 
+/**
+ * Every tag on that image when planned, this one included: the step is skipped
+ * when they differ when it runs.
+ */
+tags: Array<string>, 
+/**
+ * Run only after this image was deleted (a signature's tag goes after the image
+ * it signs, and only if that image went).
+ */
+follows: Digest | null, } | { "kind": "delete", 
 /**
  * The image.
  */
 digest: Digest, 
 /**
- * Its tags when planned (for the summary).
+ * Its tags when planned: the step is skipped when they differ when it runs.
  */
-tags: Array<string>, };
+tags: Array<string>, 
+/**
+ * Run only after this image was deleted (see [`Step::Untag`]).
+ */
+follows: Digest | null, };
 
 export type CleanupPlan = { 
 /**
@@ -782,7 +798,7 @@ tags: Array<PlannedTag>,
  */
 steps: Array<Step>, 
 /**
- * Tags that stay, tags removed, images deleted.
+ * Tags that stay.
  */
 kept: number, 
 /**
@@ -802,13 +818,18 @@ export type StepResult = {
  */
 step: Step, 
 /**
- * `None` when done; the engine's message when it failed.
+ * `None` when done or skipped; the engine's message when it failed.
  */
-error: string | null, };
+error: string | null, 
+/**
+ * Why it was not sent: the registry changed since the preview (a tag was added to
+ * the image, or left it), or the image it goes with was not deleted.
+ */
+skipped: string | null, };
 
 export type CleanupProgress = { 
 /**
- * Steps finished (done or failed).
+ * Steps finished (done, failed or skipped).
  */
 finished: number, 
 /**
@@ -818,7 +839,11 @@ total: number,
 /**
  * Steps failed so far.
  */
-failed: number, };
+failed: number, 
+/**
+ * Steps skipped so far (changed since the preview).
+ */
+skipped: number, };
 
 export type CleanupSummary = { 
 /**
@@ -829,6 +854,14 @@ done: number,
  * Steps failed.
  */
 failed: number, 
+/**
+ * Steps not sent because the registry changed since the preview.
+ */
+skipped: number, 
+/**
+ * The summary in one line, as both front ends show it.
+ */
+headline: string, 
 /**
  * Each step and how it ended.
  */

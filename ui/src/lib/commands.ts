@@ -88,8 +88,8 @@ export const commands = {
     call<Untagged>('remove_tag', { repository, tag, digest }),
   tagsOnImage: (repository: string, digest: Digest) =>
     call<Array<string>>('tags_on_image', { repository, digest }),
-  deleteImage: (repository: string, digest: Digest) =>
-    call<Digest>('delete_image', { repository, digest }),
+  deleteImage: (repository: string, digest: Digest, tags: Array<string>) =>
+    call<Digest>('delete_image', { repository, digest, tags }),
   planCleanup: (repository: string, rules: CleanupRules) =>
     call<CleanupPlan>('plan_cleanup', { repository, rules }),
   planRemoval: (repository: string, tags: Array<string>, action: SelectionAction) =>

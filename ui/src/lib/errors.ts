@@ -45,3 +45,9 @@ export function explain(error: unknown): Explained {
     retry: !['input', 'cancelled', 'forbidden', 'insecure', 'unsupported', 'conflict'].includes(error.code),
   };
 }
+
+// Whether the registry changed under the user (a tag moved, or an image gained a tag
+// since its preview): the view should be read again and the user asked again.
+export function isConflict(error: unknown): boolean {
+  return error instanceof ApiError && error.code === 'conflict';
+}

@@ -15,9 +15,10 @@ pub struct CleanupArgs {
     /// Keep the newest N tags (by their image's build date).
     #[arg(long, value_name = "N")]
     pub keep_newest: Option<u32>,
-    /// Keep tags matching this pattern (`*`, `?`, `[abc]`).
+    /// Keep tags matching this pattern (`*`, `?`, `[abc]`); repeat it, or separate
+    /// patterns with commas, to keep several. Case-sensitive, as tags are.
     #[arg(long, value_name = "PATTERN")]
-    pub keep_matching: Option<String>,
+    pub keep_matching: Vec<String>,
     /// Keep tags whose image was built on or after this date (YYYY-MM-DD, UTC).
     #[arg(long, value_name = "DATE")]
     pub keep_since: Option<String>,
@@ -50,6 +51,8 @@ pub async fn cleanup(ctx: &Context, args: &CleanupArgs) -> portolan::Result<()> 
             "no terminal to ask on; pass --yes (or --dry-run to see the plan)",
         )?;
     }
+    // The registry is read again as the plan runs: a step whose image changed since the
+    // preview above is skipped and reported, not sent.
     let bar = crate::progress::counter(ctx.json, plan.steps.len() as u64, "steps");
     let summary = cleanup::run(&ctx.client, &args.repository, plan.steps, |p| {
         bar.set_position(u64::from(p.finished));
@@ -57,12 +60,8 @@ pub async fn cleanup(ctx: &Context, args: &CleanupArgs) -> portolan::Result<()> 
     .await?;
     bar.finish_and_clear();
     render::cleanup_summary(ctx.json, &summary);
-    if summary.failed > 0 {
-        return Err(portolan::Error::PartlyDone(format!(
-            "{} of {} steps failed",
-            summary.failed,
-            summary.done + summary.failed
-        )));
+    match summary.shortfall() {
+        Some(e) => Err(e),
+        None => Ok(()),
     }
-    Ok(())
 }

@@ -4,6 +4,8 @@ use std::io::IsTerminal;
 
 use clap::Args;
 use portolan::Reference;
+use portolan_ops::manage::{self, TagRequest};
+use portolan_ops::packages::VendorApis;
 
 use super::Context;
 use crate::{render, terminal};
@@ -12,13 +14,17 @@ use crate::{render, terminal};
 pub struct TagArgs {
     /// The image (tag or digest).
     pub reference: String,
-    /// The new tag, in the same repository.
+    /// The new tag, in the same repository. When it exists and points at another image,
+    /// it is left alone unless --force is given.
     pub new_tag: String,
+    /// Move the new tag when it already points at another image.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args)]
 pub struct UntagArgs {
-    /// REPO:TAG.
+    /// REPO:TAG (REPO:TAG@sha256:... removes it only while it points there).
     pub reference: String,
 }
 
@@ -33,48 +39,73 @@ pub struct DeleteArgs {
 
 pub async fn tag(ctx: &Context, args: &TagArgs) -> portolan::Result<()> {
     let reference = Reference::parse(&args.reference)?;
-    let digest = ctx.client.tag(&reference, &args.new_tag).await?;
-    let tagged = Reference::from_parts(
-        reference.registry(),
-        reference.repository(),
-        Some(&args.new_tag),
-        None,
-    )?;
-    render::tagged(ctx.json, &digest, &tagged);
+    let repository = reference.name();
+    let source = match (reference.digest(), reference.tag()) {
+        (Some(d), _) => d.to_string(),
+        (None, Some(t)) => t.to_owned(),
+        (None, None) => "latest".to_owned(),
+    };
+    let replace = if args.force {
+        manage::check_new_tag(&ctx.client, &repository, &args.new_tag)
+            .await?
+            .existing
+    } else {
+        None
+    };
+    let tagged = manage::tag(
+        &ctx.client,
+        &TagRequest {
+            repository,
+            source,
+            tag: args.new_tag.clone(),
+            replace,
+        },
+    )
+    .await?;
+    render::tagged(ctx.json, &tagged);
     Ok(())
 }
 
 pub async fn untag(ctx: &Context, args: &UntagArgs) -> portolan::Result<()> {
     let reference = Reference::parse(&args.reference)?;
-    let method = match ctx.client.untag(&reference).await {
-        Ok(m) => m,
-        Err(e) => {
-            let apis = portolan_ops::packages::VendorApis::from_env(None, None);
-            return Err(portolan_ops::packages::explain_untag(
-                &ctx.client,
-                &apis,
-                &reference,
-                None,
-                e,
-            )
-            .await);
-        }
+    let repository = reference.name();
+    let Some(tag) = reference.tag() else {
+        return Err(portolan::Error::input(
+            format!("untag needs a tag (REPO:TAG), and {reference} names none"),
+            "to delete by digest, delete the manifest instead",
+        ));
     };
-    render::untagged(ctx.json, &reference, method);
+    let expected = match reference.digest() {
+        Some(d) => d.clone(),
+        None => manage::tag_digest(&ctx.client, &repository, tag).await?,
+    };
+    let apis = VendorApis::from_env(None, None);
+    let untagged = manage::untag(&ctx.client, &apis, &repository, tag, &expected).await?;
+    render::untagged(ctx.json, &untagged);
     Ok(())
 }
 
 pub async fn delete(ctx: &Context, args: &DeleteArgs) -> portolan::Result<()> {
     let reference = Reference::parse(&args.reference)?;
+    let repository = reference.name();
+    let Some(digest) = reference.digest() else {
+        return Err(portolan::Error::input(
+            format!("delete needs a digest (REPO@sha256:...), and {reference} names none"),
+            "it removes the image and every tag on it; to remove one tag, untag it instead",
+        ));
+    };
+    // The preview: every tag that goes with it, asked of the registry.
+    let tags = manage::tags_on(&ctx.client, &repository, digest).await?;
     if !args.yes {
+        render::delete_preview(&reference, &tags);
         confirm(
             &format!("Delete {reference} and every tag on it? [y/N] "),
             "refusing to delete without confirmation",
             "no terminal to ask on; pass --yes",
         )?;
     }
-    let digest = ctx.client.delete(&reference).await?;
-    render::deleted(ctx.json, &digest);
+    let deleted = manage::delete(&ctx.client, &repository, digest, &tags).await?;
+    render::deleted(ctx.json, &deleted, &tags);
     Ok(())
 }
 

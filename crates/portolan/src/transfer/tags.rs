@@ -152,8 +152,10 @@ pub(crate) fn placeholder_manifest(note: &str) -> Result<Vec<u8>> {
     serde_json::to_vec(&placeholder).map_err(|e| Error::internal(format!("cannot encode: {e}")))
 }
 
-/// Point `tag` back at `original` after its untag failed with `failure`; when even that
-/// fails, the error says the tag is left on `placeholder` and how it got there.
+/// Point `tag` back at `original` after its untag failed with `failure`, only while it
+/// still points at `placeholder`: a push that landed on the tag meanwhile wins, and is left
+/// as it is. When even that fails, the error says the tag is left on `placeholder` and how
+/// it got there.
 pub(crate) async fn put_back(
     client: &RegistryClient,
     repo: &str,
@@ -162,6 +164,27 @@ pub(crate) async fn put_back(
     placeholder: &Digest,
     failure: &Error,
 ) -> Result<()> {
+    match client.head_manifest(repo, &Target::tag(tag)).await {
+        Ok(now) if now.digest != *placeholder => {
+            tracing::info!(
+                tag,
+                now = %now.digest,
+                "the tag was moved while it was being removed; it is left where it was moved"
+            );
+            return Ok(());
+        }
+        // On the placeholder, or gone with it: put it back.
+        Ok(_) | Err(Error::NotFound { .. }) => {}
+        Err(e) => {
+            return Err(Error::TagLeftOnPlaceholder {
+                reference: format!("{}/{repo}:{tag}", client.registry()),
+                original: original.digest.to_string(),
+                placeholder: placeholder.to_string(),
+                reason: failure.to_string(),
+                restore: format!("could not see where the tag points now: {e}"),
+            })
+        }
+    }
     match client
         .put_manifest(
             repo,

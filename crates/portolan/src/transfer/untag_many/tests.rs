@@ -29,6 +29,9 @@ struct Registry {
     store: Mutex<Store>,
     /// Deletes by digest still allowed (then refused with 403).
     deletes_left: AtomicU32,
+    /// A push by someone else that lands on a tag when a delete is refused (the tag, and
+    /// the digest of a manifest already stored).
+    push_when_refused: Mutex<Option<(String, String)>>,
 }
 
 impl Registry {
@@ -36,6 +39,7 @@ impl Registry {
         Arc::new(Self {
             store: Mutex::new(Store::default()),
             deletes_left: AtomicU32::new(deletes),
+            push_when_refused: Mutex::new(None),
         })
     }
 
@@ -105,7 +109,17 @@ impl Registry {
                     .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
                     .is_ok();
                 match digest {
-                    _ if !allowed => Answer::status(403),
+                    _ if !allowed => {
+                        let push = self
+                            .push_when_refused
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .take();
+                        if let Some((tag, pushed)) = push {
+                            store.tags.insert(tag, pushed);
+                        }
+                        Answer::status(403)
+                    }
                     Some(d) => {
                         store.manifests.remove(&d);
                         store.tags.retain(|_, on| *on != d);
@@ -207,5 +221,45 @@ async fn a_failed_batch_delete_puts_every_tag_back() {
             .map(|t| (t, on_image.as_str()))
             .to_vec(),
         "every tag of the failed batch points where it did"
+    );
+}
+
+#[tokio::test]
+async fn a_push_that_lands_while_an_untag_fails_is_not_overwritten() {
+    // No delete works; when the placeholder's delete is refused, someone pushes `other`
+    // to the tag before Portolan can put it back: their push must stay.
+    let registry = Registry::new(0);
+    let image = registry.add(IMAGE, ["v1".to_owned(), "keep".to_owned()]);
+    let other = registry.add(OTHER, ["elsewhere".to_owned()]);
+    *registry
+        .push_when_refused
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = Some(("v1".to_owned(), other.to_string()));
+    let server = serve(&registry).await;
+    let client = client_for(&server, false);
+    let results = untag_many(
+        &client,
+        "repo",
+        &[("v1".to_owned(), image.clone())],
+        |_, _| {},
+    )
+    .await;
+    assert!(results[0].is_err(), "the untag failed: {:?}", results[0]);
+    let store = registry.store();
+    assert_eq!(
+        store.tags.get("v1"),
+        Some(&other.to_string()),
+        "the push that landed meanwhile wins"
+    );
+    assert_eq!(store.tags.get("keep"), Some(&image.to_string()));
+    drop(store);
+    let put_back = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT" && r.path().ends_with("/manifests/v1"))
+        .count();
+    assert_eq!(
+        put_back, 1,
+        "only the placeholder was put on v1, never the old image"
     );
 }
