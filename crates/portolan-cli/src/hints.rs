@@ -51,6 +51,12 @@ pub fn hint(command: &Command, e: &Error) -> Option<String> {
         {
             "to remove one tag: portolan-cli untag REPO:TAG".to_owned()
         }
+        (Error::TagExists { .. }, Command::Tag(_)) => {
+            "to move it there anyway, add --force".to_owned()
+        }
+        (Error::ChangedSincePreview { .. }, Command::Delete(_)) => {
+            "run the delete again to see its tags as they are now".to_owned()
+        }
         (Error::Unauthorized { registry, .. }, command)
             if !matches!(command, Command::Login(_)) =>
         {
