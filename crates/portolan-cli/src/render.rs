@@ -7,10 +7,7 @@
 use portolan::client::ReferrersSource;
 use portolan::inspect::{ImageDetails, ImageReport, Subject};
 use portolan::referrers::{ReferrerRow, ReferrersReport, CREATED};
-use portolan::transfer::referrers::ReferrersCopy;
-use portolan::{
-    CopyReport, Digest, ErrorCode, PingInfo, PullReport, PushReport, Reference, UntagMethod,
-};
+use portolan::{CopyReport, Digest, ErrorCode, PingInfo, PushReport, Reference, UntagMethod};
 use serde::Serialize;
 
 use crate::terminal::{self, out};
@@ -23,21 +20,7 @@ fn print_json<T: serde::Serialize>(value: &T) {
     terminal::out_json_of(value);
 }
 
-/// Sizes as people read them: `1.5 MiB`.
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
+pub use portolan_ops::summary::human_size;
 
 pub fn lines(json: bool, items: &[String]) {
     if json {
@@ -111,49 +94,12 @@ pub fn logout(json: bool, registry: &str, removed: bool, docker_login: Option<St
     }
 }
 
-/// What a transfer moved, for its one-line summary.
-struct Moved {
-    bytes: u64,
-    skipped: usize,
-    mounted: usize,
-}
-
-impl From<&PullReport> for Moved {
-    fn from(r: &PullReport) -> Self {
-        Self {
-            bytes: r.transferred_bytes,
-            skipped: r.skipped,
-            mounted: 0,
-        }
-    }
-}
-
-impl From<&PushReport> for Moved {
-    fn from(r: &PushReport) -> Self {
-        Self {
-            bytes: r.transferred_bytes,
-            skipped: r.skipped,
-            mounted: r.mounted,
-        }
-    }
-}
-
-fn transferred(verb: &str, reference: &Reference, digest: &Digest, moved: Moved) {
-    let mut extra = format!("{} moved", human_size(moved.bytes));
-    if moved.skipped > 0 {
-        extra.push_str(&format!(", {} blobs already there", moved.skipped));
-    }
-    if moved.mounted > 0 {
-        extra.push_str(&format!(", {} blobs mounted", moved.mounted));
-    }
-    out!("{verb} {} ({digest}; {extra})", reference.familiar());
-}
-
-pub fn pulled(json: bool, reference: &Reference, report: &PullReport) {
+/// A pull: the report as JSON, or the one line both front ends say it in.
+pub fn pulled(json: bool, reference: &Reference, pulled: &portolan_ops::pull::Pulled) {
     if json {
-        print_json(report);
+        print_json(pulled);
     } else {
-        transferred("Pulled", reference, &report.digest, report.into());
+        out!("{}", portolan_ops::pull::summary(reference, pulled));
     }
 }
 
@@ -161,7 +107,7 @@ pub fn pushed(json: bool, reference: &Reference, report: &PushReport) {
     if json {
         print_json(report);
     } else {
-        transferred("Pushed", reference, &report.digest, report.into());
+        out!("{}", portolan_ops::push::summary(reference, report));
     }
 }
 
@@ -171,40 +117,8 @@ pub fn copied(json: bool, to: &Reference, report: &CopyReport) {
         print_json(report);
         return;
     }
-    transferred("Copied", to, &report.push.digest, (&report.push).into());
-    if let Some(r) = &report.referrers {
-        referrers_copied(r);
-    }
-}
-
-fn referrers_copied(r: &ReferrersCopy) {
-    let looked = match r.subjects {
-        1 => "1 manifest".to_owned(),
-        n => format!("{n} manifests"),
-    };
-    if r.found == 0 {
-        out!("Referrers: none found (looked at {looked})");
-        return;
-    }
-    let listed = match r.destination {
-        ReferrersSource::Api => "the destination's referrers API lists them".to_owned(),
-        ReferrersSource::FallbackTag if r.fallback_tags.is_empty() => {
-            "the destination's fallback tags already listed them".to_owned()
-        }
-        ReferrersSource::FallbackTag => format!(
-            "merged into the destination's fallback tag{} {}",
-            if r.fallback_tags.len() == 1 { "" } else { "s" },
-            r.fallback_tags.join(", ")
-        ),
-        ReferrersSource::None => "nothing to list at the destination".to_owned(),
-    };
-    out!(
-        "Referrers: {} found, {} copied (looked at {looked}); {listed}",
-        r.found,
-        r.copied
-    );
-    for d in &r.missing {
-        out!("  not copied: {d} is listed at the source but missing there");
+    for line in portolan_ops::copy::summary(to, report) {
+        out!("{line}");
     }
 }
 

@@ -23,6 +23,7 @@
 //!   image to another repository or registry, each run in the background as a transfer.
 //! - [`packages`]: packages and versions where the registry protocol cannot list them
 //!   (ghcr.io through GitHub Packages, Docker Hub through its Hub API).
+//! - [`summary`]: the one line each transfer's report is said in, by both front ends.
 //! - [`transfers`]: transfers in flight, their progress and cancellation, owned here rather
 //!   than by a view, so a window can show them wherever the user navigates.
 //!
@@ -40,5 +41,6 @@ pub mod pull_target;
 pub mod push;
 pub mod setup;
 pub mod sign_in;
+pub mod summary;
 pub mod tag_scan;
 pub mod transfers;

@@ -1,20 +1,92 @@
-//! Pulling to disk or into the local engine as a user asks for it: what they typed (reference, format, platform)
-//! resolved by the engine's rules, the target named, the transfer registered, run in the
-//! background, and its end recorded with where it went and how to use it. A pull that
+//! Pulling to disk or into the local engine as a user asks for it: [`pull`] is the one way
+//! both front ends pull (the CLI with its progress bars, the app as a transfer), and
+//! [`summary`] the one line that says what it did. For the app: what they typed
+//! (reference, format, platform) resolved by the engine's rules, the target named, the
+//! transfer registered, run in the background, and its end recorded with where it went and
+//! how to use it. A pull that
 //! fails or is cancelled leaves nothing of itself behind: a layout folder or an archive's
 //! staging folder it created is removed (one that was there before, being resumed or added
 //! to, is left as the engine leaves it: its previous state intact).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use portolan::local_engine::discover::EngineSocket;
 use portolan::local_engine::engine::LocalEngine;
 use portolan::transfer::pull_engine::EnginePullReport;
-use portolan::{Client, Platform, PlatformChoice, PullOptions, Reference};
+use portolan::{Client, Platform, PlatformChoice, PullOptions, PullReport, Reference};
 
 use crate::local_engine::{self, EngineChoice};
 use crate::pull_target::{self, PullFormat};
+use crate::summary::{transferred, Moved};
 use crate::transfers::{TransferView, Transfers};
+
+/// Where a pull goes.
+#[derive(Debug, Clone)]
+pub enum PullInto {
+    /// An OCI image layout in this folder (created if needed; resumed or added to).
+    Layout(PathBuf),
+    /// A `docker load` archive in this file (written last, whole).
+    Archive(PathBuf),
+    /// The local engine at this socket, named after the reference.
+    Engine(EngineSocket),
+}
+
+/// What a pull did.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(untagged)]
+pub enum Pulled {
+    /// Written to a layout or an archive.
+    Disk(PullReport),
+    /// Loaded into the local engine.
+    Engine(EnginePullReport),
+}
+
+/// Pull `reference` into `into`: every blob verified before it is visible; Cancel
+/// (`options.cancel`) stops it at once, a layout left resumable.
+pub async fn pull(
+    client: &Client,
+    reference: &Reference,
+    into: &PullInto,
+    options: &PullOptions,
+) -> portolan::Result<Pulled> {
+    Ok(match into {
+        PullInto::Layout(dir) => {
+            Pulled::Disk(client.pull_to_layout(reference, dir, options).await?)
+        }
+        PullInto::Archive(file) => {
+            Pulled::Disk(client.pull_to_archive(reference, file, options).await?)
+        }
+        PullInto::Engine(socket) => {
+            let engine = options
+                .cancel
+                .or(LocalEngine::connect(socket.clone()))
+                .await??;
+            Pulled::Engine(client.pull_into_engine(reference, &engine, options).await?)
+        }
+    })
+}
+
+/// What a pull did, in the one line both front ends show.
+pub fn summary(reference: &Reference, pulled: &Pulled) -> String {
+    match pulled {
+        Pulled::Disk(report) => transferred(
+            "Pulled",
+            reference,
+            &report.digest,
+            Moved {
+                bytes: report.transferred_bytes,
+                skipped: report.skipped,
+                mounted: 0,
+            },
+        ),
+        Pulled::Engine(report) => format!(
+            "Pulled {}: {}",
+            reference.familiar(),
+            engine_message(report)
+        ),
+    }
+}
 
 /// A pull as the user asks for it.
 #[derive(Debug, Clone)]
@@ -62,9 +134,13 @@ pub fn start(
                 cancel,
             };
             match run(&client, &reference, format, &dir, &target, &options).await {
-                Ok(()) => {
+                Ok(pulled) => {
                     list.set_result_path(id, &target);
-                    Ok(done_message(&target, format))
+                    Ok(format!(
+                        "{}; {}",
+                        summary(&reference, &pulled),
+                        done_message(&target, format)
+                    ))
                 }
                 Err(e) => {
                     if fresh {
@@ -91,17 +167,14 @@ fn start_into_engine(
     let shown = format!("the local engine at {}", socket.host);
     Ok(
         transfers.spawn(title, shown, move |_, cancel, progress| async move {
-            let engine = cancel.or(LocalEngine::connect(socket)).await??;
             let options = PullOptions {
                 platform,
                 jobs: 1,
                 progress,
                 cancel,
             };
-            let report = client
-                .pull_into_engine(&reference, &engine, &options)
-                .await?;
-            Ok(engine_message(&report))
+            let pulled = pull(&client, &reference, &PullInto::Engine(socket), &options).await?;
+            Ok(summary(&reference, &pulled))
         }),
     )
 }
@@ -146,14 +219,14 @@ async fn run(
     dir: &Path,
     target: &Path,
     options: &PullOptions,
-) -> portolan::Result<()> {
-    match format {
-        PullFormat::Oci => client.pull_to_layout(reference, target, options).await?,
+) -> portolan::Result<Pulled> {
+    let into = match format {
+        PullFormat::Oci => PullInto::Layout(target.to_path_buf()),
         PullFormat::Archive => {
             tokio::fs::create_dir_all(dir)
                 .await
                 .map_err(|e| portolan::Error::io("cannot create", dir, e))?;
-            client.pull_to_archive(reference, target, options).await?
+            PullInto::Archive(target.to_path_buf())
         }
         PullFormat::Engine => {
             return Err(portolan::Error::internal(
@@ -161,7 +234,7 @@ async fn run(
             ))
         }
     };
-    Ok(())
+    pull(client, reference, &into, options).await
 }
 
 /// What to tell the user when a pull is done: where it is and how to load it.

@@ -2,16 +2,18 @@
 //! (`engine:IMAGE`), or an OCI layout folder or a `docker save` archive they picked or
 //! dropped, the image inside it (chosen by name when it holds
 //! several), to a repository and tag they typed; run in the background as a transfer with
-//! progress per blob (skipped, mounted or uploaded) and Cancel.
+//! progress per blob (skipped, mounted or uploaded) and Cancel. [`push`] is the one way both
+//! front ends push, and [`summary`] the line that says what it did.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use portolan::local_engine::discover::EngineSocket;
 use portolan::local_engine::engine::LocalEngine;
-use portolan::{Client, PushOptions, PushSource, Reference};
+use portolan::{Client, PushOptions, PushReport, PushSource, Reference};
 
 use crate::local_engine::{self, EngineChoice};
+use crate::summary::{transferred, Moved};
 
 use crate::transfers::{TransferView, Transfers, WrittenTag};
 
@@ -55,6 +57,59 @@ pub struct LocalSources {
     pub spool_dir: PathBuf,
 }
 
+impl PushFrom {
+    /// The source the user named; an `engine:IMAGE` source needs a usable engine.
+    pub fn of(source: &str, image: Option<String>, local: &LocalSources) -> portolan::Result<Self> {
+        Ok(match local_engine::engine_image(source) {
+            Some(name) => PushFrom::Engine {
+                socket: local_engine::socket_of(&local.engine)?,
+                image: name.to_owned(),
+                spool_dir: local.spool_dir.clone(),
+            },
+            None => PushFrom::File(PushSource::parse(source).with_image(image)),
+        })
+    }
+}
+
+/// Push from `from` to `destination` (which names a tag).
+pub async fn push(
+    client: &Client,
+    from: &PushFrom,
+    destination: &Reference,
+    options: &PushOptions,
+) -> portolan::Result<PushReport> {
+    match from {
+        PushFrom::File(source) => client.push(source, destination, options).await,
+        PushFrom::Engine {
+            socket,
+            image,
+            spool_dir,
+        } => {
+            let engine = options
+                .cancel
+                .or(LocalEngine::connect(socket.clone()))
+                .await??;
+            client
+                .push_from_engine(&engine, image, destination, spool_dir, options)
+                .await
+        }
+    }
+}
+
+/// What a push did, in the one line both front ends show.
+pub fn summary(destination: &Reference, report: &PushReport) -> String {
+    transferred(
+        "Pushed",
+        destination,
+        &report.digest,
+        Moved {
+            bytes: report.transferred_bytes,
+            skipped: report.skipped,
+            mounted: report.mounted,
+        },
+    )
+}
+
 /// Start `request` in the background; returns the transfer as listed. A source
 /// `engine:IMAGE` is an image in the local engine; an engine that is turned off or not
 /// found fails here, before anything starts.
@@ -71,18 +126,11 @@ pub fn start(
             "name the tag to push to (host/repo:tag)",
         ));
     }
-    let source = match local_engine::engine_image(&request.source) {
-        Some(image) => Source::Engine {
-            socket: local_engine::socket_of(&local.engine)?,
-            image: image.to_owned(),
-            spool_dir: local.spool_dir.clone(),
-        },
-        None => Source::File(PushSource::parse(&request.source).with_image(request.image.clone())),
-    };
+    let from = PushFrom::of(&request.source, request.image.clone(), local)?;
     let title = format!("Push {destination}");
-    let from = request.source.clone();
+    let shown = request.source.clone();
     let list = transfers.clone();
-    Ok(transfers.spawn(title, from, move |id, cancel, progress| {
+    Ok(transfers.spawn(title, shown, move |id, cancel, progress| {
         list.set_writes(id, WrittenTag::of(&destination));
         async move {
             let options = PushOptions {
@@ -90,41 +138,24 @@ pub fn start(
                 cancel,
                 ..PushOptions::default()
             };
-            let report = match source {
-                Source::File(source) => client.push(&source, &destination, &options).await?,
-                Source::Engine {
-                    socket,
-                    image,
-                    spool_dir,
-                } => {
-                    let engine = options.cancel.or(LocalEngine::connect(socket)).await??;
-                    client
-                        .push_from_engine(&engine, &image, &destination, &spool_dir, &options)
-                        .await?
-                }
-            };
-            Ok(format!(
-                "pushed {destination} ({}): {} blobs uploaded, {} already there, {} mounted",
-                report.digest,
-                report
-                    .blobs
-                    .saturating_sub(report.skipped)
-                    .saturating_sub(report.mounted),
-                report.skipped,
-                report.mounted
-            ))
+            let report = push(&client, &from, &destination, &options).await?;
+            Ok(summary(&destination, &report))
         }
     }))
 }
 
 /// What a push reads.
-enum Source {
+#[derive(Debug, Clone)]
+pub enum PushFrom {
     /// A layout folder or an archive file.
     File(PushSource),
-    /// An image in the local engine.
+    /// An image in the local engine, saved to a spool file while it is pushed.
     Engine {
+        /// The engine.
         socket: EngineSocket,
+        /// The image, by name or ID.
         image: String,
+        /// Where its archive waits while it is pushed.
         spool_dir: PathBuf,
     },
 }

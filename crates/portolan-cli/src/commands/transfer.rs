@@ -5,9 +5,12 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use portolan::{Cancel, Platform, PlatformChoice, PullOptions, PushOptions, PushSource, Reference};
+use portolan::{Cancel, Platform, PlatformChoice, PullOptions, PushOptions, Reference};
 
+use portolan_ops::copy;
 use portolan_ops::local_engine::{self, EngineChoice};
+use portolan_ops::pull::{self, PullInto};
+use portolan_ops::push::{self, LocalSources, PushFrom};
 use portolan_ops::setup::spool_dir;
 
 use super::Context;
@@ -92,6 +95,12 @@ impl PullArgs {
 pub async fn pull(ctx: &Context, args: &PullArgs) -> portolan::Result<()> {
     let reference = Reference::parse(&args.reference)?;
     let platform = args.platform_choice()?;
+    let into = match (&args.oci, &args.archive) {
+        (Some(dir), _) => PullInto::Layout(dir.clone()),
+        (None, Some(file)) => PullInto::Archive(file.clone()),
+        // `--engine` (clap requires one of the three).
+        (None, None) => PullInto::Engine(local_engine::socket_of(&EngineChoice::Auto)?),
+    };
     let bars = Bars::new("pull");
     let options = PullOptions {
         platform,
@@ -99,35 +108,20 @@ pub async fn pull(ctx: &Context, args: &PullArgs) -> portolan::Result<()> {
         progress: bars.progress(),
         cancel: cancel_on_ctrl_c(),
     };
-    let report = match (&args.oci, &args.archive) {
-        (Some(dir), _) => ctx.client.pull_to_layout(&reference, dir, &options).await?,
-        (None, Some(file)) => {
-            ctx.client
-                .pull_to_archive(&reference, file, &options)
-                .await?
-        }
-        (None, None) => {
-            // `--engine` (clap requires one of the three).
-            let engine = local_engine::connect(&EngineChoice::Auto).await?;
-            let report = ctx
-                .client
-                .pull_into_engine(&reference, &engine, &options)
-                .await?;
-            drop(bars);
-            save_blob_cache(&ctx.client);
-            render::engine::pulled(ctx.json, &report);
-            return Ok(());
-        }
-    };
+    let pulled = pull::pull(&ctx.client, &reference, &into, &options).await?;
     drop(bars);
     save_blob_cache(&ctx.client);
-    render::pulled(ctx.json, &reference, &report);
+    render::pulled(ctx.json, &reference, &pulled);
     Ok(())
 }
 
 pub async fn push(ctx: &Context, args: &PushArgs) -> portolan::Result<()> {
     let reference = Reference::parse(&args.reference)?;
-    let source = PushSource::parse(&args.source).with_image(args.image.clone());
+    let local = LocalSources {
+        engine: EngineChoice::Auto,
+        spool_dir: spool_dir(),
+    };
+    let from = PushFrom::of(&args.source, args.image.clone(), &local)?;
     let bars = Bars::new("push");
     let options = PushOptions {
         jobs: args.jobs,
@@ -135,15 +129,7 @@ pub async fn push(ctx: &Context, args: &PushArgs) -> portolan::Result<()> {
         progress: bars.progress(),
         cancel: cancel_on_ctrl_c(),
     };
-    let report = match local_engine::engine_image(&args.source) {
-        Some(image) => {
-            let engine = local_engine::connect(&EngineChoice::Auto).await?;
-            ctx.client
-                .push_from_engine(&engine, image, &reference, &spool_dir(), &options)
-                .await?
-        }
-        None => ctx.client.push(&source, &reference, &options).await?,
-    };
+    let report = push::push(&ctx.client, &from, &reference, &options).await?;
     drop(bars);
     save_blob_cache(&ctx.client);
     render::pushed(ctx.json, &reference, &report);
@@ -151,8 +137,7 @@ pub async fn push(ctx: &Context, args: &PushArgs) -> portolan::Result<()> {
 }
 
 pub async fn copy(ctx: &Context, args: &CopyArgs) -> portolan::Result<()> {
-    let from = Reference::parse(&args.source)?;
-    let to = Reference::parse(&args.destination)?;
+    let (from, to) = copy::endpoints(&args.source, &args.destination)?;
     let bars = Bars::new("copy");
     let options = PushOptions {
         jobs: args.jobs,
@@ -160,10 +145,7 @@ pub async fn copy(ctx: &Context, args: &CopyArgs) -> portolan::Result<()> {
         cancel: cancel_on_ctrl_c(),
         ..PushOptions::default()
     };
-    let report = ctx
-        .client
-        .copy(&from, &to, args.referrers, &options)
-        .await?;
+    let report = copy::copy(&ctx.client, &from, &to, args.referrers, &options).await?;
     drop(bars);
     save_blob_cache(&ctx.client);
     render::copied(ctx.json, &to, &report);

@@ -2,7 +2,6 @@
 //! knows whose images these are), then one aligned row per name.
 
 use portolan::local_engine::engine::{EngineInfo, LocalImage};
-use portolan::transfer::pull_engine::EnginePullReport;
 use serde::Serialize;
 
 use super::{human_size, print_json};
@@ -68,14 +67,6 @@ fn created(seconds: i64) -> String {
     jiff::Timestamp::from_second(seconds)
         .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_else(|_| "-".to_owned())
-}
-
-pub fn pulled(json: bool, report: &EnginePullReport) {
-    if json {
-        print_json(report);
-    } else {
-        out!("{}", portolan_ops::pull::engine_message(report));
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,56 @@
+//! What a transfer did, in the one line both front ends show: the CLI prints it, the app
+//! shows it when the transfer ends. Kept here so the two cannot say different things about
+//! the same report.
+
+use portolan::{Digest, Reference};
+
+/// Sizes as people read them: `1.5 MiB`.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// What moved in a transfer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Moved {
+    /// Bytes sent or received.
+    pub bytes: u64,
+    /// Blobs already there (not moved).
+    pub skipped: usize,
+    /// Blobs mounted from another repository (not moved).
+    pub mounted: usize,
+}
+
+/// "Pulled ghcr.io/o/app:1 (sha256:…; 12.0 MiB moved, 2 blobs already there)".
+pub fn transferred(verb: &str, reference: &Reference, digest: &Digest, moved: Moved) -> String {
+    let mut extra = format!("{} moved", human_size(moved.bytes));
+    if moved.skipped > 0 {
+        extra.push_str(&format!(", {} blobs already there", moved.skipped));
+    }
+    if moved.mounted > 0 {
+        extra.push_str(&format!(", {} blobs mounted", moved.mounted));
+    }
+    format!("{verb} {} ({digest}; {extra})", reference.familiar())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_read_them() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(u64::MAX), "16777216.0 TiB");
+    }
+}
