@@ -1,16 +1,18 @@
 //! The app's actions in a real window (Xvfb, WebDriver) against a real registry, checked
 //! with skopeo, an independent client: tag, untag with Undo, delete by digest, and a bulk
-//! clean-up from its preview.
+//! clean-up from its preview; a tag added while a delete or a clean-up waits for its
+//! confirm is never removed.
 
 use std::collections::BTreeSet;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use portolan::{Client, Reference};
 use portolan_tests::app_home::AppHome;
 use portolan_tests::images::{build_image, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::webdriver::Session;
-use portolan_tests::{app_binary, artifacts_dir, require_program, seed};
+use portolan_tests::{app_binary, artifacts_dir, block_on, require_program, seed};
 
 const BACKSPACE: &str = "\u{E003}";
 
@@ -158,6 +160,25 @@ fn tag_untag_with_undo_and_delete_by_digest() {
     let hex = &b.manifest.digest["sha256:".len().."sha256:".len() + 6];
     s.type_into(&s.wait("input[name=confirm-digest]", 5), hex);
     s.screenshot(&shots.join("delete-dialog.png"));
+    // While the dialog waits, someone tags the image `prod`: the delete is refused, and
+    // the dialog shows the tags as they are now, to confirm again.
+    let image_b = Reference::parse(&format!(
+        "{}@{}",
+        registry.reference("acts/app"),
+        b.manifest.digest
+    ))
+    .expect("ref");
+    block_on(Client::anonymous().tag(&image_b, "prod")).expect("tag prod");
+    s.click(&s.wait("[data-testid=delete-submit]", 5));
+    s.wait_text("form[aria-label='Delete image']", 20, |t| {
+        t.contains("prod was added")
+    });
+    s.wait_text("[data-testid=delete-tags]", 20, |t| t.contains("prod"));
+    assert!(
+        skopeo_digest(&registry, "acts/app:prod").is_some(),
+        "nothing was deleted"
+    );
+    s.type_into(&s.wait("input[name=confirm-digest]", 5), hex);
     s.click(&s.wait("[data-testid=delete-submit]", 5));
     wait_gone(&s, "[data-tag='old1']", 10);
     wait_gone(&s, "[data-tag='old2']", 10);
@@ -225,15 +246,31 @@ fn clean_up_keeps_the_newest_three_as_previewed() {
     );
     s.screenshot(&shots.join("cleanup-preview.png"));
 
+    // While the preview waits, someone tags the oldest image `prod`: its delete is
+    // skipped and said, and it keeps every tag.
+    let oldest = Reference::parse(&format!(
+        "{}@{}",
+        registry.reference("acts/cleanup"),
+        images[0].0
+    ))
+    .expect("ref");
+    block_on(Client::anonymous().tag(&oldest, "prod")).expect("tag prod");
+
     s.click(&s.wait("[data-testid=cleanup-run]", 5));
     s.wait_text("[data-testid=cleanup-summary]", 60, |t| {
-        t.contains("Done: 7 of 7")
+        t.contains("Done: 6 of 7") && t.contains("1 skipped")
+    });
+    s.wait_text("[data-testid=cleanup-skipped]", 5, |t| {
+        t.contains("prod was added")
     });
     s.screenshot(&shots.join("cleanup-summary.png"));
+    let mut kept = kept;
+    kept.extend(images[0].1.iter().cloned());
+    kept.insert("prod".to_owned());
     assert_eq!(
         skopeo_tags(&registry, "acts/cleanup"),
         kept,
-        "exactly the previewed tags are gone"
+        "exactly the previewed tags are gone, and none the preview did not show"
     );
     assert_eq!(
         skopeo_digest(&registry, "acts/cleanup:d6-0").as_deref(),
@@ -241,5 +278,5 @@ fn clean_up_keeps_the_newest_three_as_previewed() {
         "the untagged tag's image stays for its kept tag"
     );
     s.click(&s.wait("form[aria-label='Clean up tags'] button.primary", 5));
-    s.wait_text("[data-testid=tag-count]", 20, |t| t.starts_with("3 of 3"));
+    s.wait_text("[data-testid=tag-count]", 20, |t| t.starts_with("8 of 8"));
 }
