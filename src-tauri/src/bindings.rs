@@ -43,6 +43,7 @@ pub fn render() -> String {
         portolan_ops::manage::TagRequest::decl(),
         portolan_ops::manage::Tagged::decl(),
         portolan_ops::manage::Untagged::decl(),
+        portolan_ops::manage::DeletePreview::decl(),
         portolan_ops::cleanup::CleanupRules::decl(),
         portolan_ops::cleanup::TagFate::decl(),
         portolan_ops::cleanup::PlannedTag::decl(),

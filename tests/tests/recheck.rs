@@ -224,6 +224,22 @@ fn a_cleanup_keeps_the_platform_images_a_kept_index_lists() {
         "{}",
         text(&out.stdout)
     );
+
+    // Deleting that image by hand says what it breaks before it does.
+    let out = cli(
+        home.path(),
+        &[
+            "delete",
+            &format!("{repo}@{}", amd64_image.manifest.digest),
+            "--yes",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("multi-platform tag latest lists this image"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 /// A cosign-style signature tag (`sha256-<hex>.sig`) goes with the image it signs when a

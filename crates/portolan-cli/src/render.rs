@@ -173,16 +173,32 @@ pub fn untagged(json: bool, untagged: &portolan_ops::manage::Untagged) {
     );
 }
 
-/// What a delete takes with it, before the user confirms.
-pub fn delete_preview(reference: &Reference, tags: &[String]) {
-    match tags {
-        [] => terminal::err!("No tag points to {reference}."),
-        [one] => terminal::err!("Deleting it removes the tag {one}."),
-        many => terminal::err!(
-            "Deleting it removes these {} tags: {}",
-            many.len(),
-            many.join(", ")
-        ),
+/// What a delete takes with it and what it breaks, before the user confirms (on stderr;
+/// with `--yes`, only what it breaks).
+pub fn delete_preview(
+    reference: &Reference,
+    preview: &portolan_ops::manage::DeletePreview,
+    confirmed: bool,
+) {
+    if !confirmed {
+        match preview.tags.as_slice() {
+            [] => terminal::err!("No tag points to {reference}."),
+            [one] => terminal::err!("Deleting it removes the tag {one}."),
+            many => terminal::err!(
+                "Deleting it removes these {} tags: {}",
+                many.len(),
+                many.join(", ")
+            ),
+        }
+    }
+    if !preview.listed_by.is_empty() {
+        terminal::err!(
+            "warning: the multi-platform tag{} {} list{} this image: deleting it breaks {} for this platform",
+            if preview.listed_by.len() == 1 { "" } else { "s" },
+            preview.listed_by.join(", "),
+            if preview.listed_by.len() == 1 { "s" } else { "" },
+            if preview.listed_by.len() == 1 { "it" } else { "them" },
+        );
     }
 }
 

@@ -259,3 +259,34 @@ pub async fn tags_on(
         .map(|(t, _)| t)
         .collect())
 }
+
+/// What deleting an image takes with it and what it breaks, shown before the user
+/// confirms.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DeletePreview {
+    /// The tags on the image now: they go with it.
+    pub tags: Vec<String>,
+    /// The tags of indexes (multi-arch images) that list it: deleting it breaks them for
+    /// its platform.
+    pub listed_by: Vec<String>,
+}
+
+/// The preview of deleting `digest` from `repository`.
+pub async fn delete_preview(
+    client: &Arc<Client>,
+    repository: &str,
+    digest: &Digest,
+) -> Result<DeletePreview> {
+    let repo = repository_ref(repository)?;
+    let scan = tag_scan::heads(client, &repo).await?;
+    let listed_by = tag_scan::indexes_listing(client, &repo, &scan, digest).await;
+    Ok(DeletePreview {
+        tags: scan
+            .into_iter()
+            .filter(|t| t.digest == *digest)
+            .map(|t| t.tag)
+            .collect(),
+        listed_by,
+    })
+}

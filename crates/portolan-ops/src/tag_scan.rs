@@ -23,8 +23,29 @@ pub async fn digests(
     client: &Arc<Client>,
     repository: &Reference,
 ) -> Result<Vec<(String, Digest)>> {
+    Ok(heads(client, repository)
+        .await?
+        .into_iter()
+        .map(|t| (t.tag, t.digest))
+        .collect())
+}
+
+/// A tag, where it points and what that is, as a `HEAD` says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagHead {
+    /// The tag.
+    pub tag: String,
+    /// Where it points.
+    pub digest: Digest,
+    /// Whether that is an index (from the media type the registry gave).
+    pub index: bool,
+}
+
+/// Every tag of `repository` with where it points and whether that is an index, in the
+/// registry's order. A tag deleted while the scan runs is left out.
+pub async fn heads(client: &Arc<Client>, repository: &Reference) -> Result<Vec<TagHead>> {
     let tags = client.tags(repository).await?;
-    let resolved: Vec<Option<(String, Digest)>> = stream::iter(tags)
+    let resolved: Vec<Option<TagHead>> = stream::iter(tags)
         .map(|tag| {
             let client = client.clone();
             let reference = Reference::from_parts(
@@ -34,8 +55,12 @@ pub async fn digests(
                 None,
             );
             async move {
-                match client.resolve_digest(&reference?).await {
-                    Ok(d) => Ok(Some((tag, d))),
+                match client.manifest_head(&reference?).await {
+                    Ok(head) => Ok(Some(TagHead {
+                        index: head.media_type.as_deref().is_some_and(is_index_type),
+                        digest: head.digest,
+                        tag,
+                    })),
                     Err(Error::NotFound { .. }) => Ok(None),
                     Err(e) => Err(e),
                 }
@@ -45,6 +70,47 @@ pub async fn digests(
         .try_collect()
         .await?;
     Ok(resolved.into_iter().flatten().collect())
+}
+
+fn is_index_type(media_type: &str) -> bool {
+    let base = media_type.split(';').next().unwrap_or_default().trim();
+    base == portolan::manifest::OCI_INDEX || base == portolan::manifest::DOCKER_MANIFEST_LIST
+}
+
+/// The tags of the indexes among `scanned` that list `image` (a multi-arch tag whose
+/// platform image it is): what deleting it would break.
+pub async fn indexes_listing(
+    client: &Arc<Client>,
+    repository: &Reference,
+    scanned: &[TagHead],
+    image: &Digest,
+) -> Vec<String> {
+    let mut by_index: HashMap<Digest, Vec<String>> = HashMap::new();
+    for t in scanned.iter().filter(|t| t.index && t.digest != *image) {
+        by_index
+            .entry(t.digest.clone())
+            .or_default()
+            .push(t.tag.clone());
+    }
+    let listing: Vec<Vec<String>> = stream::iter(by_index)
+        .map(|(index, tags)| {
+            let client = client.clone();
+            let reference = repository.with_digest(index);
+            let image = image.clone();
+            async move {
+                if index_children(&client, &reference).await.contains(&image) {
+                    tags
+                } else {
+                    Vec::new()
+                }
+            }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    let mut tags: Vec<String> = listing.into_iter().flatten().collect();
+    tags.sort();
+    tags
 }
 
 /// What a clean-up needs to know about one image.

@@ -173,6 +173,15 @@ impl Client {
             .digest)
     }
 
+    /// What the registry says about the manifest `reference` points at, without its body
+    /// (a `HEAD`): digest, media type, size.
+    #[tracing::instrument(level = "info", skip(self), fields(reference = %reference))]
+    pub async fn manifest_head(&self, reference: &Reference) -> Result<client::ManifestHead> {
+        self.registry(reference.registry())?
+            .head_manifest(reference.repository(), &reference.target())
+            .await
+    }
+
     /// Describe `reference`: manifest or index, platforms, layers with history, config.
     #[tracing::instrument(level = "info", skip(self), fields(reference = %reference))]
     pub async fn inspect(

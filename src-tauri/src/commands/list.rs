@@ -39,7 +39,7 @@ declare_commands! {
     manage::check_new_tag(repository: String, tag: String) -> TagCheck;
     manage::add_tag(request: TagRequest) -> Tagged;
     manage::remove_tag(repository: String, tag: String, digest: Digest) -> Untagged;
-    manage::tags_on_image(repository: String, digest: Digest) -> Vec<String>;
+    manage::preview_delete(repository: String, digest: Digest) -> DeletePreview;
     manage::delete_image(repository: String, digest: Digest, tags: Vec<String>) -> Digest;
     manage::plan_cleanup(repository: String, rules: CleanupRules) -> CleanupPlan;
     manage::plan_removal(repository: String, tags: Vec<String>, action: SelectionAction) -> CleanupPlan;

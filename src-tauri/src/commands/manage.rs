@@ -10,7 +10,7 @@ use portolan::Digest;
 use portolan_ops::cleanup::{
     self, CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, SelectionAction, Step,
 };
-use portolan_ops::manage::{self, TagCheck, TagRequest, Tagged, Untagged};
+use portolan_ops::manage::{self, DeletePreview, TagCheck, TagRequest, Tagged, Untagged};
 
 /// Check a tag as the user types it: its grammar, and where it points now if it exists.
 pub async fn check_new_tag(
@@ -40,14 +40,15 @@ pub async fn remove_tag(
     Ok(manage::untag(&client, &state.vendor_apis, &repository, &tag, &digest).await?)
 }
 
-/// Every tag on an image now: what deleting it takes with it.
-pub async fn tags_on_image(
+/// Every tag on an image now (what deleting it takes with it), and the multi-arch tags
+/// that list it (what deleting it breaks).
+pub async fn preview_delete(
     app: &AppHandle,
     repository: String,
     digest: Digest,
-) -> AppResult<Vec<String>> {
+) -> AppResult<DeletePreview> {
     let client = app.state::<AppState>().client();
-    Ok(manage::tags_on(&client, &repository, &digest).await?)
+    Ok(manage::delete_preview(&client, &repository, &digest).await?)
 }
 
 /// Delete an image by digest, and every tag on it, only while those are the `tags` the

@@ -26,7 +26,7 @@ use portolan_ops::cleanup::{
 use portolan_ops::copy::CopyRequest;
 use portolan_ops::host_advice::HostAdvice;
 use portolan_ops::local_engine::{EngineChoice, EngineStatus};
-use portolan_ops::manage::{TagCheck, TagRequest, Tagged, Untagged};
+use portolan_ops::manage::{DeletePreview, TagCheck, TagRequest, Tagged, Untagged};
 use portolan_ops::packages::{PackageList, VersionList};
 use portolan_ops::pull_target::PullFormat;
 use portolan_ops::push::PushRequest;

@@ -707,6 +707,17 @@ digest: Digest,
  */
 method: UntagMethod, };
 
+export type DeletePreview = { 
+/**
+ * The tags on the image now: they go with it.
+ */
+tags: Array<string>, 
+/**
+ * The tags of indexes (multi-arch images) that list it: deleting it breaks them for
+ * its platform.
+ */
+listed_by: Array<string>, };
+
 export type CleanupRules = { 
 /**
  * Keep the newest N tags (by their image's build date).

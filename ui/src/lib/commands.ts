@@ -3,7 +3,7 @@
 
 import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, Digest, DroppedFiles, EngineChoice, EngineStatus, HostAdvice, ImageDiff, ImageReport, LayerListing, LocalImage, MergedTree, PackageList, ProgressEvent, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList } from './bindings';
+import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, HostAdvice, ImageDiff, ImageReport, LayerListing, LocalImage, MergedTree, PackageList, ProgressEvent, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
@@ -86,8 +86,8 @@ export const commands = {
     call<Tagged>('add_tag', { request }),
   removeTag: (repository: string, tag: string, digest: Digest) =>
     call<Untagged>('remove_tag', { repository, tag, digest }),
-  tagsOnImage: (repository: string, digest: Digest) =>
-    call<Array<string>>('tags_on_image', { repository, digest }),
+  previewDelete: (repository: string, digest: Digest) =>
+    call<DeletePreview>('preview_delete', { repository, digest }),
   deleteImage: (repository: string, digest: Digest, tags: Array<string>) =>
     call<Digest>('delete_image', { repository, digest, tags }),
   planCleanup: (repository: string, rules: CleanupRules) =>

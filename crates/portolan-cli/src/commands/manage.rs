@@ -94,10 +94,11 @@ pub async fn delete(ctx: &Context, args: &DeleteArgs) -> portolan::Result<()> {
             "it removes the image and every tag on it; to remove one tag, untag it instead",
         ));
     };
-    // The preview: every tag that goes with it, asked of the registry.
-    let tags = manage::tags_on(&ctx.client, &repository, digest).await?;
+    // The preview: every tag that goes with it, and what it breaks, asked of the registry.
+    let preview = manage::delete_preview(&ctx.client, &repository, digest).await?;
+    let tags = preview.tags.clone();
+    render::delete_preview(&reference, &preview, args.yes);
     if !args.yes {
-        render::delete_preview(&reference, &tags);
         confirm(
             &format!("Delete {reference} and every tag on it? [y/N] "),
             "refusing to delete without confirmation",
