@@ -219,14 +219,14 @@ pub async fn plan_selection(
             .collect()
     });
     if action == SelectionAction::Untag {
-        untag_only(&mut plan);
+        untag_only(&mut plan, &chosen);
     }
     Ok(plan)
 }
 
 /// A selection's untag: every chosen tag is untagged, even the last tag of an image, and
 /// nothing else goes (a signature stays with its image, which stays).
-fn untag_only(plan: &mut CleanupPlan) {
+fn untag_only(plan: &mut CleanupPlan, chosen: &HashSet<&str>) {
     plan.steps.clear();
     let mut on_image: HashMap<Digest, Vec<String>> = HashMap::new();
     for t in &plan.tags {
@@ -239,13 +239,14 @@ fn untag_only(plan: &mut CleanupPlan) {
         if t.fate == TagFate::Keep {
             continue;
         }
-        if t.why != "selected" {
+        if !chosen.contains(t.tag.as_str()) {
             // Taken along only because an image was to be deleted: none is.
             t.fate = TagFate::Keep;
             t.why = "kept".to_owned();
             continue;
         }
         t.fate = TagFate::Untag;
+        t.why = "selected".to_owned();
         plan.steps.push(Step::Untag {
             tag: t.tag.clone(),
             digest: t.digest.clone(),
@@ -1279,5 +1280,41 @@ mod tests {
         assert!(world
             .changes(&step)
             .is_some_and(|c| c.contains("prod was added")));
+    }
+
+    #[test]
+    fn a_selection_untag_removes_exactly_the_chosen_tags() {
+        let hex = digest(1)
+            .to_string()
+            .trim_start_matches("sha256:")
+            .to_owned();
+        let sig = format!("sha256-{hex}.sig");
+        let s = scanned(
+            &[("a", 1), ("b", 1), ("c", 1), (sig.as_str(), 2)],
+            &[(1, Some("2024-01-01T00:00:00Z")), (2, None)],
+        );
+        let chosen: HashSet<&str> = ["a", "b"].into();
+        let mut plan = decide("r/a", s, |ranked| {
+            ranked
+                .iter()
+                .map(|t| {
+                    chosen
+                        .contains(t.tag.as_str())
+                        .then(|| "selected".to_owned())
+                })
+                .collect()
+        });
+        untag_only(&mut plan, &chosen);
+        let got: HashMap<&str, TagFate> = fates(&plan).into_iter().collect();
+        assert_eq!(got["a"], TagFate::Untag);
+        assert_eq!(got["b"], TagFate::Untag);
+        assert_eq!(
+            got[sig.as_str()],
+            TagFate::Keep,
+            "its image stays, so does its signature"
+        );
+        assert_eq!(plan.steps.len(), 2);
+        assert_eq!(got["c"], TagFate::Keep);
+        assert_eq!((plan.kept, plan.removed, plan.images_deleted), (2, 2, 0));
     }
 }
