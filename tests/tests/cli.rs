@@ -395,3 +395,45 @@ fn cleanup_prints_its_plan_asks_and_removes_exactly_that() {
     );
     assert_eq!(list(home.path()), images[2].1);
 }
+
+/// Two images built in the same second: `--keep-newest 1` keeps the one built later (by
+/// its milliseconds), and the plan lists what stays with the rule that keeps it.
+#[test]
+fn cleanup_keeps_the_newest_to_the_millisecond_and_says_why_each_tag_stays() {
+    use portolan_tests::images::{build_image, ImageSpec, Pusher};
+    let registry = TestRegistry::start(Auth::None);
+    let pusher = Pusher::new(&registry);
+    for (tag, created) in [
+        // Named so that by name alone the older would come first.
+        ("zz-newer", "2026-01-01T17:08:06.518Z"),
+        ("aa-older", "2026-01-01T17:08:06.153Z"),
+    ] {
+        let mut spec = ImageSpec::new(tag, "amd64", &[100]);
+        spec.created = created.to_owned();
+        pusher.push_image("cli/same-second", tag, &build_image(&spec));
+    }
+    let repo = registry.reference("cli/same-second");
+    let home = tempfile::tempdir().expect("tmp");
+    let out = cli(
+        home.path(),
+        &["cleanup", &repo, "--keep-newest", "1", "--dry-run"],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = stdout(&out);
+    let line = |tag: &str| {
+        plan.lines()
+            .find(|l| l.starts_with(&format!("{tag} ")))
+            .unwrap_or_else(|| panic!("no line for {tag}: {plan}"))
+            .to_owned()
+    };
+    assert!(line("aa-older").contains("image deleted"), "{plan}");
+    assert!(
+        line("zz-newer").contains("stays") && line("zz-newer").contains("among the newest 1"),
+        "{plan}"
+    );
+    assert!(
+        line("zz-newer").contains("17:08:06.518"),
+        "the full time: {plan}"
+    );
+}

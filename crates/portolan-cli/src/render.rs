@@ -221,38 +221,44 @@ pub fn deleted(json: bool, digest: &Digest, tags: &[String]) {
 }
 
 /// A clean-up's plan: the tags that go (and why), then the counts.
+/// A clean-up's plan: the tags that go, then the tags that stay, each with why (the rule
+/// that keeps it), then the counts.
 pub fn cleanup_plan(json: bool, plan: &portolan_ops::cleanup::CleanupPlan) {
     use portolan_ops::cleanup::TagFate;
     if json {
         print_json(plan);
         return;
     }
-    let going: Vec<_> = plan
+    let going = plan.tags.iter().filter(|t| t.fate != TagFate::Keep);
+    let staying = plan.tags.iter().filter(|t| t.fate == TagFate::Keep);
+    let width = plan
         .tags
         .iter()
-        .filter(|t| t.fate != TagFate::Keep)
-        .collect();
-    let width = going.iter().map(|t| t.tag.len()).max().unwrap_or(3).max(3);
-    if !going.is_empty() {
+        .map(|t| t.tag.chars().count())
+        .max()
+        .unwrap_or(3)
+        .max(3);
+    if !plan.tags.is_empty() {
         out!(
-            "{:<width$}  {:<13}  {:<19}  {:<16}  WHY",
+            "{:<width$}  {:<13}  {:<19}  {:<23}  WHY",
             "TAG",
             "WHAT",
             "DIGEST",
             "BUILT"
         );
     }
-    for t in going {
+    for t in going.chain(staying) {
         let what = match t.fate {
             TagFate::Delete => "image deleted",
-            _ => "tag removed",
+            TagFate::Untag => "tag removed",
+            TagFate::Keep => "stays",
         };
         let built = t
             .created
             .as_deref()
-            .map(|c| c.chars().take(16).collect::<String>());
+            .map(|c| c.chars().take(23).collect::<String>());
         out!(
-            "{:<width$}  {what:<13}  {:<19}  {:<16}  {}",
+            "{:<width$}  {what:<13}  {:<19}  {:<23}  {}",
             t.tag,
             short_digest(&t.digest),
             built.unwrap_or_default().replace('T', " "),
@@ -268,7 +274,6 @@ pub fn cleanup_plan(json: bool, plan: &portolan_ops::cleanup::CleanupPlan) {
     );
 }
 
-/// What a clean-up did: counts, then each failed step with the registry's reason.
 pub fn cleanup_summary(json: bool, summary: &portolan_ops::cleanup::CleanupSummary) {
     use portolan_ops::cleanup::Step;
     if json {

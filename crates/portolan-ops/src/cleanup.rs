@@ -209,11 +209,11 @@ pub async fn plan_selection(
             .iter()
             .map(|t| {
                 if chosen.contains(t.tag.as_str()) {
-                    Some("selected".to_owned())
+                    Decision::Go("selected".to_owned())
                 } else if action == SelectionAction::Delete && doomed.contains(&t.digest) {
-                    Some("on an image being deleted".to_owned())
+                    Decision::Go("on an image being deleted".to_owned())
                 } else {
-                    None
+                    Decision::Keep("not selected".to_owned())
                 }
             })
             .collect()
@@ -242,7 +242,7 @@ fn untag_only(plan: &mut CleanupPlan, chosen: &HashSet<&str>) {
         if !chosen.contains(t.tag.as_str()) {
             // Taken along only because an image was to be deleted: none is.
             t.fate = TagFate::Keep;
-            t.why = "kept".to_owned();
+            t.why = "not selected".to_owned();
             continue;
         }
         t.fate = TagFate::Untag;
@@ -265,10 +265,21 @@ struct Ranked {
     created: Option<String>,
 }
 
+/// What a rule says about one tag, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Decision {
+    /// It stays, kept by this (which rule, in words).
+    Keep(String),
+    /// It goes, for this reason.
+    Go(String),
+}
+
 /// What happens to each tag, as the plan is worked out.
 struct Verdicts {
     /// Per ranked tag: why it goes (`None`: it stays).
     why: Vec<Option<String>>,
+    /// Per ranked tag: why it stays, when it does.
+    kept: Vec<String>,
     /// Per ranked tag: the image whose deletion it goes with (a signature's subject).
     follows: Vec<Option<Digest>>,
     /// Images kept because a kept index lists them, with that index's tag.
@@ -287,7 +298,7 @@ impl Verdicts {
 fn decide(
     repository: &str,
     scanned: Scanned,
-    going: impl FnOnce(&[Ranked]) -> Vec<Option<String>>,
+    going: impl FnOnce(&[Ranked]) -> Vec<Decision>,
 ) -> CleanupPlan {
     let facts = scanned.facts;
     let mut ranked: Vec<Ranked> = scanned
@@ -302,14 +313,24 @@ fn decide(
             }
         })
         .collect();
+    // Newest first, to the full precision the config gives (two images built in the same
+    // second are still told apart); undated last.
     ranked.sort_by(|a, b| {
         let key = |r: &Ranked| r.created.as_deref().and_then(instant);
         key(b).cmp(&key(a)).then_with(|| a.tag.cmp(&b.tag))
     });
-    let mut why = going(&ranked);
-    why.resize(ranked.len(), None);
+    let mut decisions = going(&ranked);
+    decisions.resize(ranked.len(), Decision::Keep("kept".to_owned()));
+    let (why, kept) = decisions
+        .into_iter()
+        .map(|d| match d {
+            Decision::Keep(because) => (None, because),
+            Decision::Go(why) => (Some(why), String::new()),
+        })
+        .unzip();
     let mut verdicts = Verdicts {
         why,
+        kept,
         follows: vec![None; ranked.len()],
         needed: HashMap::new(),
     };
@@ -444,7 +465,7 @@ fn build_plan(
             .map(|&j| ranked[j].tag.clone())
             .collect();
         let (fate, why) = match verdicts.why.get(i).cloned().flatten() {
-            None => (TagFate::Keep, "kept".to_owned()),
+            None => (TagFate::Keep, verdicts.kept[i].clone()),
             Some(why) => {
                 let kept_by = siblings
                     .iter()
@@ -508,12 +529,9 @@ fn recount(plan: &mut CleanupPlan) {
     plan.removed = count(TagFate::Untag).saturating_add(count(TagFate::Delete));
 }
 
-/// A build date as seconds since the epoch, for ordering (`None`: not a date).
-fn instant(created: &str) -> Option<i64> {
-    created
-        .parse::<jiff::Timestamp>()
-        .ok()
-        .map(|t| t.as_second())
+/// A build date as an instant, to the nanosecond (`None`: not a date).
+fn instant(created: &str) -> Option<jiff::Timestamp> {
+    created.parse::<jiff::Timestamp>().ok()
 }
 
 /// The rules, checked and ready to apply.
@@ -565,30 +583,52 @@ impl Keeper {
         })
     }
 
-    /// For each ranked tag, `None` to keep it or why it goes.
-    fn decide(&self, ranked: &[Ranked]) -> Vec<Option<String>> {
+    /// For each ranked tag, whether it stays (and which rule keeps it) or why it goes. An
+    /// image built at the very instant of the last one "newest N" keeps is kept too: a tie
+    /// is never broken by deleting.
+    fn decide(&self, ranked: &[Ranked]) -> Vec<Decision> {
         let mut rank = 0usize;
+        let mut boundary: Option<(jiff::Timestamp, &Digest, &str)> = None;
         ranked
             .iter()
             .map(|r| {
                 if is_supply_chain_tag(&r.tag) {
-                    return None;
+                    return Decision::Keep(
+                        "a signature, attestation or SBOM: it goes only with its image"
+                            .to_owned(),
+                    );
                 }
                 let Some(at) = r.created.as_deref().and_then(instant) else {
-                    return None; // no build date: never removed by date rules
+                    return Decision::Keep("no build date: the rules never remove it".to_owned());
                 };
                 rank += 1;
-                let newest = self.newest.is_some_and(|n| rank <= n);
-                let matching = self.patterns.iter().any(|p| p.matches(&r.tag));
-                let recent = self.since.is_some_and(|since| {
-                    jiff::Timestamp::from_second(at)
-                        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date() >= since)
-                        .unwrap_or(false)
-                });
-                if newest || matching || recent {
-                    None
+                let mut kept = Vec::new();
+                if let Some(n) = self.newest {
+                    if rank <= n {
+                        kept.push(format!("among the newest {n}"));
+                        if rank == n {
+                            boundary = Some((at, &r.digest, &r.tag));
+                        }
+                    } else if let Some((last_at, last_digest, last_tag)) = boundary {
+                        if last_at == at && *last_digest != r.digest {
+                            kept.push(format!(
+                                "built at the same instant as {last_tag}, the last of the newest {n}: a tie is not broken by deleting"
+                            ));
+                        }
+                    }
+                }
+                if let Some(p) = self.patterns.iter().find(|p| p.matches(&r.tag)) {
+                    kept.push(format!("matches {}", p.as_str()));
+                }
+                if let Some(since) = self.since {
+                    if at.to_zoned(jiff::tz::TimeZone::UTC).date() >= since {
+                        kept.push(format!("built on or after {since}"));
+                    }
+                }
+                if kept.is_empty() {
+                    Decision::Go(self.reason())
                 } else {
-                    Some(self.reason())
+                    Decision::Keep(kept.join("; "))
                 }
             })
             .collect()
@@ -1298,9 +1338,11 @@ mod tests {
             ranked
                 .iter()
                 .map(|t| {
-                    chosen
-                        .contains(t.tag.as_str())
-                        .then(|| "selected".to_owned())
+                    if chosen.contains(t.tag.as_str()) {
+                        Decision::Go("selected".to_owned())
+                    } else {
+                        Decision::Keep("not selected".to_owned())
+                    }
                 })
                 .collect()
         });
@@ -1316,5 +1358,95 @@ mod tests {
         assert_eq!(plan.steps.len(), 2);
         assert_eq!(got["c"], TagFate::Keep);
         assert_eq!((plan.kept, plan.removed, plan.images_deleted), (2, 2, 0));
+    }
+
+    #[test]
+    fn newest_is_ordered_to_the_nanosecond_and_a_true_tie_keeps_both() {
+        // Built in the same second: the newer one (by its milliseconds) is the newest.
+        let s = scanned(
+            &[("older", 1), ("newer", 2), ("oldest", 3)],
+            &[
+                (1, Some("2026-01-01T17:08:06.153Z")),
+                (2, Some("2026-01-01T17:08:06.518Z")),
+                (3, Some("2025-01-01T00:00:00Z")),
+            ],
+        );
+        let plan = decide("r/a", s, |ranked| rules(Some(1), &[]).decide(ranked));
+        let got: HashMap<&str, (TagFate, &str)> = plan
+            .tags
+            .iter()
+            .map(|t| (t.tag.as_str(), (t.fate, t.why.as_str())))
+            .collect();
+        assert_eq!(got["newer"].0, TagFate::Keep);
+        assert_eq!(got["newer"].1, "among the newest 1");
+        assert_eq!(got["older"].0, TagFate::Delete);
+
+        // Truly equal: neither goes on the strength of the tie, and the preview says so.
+        let s = scanned(
+            &[("a", 1), ("b", 2), ("c", 3)],
+            &[
+                (1, Some("2026-01-01T17:08:06.5Z")),
+                (2, Some("2026-01-01T17:08:06.500Z")),
+                (3, Some("2025-01-01T00:00:00Z")),
+            ],
+        );
+        let plan = decide("r/a", s, |ranked| rules(Some(1), &[]).decide(ranked));
+        let got: HashMap<&str, (TagFate, &str)> = plan
+            .tags
+            .iter()
+            .map(|t| (t.tag.as_str(), (t.fate, t.why.as_str())))
+            .collect();
+        assert_eq!(got["a"].0, TagFate::Keep);
+        assert_eq!(got["b"].0, TagFate::Keep, "{}", got["b"].1);
+        assert!(got["b"].1.contains("same instant as a"), "{}", got["b"].1);
+        assert_eq!(got["c"].0, TagFate::Delete);
+    }
+
+    #[test]
+    fn every_kept_tag_says_which_rule_kept_it() {
+        let mut s = scanned(
+            &[
+                ("new", 1),
+                ("release-1", 2),
+                ("old", 3),
+                ("amd64", 4),
+                ("idx", 5),
+            ],
+            &[
+                (1, Some("2024-05-01T00:00:00Z")),
+                (2, Some("2024-01-01T00:00:00Z")),
+                (3, Some("2023-01-01T00:00:00Z")),
+                (4, Some("2022-01-01T00:00:00Z")),
+                (5, None),
+            ],
+        );
+        s.facts.insert(
+            digest(5),
+            ImageFacts {
+                created: None,
+                children: vec![digest(4)],
+            },
+        );
+        let plan = decide("r/a", s, |ranked| {
+            rules(Some(1), &["release-*"]).decide(ranked)
+        });
+        let why: HashMap<&str, &str> = plan
+            .tags
+            .iter()
+            .map(|t| (t.tag.as_str(), t.why.as_str()))
+            .collect();
+        assert_eq!(why["new"], "among the newest 1");
+        assert_eq!(why["release-1"], "matches release-*");
+        assert!(why["idx"].contains("no build date"), "{}", why["idx"]);
+        assert!(
+            why["amd64"].contains("the kept index idx lists it"),
+            "{}",
+            why["amd64"]
+        );
+        assert!(
+            why["old"].contains("not among the newest 1"),
+            "{}",
+            why["old"]
+        );
     }
 }
