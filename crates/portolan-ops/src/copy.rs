@@ -49,6 +49,7 @@ pub fn summary(to: &Reference, report: &CopyReport) -> Vec<String> {
             bytes: push.transferred_bytes,
             skipped: push.skipped,
             mounted: push.mounted,
+            resumed: 0,
         },
     )];
     if let Some(r) = &report.referrers {

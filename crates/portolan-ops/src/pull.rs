@@ -78,6 +78,7 @@ pub fn summary(reference: &Reference, pulled: &Pulled) -> String {
                 bytes: report.transferred_bytes,
                 skipped: report.skipped,
                 mounted: 0,
+                resumed: report.resumed_bytes,
             },
         ),
         Pulled::Engine(report) => format!(

@@ -106,6 +106,7 @@ pub fn summary(destination: &Reference, report: &PushReport) -> String {
             bytes: report.transferred_bytes,
             skipped: report.skipped,
             mounted: report.mounted,
+            resumed: 0,
         },
     )
 }

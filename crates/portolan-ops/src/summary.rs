@@ -29,11 +29,21 @@ pub struct Moved {
     pub skipped: usize,
     /// Blobs mounted from another repository (not moved).
     pub mounted: usize,
+    /// Bytes an interrupted earlier run had already moved (a resumed pull).
+    pub resumed: u64,
 }
 
 /// "Pulled ghcr.io/o/app:1 (sha256:…; 12.0 MiB moved, 2 blobs already there)".
 pub fn transferred(verb: &str, reference: &Reference, digest: &Digest, moved: Moved) -> String {
-    let mut extra = format!("{} moved", human_size(moved.bytes));
+    let mut extra = if moved.resumed > 0 {
+        format!(
+            "resumed: {} already here, {} moved",
+            human_size(moved.resumed),
+            human_size(moved.bytes)
+        )
+    } else {
+        format!("{} moved", human_size(moved.bytes))
+    };
     if moved.skipped > 0 {
         extra.push_str(&format!(", {} blobs already there", moved.skipped));
     }
@@ -52,5 +62,25 @@ mod tests {
         assert_eq!(human_size(0), "0 B");
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(u64::MAX), "16777216.0 TiB");
+    }
+
+    #[test]
+    fn a_resumed_pull_says_what_it_moved_and_what_was_already_here() {
+        let reference = Reference::parse("ghcr.io/o/app:1").expect("reference");
+        let digest = Digest::sha256_of(b"x");
+        let line = transferred(
+            "Pulled",
+            &reference,
+            &digest,
+            Moved {
+                bytes: 130_233_139,
+                resumed: 69_835_161,
+                ..Moved::default()
+            },
+        );
+        assert!(
+            line.contains("resumed: 66.6 MiB already here, 124.2 MiB moved"),
+            "{line}"
+        );
     }
 }

@@ -359,9 +359,14 @@ media_type: string,
  */
 blobs: number, 
 /**
- * Bytes downloaded.
+ * Bytes downloaded by this run.
  */
 transferred_bytes: number, 
+/**
+ * Bytes an interrupted earlier pull had already fetched, which this one resumed from
+ * (not downloaded again).
+ */
+resumed_bytes: number, 
 /**
  * Blobs that were already there.
  */

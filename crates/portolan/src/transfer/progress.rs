@@ -132,6 +132,9 @@ pub(crate) struct Tally {
     pub(crate) transferred: AtomicU64,
     pub(crate) skipped: AtomicU64,
     pub(crate) mounted: AtomicU64,
+    /// Of the bytes counted as transferred, those an earlier run had already fetched (a
+    /// resumed download): not moved by this run.
+    pub(crate) resumed: AtomicU64,
 }
 
 impl Tally {
@@ -142,10 +145,13 @@ impl Tally {
             BlobOutcome::Mounted => self.mounted.fetch_add(1, Ordering::Relaxed),
         };
     }
-    /// Report the end of the transfer; returns (bytes moved, blobs skipped, blobs mounted).
+    /// Report the end of the transfer; returns (bytes moved by this run, blobs skipped,
+    /// blobs mounted).
     pub(crate) fn finish(&self, progress: &Progress) -> (u64, usize, usize) {
         let counts = (
-            self.transferred.load(Ordering::Relaxed),
+            self.transferred
+                .load(Ordering::Relaxed)
+                .saturating_sub(self.resumed.load(Ordering::Relaxed)),
             self.skipped.load(Ordering::Relaxed) as usize,
             self.mounted.load(Ordering::Relaxed) as usize,
         );

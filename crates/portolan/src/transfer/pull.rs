@@ -12,6 +12,7 @@
 //! artifact is refused before anything is downloaded, pointing at the OCI layout instead.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -79,9 +80,13 @@ pub struct PullReport {
     pub media_type: String,
     /// Blobs in the image(s).
     pub blobs: usize,
-    /// Bytes downloaded.
+    /// Bytes downloaded by this run.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub transferred_bytes: u64,
+    /// Bytes an interrupted earlier pull had already fetched, which this one resumed from
+    /// (not downloaded again).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub resumed_bytes: u64,
     /// Blobs that were already there.
     pub skipped: usize,
 }
@@ -211,7 +216,8 @@ pub(crate) fn image_blobs(client: &RegistryClient, image: &ImageManifest) -> Res
     Ok(out)
 }
 
-/// Download one blob into `layout`, resuming a partial download when one is there.
+/// Download one blob into `layout`, resuming a partial download when one is there (and
+/// adding what it already held to `resumed`).
 async fn download(
     client: &RegistryClient,
     repo: &str,
@@ -219,6 +225,7 @@ async fn download(
     layout: &OciLayout,
     progress: &Progress,
     cancel: &Cancel,
+    resumed: &AtomicU64,
 ) -> Result<BlobOutcome> {
     let check = {
         let layout = layout.clone();
@@ -229,6 +236,12 @@ async fn download(
         return Ok(BlobOutcome::Skipped);
     }
     let partial = layout.partial_path(&blob.digest);
+    let already = tokio::fs::metadata(&partial)
+        .await
+        .map(|m| m.len())
+        .ok()
+        .filter(|&len| len <= blob.size)
+        .unwrap_or(0);
     let outcome = retry(
         client.retry_policy(),
         |_| download_once(client, repo, blob, &partial, progress, cancel),
@@ -270,6 +283,7 @@ async fn download(
     tokio::task::spawn_blocking(move || layout.commit_partial(&d))
         .await
         .map_err(|e| Error::internal(format!("a writer stopped: {e}")))??;
+    resumed.fetch_add(already, Ordering::Relaxed);
     Ok(BlobOutcome::Transferred)
 }
 
@@ -384,6 +398,8 @@ async fn fetch_plan(
 ) -> Result<Tally> {
     let repo = reference.repository();
     let items = plan.blobs.iter().map(|b| (b.clone(), ())).collect();
+    let resumed = AtomicU64::new(0);
+    let resumed = &resumed;
     let tally = move_blobs(
         items,
         options.jobs,
@@ -396,11 +412,15 @@ async fn fetch_plan(
                 layout,
                 &options.progress,
                 &options.cancel,
+                resumed,
             )
             .await
         },
     )
     .await?;
+    tally
+        .resumed
+        .store(resumed.load(Ordering::Relaxed), Ordering::Relaxed);
     options.cancel.check()?;
     for m in plan.children.iter().chain(std::iter::once(&plan.root)) {
         layout.write_blob(&m.digest, &m.bytes)?;
@@ -415,6 +435,7 @@ fn report(plan: &Plan, tally: &Tally, progress: &Progress) -> PullReport {
         media_type: plan.root.media_type.clone(),
         blobs: plan.blobs.len(),
         transferred_bytes,
+        resumed_bytes: tally.resumed.load(Ordering::Relaxed),
         skipped,
     }
 }
