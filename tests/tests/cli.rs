@@ -161,6 +161,40 @@ fn errors_go_to_stderr_with_a_non_zero_exit() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("json error");
     assert_eq!(v["error"]["code"], "not_found");
+
+    // A command line that cannot be parsed: exit 2, and under --json the same JSON form
+    // with its own code.
+    let out = cli(cfg.path(), &["--json", "tags", "--no-such-flag"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stderr).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    assert_eq!(v["error"]["code"], "usage", "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("--no-such-flag")),
+        "{v}"
+    );
+    let out = cli(cfg.path(), &["tags", "--no-such-flag"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--no-such-flag"), "{}", stderr(&out));
+
+    // An archive into a folder that does not exist is refused, as `cp` does, and the
+    // folder is not made up.
+    let missing = cfg.path().join("no/such/dir");
+    let out = cli(
+        cfg.path(),
+        &[
+            "pull",
+            &registry.reference("team/app:v1"),
+            "--archive",
+            &missing.join("x.tar").to_string_lossy(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+    assert!(!cfg.path().join("no").exists(), "no folder was created");
 }
 
 #[test]

@@ -13,6 +13,7 @@
 mod terminal;
 
 mod commands;
+mod exit_codes;
 mod hints;
 mod progress;
 mod render;
@@ -113,7 +114,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return exit_codes::usage_error(e),
+    };
     init_logging(cli.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

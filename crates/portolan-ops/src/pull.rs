@@ -55,6 +55,18 @@ pub async fn pull(
             Pulled::Disk(client.pull_to_layout(reference, dir, options).await?)
         }
         PullInto::Archive(file) => {
+            // As `cp` does: the file goes into a folder that exists, never one made up
+            // from a mistyped path.
+            let parent = file
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            if !parent.is_dir() {
+                return Err(portolan::Error::input(
+                    format!("the folder {} does not exist", parent.display()),
+                    "create it first, or write the archive somewhere else",
+                ));
+            }
             Pulled::Disk(client.pull_to_archive(reference, file, options).await?)
         }
         PullInto::Engine(socket) => {

@@ -65,6 +65,58 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in the order the documentation lists them.
+    pub const ALL: [ErrorCode; 21] = [
+        Self::Input,
+        Self::NotFound,
+        Self::Unauthorized,
+        Self::Forbidden,
+        Self::Unreachable,
+        Self::Tls,
+        Self::Insecure,
+        Self::RateLimited,
+        Self::Integrity,
+        Self::TooLarge,
+        Self::Unsupported,
+        Self::Conflict,
+        Self::Incomplete,
+        Self::Registry,
+        Self::Protocol,
+        Self::Credentials,
+        Self::Configuration,
+        Self::Engine,
+        Self::Cancelled,
+        Self::Io,
+        Self::Internal,
+    ];
+
+    /// What the code means, in one line, as the documentation says it.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Self::Input => "what was typed or chosen is not valid (a reference, a platform, a tag, options that do not go together)",
+            Self::NotFound => "the repository, tag, manifest or blob does not exist (or not for that platform)",
+            Self::Unauthorized => "the registry wants (other) credentials",
+            Self::Forbidden => "the credentials are fine but do not allow this",
+            Self::Unreachable => "the registry could not be reached (DNS, refused connection, timeout, broken transfer)",
+            Self::Tls => "the TLS connection failed (an untrusted or invalid certificate, a failed handshake)",
+            Self::Insecure => "refused as unsafe (credentials to an unsafe token service, HTTPS to plain HTTP)",
+            Self::RateLimited => "the registry keeps asking to slow down",
+            Self::Integrity => "content does not match its digest",
+            Self::TooLarge => "a body, list or name is larger than Portolan accepts (the message names the limit)",
+            Self::Unsupported => "the registry or Portolan does not support this (deletes, the catalog, a manifest kind)",
+            Self::Conflict => "the registry changed under us (a tag moved, or an image gained a tag since the preview)",
+            Self::Incomplete => "done only in part; the message says what is left",
+            Self::Registry => "the registry answered with an error Portolan does not classify further",
+            Self::Protocol => "the registry answered something the protocol does not allow",
+            Self::Credentials => "a credential store (Docker's config or helpers, the OS keyring) failed",
+            Self::Configuration => "local configuration is wrong (a CA file or client certificate that cannot be used)",
+            Self::Engine => "the local engine (Docker, Podman) is not there, not reachable, or refused",
+            Self::Cancelled => "cancelled by the user",
+            Self::Io => "a local file or folder could not be read or written",
+            Self::Internal => "a bug or a failed internal task",
+        }
+    }
+
     /// The stable text of the code, as serialised (`not_found`).
     pub fn as_str(self) -> &'static str {
         match self {
