@@ -23,9 +23,10 @@ fn print_json<T: serde::Serialize>(value: &T) {
     terminal::out_json_of(value);
 }
 
-/// Sizes as people read them: `1.5 MiB`.
+/// Sizes as people read them: `1.5 MiB`. Any `u64` (a registry states sizes; sums of them
+/// saturate at `u64::MAX`, 16 EiB) has a unit to be shown in.
 pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
     let mut value = bytes as f64;
     let mut unit = 0;
     while value >= 1024.0 && unit < UNITS.len() - 1 {
@@ -559,5 +560,8 @@ mod tests {
         assert_eq!(human_size(512), "512 B");
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(3 * 1024 * 1024), "3.0 MiB");
+        assert_eq!(human_size(5 << 50), "5.0 PiB");
+        assert_eq!(human_size(1 << 63), "8.0 EiB");
+        assert_eq!(human_size(u64::MAX), "16.0 EiB");
     }
 }
