@@ -9,6 +9,8 @@
 //! - [`faulty_proxy`]: a hostile man-in-the-middle that answers 429/503, resets
 //!   connections or serves wrong bytes, in front of a real registry.
 //! - [`podman`]: podman in a store of its own, building images `FROM scratch` offline.
+//! - [`tls_terminator`]: TLS with a required client certificate in front of a Unix socket,
+//!   as a Docker engine is exposed on `tcp://…:2376`.
 //! - [`referrers_double`]: a registry double with the OCI referrers API, alone or in front
 //!   of a real registry.
 //!
@@ -25,6 +27,7 @@ pub mod podman;
 pub mod referrers_double;
 pub mod registry;
 pub mod tls;
+pub mod tls_terminator;
 pub mod token_server;
 pub mod webdriver;
 

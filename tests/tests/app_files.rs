@@ -211,6 +211,53 @@ fn a_layers_files_a_file_in_the_viewer_and_the_merged_tree() {
     );
 }
 
+/// Save into a folder (as the chooser may answer): the copy takes the cleaned name of the
+/// path (a right-to-left override that would show `exe.txt` becomes `_`), decided by the
+/// same rule as the CLI's `cat -o`, and a second save keeps the file already there.
+#[test]
+fn a_file_saved_into_a_folder_takes_its_cleaned_name_and_replaces_nothing() {
+    let registry = TestRegistry::start(Auth::None);
+    let hostile = "srv/report\u{202E}txt.exe";
+    let mut tar = tar::Builder::new(Vec::new());
+    entry(&mut tar, hostile, b"not an exe");
+    let layer = gzip_layer(&tar.into_inner().expect("tar"));
+    Pusher::new(&registry).push_image("team/save", "v1", &image_of(&[layer], &["COPY . /"]));
+    let home = AppHome::new();
+    let host = PathBuf::from(&registry.host);
+    let folder = home.path().join("downloads");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let answer = home.path().join("pick-answer");
+    std::fs::write(&answer, folder.display().to_string()).expect("answer");
+    let driver = home.driver_with(&[
+        ("PORTOLAN_DEMO_REGISTRY", &host),
+        ("PORTOLAN_TEST_PICK_FILE", &answer),
+    ]);
+    let s = driver.open(&app_binary());
+    s.click(&s.wait("[data-repo='team/save']", 30));
+    s.click(&s.wait("[data-tag='v1']", 20));
+    s.click(&s.wait("[data-layer='0'] [data-testid=layer-files]", 20));
+    s.click(&s.wait(&format!("[data-path='{hostile}']"), 20));
+    s.wait_text("[data-testid=file-text]", 20, |t| t == "not an exe");
+
+    s.click(&s.wait("[data-testid=save-file]", 5));
+    s.wait_text("[data-testid=saved]", 20, |t| t.contains("report_txt.exe"));
+    let saved = folder.join("report_txt.exe");
+    assert_eq!(std::fs::read(&saved).expect("saved"), b"not an exe");
+    assert_eq!(
+        std::fs::read_dir(&folder).expect("folder").count(),
+        1,
+        "one file, no temporary left"
+    );
+
+    // Again: the file there is kept, and the window says why.
+    std::fs::write(&saved, b"mine").expect("write");
+    s.click(&s.wait("[data-testid=save-file]", 5));
+    s.wait_text("[data-testid=file-viewer] [data-code=io]", 20, |t| {
+        t.contains("will not replace") && t.contains("report_txt.exe")
+    });
+    assert_eq!(std::fs::read(&saved).expect("kept"), b"mine");
+}
+
 /// A Windows-style image whose base layer lives outside the registry, and a big layer that
 /// the registry sends half of and then stalls on.
 #[test]

@@ -52,10 +52,10 @@ fn diff_ids(podman: &Podman, name: &str) -> Vec<String> {
 }
 
 fn engine_of(service: &PodmanService) -> LocalEngine {
-    block_on(LocalEngine::connect(EngineSocket {
-        host: service.docker_host(),
-        found_by: "the test".to_owned(),
-    }))
+    block_on(LocalEngine::connect(EngineSocket::at(
+        &service.docker_host(),
+        "the test",
+    )))
     .expect("connect to podman's service")
 }
 

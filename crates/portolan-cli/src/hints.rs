@@ -57,6 +57,9 @@ pub fn hint(command: &Command, e: &Error) -> Option<String> {
         (Error::ChangedSincePreview { .. }, Command::Delete(_)) => {
             "run the delete again to see its tags as they are now".to_owned()
         }
+        (e, Command::Cat(_)) if portolan_ops::layer_files::is_refused_existing(e) => {
+            "nothing was written: pass --force to replace it, or save elsewhere with -o".to_owned()
+        }
         (Error::Unauthorized { registry, .. }, command)
             if !matches!(command, Command::Login(_)) =>
         {

@@ -531,5 +531,8 @@ mod tests {
         assert_eq!(human_size(512), "512 B");
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(3 * 1024 * 1024), "3.0 MiB");
+        assert_eq!(human_size(5 << 50), "5.0 PiB");
+        assert_eq!(human_size(1 << 63), "8.0 EiB");
+        assert_eq!(human_size(u64::MAX), "16.0 EiB");
     }
 }

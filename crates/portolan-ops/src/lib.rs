@@ -21,6 +21,9 @@
 //!   at a time; both see every tag through [`tag_scan`].
 //! - [`push`] and [`copy`]: pushing a local engine's image, layout or archive, and copying (promoting) an
 //!   image to another repository or registry, each run in the background as a transfer.
+//! - [`layer_files`]: which file of an image a path names (links followed within the
+//!   image) and where a saved copy goes, named after the path asked for and never over a
+//!   file already there unless the user says so.
 //! - [`packages`]: packages and versions where the registry protocol cannot list them
 //!   (ghcr.io through GitHub Packages, Docker Hub through its Hub API).
 //! - [`summary`]: the one line each transfer's report is said in, by both front ends.
@@ -33,6 +36,7 @@ pub mod catalog;
 pub mod cleanup;
 pub mod copy;
 pub mod host_advice;
+pub mod layer_files;
 pub mod local_engine;
 pub mod manage;
 pub mod packages;

@@ -79,11 +79,10 @@ pub fn socket_of(choice: &EngineChoice) -> portolan::Result<EngineSocket> {
     }
 }
 
+/// The socket the user named in the settings, with the TLS the environment says for it
+/// (`DOCKER_TLS_VERIFY`, `DOCKER_CERT_PATH`), as for `DOCKER_HOST`.
 fn chosen(host: &str) -> EngineSocket {
-    EngineSocket {
-        host: host.to_owned(),
-        found_by: "the settings".to_owned(),
-    }
+    EngineSocket::named(host, "the settings", &Surroundings::of_process())
 }
 
 /// Connect to the engine `choice` means; errors say what to do.

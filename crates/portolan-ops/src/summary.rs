@@ -4,9 +4,10 @@
 
 use portolan::{Digest, Reference};
 
-/// Sizes as people read them: `1.5 MiB`.
+/// Sizes as people read them: `1.5 MiB`. Any `u64` (a registry states sizes; sums of them
+/// saturate at `u64::MAX`, 16 EiB) has a unit to be shown in.
 pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
     let mut value = bytes as f64;
     let mut unit = 0;
     while value >= 1024.0 && unit < UNITS.len() - 1 {
@@ -61,7 +62,7 @@ mod tests {
     fn sizes_read_as_people_read_them() {
         assert_eq!(human_size(0), "0 B");
         assert_eq!(human_size(1536), "1.5 KiB");
-        assert_eq!(human_size(u64::MAX), "16777216.0 TiB");
+        assert_eq!(human_size(u64::MAX), "16.0 EiB");
     }
 
     #[test]

@@ -69,13 +69,17 @@ pub async fn pick_file(app: &AppHandle, title: String) -> AppResult<Option<Strin
     pick(app, title, Pick::File).await
 }
 
-/// Ask the user where to save a file, suggesting `name` (`None`: they cancelled).
+/// Ask the user where to save a file, suggesting a name made from `name` (a path, often
+/// from an image: its last part, cleaned as `portolan_ops::layer_files::save_name` cleans
+/// it, so no separator, control or bidi character reaches the dialog) (`None`: they
+/// cancelled).
 pub async fn pick_save_file(
     app: &AppHandle,
     title: String,
     name: String,
 ) -> AppResult<Option<String>> {
-    pick(app, title, Pick::SaveAs(name)).await
+    let suggested = portolan_ops::layer_files::save_name(&name);
+    pick(app, title, Pick::SaveAs(suggested)).await
 }
 
 /// Send the files dropped on the window from now on to `on_progress` (the latest caller).

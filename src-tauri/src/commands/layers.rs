@@ -13,6 +13,7 @@ use portolan::layer_files::merged::MergedTree;
 use portolan::layer_files::operations::Watch;
 use portolan::layer_files::read_file::SHOWN_BYTES;
 use portolan::{Digest, Platform, ProgressEvent, Reference};
+use portolan_ops::layer_files::{Existing, FileRef};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
@@ -117,8 +118,10 @@ pub async fn read_layer_file(
     })
 }
 
-/// Save file `path` of layer `digest` of `reference` whole to `to`, once the layer
-/// verified; where it was saved.
+/// Save file `path` of layer `digest` of `reference` whole to `to` (the file the save
+/// dialog chose, which asked before replacing one; a folder gets the file under its
+/// cleaned name, never over one already there), once the layer verified; where it was
+/// saved. Where it goes is decided by [`portolan_ops::layer_files`], as for the CLI.
 #[allow(clippy::too_many_arguments)]
 pub async fn save_layer_file(
     app: &AppHandle,
@@ -134,17 +137,15 @@ pub async fn save_layer_file(
     let reference = Reference::parse(&reference)?;
     let client = app.state::<AppState>().client();
     let to = std::path::PathBuf::from(to);
-    let content = client
-        .read_layer_file(
-            &reference,
-            &digest,
-            size_of(size),
-            &path,
-            0,
-            Some(&to),
-            &watch,
-        )
-        .await?;
+    let file = FileRef::opened(digest, size_of(size), path);
+    let existing = if to.is_dir() {
+        Existing::Keep
+    } else {
+        Existing::Replace
+    };
+    let content =
+        portolan_ops::layer_files::save(&client, &reference, &file, &to, existing, 0, &watch)
+            .await?;
     Ok(content.saved_to.unwrap_or_else(|| to.display().to_string()))
 }
 

@@ -1,6 +1,7 @@
 // Formatting for people: sizes, digests, dates, and the commands users copy.
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+// Up to EiB: sizes a registry states (and their sums, saturated at 2^64 - 1) all have a unit.
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 
 export function humanSize(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined) return '';

@@ -8,8 +8,9 @@ use portolan::inspect::{ImageDetails, LayerRow};
 use portolan::layer_files::listing::Detail;
 use portolan::layer_files::merged::merge;
 use portolan::layer_files::operations::Watch;
-use portolan::layer_files::read_file::{file_name_of, resolve, SHOWN_BYTES};
+use portolan::layer_files::read_file::SHOWN_BYTES;
 use portolan::{Client, Platform, Reference};
+use portolan_ops::layer_files::{self, Existing};
 
 use super::Context;
 use crate::render;
@@ -46,9 +47,14 @@ pub struct CatArgs {
     /// Read it from this layer (position or digest) instead of the merged image.
     #[arg(long, value_name = "N|DIGEST")]
     pub layer: Option<String>,
-    /// Save the whole file here (a folder: under its own name), once its layer verified.
+    /// Save the whole file here, once its layer verified. A folder: under the name of the
+    /// path asked for (cleaned; never where a link led). A file already there is kept
+    /// unless --force.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// With --output, replace a file already there.
+    #[arg(long, requires = "output")]
+    pub force: bool,
     /// For an index, the platform (default: this machine's).
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
@@ -66,106 +72,56 @@ async fn image_of(
 
 pub async fn cat(ctx: &Context, args: &CatArgs) -> portolan::Result<()> {
     let reference = Reference::parse(&args.reference)?;
+    let existing = if args.force {
+        Existing::Replace
+    } else {
+        Existing::Keep
+    };
+    // A file in the way is said before anything is read.
+    if let Some(to) = &args.output {
+        layer_files::check_target(to, &args.path, existing)?;
+    }
     let image = image_of(&ctx.client, &reference, args.platform.as_deref()).await?;
     let watch = Watch::none();
-    let not_found = |why: String| portolan::Error::NotFound {
-        registry: reference.registry().to_owned(),
-        what: format!("{} in {reference}", args.path),
-        detail: format!(": {why}"),
-    };
-    let (layer, path) = match &args.layer {
-        Some(wanted) => {
-            let layer = pick_layer(&image, wanted, &reference)?;
-            if let Some(why) = &layer.not_fetched {
-                return Err(portolan::Error::input(
-                    format!("layer {} of {reference} cannot be read", layer.index),
-                    why.clone(),
-                ));
-            }
-            let listing = ctx
-                .client
-                .layer_files(
-                    &reference,
-                    &layer.digest,
-                    layer.size,
-                    Detail::Headers,
-                    &watch,
-                )
-                .await?;
-            let tree = merge(std::slice::from_ref(&listing));
-            let (_, path) = resolve(&tree, &args.path).map_err(not_found)?;
-            (layer, path)
+    let found = layer_files::locate(
+        &ctx.client,
+        &reference,
+        &image,
+        &args.path,
+        args.layer.as_deref(),
+        &watch,
+    )
+    .await?;
+    let file = &found.file;
+    let content = match &args.output {
+        Some(to) => {
+            layer_files::save(
+                &ctx.client,
+                &reference,
+                file,
+                to,
+                existing,
+                SHOWN_BYTES,
+                &watch,
+            )
+            .await?
         }
         None => {
-            let listings = ctx
-                .client
-                .layer_listings(&reference, &image.layers, Detail::Headers, &watch)
-                .await?;
-            let (index, path) = resolve(&merge(&listings), &args.path).map_err(not_found)?;
-            let layer = image
-                .layers
-                .get(index)
-                .ok_or_else(|| portolan::Error::internal("a layer index out of range"))?;
-            (layer, path)
+            ctx.client
+                .read_layer_file(
+                    &reference,
+                    &file.digest,
+                    file.size,
+                    &file.path,
+                    SHOWN_BYTES,
+                    None,
+                    &watch,
+                )
+                .await?
         }
     };
-    let target = args.output.as_ref().map(|o| {
-        if o.is_dir() {
-            o.join(file_name_of(&path))
-        } else {
-            o.clone()
-        }
-    });
-    let content = ctx
-        .client
-        .read_layer_file(
-            &reference,
-            &layer.digest,
-            layer.size,
-            &path,
-            SHOWN_BYTES,
-            target.as_deref(),
-            &watch,
-        )
-        .await?;
-    render::files::content(ctx.json, layer.index, &content);
+    render::files::content(ctx.json, found.layer, &content);
     Ok(())
-}
-
-/// The one layer `wanted` names: its position, or (the start of) its digest.
-fn pick_layer<'a>(
-    image: &'a ImageDetails,
-    wanted: &str,
-    reference: &Reference,
-) -> portolan::Result<&'a LayerRow> {
-    let by_position = wanted.parse::<usize>().ok();
-    let found: Vec<&LayerRow> = image
-        .layers
-        .iter()
-        .filter(|l| match by_position {
-            Some(n) => l.index == n,
-            None => {
-                let d = l.digest.to_string();
-                d.starts_with(wanted)
-                    || d.split_once(':')
-                        .is_some_and(|(_, hex)| hex.starts_with(wanted))
-            }
-        })
-        .collect();
-    match found.as_slice() {
-        [one] => Ok(one),
-        [] => Err(portolan::Error::input(
-            format!("{reference} has no layer {wanted}"),
-            format!(
-                "its layers are 0 to {}",
-                image.layers.len().saturating_sub(1)
-            ),
-        )),
-        _ => Err(portolan::Error::input(
-            format!("\"{wanted}\" matches several layers of {reference}"),
-            "give more of the digest",
-        )),
-    }
 }
 
 pub async fn files(ctx: &Context, args: &FilesArgs) -> portolan::Result<()> {
@@ -178,7 +134,7 @@ pub async fn files(ctx: &Context, args: &FilesArgs) -> portolan::Result<()> {
     };
     let chosen: Vec<LayerRow> = match &args.layer {
         None => image.layers.clone(),
-        Some(wanted) => vec![pick_layer(&image, wanted, &reference)?.clone()],
+        Some(wanted) => vec![layer_files::pick_layer(&image, wanted, &reference)?.clone()],
     };
     let listings = ctx
         .client

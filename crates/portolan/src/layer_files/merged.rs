@@ -114,7 +114,8 @@ pub fn merge(layers: &[LayerListing]) -> MergedTree {
                 continue;
             }
             if e.kind == EntryKind::File {
-                total_bytes += e.size;
+                // Sizes come from tar headers: a sum past 2^64 saturates, never panics.
+                total_bytes = total_bytes.saturating_add(e.size);
             }
             let mut overwrote = Vec::new();
             if let Some(old) = tree.remove(&e.path) {
@@ -149,7 +150,9 @@ pub fn merge(layers: &[LayerListing]) -> MergedTree {
     }
     wasted.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
     MergedTree {
-        wasted_bytes: wasted.iter().map(|w| w.size).sum(),
+        wasted_bytes: wasted
+            .iter()
+            .fold(0u64, |sum, w| sum.saturating_add(w.size)),
         total_bytes,
         entries: tree.into_values().collect(),
         layers: layers
@@ -283,5 +286,18 @@ mod tests {
         assert_eq!(tree.wasted[0].path, "var/cache/big.bin");
         assert!(tree.wasted[0].deleted);
         assert_eq!(tree.total_bytes, 100 + 10 + 5000 + 7 + 12 + 1);
+    }
+
+    #[test]
+    fn sizes_from_tar_headers_add_up_without_overflowing() {
+        use EntryKind::*;
+        // A tar header may state any 64-bit size: two of 2^63 pass u64::MAX.
+        let huge = 1u64 << 63;
+        let base = layer(0, vec![entry("a", File, huge), entry("b", File, huge)]);
+        let second = layer(1, vec![entry("a", Whiteout, 0), entry("b", Whiteout, 0)]);
+        let tree = merge(&[base, second]);
+        assert_eq!(tree.total_bytes, u64::MAX);
+        assert_eq!(tree.wasted_bytes, u64::MAX);
+        assert_eq!(tree.wasted.len(), 2);
     }
 }

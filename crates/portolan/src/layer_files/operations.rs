@@ -15,7 +15,7 @@ use crate::inspect::{ImageDetails, LayerRow};
 use crate::layer_files::diff::{diff, ImageDiff};
 use crate::layer_files::listing::{list_layer, Detail, LayerListing};
 use crate::layer_files::merged::{merge, MergedTree};
-use crate::layer_files::read_file::{read_file, FileContent};
+use crate::layer_files::read_file::{read_file, FileContent, SaveTo};
 use crate::platform::Platform;
 use crate::reference::Reference;
 use crate::transfer::progress::{no_progress, BlobOutcome, Cancel, Progress, ProgressEvent};
@@ -41,10 +41,11 @@ impl Watch {
 
     /// Tell the watcher which layers will be read (a `Started` event).
     pub fn plan<'a>(&self, layers: impl IntoIterator<Item = &'a LayerRow>) {
-        let (mut blobs, mut total_bytes) = (0, 0);
+        // Sizes come from manifests: added up, they may pass 2^64 (saturating, not panicking).
+        let (mut blobs, mut total_bytes) = (0usize, 0u64);
         for layer in layers {
             blobs += 1;
-            total_bytes += layer.size;
+            total_bytes = total_bytes.saturating_add(layer.size);
         }
         (self.progress)(ProgressEvent::Started { blobs, total_bytes });
     }
@@ -182,7 +183,8 @@ impl Client {
     }
 
     /// Read `path` out of layer `digest` (`size` bytes) of `reference`'s repository: its
-    /// first `shown` bytes, and the whole file into `save_to` once the layer verified.
+    /// first `shown` bytes, and the whole file into `save_to` once the layer verified
+    /// (where a file already there stays unless `save_to` says to replace it).
     #[allow(clippy::too_many_arguments)]
     pub async fn read_layer_file(
         &self,
@@ -191,7 +193,7 @@ impl Client {
         size: u64,
         path: &str,
         shown: usize,
-        save_to: Option<&std::path::Path>,
+        save_to: Option<SaveTo<'_>>,
         watch: &Watch,
     ) -> Result<FileContent> {
         let client = self.registry(reference.registry())?;

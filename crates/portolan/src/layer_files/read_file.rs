@@ -2,13 +2,14 @@
 //! file's entry, its first bytes are kept for showing (up to a cap), and the rest of the
 //! blob is read through so the digest is checked before anything is trusted. Saving the
 //! whole file to disk goes through a temporary file beside the target, moved into place
-//! only once the layer has verified.
+//! only once the layer has verified, and never over a file already there unless the
+//! caller says so ([`SaveTo::replace`]): the check and the move are one step.
 //!
 //! Which layer and which path to read (a symlink or hard link resolved within the merged
 //! tree) is the caller's choice: see [`resolve`].
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::client::RegistryClient;
 use crate::digest::Digest;
@@ -74,6 +75,16 @@ impl FileContent {
     }
 }
 
+/// Where a whole file is saved.
+#[derive(Debug, Clone, Copy)]
+pub struct SaveTo<'a> {
+    /// The file to write.
+    pub path: &'a Path,
+    /// Whether a file already at `path` may be replaced (otherwise the save fails with an
+    /// [`Error::Io`] of kind `AlreadyExists`, and nothing is written).
+    pub replace: bool,
+}
+
 /// Read `path` from layer `digest` (`size` bytes) of `repository`: its first `shown`
 /// bytes, and the whole file into `save_to` when given.
 #[allow(clippy::too_many_arguments)]
@@ -84,12 +95,20 @@ pub async fn read_file(
     size: u64,
     path: &str,
     shown: usize,
-    save_to: Option<&Path>,
+    save_to: Option<SaveTo<'_>>,
     cancel: &Cancel,
     progress: &Progress,
 ) -> Result<FileContent> {
+    if let Some(SaveTo {
+        path: target,
+        replace: false,
+    }) = save_to
+    {
+        // Said before the layer is read; the move below checks again.
+        refuse_existing(target)?;
+    }
     let temp = match save_to {
-        Some(target) => {
+        Some(SaveTo { path: target, .. }) => {
             let dir = target
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
@@ -141,9 +160,22 @@ pub async fn read_file(
     };
     // The layer verified: only now does the file take its name.
     let saved_to = match (temp, save_to) {
-        (Some(temp), Some(target)) => {
-            temp.persist(target)
-                .map_err(|e| Error::io("cannot write", target, e.error))?;
+        (
+            Some(temp),
+            Some(SaveTo {
+                path: target,
+                replace,
+            }),
+        ) => {
+            let moved = if replace {
+                temp.persist(target)
+            } else {
+                temp.persist_noclobber(target)
+            };
+            moved.map_err(|e| match e.error.kind() {
+                std::io::ErrorKind::AlreadyExists => Error::io(REFUSED, target, e.error),
+                _ => Error::io("cannot write", target, e.error),
+            })?;
             Some(target.display().to_string())
         }
         _ => None,
@@ -157,6 +189,21 @@ pub async fn read_file(
         bytes,
         saved_to,
     })
+}
+
+/// What an [`Error::Io`] says when a save would have replaced a file.
+pub const REFUSED: &str = "will not replace";
+
+/// An error when something (a file, a folder, a link, even a dangling one) is at `target`.
+pub fn refuse_existing(target: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(target) {
+        Ok(_) => Err(Error::io(
+            REFUSED,
+            target,
+            std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+        )),
+        Err(_) => Ok(()),
+    }
 }
 
 /// Whether `bytes` is UTF-8 but for a character cut at the end.
@@ -206,16 +253,6 @@ fn join(base: &str, target: &str) -> String {
         }
     }
     parts.join("/")
-}
-
-/// A file name to save under when the user names a folder.
-pub fn file_name_of(path: &str) -> PathBuf {
-    PathBuf::from(
-        path.rsplit('/')
-            .next()
-            .filter(|n| !n.is_empty())
-            .unwrap_or("file"),
-    )
 }
 
 #[cfg(test)]

@@ -5,11 +5,14 @@
 //! (`$XDG_RUNTIME_DIR/podman/podman.sock`); Podman's system socket
 //! (`/run/podman/podman.sock`). An explicit choice (`DOCKER_HOST`, a context) is used even
 //! when nothing answers there, so the error names it; the default sockets are tried only
-//! when they exist.
+//! when they exist. A TCP address comes with the TLS settings Docker's client would use
+//! for it, and whether a plain connection was explicitly allowed (see [`super::tls`]).
 
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest as _, Sha256};
+
+use crate::local_engine::tls::{self, EngineTls, TlsEnv};
 
 /// Where an engine listens, and how it was found.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -20,6 +23,36 @@ pub struct EngineSocket {
     /// How it was found (`DOCKER_HOST`, `docker context "colima"`, `Podman's rootless
     /// socket`...).
     pub found_by: String,
+    /// For a TCP address, the TLS to speak (`None`: plain).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub tls: Option<EngineTls>,
+    /// Whether the user allowed a plain TCP connection to another machine.
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub allow_plain: bool,
+}
+
+impl EngineSocket {
+    /// `host`, found by `found_by`, plain (no TLS, nothing allowed).
+    pub fn at(host: &str, found_by: &str) -> Self {
+        Self {
+            host: host.to_owned(),
+            found_by: found_by.to_owned(),
+            tls: None,
+            allow_plain: false,
+        }
+    }
+
+    /// `host` as the user named it (`DOCKER_HOST`, the settings), with the TLS the
+    /// environment `s` says for it.
+    pub fn named(host: &str, found_by: &str, s: &Surroundings) -> Self {
+        Self {
+            tls: s.tls.for_host(host),
+            allow_plain: s.tls.allow_plain,
+            ..Self::at(host, found_by)
+        }
+    }
 }
 
 /// What discovery looks at (the process environment, or a test's).
@@ -35,18 +68,22 @@ pub struct Surroundings {
     pub runtime_dir: Option<PathBuf>,
     /// Where the system sockets are (`/` outside tests).
     pub root: PathBuf,
+    /// TLS settings from the environment.
+    pub tls: TlsEnv,
 }
 
 impl Surroundings {
     /// This process's surroundings.
     pub fn of_process() -> Self {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let docker_config = var("DOCKER_CONFIG")
+            .map(PathBuf::from)
+            .or_else(|| var("HOME").map(|h| Path::new(&h).join(".docker")));
         Self {
             docker_host: var("DOCKER_HOST"),
             docker_context: var("DOCKER_CONTEXT"),
-            docker_config: var("DOCKER_CONFIG")
-                .map(PathBuf::from)
-                .or_else(|| var("HOME").map(|h| Path::new(&h).join(".docker"))),
+            tls: TlsEnv::of_process(docker_config.as_deref()),
+            docker_config,
             runtime_dir: var("XDG_RUNTIME_DIR").map(PathBuf::from),
             root: PathBuf::from("/"),
         }
@@ -56,10 +93,7 @@ impl Surroundings {
 /// The engine to use, or every place that was looked at (for the "no engine" message).
 pub fn find(s: &Surroundings) -> Result<EngineSocket, Vec<String>> {
     if let Some(host) = &s.docker_host {
-        return Ok(EngineSocket {
-            host: host.clone(),
-            found_by: "DOCKER_HOST".to_owned(),
-        });
+        return Ok(EngineSocket::named(host, "DOCKER_HOST", s));
     }
     if let Some(found) = context_endpoint(s) {
         return Ok(found);
@@ -81,10 +115,10 @@ pub fn find(s: &Surroundings) -> Result<EngineSocket, Vec<String>> {
     ));
     for (path, name) in sockets {
         if path.exists() {
-            return Ok(EngineSocket {
-                host: format!("unix://{}", path.display()),
-                found_by: name,
-            });
+            return Ok(EngineSocket::at(
+                &format!("unix://{}", path.display()),
+                &name,
+            ));
         }
         looked.push(path.display().to_string());
     }
@@ -106,16 +140,20 @@ fn context_endpoint(s: &Surroundings) -> Option<EngineSocket> {
         return None;
     }
     let id = hex::encode(Sha256::digest(name.as_bytes()));
-    let meta = config.join("contexts/meta").join(id).join("meta.json");
+    let meta = config.join("contexts/meta").join(&id).join("meta.json");
     let text = std::fs::read_to_string(meta).ok()?;
     let value: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let host = value
-        .pointer("/Endpoints/docker/Host")?
-        .as_str()?
-        .to_owned();
+    let endpoint = value.pointer("/Endpoints/docker")?;
+    let host = endpoint.get("Host")?.as_str()?.to_owned();
+    let skip_verify = endpoint
+        .get("SkipTLSVerify")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    let tls_dir = config.join("contexts/tls").join(&id).join("docker");
     Some(EngineSocket {
-        host,
-        found_by: format!("docker context \"{name}\""),
+        tls: tls::for_context(&host, &tls_dir, skip_verify),
+        allow_plain: s.tls.allow_plain,
+        ..EngineSocket::at(&host, &format!("docker context \"{name}\""))
     })
 }
 
@@ -177,5 +215,100 @@ mod tests {
             ..s
         };
         assert_eq!(find(&s).expect("env").found_by, "DOCKER_HOST");
+    }
+
+    /// A context named `name` at `host`, with `meta` extra endpoint fields and TLS files.
+    fn context(config: &Path, name: &str, host: &str, skip: bool, files: &[&str]) {
+        let id = hex::encode(Sha256::digest(name.as_bytes()));
+        let meta = config.join("contexts/meta").join(&id);
+        std::fs::create_dir_all(&meta).expect("mkdir");
+        let endpoint = serde_json::json!({"Host": host, "SkipTLSVerify": skip});
+        std::fs::write(
+            meta.join("meta.json"),
+            serde_json::json!({"Name": name, "Endpoints": {"docker": endpoint}}).to_string(),
+        )
+        .expect("meta");
+        let tls = config.join("contexts/tls").join(&id).join("docker");
+        std::fs::create_dir_all(&tls).expect("mkdir");
+        for f in files {
+            std::fs::write(tls.join(f), "pem").expect("pem");
+        }
+    }
+
+    #[test]
+    fn tls_settings_come_from_the_environment_for_docker_host_and_from_the_context() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = dir.path().join("docker");
+        let certs = dir.path().join("certs");
+        std::fs::create_dir_all(&certs).expect("mkdir");
+        for f in ["ca.pem", "cert.pem", "key.pem"] {
+            std::fs::write(certs.join(f), "pem").expect("pem");
+        }
+        let s = Surroundings {
+            docker_host: Some("tcp://10.0.0.5:2376".into()),
+            tls: TlsEnv {
+                verify: true,
+                cert_path: Some(certs.clone()),
+                ..TlsEnv::default()
+            },
+            ..around(dir.path())
+        };
+        let found = find(&s).expect("DOCKER_HOST");
+        let tls = found.tls.expect("DOCKER_TLS_VERIFY means TLS");
+        assert!(tls.verify);
+        assert_eq!(tls.ca, Some(certs.join("ca.pem")));
+        assert_eq!(
+            tls.identity,
+            Some((certs.join("cert.pem"), certs.join("key.pem")))
+        );
+        // Without DOCKER_TLS_VERIFY: plain, and not allowed unless the user says so.
+        let plain = Surroundings {
+            tls: TlsEnv::default(),
+            ..s.clone()
+        };
+        let found = find(&plain).expect("DOCKER_HOST");
+        assert_eq!((found.tls, found.allow_plain), (None, false));
+        let allowed = Surroundings {
+            tls: TlsEnv {
+                allow_plain: true,
+                ..TlsEnv::default()
+            },
+            ..s.clone()
+        };
+        assert!(find(&allowed).expect("DOCKER_HOST").allow_plain);
+
+        // A context: its own TLS files and SkipTLSVerify; the environment's are not used.
+        context(&config, "remote", "tcp://10.0.0.6:2376", false, &["ca.pem"]);
+        let s = Surroundings {
+            docker_host: None,
+            docker_context: Some("remote".into()),
+            ..s
+        };
+        let found = find(&s).expect("context");
+        assert_eq!(found.host, "tcp://10.0.0.6:2376");
+        let tls = found.tls.expect("its files mean TLS");
+        assert!(tls.verify);
+        let id = hex::encode(Sha256::digest(b"remote"));
+        assert_eq!(
+            tls.ca,
+            Some(config.join("contexts/tls").join(id).join("docker/ca.pem"))
+        );
+        assert_eq!(tls.identity, None, "not the environment's cert.pem");
+        context(&config, "skipping", "tcp://10.0.0.7:2376", true, &[]);
+        let s = Surroundings {
+            docker_context: Some("skipping".into()),
+            ..s
+        };
+        let tls = find(&s)
+            .expect("context")
+            .tls
+            .expect("SkipTLSVerify is TLS");
+        assert!(!tls.verify);
+        context(&config, "bare", "tcp://10.0.0.8:2375", false, &[]);
+        let s = Surroundings {
+            docker_context: Some("bare".into()),
+            ..s
+        };
+        assert_eq!(find(&s).expect("context").tls, None);
     }
 }

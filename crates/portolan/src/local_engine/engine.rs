@@ -8,6 +8,7 @@ use futures_util::{Stream, StreamExt, TryStreamExt};
 
 use crate::error::{Error, Result};
 use crate::local_engine::discover::EngineSocket;
+use crate::local_engine::{tls, tls_transport};
 use crate::platform::Platform;
 
 /// Seconds a load or a save may take (a big image is one call).
@@ -71,8 +72,16 @@ impl LocalEngine {
         let docker = if let Some(path) = host.strip_prefix("unix://") {
             reachable(&socket, std::path::Path::new(path))?;
             bollard::Docker::connect_with_socket(path, CALL_TIMEOUT, &floor)
-        } else if host.starts_with("tcp://") || host.starts_with("http://") {
-            bollard::Docker::connect_with_http(host, CALL_TIMEOUT, &floor)
+                .map_err(|e| failure(&socket, "connecting", e))?
+        } else if tls::is_tcp(host) {
+            match &socket.tls {
+                Some(settings) => tls_transport::connect(host, settings, CALL_TIMEOUT, &floor)?,
+                None => {
+                    tls::check_plain(&socket)?;
+                    bollard::Docker::connect_with_http(host, CALL_TIMEOUT, &floor)
+                        .map_err(|e| failure(&socket, "connecting", e))?
+                }
+            }
         } else {
             return Err(Error::Engine {
                 engine: socket.host.clone(),
@@ -83,10 +92,7 @@ impl LocalEngine {
                 hint: "use unix:///path/to.sock or tcp://host:port".to_owned(),
             });
         };
-        let engine = Self {
-            docker: docker.map_err(|e| failure(&socket, "connecting", e))?,
-            socket,
-        };
+        let engine = Self { docker, socket };
         let docker = engine
             .quick()
             .negotiate_version()
@@ -284,6 +290,13 @@ fn failure(socket: &EngineSocket, doing: &str, e: bollard::errors::Error) -> Err
                 "see the engine's message".to_owned()
             },
         ),
+        _ if tls_cause(&e).is_some() => (
+            format!(
+                "{doing}: the TLS handshake failed ({})",
+                tls_cause(&e).map(ToString::to_string).unwrap_or_default()
+            ),
+            TLS_HINT.to_owned(),
+        ),
         _ if kind == Some(std::io::ErrorKind::PermissionDenied) => (
             format!("{doing}: permission denied on {}", socket.host),
             PERMISSION_HINT.to_owned(),
@@ -305,6 +318,27 @@ fn failure(socket: &EngineSocket, doing: &str, e: bollard::errors::Error) -> Err
         detail,
         hint,
     }
+}
+
+/// What to do when the engine's TLS handshake fails.
+const TLS_HINT: &str = "check the engine's TLS files: ca.pem (the CA that signed its certificate), cert.pem and key.pem (a client certificate it accepts), in DOCKER_CERT_PATH (else ~/.docker) or the Docker context's TLS folder";
+
+/// The TLS error somewhere in `e`'s chain (hyper-rustls wraps it in I/O errors, whose
+/// `source` skips what they wrap: they are opened with `get_ref`).
+fn tls_cause(e: &bollard::errors::Error) -> Option<&rustls::Error> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(c) = cause {
+        if let Some(tls) = c.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        cause = match c.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => c.source(),
+        };
+    }
+    None
 }
 
 /// The operating system's error at the root of `e`, if there is one.

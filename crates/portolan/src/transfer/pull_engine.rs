@@ -144,7 +144,8 @@ async fn load(
         blobs: parts.clone(),
         tail,
     };
-    let total: u64 = parts.iter().map(|b| b.size).sum();
+    // Sizes come from manifests: their sum saturates rather than overflowing.
+    let total = parts.iter().fold(0u64, |sum, b| sum.saturating_add(b.size));
     (options.progress)(ProgressEvent::Started {
         blobs: parts.len(),
         total_bytes: total,
