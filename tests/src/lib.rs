@@ -9,6 +9,7 @@
 //! - [`faulty_proxy`]: a hostile man-in-the-middle that answers 429/503, resets
 //!   connections or serves wrong bytes, in front of a real registry.
 //! - [`podman`]: podman in a store of its own, building images `FROM scratch` offline.
+//! - [`binary`]: what a built app binary imports and holds (checked without running it).
 //! - [`referrers_double`]: a registry double with the OCI referrers API, alone or in front
 //!   of a real registry.
 //!
@@ -17,6 +18,7 @@
 
 pub mod app_home;
 pub mod bench_stats;
+pub mod binary;
 pub mod desktop;
 pub mod fake_registry;
 pub mod faulty_proxy;
