@@ -1,7 +1,7 @@
 //! Names a registry controls that hide what they are, in a real window (Xvfb, WebDriver):
 //! a tag, a file in a layer and a label key and value holding a right-to-left override
-//! (U+202E, which makes `invoice‮gpj.exe` read as `invoiceexe.jpg`) and a zero-width space
-//! (U+200B, which makes `lat​est` look like `latest`). The window must show each such
+//! (U+202E: `invoice` U+202E `gpj.exe` reads as `invoiceexe.jpg`) and a zero-width space
+//! (U+200B: `lat` U+200B `est` looks like `latest`). The window must show each such
 //! character as a visible marker (`⟨U+202E⟩`) in a style of its own, inside text isolated
 //! from its surroundings (`<bdi>`), and never the raw character.
 //!
