@@ -137,6 +137,8 @@ fn hidden_characters_in_tags_files_and_labels_are_shown_as_marked_text() {
     s.click(&s.wait("[data-repo='team/hidden']", 30));
     s.wait_text("[data-testid=tag-count]", 20, |t| t.contains("3 of 3"));
     shows_marked(&s, "tags", &["1v⟨U+202E⟩ler", "lat⟨U+200B⟩est"]);
+    let problems = s.accessibility_problems();
+    assert!(problems.is_empty(), "marked tags: {problems:?}");
     s.screenshot(&portolan_tests::artifacts_dir().join("hidden-tags.png"));
 
     // Labels: key and value.

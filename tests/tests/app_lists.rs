@@ -165,7 +165,11 @@ fn sort_group_filter_copy_and_read_what_the_image_says() {
     s.click(&s.wait("[data-testid=open-link]", 5));
     let deadline = Instant::now() + Duration::from_secs(5);
     while !std::fs::read_to_string(&opened).is_ok_and(|t| t.contains("github.com/example")) {
-        assert!(Instant::now() < deadline, "the source was not opened: {}", s.script("return document.body.innerText", json!([])));
+        assert!(
+            Instant::now() < deadline,
+            "the source was not opened: {}",
+            s.script("return document.body.innerText", json!([]))
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     no_accessibility_problems(&s, "image");
