@@ -60,6 +60,8 @@ pub fn render() -> String {
         crate::commands::files::DroppedFiles::decl(),
         portolan_ops::packages::Vendor::decl(),
         portolan::vendor::rest::RateLimit::decl(),
+        portolan_ops::web_pages::OwnerKind::decl(),
+        portolan_ops::web_pages::WebPage::decl(),
         portolan_ops::packages::PackageRow::decl(),
         portolan_ops::packages::PackageList::decl(),
         portolan_ops::packages::PlatformImage::decl(),

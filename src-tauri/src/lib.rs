@@ -11,6 +11,7 @@ pub mod error;
 pub mod reads;
 pub mod settings;
 pub mod state;
+pub mod test_hooks;
 #[cfg(target_os = "linux")]
 mod webkit;
 
@@ -52,9 +53,8 @@ pub fn run() {
             let handle = app.handle();
             let mut s = settings::load(handle)?;
             add_demo_registry(&mut s);
-            if let Ok(dir) = std::env::var("PORTOLAN_DOWNLOAD_DIR") {
-                s.download_dir = Some(dir);
-            }
+            // Saved without the run's overrides (`PORTOLAN_DOWNLOAD_DIR`): those live in
+            // the app state, for this run only.
             settings::save(handle, &s)?;
             if let (Some((w, h)), Some(window)) = (s.window, app.get_webview_window("main")) {
                 let _ = window.set_size(tauri::LogicalSize::new(w, h));

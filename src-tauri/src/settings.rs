@@ -94,6 +94,37 @@ impl Settings {
     }
 }
 
+/// What the environment sets for this run only, over the saved settings. Never saved: a
+/// test, a demo or a one-off `PORTOLAN_DOWNLOAD_DIR=/tmp/x portolan` leaves the user's
+/// settings as they were.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunOverrides {
+    /// Where pulls are written (`PORTOLAN_DOWNLOAD_DIR`).
+    pub download_dir: Option<String>,
+}
+
+impl RunOverrides {
+    /// The overrides the environment sets.
+    pub fn from_env() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// The overrides `lookup` (an environment) sets.
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            download_dir: lookup("PORTOLAN_DOWNLOAD_DIR").filter(|d| !d.trim().is_empty()),
+        }
+    }
+
+    /// The settings as this run uses them: `saved`, with the overrides over it.
+    pub fn over(&self, saved: Settings) -> Settings {
+        Settings {
+            download_dir: self.download_dir.clone().or(saved.download_dir),
+            ..saved
+        }
+    }
+}
+
 /// Read the settings (defaults when there are none yet).
 pub fn load<R: Runtime>(app: &AppHandle<R>) -> AppResult<Settings> {
     let store = app.store(STORE_FILE).map_err(store_error)?;
@@ -117,4 +148,32 @@ fn store_error(e: tauri_plugin_store::Error) -> AppError {
         portolan::ErrorCode::Io,
         format!("cannot read or write the settings: {e}"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_download_dir_from_the_environment_is_for_this_run_only() {
+        let env = |name: &str| (name == "PORTOLAN_DOWNLOAD_DIR").then(|| "/tmp/pulls".to_owned());
+        let overrides = RunOverrides::from_lookup(env);
+        let saved = Settings {
+            download_dir: Some("/home/ada/Pulls".to_owned()),
+            ..Settings::default()
+        };
+        let this_run = overrides.over(saved.clone());
+        assert_eq!(this_run.download_dir.as_deref(), Some("/tmp/pulls"));
+        // What is written back is the saved settings: the override is not in them.
+        assert_eq!(saved.download_dir.as_deref(), Some("/home/ada/Pulls"));
+        let first_run = overrides.over(Settings::default());
+        assert_eq!(first_run.download_dir.as_deref(), Some("/tmp/pulls"));
+        assert_eq!(Settings::default().download_dir, None);
+        // Unset or empty: the saved folder.
+        for unset in [None, Some(String::new())] {
+            let overrides = RunOverrides::from_lookup(|_| unset.clone());
+            assert_eq!(overrides, RunOverrides::default());
+            assert_eq!(overrides.over(saved.clone()), saved);
+        }
+    }
 }

@@ -27,12 +27,10 @@ pub struct AppState {
     pub catalog: CatalogPages,
     /// Long reads (layer listings, trees, comparisons) the window can stop.
     pub reads: crate::reads::Reads,
-    /// Tests only: a file whose text answers every file chooser
-    /// (`PORTOLAN_TEST_PICK_FILE`, read at start-up; see `commands::files`).
-    pub test_pick_file: Option<std::path::PathBuf>,
-    /// Tests only: a file that URLs opened in the browser are appended to instead
-    /// (`PORTOLAN_TEST_OPEN_LOG`, read at start-up; see `commands::packages`).
-    pub test_open_log: Option<std::path::PathBuf>,
+    /// The end-to-end tests' hooks (only in a build with the `test-hooks` feature).
+    pub test_hooks: crate::test_hooks::TestHooks,
+    /// What the environment sets for this run only, over the saved settings.
+    pub overrides: crate::settings::RunOverrides,
     /// Where the vendor APIs are (GitHub Packages, Docker Hub), from the environment.
     pub vendor_apis: portolan_ops::packages::VendorApis,
     drops: Mutex<Option<Channel<DroppedFiles>>>,
@@ -105,8 +103,8 @@ impl AppState {
             transfers: Arc::default(),
             catalog: CatalogPages::default(),
             reads: crate::reads::Reads::default(),
-            test_pick_file: std::env::var_os("PORTOLAN_TEST_PICK_FILE").map(Into::into),
-            test_open_log: std::env::var_os("PORTOLAN_TEST_OPEN_LOG").map(Into::into),
+            test_hooks: crate::test_hooks::TestHooks::from_env(),
+            overrides: crate::settings::RunOverrides::from_env(),
             vendor_apis: portolan_ops::packages::VendorApis::for_window(),
             drops: Mutex::new(None),
         }

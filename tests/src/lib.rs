@@ -11,6 +11,7 @@
 //! - [`podman`]: podman in a store of its own, building images `FROM scratch` offline.
 //! - [`tls_terminator`]: TLS with a required client certificate in front of a Unix socket,
 //!   as a Docker engine is exposed on `tcp://…:2376`.
+//! - [`binary`]: what a built app binary imports and holds (checked without running it).
 //! - [`referrers_double`]: a registry double with the OCI referrers API, alone or in front
 //!   of a real registry.
 //!
@@ -19,6 +20,7 @@
 
 pub mod app_home;
 pub mod bench_stats;
+pub mod binary;
 pub mod desktop;
 pub mod fake_registry;
 pub mod faulty_proxy;

@@ -261,6 +261,14 @@ fn sign_in_to_a_token_registry_and_pin_a_repository() {
         !settings.contains("g1na-token"),
         "no secret in the settings store"
     );
+    // The download folder the tests give (PORTOLAN_DOWNLOAD_DIR) is for this run only.
+    let saved = std::fs::read_to_string(home.path().join("data/dev.portolan.app/settings.json"))
+        .expect("the settings store");
+    assert!(saved.contains("team/app"), "{saved}");
+    assert!(
+        !saved.contains(&*home.path().join("downloads").to_string_lossy()),
+        "PORTOLAN_DOWNLOAD_DIR was saved into the settings: {saved}"
+    );
     s.click(&s.wait("[data-testid=sign-out]", 5));
     wait_signed(&s, &registry.host, "anonymous", 10);
 }

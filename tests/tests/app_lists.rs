@@ -154,10 +154,22 @@ fn sort_group_filter_copy_and_read_what_the_image_says() {
     s.wait_text("[data-testid=about]", 5, |t| {
         t.contains("pushed out of order") && t.contains("Apache-2.0") && t.contains("2.0.0")
     });
+    // A link from the image's labels names its host and asks first: Cancel opens nothing.
     s.click(&s.wait("[data-testid=about-source]", 5));
+    s.wait_text("[data-testid=link-host]", 5, |t| t == "github.com");
+    s.wait_text("form.dialog h2", 5, |t| t == "Open github.com?");
+    s.click(&s.wait("form.dialog button[type=button]", 5));
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!opened.exists(), "nothing opened on Cancel");
+    s.click(&s.wait("[data-testid=about-source]", 5));
+    s.click(&s.wait("[data-testid=open-link]", 5));
     let deadline = Instant::now() + Duration::from_secs(5);
     while !std::fs::read_to_string(&opened).is_ok_and(|t| t.contains("github.com/example")) {
-        assert!(Instant::now() < deadline, "the source was not opened");
+        assert!(
+            Instant::now() < deadline,
+            "the source was not opened: {}",
+            s.script("return document.body.innerText", json!([]))
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     no_accessibility_problems(&s, "image");

@@ -33,7 +33,8 @@ fn package(id: u64, owner: &str, name: &str, visibility: &str, updated: &str) ->
         "id": id, "name": name, "package_type": "container", "owner": {"login": owner},
         "visibility": visibility, "version_count": 4, "updated_at": updated,
         "created_at": "2025-01-01T00:00:00Z",
-        "html_url": format!("https://github.com/users/{owner}/packages/container/package/{name}"),
+        // A page address the app must not open: pages are built from their parts.
+        "html_url": format!("https://evil.example/phish/{owner}/{name}"),
     })
 }
 
@@ -293,17 +294,30 @@ fn packages_with_visibility_versions_by_date_delete_restore_and_settings() {
     s.click(&s.wait("[data-testid=tab-active]", 5));
     s.wait("[data-version='10']", 10);
 
-    // Change visibility: said first, then the settings page opens in the browser.
+    // Change visibility: said first, then the settings page opens in the browser, built
+    // from the package's parts on the configured GitHub's host, not from the API's
+    // html_url.
     s.click(&s.wait("[data-testid=change-visibility]", 5));
     s.wait_text("form.dialog", 5, |t| {
         t.contains("cannot be made private again")
     });
     s.click(&s.wait("[data-testid=open-settings]", 5));
     wait_until("the settings page opened", || opened.exists());
+    let web = format!("http://{}", api.host);
     assert_eq!(
         std::fs::read_to_string(&opened).expect("opened").trim(),
-        "https://github.com/users/octo/packages/container/package/app/settings"
+        format!("{web}/users/octo/packages/container/app/settings")
     );
+    s.click(&s.wait("[data-testid=open-page]", 5));
+    wait_until("the package page opened", || {
+        std::fs::read_to_string(&opened).is_ok_and(|t| t.lines().count() == 2)
+    });
+    let pages = std::fs::read_to_string(&opened).expect("opened");
+    assert_eq!(
+        pages.lines().nth(1),
+        Some(format!("{web}/users/octo/packages/container/package/app").as_str())
+    );
+    assert!(!pages.contains("evil.example"), "{pages}");
 
     // A version opens as an image, as a tag does.
     s.click(&s.wait("[data-version='22'] .grow", 5));

@@ -1,6 +1,7 @@
 //! The Debian package that `scripts/package-deb` builds, as a user gets it: its metadata
-//! (`dpkg-deb -I`), its files (`dpkg-deb -x` into a temporary folder), and the unpacked
-//! binary started in a real window (Xvfb) through tauri-driver, showing its first view.
+//! (`dpkg-deb -I`), its files (`dpkg-deb -x` into a temporary folder), the unpacked binary
+//! checked for test hooks (none) and for WebKitGTK 2.42 imports (none), and started in a
+//! real window (Xvfb) through tauri-driver, showing its first view.
 //!
 //! `PORTOLAN_DEB` names the package. `scripts/test` builds it and sets it when `CI=true` or
 //! `PORTOLAN_PACKAGE_TEST=1` (a release build takes minutes); without it the test is
@@ -9,6 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use portolan_tests::binary::{assert_starts_on_older_webkit, contains};
 use portolan_tests::webdriver::Driver;
 use portolan_tests::{artifacts_dir, require_program};
 
@@ -126,6 +128,15 @@ fn the_deb_declares_its_runtime_and_its_unpacked_binary_opens_the_first_view() {
             .permissions(),
     );
     assert!(mode & 0o111 != 0, "usr/bin/portolan is not executable");
+    // A release build has no test hooks: no environment variable makes it answer its file
+    // choosers from a file or log pages instead of opening them (their names are not even
+    // in it).
+    assert!(
+        !contains(&binary, b"PORTOLAN_TEST_"),
+        "usr/bin/portolan reads PORTOLAN_TEST_* variables: it was built with the test-hooks feature"
+    );
+    // It starts on a WebKitGTK older than 2.42 (Depends does not ask for 2.42).
+    assert_starts_on_older_webkit(&binary);
     let desktop =
         std::fs::read_to_string(root.path().join("usr/share/applications/Portolan.desktop"))
             .expect("the package installs usr/share/applications/Portolan.desktop");

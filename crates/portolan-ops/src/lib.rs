@@ -27,6 +27,9 @@
 //! - [`packages`]: packages and versions where the registry protocol cannot list them
 //!   (ghcr.io through GitHub Packages, Docker Hub through its Hub API).
 //! - [`summary`]: the one line each transfer's report is said in, by both front ends.
+//! - [`web_pages`]: the vendor pages a user is sent to, built from their parts on the
+//!   configured vendor's web host (never an address an API returned), and the checks on
+//!   links an image's labels name.
 //! - [`transfers`]: transfers in flight, their progress and cancellation, owned here rather
 //!   than by a view, so a window can show them wherever the user navigates.
 //!
@@ -48,3 +51,4 @@ pub mod sign_in;
 pub mod summary;
 pub mod tag_scan;
 pub mod transfers;
+pub mod web_pages;

@@ -20,6 +20,8 @@ use portolan::vendor::github::{
 use portolan::vendor::rest::RateLimit;
 use portolan::{Client, Error, Reference, Result};
 
+use crate::web_pages::{OwnerKind, WebPage};
+
 /// Where the vendor APIs are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VendorApis {
@@ -180,6 +182,8 @@ pub struct PackageRow {
     pub name: String,
     /// The owner (user, organisation or namespace).
     pub owner: String,
+    /// Whether the owner is a user or an organisation (GitHub's pages differ).
+    pub owner_kind: OwnerKind,
     /// The repository to open in the registry (`ghcr.io/owner/app`).
     pub repository: String,
     /// `public`, `private`, `internal`, or none when the API did not say.
@@ -197,7 +201,7 @@ pub struct PackageRow {
     pub updated_at: Option<String>,
     /// The source repository it is linked to (`owner/repo` on GitHub).
     pub source_repository: Option<String>,
-    /// Its page on the vendor's site.
+    /// Its page on the vendor's site (built from its parts: see `web_pages`).
     pub page_url: Option<String>,
     /// Where its visibility is changed (GitHub: its settings page; no API changes it).
     pub settings_url: Option<String>,
@@ -250,7 +254,7 @@ pub struct VersionRow {
     pub part_of: Option<String>,
     /// Its platform images, where the API lists them (Docker Hub).
     pub images: Vec<PlatformImage>,
-    /// Its page on the vendor's site.
+    /// Its page on the vendor's site (built from its parts: see `web_pages`).
     pub page_url: Option<String>,
 }
 
@@ -349,14 +353,22 @@ pub async fn packages(
                     let names: Vec<String> = owners.iter().map(|(_, n)| n.clone()).collect();
                     let mut rows = Vec::new();
                     for (owner, _) in &owners {
-                        rows.extend(gh.packages(owner, visibility).await?);
+                        let kind = owner_kind(owner);
+                        rows.extend(
+                            gh.packages(owner, visibility)
+                                .await?
+                                .into_iter()
+                                .map(|p| (kind, p)),
+                        );
                     }
-                    return Ok(github_list(&gh, &host, names, rows));
+                    return Ok(github_list(&gh, apis, &host, names, rows));
                 }
             };
             let name = place.owner.clone().unwrap_or_default();
+            let kind = owner_kind(&owners[0]);
             let rows = gh.packages(&owners[0], visibility).await?;
-            Ok(github_list(&gh, &host, vec![name], rows))
+            let rows = rows.into_iter().map(|p| (kind, p)).collect();
+            Ok(github_list(&gh, apis, &host, vec![name], rows))
         }
         Api::Hub(hub) => {
             let namespace = match (&place.owner, hub.username()) {
@@ -379,13 +391,14 @@ pub async fn packages(
                     } else {
                         r.namespace
                     };
+                    let repository = format!("{host}/{owner}/{}", r.name);
+                    let (page_url, settings_url) =
+                        package_pages(apis, &repository, OwnerKind::User);
                     PackageRow {
-                        repository: format!("{host}/{owner}/{}", r.name),
-                        page_url: Some(format!("https://hub.docker.com/r/{owner}/{}", r.name)),
-                        settings_url: Some(format!(
-                            "https://hub.docker.com/repository/docker/{owner}/{}/settings",
-                            r.name
-                        )),
+                        repository,
+                        page_url,
+                        settings_url,
+                        owner_kind: OwnerKind::User,
                         visibility: Some(
                             if r.is_private { "private" } else { "public" }.to_owned(),
                         ),
@@ -412,26 +425,60 @@ pub async fn packages(
     }
 }
 
+/// A GitHub owner's kind, for its pages.
+fn owner_kind(owner: &Owner) -> OwnerKind {
+    match owner {
+        Owner::Me | Owner::User(_) => OwnerKind::User,
+        Owner::Org(_) => OwnerKind::Organization,
+    }
+}
+
+/// A package's page and settings page, built from its parts (none when a part cannot be
+/// in an address). The API's own `html_url` is never used: see `web_pages`.
+fn package_pages(
+    apis: &VendorApis,
+    repository: &str,
+    owner_kind: OwnerKind,
+) -> (Option<String>, Option<String>) {
+    let url = |page: WebPage| page.url(apis).ok().map(String::from);
+    (
+        url(WebPage::Package {
+            repository: repository.to_owned(),
+            owner_kind,
+        }),
+        url(WebPage::PackageSettings {
+            repository: repository.to_owned(),
+            owner_kind,
+        }),
+    )
+}
+
 fn github_list(
     gh: &GitHubPackages,
+    apis: &VendorApis,
     host: &str,
     owners: Vec<String>,
-    rows: Vec<github::Package>,
+    rows: Vec<(OwnerKind, github::Package)>,
 ) -> PackageList {
     let mut packages: Vec<PackageRow> = rows
         .into_iter()
-        .map(|p| PackageRow {
-            repository: format!("{host}/{}/{}", p.owner, p.name),
-            settings_url: p.settings_url(),
-            visibility: p.visibility.map(|v| v.as_str().to_owned()),
-            name: p.name,
-            owner: p.owner,
-            version_count: p.version_count,
-            pull_count: None,
-            storage_size: None,
-            updated_at: p.updated_at,
-            source_repository: p.repository,
-            page_url: p.html_url,
+        .map(|(owner_kind, p)| {
+            let repository = format!("{host}/{}/{}", p.owner, p.name);
+            let (page_url, settings_url) = package_pages(apis, &repository, owner_kind);
+            PackageRow {
+                repository,
+                settings_url,
+                page_url,
+                owner_kind,
+                visibility: p.visibility.map(|v| v.as_str().to_owned()),
+                name: p.name,
+                owner: p.owner,
+                version_count: p.version_count,
+                pull_count: None,
+                storage_size: None,
+                updated_at: p.updated_at,
+                source_repository: p.repository,
+            }
         })
         .collect();
     packages.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
@@ -479,7 +526,24 @@ pub async fn versions(
                 VersionState::Active
             };
             let listed = gh.versions(&who, &package, state).await?;
-            let mut rows: Vec<VersionRow> = listed.into_iter().map(github_version).collect();
+            let kind = owner_kind(&who);
+            let page = |id: u64| {
+                WebPage::Version {
+                    repository: repository.clone(),
+                    owner_kind: kind,
+                    version: id.to_string(),
+                }
+                .url(apis)
+                .ok()
+                .map(String::from)
+            };
+            let mut rows: Vec<VersionRow> = listed
+                .into_iter()
+                .map(|v| {
+                    let page_url = page(v.id);
+                    github_version(v, page_url)
+                })
+                .collect();
             if !deleted {
                 rows = group_platform_images(client, &repository, rows).await;
             }
@@ -503,10 +567,14 @@ pub async fn versions(
                 .map(|t| VersionRow {
                     id: None,
                     digest: t.digest,
-                    page_url: Some(format!(
-                        "https://hub.docker.com/layers/{owner}/{package}/{}",
-                        t.name
-                    )),
+                    page_url: WebPage::Version {
+                        repository: repository.clone(),
+                        owner_kind: OwnerKind::User,
+                        version: t.name.clone(),
+                    }
+                    .url(apis)
+                    .ok()
+                    .map(String::from),
                     tags: vec![t.name],
                     created_at: t.last_updated,
                     deleted_at: None,
@@ -532,7 +600,7 @@ fn platform_image(i: &HubImage) -> PlatformImage {
     }
 }
 
-fn github_version(v: PackageVersion) -> VersionRow {
+fn github_version(v: PackageVersion, page_url: Option<String>) -> VersionRow {
     VersionRow {
         id: Some(v.id),
         digest: Some(v.digest),
@@ -541,7 +609,7 @@ fn github_version(v: PackageVersion) -> VersionRow {
         deleted_at: v.deleted_at,
         part_of: None,
         images: Vec::new(),
-        page_url: v.html_url,
+        page_url,
     }
 }
 

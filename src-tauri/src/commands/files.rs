@@ -3,9 +3,9 @@
 //! desktop's own `xdg-open` on its folder: Tauri's opener plugin would do the same for
 //! about 3 MB of binary and a D-Bus stack the app has no other use for).
 //!
-//! Native choosers cannot be driven by WebDriver, so the tests have one way in:
-//! `PORTOLAN_TEST_PICK_FILE`, read once at start-up, names a file whose text (a path) is
-//! the answer of every chooser while it is set. Nothing in the window can set it.
+//! Native choosers cannot be driven by WebDriver, so the tests have one way in (a build
+//! with the `test-hooks` feature only; see `crate::test_hooks`): a file whose text (a
+//! path) is the answer of every chooser.
 
 use std::path::PathBuf;
 
@@ -35,7 +35,7 @@ enum Pick {
 }
 
 async fn pick(app: &AppHandle, title: String, what: Pick) -> AppResult<Option<String>> {
-    if let Some(answer) = &app.state::<AppState>().test_pick_file {
+    if let Some(answer) = &app.state::<AppState>().test_hooks.pick_file {
         let path = std::fs::read_to_string(answer)
             .map_err(|e| AppError::from(portolan::Error::io("cannot read", answer, e)))?;
         return Ok(Some(path.trim().to_owned()).filter(|p| !p.is_empty()));

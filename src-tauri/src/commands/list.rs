@@ -21,7 +21,7 @@ declare_commands! {
     packages::list_versions(repository: String, deleted: bool) -> VersionList;
     packages::delete_version(repository: String, version_id: String) -> ();
     packages::restore_version(repository: String, version_id: String) -> ();
-    packages::open_in_browser(url: String) -> ();
+    packages::open_in_browser(page: WebPage) -> ();
     browse::resolve_repository(host: String, name: String) -> String;
     browse::list_tags(repository: String) -> TagList;
     browse::count_tags(repository: String) -> u32;

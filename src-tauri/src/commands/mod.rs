@@ -31,6 +31,7 @@ use portolan_ops::packages::{PackageList, VersionList};
 use portolan_ops::pull_target::PullFormat;
 use portolan_ops::push::PushRequest;
 use portolan_ops::transfers::TransferView;
+use portolan_ops::web_pages::WebPage;
 
 use crate::settings::{Settings, Theme};
 use browse::{RawDocument, Referrer, TagList};

@@ -1,14 +1,16 @@
 //! Packages and versions from the vendor APIs (GitHub Packages for ghcr.io, the Hub API
-//! for Docker Hub), and opening a vendor's page in the user's browser.
+//! for Docker Hub), and opening a vendor's page (or a link an image's labels name) in the
+//! user's browser.
 //!
-//! The browser cannot be driven by WebDriver, so the tests have one way in:
-//! `PORTOLAN_TEST_OPEN_LOG`, read once at start-up, names a file each URL is appended to
-//! instead of being opened. Nothing in the window can set it.
+//! The browser cannot be driven by WebDriver, so the tests have one way in (a build with
+//! the `test-hooks` feature only; see `crate::test_hooks`): a file each address is
+//! appended to instead of being opened.
 
 use std::io::Write;
 
 use portolan::vendor::github::Visibility;
 use portolan_ops::packages::{self, PackageList, VersionList};
+use portolan_ops::web_pages::WebPage;
 use tauri::{AppHandle, Manager};
 
 use crate::error::{AppError, AppResult};
@@ -100,30 +102,23 @@ pub async fn restore_version(
     .await?)
 }
 
-/// Open an `https://` page (a package's page or settings) in the user's browser.
-pub async fn open_in_browser(app: &AppHandle, url: String) -> AppResult<()> {
-    let parsed = url::Url::parse(&url)
-        .ok()
-        .filter(|u| u.scheme() == "https")
-        .ok_or_else(|| {
-            portolan::Error::input(
-                format!("\"{url}\" is not an https:// page"),
-                "only web pages are opened",
-            )
-        })?;
+/// Open `page` in the user's browser. The window names the page by its parts; its address
+/// is built here (`portolan_ops::web_pages`), never taken from the window or an API.
+pub async fn open_in_browser(app: &AppHandle, page: WebPage) -> AppResult<()> {
     let state = app.state::<AppState>();
-    if let Some(log) = &state.test_open_log {
+    let url = page.url(&state.vendor_apis)?;
+    if let Some(log) = &state.test_hooks.open_log {
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(log)
             .map_err(|e| AppError::from(portolan::Error::io("cannot write", log, e)))?;
-        writeln!(file, "{parsed}")
+        writeln!(file, "{url}")
             .map_err(|e| AppError::from(portolan::Error::io("cannot write", log, e)))?;
         return Ok(());
     }
     std::process::Command::new("xdg-open")
-        .arg(parsed.as_str())
+        .arg(url.as_str())
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -132,7 +127,7 @@ pub async fn open_in_browser(app: &AppHandle, url: String) -> AppResult<()> {
         .map_err(|e| {
             AppError::from(portolan::Error::Configuration {
                 what: "the web browser (xdg-open)".to_owned(),
-                detail: format!("{e}; the page is {parsed}"),
+                detail: format!("{e}; the page is {url}"),
             })
         })
 }

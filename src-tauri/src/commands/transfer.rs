@@ -14,8 +14,11 @@ use portolan_ops::pull_target::PullFormat;
 use portolan_ops::push::{self, LocalSources, PushRequest};
 use portolan_ops::transfers::TransferView;
 
+/// Where pulls go: `PORTOLAN_DOWNLOAD_DIR` for this run, else the saved folder, else
+/// `portolan` in the user's download folder.
 fn download_dir(app: &AppHandle) -> AppResult<PathBuf> {
-    if let Some(dir) = settings::load(app)?.download_dir {
+    let overrides = &app.state::<AppState>().overrides;
+    if let Some(dir) = overrides.over(settings::load(app)?).download_dir {
         return Ok(PathBuf::from(dir));
     }
     let base = app.path().download_dir().map_err(|e| {

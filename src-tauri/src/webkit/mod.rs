@@ -75,8 +75,14 @@ pub fn configure(window: &tauri::WebviewWindow) {
             context.set_cache_model(model);
         }
         if let Some(settings) = view.settings() {
-            if !features::set(&settings, "AsyncOverflowScrolling", async_overflow) {
-                tracing::debug!("this WebKit has no AsyncOverflowScrolling feature");
+            match features::set(&settings, "AsyncOverflowScrolling", async_overflow) {
+                features::Outcome::Set => {}
+                features::Outcome::NoSuchFeature => {
+                    tracing::debug!("this WebKit has no AsyncOverflowScrolling feature");
+                }
+                features::Outcome::Unsupported(missing) => tracing::warn!(
+                    "this WebKitGTK is older than 2.42 (it has no {missing}): inner areas keep WebKit's own scrolling"
+                ),
             }
         }
     });

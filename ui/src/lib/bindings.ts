@@ -961,6 +961,46 @@ limit: number | null,
  */
 resets_at: number | null, };
 
+export type OwnerKind = "user" | "organization";
+
+export type WebPage = { "kind": "package", 
+/**
+ * `HOST/OWNER/PACKAGE`.
+ */
+repository: string, 
+/**
+ * Who owns it.
+ */
+owner_kind: OwnerKind, } | { "kind": "package_settings", 
+/**
+ * `HOST/OWNER/PACKAGE`.
+ */
+repository: string, 
+/**
+ * Who owns it.
+ */
+owner_kind: OwnerKind, } | { "kind": "version", 
+/**
+ * `HOST/OWNER/PACKAGE`.
+ */
+repository: string, 
+/**
+ * Who owns it.
+ */
+owner_kind: OwnerKind, 
+/**
+ * The version id (GitHub) or tag (Docker Hub).
+ */
+version: string, } | { "kind": "new_token", 
+/**
+ * The registry host (`ghcr.io`).
+ */
+host: string, } | { "kind": "image_link", 
+/**
+ * The link.
+ */
+url: string, };
+
 export type PackageRow = { 
 /**
  * Its name under the owner (`app`, `team/app`).
@@ -970,6 +1010,10 @@ name: string,
  * The owner (user, organisation or namespace).
  */
 owner: string, 
+/**
+ * Whether the owner is a user or an organisation (GitHub's pages differ).
+ */
+owner_kind: OwnerKind, 
 /**
  * The repository to open in the registry (`ghcr.io/owner/app`).
  */
@@ -999,7 +1043,7 @@ updated_at: string | null,
  */
 source_repository: string | null, 
 /**
- * Its page on the vendor's site.
+ * Its page on the vendor's site (built from its parts: see `web_pages`).
  */
 page_url: string | null, 
 /**
@@ -1070,7 +1114,7 @@ part_of: string | null,
  */
 images: Array<PlatformImage>, 
 /**
- * Its page on the vendor's site.
+ * Its page on the vendor's site (built from its parts: see `web_pages`).
  */
 page_url: string | null, };
 

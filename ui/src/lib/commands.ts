@@ -3,7 +3,7 @@
 
 import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, HostAdvice, ImageDiff, ImageReport, LayerListing, LocalImage, MergedTree, PackageList, ProgressEvent, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList } from './bindings';
+import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, HostAdvice, ImageDiff, ImageReport, LayerListing, LocalImage, MergedTree, PackageList, ProgressEvent, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList, WebPage } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
@@ -35,8 +35,8 @@ export const commands = {
     call<null>('delete_version', { repository, versionId }),
   restoreVersion: (repository: string, versionId: string) =>
     call<null>('restore_version', { repository, versionId }),
-  openInBrowser: (url: string) =>
-    call<null>('open_in_browser', { url }),
+  openInBrowser: (page: WebPage) =>
+    call<null>('open_in_browser', { page }),
   resolveRepository: (host: string, name: string) =>
     call<string>('resolve_repository', { host, name }),
   listTags: (repository: string) =>

@@ -1,7 +1,9 @@
 // What an image says about itself, as GitHub's package page shows it: the OCI
 // `org.opencontainers.image.*` keys, from the config's labels, then the image manifest's
-// annotations, then the index's (where multi-platform images keep them). Only an https
-// source or URL is offered as a link; anything else stays text.
+// annotations, then the index's (where multi-platform images keep them). Only an http(s)
+// source, URL or documentation link (without a user name or password in it) is offered as
+// a link, and the window names its host and asks before opening it; anything else stays
+// text.
 
 const PREFIX = 'org.opencontainers.image.';
 
@@ -13,23 +15,36 @@ export type Summary = {
   vendor: string | null;
   authors: string | null;
   created: string | null;
-  /** The source repository, when it is an https URL. */
+  /** The source repository, when it is an http(s) link. */
   source: string | null;
-  /** The project's page, when it is an https URL. */
+  /** The project's page, when it is an http(s) link. */
   url: string | null;
+  /** The documentation, when it is an http(s) link. */
+  documentation: string | null;
   /** The revision (commit) it was built from. */
   revision: string | null;
 };
 
 type Dict = { [key in string]?: string };
 
-function https(value: string | null): string | null {
+/** `value` as a link that may be offered: http or https, with a host, no credentials. */
+export function webLink(value: string | null): string | null {
   if (!value) return null;
   try {
     const u = new URL(value.replace(/^git\+/, ''));
-    return u.protocol === 'https:' ? u.toString() : null;
+    const web = u.protocol === 'https:' || u.protocol === 'http:';
+    return web && u.hostname && !u.username && !u.password ? u.toString() : null;
   } catch {
     return null;
+  }
+}
+
+/** The host a link goes to, as the confirm names it (`github.com`). */
+export function linkHost(link: string): string {
+  try {
+    return new URL(link).host;
+  } catch {
+    return '';
   }
 }
 
@@ -50,8 +65,9 @@ export function summarize(...sources: (Dict | null | undefined)[]): Summary {
     vendor: pick('vendor'),
     authors: pick('authors'),
     created: pick('created'),
-    source: https(pick('source')),
-    url: https(pick('url')),
+    source: webLink(pick('source')),
+    url: webLink(pick('url')),
+    documentation: webLink(pick('documentation')),
     revision: pick('revision'),
   };
 }

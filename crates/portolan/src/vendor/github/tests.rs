@@ -215,8 +215,8 @@ async fn packages_keep_visibility_and_link_to_their_settings() {
     assert_eq!(packages[0].repository.as_deref(), Some("alice/new"));
     assert_eq!(packages[1].visibility, Some(Visibility::Public));
     assert_eq!(
-        packages[1].settings_url().as_deref(),
-        Some("https://github.com/users/alice/packages/container/package/old/settings")
+        packages[1].html_url.as_deref(),
+        Some("https://github.com/users/alice/packages/container/package/old")
     );
     let r = &server.requests()[0];
     assert_eq!(r.path(), "/user/packages");

@@ -111,17 +111,9 @@ pub struct Package {
     pub created_at: Option<String>,
     /// When it last changed (RFC 3339).
     pub updated_at: Option<String>,
-    /// Its page on GitHub.
+    /// Its page on GitHub, as the API says (never opened: the app builds its pages from
+    /// their parts, see `portolan_ops::web_pages`).
     pub html_url: Option<String>,
-}
-
-impl Package {
-    /// Where its visibility is changed: the settings page of its GitHub page.
-    pub fn settings_url(&self) -> Option<String> {
-        self.html_url
-            .as_ref()
-            .map(|u| format!("{}/settings", u.trim_end_matches('/')))
-    }
 }
 
 impl<'de> serde::Deserialize<'de> for Package {
