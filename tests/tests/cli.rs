@@ -161,6 +161,16 @@ fn errors_go_to_stderr_with_a_non_zero_exit() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("json error");
     assert_eq!(v["error"]["code"], "not_found");
+    let out = cli(
+        cfg.path(),
+        &["tags", &registry.reference("nope/nope")],
+        None,
+    );
+    assert!(
+        stderr(&out).contains("the tag list of") && stderr(&out).contains("was not found"),
+        "{}",
+        stderr(&out)
+    );
 
     // A command line that cannot be parsed: exit 2, and under --json the same JSON form
     // with its own code.
@@ -261,6 +271,40 @@ fn the_cli_adds_hints_in_its_own_flags_to_the_engines_neutral_messages() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("json error");
     assert_eq!(v["error"]["code"], "input");
+    // A URL where a reference goes: told to drop the scheme, not that a port is wrong.
+    let url = format!("http://{}", registry.reference("team/app:v1"));
+    let out = cli(cfg.path(), &["inspect", &url], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("drop the http://"),
+        "{}",
+        stderr(&out)
+    );
+    // A folder holding two images: the way to choose names the flag too.
+    let two = cfg.path().join("two");
+    let two = two.to_str().expect("utf-8 path");
+    for (reference, extra) in [
+        (registry.reference("team/app:v1"), None),
+        (multi.clone(), Some("linux/amd64")),
+    ] {
+        let mut args = vec!["pull", reference.as_str(), "--oci", two];
+        if let Some(p) = extra {
+            args.extend(["--platform", p]);
+        }
+        let out = cli(cfg.path(), &args, None);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let out = cli(
+        cfg.path(),
+        &["push", two, &registry.reference("team/pushed:1")],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("2 images") && err.contains("hint: ") && err.contains("--image"),
+        "{err}"
+    );
 }
 
 #[test]

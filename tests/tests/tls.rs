@@ -31,6 +31,12 @@ fn https_registries_need_their_ca_and_get_it_from_config_or_certs_d() {
         err.to_string().contains("certs.d"),
         "the error says where CA files go: {err}"
     );
+    assert!(
+        err.to_string().contains("certificate was not accepted")
+            && !err.to_string().starts_with("cannot reach")
+            && !err.to_string().contains("settings"),
+        "headed as a certificate problem, in words that fit both front ends: {err}"
+    );
 
     // A CA file configured for the host.
     let ca_file = work.path().join("ca.pem");

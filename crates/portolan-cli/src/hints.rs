@@ -51,6 +51,9 @@ pub fn hint(command: &Command, e: &Error) -> Option<String> {
         {
             "to remove one tag: portolan-cli untag REPO:TAG".to_owned()
         }
+        (Error::BadSource { detail, .. }, Command::Push(_)) if detail.contains("choose one") => {
+            "or name it with --image NAME (a layout's ref.name, an archive's REPO:TAG)".to_owned()
+        }
         (Error::TagExists { .. }, Command::Tag(_)) => {
             "to move it there anyway, add --force".to_owned()
         }

@@ -186,7 +186,7 @@ pub enum Error {
     },
 
     /// The registry could not be reached (DNS, refused connection, timeout, TLS).
-    #[error("cannot reach {registry}: {reason}. {hint}")]
+    #[error("{}: {reason}. {hint}", if *tls { format!("{registry}'s TLS certificate was not accepted") } else { format!("cannot reach {registry}") })]
     Unreachable {
         /// Registry host.
         registry: String,

@@ -67,6 +67,21 @@ impl Reference {
                 "the reference has leading or trailing spaces",
             ));
         }
+        // A URL pasted in: say what a reference looks like rather than misread its scheme
+        // as a host and port.
+        if let Some(scheme) = ["http://", "https://", "oci://", "docker://"]
+            .into_iter()
+            .find(|s| input.to_ascii_lowercase().starts_with(s))
+        {
+            return Err(ReferenceError::new(
+                input,
+                0,
+                scheme.len(),
+                format!(
+                    "a reference has no scheme: drop the {scheme} (HOST/NAME:TAG; plain HTTP is chosen per host, not in the reference)"
+                ),
+            ));
+        }
         // Split off the digest: everything after the first '@'.
         let (name_and_tag, digest) = match input.find('@') {
             Some(at) => {
@@ -584,6 +599,14 @@ pub fn is_supply_chain_tag(tag: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_is_told_to_drop_its_scheme() {
+        let e = Reference::parse("http://localhost:5000/team/app:v1").expect_err("a URL");
+        assert!(e.to_string().contains("drop the http://"), "{e}");
+        let e = Reference::parse("HTTPS://ghcr.io/o/app").expect_err("a URL");
+        assert!(e.to_string().contains("drop the https://"), "{e}");
+    }
 
     #[test]
     fn supply_chain_tags() {

@@ -296,7 +296,7 @@ pub fn describe_failure(registry: &str, err: &reqwest::Error) -> (String, String
         format!("Check your connection (this machine may be offline, or {registry} down) and any proxy settings (HTTPS_PROXY/NO_PROXY)")
     };
     let hint = if is_tls_related(err) {
-        "The TLS certificate was not accepted: put the registry's CA certificate in /etc/docker/certs.d/HOST/ca.crt or ~/.config/containers/certs.d/HOST/ca.crt, or add it in the registry's settings"
+        "To trust a private CA, put its certificate in /etc/docker/certs.d/HOST/ca.crt or ~/.config/containers/certs.d/HOST/ca.crt"
     } else if err.is_timeout() {
         "The registry did not answer in time: check the network or proxy (HTTPS_PROXY/NO_PROXY)"
     } else if err.is_connect() {

@@ -26,7 +26,7 @@ export function explain(error: unknown): Explained {
       case 'rate_limited':
         return `${where} is limiting requests: wait a little, then retry`;
       case 'tls':
-        return `${where}'s certificate is not trusted`;
+        return `${where}'s certificate is not trusted — add its CA in the registry's settings`;
       case 'insecure':
         return `${where} would need plain HTTP`;
       case 'engine':

@@ -251,7 +251,7 @@ impl RegistryClient {
         page_size: u32,
         next: Option<url::Url>,
     ) -> Result<Page> {
-        let what = format!("the tags of {}/{repository}", self.registry);
+        let what = format!("the tag list of {}/{repository}", self.registry);
         let url = match next {
             Some(u) => self.same_origin(u, &what).await?,
             None => {

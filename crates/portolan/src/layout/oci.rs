@@ -90,7 +90,7 @@ impl OciLayout {
         if !root.exists() {
             return Err(Error::BadSource {
                 path: root.display().to_string(),
-                kind: "image source",
+                kind: "source",
                 detail: "it was not found (give an OCI layout folder or a docker archive, either optionally followed by :NAME)".to_owned(),
             });
         }

@@ -251,7 +251,7 @@ impl DockerHub {
     #[tracing::instrument(name = "hub.tags", skip_all, fields(namespace = %namespace, repository = %repository))]
     pub async fn tags(&self, namespace: &str, repository: &str) -> Result<Vec<HubTag>> {
         self.sign_in().await?;
-        let what = format!("the tags of {namespace}/{repository}");
+        let what = format!("the tag list of {namespace}/{repository}");
         let mut tags: Vec<HubTag> = self
             .list(
                 &[
