@@ -14,11 +14,17 @@ use serde_json::json;
 
 /// A gzip layer of `files` (path, content) and `links` (path, target), and its diff ID.
 fn layer(files: &[(&str, &[u8])], links: &[(&str, &str)]) -> (Blob, String) {
+    let files: Vec<(&str, &[u8], u32)> = files.iter().map(|(p, d)| (*p, *d, 0o644)).collect();
+    layer_with_modes(&files, links)
+}
+
+/// A gzip layer of `files` (path, content, mode) and `links`, and its diff ID.
+fn layer_with_modes(files: &[(&str, &[u8], u32)], links: &[(&str, &str)]) -> (Blob, String) {
     let mut tar = tar::Builder::new(Vec::new());
-    for (path, data) in files {
+    for (path, data, mode) in files {
         let mut header = tar::Header::new_gnu();
         header.set_size(data.len() as u64);
-        header.set_mode(0o644);
+        header.set_mode(*mode);
         header.set_cksum();
         tar.append_data(&mut header, path, *data).expect("tar file");
     }
@@ -151,4 +157,67 @@ fn a_saved_file_is_named_after_the_path_asked_for_and_never_replaces_one_unasked
         ["notes.txt", "report_txt.exe"],
         "nothing else was written (no temporary file left)"
     );
+}
+
+/// What the umask of this process leaves of `mode` (a file created with it says).
+fn within_umask(dir: &std::path::Path, mode: u32) -> u32 {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let probe = dir.join("umask-probe");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(&probe)
+        .expect("probe");
+    let got = std::fs::metadata(&probe)
+        .expect("probe")
+        .permissions()
+        .mode()
+        & 0o7777;
+    std::fs::remove_file(&probe).expect("remove probe");
+    got
+}
+
+#[test]
+fn a_saved_file_keeps_its_permission_bits_but_never_setuid() {
+    use std::os::unix::fs::PermissionsExt;
+    let registry = TestRegistry::start(Auth::None);
+    let image = image(layer_with_modes(
+        &[
+            ("usr/bin/app", b"#!/bin/sh\necho hi\n", 0o755),
+            ("usr/bin/su-ish", b"#!/bin/sh\n", 0o4755),
+            ("etc/secret", b"s3cret", 0o600),
+        ],
+        &[],
+    ));
+    Pusher::new(&registry).push_image("modes/cat", "v1", &image);
+    let reference = registry.reference("modes/cat:v1");
+    let home = tempfile::tempdir().expect("home");
+    let out = tempfile::tempdir().expect("out");
+    let dir = out.path().display().to_string();
+    let mode_of = |name: &str| {
+        std::fs::metadata(out.path().join(name))
+            .expect("saved")
+            .permissions()
+            .mode()
+            & 0o7777
+    };
+    for path in ["usr/bin/app", "usr/bin/su-ish", "etc/secret"] {
+        ok(&run_cli(
+            home.path(),
+            &["cat", &reference, path, "-o", &dir],
+        ));
+    }
+    let scratch = tempfile::tempdir().expect("scratch");
+    assert_eq!(
+        mode_of("app"),
+        within_umask(scratch.path(), 0o755),
+        "still executable"
+    );
+    assert_eq!(
+        mode_of("su-ish"),
+        within_umask(scratch.path(), 0o755),
+        "never setuid"
+    );
+    assert_eq!(mode_of("secret"), 0o600);
 }

@@ -132,7 +132,7 @@ pub async fn read_file(
         progress,
         move |rx| {
             let mut temp = temp;
-            let mut found: Option<(u64, Vec<u8>)> = None;
+            let mut found: Option<(u64, u32, Vec<u8>)> = None;
             walk(rx, &expected, size, limit, &mut |entry, content| {
                 if entry.path != wanted || entry.kind != EntryKind::File {
                     return Ok(Walk::Next);
@@ -144,14 +144,14 @@ pub async fn read_file(
                     std::io::copy(content, file)?;
                     file.flush()?;
                 }
-                found = Some((entry.size, head));
+                found = Some((entry.size, entry.mode, head));
                 Ok(Walk::Stop)
             })?;
             Ok::<_, Failure>((found, temp))
         },
     )
     .await?;
-    let Some((file_size, bytes)) = found else {
+    let Some((file_size, mode, bytes)) = found else {
         return Err(Error::NotFound {
             registry: client.registry().to_owned(),
             what: format!("file {path} in layer {digest}"),
@@ -167,6 +167,7 @@ pub async fn read_file(
                 replace,
             }),
         ) => {
+            keep_mode(&temp, mode)?;
             let moved = if replace {
                 temp.persist(target)
             } else {
@@ -189,6 +190,39 @@ pub async fn read_file(
         bytes,
         saved_to,
     })
+}
+
+/// Give the saved copy the entry's permission bits (an executable stays executable), never
+/// setuid, setgid or sticky, and within the user's umask: a probe file created with those
+/// bits next to it says what the umask leaves of them.
+#[cfg(unix)]
+fn keep_mode(temp: &tempfile::NamedTempFile, mode: u32) -> Result<()> {
+    use std::fs::Permissions;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp
+        .path()
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let probe = tempfile::Builder::new()
+        .permissions(Permissions::from_mode(mode & 0o777))
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("cannot write in", dir, e))?;
+    let allowed = probe
+        .as_file()
+        .metadata()
+        .map_err(|e| Error::io("cannot read", probe.path(), e))?
+        .permissions()
+        .mode()
+        & 0o777;
+    temp.as_file()
+        .set_permissions(Permissions::from_mode(allowed))
+        .map_err(|e| Error::io("cannot set the permissions of", temp.path(), e))
+}
+
+#[cfg(not(unix))]
+fn keep_mode(_temp: &tempfile::NamedTempFile, _mode: u32) -> Result<()> {
+    Ok(())
 }
 
 /// What an [`Error::Io`] says when a save would have replaced a file.
