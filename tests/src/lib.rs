@@ -11,6 +11,8 @@
 //! - [`podman`]: podman in a store of its own, building images `FROM scratch` offline.
 //! - [`referrers_double`]: a registry double with the OCI referrers API, alone or in front
 //!   of a real registry.
+//! - [`hostile`]: content shaped to make a reader hold gigabytes, and [`peak_rss`]: the
+//!   peak memory of a command, measured while it runs.
 //!
 //! A missing binary (`docker-registry`, `htpasswd`, `skopeo`, `podman`) is a loud failure,
 //! never a skip.
@@ -20,7 +22,9 @@ pub mod bench_stats;
 pub mod desktop;
 pub mod fake_registry;
 pub mod faulty_proxy;
+pub mod hostile;
 pub mod images;
+pub mod peak_rss;
 pub mod podman;
 pub mod referrers_double;
 pub mod registry;
