@@ -121,7 +121,10 @@ impl Routes {
     pub fn new(repo: &str, manifests: &[(&Blob, &[&str])], blobs: &[&Blob]) -> Self {
         let mut served = HashMap::new();
         for (manifest, tags) in manifests {
-            let body = (manifest.media_type.clone(), Arc::new(manifest.bytes.clone()));
+            let body = (
+                manifest.media_type.clone(),
+                Arc::new(manifest.bytes.clone()),
+            );
             served.insert(
                 format!("/v2/{repo}/manifests/{}", manifest.digest),
                 body.clone(),
@@ -249,7 +252,10 @@ impl HugeChildren {
     }
 
     fn suffix(i: usize) -> String {
-        format!(r#"{{"mediaType":"{GZIP_LAYER}","digest":"sha256:{:064x}","size":1}}]}}"#, i + (1 << 40))
+        format!(
+            r#"{{"mediaType":"{GZIP_LAYER}","digest":"sha256:{:064x}","size":1}}]}}"#,
+            i + (1 << 40)
+        )
     }
 
     /// Child `digest`'s bytes, if it is one of ours.

@@ -145,7 +145,10 @@ mod tests {
     fn a_command_that_holds_memory_measures_at_least_that() {
         // perl (part of every Debian system) builds a 100 MB string and holds it a moment.
         let mut command = Command::new("perl");
-        command.args(["-e", r#"$x = "a" x 100_000_000; select(undef, undef, undef, 0.3); print length $x"#]);
+        command.args([
+            "-e",
+            r#"$x = "a" x 100_000_000; select(undef, undef, undef, 0.3); print length $x"#,
+        ]);
         let run = measure(command);
         assert!(run.succeeded(), "{}", run.stderr_text());
         assert_eq!(run.stdout_text().trim(), "100000000");

@@ -343,7 +343,10 @@ fn files_of_a_layer_with_a_256_mib_long_name_fail_clearly_in_little_memory() {
         "the error names the limit: {said}"
     );
     let (biggest, _) = file_sizes(&home.path().join("cache"));
-    assert!(biggest < 1_000_000, "a {biggest}-byte file was left in the cache");
+    assert!(
+        biggest < 1_000_000,
+        "a {biggest}-byte file was left in the cache"
+    );
 
     // With no cache to help, the layer listed eight times is still read once.
     let run = measure_cli(
@@ -353,7 +356,11 @@ fn files_of_a_layer_with_a_256_mib_long_name_fail_clearly_in_little_memory() {
     );
     assert_bounded(&run, "files of a layer listed eight times");
     assert!(run.succeeded(), "{}", run.stderr_text());
-    assert!(run.stdout_text().contains("etc/file-2"), "{}", run.stdout_text());
+    assert!(
+        run.stdout_text().contains("etc/file-2"),
+        "{}",
+        run.stdout_text()
+    );
     assert_eq!(
         routes.gets_of(&format!("/v2/r/blobs/{}", small.digest)),
         1,
@@ -522,7 +529,7 @@ fn the_layer_listing_cache_keeps_to_its_budgets() {
     let dir = home.path().join("cache/portolan/layers/v2/sha256");
     std::fs::create_dir_all(&dir).expect("cache dir");
     // A 400 MB file where this layer's listing goes (what an unbounded listing once left),
-    // and five 100 MB listings of other layers, oldest first. Sparse: no disk is used.
+    // and ten 30 MB listings of other layers, oldest first. Sparse: no disk is used.
     let hex = layer.digest.trim_start_matches("sha256:");
     let sized = |name: &str, len: u64, age_days: u64| {
         let file = std::fs::File::create(dir.join(name)).expect("create");
@@ -533,8 +540,8 @@ fn the_layer_listing_cache_keeps_to_its_budgets() {
         .expect("date");
     };
     sized(&format!("{hex}.json"), 400_000_000, 0);
-    for i in 0..5u64 {
-        sized(&format!("{i:064x}.json"), 100_000_000, 10 - i);
+    for i in 0..10u64 {
+        sized(&format!("{i:064x}.json"), 30_000_000, 20 - i);
     }
     let run = measure_cli(
         home.path(),
@@ -543,9 +550,16 @@ fn the_layer_listing_cache_keeps_to_its_budgets() {
     );
     assert_bounded(&run, "files with an oversized cache");
     assert!(run.succeeded(), "{}", run.stderr_text());
-    assert!(run.stdout_text().contains("etc/file-2"), "{}", run.stdout_text());
+    assert!(
+        run.stdout_text().contains("etc/file-2"),
+        "{}",
+        run.stdout_text()
+    );
     let (biggest, total) = file_sizes(&dir);
-    assert!(biggest <= 32 << 20, "no entry over 32 MiB is kept ({biggest})");
+    assert!(
+        biggest <= 32 << 20,
+        "no entry over 32 MiB is kept ({biggest})"
+    );
     assert!(total <= 256 << 20, "the cache keeps to 256 MiB ({total})");
     let kept = std::fs::read(dir.join(format!("{hex}.json"))).expect("the new listing is kept");
     assert!(kept.len() < 10_000, "{} bytes", kept.len());
@@ -554,7 +568,7 @@ fn the_layer_listing_cache_keeps_to_its_budgets() {
         "the oldest listing went first"
     );
     assert!(
-        dir.join(format!("{:064x}.json", 4)).exists(),
+        dir.join(format!("{:064x}.json", 9)).exists(),
         "the newest old listing stayed"
     );
 }
