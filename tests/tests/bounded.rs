@@ -95,13 +95,23 @@ fn an_endless_tag_list_ends_in_a_clear_error() {
     });
     let err = block_on(Client::anonymous().tags(&reference(&registry, "r"))).expect_err("endless");
     assert_eq!(err.code(), ErrorCode::TooLarge, "{err}");
-    assert!(matches!(err, Error::TooMany { .. }), "{err}");
-    assert!(err.to_string().contains("2000000"), "{err}");
-    let served = pages.load(Ordering::SeqCst);
+    assert!(matches!(err, Error::OverBudget { .. }), "{err}");
+    assert!(err.to_string().contains("64 MiB of names"), "{err}");
+    // Each name costs its bytes and the overhead of holding it.
+    let per_page = 20_000 * (portolan::client::name_list::NAME_OVERHEAD + 1);
+    let served = pages.load(Ordering::SeqCst) as u64;
     assert!(
-        served <= 2 + portolan::client::MAX_LIST_ITEMS / 20_000,
+        served <= 2 + portolan::client::MAX_LIST_BYTES / per_page,
         "stopped at the limit ({served} pages)"
     );
+
+    // A catalog row's count stops at its cap, on the first page, keeping no name.
+    pages.store(0, Ordering::SeqCst);
+    let (count, complete) =
+        block_on(Client::anonymous().count_tags(&reference(&registry, "r"), 10_000))
+            .expect("counted");
+    assert_eq!((count, complete), (10_000, false));
+    assert_eq!(pages.load(Ordering::SeqCst), 1, "one page read");
 }
 
 #[test]
