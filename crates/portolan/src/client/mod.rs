@@ -67,7 +67,13 @@ pub struct RegistryClient {
     blob_homes: Arc<BlobHomes>,
     /// The pull rate limit the registry reported last (Docker Hub's `ratelimit-*`).
     rate: Mutex<Option<RateLimit>>,
+    /// Platform manifests of indexes read for tag rows at once, across every row: each may
+    /// be 4 MiB (and more once parsed), and a list asks for many rows together.
+    index_children: tokio::sync::Semaphore,
 }
+
+/// Platform manifests read for tag rows at once, per registry.
+pub const INDEX_CHILDREN_AT_ONCE: usize = 8;
 
 /// What `/v2/` told us about a registry.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -149,7 +155,15 @@ impl RegistryClient {
             auth: Mutex::new(request::AuthState::default()),
             blob_homes,
             rate: Mutex::new(None),
+            index_children: tokio::sync::Semaphore::new(INDEX_CHILDREN_AT_ONCE),
         })
+    }
+
+    /// A turn to read an index's platform manifest for a tag row (see
+    /// [`INDEX_CHILDREN_AT_ONCE`]); held until the manifest is reduced to what the row
+    /// shows.
+    pub async fn index_child_turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.index_children.acquire().await.ok()
     }
 
     /// The registry's canonical name.
