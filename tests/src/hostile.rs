@@ -109,10 +109,13 @@ pub fn image_manifest(config: &Blob, layers: &[&Blob]) -> Blob {
     )
 }
 
+/// A body served: its content type and bytes.
+type Served = (String, Arc<Vec<u8>>);
+
 /// What a fake registry serves by path, counting the `GET`s of each.
 #[derive(Default, Clone)]
 pub struct Routes {
-    served: Arc<HashMap<String, (String, Arc<Vec<u8>>)>>,
+    served: Arc<HashMap<String, Served>>,
     gets: Arc<std::sync::Mutex<HashMap<String, usize>>>,
 }
 
