@@ -266,3 +266,7 @@ impl Client {
         .await
     }
 }
+
+#[cfg(test)]
+#[path = "operations_tests.rs"]
+mod tests;
