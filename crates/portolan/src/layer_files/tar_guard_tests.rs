@@ -186,3 +186,51 @@ fn a_sparse_file_in_endless_pieces_is_refused() {
         Err("refused: a sparse file in too many pieces".to_owned())
     );
 }
+
+#[test]
+fn a_sparse_file_from_gnu_tar_passes_and_the_guard_stays_in_step() {
+    // 30 pieces of data with holes between: more than the header holds, so GNU tar writes
+    // extension headers; then a file after it, and a long name past the limit after that.
+    let dir = tempfile::tempdir().expect("dir");
+    let sparse = dir.path().join("sparse");
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut f = std::fs::File::create(&sparse).expect("create");
+        for i in 0..30u64 {
+            f.seek(SeekFrom::Start(i << 20)).expect("seek");
+            f.write_all(&[b'd'; 4096]).expect("write");
+        }
+        f.set_len(31 << 20).expect("size");
+    }
+    std::fs::write(dir.path().join("after"), b"after").expect("write");
+    let out = std::process::Command::new("tar")
+        .args(["--format=gnu", "--sparse", "-C"])
+        .arg(dir.path())
+        .args(["-cf", "-", "sparse", "after"])
+        .output()
+        .expect("GNU tar");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut bytes = out.stdout;
+    assert_eq!(bytes[156], b'S', "a GNU sparse member");
+    assert_eq!(bytes[482], 1, "with extension headers");
+    assert_eq!(list(&bytes).0.expect("listed"), vec!["sparse", "after"]);
+    // Drop the end-of-archive blocks, then add an oversized long name.
+    while bytes.len() >= 512 && bytes[bytes.len() - 512..].iter().all(|b| *b == 0) {
+        bytes.truncate(bytes.len() - 512);
+    }
+    bytes.extend(header(
+        b"././@LongLink",
+        tar::EntryType::GNULongName,
+        1 << 20,
+    ));
+    bytes.extend(vec![b'a'; 1 << 20]);
+    bytes.extend([0u8; 1024]);
+    assert_eq!(
+        list(&bytes).0,
+        Err("refused: a file name of 1048576 bytes".to_owned())
+    );
+}
