@@ -293,6 +293,15 @@ fn assert_bounded(run: &Measured, what: &str) {
     );
 }
 
+/// The typed error a `--json` run ended with: its code and message.
+fn typed_error(run: &Measured, what: &str) -> (String, String) {
+    assert!(!run.succeeded(), "{what}: {}", run.stdout_text());
+    let failed: serde_json::Value = serde_json::from_str(run.stderr_text().trim())
+        .unwrap_or_else(|e| panic!("{what}: not a JSON error ({e}): {}", run.stderr_text()));
+    let text = |k: &str| failed["error"][k].as_str().unwrap_or_default().to_owned();
+    (text("code"), text("message"))
+}
+
 /// A fake registry serving `routes`, and not-found for anything else.
 fn serve(routes: &Routes) -> FakeRegistry {
     let routes = routes.clone();
@@ -342,14 +351,14 @@ fn files_of_a_layer_with_a_256_mib_long_name_fail_clearly_in_little_memory() {
 
     let run = measure_cli(
         home.path(),
-        &["files", &format!("{}/r:v1", registry.host)],
+        &["--json", "files", &format!("{}/r:v1", registry.host)],
         &[],
     );
     assert_bounded(&run, "files of a layer with a 256 MiB name");
-    assert!(!run.succeeded(), "{}", run.stdout_text());
-    let said = run.stderr_text();
+    let (code, said) = typed_error(&run, "files of a layer with a 256 MiB name");
+    assert_eq!(code, "too_large", "{said}");
     assert!(
-        said.contains("file name") && said.contains("4 KiB"),
+        said.contains("a file name of 256 MiB") && said.contains("(4 KiB a name)"),
         "the error names the limit: {said}"
     );
     let (biggest, _) = file_sizes(&home.path().join("cache"));
@@ -407,11 +416,18 @@ fn pages_of_long_distinct_tags_stop_at_a_byte_budget() {
         }
     });
     let home = tempfile::tempdir().expect("home");
-    let run = measure_cli(home.path(), &["tags", &format!("{}/r", registry.host)], &[]);
+    let run = measure_cli(
+        home.path(),
+        &["--json", "tags", &format!("{}/r", registry.host)],
+        &[],
+    );
     assert_bounded(&run, "tags of 62 pages of long names");
-    assert!(!run.succeeded(), "{}", run.stdout_text());
-    let said = run.stderr_text();
-    assert!(said.contains("64 MiB"), "the error names the limit: {said}");
+    let (code, said) = typed_error(&run, "tags of 62 pages of long names");
+    assert_eq!(code, "too_large", "{said}");
+    assert!(
+        said.contains("(64 MiB of names)"),
+        "the error names the limit: {said}"
+    );
     assert!(pages.get() < 10, "stopped early ({} pages)", pages.get());
 }
 
@@ -473,9 +489,13 @@ fn a_cleanup_preview_of_an_index_of_200_huge_children_stays_small() {
 #[test]
 fn a_docker_hub_api_claiming_thousands_of_pages_is_stopped_early() {
     // Each page: 100 tags of about 8 KB (their platform images).
-    for (claimed_pages, what) in [
-        (2_100, "a Hub claiming 2,100 pages"),
-        (1_500, "a Hub with 1,500 pages of large tags"),
+    for (claimed_pages, what, limit) in [
+        (2_100, "a Hub claiming 2,100 pages", "(2000 pages)"),
+        (
+            1_500,
+            "a Hub with 1,500 pages of large tags",
+            "(64 MiB of answers)",
+        ),
     ] {
         let pages = Counter::default();
         let base = Arc::new(std::sync::OnceLock::<String>::new());
@@ -501,6 +521,7 @@ fn a_docker_hub_api_claiming_thousands_of_pages_is_stopped_early() {
         let run = measure_cli(
             home.path(),
             &[
+                "--json",
                 "versions",
                 "127.0.0.1:1/ns/app",
                 "--hub-api",
@@ -509,10 +530,10 @@ fn a_docker_hub_api_claiming_thousands_of_pages_is_stopped_early() {
             &[],
         );
         assert_bounded(&run, what);
-        assert!(!run.succeeded(), "{what}: {}", run.stdout_text());
-        let said = run.stderr_text();
+        let (code, said) = typed_error(&run, what);
+        assert_eq!(code, "too_large", "{said}");
         assert!(
-            said.contains("pages") || said.contains("MiB"),
+            said.contains(limit),
             "{what}: the error names the limit: {said}"
         );
         assert!(
