@@ -38,6 +38,7 @@ pub fn render() -> String {
         crate::commands::browse::Referrer::decl(),
         portolan_ops::pull_target::PullFormat::decl(),
         crate::commands::browse::TagList::decl(),
+        crate::commands::browse::TagCount::decl(),
         portolan::UntagMethod::decl(),
         portolan_ops::manage::TagCheck::decl(),
         portolan_ops::manage::TagRequest::decl(),

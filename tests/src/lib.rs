@@ -14,6 +14,8 @@
 //! - [`binary`]: what a built app binary imports and holds (checked without running it).
 //! - [`referrers_double`]: a registry double with the OCI referrers API, alone or in front
 //!   of a real registry.
+//! - [`hostile`]: content shaped to make a reader hold gigabytes, and [`peak_rss`]: the
+//!   peak memory of a command, measured while it runs.
 //!
 //! A missing binary (`docker-registry`, `htpasswd`, `skopeo`, `podman`) is a loud failure,
 //! never a skip.
@@ -24,7 +26,9 @@ pub mod binary;
 pub mod desktop;
 pub mod fake_registry;
 pub mod faulty_proxy;
+pub mod hostile;
 pub mod images;
+pub mod peak_rss;
 pub mod podman;
 pub mod referrers_double;
 pub mod registry;

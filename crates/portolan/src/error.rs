@@ -303,6 +303,19 @@ pub enum Error {
         limit: u64,
     },
 
+    /// What a registry or API sent went past one of Portolan's memory budgets (one file
+    /// name, the names of a layer or an image, a list's pages): reading stopped there.
+    #[error("{registry} sent {what}, more than Portolan accepts ({limit}); it stopped reading there rather than hold it all in memory")]
+    OverBudget {
+        /// Registry or API host.
+        registry: String,
+        /// What it sent ("a file name of 256 MiB in layer sha256:…", "the tags of
+        /// team/app").
+        what: String,
+        /// The limit, in words ("4 KiB", "64 MiB of names", "2,000 pages").
+        limit: String,
+    },
+
     /// A list (tags, repositories) is longer than we accept.
     #[error("{registry} lists more than {limit} {what}; Portolan stops there rather than hold an endless list")]
     TooMany {
@@ -544,7 +557,9 @@ impl Error {
             Self::InvalidResponse { .. } => ErrorCode::Protocol,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::DigestMismatch { .. } => ErrorCode::Integrity,
-            Self::TooLarge { .. } | Self::TooMany { .. } => ErrorCode::TooLarge,
+            Self::TooLarge { .. } | Self::TooMany { .. } | Self::OverBudget { .. } => {
+                ErrorCode::TooLarge
+            }
             Self::UnsafeRealm { .. } | Self::InsecureDowngrade { .. } => ErrorCode::Insecure,
             Self::Credentials { .. } | Self::KeyringUnavailable { .. } => ErrorCode::Credentials,
             Self::Engine { .. } => ErrorCode::Engine,
@@ -573,6 +588,7 @@ impl Error {
             | Self::DigestMismatch { registry, .. }
             | Self::TooLarge { registry, .. }
             | Self::TooMany { registry, .. }
+            | Self::OverBudget { registry, .. }
             | Self::InvalidResponse { registry, .. }
             | Self::UnsafeRealm { registry, .. }
             | Self::InsecureDowngrade { registry, .. }
@@ -626,6 +642,25 @@ impl Error {
     }
 }
 
+/// A size as a user reads it: `4 KiB`, `64 MiB`, `1.5 GiB` (exact bytes below 1 KiB).
+pub fn size_words(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value.fract() == 0.0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
 /// The engine's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -673,5 +708,20 @@ mod tests {
         assert_eq!(moved.code(), ErrorCode::Conflict);
         assert_eq!(moved.registry(), None);
         assert_eq!(Error::Cancelled.code(), ErrorCode::Cancelled);
+        let budget = Error::OverBudget {
+            registry: "r".into(),
+            what: "the tags of app".into(),
+            limit: "64 MiB of names".into(),
+        };
+        assert_eq!(budget.code(), ErrorCode::TooLarge);
+        assert_eq!(budget.registry(), Some("r"));
+    }
+
+    #[test]
+    fn sizes_read_as_words() {
+        assert_eq!(size_words(512), "512 bytes");
+        assert_eq!(size_words(4096), "4 KiB");
+        assert_eq!(size_words(64 << 20), "64 MiB");
+        assert_eq!(size_words(3 << 29), "1.5 GiB");
     }
 }

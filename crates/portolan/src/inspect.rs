@@ -324,55 +324,75 @@ fn layers_size(m: &ImageManifest) -> u64 {
 
 /// Platform image manifests of an index read at once, at most: a tag list asks this of
 /// every row in view, and registries count manifest requests (Docker Hub's pull limit).
+/// Across rows, [`crate::client::INDEX_CHILDREN_AT_ONCE`] bounds them too.
 const CHILDREN_AT_ONCE: usize = 4;
+
+/// Platform image manifests of one index read for its tag row, at most: real indexes list
+/// a few platforms; a hostile one lists thousands of 4 MiB manifests.
+pub const CHILDREN_PER_ROW: usize = 16;
 
 /// What a tag row shows of an index: when it was made (its
 /// `org.opencontainers.image.created` annotation, else the build date of its first
-/// platform image, as `docker buildx` writes it) and each platform image's size. Each
-/// platform manifest is read once, a few at a time. Best effort: a platform image that
-/// cannot be read is left out (and leaves the date unknown) rather than failing the row.
+/// platform image, as `docker buildx` writes it) and each platform image's size. Each of
+/// the first [`CHILDREN_PER_ROW`] platform manifests is read once, a few at a time, and
+/// reduced to its size (and, for the first, its date) as it arrives. Best effort: a
+/// platform image that cannot be read is left out (and leaves the date unknown) rather
+/// than failing the row.
 async fn index_facts(
     client: &RegistryClient,
     repository: &str,
     index: &oci_spec::image::ImageIndex,
 ) -> (Option<String>, Vec<u64>) {
     use futures_util::StreamExt;
-    let digests: Vec<Digest> = platform_images(index)
-        .filter(|d| d.platform().is_some())
-        .filter_map(|d| Digest::parse(d.digest().as_ref()).ok())
-        .collect();
-    let children: Vec<Option<FetchedManifest>> = futures_util::stream::iter(digests)
-        .map(|digest| async move {
-            client
-                .get_manifest(repository, &Target::from(&digest))
-                .await
-                .ok()
-        })
-        .buffered(CHILDREN_AT_ONCE)
-        .collect()
-        .await;
-    let sizes = children
-        .iter()
-        .flatten()
-        .filter_map(|c| match &c.manifest {
-            Manifest::Image(m) => Some(layers_size(m)),
-            _ => None,
-        })
-        .collect();
     let annotated = index
         .annotations()
         .as_ref()
         .and_then(|a| a.get("org.opencontainers.image.created"))
         .cloned();
-    let created = match (annotated, children.first()) {
-        (Some(created), _) => Some(created),
-        (None, Some(Some(first))) if first.manifest.kind() == ManifestKind::Image => {
-            image_details(client, repository, first)
-                .await
-                .ok()
-                .and_then(|d| d.created)
-        }
-        _ => None,
+    let digests: Vec<Digest> = platform_images(index)
+        .filter(|d| d.platform().is_some())
+        .filter_map(|d| Digest::parse(d.digest().as_ref()).ok())
+        .take(CHILDREN_PER_ROW)
+        .collect();
+    let wants_date = annotated.is_none();
+    let facts: Vec<Option<(Option<u64>, Option<String>)>> =
+        futures_util::stream::iter(digests.into_iter().enumerate())
+            .map(|(i, digest)| async move {
+                let _turn = client.index_child_turn().await;
+                let child = client
+                    .get_manifest(repository, &Target::from(&digest))
+                    .await
+                    .ok()?;
+                let size = match &child.manifest {
+                    Manifest::Image(m) => Some(layers_size(m)),
+                    Manifest::Index(_) => None,
+                };
+                let created =
+                    if i == 0 && wants_date && child.manifest.kind() == ManifestKind::Image {
+                        image_details(client, repository, &child)
+                            .await
+                            .ok()
+                            .and_then(|d| d.created)
+                    } else {
+                        None
+                    };
+                Some((size, created))
+            })
+            .buffered(CHILDREN_AT_ONCE)
+            .collect()
+            .await;
+    let sizes = facts
+        .iter()
+        .flatten()
+        .filter_map(|(size, _)| *size)
+        .collect();
+    let created = match annotated {
+        Some(created) => Some(created),
+        None => facts
+            .first()
+            .cloned()
+            .flatten()
+            .and_then(|(_, created)| created),
     };
     (created, sizes)
 }

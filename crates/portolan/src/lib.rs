@@ -155,6 +155,16 @@ impl Client {
             .await
     }
 
+    /// How many tags the repository `reference` names has, counted up to `cap` without
+    /// keeping their names (what a catalog row shows): `(count, complete)`, `complete`
+    /// false when counting stopped at `cap`.
+    #[tracing::instrument(level = "info", skip(self), fields(reference = %reference.name()))]
+    pub async fn count_tags(&self, reference: &Reference, cap: usize) -> Result<(usize, bool)> {
+        self.registry(reference.registry())?
+            .count_tags(reference.repository(), cap)
+            .await
+    }
+
     /// The manifest `reference` points at, verified.
     #[tracing::instrument(level = "info", skip(self), fields(reference = %reference))]
     pub async fn manifest(&self, reference: &Reference) -> Result<FetchedManifest> {

@@ -122,14 +122,16 @@ impl Manifest {
         bytes: &[u8],
         content_type: Option<&str>,
     ) -> Result<(Self, String), ManifestParseError> {
+        // What the body holds, not its contents: a 4 MiB manifest read as JSON values
+        // would take ten times that.
         #[derive(serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Probe {
             schema_version: Option<u32>,
             media_type: Option<String>,
-            manifests: Option<serde_json::Value>,
-            layers: Option<serde_json::Value>,
-            config: Option<serde_json::Value>,
+            manifests: Option<serde::de::IgnoredAny>,
+            layers: Option<serde::de::IgnoredAny>,
+            config: Option<serde::de::IgnoredAny>,
         }
         let probe: Probe = serde_json::from_slice(bytes)
             .map_err(|e| ManifestParseError::Invalid(format!("not a JSON manifest: {e}")))?;

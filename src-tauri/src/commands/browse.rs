@@ -21,6 +21,19 @@ pub struct TagList {
     pub supply_chain: Vec<String>,
 }
 
+/// A repository's tag count for its catalog row, counted up to [`TAG_COUNT_CAP`].
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TagCount {
+    /// Distinct tags counted.
+    pub count: u32,
+    /// Counting stopped at the cap: there are at least `count`.
+    pub more: bool,
+}
+
+/// Tags a catalog row counts at most: past it the row says "10000+", and no name is kept
+/// while counting.
+pub const TAG_COUNT_CAP: usize = 10_000;
+
 /// A manifest or config as the registry sent it.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RawDocument {
@@ -80,11 +93,18 @@ pub async fn list_tags(app: &AppHandle, repository: String) -> AppResult<TagList
     Ok(TagList { tags, supply_chain })
 }
 
-/// How many tags `repository` has (for a catalog row; not remembered as visited).
-pub async fn count_tags(app: &AppHandle, repository: String) -> AppResult<u32> {
+/// How many tags `repository` has, up to [`TAG_COUNT_CAP`] (for a catalog row; not
+/// remembered as visited).
+pub async fn count_tags(app: &AppHandle, repository: String) -> AppResult<TagCount> {
     let state = app.state::<AppState>();
-    let tags = state.client().tags(&Reference::parse(&repository)?).await?;
-    Ok(u32::try_from(tags.len()).unwrap_or(u32::MAX))
+    let (count, complete) = state
+        .client()
+        .count_tags(&Reference::parse(&repository)?, TAG_COUNT_CAP)
+        .await?;
+    Ok(TagCount {
+        count: u32::try_from(count).unwrap_or(u32::MAX),
+        more: !complete,
+    })
 }
 
 /// What a tag points at: digest, kind, platforms, size, date.

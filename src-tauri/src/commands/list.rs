@@ -24,7 +24,7 @@ declare_commands! {
     packages::open_in_browser(page: WebPage) -> ();
     browse::resolve_repository(host: String, name: String) -> String;
     browse::list_tags(repository: String) -> TagList;
-    browse::count_tags(repository: String) -> u32;
+    browse::count_tags(repository: String) -> TagCount;
     browse::describe_tag(reference: String) -> TagSummary;
     browse::inspect_image(reference: String, platform: Option<String>) -> ImageReport;
     browse::raw_manifest(reference: String) -> RawDocument;

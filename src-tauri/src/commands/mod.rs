@@ -34,7 +34,7 @@ use portolan_ops::transfers::TransferView;
 use portolan_ops::web_pages::WebPage;
 
 use crate::settings::{Settings, Theme};
-use browse::{RawDocument, Referrer, TagList};
+use browse::{RawDocument, Referrer, TagCount, TagList};
 use files::DroppedFiles;
 use layers::ShownFile;
 use portolan::layer_files::diff::ImageDiff;

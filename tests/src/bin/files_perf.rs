@@ -13,8 +13,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use portolan_tests::bench_stats::{env_number, median};
-use portolan_tests::cli_binary;
 use portolan_tests::images::{noise, sha256, Blob, Pusher, TestImage};
+use portolan_tests::peak_rss::measure_cli;
 use portolan_tests::registry::{Auth, TestRegistry};
 
 /// A tar of `files` files of `size` bytes each, spread over 100 folders, named from `seed`.
@@ -108,34 +108,13 @@ fn shell(script: &str) -> Duration {
 
 /// Run the CLI; its wall time and peak resident memory (kB, from /proc while it runs).
 fn cli(home: &Path, args: &[&str]) -> (Duration, u64) {
-    let started = Instant::now();
-    let mut child = Command::new(cli_binary())
-        .args(args)
-        .arg("--no-keyring")
-        .env("DOCKER_CONFIG", home)
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("portolan-cli");
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak = 0;
-    loop {
-        if let Ok(text) = std::fs::read_to_string(&status_file) {
-            if let Some(kb) = text
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            {
-                peak = peak.max(kb);
-            }
-        }
-        if let Some(status) = child.try_wait().expect("wait") {
-            assert!(status.success(), "portolan-cli {args:?} failed");
-            return (started.elapsed(), peak);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let run = measure_cli(home, args, &[]);
+    assert!(
+        run.succeeded(),
+        "portolan-cli {args:?} failed: {}",
+        run.stderr_text()
+    );
+    (run.elapsed, run.peak_bytes / 1024)
 }
 
 fn main() {

@@ -648,6 +648,16 @@ tags: Array<string>,
  */
 supply_chain: Array<string>, };
 
+export type TagCount = { 
+/**
+ * Distinct tags counted.
+ */
+count: number, 
+/**
+ * Counting stopped at the cap: there are at least `count`.
+ */
+more: boolean, };
+
 export type UntagMethod = "delete_by_tag" | "placeholder";
 
 export type TagCheck = { 
@@ -1221,7 +1231,7 @@ entries: Array<FileEntry>,
  */
 tar_bytes: number, 
 /**
- * Whether the listing stopped at [`MAX_ENTRIES`].
+ * Whether the listing stopped at [`MAX_ENTRIES`] or [`MAX_LISTING_BYTES`].
  */
 cut: boolean, 
 /**

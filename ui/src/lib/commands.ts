@@ -3,7 +3,7 @@
 
 import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, HostAdvice, ImageDiff, ImageReport, LayerListing, LocalImage, MergedTree, PackageList, ProgressEvent, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList, WebPage } from './bindings';
+import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, HostAdvice, ImageDiff, ImageReport, LayerListing, LocalImage, MergedTree, PackageList, ProgressEvent, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagCount, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList, WebPage } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
@@ -42,7 +42,7 @@ export const commands = {
   listTags: (repository: string) =>
     call<TagList>('list_tags', { repository }),
   countTags: (repository: string) =>
-    call<number>('count_tags', { repository }),
+    call<TagCount>('count_tags', { repository }),
   describeTag: (reference: string) =>
     call<TagSummary>('describe_tag', { reference }),
   inspectImage: (reference: string, platform: string | null) =>

@@ -12,6 +12,7 @@ mod error_body;
 #[cfg(test)]
 pub(crate) mod fake_server;
 pub mod link;
+pub mod name_list;
 pub mod origins;
 mod request;
 #[cfg(test)]
@@ -40,12 +41,9 @@ pub use request::{Call, Payload};
 const MAX_LIST_BODY: u64 = 16 * 1024 * 1024;
 /// Error bodies are read up to this much (they are shown, never kept).
 const MAX_ERROR_BODY: u64 = 64 * 1024;
-const MAX_PAGES: usize = 10_000;
-/// At most this many tags or repository names are listed, however many pages a registry
-/// serves (ten times the largest repositories seen in the wild; about 100 MB of memory).
-pub const MAX_LIST_ITEMS: usize = 2_000_000;
-/// No tag (128) or repository name (255 in distribution) is longer than this.
-const MAX_NAME_BYTES: usize = 512;
+/// A name list (tags, repositories) is read over at most this many pages.
+pub const MAX_PAGES: usize = 10_000;
+pub use name_list::{MAX_LIST_BYTES, MAX_NAME_BYTES};
 
 /// The most referrers one subject may have, across every page of the answer (as many as
 /// an index may list).
@@ -69,7 +67,13 @@ pub struct RegistryClient {
     blob_homes: Arc<BlobHomes>,
     /// The pull rate limit the registry reported last (Docker Hub's `ratelimit-*`).
     rate: Mutex<Option<RateLimit>>,
+    /// Platform manifests of indexes read for tag rows at once, across every row: each may
+    /// be 4 MiB (and more once parsed), and a list asks for many rows together.
+    index_children: tokio::sync::Semaphore,
 }
+
+/// Platform manifests read for tag rows at once, per registry.
+pub const INDEX_CHILDREN_AT_ONCE: usize = 8;
 
 /// What `/v2/` told us about a registry.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -151,7 +155,15 @@ impl RegistryClient {
             auth: Mutex::new(request::AuthState::default()),
             blob_homes,
             rate: Mutex::new(None),
+            index_children: tokio::sync::Semaphore::new(INDEX_CHILDREN_AT_ONCE),
         })
+    }
+
+    /// A turn to read an index's platform manifest for a tag row (see
+    /// [`INDEX_CHILDREN_AT_ONCE`]); held until the manifest is reduced to what the row
+    /// shows.
+    pub async fn index_child_turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.index_children.acquire().await.ok()
     }
 
     /// The registry's canonical name.
@@ -194,6 +206,16 @@ impl RegistryClient {
     /// One page of `_catalog`. `next` is the URL from the previous page's `Link`.
     #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
     pub async fn catalog_page(&self, page_size: u32, next: Option<url::Url>) -> Result<Page> {
+        let (body, next) = self.catalog_body(page_size, next).await?;
+        self.page_of(&body, "repositories", next, "its repository catalog")
+    }
+
+    /// The body of one page of `_catalog`, and where the next page is.
+    async fn catalog_body(
+        &self,
+        page_size: u32,
+        next: Option<url::Url>,
+    ) -> Result<(Vec<u8>, Option<url::Url>)> {
         let what = "its repository catalog";
         let url = match next {
             Some(u) => self.same_origin(u, what).await?,
@@ -223,22 +245,14 @@ impl RegistryClient {
             });
         }
         let (body, headers) = self.success_body(response, what, MAX_LIST_BODY).await?;
-        #[derive(serde::Deserialize)]
-        struct Catalog {
-            #[serde(default)]
-            repositories: Option<Vec<String>>,
-        }
-        let parsed: Catalog = self.parse_json(&body, what)?;
-        Ok(Page {
-            items: parsed.repositories.unwrap_or_default(),
-            next: next_from(&headers, &url),
-        })
+        let next = next_from(&headers, &url);
+        Ok((body, next))
     }
 
     /// Every repository in the catalog, following `Link` pages.
     pub async fn catalog_all(&self, page_size: u32) -> Result<Vec<String>> {
-        self.collect_pages("repository names", |next| {
-            self.catalog_page(page_size, next)
+        self.collect_pages("the repository names", "repositories", |next| {
+            self.catalog_body(page_size, next)
         })
         .await
     }
@@ -251,6 +265,18 @@ impl RegistryClient {
         page_size: u32,
         next: Option<url::Url>,
     ) -> Result<Page> {
+        let (body, next) = self.tags_body(repository, page_size, next).await?;
+        let what = format!("the tag list of {}/{repository}", self.registry);
+        self.page_of(&body, "tags", next, &what)
+    }
+
+    /// The body of one page of a repository's tags, and where the next page is.
+    async fn tags_body(
+        &self,
+        repository: &str,
+        page_size: u32,
+        next: Option<url::Url>,
+    ) -> Result<(Vec<u8>, Option<url::Url>)> {
         let what = format!("the tag list of {}/{repository}", self.registry);
         let url = match next {
             Some(u) => self.same_origin(u, &what).await?,
@@ -266,74 +292,135 @@ impl RegistryClient {
             &what,
         );
         let (body, headers) = self.fetch(call, MAX_LIST_BODY).await?;
-        #[derive(serde::Deserialize)]
-        struct Tags {
-            #[serde(default)]
-            tags: Option<Vec<String>>,
-        }
-        let parsed: Tags = self.parse_json(&body, &what)?;
-        Ok(Page {
-            items: parsed.tags.unwrap_or_default(),
-            next: next_from(&headers, &url),
-        })
+        let next = next_from(&headers, &url);
+        Ok((body, next))
     }
 
     /// Every tag of a repository, following `Link` pages (registries that ignore `n` and
     /// send everything at once are fine too), in lexical order: the spec promises that
-    /// order, but distribution 2.8 answers in storage order.
+    /// order, but distribution 2.8 answers in storage order. At most
+    /// [`MAX_LIST_BYTES`] of names are read.
     pub async fn tags_all(&self, repository: &str) -> Result<Vec<String>> {
         let mut tags = self
-            .collect_pages(&format!("tags of {repository}"), |next| {
-                self.tags_page(repository, 1000, next)
+            .collect_pages(&format!("the tags of {repository}"), "tags", |next| {
+                self.tags_body(repository, 1000, next)
             })
             .await?;
         tags.sort_unstable();
         Ok(tags)
     }
 
-    async fn collect_pages<F, Fut>(&self, what: &str, mut fetch: F) -> Result<Vec<String>>
+    /// How many distinct tags a repository has, counted up to `cap` without keeping
+    /// them: `(count, complete)`, `complete` false when counting stopped at the cap.
+    pub async fn count_tags(&self, repository: &str, cap: usize) -> Result<(usize, bool)> {
+        let what = format!("the tags of {repository}");
+        name_list::count_distinct(
+            cap,
+            "tags",
+            |next| self.tags_body(repository, 1000, next),
+            |e| self.not_a_name_list(&what, e),
+        )
+        .await
+    }
+
+    /// One page's names, within the list budget.
+    fn page_of(
+        &self,
+        body: &[u8],
+        field: &'static str,
+        next: Option<url::Url>,
+        what: &str,
+    ) -> Result<Page> {
+        let mut collected = name_list::Collected::new(MAX_LIST_BYTES);
+        let mut refused = None;
+        let end = name_list::each_name(body, field, &mut |name| match collected.take(name) {
+            Ok(()) => name_list::Flow::More,
+            Err(why) => {
+                refused = Some(why);
+                name_list::Flow::Stop
+            }
+        });
+        if let Some(why) = refused {
+            return Err(self.refused_name(what, why, collected.names.len()));
+        }
+        if let name_list::PageEnd::Invalid(e) = end {
+            return Err(self.not_a_name_list(what, e));
+        }
+        Ok(Page {
+            items: collected.names,
+            next,
+        })
+    }
+
+    /// Every name of the pages `fetch` returns, each once, within [`MAX_LIST_BYTES`] and
+    /// [`MAX_PAGES`], checked at every name.
+    async fn collect_pages<F, Fut>(
+        &self,
+        what: &str,
+        field: &'static str,
+        mut fetch: F,
+    ) -> Result<Vec<String>>
     where
         F: FnMut(Option<url::Url>) -> Fut,
-        Fut: std::future::Future<Output = Result<Page>>,
+        Fut: std::future::Future<Output = Result<(Vec<u8>, Option<url::Url>)>>,
     {
-        let mut all: Vec<String> = Vec::new();
-        // Names seen, by a keyed hash of each: 8 bytes a name rather than a second copy of
-        // it (with 64 bits, two of two million names collide about once in 10^7 lists).
-        let keys = std::collections::hash_map::RandomState::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut collected = name_list::Collected::new(MAX_LIST_BYTES);
         let mut next = None;
         for _ in 0..MAX_PAGES {
-            let page = fetch(next.take()).await?;
-            let before = all.len();
-            for item in page.items {
-                if item.len() > MAX_NAME_BYTES {
-                    return Err(Error::InvalidResponse {
-                        registry: self.registry.clone(),
-                        what: what.to_owned(),
-                        detail: format!(
-                            "it lists a name of {} bytes (at most {MAX_NAME_BYTES} are allowed)",
-                            item.len()
-                        ),
-                    });
+            let (body, link) = fetch(next.take()).await?;
+            let before = collected.names.len();
+            let mut refused = None;
+            let end = name_list::each_name(&body, field, &mut |name| match collected.take(name) {
+                Ok(()) => name_list::Flow::More,
+                Err(why) => {
+                    refused = Some(why);
+                    name_list::Flow::Stop
                 }
-                if seen.insert(std::hash::BuildHasher::hash_one(&keys, &item)) {
-                    all.push(item);
-                }
+            });
+            drop(body);
+            if let Some(why) = refused {
+                return Err(self.refused_name(what, why, collected.names.len()));
             }
-            if all.len() > MAX_LIST_ITEMS {
-                return Err(Error::TooMany {
-                    registry: self.registry.clone(),
-                    what: what.to_owned(),
-                    limit: MAX_LIST_ITEMS,
-                });
+            if let name_list::PageEnd::Invalid(e) = end {
+                return Err(self.not_a_name_list(what, e));
             }
-            match page.next {
+            match link {
                 // A page that adds nothing new means the registry is looping: stop.
-                Some(n) if all.len() > before => next = Some(n),
-                _ => return Ok(all),
+                Some(n) if collected.names.len() > before => next = Some(n),
+                _ => return Ok(collected.names),
             }
         }
-        Ok(all)
+        Err(Error::OverBudget {
+            registry: self.registry.clone(),
+            what: format!("{what} over more pages"),
+            limit: format!("{MAX_PAGES} pages"),
+        })
+    }
+
+    /// The error for a name a list may not hold.
+    fn refused_name(&self, what: &str, why: name_list::Refused, read: usize) -> Error {
+        match why {
+            name_list::Refused::TooLong(bytes) => Error::InvalidResponse {
+                registry: self.registry.clone(),
+                what: what.to_owned(),
+                detail: format!(
+                    "it lists a name of {bytes} bytes (at most {MAX_NAME_BYTES} are allowed)"
+                ),
+            },
+            name_list::Refused::OverBudget => Error::OverBudget {
+                registry: self.registry.clone(),
+                what: format!("{what} ({read} read so far)"),
+                limit: format!("{} of names", crate::error::size_words(MAX_LIST_BYTES)),
+            },
+        }
+    }
+
+    fn not_a_name_list(&self, what: &str, detail: String) -> Error {
+        Error::InvalidResponse {
+            registry: self.registry.clone(),
+            what: what.to_owned(),
+            detail: format!("the body is not the JSON the API describes ({detail})"),
+        }
     }
 
     /// Fetch a manifest by tag or digest, verified against the digest asked for and the

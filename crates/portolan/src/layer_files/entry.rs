@@ -80,6 +80,23 @@ pub struct FileEntry {
     pub content: Option<crate::digest::Digest>,
 }
 
+impl FileEntry {
+    /// The memory this entry holds, about: the struct and the text it owns (what the
+    /// listing budgets count; allocator rounding left out).
+    pub fn held_bytes(&self) -> u64 {
+        let link = match &self.kind {
+            EntryKind::Symlink { target } | EntryKind::Hardlink { target } => target.len(),
+            _ => 0,
+        };
+        let owned = self.path.len()
+            + link
+            + self.user.as_ref().map_or(0, String::len)
+            + self.group.as_ref().map_or(0, String::len)
+            + self.content.as_ref().map_or(0, |d| d.hex().len());
+        (std::mem::size_of::<Self>() + owned) as u64
+    }
+}
+
 /// The whiteout prefix of a file name.
 const WHITEOUT: &str = ".wh.";
 /// The name that marks an opaque directory.

@@ -6,10 +6,12 @@
 //!
 //! The network side is async; the decompressor and tar reader are `Read`-based, so they run
 //! on one blocking thread fed through a small channel, as the pull's blob writer does.
-//! A hostile layer is bounded: at most [`MAX_ENTRIES`] entries are kept (the listing says it
-//! was cut), inflating past [`inflation_limit`] stops with an error (a gzip bomb), a tar
-//! that ends early or lies about sizes is an error, and a blob whose bytes do not hash to
-//! its digest is refused even when its tar read fine.
+//! A hostile layer is bounded: at most [`MAX_ENTRIES`] entries and [`MAX_LISTING_BYTES`] of
+//! them are kept (the listing says it was cut), a name past 4 KiB or a PAX header past
+//! 64 KiB is refused before the tar reader buffers it ([`super::tar_guard`]), inflating
+//! past [`inflation_limit`] stops with an error (a gzip bomb), a tar that ends early or
+//! lies about sizes is an error, and a blob whose bytes do not hash to its digest is
+//! refused even when its tar read fine.
 
 use std::io::{Cursor, Read};
 
@@ -17,13 +19,19 @@ use futures_util::StreamExt;
 
 use crate::client::RegistryClient;
 use crate::digest::{Digest, Hasher};
-use crate::error::{Error, Result};
+use crate::error::{size_words, Error, Result};
 use crate::layer_files::entry::{normalise, whiteout, EntryKind, FileEntry};
+use crate::layer_files::tar_guard::{Refusal, TarGuard, MAX_NAME_BYTES};
 use crate::layout::compression::Compression;
 use crate::transfer::progress::{Cancel, Progress, ProgressEvent};
 
 /// Entries kept from one layer; past this the listing stops and says so.
 pub const MAX_ENTRIES: usize = 1_000_000;
+
+/// Memory one layer's listing may hold (its entries and their names, as
+/// [`FileEntry::held_bytes`] counts them); past this the listing stops and says so, as at
+/// [`MAX_ENTRIES`]. A layer of 300,000 files with 60-byte paths fits.
+pub const MAX_LISTING_BYTES: u64 = 96 << 20;
 
 /// How far a layer may inflate: 64 times its compressed size, and at least 1 GiB. Real
 /// layers inflate 2 to 10 times; a gzip bomb, a thousand.
@@ -48,7 +56,7 @@ pub struct LayerListing {
     /// Bytes of tar the layer inflated to (counted up to where the listing stopped).
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub tar_bytes: u64,
-    /// Whether the listing stopped at [`MAX_ENTRIES`].
+    /// Whether the listing stopped at [`MAX_ENTRIES`] or [`MAX_LISTING_BYTES`].
     pub cut: bool,
     /// Whether its files carry content digests ([`Detail::ContentDigests`]).
     #[serde(default)]
@@ -61,6 +69,13 @@ pub struct LayerListing {
 }
 
 impl LayerListing {
+    /// The memory its entries hold, about (see [`FileEntry::held_bytes`]).
+    pub fn held_bytes(&self) -> u64 {
+        self.entries
+            .iter()
+            .fold(0u64, |sum, e| sum.saturating_add(e.held_bytes()))
+    }
+
     /// The stand-in for a layer that is not fetched, saying why.
     pub fn not_fetched(digest: Digest, size: u64, why: String) -> Self {
         Self {
@@ -186,6 +201,22 @@ pub(crate) enum Failure {
     Bomb { limit: u64 },
     /// The tar or its compression is broken (or the connection broke mid-blob).
     Broken(String),
+    /// A member larger than any real one (a name, a PAX header, a sparse map).
+    Refused(Refusal),
+}
+
+impl Failure {
+    /// What an I/O error in the walk means.
+    fn of(e: std::io::Error, limit: u64) -> Self {
+        if let Some(refusal) = Refusal::of(&e) {
+            return Failure::Refused(refusal.clone());
+        }
+        if e.to_string() == BOMB {
+            Failure::Bomb { limit }
+        } else {
+            Failure::Broken(e.to_string())
+        }
+    }
 }
 
 impl Failure {
@@ -217,6 +248,30 @@ impl Failure {
                 what,
                 detail: format!("it is not a readable tar layer ({detail})"),
             },
+            Failure::Refused(refusal) => {
+                let (what, limit) = match refusal {
+                    Refusal::Name { bytes } => (
+                        format!("a file name of {} in layer {digest}", size_words(bytes)),
+                        format!("{} a name", size_words(MAX_NAME_BYTES)),
+                    ),
+                    Refusal::Pax { bytes } => (
+                        format!(
+                            "a PAX header (a file's extra attributes) of {} in layer {digest}",
+                            size_words(bytes)
+                        ),
+                        format!("{} a header", size_words(super::tar_guard::MAX_PAX_BYTES)),
+                    ),
+                    Refusal::Sparse => (
+                        format!("a sparse file described in too many pieces in layer {digest}"),
+                        format!("{} extension headers", super::tar_guard::MAX_SPARSE_HEADERS),
+                    ),
+                };
+                Error::OverBudget {
+                    registry: registry.to_owned(),
+                    what,
+                    limit,
+                }
+            }
         }
     }
 }
@@ -288,10 +343,12 @@ fn list_tar(
     detail: Detail,
 ) -> std::result::Result<LayerListing, Failure> {
     let mut entries = Vec::new();
+    let mut held = 0u64;
     let mut cut = false;
     let mut buf = vec![0u8; 64 * 1024];
     let walked = walk(rx, expected, size, limit, &mut |mut entry, content| {
-        if entries.len() >= MAX_ENTRIES {
+        held = held.saturating_add(entry.held_bytes());
+        if entries.len() >= MAX_ENTRIES || held > MAX_LISTING_BYTES {
             cut = true;
             return Ok(Walk::Stop);
         }
@@ -361,13 +418,7 @@ pub(crate) fn walk(
         size,
         overflow: false,
     };
-    let broken = |e: std::io::Error| {
-        if e.to_string() == BOMB {
-            Failure::Bomb { limit }
-        } else {
-            Failure::Broken(e.to_string())
-        }
-    };
+    let broken = |e: std::io::Error| Failure::of(e, limit);
     let parsed = parse(&mut incoming, limit, &broken, visit);
     // Whatever was not inflated (or was left when parsing failed) still counts for the
     // digest.
@@ -432,9 +483,20 @@ fn parse(
     };
     let mut stopped = false;
     {
-        let mut archive = tar::Archive::new(&mut bounded);
+        let mut archive = tar::Archive::new(TarGuard::new(&mut bounded));
         for entry in archive.entries().map_err(broken)? {
             let mut entry = entry.map_err(broken)?;
+            // A PAX `path` or `linkpath` is as long as its header allows: hold it to a
+            // name's limit too.
+            let longest = entry
+                .path_bytes()
+                .len()
+                .max(entry.link_name_bytes().map_or(0, |l| l.len()));
+            if longest as u64 > MAX_NAME_BYTES {
+                return Err(Failure::Refused(Refusal::Name {
+                    bytes: longest as u64,
+                }));
+            }
             let described = describe(&entry);
             if let Walk::Stop = visit(described, &mut entry).map_err(broken)? {
                 stopped = true;

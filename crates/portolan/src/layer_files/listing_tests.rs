@@ -209,3 +209,33 @@ fn a_gzip_bomb_stops_at_the_limit_with_memory_flat() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_name_past_4_kib_is_refused_naming_the_limit() {
+    // A GNU long name of 8 KiB before a file: no file system makes one.
+    let header = |name: &[u8], kind: tar::EntryType, size: u64| {
+        let mut h = tar::Header::new_gnu();
+        h.as_gnu_mut().expect("gnu").name[..name.len()].copy_from_slice(name);
+        h.set_entry_type(kind);
+        h.set_size(size);
+        h.set_mode(0o644);
+        h.set_cksum();
+        h.as_bytes().to_vec()
+    };
+    let mut tar = header(b"././@LongLink", tar::EntryType::GNULongName, 8192);
+    tar.extend(vec![b'n'; 8192]);
+    tar.extend(header(b"x", tar::EntryType::Regular, 0));
+    tar.extend([0u8; 1024]);
+    let blob = compress("gzip", &tar);
+    let digest = Digest::sha256_of(&blob);
+    let size = blob.len() as u64;
+    let err = list(blob, digest.clone(), size).await.expect_err("refused");
+    assert_eq!(err.code(), ErrorCode::TooLarge, "{err}");
+    assert!(matches!(err, Error::OverBudget { .. }), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("a file name of 8 KiB in layer") && text.contains("(4 KiB a name)"),
+        "{text}"
+    );
+    assert!(text.contains(&digest.to_string()), "{text}");
+}

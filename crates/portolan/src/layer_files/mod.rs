@@ -5,6 +5,8 @@
 //! ([`merged`]); one file read out of a layer, or saved once its layer verified
 //! ([`read_file`]); two images compared, layer by layer and path by path ([`diff`]).
 //! Layers whose bytes live outside the registry are named, not fetched ([`foreign`]).
+//! Members a tar reader would hold whole (long names, PAX headers) are refused past their
+//! limit before it reads them ([`tar_guard`]).
 //! The [`crate::Client`] methods both front ends call are in [`operations`].
 //! Nothing unverified is written to disk.
 
@@ -16,3 +18,4 @@ pub mod listing;
 pub mod merged;
 pub mod operations;
 pub mod read_file;
+pub mod tar_guard;

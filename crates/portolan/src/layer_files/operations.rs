@@ -7,10 +7,11 @@
 //! the layers and bytes to read, then `Blob` as each layer streams, and `BlobDone` with
 //! `Skipped` for a layer the cache already had) and stops at the next chunk once its
 //! [`Cancel`] fires. Layers whose bytes are not in the registry are not fetched: their
-//! listing says why (see [`super::foreign`]).
+//! listing says why (see [`super::foreign`]). An image's listings are bounded: each layer
+//! digest is read once, [`MAX_LAYERS`] layers at most, [`MAX_IMAGE_LISTING_BYTES`] held.
 
 use crate::digest::Digest;
-use crate::error::{Error, Result};
+use crate::error::{size_words, Error, Result};
 use crate::inspect::{ImageDetails, LayerRow};
 use crate::layer_files::diff::{diff, ImageDiff};
 use crate::layer_files::listing::{list_layer, Detail, LayerListing};
@@ -20,6 +21,13 @@ use crate::platform::Platform;
 use crate::reference::Reference;
 use crate::transfer::progress::{no_progress, BlobOutcome, Cancel, Progress, ProgressEvent};
 use crate::Client;
+
+/// Memory an image's listings may hold together (see [`LayerListing::held_bytes`]); the
+/// layers past it are not read, and say why.
+pub const MAX_IMAGE_LISTING_BYTES: u64 = 128 << 20;
+
+/// The most layers an image's files are read from (container runtimes stop near 128).
+pub const MAX_LAYERS: usize = 500;
 
 /// How a read is watched: stopped by `cancel`, reported to `progress`.
 #[derive(Clone)]
@@ -96,8 +104,10 @@ impl Client {
     }
 
     /// The listings of `layers` of `reference`'s image, base first (each from the cache
-    /// when it is there; a layer not in the registry gets a listing saying why). Call
-    /// [`Watch::plan`] first for a progress bar.
+    /// when it is there; a layer not in the registry gets a listing saying why). A layer
+    /// listed more than once is read once. A layer whose listing would take the image's
+    /// past [`MAX_IMAGE_LISTING_BYTES`] is left out, its listing saying why. More than
+    /// [`MAX_LAYERS`] layers are refused. Call [`Watch::plan`] first for a progress bar.
     pub async fn layer_listings(
         &self,
         reference: &Reference,
@@ -105,17 +115,62 @@ impl Client {
         detail: Detail,
         watch: &Watch,
     ) -> Result<Vec<LayerListing>> {
-        let mut out = Vec::with_capacity(layers.len());
+        let mut budget = MAX_IMAGE_LISTING_BYTES;
+        self.listings_within(reference, layers, detail, watch, &mut budget)
+            .await
+    }
+
+    /// [`Self::layer_listings`], spending `budget` (bytes the listings may hold).
+    async fn listings_within(
+        &self,
+        reference: &Reference,
+        layers: &[LayerRow],
+        detail: Detail,
+        watch: &Watch,
+        budget: &mut u64,
+    ) -> Result<Vec<LayerListing>> {
+        if layers.len() > MAX_LAYERS {
+            return Err(Error::OverBudget {
+                registry: reference.registry().to_owned(),
+                what: format!("an image of {} layers ({reference})", layers.len()),
+                limit: format!("{MAX_LAYERS} layers an image"),
+            });
+        }
+        let mut out: Vec<LayerListing> = Vec::with_capacity(layers.len());
+        let mut read: std::collections::HashMap<&Digest, usize> = Default::default();
+        let over = |layer: &LayerRow| {
+            LayerListing::not_fetched(
+                layer.digest.clone(),
+                layer.size,
+                format!(
+                    "with it, the image's file list would hold more than {}, as much as Portolan keeps for one image",
+                    size_words(MAX_IMAGE_LISTING_BYTES)
+                ),
+            )
+        };
+        // Once one layer is left out, the layers above it are not read either.
+        let mut spent = false;
         for layer in layers {
-            out.push(match &layer.not_fetched {
-                Some(why) => {
+            let listing = match (&layer.not_fetched, read.get(&layer.digest)) {
+                (Some(why), _) => {
                     LayerListing::not_fetched(layer.digest.clone(), layer.size, why.clone())
                 }
-                None => {
+                _ if spent => over(layer),
+                (None, Some(&earlier)) => out[earlier].clone(),
+                (None, None) => {
+                    read.insert(&layer.digest, out.len());
                     self.layer_files(reference, &layer.digest, layer.size, detail, watch)
                         .await?
                 }
-            });
+            };
+            let held = listing.held_bytes();
+            if held > *budget {
+                spent = true;
+                out.push(over(layer));
+                continue;
+            }
+            *budget -= held;
+            out.push(listing);
         }
         Ok(out)
     }
@@ -165,11 +220,13 @@ impl Client {
         watch.plan(one.layers.iter().chain(&two.layers));
         // Files compare by content: the listings carry content digests.
         let detail = Detail::ContentDigests;
+        // Both images share one budget: the comparison holds both.
+        let mut budget = MAX_IMAGE_LISTING_BYTES;
         let first_listings = self
-            .layer_listings(first, &one.layers, detail, watch)
+            .listings_within(first, &one.layers, detail, watch, &mut budget)
             .await?;
         let second_listings = self
-            .layer_listings(second, &two.layers, detail, watch)
+            .listings_within(second, &two.layers, detail, watch, &mut budget)
             .await?;
         let digests = |image: &ImageDetails| -> Vec<Digest> {
             image.layers.iter().map(|l| l.digest.clone()).collect()
@@ -211,3 +268,7 @@ impl Client {
         .await
     }
 }
+
+#[cfg(test)]
+#[path = "operations_tests.rs"]
+mod tests;

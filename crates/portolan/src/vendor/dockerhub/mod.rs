@@ -320,6 +320,7 @@ impl DockerHub {
             items: paged.results,
             next,
             last,
+            bytes: answer.body.len() as u64,
         })
     }
 

@@ -272,6 +272,7 @@ impl GitHubPackages {
             items: self.api.parse(&answer, what)?,
             next,
             last,
+            bytes: answer.body.len() as u64,
         })
     }
 
