@@ -100,6 +100,38 @@ fn inspect_shows_layers_with_sizes_and_history_and_tags_lists_all() {
         seeded.multi_arm64.manifest.digest.as_str()
     );
     assert_eq!(v["platforms"].as_array().map(Vec::len), Some(2));
+    // In text, each platform's image size (its layers, compressed), labelled, in columns
+    // that line up.
+    let out = cli(
+        cfg.path(),
+        &["inspect", &registry.reference("team/multi:1.0")],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let header = text
+        .lines()
+        .find(|l| l.contains("PLATFORM") && l.contains("IMAGE SIZE"))
+        .unwrap_or_else(|| panic!("a labelled header: {text}"));
+    for image in [&seeded.multi_amd64, &seeded.multi_arm64] {
+        let layers: usize = image.layers.iter().map(|l| l.bytes.len()).sum();
+        let row = text
+            .lines()
+            .find(|l| l.contains(&image.manifest.digest))
+            .unwrap_or_else(|| panic!("no row for {}: {text}", image.manifest.digest));
+        let size = format!("{:.1} KiB", layers as f64 / 1024.0);
+        assert!(row.trim_end().ends_with(&size), "{row:?} lacks {size}");
+        assert_eq!(
+            row.find("sha256:"),
+            header.find("DIGEST"),
+            "digests under their header:\n{text}"
+        );
+        assert_eq!(
+            row.trim_end().len(),
+            header.trim_end().len(),
+            "sizes right-aligned under theirs:\n{text}"
+        );
+    }
     // tags lists all 1050, one per line.
     let out = cli(cfg.path(), &["tags", &registry.reference("big/tags")], None);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -413,15 +413,42 @@ pub fn inspect(json: bool, report: &ImageReport) {
     if !report.platforms.is_empty() {
         out!();
         out!("Platforms ({}):", report.platforms.len());
-        for p in &report.platforms {
+        let names: Vec<String> = report
+            .platforms
+            .iter()
+            .map(|p| p.platform.to_string())
+            .collect();
+        let width = names
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max("PLATFORM".len());
+        let digest_width = report
+            .platforms
+            .iter()
+            .map(|p| p.digest.to_string().len())
+            .max()
+            .unwrap_or(0);
+        // The size of each image by the one definition (its layers, compressed).
+        out!(
+            "  {:<width$}  {:<digest_width$}  {:>10}",
+            "PLATFORM",
+            "DIGEST",
+            "IMAGE SIZE"
+        );
+        for (p, name) in report.platforms.iter().zip(&names) {
             let note = if p.attestation { "  (attestation)" } else { "" };
+            let size = p
+                .image_size
+                .map(human_size)
+                .unwrap_or_else(|| "-".to_owned());
             out!(
-                "  {:<22} {}  {:>10}{note}",
-                p.platform,
-                p.digest,
-                human_size(p.size)
+                "  {name:<width$}  {:<digest_width$}  {size:>10}{note}",
+                p.digest.to_string()
             );
         }
+        out!("  (image size: compressed, all layers)");
     }
     for (k, v) in &report.annotations {
         out!("Annotation  {k} = {v}");

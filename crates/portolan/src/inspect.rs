@@ -131,9 +131,16 @@ pub struct PlatformEntry {
     /// Size of the manifest in bytes.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub size: u64,
+    /// The image's size by the one definition Portolan uses (its layers, compressed), when
+    /// its manifest was read (the first [`PLATFORM_SIZES`] entries of an index are).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub image_size: Option<u64>,
     /// Build attestations (`vnd.docker.reference.type: attestation-manifest`) are not runnable.
     pub attestation: bool,
 }
+
+/// Entries of an index whose image size `inspect` reads (one manifest each).
+pub const PLATFORM_SIZES: usize = 64;
 
 /// One image manifest with its config.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -606,6 +613,7 @@ pub async fn inspect(
             report.artifact_type = index.artifact_type().as_ref().map(|t| t.to_string());
             report.subject = subject_of(client, &fetched.digest, index.subject().as_ref())?;
             report.platforms = platform_entries(index);
+            image_sizes(client, repository, &mut report.platforms).await;
             if let Some(entry) = choose_platform(&report.platforms, platform, reference)? {
                 let child = client
                     .get_manifest(repository, &Target::from(&entry.digest))
@@ -618,6 +626,36 @@ pub async fn inspect(
     }
     report.rate_limit = client.rate_limit();
     Ok(report)
+}
+
+/// Each of the first [`PLATFORM_SIZES`] entries' image size, its manifest read a few at a
+/// time (an entry that cannot be read, or is not an image, keeps none).
+async fn image_sizes(client: &RegistryClient, repository: &str, entries: &mut [PlatformEntry]) {
+    use futures_util::StreamExt;
+    let digests: Vec<Digest> = entries
+        .iter()
+        .take(PLATFORM_SIZES)
+        .map(|e| e.digest.clone())
+        .collect();
+    let sizes: Vec<Option<u64>> = futures_util::stream::iter(digests)
+        .map(|digest| async move {
+            let _turn = client.index_child_turn().await;
+            match client
+                .get_manifest(repository, &Target::from(&digest))
+                .await
+                .ok()?
+                .manifest
+            {
+                Manifest::Image(m) => Some(layers_size(&m)),
+                Manifest::Index(_) => None,
+            }
+        })
+        .buffered(CHILDREN_AT_ONCE)
+        .collect()
+        .await;
+    for (entry, size) in entries.iter_mut().zip(sizes) {
+        entry.image_size = size;
+    }
 }
 
 /// An index's entries as platforms (entries without a usable digest are skipped).
@@ -642,6 +680,7 @@ fn platform_entries(index: &oci_spec::image::ImageIndex) -> Vec<PlatformEntry> {
                 digest,
                 media_type: d.media_type().to_string(),
                 size: d.size(),
+                image_size: None,
                 attestation,
             })
         })

@@ -94,6 +94,11 @@ media_type: string,
  */
 size: number, 
 /**
+ * The image's size by the one definition Portolan uses (its layers, compressed), when
+ * its manifest was read (the first [`PLATFORM_SIZES`] entries of an index are).
+ */
+image_size: number | null, 
+/**
  * Build attestations (`vnd.docker.reference.type: attestation-manifest`) are not runnable.
  */
 attestation: boolean, };
