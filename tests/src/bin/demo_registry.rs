@@ -1,5 +1,7 @@
 //! `portolan-demo-registry`: a local registry filled with sample images, for trying
-//! Portolan without an account anywhere. Started by `scripts/demo`; stops on Ctrl-C.
+//! Portolan without an account anywhere. Started by `scripts/demo`, or alone: it prints its
+//! address (`127.0.0.1:PORT`) on the first line. Ctrl-C (SIGINT) or SIGTERM stops it and
+//! removes its storage, as a normal exit does.
 
 use portolan_tests::images::{build_image, build_index, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
@@ -31,9 +33,25 @@ fn main() {
         registry.host,
         storage.display()
     );
-    // Stay up until killed; the registry process dies with us (Drop on signal is not run,
-    // so forward the signal by waiting on stdin closing or a kill).
-    loop {
-        std::thread::sleep(std::time::Duration::from_secs(3600));
-    }
+    // Stay up until asked to stop; then the registry process is stopped and its storage
+    // removed (the registry's Drop), which a signal's default action would skip.
+    wait_for_stop();
+    drop(registry);
+    eprintln!("demo registry stopped; its storage is removed");
+}
+
+/// Block until SIGINT or SIGTERM arrives.
+fn wait_for_stop() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime to wait for signals");
+    runtime.block_on(async {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    });
 }
