@@ -73,6 +73,9 @@ pub struct ImageSpec {
     pub annotations: Vec<(String, String)>,
     /// The build date in the config (RFC 3339).
     pub created: String,
+    /// Files (path, content, mode) of one more layer, on top of the others (none: no such
+    /// layer), as `COPY . /` would add them.
+    pub files: Vec<(String, Vec<u8>, u32)>,
 }
 
 impl ImageSpec {
@@ -90,6 +93,7 @@ impl ImageSpec {
             )],
             annotations: Vec::new(),
             created: "2026-01-02T03:04:05Z".to_owned(),
+            files: Vec::new(),
         }
     }
 }
@@ -149,6 +153,26 @@ fn layer_tar(seed: &str, index: usize, size: usize) -> (Vec<u8>, String) {
     (gz.finish().expect("gzip"), diff_id)
 }
 
+/// A gzip layer holding `files` (path, content, mode), and its diff ID.
+fn files_tar(files: &[(String, Vec<u8>, u32)]) -> (Vec<u8>, String) {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (path, data, mode) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(*mode);
+        header.set_mtime(1_700_000_000);
+        header.set_cksum();
+        builder
+            .append_data(&mut header, path, data.as_slice())
+            .expect("tar");
+    }
+    let tar = builder.into_inner().expect("tar");
+    let diff_id = sha256(&tar);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&tar).expect("gzip");
+    (gz.finish().expect("gzip"), diff_id)
+}
+
 /// Build an image.
 pub fn build_image(spec: &ImageSpec) -> TestImage {
     let layer_type = if spec.docker_format {
@@ -171,6 +195,14 @@ pub fn build_image(spec: &ImageSpec) -> TestImage {
         let empty = format!("ENV STEP={i}");
         history.push(serde_json::json!({"created": "2026-01-02T03:04:05Z", "created_by": empty, "empty_layer": true}));
         empty_steps.push(empty);
+    }
+    if !spec.files.is_empty() {
+        let (bytes, diff_id) = files_tar(&spec.files);
+        layers.push(Blob::new(layer_type, bytes));
+        diff_ids.push(diff_id);
+        let line = "COPY . / # buildkit".to_owned();
+        history.push(serde_json::json!({"created": "2026-01-02T03:04:05Z", "created_by": line, "comment": "buildkit.dockerfile.v0"}));
+        layer_history.push(line);
     }
     let labels: serde_json::Map<String, serde_json::Value> = spec
         .labels

@@ -9,9 +9,30 @@ use portolan_tests::registry::{Auth, TestRegistry};
 fn main() {
     let registry = TestRegistry::start(Auth::None);
     let pusher = Pusher::new(&registry);
-    let web = build_image(&ImageSpec::new("web", "amd64", &[300_000, 120_000, 40_000]));
+    let mut web = ImageSpec::new("web", "amd64", &[300_000, 120_000, 40_000]);
+    web.files = vec![
+        (
+            "etc/os-release".into(),
+            b"PRETTY_NAME=\"Portolan demo\"\nID=demo\nVERSION_ID=1.0\n".to_vec(),
+            0o644,
+        ),
+        (
+            "usr/bin/hello".into(),
+            b"#!/bin/sh\necho hello from the demo image\n".to_vec(),
+            0o755,
+        ),
+    ];
+    let web = build_image(&web);
     pusher.push_image("demo/web", "1.0", &web);
     pusher.push_image("demo/web", "latest", &web);
+    let mut web2 = ImageSpec::new("web", "amd64", &[300_000, 120_000, 40_000]);
+    web2.files = vec![(
+        "etc/os-release".into(),
+        b"PRETTY_NAME=\"Portolan demo\"\nID=demo\nVERSION_ID=2.0\n".to_vec(),
+        0o644,
+    )];
+    web2.created = "2026-02-01T09:00:00Z".into();
+    pusher.push_image("demo/web", "2.0", &build_image(&web2));
     let amd = ImageSpec::new("tool-amd64", "amd64", &[200_000, 10_000]);
     let mut arm = ImageSpec::new("tool-arm64", "arm64", &[180_000, 12_000]);
     arm.variant = Some("v8".into());
