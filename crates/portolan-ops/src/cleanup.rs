@@ -880,9 +880,9 @@ impl<F: Fn(CleanupProgress)> Tally<F> {
 /// Then the untags, together (the engine batches them where the registry untags through
 /// placeholders; each is refused when its tag has moved), then the deletes,
 /// [`RUN_CONCURRENCY`] at a time, each after one more look for tags made on its image
-/// meanwhile; then the steps that follow a deleted image (its signatures), only when that
-/// image is gone; then each failed step once more, alone. A failed or skipped step does
-/// not stop the others.
+/// meanwhile, and each failed step once more, alone; then, the same way, the steps that
+/// follow a deleted image (its signatures), only when that image is gone. A failed or
+/// skipped step does not stop the others.
 pub async fn run(
     client: &Arc<Client>,
     repository: &str,
@@ -906,20 +906,20 @@ pub async fn run(
             outcomes[i] = Some(outcome);
         }
     }
-    let pending = |outcomes: &[Option<StepOutcome>], first: bool| -> Vec<usize> {
-        (0..steps.len())
-            .filter(|&i| outcomes[i].is_none() && steps[i].follows().is_none() == first)
-            .collect()
-    };
-    // The steps that stand alone, then the ones that follow a deleted image.
+    // The steps that stand alone, then the ones that follow a deleted image (each phase
+    // with its retries, so a signature goes only once its image's delete is known).
     for first in [true, false] {
-        let now = pending(&outcomes, first);
         if !first {
-            for &i in &now {
-                let subject = steps[i].follows().cloned();
+            for i in 0..steps.len() {
+                if outcomes[i].is_some() {
+                    continue;
+                }
+                let Some(subject) = steps[i].follows() else {
+                    continue;
+                };
                 let went = outcomes.iter().zip(&steps).any(|(o, s)| {
                     matches!(s, Step::Delete { .. })
-                        && Some(s.digest()) == subject.as_ref()
+                        && s.digest() == subject
                         && o.as_ref() == Some(&StepOutcome::Done)
                 });
                 if !went {
@@ -931,9 +931,15 @@ pub async fn run(
                 }
             }
         }
-        let now = pending(&outcomes, first);
+        let now: Vec<usize> = (0..steps.len())
+            .filter(|&i| outcomes[i].is_none() && steps[i].follows().is_none() == first)
+            .collect();
         untag_together(client, &repo, &steps, &now, &mut outcomes, &mut tally).await?;
-        let deletes: Vec<usize> = now.into_iter().filter(|&i| outcomes[i].is_none()).collect();
+        let deletes: Vec<usize> = now
+            .iter()
+            .copied()
+            .filter(|&i| outcomes[i].is_none())
+            .collect();
         let mut running = stream::iter(deletes)
             .map(|i| {
                 let (client, repo, world, step) = (client.clone(), &repo, &world, &steps[i]);
@@ -944,24 +950,26 @@ pub async fn run(
             tally.count(&outcome);
             outcomes[i] = Some(outcome);
         }
-    }
-    // Registries are not all safe for concurrent deletes in one repository (distribution
-    // 2.8 lists a repository's tags while deleting a manifest and fails when another
-    // delete removes one meanwhile): a step that failed while others ran is tried once
-    // more on its own. An untag that failed left its tag where it was, so this is safe.
-    for i in 0..steps.len() {
-        if !matches!(outcomes[i], Some(StepOutcome::Failed(_))) {
-            continue;
-        }
-        let again = carry_out(client, &repo, &world.names, &steps[i]).await;
-        if !matches!(again, StepOutcome::Failed(_)) {
-            tally.failed = tally.failed.saturating_sub(1);
-            if matches!(again, StepOutcome::Skipped(_)) {
-                tally.skipped = tally.skipped.saturating_add(1);
+        drop(running);
+        // Registries are not all safe for concurrent deletes in one repository
+        // (distribution 2.8 lists a repository's tags while deleting a manifest and fails
+        // when another delete removes one meanwhile): a step of this phase that failed while
+        // others ran is tried once more on its own. An untag that failed left its tag where
+        // it was, so this is safe.
+        for &i in &now {
+            if !matches!(outcomes[i], Some(StepOutcome::Failed(_))) {
+                continue;
             }
-            tally.report();
+            let again = carry_out(client, &repo, &world.names, &steps[i]).await;
+            if !matches!(again, StepOutcome::Failed(_)) {
+                tally.failed = tally.failed.saturating_sub(1);
+                if matches!(again, StepOutcome::Skipped(_)) {
+                    tally.skipped = tally.skipped.saturating_add(1);
+                }
+                tally.report();
+            }
+            outcomes[i] = Some(again);
         }
-        outcomes[i] = Some(again);
     }
     let results: Vec<StepResult> = steps
         .into_iter()
