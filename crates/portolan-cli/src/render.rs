@@ -275,22 +275,17 @@ pub fn cleanup_plan(json: bool, plan: &portolan_ops::cleanup::CleanupPlan) {
 }
 
 pub fn cleanup_summary(json: bool, summary: &portolan_ops::cleanup::CleanupSummary) {
-    use portolan_ops::cleanup::Step;
     if json {
         print_json(summary);
         return;
     }
     out!("{}", summary.headline);
     for r in &summary.results {
-        let what = || match &r.step {
-            Step::Untag { tag, .. } => format!("untag {tag}"),
-            Step::Delete { digest, .. } => format!("delete {}", short_digest(digest)),
-        };
         if let Some(e) = &r.error {
-            out!("failed: {}: {e}", what());
+            out!("failed: {}: {e}", r.what);
         }
         if let Some(why) = &r.skipped {
-            out!("skipped: {}: {why}", what());
+            out!("skipped: {}: {why}", r.what);
         }
     }
 }

@@ -71,25 +71,32 @@ pub struct PlannedTag {
     pub fate: TagFate,
     /// Why, in words.
     pub why: String,
-    /// The other tags on the same image.
+    /// Other tags on the same image: the first [`SHARES_SHOWN`] of them.
     pub shares_with: Vec<String>,
+    /// How many more tags the image has beyond `shares_with`.
+    pub shares_more: u32,
 }
+
+/// Other tags of an image a planned tag names: a plan stays linear in the number of tags
+/// (10,000 tags on one image must not make 10,000 lists of 10,000).
+pub const SHARES_SHOWN: usize = 8;
 
 /// One step of a plan: what is sent to the registry.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Step {
-    /// Remove one tag, only while it still points at `digest`.
+    /// Remove `tags` from one image, each only while it still points at `digest`; the
+    /// image stays (for `keeps`, or for an index that lists it).
     Untag {
-        /// The tag.
-        tag: String,
-        /// Where it pointed when planned.
+        /// The image.
         digest: Digest,
-        /// Every tag on that image when planned, this one included: the step is skipped
-        /// when they differ when it runs.
-        #[serde(default)]
+        /// The tags removed from it.
         tags: Vec<String>,
+        /// Its tags that stay. With `tags`, every tag on the image when planned: the step
+        /// is skipped when they differ when it runs.
+        #[serde(default)]
+        keeps: Vec<String>,
         /// Run only after this image was deleted (a signature's tag goes after the image
         /// it signs, and only if that image went).
         #[serde(default)]
@@ -115,8 +122,43 @@ impl Step {
         }
     }
 
-    /// The tags on that image when planned.
-    pub fn planned_tags(&self) -> &[String] {
+    /// Every tag on that image when planned.
+    pub fn planned_tags(&self) -> BTreeSet<String> {
+        match self {
+            Step::Untag { tags, keeps, .. } => tags.iter().chain(keeps).cloned().collect(),
+            Step::Delete { tags, .. } => tags.iter().cloned().collect(),
+        }
+    }
+
+    /// What the step does, in words both front ends show ("untag v1", "untag 3 tags
+    /// (a, b, c) from sha256:…", "delete sha256:… (tags a, b)").
+    pub fn describe(&self) -> String {
+        let listed = |tags: &[String]| {
+            let mut text = tags[..tags.len().min(3)].join(", ");
+            if tags.len() > 3 {
+                text.push_str(&format!(" and {} more", tags.len() - 3));
+            }
+            text
+        };
+        match self {
+            Step::Untag { tags, .. } if tags.len() == 1 => format!("untag {}", tags[0]),
+            Step::Untag { digest, tags, .. } => format!(
+                "untag {} tags ({}) from {}",
+                tags.len(),
+                listed(tags),
+                short(digest)
+            ),
+            Step::Delete { digest, tags, .. } if tags.is_empty() => {
+                format!("delete {}", short(digest))
+            }
+            Step::Delete { digest, tags, .. } => {
+                format!("delete {} (tags {})", short(digest), listed(tags))
+            }
+        }
+    }
+
+    /// The tags the step removes.
+    pub fn removes(&self) -> &[String] {
         match self {
             Step::Untag { tags, .. } | Step::Delete { tags, .. } => tags,
         }
@@ -227,35 +269,66 @@ pub async fn plan_selection(
 /// A selection's untag: every chosen tag is untagged, even the last tag of an image, and
 /// nothing else goes (a signature stays with its image, which stays).
 fn untag_only(plan: &mut CleanupPlan, chosen: &HashSet<&str>) {
-    plan.steps.clear();
-    let mut on_image: HashMap<Digest, Vec<String>> = HashMap::new();
-    for t in &plan.tags {
-        on_image
-            .entry(t.digest.clone())
-            .or_default()
-            .push(t.tag.clone());
-    }
     for t in &mut plan.tags {
         if t.fate == TagFate::Keep {
             continue;
         }
-        if !chosen.contains(t.tag.as_str()) {
+        if chosen.contains(t.tag.as_str()) {
+            t.fate = TagFate::Untag;
+            t.why = "selected".to_owned();
+        } else {
             // Taken along only because an image was to be deleted: none is.
             t.fate = TagFate::Keep;
             t.why = "not selected".to_owned();
-            continue;
         }
-        t.fate = TagFate::Untag;
-        t.why = "selected".to_owned();
-        plan.steps.push(Step::Untag {
-            tag: t.tag.clone(),
-            digest: t.digest.clone(),
-            tags: on_image.get(&t.digest).cloned().unwrap_or_default(),
-            follows: None,
-        });
     }
+    plan.steps = group_steps(&plan.tags, &vec![None; plan.tags.len()]);
     plan.images_deleted = 0;
     recount(plan);
+}
+
+/// The steps that carry out `tags`' fates, one per image, in the order the images first
+/// appear: a delete of an image whose tags go with it, or an untag of its tags that go
+/// (naming the ones that stay). `follows[i]` is the image `tags[i]` goes after, if any.
+fn group_steps(tags: &[PlannedTag], follows: &[Option<Digest>]) -> Vec<Step> {
+    let mut order: Vec<&Digest> = Vec::new();
+    let mut by_image: HashMap<&Digest, Vec<usize>> = HashMap::new();
+    for (i, t) in tags.iter().enumerate() {
+        let entry = by_image.entry(&t.digest).or_default();
+        if entry.is_empty() {
+            order.push(&t.digest);
+        }
+        entry.push(i);
+    }
+    let mut steps = Vec::new();
+    for digest in order {
+        let on_image = &by_image[digest];
+        let names = |fate: Option<TagFate>| -> Vec<String> {
+            on_image
+                .iter()
+                .filter(|&&i| fate.is_none_or(|f| tags[i].fate == f))
+                .map(|&i| tags[i].tag.clone())
+                .collect()
+        };
+        let follows = on_image
+            .iter()
+            .find_map(|&i| follows.get(i).cloned().flatten());
+        if on_image.iter().any(|&i| tags[i].fate == TagFate::Delete) {
+            steps.push(Step::Delete {
+                digest: digest.clone(),
+                tags: names(None),
+                follows,
+            });
+        } else if on_image.iter().any(|&i| tags[i].fate == TagFate::Untag) {
+            steps.push(Step::Untag {
+                digest: digest.clone(),
+                tags: names(Some(TagFate::Untag)),
+                keeps: names(Some(TagFate::Keep)),
+                follows,
+            });
+        }
+    }
+    steps
 }
 
 /// A tag as the rules see it: ranked newest first.
@@ -454,16 +527,16 @@ fn build_plan(
     verdicts: &Verdicts,
 ) -> CleanupPlan {
     let mut tags = Vec::with_capacity(ranked.len());
-    let mut steps = Vec::new();
-    let mut deleted: HashSet<&Digest> = HashSet::new();
     for (i, r) in ranked.iter().enumerate() {
         let siblings = &by_image[&r.digest];
-        let all_tags: Vec<String> = siblings.iter().map(|&j| ranked[j].tag.clone()).collect();
-        let shares_with: Vec<String> = siblings
-            .iter()
-            .filter(|&&j| j != i)
+        let others = siblings.iter().filter(|&&j| j != i);
+        let shares_with: Vec<String> = others
+            .clone()
+            .take(SHARES_SHOWN)
             .map(|&j| ranked[j].tag.clone())
             .collect();
+        let shares_more =
+            u32::try_from(others.count().saturating_sub(shares_with.len())).unwrap_or(u32::MAX);
         let (fate, why) = match verdicts.why.get(i).cloned().flatten() {
             None => (TagFate::Keep, verdicts.kept[i].clone()),
             Some(why) => {
@@ -484,21 +557,6 @@ fn build_plan(
                 }
             }
         };
-        let follows = siblings.iter().find_map(|&j| verdicts.follows[j].clone());
-        match fate {
-            TagFate::Untag => steps.push(Step::Untag {
-                tag: r.tag.clone(),
-                digest: r.digest.clone(),
-                tags: all_tags,
-                follows: verdicts.follows[i].clone(),
-            }),
-            TagFate::Delete if deleted.insert(&r.digest) => steps.push(Step::Delete {
-                digest: r.digest.clone(),
-                tags: all_tags,
-                follows,
-            }),
-            _ => {}
-        }
         tags.push(PlannedTag {
             tag: r.tag.clone(),
             digest: r.digest.clone(),
@@ -506,13 +564,19 @@ fn build_plan(
             fate,
             why,
             shares_with,
+            shares_more,
         });
     }
+    let steps = group_steps(&tags, &verdicts.follows);
+    let images_deleted = steps
+        .iter()
+        .filter(|s| matches!(s, Step::Delete { .. }))
+        .count();
     let mut plan = CleanupPlan {
         repository: repository.to_owned(),
         kept: 0,
         removed: 0,
-        images_deleted: u32::try_from(deleted.len()).unwrap_or(u32::MAX),
+        images_deleted: u32::try_from(images_deleted).unwrap_or(u32::MAX),
         tags,
         steps,
     };
@@ -656,6 +720,8 @@ impl Keeper {
 pub struct StepResult {
     /// The step.
     pub step: Step,
+    /// What it did, in words.
+    pub what: String,
     /// `None` when done or skipped; the engine's message when it failed.
     pub error: Option<String>,
     /// Why it was not sent: the registry changed since the preview (a tag was added to
@@ -667,13 +733,13 @@ pub struct StepResult {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CleanupProgress {
-    /// Steps finished (done, failed or skipped).
+    /// Tags handled so far (removed, failed or skipped).
     pub finished: u32,
-    /// Steps in all.
+    /// Tags the plan removes.
     pub total: u32,
-    /// Steps failed so far.
+    /// Tags not removed because their step failed, so far.
     pub failed: u32,
-    /// Steps skipped so far (changed since the preview).
+    /// Tags not removed because their step was skipped (changed since the preview), so far.
     pub skipped: u32,
 }
 
@@ -753,8 +819,7 @@ impl World {
             .get(step.digest())
             .cloned()
             .unwrap_or_default();
-        let planned: BTreeSet<String> = step.planned_tags().iter().cloned().collect();
-        describe_changes(&planned, &now)
+        describe_changes(&step.planned_tags(), &now)
     }
 }
 
@@ -784,39 +849,27 @@ async fn new_tags_on(
     Ok(on_it)
 }
 
-/// Send one step, after checking its image once more; how it ended.
-async fn carry_out(
+/// Send one delete step, after one more look for tags made on its image; how it ended.
+async fn delete_step(
     client: &Client,
     repository: &Reference,
     known: &HashSet<String>,
     step: &Step,
 ) -> StepOutcome {
-    match step {
-        Step::Untag { tag, digest, .. } => {
-            match manage::untag_guarded(client, repository, tag, digest).await {
-                Ok(_) => StepOutcome::Done,
-                Err(e @ Error::TagMoved { .. }) => StepOutcome::Skipped(e.to_string()),
-                Err(e) => StepOutcome::Failed(e.to_string()),
-            }
+    let digest = step.digest();
+    match new_tags_on(client, repository, known, digest).await {
+        Ok(added) if !added.is_empty() => {
+            let planned = step.planned_tags();
+            let mut now = planned.clone();
+            now.extend(added);
+            return StepOutcome::Skipped(describe_changes(&planned, &now).unwrap_or_default());
         }
-        Step::Delete { digest, .. } => {
-            match new_tags_on(client, repository, known, digest).await {
-                Ok(added) if !added.is_empty() => {
-                    let planned: BTreeSet<String> = step.planned_tags().iter().cloned().collect();
-                    let mut now = planned.clone();
-                    now.extend(added);
-                    return StepOutcome::Skipped(
-                        describe_changes(&planned, &now).unwrap_or_default(),
-                    );
-                }
-                Ok(_) => {}
-                Err(e) => return StepOutcome::Failed(e.to_string()),
-            }
-            match client.delete(&repository.with_digest(digest.clone())).await {
-                Ok(_) => StepOutcome::Done,
-                Err(e) => StepOutcome::Failed(e.to_string()),
-            }
-        }
+        Ok(_) => {}
+        Err(e) => return StepOutcome::Failed(e.to_string()),
+    }
+    match client.delete(&repository.with_digest(digest.clone())).await {
+        Ok(_) => StepOutcome::Done,
+        Err(e) => StepOutcome::Failed(e.to_string()),
     }
 }
 
@@ -836,14 +889,66 @@ impl StepOutcome {
             StepOutcome::Skipped(why) => (None, Some(why)),
         };
         StepResult {
+            what: step.describe(),
             step,
             error,
             skipped,
         }
     }
+
+    /// An untag step's outcome from its tags' answers: done when every tag went; skipped
+    /// when none went because they had moved; else failed, naming the tags that did not
+    /// go (a few, and how many in all).
+    fn of_untags(answers: &[(&str, StepOutcome)]) -> StepOutcome {
+        let missed: Vec<(&str, &StepOutcome)> = answers
+            .iter()
+            .filter(|(_, o)| *o != StepOutcome::Done)
+            .map(|(t, o)| (*t, o))
+            .collect();
+        if missed.is_empty() {
+            return StepOutcome::Done;
+        }
+        let why = |o: &StepOutcome| match o {
+            StepOutcome::Failed(e) | StepOutcome::Skipped(e) => e.clone(),
+            StepOutcome::Done => String::new(),
+        };
+        let mut said: Vec<String> = missed
+            .iter()
+            .take(5)
+            .map(|(tag, o)| format!("{tag}: {}", why(o)))
+            .collect();
+        if missed.len() > said.len() {
+            said.push(format!("and {} more", missed.len() - said.len()));
+        }
+        let text = format!(
+            "{} of {} tags not removed ({})",
+            missed.len(),
+            answers.len(),
+            said.join("; ")
+        );
+        if missed.len() == answers.len()
+            && missed
+                .iter()
+                .all(|(_, o)| matches!(o, StepOutcome::Skipped(_)))
+        {
+            StepOutcome::Skipped(text)
+        } else {
+            StepOutcome::Failed(text)
+        }
+    }
 }
 
-/// The tally of a run, reported as steps finish.
+/// One untag answer from the engine, as a step outcome (a tag that moved since the plan
+/// was skipped, not failed).
+fn untag_answer(answer: &Result<portolan::UntagMethod>) -> StepOutcome {
+    match answer {
+        Ok(_) => StepOutcome::Done,
+        Err(e @ Error::TagMoved { .. }) => StepOutcome::Skipped(e.to_string()),
+        Err(e) => StepOutcome::Failed(e.to_string()),
+    }
+}
+
+/// The tally of a run, in tags, reported as they are handled.
 struct Tally<F: Fn(CleanupProgress)> {
     total: u32,
     finished: u32,
@@ -853,12 +958,27 @@ struct Tally<F: Fn(CleanupProgress)> {
 }
 
 impl<F: Fn(CleanupProgress)> Tally<F> {
-    fn count(&mut self, outcome: &StepOutcome) {
-        self.finished = self.finished.saturating_add(1);
+    /// `tags` tags handled with `outcome`.
+    fn count(&mut self, outcome: &StepOutcome, tags: usize) {
+        let n = u32::try_from(tags).unwrap_or(u32::MAX);
+        self.finished = self.finished.saturating_add(n);
         match outcome {
             StepOutcome::Done => {}
-            StepOutcome::Failed(_) => self.failed = self.failed.saturating_add(1),
-            StepOutcome::Skipped(_) => self.skipped = self.skipped.saturating_add(1),
+            StepOutcome::Failed(_) => self.failed = self.failed.saturating_add(n),
+            StepOutcome::Skipped(_) => self.skipped = self.skipped.saturating_add(n),
+        }
+        self.report();
+    }
+
+    /// A step tried again moved from failed to `now`.
+    fn recount(&mut self, now: &StepOutcome, tags: usize) {
+        let n = u32::try_from(tags).unwrap_or(u32::MAX);
+        if matches!(now, StepOutcome::Failed(_)) {
+            return;
+        }
+        self.failed = self.failed.saturating_sub(n);
+        if matches!(now, StepOutcome::Skipped(_)) {
+            self.skipped = self.skipped.saturating_add(n);
         }
         self.report();
     }
@@ -873,12 +993,12 @@ impl<F: Fn(CleanupProgress)> Tally<F> {
     }
 }
 
-/// Carry out `steps` in `repository`, reporting each step that finishes.
+/// Carry out `steps` in `repository`, reporting progress as tags are handled.
 ///
 /// First the registry is read again (every tag and where it points): a step whose image
 /// carries other tags than its plan said is skipped, and the summary says what changed.
-/// Then the untags, together (the engine batches them where the registry untags through
-/// placeholders; each is refused when its tag has moved), then the deletes,
+/// Then the untags, all together (the engine batches them where the registry untags
+/// through placeholders; each is refused when its tag has moved), then the deletes,
 /// [`RUN_CONCURRENCY`] at a time, each after one more look for tags made on its image
 /// meanwhile, and each failed step once more, alone; then, the same way, the steps that
 /// follow a deleted image (its signatures), only when that image is gone. A failed or
@@ -892,7 +1012,8 @@ pub async fn run(
     let repo = repository_ref(repository)?;
     let world = World::of(tag_scan::digests(client, &repo).await?);
     let mut tally = Tally {
-        total: u32::try_from(steps.len()).unwrap_or(u32::MAX),
+        total: u32::try_from(steps.iter().map(|s| s.removes().len()).sum::<usize>())
+            .unwrap_or(u32::MAX),
         finished: 0,
         failed: 0,
         skipped: 0,
@@ -902,7 +1023,7 @@ pub async fn run(
     for (i, step) in steps.iter().enumerate() {
         if let Some(changes) = world.changes(step) {
             let outcome = StepOutcome::Skipped(changes);
-            tally.count(&outcome);
+            tally.count(&outcome, step.removes().len());
             outcomes[i] = Some(outcome);
         }
     }
@@ -926,7 +1047,7 @@ pub async fn run(
                     let outcome = StepOutcome::Skipped(
                         "kept: the image it describes was not deleted".to_owned(),
                     );
-                    tally.count(&outcome);
+                    tally.count(&outcome, steps[i].removes().len());
                     outcomes[i] = Some(outcome);
                 }
             }
@@ -934,7 +1055,12 @@ pub async fn run(
         let now: Vec<usize> = (0..steps.len())
             .filter(|&i| outcomes[i].is_none() && steps[i].follows().is_none() == first)
             .collect();
-        untag_together(client, &repo, &steps, &now, &mut outcomes, &mut tally).await?;
+        let untags: Vec<usize> = now
+            .iter()
+            .copied()
+            .filter(|&i| matches!(steps[i], Step::Untag { .. }))
+            .collect();
+        untag_together(client, &repo, &steps, &untags, &mut outcomes, &mut tally).await?;
         let deletes: Vec<usize> = now
             .iter()
             .copied()
@@ -943,31 +1069,39 @@ pub async fn run(
         let mut running = stream::iter(deletes)
             .map(|i| {
                 let (client, repo, world, step) = (client.clone(), &repo, &world, &steps[i]);
-                async move { (i, carry_out(&client, repo, &world.names, step).await) }
+                async move { (i, delete_step(&client, repo, &world.names, step).await) }
             })
             .buffer_unordered(RUN_CONCURRENCY);
         while let Some((i, outcome)) = running.next().await {
-            tally.count(&outcome);
+            tally.count(&outcome, steps[i].removes().len());
             outcomes[i] = Some(outcome);
         }
         drop(running);
         // Registries are not all safe for concurrent deletes in one repository
         // (distribution 2.8 lists a repository's tags while deleting a manifest and fails
         // when another delete removes one meanwhile): a step of this phase that failed while
-        // others ran is tried once more on its own. An untag that failed left its tag where
-        // it was, so this is safe.
+        // others ran is tried once more on its own. An untag that failed left its tags
+        // where they were, and one already gone counts as done, so this is safe.
         for &i in &now {
             if !matches!(outcomes[i], Some(StepOutcome::Failed(_))) {
                 continue;
             }
-            let again = carry_out(client, &repo, &world.names, &steps[i]).await;
-            if !matches!(again, StepOutcome::Failed(_)) {
-                tally.failed = tally.failed.saturating_sub(1);
-                if matches!(again, StepOutcome::Skipped(_)) {
-                    tally.skipped = tally.skipped.saturating_add(1);
+            let again = match &steps[i] {
+                Step::Delete { .. } => delete_step(client, &repo, &world.names, &steps[i]).await,
+                Step::Untag { digest, tags, .. } => {
+                    let mut answers = Vec::with_capacity(tags.len());
+                    for tag in tags {
+                        let answer = manage::untag_guarded(client, &repo, tag, digest).await;
+                        let outcome = match answer {
+                            Err(Error::NotFound { .. }) => StepOutcome::Done,
+                            other => untag_answer(&other),
+                        };
+                        answers.push((tag.as_str(), outcome));
+                    }
+                    StepOutcome::of_untags(&answers)
                 }
-                tally.report();
-            }
+            };
+            tally.recount(&again, steps[i].removes().len());
             outcomes[i] = Some(again);
         }
     }
@@ -994,45 +1128,43 @@ pub async fn run(
     Ok(summary)
 }
 
-/// The untag steps among `now`, sent together through the engine's batched untag.
+/// The untag steps `untags`, all their tags sent together through the engine's batched
+/// untag; each step's outcome from its tags' answers.
 async fn untag_together<F: Fn(CleanupProgress)>(
     client: &Arc<Client>,
     repo: &Reference,
     steps: &[Step],
-    now: &[usize],
+    untags: &[usize],
     outcomes: &mut [Option<StepOutcome>],
     tally: &mut Tally<F>,
 ) -> Result<()> {
-    let untags: Vec<usize> = now
-        .iter()
-        .copied()
-        .filter(|&i| matches!(steps[i], Step::Untag { .. }))
-        .collect();
-    if untags.is_empty() {
+    let mut pairs: Vec<(String, Digest)> = Vec::new();
+    let mut owner: Vec<usize> = Vec::new();
+    for &i in untags {
+        if let Step::Untag { digest, tags, .. } = &steps[i] {
+            for tag in tags {
+                pairs.push((tag.clone(), digest.clone()));
+                owner.push(i);
+            }
+        }
+    }
+    if pairs.is_empty() {
         return Ok(());
     }
-    let pairs: Vec<(String, Digest)> = untags
-        .iter()
-        .filter_map(|&i| match &steps[i] {
-            Step::Untag { tag, digest, .. } => Some((tag.clone(), digest.clone())),
-            Step::Delete { .. } => None,
-        })
-        .collect();
     let answers = client
-        .untag_many(repo, &pairs, |_, outcome| {
-            tally.count(&match outcome {
-                Ok(_) => StepOutcome::Done,
-                Err(e @ Error::TagMoved { .. }) => StepOutcome::Skipped(e.to_string()),
-                Err(e) => StepOutcome::Failed(e.to_string()),
-            });
+        .untag_many(repo, &pairs, |_, answer| {
+            tally.count(&untag_answer(answer), 1);
         })
         .await?;
-    for (i, answer) in untags.into_iter().zip(answers) {
-        outcomes[i] = Some(match answer {
-            Ok(_) => StepOutcome::Done,
-            Err(e @ Error::TagMoved { .. }) => StepOutcome::Skipped(e.to_string()),
-            Err(e) => StepOutcome::Failed(e.to_string()),
-        });
+    let mut by_step: HashMap<usize, Vec<(&str, StepOutcome)>> = HashMap::new();
+    for ((pair, step), answer) in pairs.iter().zip(&owner).zip(&answers) {
+        by_step
+            .entry(*step)
+            .or_default()
+            .push((pair.0.as_str(), untag_answer(answer)));
+    }
+    for (i, answers) in by_step {
+        outcomes[i] = Some(StepOutcome::of_untags(&answers));
     }
     Ok(())
 }
@@ -1101,9 +1233,9 @@ mod tests {
             plan.steps,
             [
                 Step::Untag {
-                    tag: "v3".into(),
                     digest: digest(1),
-                    tags: vec!["latest".into(), "v3".into()],
+                    tags: vec!["v3".into()],
+                    keeps: vec!["latest".into()],
                     follows: None,
                 },
                 Step::Delete {
@@ -1363,8 +1495,16 @@ mod tests {
             TagFate::Keep,
             "its image stays, so does its signature"
         );
-        assert_eq!(plan.steps.len(), 2);
         assert_eq!(got["c"], TagFate::Keep);
+        assert_eq!(
+            plan.steps,
+            [Step::Untag {
+                digest: digest(1),
+                tags: vec!["a".into(), "b".into()],
+                keeps: vec!["c".into()],
+                follows: None,
+            }]
+        );
         assert_eq!((plan.kept, plan.removed, plan.images_deleted), (2, 2, 0));
     }
 
@@ -1456,5 +1596,43 @@ mod tests {
             "{}",
             why["old"]
         );
+    }
+
+    #[test]
+    fn a_plan_stays_linear_when_one_image_has_thousands_of_tags() {
+        // 5,000 tags on one image: each planned tag names a few others, not 4,999, and
+        // the image's untag is one step.
+        let names: Vec<String> = (0..5000).map(|i| format!("t{i:05}")).collect();
+        let tags: Vec<(&str, u8)> = names.iter().map(|n| (n.as_str(), 1)).collect();
+        let s = scanned(&tags, &[(1, Some("2024-01-01T00:00:00Z"))]);
+        let plan = decide("r/a", s, |ranked| rules(Some(10), &[]).decide(ranked));
+        assert!(plan
+            .tags
+            .iter()
+            .all(|t| t.shares_with.len() <= SHARES_SHOWN));
+        assert_eq!(plan.tags[0].shares_more, 4999 - SHARES_SHOWN as u32);
+        assert_eq!(plan.steps.len(), 1);
+        let Step::Untag { tags, keeps, .. } = &plan.steps[0] else {
+            panic!("an untag: {:?}", plan.steps[0]);
+        };
+        assert_eq!((tags.len(), keeps.len()), (4990, 10));
+    }
+
+    #[test]
+    fn an_untag_step_says_which_tags_did_not_go() {
+        let answers: Vec<(&str, StepOutcome)> = vec![
+            ("a", StepOutcome::Done),
+            ("b", StepOutcome::Failed("refused".into())),
+        ];
+        let outcome = StepOutcome::of_untags(&answers);
+        assert_eq!(
+            outcome,
+            StepOutcome::Failed("1 of 2 tags not removed (b: refused)".into())
+        );
+        let moved = vec![("a", StepOutcome::Skipped("moved".into()))];
+        assert!(matches!(
+            StepOutcome::of_untags(&moved),
+            StepOutcome::Skipped(_)
+        ));
     }
 }

@@ -237,12 +237,22 @@ pub(crate) fn tag_changes(previewed: &BTreeSet<String>, now: &BTreeSet<String>) 
     match added.as_slice() {
         [] => {}
         [one] => parts.push(format!("{one} was added")),
-        many => parts.push(format!("{} were added", many.join(", "))),
+        many => parts.push(format!("{} were added", a_few(many))),
     }
     if !gone.is_empty() {
-        parts.push(format!("{} no longer on it", gone.join(", ")));
+        parts.push(format!("{} no longer on it", a_few(&gone)));
     }
     (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// The first few names, and how many more (a message stays short whatever changed).
+fn a_few(names: &[&str]) -> String {
+    const SHOWN: usize = 10;
+    let mut text = names[..names.len().min(SHOWN)].join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    text
 }
 
 /// The tags of `repository` that point at `digest` now: what a delete takes with it.

@@ -779,24 +779,28 @@ fate: TagFate,
  */
 why: string, 
 /**
- * The other tags on the same image.
+ * Other tags on the same image: the first [`SHARES_SHOWN`] of them.
  */
-shares_with: Array<string>, };
+shares_with: Array<string>, 
+/**
+ * How many more tags the image has beyond `shares_with`.
+ */
+shares_more: number, };
 
 export type Step = { "kind": "untag", 
 /**
- * The tag.
- */
-tag: string, 
-/**
- * Where it pointed when planned.
+ * The image.
  */
 digest: Digest, 
 /**
- * Every tag on that image when planned, this one included: the step is skipped
- * when they differ when it runs.
+ * The tags removed from it.
  */
 tags: Array<string>, 
+/**
+ * Its tags that stay. With `tags`, every tag on the image when planned: the step
+ * is skipped when they differ when it runs.
+ */
+keeps: Array<string>, 
 /**
  * Run only after this image was deleted (a signature's tag goes after the image
  * it signs, and only if that image went).
@@ -849,6 +853,10 @@ export type StepResult = {
  */
 step: Step, 
 /**
+ * What it did, in words.
+ */
+what: string, 
+/**
  * `None` when done or skipped; the engine's message when it failed.
  */
 error: string | null, 
@@ -860,19 +868,19 @@ skipped: string | null, };
 
 export type CleanupProgress = { 
 /**
- * Steps finished (done, failed or skipped).
+ * Tags handled so far (removed, failed or skipped).
  */
 finished: number, 
 /**
- * Steps in all.
+ * Tags the plan removes.
  */
 total: number, 
 /**
- * Steps failed so far.
+ * Tags not removed because their step failed, so far.
  */
 failed: number, 
 /**
- * Steps skipped so far (changed since the preview).
+ * Tags not removed because their step was skipped (changed since the preview), so far.
  */
 skipped: number, };
 
