@@ -499,7 +499,7 @@ fn cleanup_prints_its_plan_asks_and_removes_exactly_that() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("Done: 2 of 2 steps."),
+        stdout(&out).contains("Done: 2 of 2 steps (5 tags removed, 2 images deleted)."),
         "{}",
         stdout(&out)
     );

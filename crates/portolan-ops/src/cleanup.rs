@@ -762,7 +762,20 @@ pub struct CleanupSummary {
 impl CleanupSummary {
     fn headline_of(&self) -> String {
         let total = self.done + self.failed + self.skipped;
-        let mut line = format!("Done: {} of {total} steps", self.done);
+        let done = self
+            .results
+            .iter()
+            .filter(|r| r.error.is_none() && r.skipped.is_none());
+        let tags: usize = done.clone().map(|r| r.step.removes().len()).sum();
+        let deleted = done
+            .filter(|r| matches!(r.step, Step::Delete { .. }))
+            .count();
+        let mut line = format!(
+            "Done: {} of {total} steps ({tags} tag{} removed, {deleted} image{} deleted)",
+            self.done,
+            if tags == 1 { "" } else { "s" },
+            if deleted == 1 { "" } else { "s" }
+        );
         if self.failed > 0 {
             line.push_str(&format!("; {} failed", self.failed));
         }
