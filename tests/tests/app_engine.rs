@@ -137,7 +137,7 @@ fn pull_into_the_engine_then_push_it_from_local_images() {
     );
     s.wait_text("[data-testid=push-check]", 20, |t| t.contains("is free"));
     s.click(&s.wait("[data-testid=push-submit]", 5));
-    finished(&s, "pushed");
+    finished(&s, "Pushed");
     let manifest = skopeo::raw_manifest(&registry.reference("team/from-engine:v1"));
     assert_eq!(
         manifest["config"]["digest"],

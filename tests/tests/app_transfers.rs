@@ -169,7 +169,7 @@ fn push_a_layout_the_test_made() {
     // The tag is proposed from the image's name in the layout, and checked.
     s.wait_text("[data-testid=push-check]", 10, |t| t == "v7 is free.");
     s.click(&s.wait("[data-testid=push-submit]:not([disabled])", 10));
-    finished(&s, "pushed");
+    finished(&s, "Pushed");
     assert_eq!(
         skopeo_digest(&format!("docker://{}", registry.reference("xfer/app:v7"))),
         pushed.manifest.digest,
@@ -208,7 +208,7 @@ fn copy_to_a_second_registry_with_its_referrer() {
     ));
     s.screenshot(&artifacts_dir().join("copy-dialog.png"));
     s.click(&s.wait("[data-testid=copy-submit]", 5));
-    finished(&s, "1 referrers copied");
+    finished(&s, "Referrers: 1 found, 1 copied");
     assert_eq!(
         skopeo_digest(&format!("docker://{}", second.reference("xfer/app:v1"))),
         img.manifest.digest
