@@ -199,7 +199,7 @@ async fn scan(client: &Arc<Client>, repository: &str) -> Result<Scanned> {
     let repo = repository_ref(repository)?;
     let tags = tag_scan::digests(client, &repo).await?;
     let images: HashSet<Digest> = tags.iter().map(|(_, d)| d.clone()).collect();
-    let facts = tag_scan::image_facts(client, &repo, images).await;
+    let facts = tag_scan::image_facts(client, &repo, images).await?;
     Ok(Scanned { tags, facts })
 }
 
@@ -260,8 +260,9 @@ pub async fn plan_selection(
             })
             .collect()
     });
-    if action == SelectionAction::Untag {
-        untag_only(&mut plan, &chosen);
+    match action {
+        SelectionAction::Untag => untag_only(&mut plan, &chosen),
+        SelectionAction::Delete => keep_unselected_on_kept_images(&mut plan, &chosen),
     }
     Ok(plan)
 }
@@ -285,6 +286,33 @@ fn untag_only(plan: &mut CleanupPlan, chosen: &HashSet<&str>) {
     plan.steps = group_steps(&plan.tags, &vec![None; plan.tags.len()]);
     plan.images_deleted = 0;
     recount(plan);
+}
+
+/// A selection's delete of an image that stays after all (a kept index lists it): only the
+/// tags chosen are removed from it, not the others it carries.
+fn keep_unselected_on_kept_images(plan: &mut CleanupPlan, chosen: &HashSet<&str>) {
+    let mut changed = false;
+    for t in &mut plan.tags {
+        if t.fate == TagFate::Untag && !chosen.contains(t.tag.as_str()) {
+            t.fate = TagFate::Keep;
+            t.why = "not selected (its image stays)".to_owned();
+            changed = true;
+        }
+    }
+    if changed {
+        let follows_of: HashMap<Digest, Digest> = plan
+            .steps
+            .iter()
+            .filter_map(|s| s.follows().map(|f| (s.digest().clone(), f.clone())))
+            .collect();
+        let follows: Vec<Option<Digest>> = plan
+            .tags
+            .iter()
+            .map(|t| follows_of.get(&t.digest).cloned())
+            .collect();
+        plan.steps = group_steps(&plan.tags, &follows);
+        recount(plan);
+    }
 }
 
 /// The steps that carry out `tags`' fates, one per image, in the order the images first
@@ -806,23 +834,19 @@ impl CleanupSummary {
 /// Steps sent at once while a plan runs.
 pub const RUN_CONCURRENCY: usize = 8;
 
-/// The registry as the run found it: every tag and the image it points at.
+/// The registry as the run found it: each image's tags.
 struct World {
     /// Each image's tags now.
     on_image: HashMap<Digest, BTreeSet<String>>,
-    /// Every tag name seen.
-    names: HashSet<String>,
 }
 
 impl World {
     fn of(tags: Vec<(String, Digest)>) -> Self {
         let mut on_image: HashMap<Digest, BTreeSet<String>> = HashMap::new();
-        let mut names = HashSet::new();
         for (tag, digest) in tags {
-            names.insert(tag.clone());
             on_image.entry(digest).or_default().insert(tag);
         }
-        Self { on_image, names }
+        Self { on_image }
     }
 
     /// How the step's image differs from its plan, in words (`None`: as planned).
@@ -841,47 +865,14 @@ fn describe_changes(planned: &BTreeSet<String>, now: &BTreeSet<String>) -> Optio
     manage::tag_changes(planned, now).map(|c| format!("changed since the preview: {c}"))
 }
 
-/// Just before a delete: the tags the registry lists now that the run's own reading did
-/// not know, each asked where it points; the ones on `digest` (a tag made meanwhile).
-async fn new_tags_on(
-    client: &Client,
-    repository: &Reference,
-    known: &HashSet<String>,
-    digest: &Digest,
-) -> Result<Vec<String>> {
-    let listed = client.tags(repository).await?;
-    let mut on_it = Vec::new();
-    for tag in listed.into_iter().filter(|t| !known.contains(t)) {
-        let reference = manage::tag_ref(repository, &tag)?;
-        match client.resolve_digest(&reference).await {
-            Ok(d) if d == *digest => on_it.push(tag),
-            Ok(_) | Err(Error::NotFound { .. }) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(on_it)
-}
-
-/// Send one delete step, after one more look for tags made on its image; how it ended.
-async fn delete_step(
-    client: &Client,
-    repository: &Reference,
-    known: &HashSet<String>,
-    step: &Step,
-) -> StepOutcome {
-    let digest = step.digest();
-    match new_tags_on(client, repository, known, digest).await {
-        Ok(added) if !added.is_empty() => {
-            let planned = step.planned_tags();
-            let mut now = planned.clone();
-            now.extend(added);
-            return StepOutcome::Skipped(describe_changes(&planned, &now).unwrap_or_default());
-        }
-        Ok(_) => {}
-        Err(e) => return StepOutcome::Failed(e.to_string()),
-    }
-    match client.delete(&repository.with_digest(digest.clone())).await {
-        Ok(_) => StepOutcome::Done,
+/// Send one delete step; how it ended. An image already gone counts as deleted (a delete
+/// that went through but answered with an error, tried again).
+async fn delete_step(client: &Client, repository: &Reference, step: &Step) -> StepOutcome {
+    match client
+        .delete(&repository.with_digest(step.digest().clone()))
+        .await
+    {
+        Ok(_) | Err(Error::NotFound { .. }) => StepOutcome::Done,
         Err(e) => StepOutcome::Failed(e.to_string()),
     }
 }
@@ -1012,10 +1003,11 @@ impl<F: Fn(CleanupProgress)> Tally<F> {
 /// carries other tags than its plan said is skipped, and the summary says what changed.
 /// Then the untags, all together (the engine batches them where the registry untags
 /// through placeholders; each is refused when its tag has moved), then the deletes,
-/// [`RUN_CONCURRENCY`] at a time, each after one more look for tags made on its image
-/// meanwhile, and each failed step once more, alone; then, the same way, the steps that
-/// follow a deleted image (its signatures), only when that image is gone. A failed or
-/// skipped step does not stop the others.
+/// [`RUN_CONCURRENCY`] at a time, after one more reading of where every tag points (a
+/// tag made on an image about to go, or moved onto it, meanwhile, keeps it), and each
+/// failed step once more, alone; then, the same way, the steps that follow a deleted image
+/// (its signatures), only when that image is gone. A failed or skipped step does not stop
+/// the others.
 pub async fn run(
     client: &Arc<Client>,
     repository: &str,
@@ -1074,15 +1066,29 @@ pub async fn run(
             .filter(|&i| matches!(steps[i], Step::Untag { .. }))
             .collect();
         untag_together(client, &repo, &steps, &untags, &mut outcomes, &mut tally).await?;
-        let deletes: Vec<usize> = now
+        let mut deletes: Vec<usize> = now
             .iter()
             .copied()
             .filter(|&i| outcomes[i].is_none())
             .collect();
+        if !deletes.is_empty() {
+            // Just before the deletes, where every tag points now: a tag made on an image
+            // about to go, or moved onto it, while the run went on, keeps it.
+            let fresh = World::of(tag_scan::digests(client, &repo).await?);
+            deletes.retain(|&i| match fresh.changes(&steps[i]) {
+                Some(changes) => {
+                    let outcome = StepOutcome::Skipped(changes);
+                    tally.count(&outcome, steps[i].removes().len());
+                    outcomes[i] = Some(outcome);
+                    false
+                }
+                None => true,
+            });
+        }
         let mut running = stream::iter(deletes)
             .map(|i| {
-                let (client, repo, world, step) = (client.clone(), &repo, &world, &steps[i]);
-                async move { (i, delete_step(&client, repo, &world.names, step).await) }
+                let (client, repo, step) = (client.clone(), &repo, &steps[i]);
+                async move { (i, delete_step(&client, repo, step).await) }
             })
             .buffer_unordered(RUN_CONCURRENCY);
         while let Some((i, outcome)) = running.next().await {
@@ -1100,7 +1106,7 @@ pub async fn run(
                 continue;
             }
             let again = match &steps[i] {
-                Step::Delete { .. } => delete_step(client, &repo, &world.names, &steps[i]).await,
+                Step::Delete { .. } => delete_step(client, &repo, &steps[i]).await,
                 Step::Untag { digest, tags, .. } => {
                     let mut answers = Vec::with_capacity(tags.len());
                     for tag in tags {
@@ -1647,5 +1653,47 @@ mod tests {
             StepOutcome::of_untags(&moved),
             StepOutcome::Skipped(_)
         ));
+    }
+
+    #[test]
+    fn a_selected_delete_of_an_image_a_kept_index_lists_removes_only_the_chosen_tag() {
+        let mut s = scanned(
+            &[("v1", 2), ("v1-amd64", 1), ("stable-amd64", 1)],
+            &[
+                (1, Some("2024-01-01T00:00:00Z")),
+                (2, Some("2024-01-01T00:00:00Z")),
+            ],
+        );
+        s.facts.get_mut(&digest(2)).expect("index").children = vec![digest(1)];
+        let chosen: HashSet<&str> = ["v1-amd64"].into();
+        let doomed: HashSet<Digest> = [digest(1)].into();
+        let mut plan = decide("r/a", s, |ranked| {
+            ranked
+                .iter()
+                .map(|t| {
+                    if chosen.contains(t.tag.as_str()) {
+                        Decision::Go("selected".to_owned())
+                    } else if doomed.contains(&t.digest) {
+                        Decision::Go("on an image being deleted".to_owned())
+                    } else {
+                        Decision::Keep("not selected".to_owned())
+                    }
+                })
+                .collect()
+        });
+        keep_unselected_on_kept_images(&mut plan, &chosen);
+        let got: HashMap<&str, TagFate> = fates(&plan).into_iter().collect();
+        assert_eq!(got["v1-amd64"], TagFate::Untag);
+        assert_eq!(got["stable-amd64"], TagFate::Keep);
+        assert_eq!(got["v1"], TagFate::Keep);
+        assert_eq!(
+            plan.steps,
+            [Step::Untag {
+                digest: digest(1),
+                tags: vec!["v1-amd64".into()],
+                keeps: vec!["stable-amd64".into()],
+                follows: None,
+            }]
+        );
     }
 }

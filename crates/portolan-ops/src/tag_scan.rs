@@ -98,7 +98,8 @@ pub async fn indexes_listing(
             let reference = repository.with_digest(index);
             let image = image.clone();
             async move {
-                if index_children(&client, &reference).await.contains(&image) {
+                let children = index_children(&client, &reference).await;
+                if children.is_ok_and(|c| c.contains(&image)) {
                     tags
                 } else {
                     Vec::new()
@@ -124,13 +125,14 @@ pub struct ImageFacts {
 }
 
 /// What a clean-up needs to know about each of `images` (digests in `repository`). An
-/// image that cannot be read has no date and no children; that it cannot be read is
-/// logged, not fatal (the rules keep undated images).
+/// image whose date cannot be read has none (the rules keep undated images); but an index
+/// whose list of manifests cannot be read fails the whole scan: without it, a clean-up
+/// could delete the platform images it needs.
 pub async fn image_facts(
     client: &Arc<Client>,
     repository: &Reference,
     images: impl IntoIterator<Item = Digest>,
-) -> HashMap<Digest, ImageFacts> {
+) -> Result<HashMap<Digest, ImageFacts>> {
     stream::iter(images)
         .map(|digest| {
             let client = client.clone();
@@ -150,30 +152,30 @@ pub async fn image_facts(
                     }
                 };
                 if index {
-                    facts.children = index_children(&client, &reference).await;
+                    facts.children = index_children(&client, &reference).await?;
                 }
-                (digest, facts)
+                Ok((digest, facts))
             }
         })
         .buffer_unordered(CONCURRENCY)
-        .collect()
+        .try_collect()
         .await
 }
 
-/// The digests an index lists (none when it is not an index or cannot be read).
-async fn index_children(client: &Client, index: &Reference) -> Vec<Digest> {
+/// The digests an index lists (none when it is not an index, was deleted meanwhile, or is
+/// a kind Portolan does not read, which is never an index); any other failure to read it
+/// is an error.
+async fn index_children(client: &Client, index: &Reference) -> Result<Vec<Digest>> {
     match client.manifest(index).await {
-        Ok(fetched) => match &fetched.manifest {
+        Ok(fetched) => Ok(match &fetched.manifest {
             portolan::manifest::Manifest::Index(index) => index
                 .manifests()
                 .iter()
                 .filter_map(|m| Digest::parse(m.digest().as_ref()).ok())
                 .collect(),
             portolan::manifest::Manifest::Image(_) => Vec::new(),
-        },
-        Err(e) => {
-            tracing::warn!(%index, "could not read the manifest: {e}");
-            Vec::new()
-        }
+        }),
+        Err(Error::NotFound { .. } | Error::UnsupportedManifest { .. }) => Ok(Vec::new()),
+        Err(e) => Err(e),
     }
 }

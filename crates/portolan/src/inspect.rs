@@ -10,7 +10,7 @@ mod compression;
 
 pub use compression::Compression;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use oci_spec::image::{Descriptor, ImageConfiguration, ImageManifest};
 
@@ -613,48 +613,58 @@ pub async fn inspect(
             report.artifact_type = index.artifact_type().as_ref().map(|t| t.to_string());
             report.subject = subject_of(client, &fetched.digest, index.subject().as_ref())?;
             report.platforms = platform_entries(index);
-            image_sizes(client, repository, &mut report.platforms).await;
+            let mut known = HashMap::new();
             if let Some(entry) = choose_platform(&report.platforms, platform, reference)? {
                 let child = client
                     .get_manifest(repository, &Target::from(&entry.digest))
                     .await?;
-                if matches!(child.manifest, Manifest::Image(_)) {
+                if let Manifest::Image(m) = &child.manifest {
+                    known.insert(child.digest.clone(), layers_size(m));
                     report.image = Some(image_details(client, repository, &child).await?);
                 }
             }
+            image_sizes(client, repository, &mut report.platforms, known).await;
         }
     }
     report.rate_limit = client.rate_limit();
     Ok(report)
 }
 
-/// Each of the first [`PLATFORM_SIZES`] entries' image size, its manifest read a few at a
-/// time (an entry that cannot be read, or is not an image, keeps none).
-async fn image_sizes(client: &RegistryClient, repository: &str, entries: &mut [PlatformEntry]) {
+/// Each of the first [`PLATFORM_SIZES`] entries' image size: the `known` ones as they are,
+/// the others from their manifests, each digest read once, a few at a time (an entry that
+/// cannot be read, or is not an image, keeps none).
+async fn image_sizes(
+    client: &RegistryClient,
+    repository: &str,
+    entries: &mut [PlatformEntry],
+    mut known: HashMap<Digest, u64>,
+) {
     use futures_util::StreamExt;
-    let digests: Vec<Digest> = entries
-        .iter()
-        .take(PLATFORM_SIZES)
-        .map(|e| e.digest.clone())
-        .collect();
-    let sizes: Vec<Option<u64>> = futures_util::stream::iter(digests)
+    let mut wanted: Vec<Digest> = Vec::new();
+    for e in entries.iter().take(PLATFORM_SIZES) {
+        if !known.contains_key(&e.digest) && !wanted.contains(&e.digest) {
+            wanted.push(e.digest.clone());
+        }
+    }
+    let read: Vec<(Digest, Option<u64>)> = futures_util::stream::iter(wanted)
         .map(|digest| async move {
             let _turn = client.index_child_turn().await;
-            match client
+            let size = match client
                 .get_manifest(repository, &Target::from(&digest))
                 .await
-                .ok()?
-                .manifest
+                .map(|f| f.manifest)
             {
-                Manifest::Image(m) => Some(layers_size(&m)),
-                Manifest::Index(_) => None,
-            }
+                Ok(Manifest::Image(m)) => Some(layers_size(&m)),
+                Ok(Manifest::Index(_)) | Err(_) => None,
+            };
+            (digest, size)
         })
         .buffered(CHILDREN_AT_ONCE)
         .collect()
         .await;
-    for (entry, size) in entries.iter_mut().zip(sizes) {
-        entry.image_size = size;
+    known.extend(read.into_iter().filter_map(|(d, s)| s.map(|s| (d, s))));
+    for entry in entries.iter_mut().take(PLATFORM_SIZES) {
+        entry.image_size = known.get(&entry.digest).copied();
     }
 }
 

@@ -585,15 +585,21 @@ pub fn is_supply_chain_tag(tag: &str) -> bool {
     let Some(rest) = tag.strip_prefix("sha256-") else {
         return false;
     };
-    let (hex, suffix) = rest.split_at(rest.len().min(64));
-    hex.len() == 64
-        && hex
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        && (suffix.is_empty()
-            || suffix
-                .strip_prefix('.')
-                .is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase())))
+    // Checked as bytes first: a name is registry input, and splitting it at a byte that
+    // is not a character boundary would panic.
+    let hex_ok = rest.len() >= 64
+        && rest.as_bytes()[..64]
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b));
+    if !hex_ok {
+        return false;
+    }
+    // The first 64 bytes are ASCII, so byte 64 is a character boundary.
+    let suffix = &rest[64..];
+    suffix.is_empty()
+        || suffix
+            .strip_prefix('.')
+            .is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
 #[cfg(test)]
@@ -617,6 +623,12 @@ mod tests {
         assert!(!is_supply_chain_tag(&format!("sha256-{}", "a".repeat(63))));
         assert!(!is_supply_chain_tag("v1.0"));
         assert!(!is_supply_chain_tag(&format!("sha256-{}", "A".repeat(64))));
+        // A multi-byte character across byte 64: no panic.
+        assert!(!is_supply_chain_tag(&format!("sha256-{}é", "a".repeat(63))));
+        assert!(!is_supply_chain_tag(&format!(
+            "sha256-{}é.sig",
+            "a".repeat(64)
+        )));
     }
 
     fn full(s: &str) -> String {

@@ -53,7 +53,7 @@ pub async fn cleanup(ctx: &Context, args: &CleanupArgs) -> portolan::Result<()> 
     }
     // The registry is read again as the plan runs: a step whose image changed since the
     // preview above is skipped and reported, not sent.
-    let bar = crate::progress::counter(ctx.json, plan.steps.len() as u64, "steps");
+    let bar = crate::progress::counter(ctx.json, u64::from(plan.removed), "tags");
     let summary = cleanup::run(&ctx.client, &args.repository, plan.steps, |p| {
         bar.set_position(u64::from(p.finished));
     })

@@ -217,7 +217,7 @@ pub(crate) fn image_blobs(client: &RegistryClient, image: &ImageManifest) -> Res
 }
 
 /// Download one blob into `layout`, resuming a partial download when one is there (and
-/// adding what it already held to `resumed`).
+/// adding to `resumed` what of the blob this run did not have to fetch).
 async fn download(
     client: &RegistryClient,
     repo: &str,
@@ -236,15 +236,12 @@ async fn download(
         return Ok(BlobOutcome::Skipped);
     }
     let partial = layout.partial_path(&blob.digest);
-    let already = tokio::fs::metadata(&partial)
-        .await
-        .map(|m| m.len())
-        .ok()
-        .filter(|&len| len <= blob.size)
-        .unwrap_or(0);
+    // Bytes this run received for the blob, over every pass (a pass whose bytes were
+    // thrown away counts too): what the blob's size lacks from it was already here.
+    let received = AtomicU64::new(0);
     let outcome = retry(
         client.retry_policy(),
-        |_| download_once(client, repo, blob, &partial, progress, cancel),
+        |_| download_once(client, repo, blob, &partial, progress, cancel, &received),
         |outcome| match outcome {
             Ok(Err(Interrupted::Broke { error, at })) => {
                 tracing::info!(digest = %blob.digest, at, %error, "download broke; resuming");
@@ -283,7 +280,10 @@ async fn download(
     tokio::task::spawn_blocking(move || layout.commit_partial(&d))
         .await
         .map_err(|e| Error::internal(format!("a writer stopped: {e}")))??;
-    resumed.fetch_add(already, Ordering::Relaxed);
+    resumed.fetch_add(
+        blob.size.saturating_sub(received.load(Ordering::Relaxed)),
+        Ordering::Relaxed,
+    );
     Ok(BlobOutcome::Transferred)
 }
 
@@ -315,6 +315,7 @@ async fn download_once(
     partial: &Path,
     progress: &Progress,
     cancel: &Cancel,
+    received: &AtomicU64,
 ) -> Result<std::result::Result<(), Interrupted>> {
     cancel.check()?;
     let have = tokio::fs::metadata(partial)
@@ -350,6 +351,7 @@ async fn download_once(
         } {
             match chunk {
                 Ok(bytes) => {
+                    received.fetch_add(bytes.len() as u64, Ordering::Relaxed);
                     done += bytes.len() as u64;
                     if done > blob.size {
                         let _ = writer.finish().await;
