@@ -132,25 +132,8 @@ pub fn noise(seed: &str, len: usize) -> Vec<u8> {
 }
 
 fn layer_tar(seed: &str, index: usize, size: usize) -> (Vec<u8>, String) {
-    let mut builder = tar::Builder::new(Vec::new());
     let data = noise(&format!("{seed}-{index}"), size);
-    let mut header = tar::Header::new_gnu();
-    header.set_size(data.len() as u64);
-    header.set_mode(0o644);
-    header.set_mtime(1_700_000_000);
-    header.set_cksum();
-    builder
-        .append_data(
-            &mut header,
-            format!("data/layer-{index}.bin"),
-            data.as_slice(),
-        )
-        .expect("tar");
-    let tar = builder.into_inner().expect("tar");
-    let diff_id = sha256(&tar);
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(&tar).expect("gzip");
-    (gz.finish().expect("gzip"), diff_id)
+    files_tar(&[(format!("data/layer-{index}.bin"), data, 0o644)])
 }
 
 /// A gzip layer holding `files` (path, content, mode), and its diff ID.

@@ -1,6 +1,7 @@
 //! Test fixtures for Portolan: real registries and the pieces around them.
 //!
 //! - [`app_home`]: a private home for the desktop app under test.
+//! - [`demo`]: the demo registry started and stopped as a reader of the README does.
 //! - [`registry`]: Debian's `docker-registry` (distribution 2.8) on a free loopback port
 //!   with its own temporary storage, with no auth, htpasswd, or bearer tokens.
 //! - [`token_server`]: the token service the bearer mode trusts (ES256 JWTs, `x5c`).
@@ -23,6 +24,7 @@
 pub mod app_home;
 pub mod bench_stats;
 pub mod binary;
+pub mod demo;
 pub mod desktop;
 pub mod fake_registry;
 pub mod faulty_proxy;

@@ -4,9 +4,10 @@
 //! `PATH`, as the README tells a reader to set them up. A command the CLI no longer takes,
 //! or one that fails, fails this test with the line that did.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+use portolan_tests::demo::Demo;
 
 const MARKER: &str = "<!-- readme-test";
 
@@ -27,39 +28,6 @@ fn runnable_blocks(readme: &str) -> Vec<String> {
     blocks
 }
 
-/// The demo registry, started as the README says, and its address.
-struct Demo {
-    child: std::process::Child,
-    host: String,
-}
-
-impl Demo {
-    fn start() -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_portolan-demo-registry"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the demo registry");
-        let mut host = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut host)
-            .expect("its address");
-        Self {
-            child,
-            host: host.trim().to_owned(),
-        }
-    }
-}
-
-impl Drop for Demo {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
 fn bin_dir() -> PathBuf {
     portolan_tests::cli_binary()
         .parent()
@@ -74,7 +42,7 @@ fn the_readme_command_line_examples_run_as_written() {
             .expect("README.md");
     let blocks = runnable_blocks(&readme);
     assert!(blocks.len() >= 2, "the README's runnable blocks are marked");
-    let demo = Demo::start();
+    let demo = Demo::start(Path::new(env!("CARGO_BIN_EXE_portolan-demo-registry")));
     assert!(demo.host.starts_with("127.0.0.1:"), "{}", demo.host);
     let work = tempfile::tempdir().expect("tmp");
     let path = format!(

@@ -3,6 +3,8 @@
 //! address (`127.0.0.1:PORT`) on the first line. Ctrl-C (SIGINT) or SIGTERM stops it and
 //! removes its storage, as a normal exit does.
 
+use std::io::Write;
+
 use portolan_tests::images::{build_image, build_index, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
 
@@ -58,7 +60,11 @@ fn main() {
     // removed (the registry's Drop), which a signal's default action would skip.
     wait_for_stop();
     drop(registry);
-    eprintln!("demo registry stopped; its storage is removed");
+    // Whoever started it may have stopped reading stderr: a closed pipe is no failure.
+    let _ = writeln!(
+        std::io::stderr(),
+        "demo registry stopped; its storage is removed"
+    );
 }
 
 /// Block until SIGINT or SIGTERM arrives.

@@ -1,0 +1,72 @@
+//! The demo registry (`portolan-demo-registry`) as a reader starts it: run, its address read
+//! from its first line and its storage folder from what it says on stderr; stopped with a
+//! signal as Ctrl-C or `kill` would.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running demo registry; stopped with SIGTERM when dropped.
+pub struct Demo {
+    child: Child,
+    /// `127.0.0.1:PORT`.
+    pub host: String,
+    /// Where it keeps its images.
+    pub storage: PathBuf,
+}
+
+impl Demo {
+    /// Start the binary at `bin` (an integration test passes
+    /// `env!("CARGO_BIN_EXE_portolan-demo-registry")`) and wait until it serves.
+    pub fn start(bin: &Path) -> Self {
+        let mut child = Command::new(bin)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the demo registry");
+        let mut host = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut host)
+            .expect("its address");
+        let mut said = String::new();
+        BufReader::new(child.stderr.take().expect("stderr"))
+            .read_line(&mut said)
+            .expect("its storage");
+        let storage = said
+            .split("(storage ")
+            .nth(1)
+            .and_then(|rest| rest.split(')').next())
+            .unwrap_or_else(|| panic!("no storage in {said:?}"));
+        Self {
+            child,
+            host: host.trim().to_owned(),
+            storage: PathBuf::from(storage),
+        }
+    }
+
+    /// Send `signal` (`INT`, `TERM`) and wait, at most 30 s, for it to end.
+    pub fn stop(&mut self, signal: &str) -> ExitStatus {
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(sent.success(), "kill -{signal}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "still running after SIG{signal}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.stop("TERM");
+        }
+    }
+}
