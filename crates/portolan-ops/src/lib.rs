@@ -8,6 +8,8 @@
 //!   policy, one Docker-config policy), with the warnings both front ends show.
 //! - [`sign_in`]: how the user is signed in to a registry, answered by the same credential
 //!   chain the client uses.
+//! - [`browse`]: reading a registry (repositories, tags, digests, images, raw manifests
+//!   and configs, referrers), parsed and bounded the same way for both front ends.
 //! - [`catalog`]: paging through a catalog with opaque tokens (registry URLs stay here).
 //! - [`host_advice`]: what the UI needs to know about a host the user types (is it local,
 //!   is plain HTTP safe to offer) without keeping rules of its own.
@@ -33,8 +35,13 @@
 //! - [`transfers`]: transfers in flight, their progress and cancellation, owned here rather
 //!   than by a view, so a window can show them wherever the user navigates.
 //!
+//! - [`values`]: the engine's value types the front ends show (references, digests,
+//!   reports, errors, progress), re-exported at this crate's root, so the front ends
+//!   depend on this crate only.
+//!
 //! It depends on the engine only: no Tauri, no terminal.
 
+pub mod browse;
 pub mod catalog;
 pub mod cleanup;
 pub mod copy;
@@ -51,4 +58,7 @@ pub mod sign_in;
 pub mod summary;
 pub mod tag_scan;
 pub mod transfers;
+pub mod values;
 pub mod web_pages;
+
+pub use values::*;
