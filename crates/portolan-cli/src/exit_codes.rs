@@ -1,7 +1,7 @@
 //! How the CLI ends, as scripts see it: exit status 0 when it did what was asked, 1 when it
 //! failed (with the engine's error code), 2 when the command line itself cannot be parsed
 //! (the `usage` code). Usage errors get the same JSON form as every other error under
-//! `--json`, so a script never has to parse clap's text. The README's list of codes is
+//! `--json`, so a script never has to parse clap's text. The list of codes in docs/cli.md is
 //! generated from `portolan_ops::ErrorCode::ALL` (a test keeps it so).
 
 use std::process::ExitCode;
@@ -55,7 +55,7 @@ pub fn usage_error(error: clap::Error) -> ExitCode {
     ExitCode::from(USAGE_STATUS)
 }
 
-/// The README's table of error codes, generated from the engine's codes and this CLI's own.
+/// The table of error codes, generated from the engine's codes and this CLI's own.
 #[cfg(test)]
 fn codes_table() -> String {
     let mut table = String::from("| code | meaning | exit status |\n|---|---|---|\n");
@@ -76,31 +76,31 @@ fn codes_table() -> String {
 mod tests {
     use super::*;
 
-    const START: &str = "<!-- error-codes:start (generated: UPDATE_README=1 cargo test -p portolan-cli error_codes) -->\n";
+    const START: &str = "<!-- error-codes:start (generated: UPDATE_DOCS=1 cargo test -p portolan-cli error_codes) -->\n";
     const END: &str = "<!-- error-codes:end -->";
 
-    /// The README lists every code there is, as generated; `UPDATE_README=1` rewrites it.
+    /// The CLI reference (docs/cli.md) lists every code there is, as generated; `UPDATE_DOCS=1` rewrites it.
     #[test]
-    fn error_codes_in_the_readme_are_generated() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
-        let readme = std::fs::read_to_string(&path).expect("README.md");
+    fn error_codes_in_the_docs_are_generated() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/cli.md");
+        let readme = std::fs::read_to_string(&path).expect("docs/cli.md");
         let start = readme
             .find(START)
-            .expect("the README's error-codes start marker")
+            .expect("docs/cli.md's error-codes start marker")
             + START.len();
         let end = readme
             .find(END)
-            .expect("the README's error-codes end marker");
+            .expect("docs/cli.md's error-codes end marker");
         let want = codes_table();
-        if std::env::var_os("UPDATE_README").is_some() {
+        if std::env::var_os("UPDATE_DOCS").is_some() {
             let updated = format!("{}{want}{}", &readme[..start], &readme[end..]);
-            std::fs::write(&path, updated).expect("write README.md");
+            std::fs::write(&path, updated).expect("write docs/cli.md");
             return;
         }
         assert_eq!(
             &readme[start..end],
             want,
-            "the README's error codes are stale: run `UPDATE_README=1 cargo test -p portolan-cli error_codes`"
+            "docs/cli.md's error codes are stale: run `UPDATE_DOCS=1 cargo test -p portolan-cli error_codes`"
         );
     }
 

@@ -2,7 +2,7 @@
 //!
 //! Portolan shows one page that never navigates: a list app, not a browser. WebKit's
 //! defaults are a browser's, and on these machines they cost Portolan about 45 MB more than
-//! it needs (`bench/app.sh` measures each setting; the README's "Performance" has the
+//! it needs (`bench/app.sh` measures each setting; docs/performance.md has the
 //! numbers). Each setting here can be switched back by an environment variable, so that the
 //! bench can measure what it saves and a user can undo it.
 

@@ -11,7 +11,7 @@
 //!
 //! Environment: `TAGS` (10000), `RUNS` (5), `PORTOLAN_APP` (the app), `BLANK_APP` (the
 //! blank window), `RELEASE_BINARY` (its size is reported), `LEVERS=1` to also measure
-//! Portolan with each WebKit memory lever switched (see the README's "Performance"),
+//! Portolan with each WebKit memory lever switched (see docs/performance.md),
 //! `SMAPS_DIR` to keep each measured process's `smaps`.
 //! Run by `bench/app.sh` under Xvfb with a private D-Bus session and keyring.
 
