@@ -13,7 +13,9 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('loader', () => {
   it('keeps only the latest answer, whatever order they arrive in', async () => {
+    expect(new Loader<string>(true).loading).toBe(true);
     const l = new Loader<string>();
+    expect(l.loading).toBe(false);
     const first = deferred<string>();
     const second = deferred<string>();
     l.load(() => first.promise);

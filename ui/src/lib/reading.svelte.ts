@@ -61,6 +61,12 @@ export class Loader<T> {
   loading = $state(false);
   #id = 0;
 
+  /** `loading` says whether the view shows itself as loading before its first `load`
+   * (which an effect starts, after the first paint). */
+  constructor(loading = false) {
+    this.loading = loading;
+  }
+
   /** Ask with `request`. `onanswer` sees the answer first, while it is still the latest
    * (and gets the check, for work that follows it); returning `false` keeps `result` as
    * it is. */
