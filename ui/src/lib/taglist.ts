@@ -1,6 +1,7 @@
 // The rules of the tag list, kept out of the component so they can be tested: which tags a
-// filter matches (any case), how columns sort (names naturally: v2 before v10), and how
-// tags that share a digest become one group.
+// filter matches (any case), how columns sort (names naturally: v2 before v10; a column
+// other than the name only once every tag's details are in), and how tags that share a
+// digest become one group.
 import type { TagSummary } from './bindings';
 
 /** A column the tag list sorts by. */
@@ -26,6 +27,45 @@ export function matches(tag: string, filter: string): boolean {
 /** Whether sorting by `key` needs every tag's details (anything but the name). */
 export function needsDetails(key: SortKey): boolean {
   return key !== 'tag';
+}
+
+/** The tags `filter` matches, without those of `hidden` (signatures, attestations), by name. */
+export function filterTags(tags: string[], filter: string, hidden: Set<string> | null): string[] {
+  return tags.filter((t) => (!hidden || !hidden.has(t)) && matches(t, filter)).sort(naturalCompare);
+}
+
+/** How many of `tags` have their details in (or failed to). */
+export function countKnown(tags: string[], details: Record<string, TagSummary | string | undefined>): number {
+  return tags.filter((t) => details[t] !== undefined && details[t] !== 'loading').length;
+}
+
+/** The order shown: `tags` (by name) as they are until every detail the sort needs is
+ * in (`complete`), then sorted at once. Details are read only then. */
+export function orderTags(tags: string[], sort: Sort, complete: boolean, details: Record<string, TagSummary | string | undefined>): string[] {
+  if (complete && sort.key !== 'tag') return sortTags(tags, sort, details);
+  return sort.descending && sort.key === 'tag' ? [...tags].reverse() : tags;
+}
+
+/** The sort after a click on column `key`: a second click on the same column turns it
+ * round; dates and sizes start newest and biggest first. */
+export function nextSort(sort: Sort, key: SortKey): Sort {
+  return sort.key === key ? { key, descending: !sort.descending } : { key, descending: key === 'created' || key === 'size' };
+}
+
+/** The arrow after column `key`'s title: the way it sorts, if it does. */
+export function sortArrow(sort: Sort, key: SortKey): string {
+  return sort.key === key ? (sort.descending ? ' ↓' : ' ↑') : '';
+}
+
+/** A tag's kind as its row shows it: an index with its platforms. */
+export function kindLabel(d: TagSummary): string {
+  if (d.kind === 'index') return `index · ${d.platforms.join(', ')}`;
+  return d.kind;
+}
+
+/** The tag of a `repository:tag` reference. */
+export function tagOf(reference: string): string {
+  return reference.slice(reference.lastIndexOf(':') + 1);
 }
 
 function kindText(d: TagSummary): string {

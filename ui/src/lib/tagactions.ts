@@ -1,0 +1,42 @@
+// What the tag list's actions open, from a row's buttons or from the keyboard (every
+// action has a key on the row under the cursor): a dialog to tag, untag or delete, the
+// clean-up preview, or the push dialog.
+import type { SelectionAction } from './bindings';
+
+/** The dialog the tag list shows. */
+export type TagModal =
+  | { kind: 'tag'; tag: string; digest: string }
+  | { kind: 'untag'; tag: string; digest: string }
+  | { kind: 'delete'; digest: string }
+  | { kind: 'cleanup'; selection: { tags: string[]; action: SelectionAction } | null }
+  | { kind: 'push'; initial: string | null };
+
+/** A row: the tag standing for it, the tags it stands for (a group's, or its own), and
+ * the digest, once its details are in. */
+export type TagRow = { tag: string; tags: string[]; digest: string | null };
+
+/** What a key does. */
+export type KeyAction = { kind: 'pick-all' } | { kind: 'toggle' } | { kind: 'open'; modal: TagModal };
+
+/** Removing a row's tag: a group's row removes every tag of it, from a preview. */
+export function untagModal(tag: string, tags: string[], digest: string): TagModal {
+  return tags.length > 1 ? { kind: 'cleanup', selection: { tags, action: 'untag' } } : { kind: 'untag', tag, digest };
+}
+
+/** What key `e` does on `row` (the row under the cursor, if any); null for nothing.
+ * Ctrl+A picks every row shown, Space toggles the row, T tags its image, Delete removes
+ * its tags, Shift+Delete deletes its image. */
+export function keyAction(
+  e: { key: string; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean },
+  row: TagRow | null,
+): KeyAction | null {
+  if ((e.ctrlKey || e.metaKey) && e.key === 'a') return { kind: 'pick-all' };
+  if (!row) return null;
+  if (e.key === ' ') return { kind: 'toggle' };
+  const { tag, tags, digest } = row;
+  if (e.key === 't' && digest) return { kind: 'open', modal: { kind: 'tag', tag, digest } };
+  if (e.key === 'Delete' && digest) {
+    return { kind: 'open', modal: e.shiftKey ? { kind: 'delete', digest } : untagModal(tag, tags, digest) };
+  }
+  return null;
+}
