@@ -52,3 +52,7 @@ pub mod summary;
 pub mod tag_scan;
 pub mod transfers;
 pub mod web_pages;
+
+/// Blobs a pull, push or copy moves at once unless the user says otherwise (the CLI's
+/// `--jobs` default).
+pub use portolan::transfer::DEFAULT_JOBS;

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod client;
 pub mod digest;
 pub mod error;
+pub mod hosted_apis;
 pub mod inspect;
 pub mod layer_files;
 pub mod layout;
@@ -22,15 +23,15 @@ pub mod manifest;
 pub mod platform;
 pub mod reference;
 pub mod referrers;
+pub mod tags;
 pub mod transfer;
 pub mod transport;
-pub mod vendor;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 pub use auth::credential::{Credential, CredentialProvider, Secret};
-pub use auth::credentials::CredentialChain;
+pub use auth::chain::CredentialChain;
 pub use client::{PingInfo, RegistryClient};
 pub use digest::Digest;
 pub use error::{Error, ErrorCode, Result};
@@ -38,11 +39,11 @@ pub use inspect::ImageReport;
 pub use manifest::FetchedManifest;
 pub use platform::Platform;
 pub use reference::Reference;
+pub use tags::UntagMethod;
 pub use transfer::copy::CopyReport;
 pub use transfer::progress::{Cancel, Progress, ProgressEvent};
 pub use transfer::pull::{PlatformChoice, PullOptions, PullReport};
 pub use transfer::push::{PushOptions, PushReport, PushSource};
-pub use transfer::tags::UntagMethod;
 pub use transport::TransportOptions;
 
 /// The engine's entry point: one per app or CLI run.
@@ -320,13 +321,13 @@ impl Client {
     /// Give the manifest `source` points at another tag.
     pub async fn tag(&self, source: &Reference, new_tag: &str) -> Result<Digest> {
         let client = self.registry(source.registry())?;
-        transfer::tags::tag(&client, source, new_tag).await
+        tags::tag(&client, source, new_tag).await
     }
 
     /// Remove one tag, keeping the image and its other tags.
     pub async fn untag(&self, reference: &Reference) -> Result<UntagMethod> {
         let client = self.registry(reference.registry())?;
-        transfer::tags::untag(&client, reference).await
+        tags::untag(&client, reference).await
     }
 
     /// Remove many tags of `repository` (each `(tag, digest it must still point at)`),
@@ -340,7 +341,7 @@ impl Client {
     ) -> Result<Vec<Result<UntagMethod>>> {
         let client = self.registry(repository.registry())?;
         Ok(
-            transfer::untag_many::untag_many(&client, repository.repository(), tags, finished)
+            crate::tags::untag_many::untag_many(&client, repository.repository(), tags, finished)
                 .await,
         )
     }
@@ -348,6 +349,6 @@ impl Client {
     /// Delete a manifest by digest, with every tag on it.
     pub async fn delete(&self, reference: &Reference) -> Result<Digest> {
         let client = self.registry(reference.registry())?;
-        transfer::tags::delete(&client, reference).await
+        tags::delete(&client, reference).await
     }
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use portolan::layer_files::diff::ImageDiff;
 use portolan::layer_files::listing::{Detail, LayerListing};
 use portolan::layer_files::merged::MergedTree;
-use portolan::layer_files::operations::Watch;
+use portolan::layer_files::reads::Watch;
 use portolan::layer_files::read_file::SHOWN_BYTES;
 use portolan::{Digest, Platform, ProgressEvent, Reference};
 use portolan_ops::layer_files::{Existing, FileRef};

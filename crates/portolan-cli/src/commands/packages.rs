@@ -4,7 +4,7 @@
 //! the arguments and prints.
 
 use clap::Args;
-use portolan::vendor::github::Visibility;
+use portolan::hosted_apis::github::Visibility;
 use portolan_ops::packages::{self, VendorApis};
 
 use super::Context;

@@ -86,20 +86,12 @@ pub fn check_realm(
     realm: &str,
     with_secret: bool,
 ) -> Result<url::Url> {
-    let url = url::Url::parse(realm).map_err(|e| Error::InvalidResponse {
-        registry: registry.to_owned(),
-        what: "its authentication challenge".to_owned(),
-        detail: format!("the realm \"{realm}\" is not a URL ({e})"),
-    })?;
+    let url = url::Url::parse(realm).map_err(|e| Error::protocol(registry, "its authentication challenge", format!("the realm \"{realm}\" is not a URL ({e})")))?;
     let host = match (url.host_str(), url.port()) {
         (Some(h), Some(p)) => format!("{h}:{p}"),
         (Some(h), None) => h.to_owned(),
         (None, _) => {
-            return Err(Error::InvalidResponse {
-                registry: registry.to_owned(),
-                what: "its authentication challenge".to_owned(),
-                detail: format!("the realm \"{realm}\" has no host"),
-            })
+            return Err(Error::protocol(registry, "its authentication challenge", format!("the realm \"{realm}\" has no host")))
         }
     };
     match url.scheme() {
@@ -196,34 +188,18 @@ pub async fn fetch(
         });
     }
     if !status.is_success() {
-        return Err(Error::InvalidResponse {
-            registry: req.registry.to_owned(),
-            what: format!("a token from {}", req.realm),
-            detail: format!("the token service answered HTTP {status}"),
-        });
+        return Err(Error::protocol(req.registry, format!("a token from {}", req.realm), format!("the token service answered HTTP {status}")));
     }
     let body = transport::read_capped(response, MAX_TOKEN_RESPONSE)
         .await
-        .map_err(|_| Error::InvalidResponse {
-            registry: req.registry.to_owned(),
-            what: format!("a token from {}", req.realm),
-            detail: "the answer was cut off or too large".to_owned(),
-        })?;
+        .map_err(|_| Error::protocol(req.registry, format!("a token from {}", req.realm), "the answer was cut off or too large"))?;
     let answer: TokenAnswer =
-        serde_json::from_slice(&body).map_err(|_| Error::InvalidResponse {
-            registry: req.registry.to_owned(),
-            what: format!("a token from {}", req.realm),
-            detail: "the answer is not the token JSON the protocol describes".to_owned(),
-        })?;
+        serde_json::from_slice(&body).map_err(|_| Error::protocol(req.registry, format!("a token from {}", req.realm), "the answer is not the token JSON the protocol describes"))?;
     let token = answer
         .access_token
         .filter(|t| !t.is_empty())
         .or(answer.token.filter(|t| !t.is_empty()))
-        .ok_or_else(|| Error::InvalidResponse {
-            registry: req.registry.to_owned(),
-            what: format!("a token from {}", req.realm),
-            detail: "the answer holds no token".to_owned(),
-        })?;
+        .ok_or_else(|| Error::protocol(req.registry, format!("a token from {}", req.realm), "the answer holds no token"))?;
     let lifetime = token_lifetime(answer.expires_in);
     tracing::debug!(lifetime_s = lifetime.as_secs(), "token received");
     Ok(CachedToken {

@@ -63,7 +63,7 @@ impl Default for PullOptions {
     fn default() -> Self {
         Self {
             platform: PlatformChoice::Host,
-            jobs: 4,
+            jobs: crate::transfer::DEFAULT_JOBS,
             progress: crate::transfer::progress::no_progress(),
             cancel: Cancel::new(),
         }
@@ -191,11 +191,7 @@ async fn require_platform(
 }
 
 fn parse_digest(client: &RegistryClient, text: &str) -> Result<Digest> {
-    Digest::parse(text).map_err(|e| Error::InvalidResponse {
-        registry: client.registry().to_owned(),
-        what: "a manifest".to_owned(),
-        detail: format!("it lists an invalid digest \"{text}\" ({e})"),
-    })
+    Digest::parse(text).map_err(|e| Error::protocol(client.registry().to_owned(), "a manifest", format!("it lists an invalid digest \"{text}\" ({e})")))
 }
 
 /// The config and layers of an image manifest.

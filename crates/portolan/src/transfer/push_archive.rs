@@ -11,9 +11,9 @@
 //! folder (under the system temporary folder, `TMPDIR`), hashing the compressed bytes and
 //! the plain ones as they are written, several layers at once, never whole in memory; the
 //! upload then reads that file, and the folder goes when the push is done (see
-//! [`PreparedPush`]). Temporary files were chosen over compressing twice (once to hash,
-//! once to send) because an upload that breaks must be able to resume from an offset of
-//! the very same bytes. The gzip stream is deterministic ([`crate::layout::compression`]),
+//! [`PreparedPush`]). A temporary file, not compressing twice (once to hash, once to
+//! send), because an upload that breaks must be able to resume from an offset of the very
+//! same bytes. The gzip stream is deterministic ([`crate::layout::compression`]),
 //! so the same archive always gives the same digests. The config is pushed unchanged: its
 //! `rootfs.diff_ids` are the digests of the plain tars, which is what was compressed (and
 //! is checked). Compression is told by magic bytes, not names: gzip layers go as they are,
@@ -27,7 +27,7 @@ use std::sync::Mutex;
 use crate::digest::{Algorithm, Digest, Hasher};
 use crate::error::{Error, Result};
 use crate::layout::archive::Archive;
-use crate::layout::compression::{self, Compression};
+use crate::layout::compression::{self, DetectedCompression};
 use crate::layout::oci::{hash_reader, IndexFile};
 use crate::layout::select;
 use crate::manifest::{
@@ -143,7 +143,7 @@ struct LayerFile {
     name: String,
     offset: u64,
     size: u64,
-    compression: Compression,
+    compression: DetectedCompression,
 }
 
 /// What the work on one layer gave: the blob and where to upload it from.
@@ -189,7 +189,7 @@ fn plan_legacy(archive: &Archive, image: Option<&str>, cancel: &Cancel) -> Resul
             unique.push(f.clone());
         }
     }
-    let needs_scratch = unique.iter().any(|f| f.compression == Compression::None);
+    let needs_scratch = unique.iter().any(|f| f.compression == DetectedCompression::None);
     let scratch = if needs_scratch {
         Some(
             tempfile::Builder::new()
@@ -203,7 +203,7 @@ fn plan_legacy(archive: &Archive, image: Option<&str>, cancel: &Cancel) -> Resul
     let ready = work_on_layers(path, &unique, scratch.as_ref().map(|d| d.path()), cancel)?;
 
     let diff_ids = diff_ids(&config).filter(|d| d.len() == files.len());
-    let oci = files.iter().any(|f| f.compression == Compression::Zstd);
+    let oci = files.iter().any(|f| f.compression == DetectedCompression::Zstd);
     let mut layers = Vec::with_capacity(files.len());
     let mut blobs: Vec<(Blob, BlobSource)> = vec![(
         Blob {
@@ -270,9 +270,9 @@ fn plan_legacy(archive: &Archive, image: Option<&str>, cancel: &Cancel) -> Resul
 }
 
 /// The media type of a layer once pushed (plain tars are gzipped on the way).
-fn layer_type(compression: Compression, oci: bool) -> &'static str {
+fn layer_type(compression: DetectedCompression, oci: bool) -> &'static str {
     match (compression, oci) {
-        (Compression::Zstd, _) => "application/vnd.oci.image.layer.v1.tar+zstd",
+        (DetectedCompression::Zstd, _) => "application/vnd.oci.image.layer.v1.tar+zstd",
         (_, true) => "application/vnd.oci.image.layer.v1.tar+gzip",
         (_, false) => "application/vnd.docker.image.rootfs.diff.tar.gzip",
     }
@@ -295,9 +295,9 @@ fn open_slice(path: &Path, offset: u64) -> Result<std::fs::File> {
     Ok(file)
 }
 
-fn sniff(path: &Path, offset: u64, size: u64) -> Result<Compression> {
+fn sniff(path: &Path, offset: u64, size: u64) -> Result<DetectedCompression> {
     let mut head = open_slice(path, offset)?.take(size.min(4));
-    Compression::sniff(&mut head).map_err(|e| Error::io("cannot read", path, e))
+    DetectedCompression::sniff(&mut head).map_err(|e| Error::io("cannot read", path, e))
 }
 
 /// Hash (compressed layers) or compress and hash (plain ones) every layer, a few at once;
@@ -357,7 +357,7 @@ fn work_on_layer(
 ) -> Result<Ready> {
     cancel.check()?;
     let mut input = open_slice(path, layer.offset)?.take(layer.size);
-    if layer.compression != Compression::None {
+    if layer.compression != DetectedCompression::None {
         let mut hasher = Hasher::new(Algorithm::Sha256);
         let read = hash_reader(&mut input, &mut hasher, layer.size)
             .map_err(|e| Error::io("cannot read", path, e))?;

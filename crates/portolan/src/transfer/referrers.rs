@@ -74,25 +74,17 @@ pub(crate) async fn copy_referrers(
         let mut entries = Vec::new();
         for d in listed {
             let digest =
-                Digest::parse(d.digest().as_ref()).map_err(|e| Error::InvalidResponse {
-                    registry: src.registry().to_owned(),
-                    what: format!(
+                Digest::parse(d.digest().as_ref()).map_err(|e| Error::protocol(src.registry().to_owned(), format!(
                         "the referrers of {}/{from_repository}@{subject}",
                         src.registry()
-                    ),
-                    detail: format!("an entry's digest is invalid ({e})"),
-                })?;
+                    ), format!("an entry's digest is invalid ({e})")))?;
             if !found.insert(digest.clone()) {
                 continue;
             }
             if found.len() > MAX_REFERRERS {
-                return Err(Error::InvalidResponse {
-                    registry: src.registry().to_owned(),
-                    what: format!("the referrers of {}/{from_repository}", src.registry()),
-                    detail: format!(
+                return Err(Error::protocol(src.registry().to_owned(), format!("the referrers of {}/{from_repository}", src.registry()), format!(
                         "they number more than {MAX_REFERRERS}, more than Portolan copies"
-                    ),
-                });
+                    )));
             }
             let plan = match plan_remote(src, from_repository, &Target::from(&digest)).await {
                 Ok(plan) => plan,
@@ -108,11 +100,7 @@ pub(crate) async fn copy_referrers(
                 &plan.root.media_type,
                 &plan.root.bytes,
             )
-            .map_err(|detail| Error::InvalidResponse {
-                registry: src.registry().to_owned(),
-                what: format!("referrer {}/{from_repository}@{digest}", src.registry()),
-                detail,
-            })?;
+            .map_err(|detail| Error::protocol(src.registry().to_owned(), format!("referrer {}/{from_repository}@{digest}", src.registry()), detail))?;
             let by_digest =
                 Reference::from_parts(to.registry(), to_repository, None, Some(digest.clone()))?;
             upload_plan(dst, &by_digest, plan, mount_from, options).await?;
@@ -155,11 +143,7 @@ async fn merge_fallback_tag(
     let tag = referrers_tag(subject);
     let existing = dst.referrers_fallback(repository, subject).await?;
     let merged = fallback::merge(existing.as_ref().map(|(_, f)| f.bytes.as_slice()), entries)
-        .map_err(|detail| Error::InvalidResponse {
-            registry: dst.registry().to_owned(),
-            what: format!("the referrers tag {}/{repository}:{tag}", dst.registry()),
-            detail,
-        })?;
+        .map_err(|detail| Error::protocol(dst.registry().to_owned(), format!("the referrers tag {}/{repository}:{tag}", dst.registry()), detail))?;
     if !merged.changed {
         return Ok(None);
     }

@@ -19,7 +19,7 @@ use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::manifest::{FetchedManifest, OCI_MANIFEST};
 use crate::reference::{Reference, Target};
-use crate::transfer::tags::{
+use crate::tags::{
     ensure_empty_blob, placeholder_manifest, put_back, untag, UntagMethod,
 };
 
