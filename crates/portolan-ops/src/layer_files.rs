@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use portolan::inspect::{ImageDetails, LayerRow};
 use portolan::layer_files::listing::Detail;
 use portolan::layer_files::merged::merge;
-use portolan::layer_files::reads::Watch;
 use portolan::layer_files::read_file::{refuse_existing, resolve, FileContent, SaveTo};
+use portolan::layer_files::reads::Watch;
 use portolan::{Client, Digest, Error, Reference, Result};
 
 /// The longest saved name, in bytes (file systems allow 255).

@@ -11,13 +11,13 @@
 //! otherwise, pointing at `repos`.
 
 use futures_util::stream::{self, StreamExt};
-use portolan::manifest::Manifest;
-use portolan::reference::DOCKER_HUB;
 use portolan::hosted_apis::dockerhub::{self, DockerHub, HubImage};
 use portolan::hosted_apis::github::{
     self, GitHubPackages, Owner, PackageVersion, VersionState, Visibility,
 };
 use portolan::hosted_apis::rest::RateLimit;
+use portolan::manifest::Manifest;
+use portolan::reference::DOCKER_HUB;
 use portolan::{Client, Error, Reference, Result};
 
 use crate::web_pages::{OwnerKind, WebPage};

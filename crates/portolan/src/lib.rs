@@ -30,8 +30,8 @@ pub mod transport;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-pub use auth::credential::{Credential, CredentialProvider, Secret};
 pub use auth::chain::CredentialChain;
+pub use auth::credential::{Credential, CredentialProvider, Secret};
 pub use client::{PingInfo, RegistryClient};
 pub use digest::Digest;
 pub use error::{Error, ErrorCode, Result};

@@ -7,8 +7,8 @@ use clap::Args;
 use portolan::inspect::{ImageDetails, LayerRow};
 use portolan::layer_files::listing::Detail;
 use portolan::layer_files::merged::merge;
-use portolan::layer_files::reads::Watch;
 use portolan::layer_files::read_file::SHOWN_BYTES;
+use portolan::layer_files::reads::Watch;
 use portolan::{Client, Platform, Reference};
 use portolan_ops::layer_files::{self, Existing};
 

@@ -127,7 +127,11 @@ impl RegistryClient {
             match start {
                 Some(s) if s == offset => offset,
                 _ => {
-                    return Err(Error::protocol(&self.registry, what, "it answered a range request with another range"))
+                    return Err(Error::protocol(
+                        &self.registry,
+                        what,
+                        "it answered a range request with another range",
+                    ))
                 }
             }
         } else {
@@ -146,7 +150,13 @@ impl RegistryClient {
             .get(LOCATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|l| response.url().join(l).ok())
-            .ok_or_else(|| Error::protocol(&self.registry, what, "an upload answer without a usable Location"))?;
+            .ok_or_else(|| {
+                Error::protocol(
+                    &self.registry,
+                    what,
+                    "an upload answer without a usable Location",
+                )
+            })?;
         let chunk_min = response
             .headers()
             .get("oci-chunk-min-length")

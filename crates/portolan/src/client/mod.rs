@@ -400,9 +400,11 @@ impl RegistryClient {
     /// The error for a name a list may not hold.
     fn refused_name(&self, what: &str, why: name_list::Refused, read: usize) -> Error {
         match why {
-            name_list::Refused::TooLong(bytes) => Error::protocol(&self.registry, what, format!(
-                    "it lists a name of {bytes} bytes (at most {MAX_NAME_BYTES} are allowed)"
-                )),
+            name_list::Refused::TooLong(bytes) => Error::protocol(
+                &self.registry,
+                what,
+                format!("it lists a name of {bytes} bytes (at most {MAX_NAME_BYTES} are allowed)"),
+            ),
             name_list::Refused::OverBudget => Error::OverBudget {
                 registry: self.registry.clone(),
                 what: format!("{what} ({read} read so far)"),
@@ -412,7 +414,11 @@ impl RegistryClient {
     }
 
     fn not_a_name_list(&self, what: &str, detail: String) -> Error {
-        Error::protocol(&self.registry, what, format!("the body is not the JSON the API describes ({detail})"))
+        Error::protocol(
+            &self.registry,
+            what,
+            format!("the body is not the JSON the API describes ({detail})"),
+        )
     }
 
     /// Fetch a manifest by tag or digest, verified against the digest asked for and the
@@ -437,7 +443,9 @@ impl RegistryClient {
                         hint,
                     }
                 }
-                ManifestParseError::Invalid(detail) => Error::protocol(&self.registry, &what, detail),
+                ManifestParseError::Invalid(detail) => {
+                    Error::protocol(&self.registry, &what, detail)
+                }
             })?;
         Ok(FetchedManifest {
             digest,
@@ -625,9 +633,11 @@ impl RegistryClient {
     }
 
     fn too_many_referrers(&self, what: &str) -> Error {
-        Error::protocol(&self.registry, what, format!(
-                "it lists more than {MAX_REFERRERS} referrers, more than Portolan accepts"
-            ))
+        Error::protocol(
+            &self.registry,
+            what,
+            format!("it lists more than {MAX_REFERRERS} referrers, more than Portolan accepts"),
+        )
     }
 
     // ---- helpers shared by the endpoints ----
@@ -643,10 +653,14 @@ impl RegistryClient {
         if next.origin() == base.origin() {
             Ok(next)
         } else {
-            Err(Error::protocol(&self.registry, what, format!(
+            Err(Error::protocol(
+                &self.registry,
+                what,
+                format!(
                     "its next-page link points to another host ({})",
                     next.origin().ascii_serialization()
-                )))
+                ),
+            ))
         }
     }
 
@@ -680,8 +694,13 @@ impl RegistryClient {
             .get("docker-content-digest")
             .and_then(|v| v.to_str().ok())
         {
-            let announced =
-                Digest::parse(announced.trim()).map_err(|e| Error::protocol(&self.registry, what, format!("its Docker-Content-Digest header is not a digest ({e})")))?;
+            let announced = Digest::parse(announced.trim()).map_err(|e| {
+                Error::protocol(
+                    &self.registry,
+                    what,
+                    format!("its Docker-Content-Digest header is not a digest ({e})"),
+                )
+            })?;
             let mut h = announced.hasher();
             h.update(bytes);
             let actual = h.finish();
@@ -693,7 +712,13 @@ impl RegistryClient {
     }
 
     fn parse_json<T: serde::de::DeserializeOwned>(&self, body: &[u8], what: &str) -> Result<T> {
-        serde_json::from_slice(body).map_err(|e| Error::protocol(&self.registry, what, format!("the body is not the JSON the API describes ({e})")))
+        serde_json::from_slice(body).map_err(|e| {
+            Error::protocol(
+                &self.registry,
+                what,
+                format!("the body is not the JSON the API describes ({e})"),
+            )
+        })
     }
 }
 

@@ -577,7 +577,13 @@ impl RegistryClient {
                 .get(LOCATION)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|l| response.url().join(l).ok())
-                .ok_or_else(|| Error::protocol(&self.registry, &what, "a redirect without a usable Location"))?;
+                .ok_or_else(|| {
+                    Error::protocol(
+                        &self.registry,
+                        &what,
+                        "a redirect without a usable Location",
+                    )
+                })?;
             origins::check_no_downgrade(&self.registry, response.url(), &location, &what)?;
             let method = if method == Method::HEAD {
                 Method::HEAD
@@ -605,7 +611,11 @@ impl RegistryClient {
                 })?;
             }
         }
-        Err(Error::protocol(&self.registry, what, format!("more than {MAX_REDIRECTS} redirects")))
+        Err(Error::protocol(
+            &self.registry,
+            what,
+            format!("more than {MAX_REDIRECTS} redirects"),
+        ))
     }
 
     /// Turn a non-success response into the error a person can act on.

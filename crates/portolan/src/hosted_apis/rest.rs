@@ -294,6 +294,12 @@ impl RestApi {
 
     /// Parse a JSON body as `T`.
     pub fn parse<T: serde::de::DeserializeOwned>(&self, answer: &Answer, what: &str) -> Result<T> {
-        serde_json::from_slice(&answer.body).map_err(|e| Error::protocol(&self.host, what, format!("the JSON is not what the API documents ({e})")))
+        serde_json::from_slice(&answer.body).map_err(|e| {
+            Error::protocol(
+                &self.host,
+                what,
+                format!("the JSON is not what the API documents ({e})"),
+            )
+        })
     }
 }

@@ -229,17 +229,25 @@ impl Failure {
                 expected: digest.to_string(),
                 actual: actual.to_string(),
             },
-            Failure::Size { bytes, expected } => Error::protocol(registry, what, if bytes > expected {
+            Failure::Size { bytes, expected } => Error::protocol(
+                registry,
+                what,
+                if bytes > expected {
                     format!("it sent more than the {expected} bytes the manifest says")
                 } else {
                     format!("it sent {bytes} bytes where the manifest says {expected}")
-                }),
+                },
+            ),
             Failure::Bomb { limit } => Error::TooLarge {
                 registry: registry.to_owned(),
                 what: format!("{what}, inflated"),
                 limit,
             },
-            Failure::Broken(detail) => Error::protocol(registry, what, format!("it is not a readable tar layer ({detail})")),
+            Failure::Broken(detail) => Error::protocol(
+                registry,
+                what,
+                format!("it is not a readable tar layer ({detail})"),
+            ),
             Failure::Refused(refusal) => {
                 let (what, limit) = match refusal {
                     Refusal::Name { bytes } => (

@@ -137,13 +137,22 @@ mod tests {
 
     #[test]
     fn magic_bytes_decide_not_names() {
-        assert_eq!(DetectedCompression::detect(&[0x1f, 0x8b, 8, 0]), DetectedCompression::Gzip);
+        assert_eq!(
+            DetectedCompression::detect(&[0x1f, 0x8b, 8, 0]),
+            DetectedCompression::Gzip
+        );
         assert_eq!(
             DetectedCompression::detect(&[0x28, 0xb5, 0x2f, 0xfd]),
             DetectedCompression::Zstd
         );
-        assert_eq!(DetectedCompression::detect(b"ustar"), DetectedCompression::None);
-        assert_eq!(DetectedCompression::detect(&[0x1f]), DetectedCompression::None);
+        assert_eq!(
+            DetectedCompression::detect(b"ustar"),
+            DetectedCompression::None
+        );
+        assert_eq!(
+            DetectedCompression::detect(&[0x1f]),
+            DetectedCompression::None
+        );
         assert_eq!(DetectedCompression::detect(&[]), DetectedCompression::None);
         let mut short: &[u8] = &[0x1f, 0x8b];
         assert_eq!(

@@ -191,7 +191,13 @@ async fn require_platform(
 }
 
 fn parse_digest(client: &RegistryClient, text: &str) -> Result<Digest> {
-    Digest::parse(text).map_err(|e| Error::protocol(client.registry().to_owned(), "a manifest", format!("it lists an invalid digest \"{text}\" ({e})")))
+    Digest::parse(text).map_err(|e| {
+        Error::protocol(
+            client.registry().to_owned(),
+            "a manifest",
+            format!("it lists an invalid digest \"{text}\" ({e})"),
+        )
+    })
 }
 
 /// The config and layers of an image manifest.

@@ -154,6 +154,8 @@ struct Ready {
     diff_id: Option<Digest>,
 }
 
+/// A `docker save` archive before Docker 25: its layers are compressed (plain tars with
+/// gzip, into a scratch folder) and a manifest is written for them.
 fn plan_legacy(archive: &Archive, image: Option<&str>, cancel: &Cancel) -> Result<PreparedPush> {
     let path = archive.path();
     let mut entries = read_legacy(archive)?;
@@ -164,24 +166,21 @@ fn plan_legacy(archive: &Archive, image: Option<&str>, cancel: &Cancel) -> Resul
     let chosen = select::choose(&names, image, HOW).map_err(|d| bad(path, d))?;
     let entry = entries.swap_remove(chosen);
     let config = archive.read(&entry.config, MAX_CONFIG_BYTES)?;
-    let config_digest = Digest::sha256_of(&config);
     let (config_offset, _) = archive
         .slice(&entry.config)
         .ok_or_else(|| bad(path, format!("it has no {}", entry.config)))?;
+    let config_blob = (
+        Blob {
+            digest: Digest::sha256_of(&config),
+            size: config.len() as u64,
+        },
+        BlobSource::File {
+            path: path.to_path_buf(),
+            offset: config_offset,
+        },
+    );
 
-    let mut files = Vec::with_capacity(entry.layers.len());
-    for name in &entry.layers {
-        let (offset, size) = archive
-            .slice(name)
-            .ok_or_else(|| bad(path, format!("it has no {name}")))?;
-        let compression = sniff(path, offset, size)?;
-        files.push(LayerFile {
-            name: name.clone(),
-            offset,
-            size,
-            compression,
-        });
-    }
+    let files = layer_files(archive, &entry.layers)?;
     // Each distinct layer file is worked on once, even when listed twice.
     let mut unique: Vec<LayerFile> = Vec::new();
     for f in &files {
@@ -189,8 +188,10 @@ fn plan_legacy(archive: &Archive, image: Option<&str>, cancel: &Cancel) -> Resul
             unique.push(f.clone());
         }
     }
-    let needs_scratch = unique.iter().any(|f| f.compression == DetectedCompression::None);
-    let scratch = if needs_scratch {
+    let scratch = if unique
+        .iter()
+        .any(|f| f.compression == DetectedCompression::None)
+    {
         Some(
             tempfile::Builder::new()
                 .prefix("portolan-push-")
@@ -201,20 +202,56 @@ fn plan_legacy(archive: &Archive, image: Option<&str>, cancel: &Cancel) -> Resul
         None
     };
     let ready = work_on_layers(path, &unique, scratch.as_ref().map(|d| d.path()), cancel)?;
+    let oci = files
+        .iter()
+        .any(|f| f.compression == DetectedCompression::Zstd);
+    let config_digest = config_blob.0.digest.clone();
+    let mut blobs = vec![config_blob];
+    let layers = legacy_layers(path, &config, &files, &unique, &ready, oci, &mut blobs)?;
+    let plan = UploadPlan {
+        root: legacy_manifest(path, &config, &config_digest, oci, layers)?,
+        children: Vec::new(),
+        blobs,
+    };
+    Ok(match scratch {
+        Some(dir) => PreparedPush::with_scratch(plan, dir),
+        None => PreparedPush::new(plan),
+    })
+}
 
-    let diff_ids = diff_ids(&config).filter(|d| d.len() == files.len());
-    let oci = files.iter().any(|f| f.compression == DetectedCompression::Zstd);
+/// Where each of `names` is in the archive and how it is compressed.
+fn layer_files(archive: &Archive, names: &[String]) -> Result<Vec<LayerFile>> {
+    let path = archive.path();
+    names
+        .iter()
+        .map(|name| {
+            let (offset, size) = archive
+                .slice(name)
+                .ok_or_else(|| bad(path, format!("it has no {name}")))?;
+            Ok(LayerFile {
+                name: name.clone(),
+                offset,
+                size,
+                compression: sniff(path, offset, size)?,
+            })
+        })
+        .collect()
+}
+
+/// The manifest's layer descriptors, in the order of `files`, each checked against the
+/// config's `rootfs.diff_ids` when it was compressed here; each distinct blob is added to
+/// `blobs` once.
+fn legacy_layers(
+    path: &Path,
+    config: &[u8],
+    files: &[LayerFile],
+    unique: &[LayerFile],
+    ready: &[Ready],
+    oci: bool,
+    blobs: &mut Vec<(Blob, BlobSource)>,
+) -> Result<Vec<serde_json::Value>> {
+    let diff_ids = diff_ids(config).filter(|d| d.len() == files.len());
     let mut layers = Vec::with_capacity(files.len());
-    let mut blobs: Vec<(Blob, BlobSource)> = vec![(
-        Blob {
-            digest: config_digest.clone(),
-            size: config.len() as u64,
-        },
-        BlobSource::File {
-            path: path.to_path_buf(),
-            offset: config_offset,
-        },
-    )];
     for (i, file) in files.iter().enumerate() {
         let at = unique
             .iter()
@@ -241,6 +278,18 @@ fn plan_legacy(archive: &Archive, image: Option<&str>, cancel: &Cancel) -> Resul
             blobs.push((done.blob.clone(), done.source.clone()));
         }
     }
+    Ok(layers)
+}
+
+/// The manifest for `config` and `layers`: OCI when a layer is zstd (Docker's schema has
+/// no zstd type), else Docker's.
+fn legacy_manifest(
+    path: &Path,
+    config: &[u8],
+    config_digest: &Digest,
+    oci: bool,
+    layers: Vec<serde_json::Value>,
+) -> Result<ManifestBytes> {
     let (manifest_type, config_type) = if oci {
         (OCI_MANIFEST, OCI_CONFIG)
     } else {
@@ -254,18 +303,10 @@ fn plan_legacy(archive: &Archive, image: Option<&str>, cancel: &Cancel) -> Resul
     });
     let bytes = serde_json::to_vec(&manifest)
         .map_err(|e| bad(path, format!("cannot encode its manifest ({e})")))?;
-    let plan = UploadPlan {
-        root: ManifestBytes {
-            digest: Digest::sha256_of(&bytes),
-            media_type: manifest_type.to_owned(),
-            bytes,
-        },
-        children: Vec::new(),
-        blobs,
-    };
-    Ok(match scratch {
-        Some(dir) => PreparedPush::with_scratch(plan, dir),
-        None => PreparedPush::new(plan),
+    Ok(ManifestBytes {
+        digest: Digest::sha256_of(&bytes),
+        media_type: manifest_type.to_owned(),
+        bytes,
     })
 }
 

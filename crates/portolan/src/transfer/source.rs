@@ -69,7 +69,11 @@ impl BlobSource {
                 let end = if len == 0 { None } else { Some(from + len - 1) };
                 let read = client.read_blob(repository, digest, from, end).await?;
                 if read.offset != from {
-                    return Err(Error::protocol(client.registry().to_owned(), format!("blob {digest}"), "it ignored a range request, so the copy cannot resume"));
+                    return Err(Error::protocol(
+                        client.registry().to_owned(),
+                        format!("blob {digest}"),
+                        "it ignored a range request, so the copy cannot resume",
+                    ));
                 }
                 Ok(Box::pin(
                     read.response
