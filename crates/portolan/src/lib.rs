@@ -3,7 +3,9 @@
 //! Everything the desktop app and the command-line front end do with registries lives
 //! here, with no dependency on Tauri or any UI: parsing references ([`reference`]),
 //! finding credentials and answering auth challenges ([`auth`]), the OCI Distribution API
-//! ([`client`]), and the operations people ask for ([`inspect`], [`referrers`]). The
+//! ([`client`]), the operations people ask for ([`inspect`], [`referrers`],
+//! [`layer_files`]), moving images ([`transfer`]) and changing tags ([`tags`]), and the
+//! hosting services' own APIs beside the registry protocol ([`hosted_apis`]). The
 //! [`Client`] facade holds one [`client::RegistryClient`] per registry so connections and
 //! tokens are reused.
 //!
@@ -108,8 +110,8 @@ impl Client {
     }
 
     /// The credential the client would use for `registry` (looked up off the async
-    /// threads: keyring and helper lookups block), for a vendor API that takes the same
-    /// token (GitHub Packages, Docker Hub).
+    /// threads: keyring and helper lookups block), for a [`hosted_apis`] client that takes
+    /// the same token (GitHub Packages, Docker Hub).
     pub async fn credential_for(&self, registry: &str) -> Result<Option<Credential>> {
         let credentials = self.credentials.clone();
         let registry = registry.to_owned();
@@ -118,7 +120,7 @@ impl Client {
             .map_err(|e| Error::internal(format!("the credential lookup stopped: {e}")))?
     }
 
-    /// The transport options the client was built with (for a vendor API client).
+    /// The transport options the client was built with (for a [`hosted_apis`] client).
     pub fn transport_options(&self) -> &TransportOptions {
         &self.options
     }

@@ -257,19 +257,6 @@ impl RegistryClient {
         .await
     }
 
-    /// One page of a repository's tags.
-    #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
-    pub async fn tags_page(
-        &self,
-        repository: &str,
-        page_size: u32,
-        next: Option<url::Url>,
-    ) -> Result<Page> {
-        let (body, next) = self.tags_body(repository, page_size, next).await?;
-        let what = format!("the tag list of {}/{repository}", self.registry);
-        self.page_of(&body, "tags", next, &what)
-    }
-
     /// The body of one page of a repository's tags, and where the next page is.
     async fn tags_body(
         &self,
