@@ -55,13 +55,24 @@ fn decode(registry: &str, text: &str) -> Result<Credential> {
 
 /// The OS keyring, through the `keyring` crate, under [`KEYRING_SERVICE`].
 #[cfg(feature = "os-keyring")]
-#[derive(Debug, Clone, Default)]
-pub struct KeyringStore;
+#[derive(Debug, Clone)]
+pub struct KeyringStore {
+    service: String,
+}
+
+#[cfg(feature = "os-keyring")]
+impl Default for KeyringStore {
+    fn default() -> Self {
+        Self {
+            service: KEYRING_SERVICE.to_owned(),
+        }
+    }
+}
 
 #[cfg(feature = "os-keyring")]
 impl KeyringStore {
     fn entry(&self, registry: &str) -> Result<keyring::Entry> {
-        keyring::Entry::new(KEYRING_SERVICE, registry).map_err(|e| map_keyring_error(registry, e))
+        keyring::Entry::new(&self.service, registry).map_err(|e| map_keyring_error(registry, e))
     }
 }
 
