@@ -486,7 +486,7 @@ pub async fn image_details(
     let config_desc = manifest.config();
     let config_digest = Digest::parse(config_desc.digest().as_ref()).map_err(|e| {
         Error::protocol(
-            client.registry().to_owned(),
+            client.registry(),
             format!("manifest {}", fetched.digest),
             format!("its config digest is invalid ({e})"),
         )
@@ -500,7 +500,7 @@ pub async fn image_details(
             .await?;
         let parsed: ImageConfiguration = serde_json::from_slice(&bytes).map_err(|e| {
             Error::protocol(
-                client.registry().to_owned(),
+                client.registry(),
                 format!("image config {config_digest}"),
                 format!("it is not a valid image config ({e})"),
             )
@@ -553,7 +553,7 @@ fn subject_of(
     };
     let digest = Digest::parse(d.digest().as_ref()).map_err(|e| {
         Error::protocol(
-            client.registry().to_owned(),
+            client.registry(),
             format!("manifest {of}"),
             format!("its subject digest is invalid ({e})"),
         )

@@ -63,7 +63,7 @@ pub async fn list(client: &RegistryClient, reference: &Reference) -> Result<Refe
     for d in found {
         let digest = Digest::parse(d.digest().as_ref()).map_err(|e| {
             Error::protocol(
-                client.registry().to_owned(),
+                client.registry(),
                 format!("the referrers of {reference}"),
                 format!("an entry's digest is invalid ({e})"),
             )

@@ -43,7 +43,7 @@ pub(crate) async fn plan_remote(
             for d in index.manifests() {
                 let digest = Digest::parse(d.digest().as_ref()).map_err(|e| {
                     Error::protocol(
-                        src.registry().to_owned(),
+                        src.registry(),
                         format!(
                             "the index {}/{repository}{}",
                             src.registry(),

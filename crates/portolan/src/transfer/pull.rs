@@ -193,7 +193,7 @@ async fn require_platform(
 fn parse_digest(client: &RegistryClient, text: &str) -> Result<Digest> {
     Digest::parse(text).map_err(|e| {
         Error::protocol(
-            client.registry().to_owned(),
+            client.registry(),
             "a manifest",
             format!("it lists an invalid digest \"{text}\" ({e})"),
         )

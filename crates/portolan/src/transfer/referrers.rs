@@ -227,7 +227,7 @@ async fn merge_fallback_tag(
     let merged = fallback::merge(existing.as_ref().map(|(_, f)| f.bytes.as_slice()), entries)
         .map_err(|detail| {
             Error::protocol(
-                dst.registry().to_owned(),
+                dst.registry(),
                 format!("the referrers tag {}/{repository}:{tag}", dst.registry()),
                 detail,
             )

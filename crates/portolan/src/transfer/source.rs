@@ -70,7 +70,7 @@ impl BlobSource {
                 let read = client.read_blob(repository, digest, from, end).await?;
                 if read.offset != from {
                     return Err(Error::protocol(
-                        client.registry().to_owned(),
+                        client.registry(),
                         format!("blob {digest}"),
                         "it ignored a range request, so the copy cannot resume",
                     ));
