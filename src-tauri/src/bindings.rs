@@ -60,7 +60,7 @@ pub fn render() -> String {
         portolan_ops::copy::CopyRequest::decl(),
         crate::commands::files::DroppedFiles::decl(),
         portolan_ops::packages::Vendor::decl(),
-        portolan::vendor::rest::RateLimit::decl(),
+        portolan::hosted_apis::rest::RateLimit::decl(),
         portolan_ops::web_pages::OwnerKind::decl(),
         portolan_ops::web_pages::WebPage::decl(),
         portolan_ops::packages::PackageRow::decl(),

@@ -1,7 +1,7 @@
 //! The engine's read path against a real registry (distribution 2.8), in all three auth
 //! modes: no auth, htpasswd, and bearer tokens from the tests' token server.
 
-use portolan::auth::credentials::CredentialChain;
+use portolan::auth::chain::CredentialChain;
 use portolan::client::ReferrersSource;
 use portolan::manifest::ManifestKind;
 use portolan::{Client, Credential, Platform, Reference, TransportOptions};

@@ -1025,105 +1025,151 @@ pub async fn run(
         progress,
     };
     let mut outcomes: Vec<Option<StepOutcome>> = vec![None; steps.len()];
-    for (i, step) in steps.iter().enumerate() {
-        if let Some(changes) = world.changes(step) {
-            let outcome = StepOutcome::Skipped(changes);
-            tally.count(&outcome, step.removes().len());
-            outcomes[i] = Some(outcome);
-        }
-    }
+    let all = (0..steps.len()).collect();
+    skip_changed(&world, &steps, all, &mut outcomes, &mut tally);
     // The steps that stand alone, then the ones that follow a deleted image (each phase
     // with its retries, so a signature goes only once its image's delete is known).
     for first in [true, false] {
         if !first {
-            for i in 0..steps.len() {
-                if outcomes[i].is_some() {
-                    continue;
-                }
-                let Some(subject) = steps[i].follows() else {
-                    continue;
-                };
-                let went = outcomes.iter().zip(&steps).any(|(o, s)| {
-                    matches!(s, Step::Delete { .. })
-                        && s.digest() == subject
-                        && o.as_ref() == Some(&StepOutcome::Done)
-                });
-                if !went {
-                    let outcome = StepOutcome::Skipped(
-                        "kept: the image it describes was not deleted".to_owned(),
-                    );
-                    tally.count(&outcome, steps[i].removes().len());
-                    outcomes[i] = Some(outcome);
-                }
-            }
+            skip_followers_of_kept(&steps, &mut outcomes, &mut tally);
         }
         let now: Vec<usize> = (0..steps.len())
             .filter(|&i| outcomes[i].is_none() && steps[i].follows().is_none() == first)
             .collect();
-        let untags: Vec<usize> = now
-            .iter()
-            .copied()
-            .filter(|&i| matches!(steps[i], Step::Untag { .. }))
-            .collect();
-        untag_together(client, &repo, &steps, &untags, &mut outcomes, &mut tally).await?;
-        let mut deletes: Vec<usize> = now
-            .iter()
-            .copied()
-            .filter(|&i| outcomes[i].is_none())
-            .collect();
-        if !deletes.is_empty() {
-            // Just before the deletes, where every tag points now: a tag made on an image
-            // about to go, or moved onto it, while the run went on, keeps it.
-            let fresh = World::of(tag_scan::digests(client, &repo).await?);
-            deletes.retain(|&i| match fresh.changes(&steps[i]) {
-                Some(changes) => {
-                    let outcome = StepOutcome::Skipped(changes);
-                    tally.count(&outcome, steps[i].removes().len());
-                    outcomes[i] = Some(outcome);
-                    false
-                }
-                None => true,
-            });
+        run_phase(client, &repo, &steps, &now, &mut outcomes, &mut tally).await?;
+        retry_failed(client, &repo, &steps, &now, &mut outcomes, &mut tally).await;
+    }
+    Ok(summary_of(steps, outcomes))
+}
+
+/// Skip each of `indices` whose image carries other tags in `world` than its step said;
+/// the others, to run.
+fn skip_changed<F: Fn(CleanupProgress)>(
+    world: &World,
+    steps: &[Step],
+    mut indices: Vec<usize>,
+    outcomes: &mut [Option<StepOutcome>],
+    tally: &mut Tally<F>,
+) -> Vec<usize> {
+    indices.retain(|&i| match world.changes(&steps[i]) {
+        Some(changes) => {
+            let outcome = StepOutcome::Skipped(changes);
+            tally.count(&outcome, steps[i].removes().len());
+            outcomes[i] = Some(outcome);
+            false
         }
-        let mut running = stream::iter(deletes)
-            .map(|i| {
-                let (client, repo, step) = (client.clone(), &repo, &steps[i]);
-                async move { (i, delete_step(&client, repo, step).await) }
-            })
-            .buffer_unordered(RUN_CONCURRENCY);
-        while let Some((i, outcome)) = running.next().await {
+        None => true,
+    });
+    indices
+}
+
+/// Skip each step that follows an image (its signatures) whose delete was not done.
+fn skip_followers_of_kept<F: Fn(CleanupProgress)>(
+    steps: &[Step],
+    outcomes: &mut [Option<StepOutcome>],
+    tally: &mut Tally<F>,
+) {
+    for i in 0..steps.len() {
+        if outcomes[i].is_some() {
+            continue;
+        }
+        let Some(subject) = steps[i].follows() else {
+            continue;
+        };
+        let went = outcomes.iter().zip(steps).any(|(o, s)| {
+            matches!(s, Step::Delete { .. })
+                && s.digest() == subject
+                && o.as_ref() == Some(&StepOutcome::Done)
+        });
+        if !went {
+            let outcome =
+                StepOutcome::Skipped("kept: the image it describes was not deleted".to_owned());
             tally.count(&outcome, steps[i].removes().len());
             outcomes[i] = Some(outcome);
         }
-        drop(running);
-        // Registries are not all safe for concurrent deletes in one repository
-        // (distribution 2.8 lists a repository's tags while deleting a manifest and fails
-        // when another delete removes one meanwhile): a step of this phase that failed while
-        // others ran is tried once more on its own. An untag that failed left its tags
-        // where they were, and one already gone counts as done, so this is safe.
-        for &i in &now {
-            if !matches!(outcomes[i], Some(StepOutcome::Failed(_))) {
-                continue;
-            }
-            let again = match &steps[i] {
-                Step::Delete { .. } => delete_step(client, &repo, &steps[i]).await,
-                Step::Untag { digest, tags, .. } => {
-                    let mut answers = Vec::with_capacity(tags.len());
-                    for tag in tags {
-                        let answer = manage::untag_guarded(client, &repo, tag, digest).await;
-                        let outcome = match answer {
-                            Err(Error::NotFound { .. }) => StepOutcome::Done,
-                            other => untag_answer(&other),
-                        };
-                        answers.push((tag.as_str(), outcome));
-                    }
-                    StepOutcome::of_untags(&answers)
-                }
-            };
-            tally.recount(&again, steps[i].removes().len());
-            outcomes[i] = Some(again);
-        }
     }
+}
+
+/// Run the steps `now`: the untags together, then the deletes [`RUN_CONCURRENCY`] at a
+/// time after one more reading of where every tag points.
+async fn run_phase<F: Fn(CleanupProgress)>(
+    client: &Arc<Client>,
+    repo: &Reference,
+    steps: &[Step],
+    now: &[usize],
+    outcomes: &mut [Option<StepOutcome>],
+    tally: &mut Tally<F>,
+) -> Result<()> {
+    let untags: Vec<usize> = now
+        .iter()
+        .copied()
+        .filter(|&i| matches!(steps[i], Step::Untag { .. }))
+        .collect();
+    untag_together(client, repo, steps, &untags, outcomes, tally).await?;
+    let mut deletes: Vec<usize> = now
+        .iter()
+        .copied()
+        .filter(|&i| outcomes[i].is_none())
+        .collect();
+    if !deletes.is_empty() {
+        // Just before the deletes, where every tag points now: a tag made on an image
+        // about to go, or moved onto it, while the run went on, keeps it.
+        let fresh = World::of(tag_scan::digests(client, repo).await?);
+        deletes = skip_changed(&fresh, steps, deletes, outcomes, tally);
+    }
+    let mut running = stream::iter(deletes)
+        .map(|i| {
+            let (client, step) = (client.clone(), &steps[i]);
+            async move { (i, delete_step(&client, repo, step).await) }
+        })
+        .buffer_unordered(RUN_CONCURRENCY);
+    while let Some((i, outcome)) = running.next().await {
+        tally.count(&outcome, steps[i].removes().len());
+        outcomes[i] = Some(outcome);
+    }
+    Ok(())
+}
+
+/// Try each failed step of `now` once more, alone.
+///
+/// Registries are not all safe for concurrent deletes in one repository (distribution 2.8
+/// lists a repository's tags while deleting a manifest and fails when another delete
+/// removes one meanwhile). An untag that failed left its tags where they were, and one
+/// already gone counts as done, so trying again is safe.
+async fn retry_failed<F: Fn(CleanupProgress)>(
+    client: &Arc<Client>,
+    repo: &Reference,
+    steps: &[Step],
+    now: &[usize],
+    outcomes: &mut [Option<StepOutcome>],
+    tally: &mut Tally<F>,
+) {
+    for &i in now {
+        if !matches!(outcomes[i], Some(StepOutcome::Failed(_))) {
+            continue;
+        }
+        let again = match &steps[i] {
+            Step::Delete { .. } => delete_step(client, repo, &steps[i]).await,
+            Step::Untag { digest, tags, .. } => {
+                let mut answers = Vec::with_capacity(tags.len());
+                for tag in tags {
+                    let answer = manage::untag_guarded(client, repo, tag, digest).await;
+                    let outcome = match answer {
+                        Err(Error::NotFound { .. }) => StepOutcome::Done,
+                        other => untag_answer(&other),
+                    };
+                    answers.push((tag.as_str(), outcome));
+                }
+                StepOutcome::of_untags(&answers)
+            }
+        };
+        tally.recount(&again, steps[i].removes().len());
+        outcomes[i] = Some(again);
+    }
+}
+
+/// What a run did, step by step (a step never tried counts as failed), and its counts.
+fn summary_of(steps: Vec<Step>, outcomes: Vec<Option<StepOutcome>>) -> CleanupSummary {
     let results: Vec<StepResult> = steps
         .into_iter()
         .zip(outcomes)
@@ -1144,7 +1190,7 @@ pub async fn run(
         results,
     };
     summary.headline = summary.headline_of();
-    Ok(summary)
+    summary
 }
 
 /// The untag steps `untags`, all their tags sent together through the engine's batched

@@ -16,7 +16,7 @@ use portolan::inspect::{ImageDetails, LayerRow};
 use portolan::layer_files::diff::ImageDiff;
 use portolan::layer_files::listing::{Detail, LayerListing};
 use portolan::layer_files::merged::{merge, MergedTree};
-use portolan::layer_files::operations::Watch;
+use portolan::layer_files::reads::Watch;
 use portolan::layer_files::read_file::{refuse_existing, resolve, FileContent, SaveTo};
 use portolan::{Client, Digest, Error, Platform, Reference, Result};
 

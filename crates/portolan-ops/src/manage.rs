@@ -4,7 +4,7 @@
 //! and delete an image by digest after listing every tag that goes with it, and only while
 //! those are still its tags.
 //!
-//! The engine does the registry work (`portolan::transfer::tags`); this layer adds the
+//! The engine does the registry work (`portolan::tags`); this layer adds the
 //! checks a user needs before and after each action. Both front ends (the CLI and the
 //! app) call these functions, so that a rule cannot differ between them.
 

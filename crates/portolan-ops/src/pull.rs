@@ -14,6 +14,7 @@ use std::sync::Arc;
 use portolan::local_engine::discover::EngineSocket;
 use portolan::local_engine::engine::LocalEngine;
 use portolan::transfer::pull_engine::EnginePullReport;
+use portolan::transfer::DEFAULT_JOBS;
 use portolan::{Client, Platform, PlatformChoice, PullOptions, PullReport, Reference};
 
 use crate::local_engine::{self, EngineChoice};
@@ -142,7 +143,7 @@ pub fn start(
         transfers.spawn(title, shown, move |id, cancel, progress| async move {
             let options = PullOptions {
                 platform,
-                jobs: 4,
+                jobs: DEFAULT_JOBS,
                 progress,
                 cancel,
             };

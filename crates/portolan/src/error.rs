@@ -606,6 +606,20 @@ impl Error {
         }
     }
 
+    /// `registry` answered `what` with something the protocol does not allow: `detail`
+    /// says what was wrong ([`Error::InvalidResponse`]).
+    pub fn protocol(
+        registry: impl Into<String>,
+        what: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self::InvalidResponse {
+            registry: registry.into(),
+            what: what.into(),
+            detail: detail.into(),
+        }
+    }
+
     /// A bug or a failed internal task.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         Self::Internal {

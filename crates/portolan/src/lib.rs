@@ -3,7 +3,9 @@
 //! Everything the desktop app and the command-line front end do with registries lives
 //! here, with no dependency on Tauri or any UI: parsing references ([`reference`]),
 //! finding credentials and answering auth challenges ([`auth`]), the OCI Distribution API
-//! ([`client`]), and the operations people ask for ([`inspect`], [`referrers`]). The
+//! ([`client`]), the operations people ask for ([`inspect`], [`referrers`],
+//! [`layer_files`]), moving images ([`transfer`]) and changing tags ([`tags`]), and the
+//! hosting services' own APIs beside the registry protocol ([`hosted_apis`]). The
 //! [`Client`] facade holds one [`client::RegistryClient`] per registry so connections and
 //! tokens are reused.
 //!
@@ -14,6 +16,7 @@ pub mod auth;
 pub mod client;
 pub mod digest;
 pub mod error;
+pub mod hosted_apis;
 pub mod inspect;
 pub mod layer_files;
 pub mod layout;
@@ -22,15 +25,15 @@ pub mod manifest;
 pub mod platform;
 pub mod reference;
 pub mod referrers;
+pub mod tags;
 pub mod transfer;
 pub mod transport;
-pub mod vendor;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+pub use auth::chain::CredentialChain;
 pub use auth::credential::{Credential, CredentialProvider, Secret};
-pub use auth::credentials::CredentialChain;
 pub use client::{PingInfo, RegistryClient};
 pub use digest::Digest;
 pub use error::{Error, ErrorCode, Result};
@@ -38,11 +41,11 @@ pub use inspect::ImageReport;
 pub use manifest::FetchedManifest;
 pub use platform::Platform;
 pub use reference::Reference;
+pub use tags::UntagMethod;
 pub use transfer::copy::CopyReport;
 pub use transfer::progress::{Cancel, Progress, ProgressEvent};
 pub use transfer::pull::{PlatformChoice, PullOptions, PullReport};
 pub use transfer::push::{PushOptions, PushReport, PushSource};
-pub use transfer::tags::UntagMethod;
 pub use transport::TransportOptions;
 
 /// The engine's entry point: one per app or CLI run.
@@ -107,8 +110,8 @@ impl Client {
     }
 
     /// The credential the client would use for `registry` (looked up off the async
-    /// threads: keyring and helper lookups block), for a vendor API that takes the same
-    /// token (GitHub Packages, Docker Hub).
+    /// threads: keyring and helper lookups block), for a [`hosted_apis`] client that takes
+    /// the same token (GitHub Packages, Docker Hub).
     pub async fn credential_for(&self, registry: &str) -> Result<Option<Credential>> {
         let credentials = self.credentials.clone();
         let registry = registry.to_owned();
@@ -117,7 +120,7 @@ impl Client {
             .map_err(|e| Error::internal(format!("the credential lookup stopped: {e}")))?
     }
 
-    /// The transport options the client was built with (for a vendor API client).
+    /// The transport options the client was built with (for a [`hosted_apis`] client).
     pub fn transport_options(&self) -> &TransportOptions {
         &self.options
     }
@@ -320,13 +323,13 @@ impl Client {
     /// Give the manifest `source` points at another tag.
     pub async fn tag(&self, source: &Reference, new_tag: &str) -> Result<Digest> {
         let client = self.registry(source.registry())?;
-        transfer::tags::tag(&client, source, new_tag).await
+        tags::tag(&client, source, new_tag).await
     }
 
     /// Remove one tag, keeping the image and its other tags.
     pub async fn untag(&self, reference: &Reference) -> Result<UntagMethod> {
         let client = self.registry(reference.registry())?;
-        transfer::tags::untag(&client, reference).await
+        tags::untag(&client, reference).await
     }
 
     /// Remove many tags of `repository` (each `(tag, digest it must still point at)`),
@@ -340,7 +343,7 @@ impl Client {
     ) -> Result<Vec<Result<UntagMethod>>> {
         let client = self.registry(repository.registry())?;
         Ok(
-            transfer::untag_many::untag_many(&client, repository.repository(), tags, finished)
+            crate::tags::untag_many::untag_many(&client, repository.repository(), tags, finished)
                 .await,
         )
     }
@@ -348,6 +351,6 @@ impl Client {
     /// Delete a manifest by digest, with every tag on it.
     pub async fn delete(&self, reference: &Reference) -> Result<Digest> {
         let client = self.registry(reference.registry())?;
-        transfer::tags::delete(&client, reference).await
+        tags::delete(&client, reference).await
     }
 }

@@ -199,14 +199,6 @@ impl Manifest {
     }
 }
 
-/// Whether `media_type` is one of the manifest types (as opposed to a blob type).
-pub fn is_manifest_type(media_type: &str) -> bool {
-    matches!(
-        media_type,
-        OCI_MANIFEST | OCI_INDEX | DOCKER_MANIFEST | DOCKER_MANIFEST_LIST
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,56 +53,71 @@ impl ReferenceError {
     }
 }
 
+/// Refuse what cannot be a reference as a whole: nothing, surrounding spaces, a URL.
+fn check_whole(input: &str) -> Result<(), ReferenceError> {
+    if input.is_empty() {
+        return Err(ReferenceError::new(input, 0, 1, "the reference is empty"));
+    }
+    if input.trim() != input {
+        return Err(ReferenceError::new(
+            input,
+            0,
+            input.len(),
+            "the reference has leading or trailing spaces",
+        ));
+    }
+    // A URL pasted in: say what a reference looks like rather than misread its scheme
+    // as a host and port.
+    if let Some(scheme) = ["http://", "https://", "oci://", "docker://"]
+        .into_iter()
+        .find(|s| input.to_ascii_lowercase().starts_with(s))
+    {
+        return Err(ReferenceError::new(
+            input,
+            0,
+            scheme.len(),
+            format!(
+                "a reference has no scheme: drop the {scheme} (HOST/NAME:TAG; plain HTTP is chosen per host, not in the reference)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `input` as its name, its tag and its digest: the digest is everything after the first
+/// '@', the tag follows the last ':' when that ':' comes after the last '/'.
+fn split_tag_and_digest(
+    input: &str,
+) -> Result<(&str, Option<String>, Option<Digest>), ReferenceError> {
+    // Split off the digest: everything after the first '@'.
+    let (name_and_tag, digest) = match input.find('@') {
+        Some(at) => {
+            let text = &input[at + 1..];
+            let digest = Digest::parse(text).map_err(|e| {
+                ReferenceError::new(input, at + 1, text.len(), format!("bad digest: {e}"))
+            })?;
+            (&input[..at], Some(digest))
+        }
+        None => (input, None),
+    };
+    // A tag follows the last ':' when that ':' comes after the last '/'.
+    let last_slash = name_and_tag.rfind('/');
+    let (name, tag) = match name_and_tag.rfind(':') {
+        Some(colon) if last_slash.is_none_or(|s| colon > s) => {
+            let tag = &name_and_tag[colon + 1..];
+            validate_tag(input, colon + 1, tag)?;
+            (&name_and_tag[..colon], Some(tag.to_owned()))
+        }
+        _ => (name_and_tag, None),
+    };
+    Ok((name, tag, digest))
+}
+
 impl Reference {
     /// Parse a reference the way `docker pull` does.
     pub fn parse(input: &str) -> Result<Self, ReferenceError> {
-        if input.is_empty() {
-            return Err(ReferenceError::new(input, 0, 1, "the reference is empty"));
-        }
-        if input.trim() != input {
-            return Err(ReferenceError::new(
-                input,
-                0,
-                input.len(),
-                "the reference has leading or trailing spaces",
-            ));
-        }
-        // A URL pasted in: say what a reference looks like rather than misread its scheme
-        // as a host and port.
-        if let Some(scheme) = ["http://", "https://", "oci://", "docker://"]
-            .into_iter()
-            .find(|s| input.to_ascii_lowercase().starts_with(s))
-        {
-            return Err(ReferenceError::new(
-                input,
-                0,
-                scheme.len(),
-                format!(
-                    "a reference has no scheme: drop the {scheme} (HOST/NAME:TAG; plain HTTP is chosen per host, not in the reference)"
-                ),
-            ));
-        }
-        // Split off the digest: everything after the first '@'.
-        let (name_and_tag, digest) = match input.find('@') {
-            Some(at) => {
-                let text = &input[at + 1..];
-                let digest = Digest::parse(text).map_err(|e| {
-                    ReferenceError::new(input, at + 1, text.len(), format!("bad digest: {e}"))
-                })?;
-                (&input[..at], Some(digest))
-            }
-            None => (input, None),
-        };
-        // A tag follows the last ':' when that ':' comes after the last '/'.
-        let last_slash = name_and_tag.rfind('/');
-        let (name, tag) = match name_and_tag.rfind(':') {
-            Some(colon) if last_slash.is_none_or(|s| colon > s) => {
-                let tag = &name_and_tag[colon + 1..];
-                validate_tag(input, colon + 1, tag)?;
-                (&name_and_tag[..colon], Some(tag.to_owned()))
-            }
-            _ => (name_and_tag, None),
-        };
+        check_whole(input)?;
+        let (name, tag, digest) = split_tag_and_digest(input)?;
         if name.is_empty() {
             return Err(ReferenceError::new(
                 input,

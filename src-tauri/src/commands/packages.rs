@@ -8,7 +8,7 @@
 
 use std::io::Write;
 
-use portolan::vendor::github::Visibility;
+use portolan::hosted_apis::github::Visibility;
 use portolan_ops::packages::{self, PackageList, VersionList};
 use portolan_ops::web_pages::WebPage;
 use tauri::{AppHandle, Manager};

@@ -5,7 +5,7 @@
 //! A [`Secret`] prints as `***` in `Debug` and `Display`, so a password or token cannot
 //! leak through a log line, an error or a panic message by accident. The sources (Docker's
 //! config, the OS keyring) import only this module; the chain that combines them
-//! (`credentials`) sits above them.
+//! (`chain`) sits above them.
 
 use std::fmt;
 

@@ -53,7 +53,7 @@ fn decode(registry: &str, text: &str) -> Result<Credential> {
     })
 }
 
-/// The OS keyring, through the `keyring` crate.
+/// The OS keyring, through the `keyring` crate, under [`KEYRING_SERVICE`].
 #[cfg(feature = "os-keyring")]
 #[derive(Debug, Clone)]
 pub struct KeyringStore {
@@ -71,13 +71,6 @@ impl Default for KeyringStore {
 
 #[cfg(feature = "os-keyring")]
 impl KeyringStore {
-    /// A store under a different service name (tests use their own).
-    pub fn with_service(service: impl Into<String>) -> Self {
-        Self {
-            service: service.into(),
-        }
-    }
-
     fn entry(&self, registry: &str) -> Result<keyring::Entry> {
         keyring::Entry::new(&self.service, registry).map_err(|e| map_keyring_error(registry, e))
     }

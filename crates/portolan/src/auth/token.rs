@@ -86,20 +86,22 @@ pub fn check_realm(
     realm: &str,
     with_secret: bool,
 ) -> Result<url::Url> {
-    let url = url::Url::parse(realm).map_err(|e| Error::InvalidResponse {
-        registry: registry.to_owned(),
-        what: "its authentication challenge".to_owned(),
-        detail: format!("the realm \"{realm}\" is not a URL ({e})"),
+    let url = url::Url::parse(realm).map_err(|e| {
+        Error::protocol(
+            registry,
+            "its authentication challenge",
+            format!("the realm \"{realm}\" is not a URL ({e})"),
+        )
     })?;
     let host = match (url.host_str(), url.port()) {
         (Some(h), Some(p)) => format!("{h}:{p}"),
         (Some(h), None) => h.to_owned(),
         (None, _) => {
-            return Err(Error::InvalidResponse {
-                registry: registry.to_owned(),
-                what: "its authentication challenge".to_owned(),
-                detail: format!("the realm \"{realm}\" has no host"),
-            })
+            return Err(Error::protocol(
+                registry,
+                "its authentication challenge",
+                format!("the realm \"{realm}\" has no host"),
+            ))
         }
     };
     match url.scheme() {
@@ -135,8 +137,53 @@ pub async fn fetch(
     req: TokenRequest<'_>,
 ) -> Result<CachedToken> {
     let with_secret = req.credential.is_some();
-    let mut url = check_realm(options, req.registry, req.realm, with_secret)?;
-    let builder = match req.credential {
+    let url = check_realm(options, req.registry, req.realm, with_secret)?;
+    let response = token_request(http, url, &req).send().await.map_err(|e| {
+        transport::unreachable(req.registry, &e, |reason| {
+            format!("its token service {} failed: {reason}", req.realm)
+        })
+    })?;
+    let status = response.status();
+    if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
+        let reason = if with_secret {
+            login_refused_hint(req.registry)
+        } else {
+            "sign in first: the repository is private, or does not exist".to_owned()
+        };
+        return Err(Error::Unauthorized {
+            registry: req.registry.to_owned(),
+            resource: describe_scopes(req.scopes),
+            reason,
+        });
+    }
+    let what = format!("a token from {}", req.realm);
+    if !status.is_success() {
+        return Err(Error::protocol(
+            req.registry,
+            what,
+            format!("the token service answered HTTP {status}"),
+        ));
+    }
+    let body = transport::read_capped(response, MAX_TOKEN_RESPONSE)
+        .await
+        .map_err(|_| Error::protocol(req.registry, &what, "the answer was cut off or too large"))?;
+    let token = token_of(&body).map_err(|detail| Error::protocol(req.registry, &what, detail))?;
+    tracing::debug!(lifetime_s = token.lifetime.as_secs(), "token received");
+    Ok(CachedToken {
+        token: Secret::new(token.value),
+        renew_at: renew_time(Instant::now(), token.lifetime),
+    })
+}
+
+/// The request for a token at `url` (the checked realm): an OAuth `POST` with a refresh
+/// token for an identity token, else a `GET` with the scopes in the query and the
+/// credential, if any, as Basic auth.
+fn token_request(
+    http: &reqwest::Client,
+    mut url: url::Url,
+    req: &TokenRequest<'_>,
+) -> reqwest::RequestBuilder {
+    match req.credential {
         Some(c) if c.kind == CredentialKind::IdentityToken => {
             let mut form: Vec<(&str, &str)> = vec![
                 ("grant_type", "refresh_token"),
@@ -176,59 +223,27 @@ pub async fn fetch(
                 None => b,
             }
         }
-    };
-    let response = builder.send().await.map_err(|e| {
-        transport::unreachable(req.registry, &e, |reason| {
-            format!("its token service {} failed: {reason}", req.realm)
-        })
-    })?;
-    let status = response.status();
-    if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
-        let reason = if with_secret {
-            login_refused_hint(req.registry)
-        } else {
-            "sign in first: the repository is private, or does not exist".to_owned()
-        };
-        return Err(Error::Unauthorized {
-            registry: req.registry.to_owned(),
-            resource: describe_scopes(req.scopes),
-            reason,
-        });
     }
-    if !status.is_success() {
-        return Err(Error::InvalidResponse {
-            registry: req.registry.to_owned(),
-            what: format!("a token from {}", req.realm),
-            detail: format!("the token service answered HTTP {status}"),
-        });
-    }
-    let body = transport::read_capped(response, MAX_TOKEN_RESPONSE)
-        .await
-        .map_err(|_| Error::InvalidResponse {
-            registry: req.registry.to_owned(),
-            what: format!("a token from {}", req.realm),
-            detail: "the answer was cut off or too large".to_owned(),
-        })?;
-    let answer: TokenAnswer =
-        serde_json::from_slice(&body).map_err(|_| Error::InvalidResponse {
-            registry: req.registry.to_owned(),
-            what: format!("a token from {}", req.realm),
-            detail: "the answer is not the token JSON the protocol describes".to_owned(),
-        })?;
-    let token = answer
+}
+
+/// A token and how long to keep it, read from a token service's answer.
+struct Received {
+    value: String,
+    lifetime: Duration,
+}
+
+/// The token in `body` (`access_token`, else `token`), or what is wrong with the body.
+fn token_of(body: &[u8]) -> std::result::Result<Received, &'static str> {
+    let answer: TokenAnswer = serde_json::from_slice(body)
+        .map_err(|_| "the answer is not the token JSON the protocol describes")?;
+    let value = answer
         .access_token
         .filter(|t| !t.is_empty())
         .or(answer.token.filter(|t| !t.is_empty()))
-        .ok_or_else(|| Error::InvalidResponse {
-            registry: req.registry.to_owned(),
-            what: format!("a token from {}", req.realm),
-            detail: "the answer holds no token".to_owned(),
-        })?;
-    let lifetime = token_lifetime(answer.expires_in);
-    tracing::debug!(lifetime_s = lifetime.as_secs(), "token received");
-    Ok(CachedToken {
-        token: Secret::new(token),
-        renew_at: renew_time(Instant::now(), lifetime),
+        .ok_or("the answer holds no token")?;
+    Ok(Received {
+        value,
+        lifetime: token_lifetime(answer.expires_in),
     })
 }
 

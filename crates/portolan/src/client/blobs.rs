@@ -127,11 +127,11 @@ impl RegistryClient {
             match start {
                 Some(s) if s == offset => offset,
                 _ => {
-                    return Err(Error::InvalidResponse {
-                        registry: self.registry.clone(),
+                    return Err(Error::protocol(
+                        &self.registry,
                         what,
-                        detail: "it answered a range request with another range".to_owned(),
-                    })
+                        "it answered a range request with another range",
+                    ))
                 }
             }
         } else {
@@ -150,10 +150,12 @@ impl RegistryClient {
             .get(LOCATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|l| response.url().join(l).ok())
-            .ok_or_else(|| Error::InvalidResponse {
-                registry: self.registry.clone(),
-                what: what.to_owned(),
-                detail: "an upload answer without a usable Location".to_owned(),
+            .ok_or_else(|| {
+                Error::protocol(
+                    &self.registry,
+                    what,
+                    "an upload answer without a usable Location",
+                )
             })?;
         let chunk_min = response
             .headers()

@@ -257,19 +257,6 @@ impl RegistryClient {
         .await
     }
 
-    /// One page of a repository's tags.
-    #[tracing::instrument(level = "debug", skip(self), fields(registry = %self.registry))]
-    pub async fn tags_page(
-        &self,
-        repository: &str,
-        page_size: u32,
-        next: Option<url::Url>,
-    ) -> Result<Page> {
-        let (body, next) = self.tags_body(repository, page_size, next).await?;
-        let what = format!("the tag list of {}/{repository}", self.registry);
-        self.page_of(&body, "tags", next, &what)
-    }
-
     /// The body of one page of a repository's tags, and where the next page is.
     async fn tags_body(
         &self,
@@ -400,13 +387,11 @@ impl RegistryClient {
     /// The error for a name a list may not hold.
     fn refused_name(&self, what: &str, why: name_list::Refused, read: usize) -> Error {
         match why {
-            name_list::Refused::TooLong(bytes) => Error::InvalidResponse {
-                registry: self.registry.clone(),
-                what: what.to_owned(),
-                detail: format!(
-                    "it lists a name of {bytes} bytes (at most {MAX_NAME_BYTES} are allowed)"
-                ),
-            },
+            name_list::Refused::TooLong(bytes) => Error::protocol(
+                &self.registry,
+                what,
+                format!("it lists a name of {bytes} bytes (at most {MAX_NAME_BYTES} are allowed)"),
+            ),
             name_list::Refused::OverBudget => Error::OverBudget {
                 registry: self.registry.clone(),
                 what: format!("{what} ({read} read so far)"),
@@ -416,11 +401,11 @@ impl RegistryClient {
     }
 
     fn not_a_name_list(&self, what: &str, detail: String) -> Error {
-        Error::InvalidResponse {
-            registry: self.registry.clone(),
-            what: what.to_owned(),
-            detail: format!("the body is not the JSON the API describes ({detail})"),
-        }
+        Error::protocol(
+            &self.registry,
+            what,
+            format!("the body is not the JSON the API describes ({detail})"),
+        )
     }
 
     /// Fetch a manifest by tag or digest, verified against the digest asked for and the
@@ -445,11 +430,9 @@ impl RegistryClient {
                         hint,
                     }
                 }
-                ManifestParseError::Invalid(detail) => Error::InvalidResponse {
-                    registry: self.registry.clone(),
-                    what: what.clone(),
-                    detail,
-                },
+                ManifestParseError::Invalid(detail) => {
+                    Error::protocol(&self.registry, &what, detail)
+                }
             })?;
         Ok(FetchedManifest {
             digest,
@@ -629,11 +612,7 @@ impl RegistryClient {
                     "the referrers tag {}/{repository}:{tag}",
                     self.registry
                 ))),
-                Manifest::Image(_) => Err(Error::InvalidResponse {
-                    registry: self.registry.clone(),
-                    what: format!("the referrers tag {}/{repository}:{tag}", self.registry),
-                    detail: "it holds an image manifest, where the distribution spec's referrers tag schema wants an image index".to_owned(),
-                }),
+                Manifest::Image(_) => Err(Error::protocol(&self.registry, format!("the referrers tag {}/{repository}:{tag}", self.registry), "it holds an image manifest, where the distribution spec's referrers tag schema wants an image index")),
             },
             Err(Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(e),
@@ -641,13 +620,11 @@ impl RegistryClient {
     }
 
     fn too_many_referrers(&self, what: &str) -> Error {
-        Error::InvalidResponse {
-            registry: self.registry.clone(),
-            what: what.to_owned(),
-            detail: format!(
-                "it lists more than {MAX_REFERRERS} referrers, more than Portolan accepts"
-            ),
-        }
+        Error::protocol(
+            &self.registry,
+            what,
+            format!("it lists more than {MAX_REFERRERS} referrers, more than Portolan accepts"),
+        )
     }
 
     // ---- helpers shared by the endpoints ----
@@ -663,14 +640,14 @@ impl RegistryClient {
         if next.origin() == base.origin() {
             Ok(next)
         } else {
-            Err(Error::InvalidResponse {
-                registry: self.registry.clone(),
-                what: what.to_owned(),
-                detail: format!(
+            Err(Error::protocol(
+                &self.registry,
+                what,
+                format!(
                     "its next-page link points to another host ({})",
                     next.origin().ascii_serialization()
                 ),
-            })
+            ))
         }
     }
 
@@ -704,12 +681,13 @@ impl RegistryClient {
             .get("docker-content-digest")
             .and_then(|v| v.to_str().ok())
         {
-            let announced =
-                Digest::parse(announced.trim()).map_err(|e| Error::InvalidResponse {
-                    registry: self.registry.clone(),
-                    what: what.to_owned(),
-                    detail: format!("its Docker-Content-Digest header is not a digest ({e})"),
-                })?;
+            let announced = Digest::parse(announced.trim()).map_err(|e| {
+                Error::protocol(
+                    &self.registry,
+                    what,
+                    format!("its Docker-Content-Digest header is not a digest ({e})"),
+                )
+            })?;
             let mut h = announced.hasher();
             h.update(bytes);
             let actual = h.finish();
@@ -721,10 +699,12 @@ impl RegistryClient {
     }
 
     fn parse_json<T: serde::de::DeserializeOwned>(&self, body: &[u8], what: &str) -> Result<T> {
-        serde_json::from_slice(body).map_err(|e| Error::InvalidResponse {
-            registry: self.registry.clone(),
-            what: what.to_owned(),
-            detail: format!("the body is not the JSON the API describes ({e})"),
+        serde_json::from_slice(body).map_err(|e| {
+            Error::protocol(
+                &self.registry,
+                what,
+                format!("the body is not the JSON the API describes ({e})"),
+            )
         })
     }
 }

@@ -577,10 +577,12 @@ impl RegistryClient {
                 .get(LOCATION)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|l| response.url().join(l).ok())
-                .ok_or_else(|| Error::InvalidResponse {
-                    registry: self.registry.clone(),
-                    what: what.clone(),
-                    detail: "a redirect without a usable Location".to_owned(),
+                .ok_or_else(|| {
+                    Error::protocol(
+                        &self.registry,
+                        &what,
+                        "a redirect without a usable Location",
+                    )
                 })?;
             origins::check_no_downgrade(&self.registry, response.url(), &location, &what)?;
             let method = if method == Method::HEAD {
@@ -609,11 +611,11 @@ impl RegistryClient {
                 })?;
             }
         }
-        Err(Error::InvalidResponse {
-            registry: self.registry.clone(),
+        Err(Error::protocol(
+            &self.registry,
             what,
-            detail: format!("more than {MAX_REDIRECTS} redirects"),
-        })
+            format!("more than {MAX_REDIRECTS} redirects"),
+        ))
     }
 
     /// Turn a non-success response into the error a person can act on.

@@ -10,8 +10,8 @@ use reqwest::{Method, StatusCode};
 
 use super::fake_server::{Answer, FakeServer, Request};
 use super::{BlobHomes, Call, RegistryClient};
+use crate::auth::chain::CredentialChain;
 use crate::auth::credential::Credential;
-use crate::auth::credentials::CredentialChain;
 use crate::error::Error;
 use crate::transport::{RetryPolicy, TransportOptions};
 

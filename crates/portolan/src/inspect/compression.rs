@@ -2,7 +2,8 @@
 //! Docker's `.tar.gzip`, plain `.tar` for none — and `unknown` when the media type does
 //! not tell (an artifact's blob of some other type). Nothing here looks at the bytes.
 
-/// A layer's compression, from its media type.
+/// A layer's compression, from its media type (what its bytes are is
+/// [`crate::layout::compression::DetectedCompression`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -22,7 +22,7 @@ use crate::digest::{Digest, Hasher};
 use crate::error::{size_words, Error, Result};
 use crate::layer_files::entry::{normalise, whiteout, EntryKind, FileEntry};
 use crate::layer_files::tar_guard::{Refusal, TarGuard, MAX_NAME_BYTES};
-use crate::layout::compression::Compression;
+use crate::layout::compression::DetectedCompression;
 use crate::transfer::progress::{Cancel, Progress, ProgressEvent};
 
 /// Entries kept from one layer; past this the listing stops and says so.
@@ -229,25 +229,25 @@ impl Failure {
                 expected: digest.to_string(),
                 actual: actual.to_string(),
             },
-            Failure::Size { bytes, expected } => Error::InvalidResponse {
-                registry: registry.to_owned(),
+            Failure::Size { bytes, expected } => Error::protocol(
+                registry,
                 what,
-                detail: if bytes > expected {
+                if bytes > expected {
                     format!("it sent more than the {expected} bytes the manifest says")
                 } else {
                     format!("it sent {bytes} bytes where the manifest says {expected}")
                 },
-            },
+            ),
             Failure::Bomb { limit } => Error::TooLarge {
                 registry: registry.to_owned(),
                 what: format!("{what}, inflated"),
                 limit,
             },
-            Failure::Broken(detail) => Error::InvalidResponse {
-                registry: registry.to_owned(),
+            Failure::Broken(detail) => Error::protocol(
+                registry,
                 what,
-                detail: format!("it is not a readable tar layer ({detail})"),
-            },
+                format!("it is not a readable tar layer ({detail})"),
+            ),
             Failure::Refused(refusal) => {
                 let (what, limit) = match refusal {
                     Refusal::Name { bytes } => (
@@ -443,9 +443,9 @@ pub(crate) fn walk(
     let (compression, tar_bytes) = parsed?;
     Ok(Walked {
         compression: match compression {
-            Compression::Gzip => "gzip",
-            Compression::Zstd => "zstd",
-            Compression::None => "none",
+            DetectedCompression::Gzip => "gzip",
+            DetectedCompression::Zstd => "zstd",
+            DetectedCompression::None => "none",
         },
         tar_bytes,
     })
@@ -457,7 +457,7 @@ fn parse(
     limit: u64,
     broken: &dyn Fn(std::io::Error) -> Failure,
     visit: &mut Visit<'_>,
-) -> std::result::Result<(Compression, u64), Failure> {
+) -> std::result::Result<(DetectedCompression, u64), Failure> {
     let mut head = [0u8; 4];
     let mut got = 0;
     while got < head.len() {
@@ -466,15 +466,15 @@ fn parse(
             n => got += n,
         }
     }
-    let compression = Compression::detect(&head[..got]);
+    let compression = DetectedCompression::detect(&head[..got]);
     let joined = Cursor::new(head[..got].to_vec()).chain(&mut *incoming);
     let inflated: Box<dyn Read + '_> = match compression {
-        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(joined)),
-        Compression::Zstd => Box::new(
+        DetectedCompression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(joined)),
+        DetectedCompression::Zstd => Box::new(
             zstd::stream::read::Decoder::new(joined)
                 .map_err(|e| Failure::Broken(format!("zstd: {e}")))?,
         ),
-        Compression::None => Box::new(joined),
+        DetectedCompression::None => Box::new(joined),
     };
     let mut bounded = Bounded {
         inner: inflated,

@@ -117,35 +117,7 @@ pub fn merge(layers: &[LayerListing]) -> MergedTree {
                 // Sizes come from tar headers: a sum past 2^64 saturates, never panics.
                 total_bytes = total_bytes.saturating_add(e.size);
             }
-            let mut overwrote = Vec::new();
-            if let Some(old) = tree.remove(&e.path) {
-                let both_dirs = old.entry.kind == EntryKind::Dir && e.kind == EntryKind::Dir;
-                if !both_dirs && old.layer != index && old.entry.kind == EntryKind::File {
-                    wasted.push(Wasted {
-                        path: e.path.clone(),
-                        size: old.entry.size,
-                        layer: old.layer,
-                        by: index,
-                        deleted: false,
-                    });
-                }
-                overwrote = old.overwrote;
-                if old.layer != index {
-                    overwrote.push(old.layer);
-                }
-                // A directory replaced by something else takes its contents with it.
-                if old.entry.kind == EntryKind::Dir && e.kind != EntryKind::Dir {
-                    remove(&mut tree, &e.path, false, index, &mut wasted);
-                }
-            }
-            tree.insert(
-                e.path.clone(),
-                MergedEntry {
-                    entry: e.clone(),
-                    layer: index,
-                    overwrote,
-                },
-            );
+            place(&mut tree, e, index, &mut wasted);
         }
     }
     wasted.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
@@ -165,6 +137,45 @@ pub fn merge(layers: &[LayerListing]) -> MergedTree {
         wasted,
         skipped,
     }
+}
+
+/// Put `e` of layer `index` in the tree over whatever it replaces, recording the bytes a
+/// replaced file of an earlier layer wasted.
+fn place(
+    tree: &mut BTreeMap<String, MergedEntry>,
+    e: &FileEntry,
+    index: usize,
+    wasted: &mut Vec<Wasted>,
+) {
+    let mut overwrote = Vec::new();
+    if let Some(old) = tree.remove(&e.path) {
+        let both_dirs = old.entry.kind == EntryKind::Dir && e.kind == EntryKind::Dir;
+        if !both_dirs && old.layer != index && old.entry.kind == EntryKind::File {
+            wasted.push(Wasted {
+                path: e.path.clone(),
+                size: old.entry.size,
+                layer: old.layer,
+                by: index,
+                deleted: false,
+            });
+        }
+        overwrote = old.overwrote;
+        if old.layer != index {
+            overwrote.push(old.layer);
+        }
+        // A directory replaced by something else takes its contents with it.
+        if old.entry.kind == EntryKind::Dir && e.kind != EntryKind::Dir {
+            remove(tree, &e.path, false, index, wasted);
+        }
+    }
+    tree.insert(
+        e.path.clone(),
+        MergedEntry {
+            entry: e.clone(),
+            layer: index,
+            overwrote,
+        },
+    );
 }
 
 /// Remove what is under `dir` (and `dir` itself when `itself`), recording it as deleted by

@@ -7,7 +7,7 @@
 //! Layers whose bytes live outside the registry are named, not fetched ([`foreign`]).
 //! Members a tar reader would hold whole (long names, PAX headers) are refused past their
 //! limit before it reads them ([`tar_guard`]).
-//! The [`crate::Client`] methods both front ends call are in [`operations`].
+//! The [`crate::Client`] methods both front ends call are in [`reads`].
 //! Nothing unverified is written to disk.
 
 pub mod cache;
@@ -16,6 +16,6 @@ pub mod entry;
 pub mod foreign;
 pub mod listing;
 pub mod merged;
-pub mod operations;
 pub mod read_file;
+pub mod reads;
 pub mod tar_guard;

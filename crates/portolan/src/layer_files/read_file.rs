@@ -99,27 +99,7 @@ pub async fn read_file(
     cancel: &Cancel,
     progress: &Progress,
 ) -> Result<FileContent> {
-    if let Some(SaveTo {
-        path: target,
-        replace: false,
-    }) = save_to
-    {
-        // Said before the layer is read; the move below checks again.
-        refuse_existing(target)?;
-    }
-    let temp = match save_to {
-        Some(SaveTo { path: target, .. }) => {
-            let dir = target
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            Some(
-                tempfile::NamedTempFile::new_in(dir)
-                    .map_err(|e| Error::io("cannot write in", dir, e))?,
-            )
-        }
-        None => None,
-    };
+    let temp = temp_for(save_to.as_ref())?;
     let expected = digest.clone();
     let wanted = path.to_owned();
     let limit = inflation_limit(size);
@@ -160,25 +140,7 @@ pub async fn read_file(
     };
     // The layer verified: only now does the file take its name.
     let saved_to = match (temp, save_to) {
-        (
-            Some(temp),
-            Some(SaveTo {
-                path: target,
-                replace,
-            }),
-        ) => {
-            keep_mode(&temp, mode)?;
-            let moved = if replace {
-                temp.persist(target)
-            } else {
-                temp.persist_noclobber(target)
-            };
-            moved.map_err(|e| match e.error.kind() {
-                std::io::ErrorKind::AlreadyExists => Error::io(REFUSED, target, e.error),
-                _ => Error::io("cannot write", target, e.error),
-            })?;
-            Some(target.display().to_string())
-        }
+        (Some(temp), Some(to)) => Some(land(temp, &to, mode)?),
         _ => None,
     };
     let binary = bytes.contains(&0) || std::str::from_utf8(&bytes).is_err() && !cut_utf8(&bytes);
@@ -190,6 +152,42 @@ pub async fn read_file(
         bytes,
         saved_to,
     })
+}
+
+/// The temporary file a save is written to, beside its target so that it can be moved
+/// there; refused at once when a file is there and may not be replaced (the move checks
+/// again).
+fn temp_for(save_to: Option<&SaveTo<'_>>) -> Result<Option<tempfile::NamedTempFile>> {
+    let Some(to) = save_to else {
+        return Ok(None);
+    };
+    if !to.replace {
+        refuse_existing(to.path)?;
+    }
+    let dir = to
+        .path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    tempfile::NamedTempFile::new_in(dir)
+        .map(Some)
+        .map_err(|e| Error::io("cannot write in", dir, e))
+}
+
+/// Move the verified copy in `temp` to where `to` says, with the entry's `mode`; where it
+/// went, as the user reads it.
+fn land(temp: tempfile::NamedTempFile, to: &SaveTo<'_>, mode: u32) -> Result<String> {
+    keep_mode(&temp, mode)?;
+    let moved = if to.replace {
+        temp.persist(to.path)
+    } else {
+        temp.persist_noclobber(to.path)
+    };
+    moved.map_err(|e| match e.error.kind() {
+        std::io::ErrorKind::AlreadyExists => Error::io(REFUSED, to.path, e.error),
+        _ => Error::io("cannot write", to.path, e.error),
+    })?;
+    Ok(to.path.display().to_string())
 }
 
 /// Give the saved copy the entry's permission bits (an executable stays executable), never

@@ -20,9 +20,10 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 const CHUNK: usize = 256 * 1024;
 
-/// How a layer's bytes are compressed.
+/// How a layer's bytes are compressed, as their magic bytes show (what its media type
+/// claims is [`crate::inspect::Compression`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compression {
+pub enum DetectedCompression {
     /// A plain tar.
     None,
     /// gzip (`1f 8b`).
@@ -31,15 +32,15 @@ pub enum Compression {
     Zstd,
 }
 
-impl Compression {
+impl DetectedCompression {
     /// Tell from the first bytes of a blob (4 are enough).
     pub fn detect(head: &[u8]) -> Self {
         if head.starts_with(&GZIP_MAGIC) {
-            Compression::Gzip
+            DetectedCompression::Gzip
         } else if head.starts_with(&ZSTD_MAGIC) {
-            Compression::Zstd
+            DetectedCompression::Zstd
         } else {
-            Compression::None
+            DetectedCompression::None
         }
     }
 
@@ -136,18 +137,27 @@ mod tests {
 
     #[test]
     fn magic_bytes_decide_not_names() {
-        assert_eq!(Compression::detect(&[0x1f, 0x8b, 8, 0]), Compression::Gzip);
         assert_eq!(
-            Compression::detect(&[0x28, 0xb5, 0x2f, 0xfd]),
-            Compression::Zstd
+            DetectedCompression::detect(&[0x1f, 0x8b, 8, 0]),
+            DetectedCompression::Gzip
         );
-        assert_eq!(Compression::detect(b"ustar"), Compression::None);
-        assert_eq!(Compression::detect(&[0x1f]), Compression::None);
-        assert_eq!(Compression::detect(&[]), Compression::None);
+        assert_eq!(
+            DetectedCompression::detect(&[0x28, 0xb5, 0x2f, 0xfd]),
+            DetectedCompression::Zstd
+        );
+        assert_eq!(
+            DetectedCompression::detect(b"ustar"),
+            DetectedCompression::None
+        );
+        assert_eq!(
+            DetectedCompression::detect(&[0x1f]),
+            DetectedCompression::None
+        );
+        assert_eq!(DetectedCompression::detect(&[]), DetectedCompression::None);
         let mut short: &[u8] = &[0x1f, 0x8b];
         assert_eq!(
-            Compression::sniff(&mut short).expect("read"),
-            Compression::Gzip
+            DetectedCompression::sniff(&mut short).expect("read"),
+            DetectedCompression::Gzip
         );
     }
 

@@ -41,16 +41,17 @@ pub(crate) async fn plan_remote(
         Manifest::Image(_) => images.push(root.clone()),
         Manifest::Index(index) => {
             for d in index.manifests() {
-                let digest =
-                    Digest::parse(d.digest().as_ref()).map_err(|e| Error::InvalidResponse {
-                        registry: src.registry().to_owned(),
-                        what: format!(
+                let digest = Digest::parse(d.digest().as_ref()).map_err(|e| {
+                    Error::protocol(
+                        src.registry(),
+                        format!(
                             "the index {}/{repository}{}",
                             src.registry(),
                             target.suffix()
                         ),
-                        detail: format!("it lists an invalid digest ({e})"),
-                    })?;
+                        format!("it lists an invalid digest ({e})"),
+                    )
+                })?;
                 let child = src.get_manifest(repository, &Target::from(digest)).await?;
                 children.push(to_bytes(&child));
                 images.push(child);

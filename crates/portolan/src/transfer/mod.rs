@@ -4,10 +4,9 @@
 //! `push_engine` (into and out of the local Docker or Podman), `upload` (one blob:
 //! skipped, mounted, or sent whole or in resumable chunks; shared by push and copy), `copy`
 //! (registry to registry, streaming, mounting within one registry) and `referrers` (what
-//! copy brings along), `tags` (tag, untag, delete), `untag_many` (many tags of one
-//! repository in batches), and `progress` (reports and cancellation shared by all of
-//! them). Every byte that moves is verified against its
-//! digest on the way.
+//! copy brings along), and `progress` (reports and cancellation shared by all of them).
+//! Every byte that moves is verified against its digest on the way. Tag, untag and delete
+//! move no blobs and live in [`crate::tags`].
 
 pub mod copy;
 pub mod progress;
@@ -18,8 +17,6 @@ pub mod push_archive;
 pub mod push_engine;
 pub mod referrers;
 pub mod source;
-pub mod tags;
-pub mod untag_many;
 pub mod upload;
 pub mod upload_check;
 
@@ -28,6 +25,10 @@ use futures_util::StreamExt;
 use crate::digest::Digest;
 use crate::error::Result;
 use progress::{BlobOutcome, Progress, ProgressEvent, Tally};
+
+/// Blobs moved at once when the caller does not say: enough to hide one request's latency
+/// behind the others without crowding a registry's per-client limits.
+pub const DEFAULT_JOBS: usize = 4;
 
 /// A blob to move: its digest and size.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -63,7 +63,7 @@ impl Default for PullOptions {
     fn default() -> Self {
         Self {
             platform: PlatformChoice::Host,
-            jobs: 4,
+            jobs: crate::transfer::DEFAULT_JOBS,
             progress: crate::transfer::progress::no_progress(),
             cancel: Cancel::new(),
         }
@@ -191,10 +191,12 @@ async fn require_platform(
 }
 
 fn parse_digest(client: &RegistryClient, text: &str) -> Result<Digest> {
-    Digest::parse(text).map_err(|e| Error::InvalidResponse {
-        registry: client.registry().to_owned(),
-        what: "a manifest".to_owned(),
-        detail: format!("it lists an invalid digest \"{text}\" ({e})"),
+    Digest::parse(text).map_err(|e| {
+        Error::protocol(
+            client.registry(),
+            "a manifest",
+            format!("it lists an invalid digest \"{text}\" ({e})"),
+        )
     })
 }
 
@@ -318,27 +320,8 @@ async fn download_once(
     received: &AtomicU64,
 ) -> Result<std::result::Result<(), Interrupted>> {
     cancel.check()?;
-    let have = tokio::fs::metadata(partial)
-        .await
-        .map(|m| m.len())
-        .unwrap_or(0);
-    let have = if have > blob.size { 0 } else { have };
-    let (mut writer, mut done, mut stream) = if have == blob.size && have > 0 {
-        (
-            BlobWriter::open(partial, &blob.digest, have).await?,
-            have,
-            None,
-        )
-    } else {
-        let read = cancel
-            .or(client.read_blob(repo, &blob.digest, have, None))
-            .await??;
-        let writer = BlobWriter::open(partial, &blob.digest, read.offset).await?;
-        (writer, read.offset, Some(read.response.bytes_stream()))
-    };
-    if have > 0 {
-        tracing::info!(digest = %blob.digest, from = done, "resuming a download");
-    }
+    let (mut writer, mut done, response) = start_pass(client, repo, blob, partial, cancel).await?;
+    let mut stream = response.map(reqwest::Response::bytes_stream);
     let mut broken = None;
     if let Some(stream) = stream.as_mut() {
         // A registry that stops sending mid-blob is not waited out once cancelled.
@@ -388,6 +371,40 @@ async fn download_once(
         }));
     }
     Ok(Ok(()))
+}
+
+/// Where a pass starts: the writer over the partial file, the bytes it holds, and the
+/// registry's answer for the rest (`None` when the partial file holds the whole blob and
+/// only needs verifying). A partial file longer than the blob starts over.
+async fn start_pass(
+    client: &RegistryClient,
+    repo: &str,
+    blob: &Blob,
+    partial: &Path,
+    cancel: &Cancel,
+) -> Result<(BlobWriter, u64, Option<reqwest::Response>)> {
+    let have = tokio::fs::metadata(partial)
+        .await
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let have = if have > blob.size { 0 } else { have };
+    let start = if have == blob.size && have > 0 {
+        (
+            BlobWriter::open(partial, &blob.digest, have).await?,
+            have,
+            None,
+        )
+    } else {
+        let read = cancel
+            .or(client.read_blob(repo, &blob.digest, have, None))
+            .await??;
+        let writer = BlobWriter::open(partial, &blob.digest, read.offset).await?;
+        (writer, read.offset, Some(read.response))
+    };
+    if have > 0 {
+        tracing::info!(digest = %blob.digest, from = start.1, "resuming a download");
+    }
+    Ok(start)
 }
 
 /// Download the blobs of `plan` into `layout`, then store its manifests.

@@ -26,7 +26,7 @@ use crate::local_engine::engine::LocalEngine;
 use crate::reference::Reference;
 use crate::transfer::progress::{BlobOutcome, Cancel, Progress, ProgressEvent};
 use crate::transfer::pull::{
-    archivable, image_blobs, index_entry, plan, PlatformChoice, PullOptions,
+    archivable, image_blobs, index_entry, plan, Plan, PlatformChoice, PullOptions,
 };
 use crate::transfer::Blob;
 
@@ -104,46 +104,9 @@ async fn load(
     let image = archivable(reference, &plan.root)?;
     let parts = image_blobs(client, image)?;
     let config = parts[0].digest.clone();
-    let layers: Vec<Digest> = parts[1..].iter().map(|b| b.digest.clone()).collect();
     let repo = reference.name();
     let tag = reference.tag().map(str::to_owned);
-    let mut entry = index_entry(&plan, tag.as_deref());
-    if let Some(tag) = &tag {
-        entry
-            .annotations
-            .insert(CONTAINERD_NAME.to_owned(), format!("{repo}:{tag}"));
-    }
-    let index = serde_json::json!({"schemaVersion": 2, "mediaType": crate::manifest::OCI_INDEX, "manifests": [entry]});
-    let mut manifest_entry = serde_json::json!({
-        "Config": blob_name(&config),
-        "RepoTags": [],
-        "Layers": layers.iter().map(blob_name).collect::<Vec<_>>(),
-    });
-    let mut tail: Vec<(String, Vec<u8>)> = Vec::new();
-    if let Some(tag) = &tag {
-        manifest_entry["RepoTags"] = serde_json::json!([format!("{repo}:{tag}")]);
-        let repositories = serde_json::json!({ &repo: { tag: config.hex() } });
-        tail.push((
-            "repositories".to_owned(),
-            repositories.to_string().into_bytes(),
-        ));
-    }
-    tail.push((
-        "manifest.json".to_owned(),
-        serde_json::json!([manifest_entry]).to_string().into_bytes(),
-    ));
-    let archive = Archive {
-        head: vec![
-            (
-                "oci-layout".to_owned(),
-                br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec(),
-            ),
-            ("index.json".to_owned(), index.to_string().into_bytes()),
-            (blob_name(&plan.root.digest), plan.root.bytes.clone()),
-        ],
-        blobs: parts.clone(),
-        tail,
-    };
+    let archive = archive_of(&plan, parts.clone(), &repo, tag.as_deref());
     // Sizes come from manifests: their sum saturates rather than overflowing.
     let total = parts.iter().fold(0u64, |sum, b| sum.saturating_add(b.size));
     (options.progress)(ProgressEvent::Started {
@@ -176,6 +139,51 @@ async fn load(
         transferred_bytes: total,
     };
     Ok((report, tag.map(|tag| (repo, tag))))
+}
+
+/// The archive `docker load` reads for the image `plan` fetched (`parts`: its config,
+/// then its layers): an OCI layout with Docker's `manifest.json` beside it, and the name
+/// `repo:tag` in both when there is a tag.
+fn archive_of(plan: &Plan, parts: Vec<Blob>, repo: &str, tag: Option<&str>) -> Archive {
+    let config = &parts[0].digest;
+    let layers: Vec<String> = parts[1..].iter().map(|b| blob_name(&b.digest)).collect();
+    let mut entry = index_entry(plan, tag);
+    if let Some(tag) = tag {
+        entry
+            .annotations
+            .insert(CONTAINERD_NAME.to_owned(), format!("{repo}:{tag}"));
+    }
+    let index = serde_json::json!({"schemaVersion": 2, "mediaType": crate::manifest::OCI_INDEX, "manifests": [entry]});
+    let mut manifest_entry = serde_json::json!({
+        "Config": blob_name(config),
+        "RepoTags": [],
+        "Layers": layers,
+    });
+    let mut tail: Vec<(String, Vec<u8>)> = Vec::new();
+    if let Some(tag) = tag {
+        manifest_entry["RepoTags"] = serde_json::json!([format!("{repo}:{tag}")]);
+        let repositories = serde_json::json!({ repo: { tag: config.hex() } });
+        tail.push((
+            "repositories".to_owned(),
+            repositories.to_string().into_bytes(),
+        ));
+    }
+    tail.push((
+        "manifest.json".to_owned(),
+        serde_json::json!([manifest_entry]).to_string().into_bytes(),
+    ));
+    Archive {
+        head: vec![
+            (
+                "oci-layout".to_owned(),
+                br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec(),
+            ),
+            ("index.json".to_owned(), index.to_string().into_bytes()),
+            (blob_name(&plan.root.digest), plan.root.bytes.clone()),
+        ],
+        blobs: parts,
+        tail,
+    }
 }
 
 /// The archive to stream: small entries first, the blobs from the registry, then the

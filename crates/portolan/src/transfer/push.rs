@@ -34,7 +34,7 @@ pub struct PushOptions {
 impl Default for PushOptions {
     fn default() -> Self {
         Self {
-            jobs: 4,
+            jobs: crate::transfer::DEFAULT_JOBS,
             chunk_size: 64 * 1024 * 1024,
             progress: crate::transfer::progress::no_progress(),
             cancel: Cancel::new(),

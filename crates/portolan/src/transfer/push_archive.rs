@@ -11,9 +11,9 @@
 //! folder (under the system temporary folder, `TMPDIR`), hashing the compressed bytes and
 //! the plain ones as they are written, several layers at once, never whole in memory; the
 //! upload then reads that file, and the folder goes when the push is done (see
-//! [`PreparedPush`]). Temporary files were chosen over compressing twice (once to hash,
-//! once to send) because an upload that breaks must be able to resume from an offset of
-//! the very same bytes. The gzip stream is deterministic ([`crate::layout::compression`]),
+//! [`PreparedPush`]). A temporary file, not compressing twice (once to hash, once to
+//! send), because an upload that breaks must be able to resume from an offset of the very
+//! same bytes. The gzip stream is deterministic ([`crate::layout::compression`]),
 //! so the same archive always gives the same digests. The config is pushed unchanged: its
 //! `rootfs.diff_ids` are the digests of the plain tars, which is what was compressed (and
 //! is checked). Compression is told by magic bytes, not names: gzip layers go as they are,
@@ -27,7 +27,7 @@ use std::sync::Mutex;
 use crate::digest::{Algorithm, Digest, Hasher};
 use crate::error::{Error, Result};
 use crate::layout::archive::Archive;
-use crate::layout::compression::{self, Compression};
+use crate::layout::compression::{self, DetectedCompression};
 use crate::layout::oci::{hash_reader, IndexFile};
 use crate::layout::select;
 use crate::manifest::{
@@ -143,7 +143,7 @@ struct LayerFile {
     name: String,
     offset: u64,
     size: u64,
-    compression: Compression,
+    compression: DetectedCompression,
 }
 
 /// What the work on one layer gave: the blob and where to upload it from.
@@ -154,6 +154,8 @@ struct Ready {
     diff_id: Option<Digest>,
 }
 
+/// A `docker save` archive before Docker 25: its layers are compressed (plain tars with
+/// gzip, into a scratch folder) and a manifest is written for them.
 fn plan_legacy(archive: &Archive, image: Option<&str>, cancel: &Cancel) -> Result<PreparedPush> {
     let path = archive.path();
     let mut entries = read_legacy(archive)?;
@@ -164,24 +166,21 @@ fn plan_legacy(archive: &Archive, image: Option<&str>, cancel: &Cancel) -> Resul
     let chosen = select::choose(&names, image, HOW).map_err(|d| bad(path, d))?;
     let entry = entries.swap_remove(chosen);
     let config = archive.read(&entry.config, MAX_CONFIG_BYTES)?;
-    let config_digest = Digest::sha256_of(&config);
     let (config_offset, _) = archive
         .slice(&entry.config)
         .ok_or_else(|| bad(path, format!("it has no {}", entry.config)))?;
+    let config_blob = (
+        Blob {
+            digest: Digest::sha256_of(&config),
+            size: config.len() as u64,
+        },
+        BlobSource::File {
+            path: path.to_path_buf(),
+            offset: config_offset,
+        },
+    );
 
-    let mut files = Vec::with_capacity(entry.layers.len());
-    for name in &entry.layers {
-        let (offset, size) = archive
-            .slice(name)
-            .ok_or_else(|| bad(path, format!("it has no {name}")))?;
-        let compression = sniff(path, offset, size)?;
-        files.push(LayerFile {
-            name: name.clone(),
-            offset,
-            size,
-            compression,
-        });
-    }
+    let files = layer_files(archive, &entry.layers)?;
     // Each distinct layer file is worked on once, even when listed twice.
     let mut unique: Vec<LayerFile> = Vec::new();
     for f in &files {
@@ -189,8 +188,10 @@ fn plan_legacy(archive: &Archive, image: Option<&str>, cancel: &Cancel) -> Resul
             unique.push(f.clone());
         }
     }
-    let needs_scratch = unique.iter().any(|f| f.compression == Compression::None);
-    let scratch = if needs_scratch {
+    let scratch = if unique
+        .iter()
+        .any(|f| f.compression == DetectedCompression::None)
+    {
         Some(
             tempfile::Builder::new()
                 .prefix("portolan-push-")
@@ -201,20 +202,56 @@ fn plan_legacy(archive: &Archive, image: Option<&str>, cancel: &Cancel) -> Resul
         None
     };
     let ready = work_on_layers(path, &unique, scratch.as_ref().map(|d| d.path()), cancel)?;
+    let oci = files
+        .iter()
+        .any(|f| f.compression == DetectedCompression::Zstd);
+    let config_digest = config_blob.0.digest.clone();
+    let mut blobs = vec![config_blob];
+    let layers = legacy_layers(path, &config, &files, &unique, &ready, oci, &mut blobs)?;
+    let plan = UploadPlan {
+        root: legacy_manifest(path, &config, &config_digest, oci, layers)?,
+        children: Vec::new(),
+        blobs,
+    };
+    Ok(match scratch {
+        Some(dir) => PreparedPush::with_scratch(plan, dir),
+        None => PreparedPush::new(plan),
+    })
+}
 
-    let diff_ids = diff_ids(&config).filter(|d| d.len() == files.len());
-    let oci = files.iter().any(|f| f.compression == Compression::Zstd);
+/// Where each of `names` is in the archive and how it is compressed.
+fn layer_files(archive: &Archive, names: &[String]) -> Result<Vec<LayerFile>> {
+    let path = archive.path();
+    names
+        .iter()
+        .map(|name| {
+            let (offset, size) = archive
+                .slice(name)
+                .ok_or_else(|| bad(path, format!("it has no {name}")))?;
+            Ok(LayerFile {
+                name: name.clone(),
+                offset,
+                size,
+                compression: sniff(path, offset, size)?,
+            })
+        })
+        .collect()
+}
+
+/// The manifest's layer descriptors, in the order of `files`, each checked against the
+/// config's `rootfs.diff_ids` when it was compressed here; each distinct blob is added to
+/// `blobs` once.
+fn legacy_layers(
+    path: &Path,
+    config: &[u8],
+    files: &[LayerFile],
+    unique: &[LayerFile],
+    ready: &[Ready],
+    oci: bool,
+    blobs: &mut Vec<(Blob, BlobSource)>,
+) -> Result<Vec<serde_json::Value>> {
+    let diff_ids = diff_ids(config).filter(|d| d.len() == files.len());
     let mut layers = Vec::with_capacity(files.len());
-    let mut blobs: Vec<(Blob, BlobSource)> = vec![(
-        Blob {
-            digest: config_digest.clone(),
-            size: config.len() as u64,
-        },
-        BlobSource::File {
-            path: path.to_path_buf(),
-            offset: config_offset,
-        },
-    )];
     for (i, file) in files.iter().enumerate() {
         let at = unique
             .iter()
@@ -241,6 +278,18 @@ fn plan_legacy(archive: &Archive, image: Option<&str>, cancel: &Cancel) -> Resul
             blobs.push((done.blob.clone(), done.source.clone()));
         }
     }
+    Ok(layers)
+}
+
+/// The manifest for `config` and `layers`: OCI when a layer is zstd (Docker's schema has
+/// no zstd type), else Docker's.
+fn legacy_manifest(
+    path: &Path,
+    config: &[u8],
+    config_digest: &Digest,
+    oci: bool,
+    layers: Vec<serde_json::Value>,
+) -> Result<ManifestBytes> {
     let (manifest_type, config_type) = if oci {
         (OCI_MANIFEST, OCI_CONFIG)
     } else {
@@ -254,25 +303,17 @@ fn plan_legacy(archive: &Archive, image: Option<&str>, cancel: &Cancel) -> Resul
     });
     let bytes = serde_json::to_vec(&manifest)
         .map_err(|e| bad(path, format!("cannot encode its manifest ({e})")))?;
-    let plan = UploadPlan {
-        root: ManifestBytes {
-            digest: Digest::sha256_of(&bytes),
-            media_type: manifest_type.to_owned(),
-            bytes,
-        },
-        children: Vec::new(),
-        blobs,
-    };
-    Ok(match scratch {
-        Some(dir) => PreparedPush::with_scratch(plan, dir),
-        None => PreparedPush::new(plan),
+    Ok(ManifestBytes {
+        digest: Digest::sha256_of(&bytes),
+        media_type: manifest_type.to_owned(),
+        bytes,
     })
 }
 
 /// The media type of a layer once pushed (plain tars are gzipped on the way).
-fn layer_type(compression: Compression, oci: bool) -> &'static str {
+fn layer_type(compression: DetectedCompression, oci: bool) -> &'static str {
     match (compression, oci) {
-        (Compression::Zstd, _) => "application/vnd.oci.image.layer.v1.tar+zstd",
+        (DetectedCompression::Zstd, _) => "application/vnd.oci.image.layer.v1.tar+zstd",
         (_, true) => "application/vnd.oci.image.layer.v1.tar+gzip",
         (_, false) => "application/vnd.docker.image.rootfs.diff.tar.gzip",
     }
@@ -295,9 +336,9 @@ fn open_slice(path: &Path, offset: u64) -> Result<std::fs::File> {
     Ok(file)
 }
 
-fn sniff(path: &Path, offset: u64, size: u64) -> Result<Compression> {
+fn sniff(path: &Path, offset: u64, size: u64) -> Result<DetectedCompression> {
     let mut head = open_slice(path, offset)?.take(size.min(4));
-    Compression::sniff(&mut head).map_err(|e| Error::io("cannot read", path, e))
+    DetectedCompression::sniff(&mut head).map_err(|e| Error::io("cannot read", path, e))
 }
 
 /// Hash (compressed layers) or compress and hash (plain ones) every layer, a few at once;
@@ -357,7 +398,7 @@ fn work_on_layer(
 ) -> Result<Ready> {
     cancel.check()?;
     let mut input = open_slice(path, layer.offset)?.take(layer.size);
-    if layer.compression != Compression::None {
+    if layer.compression != DetectedCompression::None {
         let mut hasher = Hasher::new(Algorithm::Sha256);
         let read = hash_reader(&mut input, &mut hasher, layer.size)
             .map_err(|e| Error::io("cannot read", path, e))?;

@@ -50,98 +50,168 @@ pub(crate) async fn copy_referrers(
     subjects: Vec<Digest>,
     options: &PushOptions,
 ) -> Result<ReferrersCopy> {
-    let mount_from = Arc::ptr_eq(src, dst).then_some(from_repository);
-    let to_repository = to.repository();
-    let mut report = ReferrersCopy {
-        subjects: 0,
-        found: 0,
-        copied: 0,
-        missing: Vec::new(),
-        destination: ReferrersSource::None,
-        fallback_tags: Vec::new(),
+    let mut walk = Walk {
+        src,
+        dst,
+        from_repository,
+        to,
+        mount_from: Arc::ptr_eq(src, dst).then_some(from_repository),
+        options,
+        report: ReferrersCopy {
+            subjects: 0,
+            found: 0,
+            copied: 0,
+            missing: Vec::new(),
+            destination: ReferrersSource::None,
+            fallback_tags: Vec::new(),
+        },
+        found: HashSet::new(),
+        destination_has_api: None,
     };
     let mut queue: VecDeque<Digest> = subjects.into();
     let mut looked_at: HashSet<Digest> = HashSet::new();
-    let mut found: HashSet<Digest> = HashSet::new();
-    let mut destination_has_api: Option<bool> = None;
     while let Some(subject) = queue.pop_front() {
         if !looked_at.insert(subject.clone()) {
             continue;
         }
         options.cancel.check()?;
-        report.subjects += 1;
-        let (listed, _) = src.referrers(from_repository, &subject).await?;
+        walk.report.subjects += 1;
+        let entries = walk.copy_listed(&subject, &mut queue).await?;
+        if !entries.is_empty() {
+            walk.record(&subject, &entries).await?;
+        }
+    }
+    walk.report.found = walk.found.len();
+    Ok(walk.report)
+}
+
+/// One referrers copy under way: where from and to, and what it found so far.
+struct Walk<'a> {
+    src: &'a Arc<RegistryClient>,
+    dst: &'a Arc<RegistryClient>,
+    from_repository: &'a str,
+    to: &'a Reference,
+    /// The source repository, when blobs can be mounted from it (same registry).
+    mount_from: Option<&'a str>,
+    options: &'a PushOptions,
+    report: ReferrersCopy,
+    /// Every referrer found at the source, so each is copied once.
+    found: HashSet<Digest>,
+    /// Whether the destination has the referrers API (asked once, when first needed).
+    destination_has_api: Option<bool>,
+}
+
+impl Walk<'_> {
+    /// Copy the referrers the source lists for `subject` that were not copied yet, each
+    /// queued to have its own referrers looked up; their descriptors, for the
+    /// destination's listing.
+    async fn copy_listed(
+        &mut self,
+        subject: &Digest,
+        queue: &mut VecDeque<Digest>,
+    ) -> Result<Vec<oci_spec::image::Descriptor>> {
+        let (src, from_repository) = (self.src, self.from_repository);
+        let (listed, _) = src.referrers(from_repository, subject).await?;
         let mut entries = Vec::new();
         for d in listed {
-            let digest =
-                Digest::parse(d.digest().as_ref()).map_err(|e| Error::InvalidResponse {
-                    registry: src.registry().to_owned(),
-                    what: format!(
+            let digest = Digest::parse(d.digest().as_ref()).map_err(|e| {
+                Error::protocol(
+                    src.registry(),
+                    format!(
                         "the referrers of {}/{from_repository}@{subject}",
                         src.registry()
                     ),
-                    detail: format!("an entry's digest is invalid ({e})"),
-                })?;
-            if !found.insert(digest.clone()) {
+                    format!("an entry's digest is invalid ({e})"),
+                )
+            })?;
+            if !self.found.insert(digest.clone()) {
                 continue;
             }
-            if found.len() > MAX_REFERRERS {
-                return Err(Error::InvalidResponse {
-                    registry: src.registry().to_owned(),
-                    what: format!("the referrers of {}/{from_repository}", src.registry()),
-                    detail: format!(
-                        "they number more than {MAX_REFERRERS}, more than Portolan copies"
-                    ),
-                });
+            if self.found.len() > MAX_REFERRERS {
+                return Err(Error::protocol(
+                    src.registry(),
+                    format!("the referrers of {}/{from_repository}", src.registry()),
+                    format!("they number more than {MAX_REFERRERS}, more than Portolan copies"),
+                ));
             }
-            let plan = match plan_remote(src, from_repository, &Target::from(&digest)).await {
-                Ok(plan) => plan,
-                Err(Error::NotFound { .. }) => {
-                    tracing::warn!(%digest, %subject, "a referrer listed at the source is missing there; not copied");
-                    report.missing.push(digest);
-                    continue;
-                }
-                Err(e) => return Err(e),
-            };
-            let entry = fallback::entry_for(
-                &plan.root.digest.to_string(),
-                &plan.root.media_type,
-                &plan.root.bytes,
-            )
-            .map_err(|detail| Error::InvalidResponse {
-                registry: src.registry().to_owned(),
-                what: format!("referrer {}/{from_repository}@{digest}", src.registry()),
+            if let Some(entry) = self.copy_one(&digest, subject).await? {
+                entries.push(entry);
+                queue.push_back(digest);
+            }
+        }
+        Ok(entries)
+    }
+
+    /// Copy the referrer `digest` of `subject` by digest; its descriptor, or `None` when
+    /// the source lists it but does not have it.
+    async fn copy_one(
+        &mut self,
+        digest: &Digest,
+        subject: &Digest,
+    ) -> Result<Option<oci_spec::image::Descriptor>> {
+        let (src, from_repository) = (self.src, self.from_repository);
+        let plan = match plan_remote(src, from_repository, &Target::from(digest)).await {
+            Ok(plan) => plan,
+            Err(Error::NotFound { .. }) => {
+                tracing::warn!(%digest, %subject, "a referrer listed at the source is missing there; not copied");
+                self.report.missing.push(digest.clone());
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
+        let entry = fallback::entry_for(
+            &plan.root.digest.to_string(),
+            &plan.root.media_type,
+            &plan.root.bytes,
+        )
+        .map_err(|detail| {
+            Error::protocol(
+                src.registry(),
+                format!("referrer {}/{from_repository}@{digest}", src.registry()),
                 detail,
-            })?;
-            let by_digest =
-                Reference::from_parts(to.registry(), to_repository, None, Some(digest.clone()))?;
-            upload_plan(dst, &by_digest, plan, mount_from, options).await?;
-            report.copied += 1;
-            entries.push(entry);
-            queue.push_back(digest);
-        }
-        if entries.is_empty() {
-            continue;
-        }
-        let has_api = match destination_has_api {
+            )
+        })?;
+        let by_digest = Reference::from_parts(
+            self.to.registry(),
+            self.to.repository(),
+            None,
+            Some(digest.clone()),
+        )?;
+        upload_plan(self.dst, &by_digest, plan, self.mount_from, self.options).await?;
+        self.report.copied += 1;
+        Ok(Some(entry))
+    }
+
+    /// Have the destination list `entries` under `subject`: its referrers API does that
+    /// itself; without one, they are merged into its fallback tag.
+    async fn record(
+        &mut self,
+        subject: &Digest,
+        entries: &[oci_spec::image::Descriptor],
+    ) -> Result<()> {
+        let to_repository = self.to.repository();
+        let has_api = match self.destination_has_api {
             Some(known) => known,
             None => {
-                let known = dst.referrers_api(to_repository, &subject).await?.is_some();
-                destination_has_api = Some(known);
+                let known = self
+                    .dst
+                    .referrers_api(to_repository, subject)
+                    .await?
+                    .is_some();
+                self.destination_has_api = Some(known);
                 known
             }
         };
         if has_api {
-            report.destination = ReferrersSource::Api;
-            continue;
+            self.report.destination = ReferrersSource::Api;
+            return Ok(());
         }
-        report.destination = ReferrersSource::FallbackTag;
-        if let Some(tag) = merge_fallback_tag(dst, to_repository, &subject, &entries).await? {
-            report.fallback_tags.push(tag);
+        self.report.destination = ReferrersSource::FallbackTag;
+        if let Some(tag) = merge_fallback_tag(self.dst, to_repository, subject, entries).await? {
+            self.report.fallback_tags.push(tag);
         }
+        Ok(())
     }
-    report.found = found.len();
-    Ok(report)
 }
 
 /// Add `entries` to the destination's fallback tag for `subject` (creating it when there is
@@ -155,10 +225,12 @@ async fn merge_fallback_tag(
     let tag = referrers_tag(subject);
     let existing = dst.referrers_fallback(repository, subject).await?;
     let merged = fallback::merge(existing.as_ref().map(|(_, f)| f.bytes.as_slice()), entries)
-        .map_err(|detail| Error::InvalidResponse {
-            registry: dst.registry().to_owned(),
-            what: format!("the referrers tag {}/{repository}:{tag}", dst.registry()),
-            detail,
+        .map_err(|detail| {
+            Error::protocol(
+                dst.registry(),
+                format!("the referrers tag {}/{repository}:{tag}", dst.registry()),
+                detail,
+            )
         })?;
     if !merged.changed {
         return Ok(None);

@@ -69,11 +69,11 @@ impl BlobSource {
                 let end = if len == 0 { None } else { Some(from + len - 1) };
                 let read = client.read_blob(repository, digest, from, end).await?;
                 if read.offset != from {
-                    return Err(Error::InvalidResponse {
-                        registry: client.registry().to_owned(),
-                        what: format!("blob {digest}"),
-                        detail: "it ignored a range request, so the copy cannot resume".to_owned(),
-                    });
+                    return Err(Error::protocol(
+                        client.registry(),
+                        format!("blob {digest}"),
+                        "it ignored a range request, so the copy cannot resume",
+                    ));
                 }
                 Ok(Box::pin(
                     read.response

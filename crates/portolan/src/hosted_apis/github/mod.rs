@@ -19,9 +19,9 @@ use reqwest::Method;
 use crate::auth::credential::Secret;
 use crate::client::link;
 use crate::error::{Error, RegistryErrorItem, Result};
+use crate::hosted_apis::paging::{self, Page};
+use crate::hosted_apis::rest::{Answer, RateLimit, RestApi};
 use crate::transport::TransportOptions;
-use crate::vendor::paging::{self, Page};
-use crate::vendor::rest::{Answer, RateLimit, RestApi};
 
 pub use types::{Owner, Package, PackageVersion, VersionState, Visibility};
 

@@ -61,10 +61,12 @@ pub async fn list(client: &RegistryClient, reference: &Reference) -> Result<Refe
     let mut seen = HashSet::new();
     let mut referrers = Vec::new();
     for d in found {
-        let digest = Digest::parse(d.digest().as_ref()).map_err(|e| Error::InvalidResponse {
-            registry: client.registry().to_owned(),
-            what: format!("the referrers of {reference}"),
-            detail: format!("an entry's digest is invalid ({e})"),
+        let digest = Digest::parse(d.digest().as_ref()).map_err(|e| {
+            Error::protocol(
+                client.registry(),
+                format!("the referrers of {reference}"),
+                format!("an entry's digest is invalid ({e})"),
+            )
         })?;
         if !seen.insert(digest.clone()) {
             continue;

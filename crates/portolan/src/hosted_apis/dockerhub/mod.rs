@@ -16,9 +16,9 @@ use serde::Deserialize;
 
 use crate::auth::credential::{Credential, Secret};
 use crate::error::{Error, RegistryErrorItem, Result};
+use crate::hosted_apis::paging::{self, Page};
+use crate::hosted_apis::rest::{Answer, RateLimit, RestApi};
 use crate::transport::TransportOptions;
-use crate::vendor::paging::{self, Page};
-use crate::vendor::rest::{Answer, RateLimit, RestApi};
 
 /// Docker Hub's API.
 pub const DEFAULT_API: &str = "https://hub.docker.com";

@@ -19,9 +19,7 @@ use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::manifest::{FetchedManifest, OCI_MANIFEST};
 use crate::reference::{Reference, Target};
-use crate::transfer::tags::{
-    ensure_empty_blob, placeholder_manifest, put_back, untag, UntagMethod,
-};
+use crate::tags::{ensure_empty_blob, placeholder_manifest, put_back, untag, UntagMethod};
 
 /// Tags pointed at one placeholder: one manifest delete removes them all.
 pub const BATCH: usize = 64;

@@ -484,12 +484,13 @@ pub async fn image_details(
     };
     let kind = fetched.manifest.kind();
     let config_desc = manifest.config();
-    let config_digest =
-        Digest::parse(config_desc.digest().as_ref()).map_err(|e| Error::InvalidResponse {
-            registry: client.registry().to_owned(),
-            what: format!("manifest {}", fetched.digest),
-            detail: format!("its config digest is invalid ({e})"),
-        })?;
+    let config_digest = Digest::parse(config_desc.digest().as_ref()).map_err(|e| {
+        Error::protocol(
+            client.registry(),
+            format!("manifest {}", fetched.digest),
+            format!("its config digest is invalid ({e})"),
+        )
+    })?;
     let config_media_type = config_desc.media_type().to_string();
     let config = if kind == ManifestKind::Image
         && (config_media_type == OCI_CONFIG || config_media_type == DOCKER_CONFIG)
@@ -497,12 +498,13 @@ pub async fn image_details(
         let bytes = client
             .get_blob_bytes(repository, &config_digest, MAX_CONFIG_BYTES)
             .await?;
-        let parsed: ImageConfiguration =
-            serde_json::from_slice(&bytes).map_err(|e| Error::InvalidResponse {
-                registry: client.registry().to_owned(),
-                what: format!("image config {config_digest}"),
-                detail: format!("it is not a valid image config ({e})"),
-            })?;
+        let parsed: ImageConfiguration = serde_json::from_slice(&bytes).map_err(|e| {
+            Error::protocol(
+                client.registry(),
+                format!("image config {config_digest}"),
+                format!("it is not a valid image config ({e})"),
+            )
+        })?;
         Some(parsed)
     } else {
         None
@@ -549,10 +551,12 @@ fn subject_of(
     let Some(d) = subject else {
         return Ok(None);
     };
-    let digest = Digest::parse(d.digest().as_ref()).map_err(|e| Error::InvalidResponse {
-        registry: client.registry().to_owned(),
-        what: format!("manifest {of}"),
-        detail: format!("its subject digest is invalid ({e})"),
+    let digest = Digest::parse(d.digest().as_ref()).map_err(|e| {
+        Error::protocol(
+            client.registry(),
+            format!("manifest {of}"),
+            format!("its subject digest is invalid ({e})"),
+        )
     })?;
     Ok(Some(Subject {
         digest,

@@ -1,4 +1,6 @@
-//! Tag, untag and delete.
+//! Changing which tags and manifests a repository holds: tag, untag (one tag, or many of
+//! one repository in batches: [`untag_many`]) and delete by digest. Nothing here moves a
+//! blob beyond the empty config of a placeholder manifest.
 //!
 //! Tagging PUTs the same manifest bytes under a new tag: no blob moves. Untagging removes
 //! one tag and keeps the image and its other tags: with DELETE by tag where the registry
@@ -11,6 +13,8 @@ use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::manifest::{FetchedManifest, OCI_MANIFEST};
 use crate::reference::{Reference, Target};
+
+pub mod untag_many;
 
 const EMPTY_CONFIG: &[u8] = b"{}";
 const EMPTY_TYPE: &str = "application/vnd.oci.empty.v1+json";

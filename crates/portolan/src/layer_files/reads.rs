@@ -270,5 +270,5 @@ impl Client {
 }
 
 #[cfg(test)]
-#[path = "operations_tests.rs"]
+#[path = "reads_tests.rs"]
 mod tests;

@@ -198,14 +198,10 @@ impl RestApi {
         what: &str,
     ) -> Result<Answer> {
         if !self.is_own(&url) {
-            return Err(Error::InvalidResponse {
-                registry: self.host.clone(),
-                what: what.to_owned(),
-                detail: format!(
+            return Err(Error::protocol(&self.host, what, format!(
                     "it pointed to {}, which is not the API's own address; the token is not sent there",
                     url.origin().ascii_serialization()
-                ),
-            });
+                )));
         }
         let idempotent = method == Method::GET;
         let outcome = retry(
@@ -298,10 +294,12 @@ impl RestApi {
 
     /// Parse a JSON body as `T`.
     pub fn parse<T: serde::de::DeserializeOwned>(&self, answer: &Answer, what: &str) -> Result<T> {
-        serde_json::from_slice(&answer.body).map_err(|e| Error::InvalidResponse {
-            registry: self.host.clone(),
-            what: what.to_owned(),
-            detail: format!("the JSON is not what the API documents ({e})"),
+        serde_json::from_slice(&answer.body).map_err(|e| {
+            Error::protocol(
+                &self.host,
+                what,
+                format!("the JSON is not what the API documents ({e})"),
+            )
         })
     }
 }

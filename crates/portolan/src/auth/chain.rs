@@ -6,11 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-// The types live in `credential`, below the sources; re-exported here so existing paths
-// (`auth::credentials::Credential`) keep working.
-pub use crate::auth::credential::{
-    Credential, CredentialKind, CredentialProvider, CredentialSource, Secret,
-};
+use crate::auth::credential::{Credential, CredentialProvider};
 use crate::auth::docker_config::DockerConfig;
 use crate::auth::secret_store::SecretStore;
 use crate::error::Result;
