@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use base64::Engine;
 use portolan_tests::app_binary;
 use portolan_tests::app_home::AppHome;
-use portolan_tests::fake_registry::{FakeRegistry, Reply};
+use portolan_tests::http_double::{HttpDouble, Reply};
 use portolan_tests::images::{build_image, build_index, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::webdriver::Session;
@@ -48,8 +48,9 @@ fn no_content() -> Reply {
 
 /// GitHub Packages for user `octo` (member of `acme`), with package `app`'s versions in
 /// `versions`.
-fn fake_github(versions: Arc<Mutex<Vec<Version>>>) -> FakeRegistry {
-    FakeRegistry::start(move |method, target| {
+fn fake_github(versions: Arc<Mutex<Vec<Version>>>) -> HttpDouble {
+    HttpDouble::serve(move |request| {
+        let (method, target) = (request.method.as_str(), request.target.as_str());
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
         let param = |k: &str| {
             query

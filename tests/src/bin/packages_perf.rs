@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use portolan_tests::app_home::AppHome;
 use portolan_tests::bench_stats::{env_number, median};
-use portolan_tests::fake_registry::{FakeRegistry, Reply};
+use portolan_tests::http_double::{HttpDouble, Reply};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::{app_binary, cli_binary};
 use serde_json::{json, Value};
@@ -46,8 +46,9 @@ fn fake_github(
     versions: usize,
     latency: Duration,
     served: Arc<Mutex<Served>>,
-) -> FakeRegistry {
-    FakeRegistry::start(move |_method, target| {
+) -> HttpDouble {
+    HttpDouble::serve(move |request| {
+        let target = request.target.as_str();
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
         {
             let mut s = served.lock().expect("served");
