@@ -157,7 +157,7 @@ fn measure_pull(registry: &TestRegistry, repo: &str, run: usize, bytes: usize) -
     s.key(ESCAPE);
     let back = time_until(&s, "[data-tag='v1']", 10);
     s.script(
-        "document.querySelector('[role=listbox]').focus();",
+        "document.querySelector('[role=grid][aria-label=Tags]').focus();",
         json!([]),
     );
     s.key(ENTER);

@@ -200,7 +200,7 @@ fn measure(registry: &TestRegistry, packages: usize, versions: usize, latency: D
     let app_versions_after_last = after_last(&served, Instant::now());
     let scrolled = Instant::now();
     s.script(
-        "const v = document.querySelector('[role=listbox]'); v.scrollTop = v.scrollHeight;",
+        "const v = document.querySelector('[role=grid][aria-label=Versions]'); v.scrollTop = v.scrollHeight;",
         json!([]),
     );
     // Newest first: the oldest version (id 100000) is the last row.
