@@ -313,13 +313,14 @@ fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut out = stream;
     loop {
-        let Some(request) = read_request(&mut reader)? else {
+        let request = match read_request(&mut reader)? {
+            Incoming::Request(request) => request,
+            Incoming::End => return Ok(()),
             // A TLS hello or garbage: what a plain-HTTP server answers.
-            return write_body(&mut out, "GET", 400, &[], b"", false, &shared.sent);
+            Incoming::NotHttp => {
+                return write_body(&mut out, "GET", 400, &[], b"", false, &shared.sent)
+            }
         };
-        if request.method.is_empty() {
-            return Ok(());
-        }
         shared
             .log
             .lock()
@@ -356,25 +357,26 @@ fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     }
 }
 
-/// The next request; an empty method at the end of the stream; `None` when it is not
-/// HTTP.
-fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Request>> {
+/// What a connection sends next.
+enum Incoming {
+    Request(Request),
+    /// The client closed the connection.
+    End,
+    /// Not an HTTP request line.
+    NotHttp,
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Incoming> {
     let mut line = String::new();
     if reader.read_line(&mut line)? == 0 {
-        return Ok(Some(Request {
-            method: String::new(),
-            target: String::new(),
-            version: String::new(),
-            headers: Vec::new(),
-            body: Vec::new(),
-        }));
+        return Ok(Incoming::End);
     }
     let parts: Vec<&str> = line.split_whitespace().collect();
     let [method, target, version] = parts.as_slice() else {
-        return Ok(None);
+        return Ok(Incoming::NotHttp);
     };
     if !version.starts_with("HTTP/") {
-        return Ok(None);
+        return Ok(Incoming::NotHttp);
     }
     let mut headers = Vec::new();
     loop {
@@ -407,7 +409,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Req
         reader.read_exact(&mut body)?;
         body
     };
-    Ok(Some(request))
+    Ok(Incoming::Request(request))
 }
 
 fn read_chunked(reader: &mut BufReader<TcpStream>) -> std::io::Result<Vec<u8>> {
@@ -435,26 +437,6 @@ fn read_chunked(reader: &mut BufReader<TcpStream>) -> std::io::Result<Vec<u8>> {
     }
 }
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        201 => "Created",
-        202 => "Accepted",
-        204 => "No Content",
-        206 => "Partial Content",
-        307 => "Temporary Redirect",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        _ => "Double",
-    }
-}
-
 fn write_body(
     out: &mut TcpStream,
     method: &str,
@@ -464,7 +446,8 @@ fn write_body(
     keep_alive: bool,
     sent: &AtomicU64,
 ) -> std::io::Result<()> {
-    let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+    // Clients read the code; the reason phrase is for people.
+    let mut head = format!("HTTP/1.1 {status} Double\r\n");
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -489,8 +472,7 @@ fn write_endless(
 ) -> std::io::Result<()> {
     write!(
         out,
-        "HTTP/1.1 {status} {}\r\nConnection: close\r\nContent-Type: {content_type}\r\n\r\n",
-        reason(status)
+        "HTTP/1.1 {status} Double\r\nConnection: close\r\nContent-Type: {content_type}\r\n\r\n"
     )?;
     let chunk = vec![b'x'; 64 * 1024];
     let mut left = total;
