@@ -7,13 +7,13 @@
 #
 #   bench/actions.sh                       # RUNS=3 SIZE_MIB=1024 UNTAGS=500
 #   RUNS=1 SIZE_MIB=256 UNTAGS=100 bench/actions.sh
-#   bench/actions.sh --smoke               # RUNS=1 SIZE_MIB=48 UNTAGS=3, debug binaries
+#   bench/actions.sh --smoke               # RUNS=1 SIZE_MIB=64 UNTAGS=3, debug binaries
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/mode.bash
 if [ "$smoke" = 1 ]; then
   # Large enough that the second pull is still running when the view is switched.
-  export RUNS=1 SIZE_MIB="${SIZE_MIB:-48}" UNTAGS="${UNTAGS:-3}"
+  export RUNS=1 SIZE_MIB="${SIZE_MIB:-64}" UNTAGS="${UNTAGS:-3}"
 fi
 bench_setup
 bench_ui
