@@ -10,7 +10,8 @@
 //! - [`images`]: test images built in memory (real gzip tar layers, configs with history,
 //!   multi-arch indexes) and pushed over HTTP by a small independent pusher.
 //! - [`faulty_proxy`]: a hostile man-in-the-middle that answers 429/503, resets
-//!   connections or serves wrong bytes, in front of a real registry.
+//!   connections or serves wrong bytes, in front of a real registry (an [`http_double`]
+//!   whose answers are the registry's bytes, cut or changed).
 //! - [`podman`]: podman in a store of its own, building images `FROM scratch` offline.
 //! - [`tls_terminator`]: TLS with a required client certificate in front of a Unix socket,
 //!   as a Docker engine is exposed on `tcp://…:2376`.

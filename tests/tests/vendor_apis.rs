@@ -199,22 +199,9 @@ fn github_packages_flows_send_what_githubs_published_api_describes() {
 /// (with `Link` headers): the newest tagged `v1` is the index pushed to the registry, two
 /// untagged ones are its platform images, the rest are untagged leftovers.
 fn fake_github(index: String, platforms: Vec<String>) -> HttpDouble {
-    HttpDouble::serve(move |request| {
-        let target = request.target.as_str();
-        let path = target.split('?').next().unwrap_or("");
-        if path == "/user" {
-            return Reply::json(&json!({"login": "octo"}));
-        }
-        if path != "/user/packages/container/app/versions" {
-            return Reply::Body {
-                status: 404,
-                headers: vec![],
-                body: br#"{"message":"Not Found"}"#.to_vec(),
-            };
-        }
-        let page: usize = target
-            .split(['?', '&'])
-            .find_map(|kv| kv.strip_prefix("page="))
+    let versions = move |request: &portolan_tests::http_double::Request| {
+        let page: usize = request
+            .query("page")
             .and_then(|p| p.parse().ok())
             .unwrap_or(1);
         let all: Vec<Value> = (0..150u64)
@@ -242,15 +229,18 @@ fn fake_github(index: String, platforms: Vec<String>) -> HttpDouble {
                     .to_owned(),
             );
         }
-        Reply::Body {
-            status: 200,
-            headers: vec![
-                ("Content-Type".into(), "application/json".into()),
-                ("Link".into(), links.join(", ")),
-            ],
-            body: serde_json::to_vec(&items).expect("json"),
-        }
-    })
+        Reply::bytes(
+            200,
+            "application/json",
+            serde_json::to_vec(&items).expect("json"),
+        )
+        .with_header("Link", &links.join(", "))
+    };
+    HttpDouble::builder()
+        .reply("*", "/user", Reply::json(&json!({"login": "octo"})))
+        .handle("*", "/user/packages/container/app/versions", versions)
+        .fallback(|_| Reply::bytes(404, "application/json", r#"{"message":"Not Found"}"#))
+        .start()
 }
 
 #[test]
