@@ -7,13 +7,19 @@
 #
 #   bench/actions.sh                       # RUNS=3 SIZE_MIB=1024 UNTAGS=500
 #   RUNS=1 SIZE_MIB=256 UNTAGS=100 bench/actions.sh
+#   bench/actions.sh --smoke               # RUNS=1 SIZE_MIB=64 UNTAGS=3, debug binaries
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup
-export PATH="$HOME/.cargo/bin:$PATH"
-(cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
-cargo build --release --locked -p portolan-app -p portolan-cli
-cargo build --release --locked -p portolan-tests --bin portolan-actions-perf
+source bench/lib/mode.bash
+if [ "$smoke" = 1 ]; then
+  # Large enough that the second pull is still running when the view is switched.
+  export RUNS=1 SIZE_MIB="${SIZE_MIB:-64}" UNTAGS="${UNTAGS:-3}"
+fi
+bench_setup
+bench_ui
+bench_build -p portolan-app -p portolan-cli
+bench_build -p portolan-tests --bin portolan-actions-perf
+need "$bin/portolan" "$bin/portolan-cli" "$bin/portolan-actions-perf"
 sandbox="$(mktemp -d)"
 cleanup() {
   fusermount -uz "$sandbox/runtime/doc" 2>/dev/null || true
@@ -22,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$sandbox/data" "$sandbox/runtime"
 chmod 700 "$sandbox/runtime"
-PORTOLAN_APP="$PWD/target/release/portolan" PORTOLAN_CLI="$PWD/target/release/portolan-cli" \
+PORTOLAN_APP="$bin/portolan" PORTOLAN_CLI="$bin/portolan-cli" \
   XDG_DATA_HOME="$sandbox/data" XDG_RUNTIME_DIR="$sandbox/runtime" \
   xvfb-run -a -s "-screen 0 1280x800x24" \
-  dbus-run-session -- scripts/with-keyring target/release/portolan-actions-perf
+  dbus-run-session -- scripts/with-keyring "$bin/portolan-actions-perf"

@@ -8,14 +8,19 @@
 #
 #   bench/app.sh                  # TAGS=10000 RUNS=5
 #   LEVERS=1 bench/app.sh         # also Portolan with each WebKit memory lever switched
+#   bench/app.sh --smoke          # TAGS=300 RUNS=1, debug binaries
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup
-export PATH="$HOME/.cargo/bin:$PATH"
-(cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
-cargo build --release --locked -p portolan-app
-cargo build --release --locked -p portolan-blank-window
-cargo build --release --locked -p portolan-tests --bin portolan-app-perf
+source bench/lib/mode.bash
+if [ "$smoke" = 1 ]; then
+  export RUNS=1 TAGS="${TAGS:-300}"
+fi
+bench_setup
+bench_ui
+bench_build -p portolan-app
+bench_build -p portolan-blank-window
+bench_build -p portolan-tests --bin portolan-app-perf
+need "$bin/portolan" "$bin/blank-window" "$bin/portolan-app-perf"
 sandbox="$(mktemp -d)"
 # The desktop portal that WebKit starts on the private bus may leave a FUSE mount in the
 # runtime folder for a moment after the session ends: unmount it, and never let cleanup
@@ -27,8 +32,8 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$sandbox/data" "$sandbox/runtime"
 chmod 700 "$sandbox/runtime"
-PORTOLAN_APP="$PWD/target/release/portolan" BLANK_APP="$PWD/target/release/blank-window" \
-  RELEASE_BINARY="$PWD/target/release/portolan" \
+PORTOLAN_APP="$bin/portolan" BLANK_APP="$bin/blank-window" \
+  RELEASE_BINARY="$bin/portolan" \
   XDG_DATA_HOME="$sandbox/data" XDG_RUNTIME_DIR="$sandbox/runtime" \
   xvfb-run -a -s "-screen 0 1280x800x24" \
-  dbus-run-session -- scripts/with-keyring target/release/portolan-app-perf
+  dbus-run-session -- scripts/with-keyring "$bin/portolan-app-perf"

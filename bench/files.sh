@@ -8,10 +8,15 @@
 #
 #   bench/files.sh                       # RUNS=3 FILES=50000 FILE_KIB=4
 #   RUNS=1 FILES=10000 bench/files.sh
+#   bench/files.sh --smoke               # RUNS=1 FILES=300 FILE_KIB=1 MERGED_FILES=200, debug binaries
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup
-export PATH="$HOME/.cargo/bin:$PATH"
-cargo build --release --locked -p portolan-cli
-cargo build --release --locked -p portolan-tests --bin portolan-files-perf
-PORTOLAN_CLI="$PWD/target/release/portolan-cli" target/release/portolan-files-perf
+source bench/lib/mode.bash
+if [ "$smoke" = 1 ]; then
+  export RUNS=1 FILES="${FILES:-300}" FILE_KIB="${FILE_KIB:-1}" MERGED_FILES="${MERGED_FILES:-200}"
+fi
+bench_setup
+bench_build -p portolan-cli
+bench_build -p portolan-tests --bin portolan-files-perf
+need "$bin/portolan-cli" "$bin/portolan-files-perf"
+PORTOLAN_CLI="$bin/portolan-cli" "$bin/portolan-files-perf"

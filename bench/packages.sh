@@ -8,13 +8,19 @@
 #
 #   bench/packages.sh                                  # RUNS=3 PACKAGES=1000 VERSIONS=5000 LATENCY_MS=150
 #   RUNS=1 LATENCY_MS=400 bench/packages.sh
+#   bench/packages.sh --smoke                          # RUNS=1 PACKAGES=150 VERSIONS=150 LATENCY_MS=5, debug binaries
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup
-export PATH="$HOME/.cargo/bin:$PATH"
-(cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
-cargo build --release --locked -p portolan-app -p portolan-cli
-cargo build --release --locked -p portolan-tests --bin portolan-packages-perf
+source bench/lib/mode.bash
+if [ "$smoke" = 1 ]; then
+  # More than a page (100) of each, so that paging is exercised.
+  export RUNS=1 PACKAGES="${PACKAGES:-150}" VERSIONS="${VERSIONS:-150}" LATENCY_MS="${LATENCY_MS:-5}"
+fi
+bench_setup
+bench_ui
+bench_build -p portolan-app -p portolan-cli
+bench_build -p portolan-tests --bin portolan-packages-perf
+need "$bin/portolan" "$bin/portolan-cli" "$bin/portolan-packages-perf"
 sandbox="$(mktemp -d)"
 cleanup() {
   fusermount -uz "$sandbox/runtime/doc" 2>/dev/null || true
@@ -23,7 +29,7 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$sandbox/data" "$sandbox/runtime"
 chmod 700 "$sandbox/runtime"
-PORTOLAN_APP="$PWD/target/release/portolan" PORTOLAN_CLI="$PWD/target/release/portolan-cli" \
+PORTOLAN_APP="$bin/portolan" PORTOLAN_CLI="$bin/portolan-cli" \
   XDG_DATA_HOME="$sandbox/data" XDG_RUNTIME_DIR="$sandbox/runtime" \
   xvfb-run -a -s "-screen 0 1280x800x24" \
-  dbus-run-session -- scripts/with-keyring target/release/portolan-packages-perf
+  dbus-run-session -- scripts/with-keyring "$bin/portolan-packages-perf"

@@ -10,15 +10,21 @@
 #
 #   bench/transfer.sh                  # RUNS=3 SIZE_MIB=1024
 #   RUNS=5 SIZE_MIB=256 bench/transfer.sh
+#   bench/transfer.sh --smoke          # RUNS=1 SIZE_MIB=8, the debug CLI
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib/mode.bash
+if [ "$smoke" = 1 ]; then
+  RUNS=1 SIZE_MIB="${SIZE_MIB:-8}"
+fi
 RUNS="${RUNS:-3}"
 SIZE_MIB="${SIZE_MIB:-1024}"
 LAYERS=8
-scripts/setup
+bench_setup
 command -v /usr/bin/time >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -qq time >/dev/null; }
-cargo build --release --locked --quiet -p portolan-cli
-cli="$PWD/target/release/portolan-cli"
+bench_build --quiet -p portolan-cli
+cli="$bin/portolan-cli"
+need "$cli"
 
 work="$(mktemp -d -p "${BENCH_DIR:-/tmp}" portolan-bench.XXXXXX)"
 pids=()

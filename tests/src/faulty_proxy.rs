@@ -3,11 +3,16 @@
 //! Requests whose request line (`GET /v2/...`) contains a rule's text get that rule's fault (for a set number of
 //! times); everything else is forwarded untouched. Faults: an error status with an optional
 //! `Retry-After`, a connection closed before any answer, a body cut short, or the upstream
-//! answer with its body replaced (headers, `Docker-Content-Digest` included, kept).
+//! answer with its body replaced (headers, `Docker-Content-Digest` included, kept). The
+//! requests are read by an [`HttpDouble`]; what comes back from the registry is passed on
+//! as bytes, so a fault can cut or stall it anywhere.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+
+use crate::http_double::{forward, head_len, HttpDouble, Reply, Request};
 
 /// What to do to a matching request.
 #[derive(Clone, Debug)]
@@ -42,41 +47,25 @@ pub struct FaultyProxy {
     /// `127.0.0.1:PORT`.
     pub host: String,
     rules: Arc<Mutex<Vec<Rule>>>,
-    log: Arc<Mutex<Vec<String>>>,
-    authorized: Arc<Mutex<Vec<String>>>,
-    closed_stalls: Arc<std::sync::atomic::AtomicUsize>,
+    closed_stalls: Arc<AtomicUsize>,
+    double: HttpDouble,
 }
 
 impl FaultyProxy {
     /// Start a proxy forwarding to `upstream` (`127.0.0.1:PORT`).
     pub fn start(upstream: &str) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
-        let host = format!("127.0.0.1:{}", listener.local_addr().expect("addr").port());
         let rules: Arc<Mutex<Vec<Rule>>> = Arc::default();
-        let log: Arc<Mutex<Vec<String>>> = Arc::default();
-        let authorized: Arc<Mutex<Vec<String>>> = Arc::default();
-        let closed_stalls: Arc<std::sync::atomic::AtomicUsize> = Arc::default();
-        let (r, l, a, c, up) = (
-            rules.clone(),
-            log.clone(),
-            authorized.clone(),
-            closed_stalls.clone(),
-            upstream.to_owned(),
-        );
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let (r, l, a, c, up) = (r.clone(), l.clone(), a.clone(), c.clone(), up.clone());
-                std::thread::spawn(move || {
-                    let _ = serve(stream, &up, &r, &l, &a, &c);
-                });
-            }
+        let closed_stalls: Arc<AtomicUsize> = Arc::default();
+        let (r, c, up) = (rules.clone(), closed_stalls.clone(), upstream.to_owned());
+        let double = HttpDouble::serve(move |request| {
+            let fault = take_fault(&r, &request.line());
+            answer(&up, request, fault, &c)
         });
         Self {
-            host,
+            host: double.host.clone(),
             rules,
-            log,
-            authorized,
             closed_stalls,
+            double,
         }
     }
 
@@ -98,109 +87,83 @@ impl FaultyProxy {
 
     /// Request lines seen so far (`GET /v2/... range=bytes=N-` when a range was asked).
     pub fn requests(&self) -> Vec<String> {
-        self.log.lock().expect("log").clone()
+        self.double
+            .requests()
+            .iter()
+            .map(|r| match r.header("range") {
+                Some(range) => format!("{} range={}", r.line(), range.to_ascii_lowercase()),
+                None => r.line(),
+            })
+            .collect()
     }
 
     /// Stalled responses ([`Fault::Stall`]) whose client has closed the connection.
     pub fn closed_stalls(&self) -> usize {
-        self.closed_stalls.load(std::sync::atomic::Ordering::SeqCst)
+        self.closed_stalls.load(Ordering::SeqCst)
     }
 
     /// Request lines of requests that carried an `Authorization` header.
     pub fn authorized_requests(&self) -> Vec<String> {
-        self.authorized.lock().expect("authorized").clone()
+        self.double
+            .requests()
+            .iter()
+            .filter(|r| r.header("authorization").is_some())
+            .map(Request::line)
+            .collect()
     }
 }
 
-fn serve(
-    mut client: TcpStream,
+/// The fault of the first rule left whose text is in `line`, counting it.
+fn take_fault(rules: &Mutex<Vec<Rule>>, line: &str) -> Option<Fault> {
+    let mut rules = rules.lock().expect("rules");
+    let found = rules
+        .iter_mut()
+        .find(|r| r.times > 0 && line.contains(&r.path_contains));
+    found.and_then(|r| {
+        if r.skip > 0 {
+            r.skip -= 1;
+            return None;
+        }
+        r.times -= 1;
+        Some(r.fault.clone())
+    })
+}
+
+fn answer(
     upstream: &str,
-    rules: &Mutex<Vec<Rule>>,
-    log: &Mutex<Vec<String>>,
-    authorized: &Mutex<Vec<String>>,
-    closed_stalls: &std::sync::atomic::AtomicUsize,
-) -> std::io::Result<()> {
-    let mut reader = BufReader::new(client.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    let mut head = Vec::new();
-    let mut content_length = 0usize;
-    let mut range = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line == "\r\n" {
-            break;
-        }
-        let lower = line.to_ascii_lowercase();
-        if let Some(v) = lower.strip_prefix("content-length:") {
-            content_length = v.trim().parse().unwrap_or(0);
-        }
-        if let Some(v) = lower.strip_prefix("range:") {
-            range = Some(v.trim().to_owned());
-        }
-        if lower.starts_with("authorization:") {
-            authorized
-                .lock()
-                .expect("authorized")
-                .push(request_line.trim().to_owned());
-        }
-        if !lower.starts_with("connection:") {
-            head.push(line);
-        }
-    }
-    let mut body = vec![0; content_length];
-    reader.read_exact(&mut body)?;
-    let logged = match &range {
-        Some(r) => format!("{} range={r}", request_line.trim()),
-        None => request_line.trim().to_owned(),
-    };
-    log.lock().expect("log").push(logged);
-    let path = request_line.trim().to_owned();
-    let fault = {
-        let mut rules = rules.lock().expect("rules");
-        let found = rules
-            .iter_mut()
-            .find(|r| r.times > 0 && path.contains(&r.path_contains));
-        found.and_then(|r| {
-            if r.skip > 0 {
-                r.skip -= 1;
-                return None;
-            }
-            r.times -= 1;
-            Some(r.fault.clone())
-        })
-    };
+    request: &Request,
+    fault: Option<Fault>,
+    stalls: &Arc<AtomicUsize>,
+) -> Reply {
     match fault {
         Some(Fault::Status(code, retry_after)) => {
-            let extra = retry_after
-                .map(|s| format!("Retry-After: {s}\r\n"))
-                .unwrap_or_default();
-            let body =
-                r#"{"errors":[{"code":"TOOMANYREQUESTS","message":"injected by the test proxy"}]}"#;
-            write!(client, "HTTP/1.1 {code} Injected\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())?;
-            return client.flush();
+            let reply =
+                Reply::registry_error(code, "TOOMANYREQUESTS", "injected by the test proxy");
+            return match retry_after {
+                Some(secs) => reply.with_header("Retry-After", &secs.to_string()),
+                None => reply,
+            };
         }
         Some(Fault::Reset) => {
-            let _ = client.shutdown(std::net::Shutdown::Both);
-            return Ok(());
+            return Reply::raw(|client| client.shutdown(std::net::Shutdown::Both));
         }
         _ => {}
     }
-    let mut up = TcpStream::connect(upstream)?;
-    up.write_all(request_line.as_bytes())?;
-    for line in &head {
-        up.write_all(line.as_bytes())?;
-    }
-    up.write_all(b"Connection: close\r\n\r\n")?;
-    up.write_all(&body)?;
-    let mut response = Vec::new();
-    up.read_to_end(&mut response)?;
-    let split = response
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|p| p + 4)
-        .unwrap_or(response.len());
-    let (resp_head, resp_body) = response.split_at(split);
+    let Ok(response) = forward(upstream, request) else {
+        return Reply::raw(|_| Ok(()));
+    };
+    let stalls = stalls.clone();
+    Reply::raw(move |client| pass_back(client, &response, fault.as_ref(), &stalls))
+}
+
+/// Write the upstream `response` to the client, with the byte-level `fault` applied.
+fn pass_back(
+    client: &mut TcpStream,
+    response: &[u8],
+    fault: Option<&Fault>,
+    closed_stalls: &AtomicUsize,
+) -> std::io::Result<()> {
+    let (resp_head, resp_body) = response.split_at(head_len(response));
     match fault {
         Some(Fault::Truncate) => {
             client.write_all(resp_head)?;
@@ -213,7 +176,7 @@ fn serve(
             // Wait for the client to go away (a read returns 0 or fails).
             let mut byte = [0u8; 1];
             while matches!(client.read(&mut byte), Ok(n) if n > 0) {}
-            closed_stalls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            closed_stalls.fetch_add(1, Ordering::SeqCst);
             return Ok(());
         }
         Some(Fault::ContentType(kind)) => {
@@ -256,9 +219,9 @@ fn serve(
                 }
             }
             write!(client, "Content-Length: {}\r\n\r\n", new_body.len())?;
-            client.write_all(&new_body)?;
+            client.write_all(new_body)?;
         }
-        _ => client.write_all(&response)?,
+        _ => client.write_all(response)?,
     }
     client.flush()
 }

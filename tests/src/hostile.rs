@@ -5,7 +5,7 @@
 //! cheaply (the long name is one gzip member repeated; the children share one hashed
 //! prefix) so a test spends its time in the code under test, not in making its input.
 //!
-//! [`Routes`] serves such content from a [`crate::fake_registry::FakeRegistry`] handler.
+//! [`Routes`] serves such content from a [`crate::http_double::HttpDouble`] handler.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use sha2::{Digest as _, Sha256};
 
-use crate::fake_registry::Reply;
+use crate::http_double::Reply;
 use crate::images::{sha256, Blob, OCI_INDEX, OCI_MANIFEST};
 
 /// The OCI gzip layer media type.

@@ -4,15 +4,19 @@
 //! - [`demo`]: the demo registry started and stopped as a reader of the README does.
 //! - [`registry`]: Debian's `docker-registry` (distribution 2.8) on a free loopback port
 //!   with its own temporary storage, with no auth, htpasswd, or bearer tokens.
+//! - [`http_double`]: the one HTTP/1.1 test double (routes of method and path pattern to a
+//!   reply or a handler, with a request log) every fake server below is built on.
 //! - [`token_server`]: the token service the bearer mode trusts (ES256 JWTs, `x5c`).
 //! - [`images`]: test images built in memory (real gzip tar layers, configs with history,
 //!   multi-arch indexes) and pushed over HTTP by a small independent pusher.
 //! - [`faulty_proxy`]: a hostile man-in-the-middle that answers 429/503, resets
-//!   connections or serves wrong bytes, in front of a real registry.
+//!   connections or serves wrong bytes, in front of a real registry (an [`http_double`]
+//!   whose answers are the registry's bytes, cut or changed).
 //! - [`podman`]: podman in a store of its own, building images `FROM scratch` offline.
 //! - [`tls_terminator`]: TLS with a required client certificate in front of a Unix socket,
 //!   as a Docker engine is exposed on `tcp://…:2376`.
 //! - [`binary`]: what a built app binary imports and holds (checked without running it).
+//! - [`cli`]: `portolan-cli` run as every test runs it.
 //! - [`referrers_double`]: a registry double with the OCI referrers API, alone or in front
 //!   of a real registry.
 //! - [`hostile`]: content shaped to make a reader hold gigabytes, and [`peak_rss`]: the
@@ -24,11 +28,12 @@
 pub mod app_home;
 pub mod bench_stats;
 pub mod binary;
+pub mod cli;
 pub mod demo;
 pub mod desktop;
-pub mod fake_registry;
 pub mod faulty_proxy;
 pub mod hostile;
+pub mod http_double;
 pub mod images;
 pub mod peak_rss;
 pub mod podman;
@@ -100,20 +105,6 @@ pub fn cli_binary() -> std::path::PathBuf {
         bin.display()
     );
     bin
-}
-
-/// Run `portolan-cli ARGS --no-keyring` with its Docker config and cache in `home` (and no
-/// log filter or standard input from the caller), as the CLI tests do.
-pub fn run_cli(home: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(cli_binary())
-        .args(args)
-        .arg("--no-keyring")
-        .env("DOCKER_CONFIG", home)
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env_remove("PORTOLAN_LOG")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run portolan-cli")
 }
 
 /// The desktop app binary with the UI embedded (built by scripts/test; `PORTOLAN_APP`

@@ -114,20 +114,10 @@ fn high_water_kib(status: &str) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-/// `portolan-cli ARGS --no-keyring` as [`crate::run_cli`] runs it (Docker config and cache
-/// in `home`, no log filter), plus `env`, measured.
+/// `portolan-cli ARGS --no-keyring` as [`crate::cli`] runs it (Docker config and cache in
+/// `home`, no log filter), plus `env`, measured.
 pub fn measure_cli(home: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Measured {
-    let mut command = Command::new(crate::cli_binary());
-    command
-        .args(args)
-        .arg("--no-keyring")
-        .env("DOCKER_CONFIG", home)
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env_remove("PORTOLAN_LOG");
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    measure(command)
+    measure(crate::cli::in_home(home).envs(env).command(args))
 }
 
 #[cfg(test)]

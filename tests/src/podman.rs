@@ -107,6 +107,18 @@ impl Podman {
             .to_owned()
     }
 
+    /// The diff IDs of an image's layers, as podman reports them.
+    pub fn diff_ids(&self, name: &str) -> Vec<String> {
+        let out = self.run(&[
+            "image",
+            "inspect",
+            "--format",
+            "{{json .RootFS.Layers}}",
+            name,
+        ]);
+        serde_json::from_str(out.trim()).expect("RootFS.Layers")
+    }
+
     /// `podman pull oci:DIR:TAG`; returns the image ID. podman names the image after the
     /// folder's path, which must then be a valid lowercase reference: it is run from the
     /// folder's parent with the folder's (lowercase) name.

@@ -1,15 +1,13 @@
 //! A token service for distribution's bearer-token mode, in the tests' own code.
 //!
-//! It answers `GET /token?service=..&scope=..` like Docker Hub's or GHCR's: Basic
-//! credentials are checked against its users; anonymous callers get `pull` on
-//! repositories under `public/` only; known users get every action they ask for, and the
-//! catalog. Tokens are ES256 JWTs carrying the signing certificate in `x5c`, which the
+//! It answers `GET /token?service=..&scope=..` like Docker Hub's or GHCR's (one route of
+//! an [`HttpDouble`]): Basic credentials are checked against its users; anonymous callers
+//! get `pull` on repositories under `public/` only; known users get every action they ask
+//! for, and the catalog. Tokens are ES256 JWTs carrying the signing certificate in `x5c`, which the
 //! registry checks against its `rootcertbundle`. Requests are counted so tests can check
 //! that clients cache tokens.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -20,6 +18,8 @@ use openssl::ecdsa::EcdsaSig;
 use openssl::nid::Nid;
 use openssl::pkey::{PKey, Private};
 use openssl::x509::{X509Builder, X509NameBuilder, X509};
+
+use crate::http_double::{HttpDouble, Reply, Request};
 
 /// The service name the registry and the token server agree on: ghcr.io's, so the
 /// registry challenges as ghcr.io does (`Bearer realm=".../token",service="ghcr.io",...`).
@@ -34,6 +34,7 @@ pub struct TokenServer {
     /// PEM of the signing certificate (the registry's `rootcertbundle`).
     pub cert_pem: Vec<u8>,
     state: Arc<State>,
+    _double: HttpDouble,
 }
 
 struct State {
@@ -49,8 +50,6 @@ impl TokenServer {
         let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("curve");
         let key = EcKey::generate(&group).expect("key");
         let cert = self_signed(&key);
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind token server");
-        let port = listener.local_addr().expect("addr").port();
         let state = Arc::new(State {
             key,
             cert_der: cert.to_der().expect("der"),
@@ -61,18 +60,14 @@ impl TokenServer {
             requests: AtomicUsize::new(0),
         });
         let serving = state.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let state = serving.clone();
-                std::thread::spawn(move || {
-                    let _ = handle(&state, stream);
-                });
-            }
-        });
+        let double = HttpDouble::builder()
+            .handle("*", "/token", move |request| answer(&serving, request))
+            .start();
         Self {
-            realm: format!("http://127.0.0.1:{port}/token"),
+            realm: double.url("/token"),
             cert_pem: cert.to_pem().expect("pem"),
             state,
+            _double: double,
         }
     }
 
@@ -146,33 +141,16 @@ fn sign(state: &State, subject: &str, access: Vec<serde_json::Value>, lifetime: 
     format!("{input}.{}", b64url(&raw))
 }
 
-fn handle(state: &State, stream: std::net::TcpStream) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    let mut authorization = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            if k.eq_ignore_ascii_case("authorization") {
-                authorization = Some(v.trim().to_owned());
-            }
-        }
-    }
+fn answer(state: &State, request: &Request) -> Reply {
     state.requests.fetch_add(1, Ordering::SeqCst);
-    let target = request_line.split_whitespace().nth(1).unwrap_or("/");
-    let url = url_query(target);
-    let mut scopes: Vec<String> = Vec::new();
-    for (k, v) in &url {
-        if k == "scope" {
-            scopes.extend(v.split_whitespace().map(str::to_owned));
-        }
-    }
-    let user = match authorization
-        .as_deref()
+    let scopes: Vec<String> = request
+        .query_pairs()
+        .into_iter()
+        .filter(|(k, _)| k == "scope")
+        .flat_map(|(_, v)| v.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    let user = match request
+        .header("authorization")
         .and_then(|a| a.strip_prefix("Basic "))
     {
         Some(encoded) => {
@@ -182,9 +160,9 @@ fn handle(state: &State, stream: std::net::TcpStream) -> std::io::Result<()> {
             let text = String::from_utf8_lossy(&decoded).to_string();
             let (u, p) = text.split_once(':').unwrap_or(("", ""));
             if state.users.get(u).map(String::as_str) != Some(p) {
-                return respond(
-                    stream,
+                return Reply::bytes(
                     401,
+                    "application/json",
                     r#"{"details":"incorrect username or password"}"#,
                 );
             }
@@ -212,23 +190,7 @@ fn handle(state: &State, stream: std::net::TcpStream) -> std::io::Result<()> {
         access.push(serde_json::json!({"type": kind, "name": name, "actions": granted}));
     }
     let token = sign(state, user.as_deref().unwrap_or(""), access, 300);
-    let body = serde_json::json!({"token": token, "access_token": token, "expires_in": 300, "issued_at": "2026-01-01T00:00:00Z"});
-    respond(stream, 200, &body.to_string())
-}
-
-fn url_query(target: &str) -> Vec<(String, String)> {
-    let query = target.split_once('?').map(|(_, q)| q).unwrap_or("");
-    url::form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect()
-}
-
-fn respond(mut stream: std::net::TcpStream, status: u16, body: &str) -> std::io::Result<()> {
-    let reason = if status == 200 { "OK" } else { "Unauthorized" };
-    write!(
-        stream,
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )?;
-    stream.flush()
+    Reply::json(
+        &serde_json::json!({"token": token, "access_token": token, "expires_in": 300, "issued_at": "2026-01-01T00:00:00Z"}),
+    )
 }

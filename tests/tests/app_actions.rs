@@ -4,7 +4,6 @@
 //! confirm is never removed.
 
 use std::collections::BTreeSet;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use portolan::{Client, Reference};
@@ -12,44 +11,22 @@ use portolan_tests::app_home::AppHome;
 use portolan_tests::images::{build_image, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::webdriver::Session;
-use portolan_tests::{app_binary, artifacts_dir, block_on, require_program, seed};
+use portolan_tests::{app_binary, artifacts_dir, block_on, seed, skopeo};
 
 const BACKSPACE: &str = "\u{E003}";
 
-fn skopeo(args: &[&str]) -> std::process::Output {
-    Command::new(require_program("skopeo"))
-        .args(args)
-        .output()
-        .expect("skopeo")
-}
-
 /// The digest `host/repo:tag` resolves to, as skopeo sees it (`None`: no such tag).
 fn skopeo_digest(registry: &TestRegistry, reference: &str) -> Option<String> {
-    let out = skopeo(&[
-        "inspect",
-        "--tls-verify=false",
-        "--format",
-        "{{.Digest}}",
-        &format!("docker://{}", registry.reference(reference)),
-    ]);
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    skopeo::digest(&format!("docker://{}", registry.reference(reference)))
 }
 
 /// The tags of `repo`, as skopeo lists them.
 fn skopeo_tags(registry: &TestRegistry, repo: &str) -> BTreeSet<String> {
-    let out = skopeo(&[
+    let v = skopeo::json(&[
         "list-tags",
         "--tls-verify=false",
         &format!("docker://{}", registry.reference(repo)),
     ]);
-    assert!(
-        out.status.success(),
-        "skopeo list-tags: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     v["Tags"]
         .as_array()
         .map(|a| {

@@ -20,17 +20,6 @@ fn set_value(s: &Session, css: &str, value: &str, event: &str) {
     );
 }
 
-fn diff_ids(podman: &Podman, name: &str) -> Vec<String> {
-    let out = podman.run(&[
-        "image",
-        "inspect",
-        "--format",
-        "{{json .RootFS.Layers}}",
-        name,
-    ]);
-    serde_json::from_str(out.trim()).expect("RootFS.Layers")
-}
-
 /// The message of the newest transfer, once it says `want`.
 fn finished(s: &Session, want: &str) -> String {
     s.wait_text(
@@ -97,10 +86,7 @@ fn pull_into_the_engine_then_push_it_from_local_images() {
     assert!(message.contains(&full), "{message}");
     assert!(engine.names().contains(&full), "{:?}", engine.names());
     assert_eq!(engine.image_id(&full), id);
-    assert_eq!(
-        diff_ids(&engine, &full),
-        diff_ids(&built, "localhost/app:1")
-    );
+    assert_eq!(engine.diff_ids(&full), built.diff_ids("localhost/app:1"));
 
     // Local images: which engine, the image under its name, and Push.
     s.click(&s.wait("[data-testid=local-images]", 5));

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use base64::Engine;
 use portolan_tests::app_binary;
 use portolan_tests::app_home::AppHome;
-use portolan_tests::fake_registry::{FakeRegistry, Reply};
+use portolan_tests::http_double::{HttpDouble, Reply};
 use portolan_tests::images::{build_image, build_index, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::webdriver::Session;
@@ -38,54 +38,46 @@ fn package(id: u64, owner: &str, name: &str, visibility: &str, updated: &str) ->
     })
 }
 
-fn no_content() -> Reply {
-    Reply::Body {
-        status: 204,
-        headers: vec![],
-        body: vec![],
-    }
+fn not_found() -> Reply {
+    Reply::bytes(404, "application/json", r#"{"message":"Not Found"}"#)
 }
 
 /// GitHub Packages for user `octo` (member of `acme`), with package `app`'s versions in
 /// `versions`.
-fn fake_github(versions: Arc<Mutex<Vec<Version>>>) -> FakeRegistry {
-    FakeRegistry::start(move |method, target| {
-        let (path, query) = target.split_once('?').unwrap_or((target, ""));
-        let param = |k: &str| {
-            query
-                .split('&')
-                .find_map(|kv| kv.strip_prefix(&format!("{k}=")))
-                .map(str::to_owned)
-        };
-        let mut store = versions.lock().expect("versions");
-        match (method, path) {
-            ("GET", "/user") => Reply::json(&json!({"login": "octo"})),
-            ("GET", "/user/orgs") => Reply::json(&json!([{"login": "acme"}])),
-            ("GET", "/user/packages") => {
-                let all = [
-                    package(1, "octo", "app", "private", "2026-03-01T00:00:00Z"),
-                    package(2, "octo", "site", "public", "2026-02-01T00:00:00Z"),
-                ];
-                let wanted = param("visibility");
-                let shown: Vec<&Value> = all
-                    .iter()
-                    .filter(|p| wanted.as_deref().is_none_or(|v| p["visibility"] == v))
-                    .collect();
-                Reply::json(&json!(shown))
-            }
-            ("GET", "/orgs/acme/packages") => {
-                let tools = package(3, "acme", "tools", "internal", "2026-01-01T00:00:00Z");
-                let wanted = param("visibility");
-                Reply::json(&json!(
-                    if wanted.as_deref().is_none_or(|v| v == "internal") {
-                        vec![tools]
-                    } else {
-                        vec![]
-                    }
-                ))
-            }
-            ("GET", "/user/packages/container/app/versions") => {
-                let deleted = param("state").as_deref() == Some("deleted");
+fn fake_github(versions: Arc<Mutex<Vec<Version>>>) -> HttpDouble {
+    let listed = versions.clone();
+    HttpDouble::builder()
+        .reply("GET", "/user", Reply::json(&json!({"login": "octo"})))
+        .reply("GET", "/user/orgs", Reply::json(&json!([{"login": "acme"}])))
+        .handle("GET", "/user/packages", |request| {
+            let all = [
+                package(1, "octo", "app", "private", "2026-03-01T00:00:00Z"),
+                package(2, "octo", "site", "public", "2026-02-01T00:00:00Z"),
+            ];
+            let wanted = request.query("visibility");
+            let shown: Vec<&Value> = all
+                .iter()
+                .filter(|p| wanted.as_deref().is_none_or(|v| p["visibility"] == v))
+                .collect();
+            Reply::json(&json!(shown))
+        })
+        .handle("GET", "/orgs/acme/packages", |request| {
+            let tools = package(3, "acme", "tools", "internal", "2026-01-01T00:00:00Z");
+            let wanted = request.query("visibility");
+            Reply::json(&json!(
+                if wanted.as_deref().is_none_or(|v| v == "internal") {
+                    vec![tools]
+                } else {
+                    vec![]
+                }
+            ))
+        })
+        .handle(
+            "GET",
+            "/user/packages/container/app/versions",
+            move |request| {
+                let deleted = request.query("state").as_deref() == Some("deleted");
+                let store = listed.lock().expect("versions");
                 let rows: Vec<Value> = store
                     .iter()
                     .filter(|v| v.deleted == deleted)
@@ -98,41 +90,30 @@ fn fake_github(versions: Arc<Mutex<Vec<Version>>>) -> FakeRegistry {
                     })
                     .collect();
                 Reply::json(&json!(rows))
-            }
-            (m, p) if p.starts_with("/user/packages/container/app/versions/") => {
-                let rest = &p["/user/packages/container/app/versions/".len()..];
-                let (id, restore) = match rest.strip_suffix("/restore") {
-                    Some(id) => (id, true),
-                    None => (rest, false),
-                };
-                let id: u64 = id.parse().unwrap_or(0);
-                let Some(v) = store.iter_mut().find(|v| v.id == id) else {
-                    return Reply::Body {
-                        status: 404,
-                        headers: vec![],
-                        body: br#"{"message":"Not Found"}"#.to_vec(),
-                    };
-                };
-                match (m, restore) {
-                    ("DELETE", false) => v.deleted = true,
-                    ("POST", true) => v.deleted = false,
-                    _ => {
-                        return Reply::Body {
-                            status: 405,
-                            headers: vec![],
-                            body: vec![],
-                        }
-                    }
-                }
-                no_content()
-            }
-            _ => Reply::Body {
-                status: 404,
-                headers: vec![],
-                body: br#"{"message":"Not Found"}"#.to_vec(),
             },
-        }
-    })
+        )
+        // DELETE …/versions/ID and POST …/versions/ID/restore; another method on a
+        // version is refused.
+        .handle("*", "/user/packages/container/app/versions/**", move |request| {
+            let rest = &request.path()["/user/packages/container/app/versions/".len()..];
+            let (id, restore) = match rest.strip_suffix("/restore") {
+                Some(id) => (id, true),
+                None => (rest, false),
+            };
+            let id: u64 = id.parse().unwrap_or(0);
+            let mut store = versions.lock().expect("versions");
+            let Some(v) = store.iter_mut().find(|v| v.id == id) else {
+                return not_found();
+            };
+            match (request.method.as_str(), restore) {
+                ("DELETE", false) => v.deleted = true,
+                ("POST", true) => v.deleted = false,
+                _ => return Reply::empty(405),
+            }
+            Reply::empty(204)
+        })
+        .fallback(|_| not_found())
+        .start()
 }
 
 fn set_select(s: &Session, css: &str, value: &str) {

@@ -4,7 +4,6 @@
 //! (`PORTOLAN_TEST_PICK_FILE`: a file whose text is the chosen path).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use portolan_tests::app_home::AppHome;
 use portolan_tests::faulty_proxy::{Fault, FaultyProxy};
@@ -12,7 +11,7 @@ use portolan_tests::images::{build_image, write_oci_layout, ImageSpec, Pusher, T
 use portolan_tests::podman::Podman;
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::webdriver::{Driver, Session};
-use portolan_tests::{app_binary, artifacts_dir, require_program, seed};
+use portolan_tests::{app_binary, artifacts_dir, seed, skopeo};
 
 /// The app with `host` as its first registry, and a chooser that answers what
 /// [`Chooser::answer`] last said.
@@ -42,22 +41,15 @@ impl App {
 }
 
 fn skopeo_digest(image: &str) -> String {
-    let out = Command::new(require_program("skopeo"))
-        .args([
-            "inspect",
-            "--tls-verify=false",
-            "--format",
-            "{{.Digest}}",
-            image,
-        ])
-        .output()
-        .expect("skopeo");
-    assert!(
-        out.status.success(),
-        "skopeo inspect {image}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    skopeo::run(&[
+        "inspect",
+        "--tls-verify=false",
+        "--format",
+        "{{.Digest}}",
+        image,
+    ])
+    .trim()
+    .to_owned()
 }
 
 /// Open `repo`, then its tag `tag` (the image view).
@@ -221,10 +213,7 @@ fn copy_to_a_second_registry_with_its_referrer() {
             img.manifest.digest.trim_start_matches("sha256:")
         ))
     );
-    let out = Command::new(require_program("skopeo"))
-        .args(["inspect", "--raw", "--tls-verify=false", &fallback])
-        .output()
-        .expect("skopeo");
+    let out = skopeo::output(&["inspect", "--raw", "--tls-verify=false", &fallback]);
     assert!(
         String::from_utf8_lossy(&out.stdout).contains(&signature.digest),
         "the second registry lists the signature: {}",

@@ -1,6 +1,6 @@
 //! Memory stays bounded and nothing panics, whatever a hostile registry sends: endless
 //! error bodies, endless tag lists, an index naming one child a hundred times, sizes that
-//! overflow when added up. The registry here is [`FakeRegistry`], written to misbehave.
+//! overflow when added up. The registry here is an [`HttpDouble`], written to misbehave.
 //!
 //! The `portolan-cli` runs are measured from outside ([`measure_cli`]: the peak resident
 //! memory of the process) against what once took gigabytes: a layer whose one entry has a
@@ -14,12 +14,12 @@ use std::sync::Arc;
 use portolan::{Client, Reference};
 use portolan::{Error, ErrorCode};
 use portolan_tests::block_on;
-use portolan_tests::fake_registry::{FakeRegistry, Reply};
 use portolan_tests::hostile::{self, Counter, HugeChildren, Routes};
+use portolan_tests::http_double::{HttpDouble, Reply};
 use portolan_tests::images::{sha256, OCI_MANIFEST};
 use portolan_tests::peak_rss::{measure_cli, Measured};
 
-fn reference(registry: &FakeRegistry, rest: &str) -> Reference {
+fn reference(registry: &HttpDouble, rest: &str) -> Reference {
     Reference::parse(&format!("{}/{rest}", registry.host)).expect("reference")
 }
 
@@ -31,25 +31,29 @@ const MIB: u64 = 1024 * 1024;
 
 #[test]
 fn an_endless_error_body_is_read_only_up_to_its_cap() {
-    let registry = FakeRegistry::start(|method, path| {
-        if let Some(r) = api_root(path) {
-            return r;
-        }
-        match method {
-            // A delete refused with a 600 MiB body.
-            "DELETE" => Reply::Endless {
+    let registry = HttpDouble::builder()
+        .reply("GET", "/v2/", Reply::json(&serde_json::json!({})))
+        // A delete refused with a 600 MiB body.
+        .reply(
+            "DELETE",
+            "/**",
+            Reply::Endless {
                 status: 405,
                 content_type: "application/json".into(),
                 total: 600 * MIB,
             },
-            // Any other failure with one, too.
-            _ => Reply::Endless {
+        )
+        // Any other failure with one, too.
+        .reply(
+            "*",
+            "/**",
+            Reply::Endless {
                 status: 500,
                 content_type: "text/html".into(),
                 total: 600 * MIB,
             },
-        }
-    });
+        )
+        .start();
     let digest = format!("sha256:{}", "a".repeat(64));
     let err = block_on(Client::anonymous().delete(&reference(&registry, &format!("r@{digest}"))))
         .expect_err("refused");
@@ -72,7 +76,8 @@ fn an_endless_error_body_is_read_only_up_to_its_cap() {
 fn an_endless_tag_list_ends_in_a_clear_error() {
     let pages = Arc::new(AtomicUsize::new(0));
     let counter = pages.clone();
-    let registry = FakeRegistry::start(move |_, path| {
+    let registry = HttpDouble::serve(move |request| {
+        let path = request.target.as_str();
         if let Some(r) = api_root(path) {
             return r;
         }
@@ -155,7 +160,8 @@ fn an_index_naming_one_child_many_times_fetches_it_once_and_huge_sizes_do_not_pa
     let child_fetches = Arc::new(AtomicUsize::new(0));
     let counter = child_fetches.clone();
     let served_child = child_digest.clone();
-    let registry = FakeRegistry::start(move |method, path| {
+    let registry = HttpDouble::serve(move |request| {
+        let (method, path) = (request.method.as_str(), request.target.as_str());
         let child_digest = &served_child;
         if let Some(r) = api_root(path) {
             return r;
@@ -218,7 +224,8 @@ fn an_index_child_that_is_not_a_digest_is_refused_not_fetched_as_a_tag() {
     .into_bytes();
     let fetched_child = Arc::new(AtomicUsize::new(0));
     let counter = fetched_child.clone();
-    let source = FakeRegistry::start(move |_, path| {
+    let source = HttpDouble::serve(move |request| {
+        let path = request.target.as_str();
         if let Some(r) = api_root(path) {
             return r;
         }
@@ -303,9 +310,10 @@ fn typed_error(run: &Measured, what: &str) -> (String, String) {
 }
 
 /// A fake registry serving `routes`, and not-found for anything else.
-fn serve(routes: &Routes) -> FakeRegistry {
+fn serve(routes: &Routes) -> HttpDouble {
     let routes = routes.clone();
-    FakeRegistry::start(move |method, path| {
+    HttpDouble::serve(move |request| {
+        let (method, path) = (request.method.as_str(), request.target.as_str());
         routes
             .answer(method, path)
             .unwrap_or_else(hostile::not_found)
@@ -392,7 +400,8 @@ fn pages_of_long_distinct_tags_stop_at_a_byte_budget() {
     // 62 pages of 32,000 distinct 500-byte tags: 1 GB of names.
     let pages = Counter::default();
     let served = pages.clone();
-    let registry = FakeRegistry::start(move |_, path| {
+    let registry = HttpDouble::serve(move |request| {
+        let path = request.target.as_str();
         if let Some(r) = api_root(path) {
             return r;
         }
@@ -442,7 +451,8 @@ fn a_cleanup_preview_of_an_index_of_200_huge_children_stays_small() {
     let fetched = Counter::default();
     let (served, counter) = (children.clone(), fetched.clone());
     let answer = routes.clone();
-    let registry = FakeRegistry::start(move |method, path| {
+    let registry = HttpDouble::serve(move |request| {
+        let (method, path) = (request.method.as_str(), request.target.as_str());
         if path.starts_with("/v2/r/tags/list") {
             return Reply::json(&serde_json::json!({"name": "r", "tags": ["v1", "v2"]}));
         }
@@ -500,7 +510,8 @@ fn a_docker_hub_api_claiming_thousands_of_pages_is_stopped_early() {
         let pages = Counter::default();
         let base = Arc::new(std::sync::OnceLock::<String>::new());
         let (served, url) = (pages.clone(), base.clone());
-        let registry = FakeRegistry::start(move |_, path| {
+        let registry = HttpDouble::serve(move |request| {
+            let path = request.target.as_str();
             let Some(query) = path.strip_prefix("/v2/namespaces/ns/repositories/app/tags?") else {
                 return hostile::not_found();
             };

@@ -7,9 +7,9 @@
 use std::io::Write;
 use std::process::Output;
 
+use portolan_tests::cli;
 use portolan_tests::images::{sha256, Blob, Pusher, TestImage};
 use portolan_tests::registry::{Auth, TestRegistry};
-use portolan_tests::run_cli;
 use serde_json::json;
 
 /// A gzip layer of `files` (path, content) and `links` (path, target), and its diff ID.
@@ -111,7 +111,7 @@ fn a_saved_file_is_named_after_the_path_asked_for_and_never_replaces_one_unasked
     let home = tempfile::tempdir().expect("home");
     let out = tempfile::tempdir().expect("out");
     let dir = out.path().display().to_string();
-    let cat = |extra: &[&str]| run_cli(home.path(), &[&["cat", &reference][..], extra].concat());
+    let cat = |extra: &[&str]| cli::run(home.path(), &[&["cat", &reference][..], extra].concat());
 
     // The link is followed for the content, but the copy is named after the path asked for.
     let said = ok(&cat(&["etc/notes.txt", "-o", &dir]));
@@ -203,7 +203,7 @@ fn a_saved_file_keeps_its_permission_bits_but_never_setuid() {
             & 0o7777
     };
     for path in ["usr/bin/app", "usr/bin/su-ish", "etc/secret"] {
-        ok(&run_cli(
+        ok(&cli::run(
             home.path(),
             &["cat", &reference, path, "-o", &dir],
         ));

@@ -3,38 +3,12 @@
 //! unlocked gnome-keyring), the user's Docker login, and a Docker credential helper.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use base64::Engine;
+use portolan_tests::cli;
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::seed;
-
-/// Run the CLI with a clean Docker config folder (so the user's real login never leaks in).
-fn cli(docker_config: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut cmd = Command::new(portolan_tests::cli_binary());
-    cmd.args(args)
-        .env("DOCKER_CONFIG", docker_config)
-        .env("XDG_CACHE_HOME", docker_config.join("cache"))
-        .env_remove("PORTOLAN_LOG")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("run portolan-cli");
-    if let Some(text) = stdin {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(text.as_bytes())
-            .expect("write stdin");
-    }
-    child.wait_with_output().expect("wait portolan-cli")
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).to_string()
@@ -53,11 +27,9 @@ fn inspect_shows_layers_with_sizes_and_history_and_tags_lists_all() {
     let seeded = seed::standard(&registry);
     let tags = seed::many_tags(&registry, "big/tags", 1050);
     let cfg = tempfile::tempdir().expect("tmp");
-    let out = cli(
-        cfg.path(),
-        &["inspect", &registry.reference("team/app:v1")],
-        None,
-    );
+    let out = cli::in_home(cfg.path())
+        .keyring()
+        .run(&["inspect", &registry.reference("team/app:v1")]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains(&seeded.app.manifest.digest), "{text}");
@@ -82,17 +54,13 @@ fn inspect_shows_layers_with_sizes_and_history_and_tags_lists_all() {
         "empty steps are listed: {text}"
     );
     // --json carries the same facts for scripts.
-    let out = cli(
-        cfg.path(),
-        &[
-            "--json",
-            "inspect",
-            &registry.reference("team/multi:1.0"),
-            "--platform",
-            "linux/arm64",
-        ],
-        None,
-    );
+    let out = cli::in_home(cfg.path()).keyring().run(&[
+        "--json",
+        "inspect",
+        &registry.reference("team/multi:1.0"),
+        "--platform",
+        "linux/arm64",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(
@@ -102,11 +70,9 @@ fn inspect_shows_layers_with_sizes_and_history_and_tags_lists_all() {
     assert_eq!(v["platforms"].as_array().map(Vec::len), Some(2));
     // In text, each platform's image size (its layers, compressed), labelled, in columns
     // that line up.
-    let out = cli(
-        cfg.path(),
-        &["inspect", &registry.reference("team/multi:1.0")],
-        None,
-    );
+    let out = cli::in_home(cfg.path())
+        .keyring()
+        .run(&["inspect", &registry.reference("team/multi:1.0")]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     let header = text
@@ -133,26 +99,28 @@ fn inspect_shows_layers_with_sizes_and_history_and_tags_lists_all() {
         );
     }
     // tags lists all 1050, one per line.
-    let out = cli(cfg.path(), &["tags", &registry.reference("big/tags")], None);
+    let out = cli::in_home(cfg.path())
+        .keyring()
+        .run(&["tags", &registry.reference("big/tags")]);
     assert!(out.status.success(), "{}", stderr(&out));
     let listed: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
     assert_eq!(listed.len(), tags.len());
     assert!(listed == tags);
     // digest prints the digest; --raw prints the exact manifest bytes.
-    let out = cli(
-        cfg.path(),
-        &["digest", &registry.reference("team/app:v2")],
-        None,
-    );
+    let out = cli::in_home(cfg.path())
+        .keyring()
+        .run(&["digest", &registry.reference("team/app:v2")]);
     assert_eq!(stdout(&out).trim(), seeded.app.manifest.digest);
-    let out = cli(
-        cfg.path(),
-        &["inspect", "--raw", &registry.reference("team/app:v1")],
-        None,
-    );
+    let out = cli::in_home(cfg.path()).keyring().run(&[
+        "inspect",
+        "--raw",
+        &registry.reference("team/app:v1"),
+    ]);
     assert_eq!(out.stdout, seeded.app.manifest.bytes, "byte for byte");
     // repos lists the catalog.
-    let out = cli(cfg.path(), &["repos", &registry.host], None);
+    let out = cli::in_home(cfg.path())
+        .keyring()
+        .run(&["repos", &registry.host]);
     let repos = stdout(&out);
     for name in ["team/app", "team/multi", "team/legacy", "big/tags"] {
         assert!(
@@ -167,18 +135,18 @@ fn errors_go_to_stderr_with_a_non_zero_exit() {
     let registry = TestRegistry::start(Auth::None);
     seed::standard(&registry);
     let cfg = tempfile::tempdir().expect("tmp");
-    let out = cli(cfg.path(), &["inspect", "docker.io/Library/ubuntu"], None);
+    let out = cli::in_home(cfg.path())
+        .keyring()
+        .run(&["inspect", "docker.io/Library/ubuntu"]);
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(
         err.contains("must be lowercase") && err.contains('^'),
         "{err}"
     );
-    let out = cli(
-        cfg.path(),
-        &["inspect", &registry.reference("team/app:missing")],
-        None,
-    );
+    let out = cli::in_home(cfg.path())
+        .keyring()
+        .run(&["inspect", &registry.reference("team/app:missing")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("team/app:missing"),
@@ -186,18 +154,16 @@ fn errors_go_to_stderr_with_a_non_zero_exit() {
         stderr(&out)
     );
     assert!(stdout(&out).is_empty());
-    let out = cli(
-        cfg.path(),
-        &["--json", "digest", &registry.reference("nope/nope:1")],
-        None,
-    );
+    let out = cli::in_home(cfg.path()).keyring().run(&[
+        "--json",
+        "digest",
+        &registry.reference("nope/nope:1"),
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("json error");
     assert_eq!(v["error"]["code"], "not_found");
-    let out = cli(
-        cfg.path(),
-        &["tags", &registry.reference("nope/nope")],
-        None,
-    );
+    let out = cli::in_home(cfg.path())
+        .keyring()
+        .run(&["tags", &registry.reference("nope/nope")]);
     assert!(
         stderr(&out).contains("the tag list of") && stderr(&out).contains("was not found"),
         "{}",
@@ -206,7 +172,9 @@ fn errors_go_to_stderr_with_a_non_zero_exit() {
 
     // A command line that cannot be parsed: exit 2, and under --json the same JSON form
     // with its own code.
-    let out = cli(cfg.path(), &["--json", "tags", "--no-such-flag"], None);
+    let out = cli::in_home(cfg.path())
+        .keyring()
+        .run(&["--json", "tags", "--no-such-flag"]);
     assert_eq!(out.status.code(), Some(2));
     let v: serde_json::Value =
         serde_json::from_slice(&out.stderr).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
@@ -217,23 +185,21 @@ fn errors_go_to_stderr_with_a_non_zero_exit() {
             .is_some_and(|m| m.contains("--no-such-flag")),
         "{v}"
     );
-    let out = cli(cfg.path(), &["tags", "--no-such-flag"], None);
+    let out = cli::in_home(cfg.path())
+        .keyring()
+        .run(&["tags", "--no-such-flag"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--no-such-flag"), "{}", stderr(&out));
 
     // An archive into a folder that does not exist is refused, as `cp` does, and the
     // folder is not made up.
     let missing = cfg.path().join("no/such/dir");
-    let out = cli(
-        cfg.path(),
-        &[
-            "pull",
-            &registry.reference("team/app:v1"),
-            "--archive",
-            &missing.join("x.tar").to_string_lossy(),
-        ],
-        None,
-    );
+    let out = cli::in_home(cfg.path()).keyring().run(&[
+        "pull",
+        &registry.reference("team/app:v1"),
+        "--archive",
+        &missing.join("x.tar").to_string_lossy(),
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
     assert!(!cfg.path().join("no").exists(), "no folder was created");
@@ -247,11 +213,13 @@ fn the_cli_adds_hints_in_its_own_flags_to_the_engines_neutral_messages() {
     let tar = cfg.path().join("all.tar");
     let tar = tar.to_str().expect("utf-8 path");
     let multi = registry.reference("team/multi:1.0");
-    let out = cli(
-        cfg.path(),
-        &["pull", &multi, "--archive", tar, "--all-platforms"],
-        None,
-    );
+    let out = cli::in_home(cfg.path()).keyring().run(&[
+        "pull",
+        &multi,
+        "--archive",
+        tar,
+        "--all-platforms",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     let (error, hint) = err.split_once("\nhint: ").expect("a hint line");
@@ -261,18 +229,14 @@ fn the_cli_adds_hints_in_its_own_flags_to_the_engines_neutral_messages() {
     );
     assert!(hint.contains("--oci"), "{err}");
     // Scripts get the same code and hint in one JSON document.
-    let out = cli(
-        cfg.path(),
-        &[
-            "--json",
-            "pull",
-            &multi,
-            "--archive",
-            tar,
-            "--all-platforms",
-        ],
-        None,
-    );
+    let out = cli::in_home(cfg.path()).keyring().run(&[
+        "--json",
+        "pull",
+        &multi,
+        "--archive",
+        tar,
+        "--all-platforms",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("json error");
     assert_eq!(v["error"]["code"], "input");
     assert!(
@@ -282,11 +246,13 @@ fn the_cli_adds_hints_in_its_own_flags_to_the_engines_neutral_messages() {
         "{v}"
     );
     // A platform the index does not have.
-    let out = cli(
-        cfg.path(),
-        &["--json", "inspect", &multi, "--platform", "plan9/mips"],
-        None,
-    );
+    let out = cli::in_home(cfg.path()).keyring().run(&[
+        "--json",
+        "inspect",
+        &multi,
+        "--platform",
+        "plan9/mips",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("json error");
     assert_eq!(v["error"]["code"], "not_found");
     assert!(
@@ -296,16 +262,18 @@ fn the_cli_adds_hints_in_its_own_flags_to_the_engines_neutral_messages() {
         "{v}"
     );
     // Text that is not a platform.
-    let out = cli(
-        cfg.path(),
-        &["--json", "inspect", &multi, "--platform", "linux"],
-        None,
-    );
+    let out = cli::in_home(cfg.path()).keyring().run(&[
+        "--json",
+        "inspect",
+        &multi,
+        "--platform",
+        "linux",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("json error");
     assert_eq!(v["error"]["code"], "input");
     // A URL where a reference goes: told to drop the scheme, not that a port is wrong.
     let url = format!("http://{}", registry.reference("team/app:v1"));
-    let out = cli(cfg.path(), &["inspect", &url], None);
+    let out = cli::in_home(cfg.path()).keyring().run(&["inspect", &url]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("drop the http://"),
@@ -323,14 +291,14 @@ fn the_cli_adds_hints_in_its_own_flags_to_the_engines_neutral_messages() {
         if let Some(p) = extra {
             args.extend(["--platform", p]);
         }
-        let out = cli(cfg.path(), &args, None);
+        let out = cli::in_home(cfg.path()).keyring().run(&args);
         assert!(out.status.success(), "{}", stderr(&out));
     }
-    let out = cli(
-        cfg.path(),
-        &["push", two, &registry.reference("team/pushed:1")],
-        None,
-    );
+    let out = cli::in_home(cfg.path()).keyring().run(&[
+        "push",
+        two,
+        &registry.reference("team/pushed:1"),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
@@ -346,7 +314,9 @@ fn docker_login_from_config_json_and_from_a_credential_helper() {
     let cfg = tempfile::tempdir().expect("tmp");
     let repo = registry.reference("team/app");
     // No login: a clear refusal.
-    let out = cli(cfg.path(), &["--no-keyring", "tags", &repo], None);
+    let out = cli::in_home(cfg.path())
+        .keyring()
+        .run(&["--no-keyring", "tags", &repo]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("sign in"), "{}", stderr(&out));
     // `auths` in config.json, as `docker login` writes it.
@@ -356,7 +326,9 @@ fn docker_login_from_config_json_and_from_a_credential_helper() {
         format!(r#"{{"auths":{{"{}":{{"auth":"{auth}"}}}}}}"#, registry.host),
     )
     .expect("write");
-    let out = cli(cfg.path(), &["--no-keyring", "tags", &repo], None);
+    let out = cli::in_home(cfg.path())
+        .keyring()
+        .run(&["--no-keyring", "tags", &repo]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "v1\nv2\n");
     // A credential helper (credsStore), speaking the docker-credential protocol.
@@ -382,12 +354,9 @@ fn docker_login_from_config_json_and_from_a_credential_helper() {
         bin.path().display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let out = Command::new(portolan_tests::cli_binary())
-        .args(["--no-keyring", "tags", &repo])
-        .env("DOCKER_CONFIG", cfg.path())
+    let out = cli::in_home(cfg.path())
         .env("PATH", &path)
-        .output()
-        .expect("run");
+        .run(&["tags", &repo]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "v1\nv2\n");
 }
@@ -411,11 +380,10 @@ fn login_saves_the_secret_in_the_os_keyring_and_logout_removes_it() {
     let cfg = tempfile::tempdir().expect("tmp");
     let repo = registry.reference("team/app");
     // A wrong token is refused and nothing is saved.
-    let out = cli(
-        cfg.path(),
-        &["login", &registry.host, "-u", "bob", "--password-stdin"],
-        Some("wrong-token\n"),
-    );
+    let out = cli::in_home(cfg.path())
+        .keyring()
+        .stdin("wrong-token\n")
+        .run(&["login", &registry.host, "-u", "bob", "--password-stdin"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("refused"), "{}", stderr(&out));
     assert!(!stderr(&out).contains("wrong-token"));
@@ -424,11 +392,10 @@ fn login_saves_the_secret_in_the_os_keyring_and_logout_removes_it() {
         "a refused login must not be saved"
     );
     // The right one is checked against the registry, then saved in the keyring.
-    let out = cli(
-        cfg.path(),
-        &["login", &registry.host, "-u", "bob", "--password-stdin"],
-        Some("b0b-secret-pass\n"),
-    );
+    let out = cli::in_home(cfg.path())
+        .keyring()
+        .stdin("b0b-secret-pass\n")
+        .run(&["login", &registry.host, "-u", "bob", "--password-stdin"]);
     assert!(
         out.status.success(),
         "login failed (is a Secret Service running? scripts/test starts one): {}",
@@ -442,14 +409,16 @@ fn login_saves_the_secret_in_the_os_keyring_and_logout_removes_it() {
     // ...and not on disk in the Docker config folder.
     assert!(!cfg.path().join("config.json").exists());
     // Later commands use it.
-    let out = cli(cfg.path(), &["tags", &repo], None);
+    let out = cli::in_home(cfg.path()).keyring().run(&["tags", &repo]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "v1\nv2\n");
     // Logout removes it; access is refused again.
-    let out = cli(cfg.path(), &["logout", &registry.host], None);
+    let out = cli::in_home(cfg.path())
+        .keyring()
+        .run(&["logout", &registry.host]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!keyring_has(&registry.host));
-    let out = cli(cfg.path(), &["tags", &repo], None);
+    let out = cli::in_home(cfg.path()).keyring().run(&["tags", &repo]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("sign in"), "{}", stderr(&out));
 }
@@ -461,25 +430,21 @@ fn cleanup_prints_its_plan_asks_and_removes_exactly_that() {
     let home = tempfile::tempdir().expect("tmp");
     let repo = registry.reference("cli/cleanup");
     let list = |home: &Path| -> Vec<String> {
-        let out = cli(home, &["tags", &repo], None);
+        let out = cli::in_home(home).keyring().run(&["tags", &repo]);
         let mut tags: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
         tags.sort();
         tags
     };
 
     // The plan, as JSON, changes nothing: the newest image's two tags stay.
-    let out = cli(
-        home.path(),
-        &[
-            "cleanup",
-            &repo,
-            "--keep-newest",
-            "2",
-            "--dry-run",
-            "--json",
-        ],
-        None,
-    );
+    let out = cli::in_home(home.path()).keyring().run(&[
+        "cleanup",
+        &repo,
+        "--keep-newest",
+        "2",
+        "--dry-run",
+        "--json",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plan");
     assert_eq!(plan["removed"], 5);
@@ -487,16 +452,17 @@ fn cleanup_prints_its_plan_asks_and_removes_exactly_that() {
     assert_eq!(list(home.path()).len(), 7);
 
     // Without a terminal and without --yes it refuses.
-    let out = cli(home.path(), &["cleanup", &repo, "--keep-newest", "2"], None);
+    let out = cli::in_home(home.path())
+        .keyring()
+        .run(&["cleanup", &repo, "--keep-newest", "2"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
 
     // With --yes: exactly the plan.
-    let out = cli(
-        home.path(),
-        &["cleanup", &repo, "--keep-newest", "2", "--yes"],
-        None,
-    );
+    let out =
+        cli::in_home(home.path())
+            .keyring()
+            .run(&["cleanup", &repo, "--keep-newest", "2", "--yes"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("Done: 2 of 2 steps (5 tags removed, 2 images deleted)."),
@@ -524,11 +490,13 @@ fn cleanup_keeps_the_newest_to_the_millisecond_and_says_why_each_tag_stays() {
     }
     let repo = registry.reference("cli/same-second");
     let home = tempfile::tempdir().expect("tmp");
-    let out = cli(
-        home.path(),
-        &["cleanup", &repo, "--keep-newest", "1", "--dry-run"],
-        None,
-    );
+    let out = cli::in_home(home.path()).keyring().run(&[
+        "cleanup",
+        &repo,
+        "--keep-newest",
+        "1",
+        "--dry-run",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let plan = stdout(&out);
     let line = |tag: &str| {

@@ -4,9 +4,9 @@
 //! `inspect --raw` prints the manifest's exact bytes (its sha256 is the digest); and each
 //! layer's compression is shown, from its media type.
 
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use portolan_tests::cli;
 use portolan_tests::faulty_proxy::{Fault, FaultyProxy};
 use portolan_tests::images::{build_image, noise, sha256, Blob, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
@@ -14,10 +14,6 @@ use portolan_tests::require_program;
 
 /// A window-title change, a screen clear, an 8-bit CSI and a DEL.
 const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{7f}";
-
-fn cli(home: &Path, args: &[&str]) -> Output {
-    portolan_tests::run_cli(home, args)
-}
 
 /// No byte that drives a terminal: C0 controls other than newline and tab, DEL, and the
 /// 8-bit CSI (0x9b, which also ends the UTF-8 encoding of U+009B).
@@ -106,7 +102,7 @@ fn registry_text_with_control_characters_never_reaches_the_terminal() {
     let home = tempfile::tempdir().expect("tmp");
     let reference = format!("{}/team/hostile:v1", proxy.host);
 
-    let text = ok("inspect", cli(home.path(), &["inspect", &reference])).stdout;
+    let text = ok("inspect", cli::run(home.path(), &["inspect", &reference])).stdout;
     let text = String::from_utf8_lossy(&text);
     // Shown, with the controls replaced: not dropped.
     assert!(
@@ -119,7 +115,7 @@ fn registry_text_with_control_characters_never_reaches_the_terminal() {
     // JSON is escaped, and decodes to exactly what the registry holds.
     let json = ok(
         "inspect --json",
-        cli(home.path(), &["inspect", "--json", &reference]),
+        cli::run(home.path(), &["inspect", "--json", &reference]),
     )
     .stdout;
     let json: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
@@ -150,13 +146,17 @@ fn registry_text_with_control_characters_never_reaches_the_terminal() {
     Pusher::new(&registry).push_blob("team/hostile", &empty);
     Pusher::new(&registry).push_manifest("team/hostile", "artifact", &artifact);
     let art = format!("{}/team/hostile:artifact", proxy.host);
-    let text = ok("inspect artifact", cli(home.path(), &["inspect", &art])).stdout;
+    let text = ok(
+        "inspect artifact",
+        cli::run(home.path(), &["inspect", &art]),
+    )
+    .stdout;
     assert!(
         String::from_utf8_lossy(&text).contains("application/vnd.example.config\u{fffd}]0;pwned")
     );
     ok(
         "inspect --json artifact",
-        cli(home.path(), &["inspect", "--json", &art]),
+        cli::run(home.path(), &["inspect", "--json", &art]),
     );
 
     // Tag and repository names, as a hostile registry lists them.
@@ -171,7 +171,7 @@ fn registry_text_with_control_characters_never_reaches_the_terminal() {
     );
     let listed = ok(
         "tags",
-        cli(
+        cli::run(
             home.path(),
             &["tags", &format!("{}/team/hostile", proxy.host)],
         ),
@@ -179,7 +179,7 @@ fn registry_text_with_control_characters_never_reaches_the_terminal() {
     assert!(String::from_utf8_lossy(&listed.stdout).contains("v1\u{fffd}]0;pwned"));
     let listed = ok(
         "tags --json",
-        cli(
+        cli::run(
             home.path(),
             &["tags", "--json", &format!("{}/team/hostile", proxy.host)],
         ),
@@ -195,7 +195,7 @@ fn registry_text_with_control_characters_never_reaches_the_terminal() {
         Fault::ReplaceBody(catalog.as_bytes().to_vec()),
         1,
     );
-    ok("repos", cli(home.path(), &["repos", &proxy.host]));
+    ok("repos", cli::run(home.path(), &["repos", &proxy.host]));
 
     // Error messages, at exit, in text and JSON.
     let error = r#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"gone\u001b]0;pwned\u0007\u009b2J","detail":"\u001b[31mred\u007f"}]}"#;
@@ -209,7 +209,7 @@ fn registry_text_with_control_characters_never_reaches_the_terminal() {
         vec!["inspect", missing.as_str()],
         vec!["inspect", "--json", missing.as_str()],
     ] {
-        let out = cli(home.path(), &args);
+        let out = cli::run(home.path(), &args);
         assert!(!out.status.success());
         assert!(
             String::from_utf8_lossy(&out.stderr).contains("gone"),
@@ -257,7 +257,7 @@ fn inspect_raw_prints_the_exact_bytes_and_layers_say_their_compression() {
     let home = tempfile::tempdir().expect("tmp");
     let reference = registry.reference("team/layers:v1");
 
-    let raw = cli(home.path(), &["inspect", "--raw", &reference]);
+    let raw = cli::run(home.path(), &["inspect", "--raw", &reference]);
     assert!(
         raw.status.success(),
         "{}",
@@ -272,7 +272,7 @@ fn inspect_raw_prints_the_exact_bytes_and_layers_say_their_compression() {
     );
     assert_eq!(sha256(&raw.stdout), manifest.digest);
 
-    let text = ok("inspect", cli(home.path(), &["inspect", &reference])).stdout;
+    let text = ok("inspect", cli::run(home.path(), &["inspect", &reference])).stdout;
     let text = String::from_utf8_lossy(&text);
     let header = text
         .lines()
@@ -292,7 +292,7 @@ fn inspect_raw_prints_the_exact_bytes_and_layers_say_their_compression() {
     }
     let json = ok(
         "inspect --json",
-        cli(home.path(), &["inspect", "--json", &reference]),
+        cli::run(home.path(), &["inspect", "--json", &reference]),
     )
     .stdout;
     let json: serde_json::Value = serde_json::from_slice(&json).expect("JSON");

@@ -1,10 +1,9 @@
 //! The demo registry as the README starts it: it prints its address, serves its sample
 //! images, and on Ctrl-C (SIGINT) or SIGTERM stops and leaves no storage behind.
 
-use std::path::Path;
-use std::process::Command;
-
+use portolan_tests::cli;
 use portolan_tests::demo::Demo;
+use std::path::Path;
 
 fn stops_and_cleans_up_on(signal: &str) {
     let mut demo = Demo::start(Path::new(env!("CARGO_BIN_EXE_portolan-demo-registry")));
@@ -14,11 +13,8 @@ fn stops_and_cleans_up_on(signal: &str) {
         "{} holds the images",
         demo.storage.display()
     );
-    let out = Command::new(portolan_tests::cli_binary())
-        .args(["tags", &format!("{}/demo/web", demo.host)])
-        .env("DOCKER_CONFIG", demo.storage.join("no-docker-config"))
-        .output()
-        .expect("portolan-cli");
+    let home = tempfile::tempdir().expect("home");
+    let out = cli::run(home.path(), &["tags", &format!("{}/demo/web", demo.host)]);
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("latest"),
         "{}",

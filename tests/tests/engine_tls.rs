@@ -6,40 +6,15 @@
 //! is refused before any connection, unless `PORTOLAN_ALLOW_PLAIN_ENGINE=1`.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use portolan_tests::cli_binary;
+use portolan_tests::cli;
 use portolan_tests::podman::Podman;
 use portolan_tests::tls::{self, TestTls};
 use portolan_tests::tls_terminator::TlsTerminator;
 use sha2::{Digest, Sha256};
-
-/// `portolan-cli ARGS` with `home` as its Docker config folder and only the engine
-/// variables in `env` (none inherited from the caller).
-fn cli(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut command = Command::new(cli_binary());
-    command
-        .args(args)
-        .arg("--no-keyring")
-        .env("DOCKER_CONFIG", home)
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env_remove("PORTOLAN_LOG")
-        .stdin(std::process::Stdio::null());
-    for var in [
-        "DOCKER_HOST",
-        "DOCKER_CONTEXT",
-        "DOCKER_TLS",
-        "DOCKER_TLS_VERIFY",
-        "DOCKER_CERT_PATH",
-        "PORTOLAN_ALLOW_PLAIN_ENGINE",
-    ] {
-        command.env_remove(var);
-    }
-    command.envs(env.iter().copied());
-    command.output().expect("run portolan-cli")
-}
 
 fn ok(out: &Output) -> String {
     assert!(
@@ -101,18 +76,16 @@ fn an_engine_behind_tls_is_reached_with_dockers_certificate_files() {
         ("DOCKER_TLS_VERIFY", "1"),
         ("DOCKER_CERT_PATH", certs_text.as_str()),
     ];
-    let listed = ok(&cli(home.path(), &env, &["images"]));
+    let listed = ok(&cli::in_home(home.path()).envs(&env).run(&["images"]));
     assert!(listed.contains("localhost/tls-app:1"), "{listed}");
     assert!(terminator.handshakes() >= 1, "it went through TLS");
 
     // Without DOCKER_CERT_PATH, the files are in Docker's config folder.
     let config = home.path().join("config");
     cert_files(&config, Some(&pki), &pki);
-    let listed = ok(&cli(
-        &config,
-        &[("DOCKER_HOST", &host), ("DOCKER_TLS_VERIFY", "yes")],
-        &["images"],
-    ));
+    let listed = ok(&cli::in_home(&config)
+        .envs(&[("DOCKER_HOST", &host), ("DOCKER_TLS_VERIFY", "yes")])
+        .run(&["images"]));
     assert!(listed.contains("localhost/tls-app:1"), "{listed}");
 
     // A CA that did not sign the engine's certificate: refused, and nothing is listed.
@@ -120,15 +93,13 @@ fn an_engine_behind_tls_is_reached_with_dockers_certificate_files() {
     let wrong = home.path().join("wrong");
     cert_files(&wrong, Some(&stranger), &pki);
     let wrong_text = wrong.display().to_string();
-    let out = cli(
-        home.path(),
-        &[
+    let out = cli::in_home(home.path())
+        .envs(&[
             ("DOCKER_HOST", &host),
             ("DOCKER_TLS_VERIFY", "1"),
             ("DOCKER_CERT_PATH", &wrong_text),
-        ],
-        &["images"],
-    );
+        ])
+        .run(&["images"]);
     assert!(!out.status.success(), "an unknown CA is not trusted");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("TLS handshake failed"), "{err}");
@@ -138,14 +109,14 @@ fn an_engine_behind_tls_is_reached_with_dockers_certificate_files() {
     let ctx = home.path().join("ctx");
     let files = context_home(&ctx, "remote-tls", &host, false);
     cert_files(&files, Some(&pki), &pki);
-    let listed = ok(&cli(&ctx, &[], &["images"]));
+    let listed = ok(&cli::in_home(&ctx).envs(&[]).run(&["images"]));
     assert!(listed.contains("localhost/tls-app:1"), "{listed}");
 
     // A context that skips verification: its client certificate, no CA.
     let skip = home.path().join("skip");
     let files = context_home(&skip, "remote-skip", &host, true);
     cert_files(&files, None, &pki);
-    let listed = ok(&cli(&skip, &[], &["images"]));
+    let listed = ok(&cli::in_home(&skip).envs(&[]).run(&["images"]));
     assert!(listed.contains("localhost/tls-app:1"), "{listed}");
 }
 
@@ -166,7 +137,9 @@ fn plain_tcp_to_an_address_that_is_not_loopback_is_refused_before_connecting() {
     let home = tempfile::tempdir().expect("home");
     let host = format!("tcp://0.0.0.0:{port}");
 
-    let out = cli(home.path(), &[("DOCKER_HOST", &host)], &["images"]);
+    let out = cli::in_home(home.path())
+        .envs(&[("DOCKER_HOST", &host)])
+        .run(&["images"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("without TLS"), "{err}");
@@ -175,11 +148,9 @@ fn plain_tcp_to_an_address_that_is_not_loopback_is_refused_before_connecting() {
     assert_eq!(connections.load(Ordering::SeqCst), 0, "nothing was sent");
 
     // Allowed explicitly: it connects (and fails there, since nothing answers).
-    let out = cli(
-        home.path(),
-        &[("DOCKER_HOST", &host), ("PORTOLAN_ALLOW_PLAIN_ENGINE", "1")],
-        &["images"],
-    );
+    let out = cli::in_home(home.path())
+        .envs(&[("DOCKER_HOST", &host), ("PORTOLAN_ALLOW_PLAIN_ENGINE", "1")])
+        .run(&["images"]);
     assert!(!out.status.success());
     assert!(
         !String::from_utf8_lossy(&out.stderr).contains("without TLS"),
@@ -188,10 +159,8 @@ fn plain_tcp_to_an_address_that_is_not_loopback_is_refused_before_connecting() {
     assert!(connections.load(Ordering::SeqCst) >= 1, "it connected");
 
     // Loopback needs no leave.
-    let out = cli(
-        home.path(),
-        &[("DOCKER_HOST", &format!("tcp://127.0.0.1:{port}"))],
-        &["images"],
-    );
+    let out = cli::in_home(home.path())
+        .envs(&[("DOCKER_HOST", &format!("tcp://127.0.0.1:{port}"))])
+        .run(&["images"]);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("without TLS"));
 }

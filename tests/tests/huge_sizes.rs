@@ -3,13 +3,13 @@
 //! `files` and `diff` of the debug CLI (where an overflow panics) with a sensible answer:
 //! the total saturates and is shown as 16 EiB, a foreign layer is named and not fetched,
 //! and an ordinary layer whose registry sends fewer bytes than claimed is an error that
-//! says so. The registry is [`FakeRegistry`], written to lie.
+//! says so. The registry is an [`HttpDouble`], written to lie.
 
 use std::process::Output;
 
-use portolan_tests::fake_registry::{FakeRegistry, Reply};
+use portolan_tests::cli;
+use portolan_tests::http_double::{HttpDouble, Reply};
 use portolan_tests::images::sha256;
-use portolan_tests::run_cli;
 use serde_json::{json, Value};
 
 /// 2^63 bytes: two of them pass `u64::MAX`.
@@ -47,7 +47,7 @@ fn manifest(config: &[u8], layers: &[Value]) -> Vec<u8> {
 
 /// A registry with `big:foreign` (two foreign layers of 2^63 bytes, never fetched) and
 /// `big:lying` (two ordinary layers said to be 2^63 bytes, whose blobs are 100-odd).
-fn lying_registry() -> FakeRegistry {
+fn lying_registry() -> HttpDouble {
     let config = json!({
         "architecture": "amd64", "os": "linux",
         "rootfs": {"type": "layers", "diff_ids": [
@@ -73,33 +73,34 @@ fn lying_registry() -> FakeRegistry {
     let foreign_manifest = manifest(&config, &[foreign('a'), foreign('b')]);
     let lying_manifest = manifest(&config, &[lying.clone(), lying]);
     let config_digest = sha256(&config);
-    FakeRegistry::start(move |_, path| {
-        let body = |kind: &str, bytes: &[u8]| Reply::Body {
-            status: 200,
-            headers: vec![
-                ("Content-Type".into(), kind.into()),
-                ("Docker-Content-Digest".into(), sha256(bytes)),
-            ],
-            body: bytes.to_vec(),
-        };
-        let manifest_type = "application/vnd.oci.image.manifest.v1+json";
-        match path {
-            "/v2/" => Reply::json(&json!({})),
-            "/v2/big/manifests/foreign" => body(manifest_type, &foreign_manifest),
-            "/v2/big/manifests/lying" => body(manifest_type, &lying_manifest),
-            p if p == format!("/v2/big/blobs/{config_digest}") => {
-                body("application/octet-stream", &config)
-            }
-            p if p == format!("/v2/big/blobs/{blob_digest}") => {
-                body("application/octet-stream", &blob)
-            }
-            _ => Reply::Body {
-                status: 404,
-                headers: Vec::new(),
-                body: br#"{"errors":[{"code":"NOT_FOUND","message":"no"}]}"#.to_vec(),
-            },
-        }
-    })
+    let body = |kind: &str, bytes: &[u8]| {
+        Reply::bytes(200, kind, bytes).with_header("Docker-Content-Digest", &sha256(bytes))
+    };
+    let manifest_type = "application/vnd.oci.image.manifest.v1+json";
+    HttpDouble::builder()
+        .reply("GET", "/v2/", Reply::json(&json!({})))
+        .reply(
+            "GET",
+            "/v2/big/manifests/foreign",
+            body(manifest_type, &foreign_manifest),
+        )
+        .reply(
+            "GET",
+            "/v2/big/manifests/lying",
+            body(manifest_type, &lying_manifest),
+        )
+        .reply(
+            "GET",
+            &format!("/v2/big/blobs/{config_digest}"),
+            body("application/octet-stream", &config),
+        )
+        .reply(
+            "GET",
+            &format!("/v2/big/blobs/{blob_digest}"),
+            body("application/octet-stream", &blob),
+        )
+        .fallback(|_| Reply::registry_error(404, "NOT_FOUND", "no"))
+        .start()
 }
 
 /// The run did not panic (a panic exits with 101 and says `panicked`).
@@ -123,26 +124,26 @@ fn ok(o: &Output) -> String {
 fn layers_claiming_two_to_the_63_bytes_each_are_added_up_without_overflowing() {
     let registry = lying_registry();
     let home = tempfile::tempdir().expect("home");
-    let cli = |args: &[&str]| run_cli(home.path(), args);
+    let run = |args: &[&str]| cli::run(home.path(), args);
     let foreign = format!("{}/big:foreign", registry.host);
     let lying = format!("{}/big:lying", registry.host);
 
     // The total saturates at u64::MAX, shown in the largest unit.
     let inspected: Value =
-        serde_json::from_str(&ok(&cli(&["inspect", &foreign, "--json"]))).expect("json");
+        serde_json::from_str(&ok(&run(&["inspect", &foreign, "--json"]))).expect("json");
     assert_eq!(inspected["image"]["total_size"], json!(u64::MAX));
     assert_eq!(inspected["image"]["layers"][1]["size"], json!(HUGE));
-    let text = ok(&cli(&["inspect", &foreign]));
+    let text = ok(&run(&["inspect", &foreign]));
     assert!(text.contains("16.0 EiB"), "{text}");
 
     // Files: the layers are named, not fetched; the merged tree is empty.
-    let files = ok(&cli(&["files", &foreign]));
+    let files = ok(&run(&["files", &foreign]));
     assert!(files.contains("not fetched"), "{files}");
-    ok(&cli(&["files", &foreign, "--merged"]));
+    ok(&run(&["files", &foreign, "--merged"]));
 
     // Diff of the image with itself: four layers of 2^63 bytes planned, all shared.
     let compared: Value =
-        serde_json::from_str(&ok(&cli(&["diff", &foreign, &foreign, "--json"]))).expect("json");
+        serde_json::from_str(&ok(&run(&["diff", &foreign, &foreign, "--json"]))).expect("json");
     assert_eq!(compared["shared_layers"].as_array().map(Vec::len), Some(2));
     assert_eq!(compared["changed"], json!([]));
 
@@ -154,7 +155,7 @@ fn layers_claiming_two_to_the_63_bytes_each_are_added_up_without_overflowing() {
         vec!["diff", lying.as_str(), lying.as_str()],
         vec!["cat", lying.as_str(), "hi.txt"],
     ] {
-        let out = cli(&args);
+        let out = run(&args);
         no_panic(&out);
         assert!(!out.status.success(), "{args:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -163,6 +164,6 @@ fn layers_claiming_two_to_the_63_bytes_each_are_added_up_without_overflowing() {
             "{args:?}: {stderr}"
         );
     }
-    let text = ok(&cli(&["inspect", &lying]));
+    let text = ok(&run(&["inspect", &lying]));
     assert!(text.contains("16.0 EiB"), "{text}");
 }

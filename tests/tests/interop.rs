@@ -1,53 +1,33 @@
 //! Interoperability with skopeo, an independent client: what skopeo pushes, the engine
 //! reads back with identical digests, layers and platform.
 
-use std::process::Command;
-
 use portolan::{Client, Credential, CredentialChain, Reference, TransportOptions};
 use portolan_tests::images::{build_image, write_oci_layout, ImageSpec};
 use portolan_tests::registry::{Auth, TestRegistry};
-use portolan_tests::{block_on, require_program};
+use portolan_tests::{block_on, skopeo};
 
 #[test]
 fn images_pushed_by_skopeo_read_back_with_identical_digests() {
-    let skopeo = require_program("skopeo");
     let registry = TestRegistry::start(Auth::Htpasswd(vec![("carol".into(), "c4rol-pass".into())]));
     let image = build_image(&ImageSpec::new("skopeo", "arm64", &[70_000, 3_000, 500]));
     let layout = tempfile::tempdir().expect("tmp");
     write_oci_layout(layout.path(), &image, "v1");
     let dest = format!("docker://{}", registry.reference("interop/skopeo:v1"));
-    let out = Command::new(&skopeo)
-        .args([
-            "copy",
-            "--dest-tls-verify=false",
-            "--dest-creds",
-            "carol:c4rol-pass",
-        ])
-        .arg(format!("oci:{}:v1", layout.path().display()))
-        .arg(&dest)
-        .output()
-        .expect("skopeo copy");
-    assert!(
-        out.status.success(),
-        "skopeo copy: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = Command::new(&skopeo)
-        .args([
-            "inspect",
-            "--tls-verify=false",
-            "--creds",
-            "carol:c4rol-pass",
-            &dest,
-        ])
-        .output()
-        .expect("skopeo inspect");
-    assert!(
-        out.status.success(),
-        "skopeo inspect: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let theirs: serde_json::Value = serde_json::from_slice(&out.stdout).expect("skopeo json");
+    skopeo::run(&[
+        "copy",
+        "--dest-tls-verify=false",
+        "--dest-creds",
+        "carol:c4rol-pass",
+        &format!("oci:{}:v1", layout.path().display()),
+        &dest,
+    ]);
+    let theirs = skopeo::json(&[
+        "inspect",
+        "--tls-verify=false",
+        "--creds",
+        "carol:c4rol-pass",
+        &dest,
+    ]);
 
     let client = Client::new(
         TransportOptions::default(),

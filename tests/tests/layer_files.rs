@@ -5,28 +5,12 @@
 
 use std::process::{Command, Output};
 
+use portolan_tests::cli;
 use portolan_tests::faulty_proxy::{Fault, FaultyProxy};
 use portolan_tests::images::{build_image, ImageSpec, Pusher};
 use portolan_tests::podman::Podman;
 use portolan_tests::registry::{Auth, TestRegistry};
 use serde_json::Value;
-
-fn cli(args: &[&str]) -> Output {
-    let home = tempfile::tempdir().expect("temp dir");
-    cli_in(home.path(), args)
-}
-
-/// The CLI with `home` as its Docker config and cache folder (kept between runs).
-fn cli_in(home: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(portolan_tests::cli_binary())
-        .args(args)
-        .arg("--no-keyring")
-        .env("DOCKER_CONFIG", home)
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env_remove("PORTOLAN_LOG")
-        .output()
-        .expect("run portolan-cli")
-}
 
 fn ok(o: &Output) -> String {
     assert!(
@@ -71,7 +55,9 @@ fn files_of_a_podman_built_image_as_podman_copied_them() {
         &format!("docker://{}", registry.reference("team/files:v1")),
     ]);
     let reference = registry.reference("team/files:v1");
-    let listed = entries(&ok(&cli(&["files", &reference, "--json"])));
+    let listed = entries(&ok(&cli::run_in_fresh_home(&[
+        "files", &reference, "--json",
+    ])));
     // One layer per COPY, each with its file and the size podman copied.
     assert!(
         listed.contains(&(0, "app".into(), "file".into(), 12)),
@@ -82,9 +68,13 @@ fn files_of_a_podman_built_image_as_podman_copied_them() {
         "{listed:?}"
     );
     // One layer, by position; a path prefix; the text form.
-    let one = entries(&ok(&cli(&["files", &reference, "--layer", "1", "--json"])));
+    let one = entries(&ok(&cli::run_in_fresh_home(&[
+        "files", &reference, "--layer", "1", "--json",
+    ])));
     assert!(one.iter().all(|(i, ..)| *i == 1));
-    let text = ok(&cli(&["files", &reference, "config", "--layer", "1"]));
+    let text = ok(&cli::run_in_fresh_home(&[
+        "files", &reference, "config", "--layer", "1",
+    ]));
     assert!(text.contains("Layer 1  sha256:"), "{text}");
     assert!(text.contains("config.json"), "{text}");
     assert!(!text.contains(" app"), "{text}");
@@ -107,7 +97,7 @@ fn a_layer_corrupted_on_the_way_is_refused_and_a_layer_by_digest_is_listed() {
         &second["sha256:".len().."sha256:".len() + 12],
         "--json",
     ];
-    let listed = entries(&ok(&cli_in(home.path(), &by_digest)));
+    let listed = entries(&ok(&cli::run(home.path(), &by_digest)));
     assert_eq!(
         listed,
         [(1, "data/layer-1.bin".into(), "file".into(), 4000)]
@@ -121,7 +111,7 @@ fn a_layer_corrupted_on_the_way_is_refused_and_a_layer_by_digest_is_listed() {
             .count()
     };
     let before = fetched(&proxy);
-    assert_eq!(entries(&ok(&cli_in(home.path(), &by_digest))), listed);
+    assert_eq!(entries(&ok(&cli::run(home.path(), &by_digest))), listed);
     assert_eq!(
         fetched(&proxy),
         before,
@@ -132,7 +122,7 @@ fn a_layer_corrupted_on_the_way_is_refused_and_a_layer_by_digest_is_listed() {
     let middle = flipped.len() / 2;
     flipped[middle] ^= 0x40;
     proxy.inject(&format!("/blobs/{second}"), Fault::ReplaceBody(flipped), 4);
-    let out = cli(&["files", &reference, "--layer", "1"]);
+    let out = cli::run_in_fresh_home(&["files", &reference, "--layer", "1"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("does not match its digest"), "{err}");
@@ -246,9 +236,10 @@ fn the_merged_tree_applies_deletions_as_podman_does_and_counts_the_waste() {
     };
     Pusher::new(&registry).push_image("team/merged", "v0", &base_only);
 
-    let merged: Value =
-        serde_json::from_str(&ok(&cli(&["files", &reference, "--merged", "--json"])))
-            .expect("json");
+    let merged: Value = serde_json::from_str(&ok(&cli::run_in_fresh_home(&[
+        "files", &reference, "--merged", "--json",
+    ])))
+    .expect("json");
     let files: std::collections::BTreeSet<String> = merged["entries"]
         .as_array()
         .expect("entries")
@@ -272,18 +263,30 @@ fn the_merged_tree_applies_deletions_as_podman_does_and_counts_the_waste() {
     // One file read out of the merged image: the later layer's version; a deleted one is
     // not there; from a given layer, the old version, saved whole once verified.
     assert_eq!(
-        ok(&cli(&["cat", &reference, "/etc/app.conf"])).trim(),
+        ok(&cli::run_in_fresh_home(&[
+            "cat",
+            &reference,
+            "/etc/app.conf"
+        ]))
+        .trim(),
         "v2!"
     );
-    let gone = cli(&["cat", &reference, "etc/motd"]);
+    let gone = cli::run_in_fresh_home(&["cat", &reference, "etc/motd"]);
     assert!(!gone.status.success());
     assert!(String::from_utf8_lossy(&gone.stderr).contains("not in the image"));
     assert_eq!(
-        ok(&cli(&["cat", &reference, "etc/app.conf", "--layer", "0"])).trim(),
+        ok(&cli::run_in_fresh_home(&[
+            "cat",
+            &reference,
+            "etc/app.conf",
+            "--layer",
+            "0"
+        ]))
+        .trim(),
         "v1"
     );
     let saved = tempfile::tempdir().expect("temp dir");
-    let said = ok(&cli(&[
+    let said = ok(&cli::run_in_fresh_home(&[
         "cat",
         &reference,
         "var/cache/big.bin",
@@ -299,7 +302,7 @@ fn the_merged_tree_applies_deletions_as_podman_does_and_counts_the_waste() {
     );
 
     // v0 against v1: one layer shared; what the second layer added, deleted and changed.
-    let compared: Value = serde_json::from_str(&ok(&cli(&[
+    let compared: Value = serde_json::from_str(&ok(&cli::run_in_fresh_home(&[
         "diff",
         &registry.reference("team/merged:v0"),
         &reference,
@@ -334,7 +337,7 @@ fn the_merged_tree_applies_deletions_as_podman_does_and_counts_the_waste() {
     );
     // `files --digests` shows them; a plain listing does not spend the time.
     let hostname = |args: &[&str]| -> Value {
-        let listed: Value = serde_json::from_str(&ok(&cli(args))).expect("json");
+        let listed: Value = serde_json::from_str(&ok(&cli::run_in_fresh_home(args))).expect("json");
         listed[0]["entries"]
             .as_array()
             .expect("entries")
@@ -434,7 +437,7 @@ fn hostile_names_are_listed_as_flagged_text() {
     };
     Pusher::new(&registry).push_image("evil/files", "v1", &image);
     let reference = registry.reference("evil/files:v1");
-    let text = ok(&cli(&["files", &reference]));
+    let text = ok(&cli::run_in_fresh_home(&["files", &reference]));
     assert!(
         !text.contains('\u{1b}') && !text.contains('\u{7}'),
         "{text:?}"
@@ -445,8 +448,10 @@ fn hostile_names_are_listed_as_flagged_text() {
     );
     assert!(text.contains("abs/path  [unsafe path]"), "{text}");
     assert!(text.contains("<script>alert(1)</script>"), "{text}");
-    let listed: Value =
-        serde_json::from_str(&ok(&cli(&["files", &reference, "--json"]))).expect("json");
+    let listed: Value = serde_json::from_str(&ok(&cli::run_in_fresh_home(&[
+        "files", &reference, "--json",
+    ])))
+    .expect("json");
     let unsafe_paths: Vec<bool> = listed[0]["entries"]
         .as_array()
         .expect("entries")
@@ -456,7 +461,12 @@ fn hostile_names_are_listed_as_flagged_text() {
     assert_eq!(unsafe_paths, [true, true, false, false]);
     // Nothing of it reaches the disk: cat prints, and refuses nothing else.
     assert_eq!(
-        ok(&cli(&["cat", &reference, "<script>alert(1)</script>"])).trim(),
+        ok(&cli::run_in_fresh_home(&[
+            "cat",
+            &reference,
+            "<script>alert(1)</script>"
+        ]))
+        .trim(),
         "w"
     );
 }
@@ -511,8 +521,10 @@ fn a_foreign_layer_is_named_with_its_url_and_never_fetched() {
     pusher.push_manifest("win/app", "ltsc", &manifest);
     let reference = registry.reference("win/app:ltsc");
 
-    let listed: Value =
-        serde_json::from_str(&ok(&cli(&["files", &reference, "--json"]))).expect("json");
+    let listed: Value = serde_json::from_str(&ok(&cli::run_in_fresh_home(&[
+        "files", &reference, "--json",
+    ])))
+    .expect("json");
     let why = listed[0]["not_fetched"]
         .as_str()
         .expect("layer 0 not fetched");
@@ -524,13 +536,19 @@ fn a_foreign_layer_is_named_with_its_url_and_never_fetched() {
         .expect("entries")
         .iter()
         .any(|e| e["path"] == "app.exe"));
-    assert!(ok(&cli(&["files", &reference])).contains("not fetched: a foreign layer"));
-    assert!(ok(&cli(&["files", &reference, "--merged"])).contains("Layer 0 is not in this tree"));
-    let refused = cli(&["cat", &reference, "x", "--layer", "0"]);
+    assert!(ok(&cli::run_in_fresh_home(&["files", &reference]))
+        .contains("not fetched: a foreign layer"));
+    assert!(
+        ok(&cli::run_in_fresh_home(&["files", &reference, "--merged"]))
+            .contains("Layer 0 is not in this tree")
+    );
+    let refused = cli::run_in_fresh_home(&["cat", &reference, "x", "--layer", "0"]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("cannot be read"));
-    let inspected: Value =
-        serde_json::from_str(&ok(&cli(&["inspect", &reference, "--json"]))).expect("json");
+    let inspected: Value = serde_json::from_str(&ok(&cli::run_in_fresh_home(&[
+        "inspect", &reference, "--json",
+    ])))
+    .expect("json");
     assert!(inspected["image"]["layers"][0]["not_fetched"].is_string());
     assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing went to the URL");
 }

@@ -8,13 +8,13 @@
 //! named in the engine.
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 use std::process::{Command, Output};
 
 use portolan::local_engine::discover::EngineSocket;
 use portolan::local_engine::engine::LocalEngine;
 use portolan::{Client, PullOptions, Reference};
 use portolan::{Platform, PlatformChoice};
+use portolan_tests::cli;
 use portolan_tests::faulty_proxy::{Fault, FaultyProxy};
 use portolan_tests::images::{build_image, build_index, ImageSpec, Pusher};
 use portolan_tests::podman::{Podman, PodmanService};
@@ -39,38 +39,12 @@ fn built_and_pushed(registry: &TestRegistry) -> (Podman, String) {
     (podman, id)
 }
 
-/// The diff IDs of an image's layers, as podman reports them.
-fn diff_ids(podman: &Podman, name: &str) -> Vec<String> {
-    let out = podman.run(&[
-        "image",
-        "inspect",
-        "--format",
-        "{{json .RootFS.Layers}}",
-        name,
-    ]);
-    serde_json::from_str(out.trim()).expect("RootFS.Layers")
-}
-
 fn engine_of(service: &PodmanService) -> LocalEngine {
     block_on(LocalEngine::connect(EngineSocket::at(
         &service.docker_host(),
         "the test",
     )))
     .expect("connect to podman's service")
-}
-
-/// `portolan-cli ARGS` with this engine as `DOCKER_HOST`.
-fn cli(home: &Path, docker_host: &str, args: &[&str]) -> Output {
-    Command::new(cli_binary())
-        .args(args)
-        .arg("--no-keyring")
-        .env("DOCKER_CONFIG", home)
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("DOCKER_HOST", docker_host)
-        .env_remove("PORTOLAN_LOG")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run portolan-cli")
 }
 
 fn ok(out: &Output) -> String {
@@ -117,8 +91,8 @@ fn a_pull_into_the_engine_is_listed_under_its_tag_with_the_same_layers() {
     assert!(target.names().contains(&full), "{:?}", target.names());
     assert_eq!(target.image_id(&full), id, "the same config arrived");
     assert_eq!(
-        diff_ids(&target, &full),
-        diff_ids(&built, "localhost/app:1"),
+        target.diff_ids(&full),
+        built.diff_ids("localhost/app:1"),
         "the same layers, uncompressed"
     );
     // Saved back by the engine, the image still has those layers.
@@ -126,7 +100,7 @@ fn a_pull_into_the_engine_is_listed_under_its_tag_with_the_same_layers() {
     target.run(&["save", "-q", "-o", &saved.display().to_string(), &full]);
     let fresh = Podman::new();
     fresh.run(&["load", "-q", "-i", &saved.display().to_string()]);
-    assert_eq!(diff_ids(&fresh, &full), diff_ids(&built, "localhost/app:1"));
+    assert_eq!(fresh.diff_ids(&full), built.diff_ids("localhost/app:1"));
 }
 
 #[test]
@@ -193,18 +167,20 @@ fn the_cli_lists_the_engine_pulls_into_it_and_pushes_from_it() {
     let home = tempfile::tempdir().expect("home");
     let host = service.docker_host();
 
-    let pulled = ok(&cli(
-        home.path(),
-        &host,
-        &["pull", &registry.reference("team/app:v1"), "--engine"],
-    ));
+    let pulled = ok(&cli::in_home(home.path()).env("DOCKER_HOST", &host).run(&[
+        "pull",
+        &registry.reference("team/app:v1"),
+        "--engine",
+    ]));
     let full = registry.reference("team/app:v1");
     assert!(
         pulled.contains(&format!("as {full}")) && pulled.contains("Podman"),
         "{pulled}"
     );
 
-    let listed = ok(&cli(home.path(), &host, &["images"]));
+    let listed = ok(&cli::in_home(home.path())
+        .env("DOCKER_HOST", &host)
+        .run(&["images"]));
     assert!(
         listed.starts_with("Podman Engine") && listed.contains("(found by DOCKER_HOST)"),
         "which engine comes first: {listed}"
@@ -213,26 +189,25 @@ fn the_cli_lists_the_engine_pulls_into_it_and_pushes_from_it() {
         listed.contains(&full) && listed.contains(&id[..12]),
         "{listed}"
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&ok(&cli(home.path(), &host, &["images", "team", "--json"])))
-            .expect("json");
+    let json: serde_json::Value = serde_json::from_str(&ok(&cli::in_home(home.path())
+        .env("DOCKER_HOST", &host)
+        .run(&["images", "team", "--json"])))
+    .expect("json");
     assert_eq!(json["engine"]["socket"]["host"], host.as_str());
     assert_eq!(json["images"][0]["repo_tags"][0], full.as_str());
-    let none: serde_json::Value = serde_json::from_str(&ok(&cli(
-        home.path(),
-        &host,
-        &["images", "NO-SUCH-IMAGE", "--json"],
-    )))
+    let none: serde_json::Value = serde_json::from_str(&ok(&cli::in_home(home.path())
+        .env("DOCKER_HOST", &host)
+        .run(&["images", "NO-SUCH-IMAGE", "--json"])))
     .expect("json");
     assert_eq!(none["images"], serde_json::json!([]), "the filter filters");
 
     // Push what the engine holds to another repository, by name; skopeo sees it.
     let pushed_to = registry.reference("team/copy:v2");
-    ok(&cli(
-        home.path(),
-        &host,
-        &["push", &format!("engine:{full}"), &pushed_to],
-    ));
+    ok(&cli::in_home(home.path()).env("DOCKER_HOST", &host).run(&[
+        "push",
+        &format!("engine:{full}"),
+        &pushed_to,
+    ]));
     let manifest = skopeo::raw_manifest(&pushed_to);
     assert_eq!(
         manifest["config"]["digest"],
@@ -255,7 +230,7 @@ fn the_cli_lists_the_engine_pulls_into_it_and_pushes_from_it() {
 fn a_blob_that_does_not_verify_leaves_nothing_named_in_the_engine() {
     let registry = TestRegistry::start(Auth::None);
     let (built, _) = built_and_pushed(&registry);
-    let layers = diff_ids(&built, "localhost/app:1");
+    let layers = built.diff_ids("localhost/app:1");
     assert_eq!(layers.len(), 2);
     // The registry's copy of the layers (compressed by podman's push): the proxy replaces
     // the bigger one's body with other bytes of the same length.
@@ -349,11 +324,9 @@ fn no_engine_or_a_socket_the_user_may_not_open_is_a_clear_error() {
     let home = tempfile::tempdir().expect("home");
     // Nothing listens where DOCKER_HOST points.
     let missing = home.path().join("nothing.sock");
-    let out = cli(
-        home.path(),
-        &format!("unix://{}", missing.display()),
-        &["images"],
-    );
+    let out = cli::in_home(home.path())
+        .env("DOCKER_HOST", format!("unix://{}", missing.display()))
+        .run(&["images"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -390,11 +363,9 @@ fn no_engine_or_a_socket_the_user_may_not_open_is_a_clear_error() {
     );
 
     // Pull into an engine that is not there: refused before anything moves.
-    let out = cli(
-        home.path(),
-        &format!("unix://{}", missing.display()),
-        &["pull", "127.0.0.1:1/team/app:v1", "--engine"],
-    );
+    let out = cli::in_home(home.path())
+        .env("DOCKER_HOST", format!("unix://{}", missing.display()))
+        .run(&["pull", "127.0.0.1:1/team/app:v1", "--engine"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&missing.display().to_string()), "{err}");

@@ -75,23 +75,17 @@ fn an_upload_location_on_another_host_never_gets_the_password() {
 
 #[test]
 fn a_redirected_range_request_keeps_its_range_and_leaves_credentials_home() {
-    use portolan_tests::fake_registry::{FakeRegistry, Reply};
+    use portolan_tests::http_double::{HttpDouble, Reply};
     let registry = TestRegistry::start(Auth::None);
     let seeded = portolan_tests::seed::standard(&registry);
     let layer = seeded.app.layers[0].clone();
     // Blob storage on another origin (the real registry, through a logging proxy).
     let storage = FaultyProxy::start(&registry.host);
     let target = format!("http://{}/v2/team/app/blobs/{}", storage.host, layer.digest);
-    let front = FakeRegistry::start(move |_, path| {
-        if path == "/v2/" {
-            return Reply::json(&serde_json::json!({}));
-        }
-        Reply::Body {
-            status: 307,
-            headers: vec![("Location".into(), target.clone())],
-            body: Vec::new(),
-        }
-    });
+    let front = HttpDouble::builder()
+        .reply("GET", "/v2/", Reply::json(&serde_json::json!({})))
+        .fallback(move |_| Reply::empty(307).with_header("Location", &target))
+        .start();
     let client = signed_in(&front.host);
     let digest = portolan::Digest::parse(&layer.digest).expect("digest");
     let read = block_on(async {

@@ -8,12 +8,11 @@
 //! digests survive.
 
 use std::path::Path;
-use std::process::Command;
 
 use portolan::{Client, PullOptions, PushOptions, PushSource, Reference};
 use portolan_tests::podman::Podman;
 use portolan_tests::registry::{Auth, TestRegistry};
-use portolan_tests::{block_on, skopeo};
+use portolan_tests::{block_on, cli, skopeo};
 
 fn r(registry: &TestRegistry, rest: &str) -> Reference {
     Reference::parse(&registry.reference(rest)).expect("reference")
@@ -350,12 +349,17 @@ fn a_podman_archive_of_several_images_pushes_the_one_named() {
         format!("sha256:{other}").as_str()
     );
     // The CLI chooses with --image as well.
-    let out = Command::new(portolan_tests::cli_binary())
-        .args(["push", "--image", "localhost/app:1"])
-        .arg(&archive)
-        .arg(registry.reference("podman/multi:2"))
-        .output()
-        .expect("cli");
+    let home = tempfile::tempdir().expect("home");
+    let out = cli::run(
+        home.path(),
+        &[
+            "push",
+            "--image",
+            "localhost/app:1",
+            &archive.display().to_string(),
+            &registry.reference("podman/multi:2"),
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",

@@ -7,34 +7,24 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use portolan::{Client, Digest, Error, ErrorCode, Reference};
 use portolan_ops::manage::{self, TagRequest};
 use portolan_tests::block_on;
+use portolan_tests::cli;
 use portolan_tests::images::{build_image, build_index, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::seed;
-
-fn cli(home: &Path, args: &[&str]) -> Output {
-    Command::new(portolan_tests::cli_binary())
-        .args(args)
-        .env("DOCKER_CONFIG", home)
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env_remove("PORTOLAN_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run portolan-cli")
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn tags(home: &Path, repo: &str) -> Vec<String> {
-    let out = cli(home, &["tags", repo]);
+    let out = cli::in_home(home).keyring().run(&["tags", repo]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let mut tags: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
     tags.sort();
@@ -170,17 +160,14 @@ fn a_cleanup_keeps_the_platform_images_a_kept_index_lists() {
     let repo = registry.reference(repo_name);
     let home = tempfile::tempdir().expect("tmp");
 
-    let out = cli(
-        home.path(),
-        &[
-            "cleanup",
-            &repo,
-            "--keep-matching",
-            "latest",
-            "--dry-run",
-            "--json",
-        ],
-    );
+    let out = cli::in_home(home.path()).keyring().run(&[
+        "cleanup",
+        &repo,
+        "--keep-matching",
+        "latest",
+        "--dry-run",
+        "--json",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plan");
     let amd64_row = plan["tags"]
@@ -199,21 +186,21 @@ fn a_cleanup_keeps_the_platform_images_a_kept_index_lists() {
     );
     assert_eq!(plan["images_deleted"], 0, "{plan}");
 
-    let out = cli(
-        home.path(),
-        &["cleanup", &repo, "--keep-matching", "latest", "--yes"],
-    );
+    let out = cli::in_home(home.path()).keyring().run(&[
+        "cleanup",
+        &repo,
+        "--keep-matching",
+        "latest",
+        "--yes",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(tags(home.path(), &repo), ["latest"]);
-    let out = cli(
-        home.path(),
-        &[
-            "inspect",
-            &format!("{repo}:latest"),
-            "--platform",
-            "linux/amd64",
-        ],
-    );
+    let out = cli::in_home(home.path()).keyring().run(&[
+        "inspect",
+        &format!("{repo}:latest"),
+        "--platform",
+        "linux/amd64",
+    ]);
     assert!(
         out.status.success(),
         "latest still works for linux/amd64: {}",
@@ -226,14 +213,11 @@ fn a_cleanup_keeps_the_platform_images_a_kept_index_lists() {
     );
 
     // Deleting that image by hand says what it breaks before it does.
-    let out = cli(
-        home.path(),
-        &[
-            "delete",
-            &format!("{repo}@{}", amd64_image.manifest.digest),
-            "--yes",
-        ],
-    );
+    let out = cli::in_home(home.path()).keyring().run(&[
+        "delete",
+        &format!("{repo}@{}", amd64_image.manifest.digest),
+        "--yes",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("multi-platform tag latest lists this image"),
@@ -257,20 +241,23 @@ fn signatures_go_with_the_image_they_sign_and_stay_with_one_that_stays() {
     }
     let repo = registry.reference(repo_name);
     let home = tempfile::tempdir().expect("tmp");
-    let out = cli(
-        home.path(),
-        &["cleanup", &repo, "--keep-newest", "1", "--dry-run"],
-    );
+    let out = cli::in_home(home.path()).keyring().run(&[
+        "cleanup",
+        &repo,
+        "--keep-newest",
+        "1",
+        "--dry-run",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let preview = text(&out.stdout);
     assert!(
         preview.contains(&sig_tag(&images[0].0)) && preview.contains("signature of"),
         "the preview lists the signature that goes: {preview}"
     );
-    let out = cli(
-        home.path(),
-        &["cleanup", &repo, "--keep-newest", "1", "--yes"],
-    );
+    let out =
+        cli::in_home(home.path())
+            .keyring()
+            .run(&["cleanup", &repo, "--keep-newest", "1", "--yes"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let mut want = vec!["d1-0".to_owned(), sig_tag(&images[1].0)];
     want.sort();
@@ -288,7 +275,9 @@ fn both_front_ends_refuse_to_move_an_existing_tag() {
     let repo = registry.reference("recheck/tag");
     let home = tempfile::tempdir().expect("tmp");
 
-    let out = cli(home.path(), &["tag", &format!("{repo}:d1-0"), "d0-0"]);
+    let out = cli::in_home(home.path())
+        .keyring()
+        .run(&["tag", &format!("{repo}:d1-0"), "d0-0"]);
     assert!(
         !out.status.success(),
         "moved silently: {}",
@@ -300,10 +289,12 @@ fn both_front_ends_refuse_to_move_an_existing_tag() {
         "names the digest: {said}"
     );
     assert!(said.contains("--force"), "says how to move it: {said}");
-    let out = cli(
-        home.path(),
-        &["--json", "tag", &format!("{repo}:d1-0"), "d0-0"],
-    );
+    let out = cli::in_home(home.path()).keyring().run(&[
+        "--json",
+        "tag",
+        &format!("{repo}:d1-0"),
+        "d0-0",
+    ]);
     let error: serde_json::Value = serde_json::from_slice(&out.stderr).expect("json error");
     assert_eq!(error["error"]["code"], "conflict", "{error}");
 
@@ -326,10 +317,12 @@ fn both_front_ends_refuse_to_move_an_existing_tag() {
         "still where it was"
     );
 
-    let out = cli(
-        home.path(),
-        &["tag", &format!("{repo}:d1-0"), "d0-0", "--force"],
-    );
+    let out = cli::in_home(home.path()).keyring().run(&[
+        "tag",
+        &format!("{repo}:d1-0"),
+        "d0-0",
+        "--force",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).contains(&format!("moved from {old_digest}")),

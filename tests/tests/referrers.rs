@@ -6,12 +6,12 @@
 //! fallback tag (distribution); `inspect` shows an artifact's subject and artifactType.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::process::Output;
 
 use portolan::client::ReferrersSource;
 use portolan::{Client, PushOptions, Reference};
 use portolan_tests::block_on;
+use portolan_tests::cli;
 use portolan_tests::images::{
     build_image, build_index, Blob, ImageSpec, Pusher, OCI_INDEX, OCI_MANIFEST,
 };
@@ -292,10 +292,6 @@ fn a_referrer_listed_at_the_source_but_gone_is_reported_and_the_rest_copied() {
 
 // ---- the CLI ----
 
-fn cli(home: &Path, args: &[&str]) -> Output {
-    portolan_tests::run_cli(home, args)
-}
-
 fn ok_stdout(out: &Output) -> String {
     assert!(
         out.status.success(),
@@ -333,7 +329,7 @@ fn referrers_command_reads_the_fallback_tag_and_inspect_shows_subject_and_artifa
         image.manifest.digest.trim_start_matches("sha256:")
     );
 
-    let text = ok_stdout(&cli(home.path(), &["referrers", &reference]));
+    let text = ok_stdout(&cli::run(home.path(), &["referrers", &reference]));
     assert!(text.contains(&format!("fallback tag {tag}")), "{text}");
     for (m, (kind, created)) in made
         .iter()
@@ -348,7 +344,7 @@ fn referrers_command_reads_the_fallback_tag_and_inspect_shows_subject_and_artifa
             "{row}"
         );
     }
-    let json = json_of(&cli(home.path(), &["referrers", "--json", &reference]));
+    let json = json_of(&cli::run(home.path(), &["referrers", "--json", &reference]));
     assert_eq!(json["source"], "fallback_tag");
     assert_eq!(json["subject"], image.manifest.digest.as_str());
     assert_eq!(json["referrers"][0]["digest"], made[0].digest.as_str());
@@ -359,7 +355,7 @@ fn referrers_command_reads_the_fallback_tag_and_inspect_shows_subject_and_artifa
     );
 
     // Neither an API nor a tag: said, not silent.
-    let none = ok_stdout(&cli(
+    let none = ok_stdout(&cli::run(
         home.path(),
         &["referrers", &registry.reference("team/plain:v1")],
     ));
@@ -368,7 +364,7 @@ fn referrers_command_reads_the_fallback_tag_and_inspect_shows_subject_and_artifa
         none.contains("no referrers API and no fallback tag"),
         "{none}"
     );
-    let none = json_of(&cli(
+    let none = json_of(&cli::run(
         home.path(),
         &["referrers", "--json", &registry.reference("team/plain:v1")],
     ));
@@ -382,7 +378,7 @@ fn referrers_command_reads_the_fallback_tag_and_inspect_shows_subject_and_artifa
 
     // The artifact itself: what it is and what it refers to.
     let signature = registry.reference(&format!("team/app@{}", made[0].digest));
-    let text = ok_stdout(&cli(home.path(), &["inspect", &signature]));
+    let text = ok_stdout(&cli::run(home.path(), &["inspect", &signature]));
     assert!(
         text.lines()
             .any(|l| l.starts_with("Artifact") && l.contains(SIGNATURE)),
@@ -394,7 +390,7 @@ fn referrers_command_reads_the_fallback_tag_and_inspect_shows_subject_and_artifa
             && l.contains(OCI_MANIFEST)),
         "{text}"
     );
-    let json = json_of(&cli(home.path(), &["inspect", "--json", &signature]));
+    let json = json_of(&cli::run(home.path(), &["inspect", "--json", &signature]));
     assert_eq!(json["artifact_type"], SIGNATURE);
     assert_eq!(json["subject"]["digest"], image.manifest.digest.as_str());
     assert_eq!(json["subject"]["size"], image.manifest.bytes.len());
@@ -422,7 +418,7 @@ fn referrers_command_reads_the_registrys_referrers_api() {
     }
     let home = tempfile::tempdir().expect("tmp");
     let by_tag = format!("{}/team/app:v1", double.host);
-    let text = ok_stdout(&cli(home.path(), &["referrers", &by_tag]));
+    let text = ok_stdout(&cli::run(home.path(), &["referrers", &by_tag]));
     assert!(text.contains("the registry's referrers API"), "{text}");
     assert!(text.contains("Referrers (2)"), "{text}");
     let row = text
@@ -435,7 +431,7 @@ fn referrers_command_reads_the_registrys_referrers_api() {
     );
 
     let by_digest = format!("{}/team/app@{}", double.host, image.manifest.digest);
-    let json = json_of(&cli(home.path(), &["referrers", "--json", &by_digest]));
+    let json = json_of(&cli::run(home.path(), &["referrers", "--json", &by_digest]));
     assert_eq!(json["source"], "api");
     let digests: Vec<&str> = json["referrers"]
         .as_array()
@@ -458,7 +454,7 @@ fn referrers_command_reads_the_registrys_referrers_api() {
     // The API answers an empty list for a manifest nothing refers to.
     let lonely = build_image(&ImageSpec::new("api-lonely", "amd64", &[1_000]));
     double.add_manifest("team/lonely", "v1", OCI_MANIFEST, &lonely.manifest.bytes);
-    let text = ok_stdout(&cli(
+    let text = ok_stdout(&cli::run(
         home.path(),
         &["referrers", &format!("{}/team/lonely:v1", double.host)],
     ));

@@ -4,7 +4,6 @@
 //! cancellation, and interop with skopeo in both directions.
 
 use std::path::Path;
-use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -17,7 +16,7 @@ use portolan::{Error, ErrorCode};
 use portolan_tests::faulty_proxy::{Fault, FaultyProxy};
 use portolan_tests::images::{build_image, sha256, write_oci_layout, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
-use portolan_tests::{block_on, require_program, seed};
+use portolan_tests::{block_on, seed, skopeo};
 
 const USER: (&str, &str) = ("dana", "d4na-pass");
 
@@ -35,19 +34,6 @@ fn client_for(registries: &[&TestRegistry]) -> Client {
 
 fn r(registry: &TestRegistry, rest: &str) -> Reference {
     Reference::parse(&registry.reference(rest)).expect("reference")
-}
-
-fn skopeo(args: &[&str]) -> String {
-    let out = Command::new(require_program("skopeo"))
-        .args(args)
-        .output()
-        .expect("skopeo");
-    assert!(
-        out.status.success(),
-        "skopeo {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).to_string()
 }
 
 /// Every blob file in a layout hashes to its name.
@@ -131,19 +117,19 @@ fn pull_to_layout_and_archive_by_tag_and_digest() {
         assert_eq!(std::fs::read(path).expect("blob"), blob.bytes);
     }
     // skopeo reads the layout and the archive.
-    let inspected: serde_json::Value = serde_json::from_str(&skopeo(&[
+    let inspected: serde_json::Value = serde_json::from_str(&skopeo::run(&[
         "inspect",
         &format!("oci:{}:v1", layout.display()),
     ]))
     .expect("json");
     assert_eq!(inspected["Digest"], seeded.app.manifest.digest.as_str());
     let out = work.path().join("from-archive");
-    skopeo(&[
+    skopeo::run(&[
         "copy",
         &format!("docker-archive:{}", archive.display()),
         &format!("oci:{}:x", out.display()),
     ]);
-    let from_archive: serde_json::Value = serde_json::from_str(&skopeo(&[
+    let from_archive: serde_json::Value = serde_json::from_str(&skopeo::run(&[
         "inspect",
         &format!("docker-archive:{}", archive.display()),
     ]))
@@ -215,7 +201,7 @@ fn pull_one_platform_or_all() {
             .is_file());
     }
     // skopeo copies the whole index out of our layout.
-    skopeo(&[
+    skopeo::run(&[
         "copy",
         "--all",
         &format!("oci:{}:1.0", work.path().join("all").display()),
@@ -281,7 +267,7 @@ fn push_from_layout_and_archive_then_mount_into_another_repository() {
             .expect("other repo");
         assert_eq!((other.mounted, other.transferred_bytes), (4, 0));
     });
-    let inspected: serde_json::Value = serde_json::from_str(&skopeo(&[
+    let inspected: serde_json::Value = serde_json::from_str(&skopeo::run(&[
         "inspect",
         "--tls-verify=false",
         "--creds",
@@ -292,7 +278,7 @@ fn push_from_layout_and_archive_then_mount_into_another_repository() {
     assert_eq!(inspected["Digest"], image.manifest.digest.as_str());
     // A docker archive written by skopeo pushes too.
     let archive = work.path().join("app.tar");
-    skopeo(&[
+    skopeo::run(&[
         "copy",
         &format!("oci:{}:v1", layout.display()),
         &format!("docker-archive:{}:team/app:v1", archive.display()),
@@ -322,7 +308,7 @@ fn what_skopeo_pushes_portolan_pulls_byte_identical() {
     let image = build_image(&ImageSpec::new("from-skopeo", "amd64", &[90_000, 4_000]));
     let source = work.path().join("source");
     write_oci_layout(&source, &image, "v1");
-    skopeo(&[
+    skopeo::run(&[
         "copy",
         "--dest-tls-verify=false",
         "--dest-creds",

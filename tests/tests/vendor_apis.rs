@@ -5,11 +5,12 @@
 //! container tags, platform images of an index, with a real registry holding the index).
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use base64::Engine;
-use portolan_tests::fake_registry::{FakeRegistry, Reply};
+use portolan_tests::cli;
 use portolan_tests::faulty_proxy::{Fault, FaultyProxy};
+use portolan_tests::http_double::{HttpDouble, Reply};
 use portolan_tests::images::{build_image, build_index, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::vendor_mocks::Prism;
@@ -27,21 +28,10 @@ fn docker_login(host: &str, user: &str, token: &str) -> tempfile::TempDir {
     dir
 }
 
-fn cli(config: &Path, args: &[&str]) -> Output {
-    Command::new(portolan_tests::cli_binary())
-        .args(args)
-        .arg("--no-keyring")
-        .env("DOCKER_CONFIG", config)
-        .env("XDG_CACHE_HOME", config.join("cache"))
-        // Prism answers 406 to GitHub's documented media type; the header is configurable
-        // for exactly this.
-        .env("PORTOLAN_GITHUB_ACCEPT", "application/json")
-        .env_remove("PORTOLAN_GITHUB_API")
-        .env_remove("PORTOLAN_HUB_API")
-        .env_remove("PORTOLAN_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run portolan-cli")
+/// The CLI for Prism: Prism answers 406 to GitHub's documented media type; the header is
+/// configurable for exactly this.
+fn prism_cli(config: &Path) -> cli::Cli {
+    cli::in_home(config).env("PORTOLAN_GITHUB_ACCEPT", "application/json")
 }
 
 fn ok(o: &Output) -> String {
@@ -70,10 +60,8 @@ fn github_packages_flows_send_what_githubs_published_api_describes() {
     let config = home.path();
 
     // No owner: the signed-in user's packages and those of each organisation.
-    let listed = json_of(&cli(
-        config,
-        &["packages", registry, "--github-api", &api, "--json"],
-    ));
+    let listed =
+        json_of(&prism_cli(config).run(&["packages", registry, "--github-api", &api, "--json"]));
     let owners: Vec<&str> = listed["owners"]
         .as_array()
         .expect("owners")
@@ -118,17 +106,14 @@ fn github_packages_flows_send_what_githubs_published_api_describes() {
     );
 
     // An owner that is the signed-in user, with a visibility filter, as text.
-    let text = ok(&cli(
-        config,
-        &[
-            "packages",
-            &format!("{registry}/octocat"),
-            "--visibility",
-            "public",
-            "--github-api",
-            &api,
-        ],
-    ));
+    let text = ok(&prism_cli(config).run(&[
+        "packages",
+        &format!("{registry}/octocat"),
+        "--visibility",
+        "public",
+        "--github-api",
+        &api,
+    ]));
     assert!(text.contains("octocat/hello_docker"), "{text}");
     assert!(
         proxy
@@ -139,17 +124,14 @@ fn github_packages_flows_send_what_githubs_published_api_describes() {
     );
 
     // An organisation's nested package: its name is one encoded path segment.
-    let versions = json_of(&cli(
-        config,
-        &[
-            "versions",
-            &format!("{registry}/github/team/app"),
-            "--org",
-            "--github-api",
-            &api,
-            "--json",
-        ],
-    ));
+    let versions = json_of(&prism_cli(config).run(&[
+        "versions",
+        &format!("{registry}/github/team/app"),
+        "--org",
+        "--github-api",
+        &api,
+        "--json",
+    ]));
     assert!(versions["versions"]
         .as_array()
         .is_some_and(|v| !v.is_empty()));
@@ -160,41 +142,32 @@ fn github_packages_flows_send_what_githubs_published_api_describes() {
         .any(|r| r.contains("/orgs/github/packages/container/team%2Fapp/versions?state=active")));
 
     // Deleted versions, delete and restore.
-    ok(&cli(
-        config,
-        &[
-            "versions",
-            &format!("{registry}/octocat/app"),
-            "--deleted",
-            "--github-api",
-            &api,
-        ],
-    ));
+    ok(&prism_cli(config).run(&[
+        "versions",
+        &format!("{registry}/octocat/app"),
+        "--deleted",
+        "--github-api",
+        &api,
+    ]));
     assert!(proxy
         .requests()
         .iter()
         .any(|r| r.contains("/user/packages/container/app/versions?state=deleted")));
-    let deleted = ok(&cli(
-        config,
-        &[
-            "version-delete",
-            &format!("{registry}/octocat/app"),
-            "42",
-            "--github-api",
-            &api,
-        ],
-    ));
+    let deleted = ok(&prism_cli(config).run(&[
+        "version-delete",
+        &format!("{registry}/octocat/app"),
+        "42",
+        "--github-api",
+        &api,
+    ]));
     assert!(deleted.contains("Version 42 of"), "{deleted}");
-    ok(&cli(
-        config,
-        &[
-            "version-restore",
-            &format!("{registry}/octocat/app"),
-            "42",
-            "--github-api",
-            &api,
-        ],
-    ));
+    ok(&prism_cli(config).run(&[
+        "version-restore",
+        &format!("{registry}/octocat/app"),
+        "42",
+        "--github-api",
+        &api,
+    ]));
     let seen = proxy.requests();
     assert!(seen
         .iter()
@@ -205,20 +178,17 @@ fn github_packages_flows_send_what_githubs_published_api_describes() {
 
     // Slowed down once: waited and tried again.
     proxy.inject("/user/packages", Fault::Status(429, Some(1)), 1);
-    ok(&cli(
-        config,
-        &[
-            "packages",
-            &format!("{registry}/octocat"),
-            "--github-api",
-            &api,
-        ],
-    ));
+    ok(&prism_cli(config).run(&[
+        "packages",
+        &format!("{registry}/octocat"),
+        "--github-api",
+        &api,
+    ]));
 
     // A fine-grained token is refused before anything is sent.
     let before = proxy.requests().len();
     let fine = docker_login(registry, "octocat", "github_pat_11AAAA");
-    let out = cli(fine.path(), &["packages", registry, "--github-api", &api]);
+    let out = prism_cli(fine.path()).run(&["packages", registry, "--github-api", &api]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("fine-grained"), "{err}");
@@ -228,22 +198,10 @@ fn github_packages_flows_send_what_githubs_published_api_describes() {
 /// A GitHub API of our own: user `octo`, package `app` with 150 versions over two pages
 /// (with `Link` headers): the newest tagged `v1` is the index pushed to the registry, two
 /// untagged ones are its platform images, the rest are untagged leftovers.
-fn fake_github(index: String, platforms: Vec<String>) -> FakeRegistry {
-    FakeRegistry::start(move |_method, target| {
-        let path = target.split('?').next().unwrap_or("");
-        if path == "/user" {
-            return Reply::json(&json!({"login": "octo"}));
-        }
-        if path != "/user/packages/container/app/versions" {
-            return Reply::Body {
-                status: 404,
-                headers: vec![],
-                body: br#"{"message":"Not Found"}"#.to_vec(),
-            };
-        }
-        let page: usize = target
-            .split(['?', '&'])
-            .find_map(|kv| kv.strip_prefix("page="))
+fn fake_github(index: String, platforms: Vec<String>) -> HttpDouble {
+    let versions = move |request: &portolan_tests::http_double::Request| {
+        let page: usize = request
+            .query("page")
             .and_then(|p| p.parse().ok())
             .unwrap_or(1);
         let all: Vec<Value> = (0..150u64)
@@ -271,15 +229,18 @@ fn fake_github(index: String, platforms: Vec<String>) -> FakeRegistry {
                     .to_owned(),
             );
         }
-        Reply::Body {
-            status: 200,
-            headers: vec![
-                ("Content-Type".into(), "application/json".into()),
-                ("Link".into(), links.join(", ")),
-            ],
-            body: serde_json::to_vec(&items).expect("json"),
-        }
-    })
+        Reply::bytes(
+            200,
+            "application/json",
+            serde_json::to_vec(&items).expect("json"),
+        )
+        .with_header("Link", &links.join(", "))
+    };
+    HttpDouble::builder()
+        .reply("*", "/user", Reply::json(&json!({"login": "octo"})))
+        .handle("*", "/user/packages/container/app/versions", versions)
+        .fallback(|_| Reply::bytes(404, "application/json", r#"{"message":"Not Found"}"#))
+        .start()
 }
 
 #[test]
@@ -298,16 +259,13 @@ fn ghcr_versions_group_the_platform_images_of_an_index_under_it() {
     );
     let home = docker_login(&registry.host, "octo", "ghp_classictoken");
     let place = format!("{}/octo/app", registry.host);
-    let listed = json_of(&cli(
-        home.path(),
-        &[
-            "versions",
-            &place,
-            "--github-api",
-            &format!("http://{}", api.host),
-            "--json",
-        ],
-    ));
+    let listed = json_of(&prism_cli(home.path()).run(&[
+        "versions",
+        &place,
+        "--github-api",
+        &format!("http://{}", api.host),
+        "--json",
+    ]));
     let versions = listed["versions"].as_array().expect("versions");
     assert_eq!(versions.len(), 150, "both pages");
     assert_eq!(versions[0]["digest"], index.digest.as_str());
@@ -324,15 +282,12 @@ fn ghcr_versions_group_the_platform_images_of_an_index_under_it() {
         versions[3..].iter().all(|v| v["part_of"].is_null()),
         "leftovers stay untagged orphans"
     );
-    let text = ok(&cli(
-        home.path(),
-        &[
-            "versions",
-            &place,
-            "--github-api",
-            &format!("http://{}", api.host),
-        ],
-    ));
+    let text = ok(&prism_cli(home.path()).run(&[
+        "versions",
+        &place,
+        "--github-api",
+        &format!("http://{}", api.host),
+    ]));
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].contains("v1"), "{text}");
     assert!(
@@ -352,10 +307,8 @@ fn docker_hub_flows_send_what_dockers_published_api_describes() {
     let config = home.path();
 
     // No namespace: the signed-in user's.
-    let listed = json_of(&cli(
-        config,
-        &["packages", registry, "--hub-api", &api, "--json"],
-    ));
+    let listed =
+        json_of(&prism_cli(config).run(&["packages", registry, "--hub-api", &api, "--json"]));
     assert_eq!(listed["vendor"], "docker_hub");
     assert_eq!(listed["owners"], json!(["alice"]));
     let packages = listed["packages"].as_array().expect("packages");
@@ -375,16 +328,13 @@ fn docker_hub_flows_send_what_dockers_published_api_describes() {
         "GET /v2/namespaces/alice/repositories?ordering=-last_updated&page=1&page_size=100"
     )));
 
-    let tags = json_of(&cli(
-        config,
-        &[
-            "versions",
-            &format!("{registry}/library/nginx"),
-            "--hub-api",
-            &api,
-            "--json",
-        ],
-    ));
+    let tags = json_of(&prism_cli(config).run(&[
+        "versions",
+        &format!("{registry}/library/nginx"),
+        "--hub-api",
+        &api,
+        "--json",
+    ]));
     assert!(tags["versions"].as_array().is_some_and(|v| !v.is_empty()));
     assert!(proxy.requests().iter().any(|r| r
         .starts_with("GET /v2/namespaces/library/repositories/nginx/tags?page=1&page_size=100")));
@@ -426,18 +376,9 @@ fn an_untag_ghcr_refuses_says_which_version_to_delete_instead() {
         vec![a.manifest.digest.clone(), b.manifest.digest.clone()],
     );
     let home = docker_login(&proxy.host, "octo", "ghp_classictoken");
-    let out = Command::new(portolan_tests::cli_binary())
-        .args([
-            "untag",
-            &format!("{}/octo/app:v1", proxy.host),
-            "--no-keyring",
-        ])
-        .env("DOCKER_CONFIG", home.path())
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
+    let out = cli::in_home(home.path())
         .env("PORTOLAN_GITHUB_API", format!("http://{}", api.host))
-        .env_remove("PORTOLAN_LOG")
-        .output()
-        .expect("run portolan-cli");
+        .run(&["untag", &format!("{}/octo/app:v1", proxy.host)]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -445,9 +386,7 @@ fn an_untag_ghcr_refuses_says_which_version_to_delete_instead() {
         "{err}"
     );
     // The tag is where it was.
-    let digest = ok(&cli(
-        home.path(),
-        &["digest", &format!("{}/octo/app:v1", registry.host)],
-    ));
+    let digest =
+        ok(&prism_cli(home.path()).run(&["digest", &format!("{}/octo/app:v1", registry.host)]));
     assert_eq!(digest.trim(), index.digest);
 }

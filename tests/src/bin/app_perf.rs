@@ -194,7 +194,7 @@ fn measure_app(app: &Path, registry: &str, tags: usize, env: &[(&str, &str)]) ->
     // Scroll to the end and see the last tag rendered.
     let scrolled = Instant::now();
     s.script(
-        "const v = document.querySelector('[role=listbox]'); v.scrollTop = v.scrollHeight;",
+        "const v = document.querySelector('[role=grid][aria-label=Tags]'); v.scrollTop = v.scrollHeight;",
         json!([]),
     );
     s.wait(&format!("[data-tag='t{:04}']", tags - 1), 10);

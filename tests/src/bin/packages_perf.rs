@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use portolan_tests::app_home::AppHome;
 use portolan_tests::bench_stats::{env_number, median};
-use portolan_tests::fake_registry::{FakeRegistry, Reply};
+use portolan_tests::http_double::{HttpDouble, Reply};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::{app_binary, cli_binary};
 use serde_json::{json, Value};
@@ -46,8 +46,9 @@ fn fake_github(
     versions: usize,
     latency: Duration,
     served: Arc<Mutex<Served>>,
-) -> FakeRegistry {
-    FakeRegistry::start(move |_method, target| {
+) -> HttpDouble {
+    HttpDouble::serve(move |request| {
+        let target = request.target.as_str();
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
         {
             let mut s = served.lock().expect("served");
@@ -199,7 +200,7 @@ fn measure(registry: &TestRegistry, packages: usize, versions: usize, latency: D
     let app_versions_after_last = after_last(&served, Instant::now());
     let scrolled = Instant::now();
     s.script(
-        "const v = document.querySelector('[role=listbox]'); v.scrollTop = v.scrollHeight;",
+        "const v = document.querySelector('[role=grid][aria-label=Versions]'); v.scrollTop = v.scrollHeight;",
         json!([]),
     );
     // Newest first: the oldest version (id 100000) is the last row.
