@@ -44,7 +44,7 @@ pub struct PullArgs {
     #[arg(long)]
     pub all_platforms: bool,
     /// Blobs downloaded at once.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = portolan_ops::DEFAULT_JOBS)]
     pub jobs: usize,
 }
 
@@ -60,7 +60,7 @@ pub struct PushArgs {
     #[arg(long, value_name = "NAME")]
     pub image: Option<String>,
     /// Blobs uploaded at once.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = portolan_ops::DEFAULT_JOBS)]
     pub jobs: usize,
     /// Blobs larger than this many MiB are sent in chunks of that size.
     #[arg(long, default_value_t = 64)]
@@ -77,7 +77,7 @@ pub struct CopyArgs {
     #[arg(long)]
     pub referrers: bool,
     /// Blobs copied at once.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = portolan_ops::DEFAULT_JOBS)]
     pub jobs: usize,
 }
 
