@@ -4,7 +4,7 @@
 //! Messages come from the engine, which never puts a secret in one; registry text inside
 //! them is untrusted and the UI renders it only as text.
 
-use portolan::ErrorCode;
+pub use portolan::ErrorCode;
 use serde::Serialize;
 use ts_rs::TS;
 

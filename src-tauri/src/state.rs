@@ -14,11 +14,16 @@ use portolan_ops::setup::{ClientSetup, RegistryAccess};
 use portolan_ops::transfers::Transfers;
 
 use crate::commands::files::DroppedFiles;
-use crate::settings::Settings;
+use crate::settings::{Settings, SettingsStore};
 
 /// Shared app state.
 pub struct AppState {
     built: RwLock<(Arc<Client>, CredentialChain)>,
+    /// The saved settings.
+    pub settings: SettingsStore,
+    /// The user's download folder (pulls go into `portolan` in it unless told otherwise),
+    /// or why the desktop does not say where it is.
+    pub downloads: Result<std::path::PathBuf, String>,
     /// Where sign-ins are saved (the OS keyring).
     pub secrets: Arc<dyn SecretStore>,
     /// Transfers of this run.
@@ -94,11 +99,17 @@ fn build_with_warnings(
 }
 
 impl AppState {
-    /// State for these settings.
-    pub fn new(settings: &Settings) -> Self {
+    /// State for `settings`, as read from `store`; pulls go by default under `downloads`.
+    pub fn new(
+        store: SettingsStore,
+        downloads: Result<std::path::PathBuf, String>,
+        settings: &Settings,
+    ) -> Self {
         let secrets: Arc<dyn SecretStore> = Arc::new(KeyringStore::default());
         Self {
             built: RwLock::new(build(settings, secrets.clone())),
+            settings: store,
+            downloads,
             secrets,
             transfers: Arc::default(),
             catalog: CatalogPages::default(),

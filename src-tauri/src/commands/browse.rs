@@ -1,15 +1,13 @@
 //! Browsing: repositories, tags, images, raw manifests, referrers.
 
 use serde::Serialize;
-use tauri::{AppHandle, Manager};
 use ts_rs::TS;
 
 use crate::error::AppResult;
-use crate::settings;
 use crate::state::AppState;
-use portolan::inspect::{ImageReport, TagSummary};
+pub use portolan::inspect::{ImageReport, TagSummary};
 use portolan::{Platform, Reference};
-use portolan_ops::catalog::RepositoryPage;
+pub use portolan_ops::catalog::RepositoryPage;
 
 /// A repository's tags, with those that hold signatures, attestations or SBOMs (cosign's
 /// `sha256-<hex>.sig`, the referrers fallback tag) named apart so the list can hide them.
@@ -61,11 +59,10 @@ pub struct Referrer {
 
 /// One page of `host`'s repositories (the catalog, 100 at a time).
 pub async fn list_repositories(
-    app: &AppHandle,
+    state: &AppState,
     host: String,
     next: Option<String>,
 ) -> AppResult<RepositoryPage> {
-    let state = app.state::<AppState>();
     Ok(state
         .catalog
         .page(&state.client(), &host, next.as_deref())
@@ -73,18 +70,21 @@ pub async fn list_repositories(
 }
 
 /// The repository (`host/name`) a user means by what they typed while browsing `host`.
-pub async fn resolve_repository(_app: &AppHandle, host: String, name: String) -> AppResult<String> {
+pub async fn resolve_repository(
+    _state: &AppState,
+    host: String,
+    name: String,
+) -> AppResult<String> {
     Ok(portolan::reference::repository_in(&host, &name)?.name())
 }
 
 /// Every tag of `repository` (`host/name`); remembered as recently opened.
-pub async fn list_tags(app: &AppHandle, repository: String) -> AppResult<TagList> {
-    let state = app.state::<AppState>();
+pub async fn list_tags(state: &AppState, repository: String) -> AppResult<TagList> {
     let reference = Reference::parse(&repository)?;
     let tags = state.client().tags(&reference).await?;
-    let mut s = settings::load(app)?;
+    let mut s = state.settings.load()?;
     s.remember(&reference.name());
-    settings::save(app, &s)?;
+    state.settings.save(&s)?;
     let supply_chain = tags
         .iter()
         .filter(|t| portolan::reference::is_supply_chain_tag(t))
@@ -95,8 +95,7 @@ pub async fn list_tags(app: &AppHandle, repository: String) -> AppResult<TagList
 
 /// How many tags `repository` has, up to [`TAG_COUNT_CAP`] (for a catalog row; not
 /// remembered as visited).
-pub async fn count_tags(app: &AppHandle, repository: String) -> AppResult<TagCount> {
-    let state = app.state::<AppState>();
+pub async fn count_tags(state: &AppState, repository: String) -> AppResult<TagCount> {
     let (count, complete) = state
         .client()
         .count_tags(&Reference::parse(&repository)?, TAG_COUNT_CAP)
@@ -108,8 +107,7 @@ pub async fn count_tags(app: &AppHandle, repository: String) -> AppResult<TagCou
 }
 
 /// What a tag points at: digest, kind, platforms, size, date.
-pub async fn describe_tag(app: &AppHandle, reference: String) -> AppResult<TagSummary> {
-    let state = app.state::<AppState>();
+pub async fn describe_tag(state: &AppState, reference: String) -> AppResult<TagSummary> {
     Ok(state
         .client()
         .tag_summary(&Reference::parse(&reference)?)
@@ -118,11 +116,10 @@ pub async fn describe_tag(app: &AppHandle, reference: String) -> AppResult<TagSu
 
 /// An image or index in detail (for an index, `platform`'s image).
 pub async fn inspect_image(
-    app: &AppHandle,
+    state: &AppState,
     reference: String,
     platform: Option<String>,
 ) -> AppResult<ImageReport> {
-    let state = app.state::<AppState>();
     let platform = platform.map(|p| Platform::parse(&p)).transpose()?;
     Ok(state
         .client()
@@ -131,8 +128,7 @@ pub async fn inspect_image(
 }
 
 /// The manifest (or index) `reference` points at, as sent.
-pub async fn raw_manifest(app: &AppHandle, reference: String) -> AppResult<RawDocument> {
-    let state = app.state::<AppState>();
+pub async fn raw_manifest(state: &AppState, reference: String) -> AppResult<RawDocument> {
     let m = state
         .client()
         .manifest(&Reference::parse(&reference)?)
@@ -146,12 +142,11 @@ pub async fn raw_manifest(app: &AppHandle, reference: String) -> AppResult<RawDo
 
 /// An image config blob, as sent.
 pub async fn raw_config(
-    app: &AppHandle,
+    state: &AppState,
     repository: String,
     digest: String,
     media_type: String,
 ) -> AppResult<RawDocument> {
-    let state = app.state::<AppState>();
     let reference = Reference::parse(&repository)?;
     let d = portolan::Digest::parse(&digest).map_err(|e| {
         portolan::Error::input(format!("\"{digest}\" is not a digest"), e.to_string())
@@ -173,8 +168,7 @@ pub async fn raw_config(
 }
 
 /// Signatures, SBOMs and attestations that refer to `reference`.
-pub async fn list_referrers(app: &AppHandle, reference: String) -> AppResult<Vec<Referrer>> {
-    let state = app.state::<AppState>();
+pub async fn list_referrers(state: &AppState, reference: String) -> AppResult<Vec<Referrer>> {
     let (found, _) = state
         .client()
         .referrers(&Reference::parse(&reference)?)

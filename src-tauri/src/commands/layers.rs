@@ -7,16 +7,17 @@
 
 use std::sync::Arc;
 
-use portolan::layer_files::diff::ImageDiff;
-use portolan::layer_files::listing::{Detail, LayerListing};
-use portolan::layer_files::merged::MergedTree;
+pub use portolan::layer_files::diff::ImageDiff;
+use portolan::layer_files::listing::Detail;
+pub use portolan::layer_files::listing::LayerListing;
+pub use portolan::layer_files::merged::MergedTree;
 use portolan::layer_files::operations::Watch;
 use portolan::layer_files::read_file::SHOWN_BYTES;
-use portolan::{Digest, Platform, ProgressEvent, Reference};
+pub use portolan::{Digest, ProgressEvent};
+use portolan::{Platform, Reference};
 use portolan_ops::layer_files::{Existing, FileRef};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager};
 use ts_rs::TS;
 
 use crate::error::AppResult;
@@ -42,6 +43,47 @@ pub struct ShownFile {
     pub cut: bool,
 }
 
+/// One layer of an image, read under the window's number `read_id`.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LayerRead {
+    /// The image (`host/repo:tag` or `@digest`).
+    pub reference: String,
+    /// The layer.
+    pub digest: Digest,
+    /// Its size as the manifest says.
+    pub size: f64,
+    /// The window's number for this read (`cancel_read` stops it).
+    pub read_id: u32,
+}
+
+/// One file of a layer, read under the window's number `read_id`.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct FileRead {
+    /// The image (`host/repo:tag` or `@digest`).
+    pub reference: String,
+    /// The layer.
+    pub digest: Digest,
+    /// Its size as the manifest says.
+    pub size: f64,
+    /// The file's path in the layer.
+    pub path: String,
+    /// The window's number for this read (`cancel_read` stops it).
+    pub read_id: u32,
+}
+
+/// Two images to compare (for indexes, `platform`'s), under the window's number `read_id`.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct Comparison {
+    /// The image compared from.
+    pub first: String,
+    /// The image compared to.
+    pub second: String,
+    /// For indexes: which platform (this machine's when none).
+    pub platform: Option<String>,
+    /// The window's number for this read (`cancel_read` stops it).
+    pub read_id: u32,
+}
+
 fn size_of(size: f64) -> u64 {
     if size.is_finite() && size >= 0.0 {
         size as u64
@@ -51,8 +93,8 @@ fn size_of(size: f64) -> u64 {
 }
 
 /// Register read `read_id` and watch it through `channel`.
-fn watch(app: &AppHandle, read_id: u32, channel: Channel<ProgressEvent>) -> (ReadGuard, Watch) {
-    let guard = app.state::<AppState>().reads.start(read_id);
+fn watch(state: &AppState, read_id: u32, channel: Channel<ProgressEvent>) -> (ReadGuard, Watch) {
+    let guard = state.reads.start(read_id);
     let watch = Watch {
         cancel: guard.cancel().clone(),
         progress: Arc::new(move |event| {
@@ -64,40 +106,39 @@ fn watch(app: &AppHandle, read_id: u32, channel: Channel<ProgressEvent>) -> (Rea
 
 /// The files of layer `digest` (`size` bytes, as the manifest says) of `reference`.
 pub async fn list_layer_files(
-    app: &AppHandle,
-    reference: String,
-    digest: Digest,
-    size: f64,
-    read_id: u32,
+    state: &AppState,
+    layer: LayerRead,
     on_progress: Channel<ProgressEvent>,
 ) -> AppResult<LayerListing> {
-    let (_running, watch) = watch(app, read_id, on_progress);
-    let reference = Reference::parse(&reference)?;
-    let client = app.state::<AppState>().client();
+    let (_running, watch) = watch(state, layer.read_id, on_progress);
+    let reference = Reference::parse(&layer.reference)?;
+    let client = state.client();
     Ok(client
-        .layer_files(&reference, &digest, size_of(size), Detail::Headers, &watch)
+        .layer_files(
+            &reference,
+            &layer.digest,
+            size_of(layer.size),
+            Detail::Headers,
+            &watch,
+        )
         .await?)
 }
 
 /// One file of layer `digest` of `reference`.
 pub async fn read_layer_file(
-    app: &AppHandle,
-    reference: String,
-    digest: Digest,
-    size: f64,
-    path: String,
-    read_id: u32,
+    state: &AppState,
+    file: FileRead,
     on_progress: Channel<ProgressEvent>,
 ) -> AppResult<ShownFile> {
-    let (_running, watch) = watch(app, read_id, on_progress);
-    let reference = Reference::parse(&reference)?;
-    let client = app.state::<AppState>().client();
+    let (_running, watch) = watch(state, file.read_id, on_progress);
+    let reference = Reference::parse(&file.reference)?;
+    let client = state.client();
     let content = client
         .read_layer_file(
             &reference,
-            &digest,
-            size_of(size),
-            &path,
+            &file.digest,
+            size_of(file.size),
+            &file.path,
             SHOWN_BYTES,
             None,
             &watch,
@@ -122,22 +163,17 @@ pub async fn read_layer_file(
 /// dialog chose, which asked before replacing one; a folder gets the file under its
 /// cleaned name, never over one already there), once the layer verified; where it was
 /// saved. Where it goes is decided by [`portolan_ops::layer_files`], as for the CLI.
-#[allow(clippy::too_many_arguments)]
 pub async fn save_layer_file(
-    app: &AppHandle,
-    reference: String,
-    digest: Digest,
-    size: f64,
-    path: String,
+    state: &AppState,
+    file: FileRead,
     to: String,
-    read_id: u32,
     on_progress: Channel<ProgressEvent>,
 ) -> AppResult<String> {
-    let (_running, watch) = watch(app, read_id, on_progress);
-    let reference = Reference::parse(&reference)?;
-    let client = app.state::<AppState>().client();
+    let (_running, watch) = watch(state, file.read_id, on_progress);
+    let reference = Reference::parse(&file.reference)?;
+    let client = state.client();
     let to = std::path::PathBuf::from(to);
-    let file = FileRef::opened(digest, size_of(size), path);
+    let file = FileRef::opened(file.digest, size_of(file.size), file.path);
     let existing = if to.is_dir() {
         Existing::Keep
     } else {
@@ -152,16 +188,16 @@ pub async fn save_layer_file(
 /// The image `reference` names (for an index, `platform`'s, else this machine's) as one
 /// tree: every layer applied in order, with what later layers overwrote or deleted.
 pub async fn image_files(
-    app: &AppHandle,
+    state: &AppState,
     reference: String,
     platform: Option<String>,
     read_id: u32,
     on_progress: Channel<ProgressEvent>,
 ) -> AppResult<MergedTree> {
-    let (_running, watch) = watch(app, read_id, on_progress);
+    let (_running, watch) = watch(state, read_id, on_progress);
     let reference = Reference::parse(&reference)?;
     let platform = platform.as_deref().map(Platform::parse).transpose()?;
-    let client = app.state::<AppState>().client();
+    let client = state.client();
     Ok(client
         .merged_files(&reference, platform.as_ref(), &watch)
         .await?)
@@ -170,24 +206,25 @@ pub async fn image_files(
 /// Image `first` against image `second` (for indexes, `platform`'s): layers shared, paths
 /// added, removed and changed.
 pub async fn compare_images(
-    app: &AppHandle,
-    first: String,
-    second: String,
-    platform: Option<String>,
-    read_id: u32,
+    state: &AppState,
+    request: Comparison,
     on_progress: Channel<ProgressEvent>,
 ) -> AppResult<ImageDiff> {
-    let (_running, watch) = watch(app, read_id, on_progress);
-    let first = Reference::parse(&first)?;
-    let second = Reference::parse(&second)?;
-    let platform = platform.as_deref().map(Platform::parse).transpose()?;
-    let client = app.state::<AppState>().client();
+    let (_running, watch) = watch(state, request.read_id, on_progress);
+    let first = Reference::parse(&request.first)?;
+    let second = Reference::parse(&request.second)?;
+    let platform = request
+        .platform
+        .as_deref()
+        .map(Platform::parse)
+        .transpose()?;
+    let client = state.client();
     Ok(client
         .compare_images(&first, &second, platform.as_ref(), &watch)
         .await?)
 }
 
 /// Stop read `read_id`; whether it was running.
-pub async fn cancel_read(app: &AppHandle, read_id: u32) -> AppResult<bool> {
-    Ok(app.state::<AppState>().reads.cancel(read_id))
+pub async fn cancel_read(state: &AppState, read_id: u32) -> AppResult<bool> {
+    Ok(state.reads.cancel(read_id))
 }

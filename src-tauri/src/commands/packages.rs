@@ -9,21 +9,20 @@
 use std::io::Write;
 
 use portolan::vendor::github::Visibility;
-use portolan_ops::packages::{self, PackageList, VersionList};
-use portolan_ops::web_pages::WebPage;
-use tauri::{AppHandle, Manager};
+use portolan_ops::packages;
+pub use portolan_ops::packages::{PackageList, VersionList};
+pub use portolan_ops::web_pages::WebPage;
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 /// The packages of `host` (no owner: the signed-in user's and their organisations').
 pub async fn list_packages(
-    app: &AppHandle,
+    state: &AppState,
     host: String,
     owner: Option<String>,
     visibility: Option<String>,
 ) -> AppResult<PackageList> {
-    let state = app.state::<AppState>();
     let place = match owner {
         Some(o) => format!("{host}/{o}"),
         None => host,
@@ -41,11 +40,10 @@ pub async fn list_packages(
 
 /// The versions of `repository` (`host/owner/package`), deleted ones with `deleted`.
 pub async fn list_versions(
-    app: &AppHandle,
+    state: &AppState,
     repository: String,
     deleted: bool,
 ) -> AppResult<VersionList> {
-    let state = app.state::<AppState>();
     Ok(packages::versions(
         &state.client(),
         &state.vendor_apis,
@@ -68,12 +66,11 @@ fn version_id(text: &str) -> AppResult<u64> {
 
 /// Delete version `version_id` of `repository` (GitHub: restorable for 30 days).
 pub async fn delete_version(
-    app: &AppHandle,
+    state: &AppState,
     repository: String,
     version_id: String,
 ) -> AppResult<()> {
     let version_id = self::version_id(&version_id)?;
-    let state = app.state::<AppState>();
     Ok(packages::delete_version(
         &state.client(),
         &state.vendor_apis,
@@ -86,12 +83,11 @@ pub async fn delete_version(
 
 /// Restore deleted version `version_id` of `repository`.
 pub async fn restore_version(
-    app: &AppHandle,
+    state: &AppState,
     repository: String,
     version_id: String,
 ) -> AppResult<()> {
     let version_id = self::version_id(&version_id)?;
-    let state = app.state::<AppState>();
     Ok(packages::restore_version(
         &state.client(),
         &state.vendor_apis,
@@ -104,8 +100,7 @@ pub async fn restore_version(
 
 /// Open `page` in the user's browser. The window names the page by its parts; its address
 /// is built here (`portolan_ops::web_pages`), never taken from the window or an API.
-pub async fn open_in_browser(app: &AppHandle, page: WebPage) -> AppResult<()> {
-    let state = app.state::<AppState>();
+pub async fn open_in_browser(state: &AppState, page: WebPage) -> AppResult<()> {
     let url = page.url(&state.vendor_apis)?;
     if let Some(log) = &state.test_hooks.open_log {
         let mut file = std::fs::OpenOptions::new()
