@@ -2,12 +2,12 @@
 //! failed (with the engine's error code), 2 when the command line itself cannot be parsed
 //! (the `usage` code). Usage errors get the same JSON form as every other error under
 //! `--json`, so a script never has to parse clap's text. The README's list of codes is
-//! generated from `portolan::ErrorCode::ALL` (a test keeps it so).
+//! generated from `portolan_ops::ErrorCode::ALL` (a test keeps it so).
 
 use std::process::ExitCode;
 
 #[cfg(test)]
-use portolan::ErrorCode;
+use portolan_ops::ErrorCode;
 
 use crate::terminal;
 

@@ -1,7 +1,7 @@
 //! What to do about an error in this CLI's own terms (its flags and subcommands), which
 //! the engine's messages leave out because the desktop app shares them.
 
-use portolan::{Error, Reference};
+use portolan_ops::{Error, Reference};
 
 use crate::commands::manage::{DeleteArgs, UntagArgs};
 use crate::commands::transfer::PullArgs;

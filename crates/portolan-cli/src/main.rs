@@ -1,9 +1,10 @@
 //! `portolan-cli`: the command-line front end over the Portolan registry engine.
 //!
-//! It parses arguments, asks the engine, and prints: people get aligned text, scripts get
-//! `--json`. It holds no registry logic of its own; anything it knows about registries it
-//! learned from `portolan`. Each subcommand is a short adapter in [`commands`] (parse →
-//! engine → [`render`]); [`setup`] turns the global flags into the client, [`hints`] adds
+//! It parses arguments, asks the operations layer, and prints: people get aligned text,
+//! scripts get `--json`. It holds no registry logic of its own: it depends on
+//! `portolan_ops` only (the operations the desktop app runs too, and the engine's value
+//! types re-exported), never on the engine directly. Each subcommand is a short adapter
+//! in [`commands`] (parse → operation → [`render`]); [`setup`] turns the global flags into the client, [`hints`] adds
 //! the CLI's own advice to errors, [`progress`] draws transfers. Errors go to stderr with
 //! a non-zero exit code. Every byte of text it prints goes through [`terminal`], which
 //! keeps registry text from driving the terminal; the lints below keep it the only way out.
@@ -156,7 +157,7 @@ fn init_logging(verbose: u8) {
 }
 
 /// Build the client from the global flags, then hand the subcommand to its adapter.
-async fn run(cli: &Cli) -> portolan::Result<()> {
+async fn run(cli: &Cli) -> portolan_ops::Result<()> {
     let ctx = Context {
         client: std::sync::Arc::new(setup::client(cli)?),
         json: cli.json,

@@ -12,7 +12,7 @@ use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use portolan::{Digest, Progress, ProgressEvent};
+use portolan_ops::{Digest, Progress, ProgressEvent};
 
 use crate::terminal;
 
@@ -204,7 +204,7 @@ pub fn counter(json: bool, len: u64, unit: &'static str) -> ProgressBar {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portolan::transfer::progress::BlobOutcome;
+    use portolan_ops::BlobOutcome;
 
     fn digest(n: u8) -> Digest {
         Digest::parse(&format!("sha256:{}", format!("{n:02x}").repeat(32))).expect("digest")

@@ -4,10 +4,12 @@
 //! characters as a whole: strings from registries (tags, labels, history lines, media
 //! types) cannot drive the terminal whichever field they arrive in.
 
-use portolan::client::ReferrersSource;
-use portolan::inspect::{ImageDetails, ImageReport, Subject};
-use portolan::referrers::{ReferrerRow, ReferrersReport, CREATED};
-use portolan::{CopyReport, Digest, ErrorCode, PingInfo, PushReport, Reference, UntagMethod};
+use portolan_ops::browse::{self, Resolved};
+use portolan_ops::{
+    CopyReport, Digest, Error, ErrorCode, ImageDetails, ImageReport, PingInfo, PushReport,
+    Reference, ReferrerRow, ReferrersReport, ReferrersSource, Subject, UntagMethod,
+    CREATED_ANNOTATION,
+};
 use serde::Serialize;
 
 use crate::terminal::{self, out};
@@ -35,19 +37,11 @@ pub fn lines(json: bool, items: &[String]) {
 // The JSON documents below list their fields in alphabetical order, as scripts have
 // always received them.
 
-pub fn digest(json: bool, reference: &Reference, digest: &Digest) {
-    #[derive(Serialize)]
-    struct Resolved<'a> {
-        digest: &'a Digest,
-        reference: String,
-    }
+pub fn digest(json: bool, resolved: &Resolved) {
     if json {
-        print_json(&Resolved {
-            digest,
-            reference: reference.to_string(),
-        });
+        print_json(resolved);
     } else {
-        out!("{digest}");
+        out!("{}", resolved.digest);
     }
 }
 
@@ -296,7 +290,7 @@ fn short_digest(digest: &Digest) -> String {
 
 /// A failed command on stderr: `error:` and `hint:` lines, or with `--json` one document
 /// `{"error": {"code", "hint", "message"}}` (no `hint` when there is none).
-pub fn error(json: bool, e: &portolan::Error, hint: Option<&str>) {
+pub fn error(json: bool, e: &Error, hint: Option<&str>) {
     #[derive(Serialize)]
     struct Failed<'a> {
         error: Failure<'a>,
@@ -334,7 +328,7 @@ pub fn referrers(json: bool, report: &ReferrersReport) {
         print_json(report);
         return;
     }
-    let fallback = portolan::client::referrers_tag(&report.subject);
+    let fallback = browse::fallback_tag(&report.subject);
     let source = match report.source {
         ReferrersSource::Api => "the registry's referrers API".to_owned(),
         ReferrersSource::FallbackTag => format!("the fallback tag {fallback}"),
@@ -379,7 +373,11 @@ pub fn referrers(json: bool, report: &ReferrersReport) {
             human_size(r.size),
             r.created().unwrap_or("-")
         );
-        for (k, v) in r.annotations.iter().filter(|(k, _)| k.as_str() != CREATED) {
+        for (k, v) in r
+            .annotations
+            .iter()
+            .filter(|(k, _)| k.as_str() != CREATED_ANNOTATION)
+        {
             out!("      {k} = {v}");
         }
     }

@@ -5,16 +5,14 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use portolan::auth::secret_store::{KeyringStore, SecretStore};
-use portolan::client::BlobHomes;
-use portolan::Client;
-use portolan_ops::setup::{ClientSetup, RegistryAccess};
+use portolan_ops::setup::{self as ops_setup, ClientSetup, RegistryAccess};
+use portolan_ops::{Client, Error, Result, SecretStore};
 
 use crate::terminal;
 use crate::Cli;
 
 /// What the flags ask of the client; the operations layer builds it the way the app does.
-fn setup(cli: &Cli) -> portolan::Result<ClientSetup> {
+fn setup(cli: &Cli) -> Result<ClientSetup> {
     let mut registries: Vec<RegistryAccess> = cli
         .insecure
         .iter()
@@ -26,7 +24,7 @@ fn setup(cli: &Cli) -> portolan::Result<ClientSetup> {
         .collect();
     for spec in &cli.ca_files {
         let (host, file) = spec.split_once('=').ok_or_else(|| {
-            portolan::Error::input(
+            Error::input(
                 format!("--ca-file wants HOST=FILE, got \"{spec}\""),
                 "e.g. --ca-file registry.example=ca.crt",
             )
@@ -40,7 +38,7 @@ fn setup(cli: &Cli) -> portolan::Result<ClientSetup> {
     let saved_logins: Option<Arc<dyn SecretStore>> = if cli.no_keyring {
         None
     } else {
-        Some(Arc::new(KeyringStore::default()))
+        Some(ops_setup::os_keyring())
     };
     Ok(ClientSetup {
         registries,
@@ -51,31 +49,23 @@ fn setup(cli: &Cli) -> portolan::Result<ClientSetup> {
 }
 
 /// The client, with the setup's warnings shown on stderr.
-pub fn client(cli: &Cli) -> portolan::Result<Client> {
+pub fn client(cli: &Cli) -> Result<Client> {
     let built = setup(cli)?.build()?;
     for warning in &built.warnings {
         terminal::err!("warning: {warning}");
     }
-    let mut client = built.client;
-    if let Some(path) = blob_cache_path() {
-        client = client.with_blob_homes(Arc::new(BlobHomes::load(&path)));
-    }
+    let client = match ops_setup::blob_homes_file() {
+        Some(file) => ops_setup::with_blob_homes(built.client, &file),
+        None => built.client,
+    };
     Ok(client)
 }
 
-/// Where the CLI keeps its record of which repository each blob was seen in, so the next
-/// push or copy within a registry can mount blobs instead of uploading them.
-fn blob_cache_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
-    Some(base.join("portolan").join("blob-homes.json"))
-}
-
-/// Keep what this run learned about where blobs live.
+/// Keep what this run learned about where blobs live, so the next push or copy within a
+/// registry can mount blobs instead of uploading them.
 pub fn save_blob_cache(client: &Client) {
-    if let Some(path) = blob_cache_path() {
-        if let Err(e) = client.blob_homes().save(&path) {
+    if let Some(file) = ops_setup::blob_homes_file() {
+        if let Err(e) = ops_setup::save_blob_homes(client, &file) {
             tracing::warn!("could not save the blob cache: {e}");
         }
     }

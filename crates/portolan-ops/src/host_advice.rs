@@ -21,6 +21,12 @@ pub struct HostAdvice {
     pub plain_http_warning: Option<String>,
 }
 
+/// The host as Portolan names it (`localhost:5000`, `docker.io`) for `input` (a host,
+/// `host:port`, or a URL), or why it is not one.
+pub fn registry_host(input: &str) -> portolan::Result<String> {
+    Ok(normalize_registry(input)?)
+}
+
 /// Advice for `input` (a host, `host:port`, or a URL).
 pub fn advise(input: &str) -> HostAdvice {
     match normalize_registry(input) {

@@ -1,5 +1,7 @@
-//! Which file of an image a path names, and where a copy of it is saved: one rule for
-//! `portolan-cli files`/`cat` and the desktop app's file viewer, so the two cannot differ.
+//! The files inside an image's layers, for `portolan-cli files`/`cat`/`diff` and the
+//! desktop app's file viewer, so the two cannot differ: which image and layers are read
+//! (an index's platform, a layer by position or digest), their listings and merged tree,
+//! two images compared, which file a path names, and where a copy of it is saved.
 //!
 //! A path is resolved in the merged image (or one layer) following links within the
 //! image; the copy is named after the path the user asked for, never after where a link
@@ -11,11 +13,12 @@
 use std::path::{Path, PathBuf};
 
 use portolan::inspect::{ImageDetails, LayerRow};
-use portolan::layer_files::listing::Detail;
-use portolan::layer_files::merged::merge;
+use portolan::layer_files::diff::ImageDiff;
+use portolan::layer_files::listing::{Detail, LayerListing};
+use portolan::layer_files::merged::{merge, MergedTree};
 use portolan::layer_files::operations::Watch;
 use portolan::layer_files::read_file::{refuse_existing, resolve, FileContent, SaveTo};
-use portolan::{Client, Digest, Error, Reference, Result};
+use portolan::{Client, Digest, Error, Platform, Reference, Result};
 
 /// The longest saved name, in bytes (file systems allow 255).
 const MAX_NAME_BYTES: usize = 200;
@@ -250,6 +253,116 @@ pub async fn save(
 /// Whether `e` is a save refused because a file was already there.
 pub fn is_refused_existing(e: &Error) -> bool {
     matches!(e, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists)
+}
+
+/// The image `reference` names, to read the files of: for an index, `platform`'s image
+/// (`os/arch[/variant]`), else this machine's.
+pub async fn image_of(
+    client: &Client,
+    reference: &Reference,
+    platform: Option<&str>,
+) -> Result<ImageDetails> {
+    let platform = platform.map(Platform::parse).transpose()?;
+    client.image_of(reference, platform.as_ref()).await
+}
+
+/// The layers of `image` a listing reads: the one `wanted` names (see [`pick_layer`]),
+/// else every layer, base first.
+pub fn chosen_layers(
+    image: &ImageDetails,
+    wanted: Option<&str>,
+    reference: &Reference,
+) -> Result<Vec<LayerRow>> {
+    Ok(match wanted {
+        None => image.layers.clone(),
+        Some(wanted) => vec![pick_layer(image, wanted, reference)?.clone()],
+    })
+}
+
+/// The files of layer `digest` (`size` bytes, as the manifest says) of `reference`'s
+/// repository, read as it streams and verified, or from the listing cache.
+pub async fn layer_listing(
+    client: &Client,
+    reference: &Reference,
+    digest: &Digest,
+    size: u64,
+    watch: &Watch,
+) -> Result<LayerListing> {
+    client
+        .layer_files(reference, digest, size, Detail::Headers, watch)
+        .await
+}
+
+/// The listings of `layers` of `reference`'s image, in the order given, within the
+/// engine's bounds on an image's listings (each layer read once).
+pub async fn listings(
+    client: &Client,
+    reference: &Reference,
+    layers: &[LayerRow],
+    detail: Detail,
+    watch: &Watch,
+) -> Result<Vec<LayerListing>> {
+    client
+        .layer_listings(reference, layers, detail, watch)
+        .await
+}
+
+/// An image's layer listings (base first) as one tree: each applied in order, whiteouts
+/// included, each path with the layer that last wrote it and the bytes later layers
+/// overwrite or delete.
+pub fn merged(listings: &[LayerListing]) -> MergedTree {
+    merge(listings)
+}
+
+/// The image `reference` names (for an index, `platform`'s, else this machine's) as one
+/// tree (see [`merged`]).
+pub async fn merged_files(
+    client: &Client,
+    reference: &Reference,
+    platform: Option<&str>,
+    watch: &Watch,
+) -> Result<MergedTree> {
+    let platform = platform.map(Platform::parse).transpose()?;
+    client
+        .merged_files(reference, platform.as_ref(), watch)
+        .await
+}
+
+/// The first `shown` bytes of `file` (of `reference`), read from its layer as it streams;
+/// nothing is saved.
+pub async fn read(
+    client: &Client,
+    reference: &Reference,
+    file: &FileRef,
+    shown: usize,
+    watch: &Watch,
+) -> Result<FileContent> {
+    client
+        .read_layer_file(
+            reference,
+            &file.digest,
+            file.size,
+            &file.path,
+            shown,
+            None,
+            watch,
+        )
+        .await
+}
+
+/// Image `first` against image `second` (for indexes, `platform`'s, else this
+/// machine's): the layers they share, and the paths added, removed and changed.
+pub async fn compare(
+    client: &Client,
+    first: &Reference,
+    second: &Reference,
+    platform: Option<&str>,
+    watch: &Watch,
+) -> Result<ImageDiff> {
+    let platform = platform.map(Platform::parse).transpose()?;
+    client
+        .compare_images(first, second, platform.as_ref(), watch)
+        .await
 }
 
 #[cfg(test)]

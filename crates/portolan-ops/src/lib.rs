@@ -5,9 +5,12 @@
 //! What sits between them is decided here, once, so the CLI and the app cannot drift apart:
 //!
 //! - [`setup`]: building the engine client from what the user configured (one plain-HTTP
-//!   policy, one Docker-config policy), with the warnings both front ends show.
+//!   policy, one Docker-config policy), with the warnings both front ends show; where
+//!   sign-ins, layer listings and the record of where blobs live are kept.
 //! - [`sign_in`]: how the user is signed in to a registry, answered by the same credential
 //!   chain the client uses.
+//! - [`browse`]: reading a registry (repositories, tags, digests, images, raw manifests
+//!   and configs, referrers), parsed and bounded the same way for both front ends.
 //! - [`catalog`]: paging through a catalog with opaque tokens (registry URLs stay here).
 //! - [`host_advice`]: what the UI needs to know about a host the user types (is it local,
 //!   is plain HTTP safe to offer) without keeping rules of its own.
@@ -21,8 +24,9 @@
 //!   at a time; both see every tag through [`tag_scan`].
 //! - [`push`] and [`copy`]: pushing a local engine's image, layout or archive, and copying (promoting) an
 //!   image to another repository or registry, each run in the background as a transfer.
-//! - [`layer_files`]: which file of an image a path names (links followed within the
-//!   image) and where a saved copy goes, named after the path asked for and never over a
+//! - [`layer_files`]: the files in an image's layers (listings, the merged tree, two
+//!   images compared, one file read), which file of an image a path names (links followed
+//!   within the image) and where a saved copy goes, named after the path asked for and never over a
 //!   file already there unless the user says so.
 //! - [`packages`]: packages and versions where the registry protocol cannot list them
 //!   (ghcr.io through GitHub Packages, Docker Hub through its Hub API).
@@ -32,9 +36,13 @@
 //!   links an image's labels name.
 //! - [`transfers`]: transfers in flight, their progress and cancellation, owned here rather
 //!   than by a view, so a window can show them wherever the user navigates.
+//! - [`values`]: the engine's value types the front ends show (references, digests,
+//!   reports, errors, progress), re-exported at this crate's root, so the front ends
+//!   depend on this crate only.
 //!
 //! It depends on the engine only: no Tauri, no terminal.
 
+pub mod browse;
 pub mod catalog;
 pub mod cleanup;
 pub mod copy;
@@ -51,4 +59,7 @@ pub mod sign_in;
 pub mod summary;
 pub mod tag_scan;
 pub mod transfers;
+pub mod values;
 pub mod web_pages;
+
+pub use values::*;

@@ -90,6 +90,11 @@ pub async fn connect(choice: &EngineChoice) -> portolan::Result<LocalEngine> {
     LocalEngine::connect(socket_of(choice)?).await
 }
 
+/// Which engine `choice` means, and its version and socket; errors say what to do.
+pub async fn info(choice: &EngineChoice) -> portolan::Result<EngineInfo> {
+    connect(choice).await?.info().await
+}
+
 /// The engine's status, for a window to show as it is (never an error).
 pub async fn status(choice: &EngineChoice) -> EngineStatus {
     let socket = match choice {

@@ -10,11 +10,12 @@
 //!   that cannot be read is a warning (Portolan still works with its own sign-ins), never
 //!   a failure.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use portolan::auth::docker_config::DockerConfig;
-use portolan::auth::secret_store::SecretStore;
+use portolan::auth::secret_store::{KeyringStore, SecretStore};
+use portolan::client::BlobHomes;
 use portolan::layer_files::cache::ListingCache;
 use portolan::reference::{api_host, normalize_registry};
 use portolan::transport::is_loopback_host;
@@ -149,6 +150,30 @@ pub fn spool_dir() -> PathBuf {
     cache_dir()
         .map(|d| d.join("spool"))
         .unwrap_or_else(std::env::temp_dir)
+}
+
+/// Where Portolan's own sign-ins are kept: the OS keyring (Secret Service, Keychain,
+/// Credential Manager).
+pub fn os_keyring() -> Arc<dyn SecretStore> {
+    Arc::new(KeyringStore::default())
+}
+
+/// Where the record of which repository each blob was seen in is kept between runs
+/// (`blob-homes.json` in the cache folder), so a push or copy within a registry can mount
+/// blobs instead of uploading them.
+pub fn blob_homes_file() -> Option<PathBuf> {
+    Some(cache_dir()?.join("blob-homes.json"))
+}
+
+/// `client`, using (and filling) the record of where blobs live kept in `file` (an
+/// unreadable or missing file starts an empty record).
+pub fn with_blob_homes(client: Client, file: &Path) -> Client {
+    client.with_blob_homes(Arc::new(BlobHomes::load(file)))
+}
+
+/// Keep what `client` learned about where blobs live in `file`.
+pub fn save_blob_homes(client: &Client, file: &Path) -> portolan::Result<()> {
+    client.blob_homes().save(file)
 }
 
 fn cache_dir() -> Option<PathBuf> {

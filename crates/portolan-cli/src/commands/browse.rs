@@ -1,8 +1,8 @@
-//! Reading a registry: `repos`, `tags`, `inspect`, `referrers` and `digest`.
+//! Reading a registry: `repos`, `tags`, `inspect`, `referrers` and `digest`, each read
+//! through `portolan_ops::browse`, as the desktop app reads.
 
 use clap::Args;
-use portolan::reference::normalize_registry;
-use portolan::{Platform, Reference};
+use portolan_ops::{browse, Result};
 
 use super::Context;
 use crate::{render, terminal};
@@ -44,43 +44,37 @@ pub struct ReferrersArgs {
     pub reference: String,
 }
 
-pub async fn repos(ctx: &Context, args: &ReposArgs) -> portolan::Result<()> {
-    let registry = normalize_registry(&args.registry)?;
-    let repos = ctx.client.repositories(&registry).await?;
+pub async fn repos(ctx: &Context, args: &ReposArgs) -> Result<()> {
+    let repos = browse::repositories(&ctx.client, &args.registry).await?;
     render::lines(ctx.json, &repos);
     Ok(())
 }
 
-pub async fn tags(ctx: &Context, args: &TagsArgs) -> portolan::Result<()> {
-    let reference = Reference::parse(&args.repository)?;
-    let tags = ctx.client.tags(&reference).await?;
-    render::lines(ctx.json, &tags);
+pub async fn tags(ctx: &Context, args: &TagsArgs) -> Result<()> {
+    let list = browse::tags(&ctx.client, &args.repository).await?;
+    render::lines(ctx.json, &list.tags);
     Ok(())
 }
 
-pub async fn inspect(ctx: &Context, args: &InspectArgs) -> portolan::Result<()> {
-    let reference = Reference::parse(&args.reference)?;
+pub async fn inspect(ctx: &Context, args: &InspectArgs) -> Result<()> {
     if args.raw {
-        let fetched = ctx.client.manifest(&reference).await?;
-        terminal::out_manifest(&fetched.bytes);
+        let raw = browse::raw_manifest(&ctx.client, &args.reference).await?;
+        terminal::out_manifest(&raw.bytes);
         return Ok(());
     }
-    let platform = args.platform.as_deref().map(Platform::parse).transpose()?;
-    let report = ctx.client.inspect(&reference, platform.as_ref()).await?;
+    let report = browse::inspect(&ctx.client, &args.reference, args.platform.as_deref()).await?;
     render::inspect(ctx.json, &report);
     Ok(())
 }
 
-pub async fn referrers(ctx: &Context, args: &ReferrersArgs) -> portolan::Result<()> {
-    let reference = Reference::parse(&args.reference)?;
-    let report = ctx.client.list_referrers(&reference).await?;
+pub async fn referrers(ctx: &Context, args: &ReferrersArgs) -> Result<()> {
+    let report = browse::referrers(&ctx.client, &args.reference).await?;
     render::referrers(ctx.json, &report);
     Ok(())
 }
 
-pub async fn digest(ctx: &Context, args: &DigestArgs) -> portolan::Result<()> {
-    let reference = Reference::parse(&args.reference)?;
-    let digest = ctx.client.resolve_digest(&reference).await?;
-    render::digest(ctx.json, &reference, &digest);
+pub async fn digest(ctx: &Context, args: &DigestArgs) -> Result<()> {
+    let resolved = browse::resolve_digest(&ctx.client, &args.reference).await?;
+    render::digest(ctx.json, &resolved);
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 use clap::Args;
 use portolan_ops::cleanup::{self, CleanupRules};
+use portolan_ops::Result;
 
 use super::Context;
 use crate::render;
@@ -30,7 +31,7 @@ pub struct CleanupArgs {
     pub yes: bool,
 }
 
-pub async fn cleanup(ctx: &Context, args: &CleanupArgs) -> portolan::Result<()> {
+pub async fn cleanup(ctx: &Context, args: &CleanupArgs) -> Result<()> {
     let rules = CleanupRules {
         keep_newest: args.keep_newest,
         keep_matching: args.keep_matching.clone(),

@@ -3,6 +3,7 @@
 
 use clap::Args;
 use portolan_ops::local_engine::{self, EngineChoice};
+use portolan_ops::Result;
 
 use super::Context;
 use crate::render;
@@ -13,9 +14,8 @@ pub struct ImagesArgs {
     pub filter: Option<String>,
 }
 
-pub async fn images(ctx: &Context, args: &ImagesArgs) -> portolan::Result<()> {
-    let engine = local_engine::connect(&EngineChoice::Auto).await?;
-    let info = engine.info().await?;
+pub async fn images(ctx: &Context, args: &ImagesArgs) -> Result<()> {
+    let info = local_engine::info(&EngineChoice::Auto).await?;
     let images =
         local_engine::images(&EngineChoice::Auto, args.filter.as_deref().unwrap_or("")).await?;
     render::engine::images(ctx.json, &info, &images);

@@ -4,13 +4,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use portolan::inspect::{ImageDetails, LayerRow};
-use portolan::layer_files::listing::Detail;
-use portolan::layer_files::merged::merge;
-use portolan::layer_files::operations::Watch;
-use portolan::layer_files::read_file::SHOWN_BYTES;
-use portolan::{Client, Platform, Reference};
 use portolan_ops::layer_files::{self, Existing};
+use portolan_ops::{Detail, Reference, Result, Watch, SHOWN_BYTES};
 
 use super::Context;
 use crate::render;
@@ -60,17 +55,7 @@ pub struct CatArgs {
     pub platform: Option<String>,
 }
 
-/// The image `reference` names (for an index, the platform's).
-async fn image_of(
-    client: &Client,
-    reference: &Reference,
-    platform: Option<&str>,
-) -> portolan::Result<ImageDetails> {
-    let platform = platform.map(Platform::parse).transpose()?;
-    client.image_of(reference, platform.as_ref()).await
-}
-
-pub async fn cat(ctx: &Context, args: &CatArgs) -> portolan::Result<()> {
+pub async fn cat(ctx: &Context, args: &CatArgs) -> Result<()> {
     let reference = Reference::parse(&args.reference)?;
     let existing = if args.force {
         Existing::Replace
@@ -81,7 +66,7 @@ pub async fn cat(ctx: &Context, args: &CatArgs) -> portolan::Result<()> {
     if let Some(to) = &args.output {
         layer_files::check_target(to, &args.path, existing)?;
     }
-    let image = image_of(&ctx.client, &reference, args.platform.as_deref()).await?;
+    let image = layer_files::image_of(&ctx.client, &reference, args.platform.as_deref()).await?;
     let watch = Watch::none();
     let found = layer_files::locate(
         &ctx.client,
@@ -106,42 +91,26 @@ pub async fn cat(ctx: &Context, args: &CatArgs) -> portolan::Result<()> {
             )
             .await?
         }
-        None => {
-            ctx.client
-                .read_layer_file(
-                    &reference,
-                    &file.digest,
-                    file.size,
-                    &file.path,
-                    SHOWN_BYTES,
-                    None,
-                    &watch,
-                )
-                .await?
-        }
+        None => layer_files::read(&ctx.client, &reference, file, SHOWN_BYTES, &watch).await?,
     };
     render::files::content(ctx.json, found.layer, &content);
     Ok(())
 }
 
-pub async fn files(ctx: &Context, args: &FilesArgs) -> portolan::Result<()> {
+pub async fn files(ctx: &Context, args: &FilesArgs) -> Result<()> {
     let reference = Reference::parse(&args.reference)?;
-    let image = image_of(&ctx.client, &reference, args.platform.as_deref()).await?;
+    let image = layer_files::image_of(&ctx.client, &reference, args.platform.as_deref()).await?;
     let detail = if args.digests {
         Detail::ContentDigests
     } else {
         Detail::Headers
     };
-    let chosen: Vec<LayerRow> = match &args.layer {
-        None => image.layers.clone(),
-        Some(wanted) => vec![layer_files::pick_layer(&image, wanted, &reference)?.clone()],
-    };
-    let listings = ctx
-        .client
-        .layer_listings(&reference, &chosen, detail, &Watch::none())
-        .await?;
+    let chosen = layer_files::chosen_layers(&image, args.layer.as_deref(), &reference)?;
+    let listings =
+        layer_files::listings(&ctx.client, &reference, &chosen, detail, &Watch::none()).await?;
     if args.merged {
-        render::files::merged(ctx.json, &merge(&listings), args.path_prefix.as_deref());
+        let tree = layer_files::merged(&listings);
+        render::files::merged(ctx.json, &tree, args.path_prefix.as_deref());
     } else {
         let numbered: Vec<_> = chosen.iter().map(|l| l.index).zip(listings).collect();
         render::files::files(ctx.json, &numbered, args.path_prefix.as_deref());
@@ -160,14 +129,17 @@ pub struct DiffArgs {
     pub platform: Option<String>,
 }
 
-pub async fn diff(ctx: &Context, args: &DiffArgs) -> portolan::Result<()> {
+pub async fn diff(ctx: &Context, args: &DiffArgs) -> Result<()> {
     let first = Reference::parse(&args.first)?;
     let second = Reference::parse(&args.second)?;
-    let platform = args.platform.as_deref().map(Platform::parse).transpose()?;
-    let compared = ctx
-        .client
-        .compare_images(&first, &second, platform.as_ref(), &Watch::none())
-        .await?;
+    let compared = layer_files::compare(
+        &ctx.client,
+        &first,
+        &second,
+        args.platform.as_deref(),
+        &Watch::none(),
+    )
+    .await?;
     render::files::diff(ctx.json, &args.first, &args.second, &compared);
     Ok(())
 }

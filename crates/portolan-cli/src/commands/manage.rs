@@ -3,9 +3,9 @@
 use std::io::IsTerminal;
 
 use clap::Args;
-use portolan::Reference;
 use portolan_ops::manage::{self, TagRequest};
 use portolan_ops::packages::VendorApis;
+use portolan_ops::{Error, Reference, Result};
 
 use super::Context;
 use crate::{render, terminal};
@@ -37,7 +37,7 @@ pub struct DeleteArgs {
     pub yes: bool,
 }
 
-pub async fn tag(ctx: &Context, args: &TagArgs) -> portolan::Result<()> {
+pub async fn tag(ctx: &Context, args: &TagArgs) -> Result<()> {
     let reference = Reference::parse(&args.reference)?;
     let repository = reference.name();
     let source = match (reference.digest(), reference.tag()) {
@@ -66,11 +66,11 @@ pub async fn tag(ctx: &Context, args: &TagArgs) -> portolan::Result<()> {
     Ok(())
 }
 
-pub async fn untag(ctx: &Context, args: &UntagArgs) -> portolan::Result<()> {
+pub async fn untag(ctx: &Context, args: &UntagArgs) -> Result<()> {
     let reference = Reference::parse(&args.reference)?;
     let repository = reference.name();
     let Some(tag) = reference.tag() else {
-        return Err(portolan::Error::input(
+        return Err(Error::input(
             format!("untag needs a tag (REPO:TAG), and {reference} names none"),
             "to delete by digest, delete the manifest instead",
         ));
@@ -85,11 +85,11 @@ pub async fn untag(ctx: &Context, args: &UntagArgs) -> portolan::Result<()> {
     Ok(())
 }
 
-pub async fn delete(ctx: &Context, args: &DeleteArgs) -> portolan::Result<()> {
+pub async fn delete(ctx: &Context, args: &DeleteArgs) -> Result<()> {
     let reference = Reference::parse(&args.reference)?;
     let repository = reference.name();
     let Some(digest) = reference.digest() else {
-        return Err(portolan::Error::input(
+        return Err(Error::input(
             format!("delete needs a digest (REPO@sha256:...), and {reference} names none"),
             "it removes the image and every tag on it; to remove one tag, untag it instead",
         ));
@@ -112,9 +112,9 @@ pub async fn delete(ctx: &Context, args: &DeleteArgs) -> portolan::Result<()> {
 
 /// Ask `question` on the terminal; refuses (`refusing` says what, with a hint naming
 /// `no_terminal_hint`) when there is none to ask on. Also used by `cleanup`.
-pub fn confirm(question: &str, refusing: &str, no_terminal_hint: &str) -> portolan::Result<()> {
+pub fn confirm(question: &str, refusing: &str, no_terminal_hint: &str) -> Result<()> {
     if !std::io::stdin().is_terminal() {
-        return Err(portolan::Error::input(refusing, no_terminal_hint));
+        return Err(Error::input(refusing, no_terminal_hint));
     }
     terminal::prompt(question);
     let mut line = String::new();
@@ -122,6 +122,6 @@ pub fn confirm(question: &str, refusing: &str, no_terminal_hint: &str) -> portol
     if matches!(line.trim(), "y" | "Y" | "yes") {
         Ok(())
     } else {
-        Err(portolan::Error::Cancelled)
+        Err(Error::Cancelled)
     }
 }

@@ -1,5 +1,5 @@
-//! One adapter per subcommand: its arguments, then parse → ask the engine (or the
-//! operations layer) → render. Grouped by what they touch: signing in ([`auth`]), reading
+//! One adapter per subcommand: its arguments, then parse → ask the operations layer
+//! (`portolan_ops`) → render. Grouped by what they touch: signing in ([`auth`]), reading
 //! a registry ([`browse`]), the local engine's images ([`engine`]), moving images
 //! ([`transfer`]), changing tags ([`manage`]) and
 //! removing many at once ([`cleanup`]).
@@ -13,7 +13,7 @@ pub mod manage;
 pub mod packages;
 pub mod transfer;
 
-use portolan::Client;
+use portolan_ops::Client;
 
 /// What every subcommand gets: the client built from the global flags, and the output
 /// format.

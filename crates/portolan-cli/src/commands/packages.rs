@@ -4,8 +4,8 @@
 //! the arguments and prints.
 
 use clap::Args;
-use portolan::vendor::github::Visibility;
 use portolan_ops::packages::{self, VendorApis};
+use portolan_ops::{Result, Visibility};
 
 use super::Context;
 use crate::render;
@@ -68,7 +68,7 @@ pub struct VersionIdArgs {
     pub apis: ApiArgs,
 }
 
-pub async fn packages(ctx: &Context, args: &PackagesArgs) -> portolan::Result<()> {
+pub async fn packages(ctx: &Context, args: &PackagesArgs) -> Result<()> {
     let visibility = args.visibility.as_deref().and_then(Visibility::parse);
     let list = packages::packages(
         &ctx.client,
@@ -82,7 +82,7 @@ pub async fn packages(ctx: &Context, args: &PackagesArgs) -> portolan::Result<()
     Ok(())
 }
 
-pub async fn versions(ctx: &Context, args: &VersionsArgs) -> portolan::Result<()> {
+pub async fn versions(ctx: &Context, args: &VersionsArgs) -> Result<()> {
     let list = packages::versions(
         &ctx.client,
         &args.apis.apis(),
@@ -95,7 +95,7 @@ pub async fn versions(ctx: &Context, args: &VersionsArgs) -> portolan::Result<()
     Ok(())
 }
 
-pub async fn delete(ctx: &Context, args: &VersionIdArgs) -> portolan::Result<()> {
+pub async fn delete(ctx: &Context, args: &VersionIdArgs) -> Result<()> {
     packages::delete_version(
         &ctx.client,
         &args.apis.apis(),
@@ -108,7 +108,7 @@ pub async fn delete(ctx: &Context, args: &VersionIdArgs) -> portolan::Result<()>
     Ok(())
 }
 
-pub async fn restore(ctx: &Context, args: &VersionIdArgs) -> portolan::Result<()> {
+pub async fn restore(ctx: &Context, args: &VersionIdArgs) -> Result<()> {
     packages::restore_version(
         &ctx.client,
         &args.apis.apis(),

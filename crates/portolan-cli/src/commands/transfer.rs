@@ -5,13 +5,12 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use portolan::{Cancel, Platform, PlatformChoice, PullOptions, PushOptions, Reference};
-
 use portolan_ops::copy;
 use portolan_ops::local_engine::{self, EngineChoice};
 use portolan_ops::pull::{self, PullInto};
 use portolan_ops::push::{self, LocalSources, PushFrom};
 use portolan_ops::setup::spool_dir;
+use portolan_ops::{Cancel, Platform, PlatformChoice, PullOptions, PushOptions, Reference, Result};
 
 use super::Context;
 use crate::progress::Bars;
@@ -83,7 +82,7 @@ pub struct CopyArgs {
 }
 
 impl PullArgs {
-    fn platform_choice(&self) -> portolan::Result<PlatformChoice> {
+    fn platform_choice(&self) -> Result<PlatformChoice> {
         Ok(match (&self.platform, self.all_platforms) {
             (_, true) => PlatformChoice::All,
             (Some(p), false) => PlatformChoice::One(Platform::parse(p)?),
@@ -92,7 +91,7 @@ impl PullArgs {
     }
 }
 
-pub async fn pull(ctx: &Context, args: &PullArgs) -> portolan::Result<()> {
+pub async fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
     let reference = Reference::parse(&args.reference)?;
     let platform = args.platform_choice()?;
     let into = match (&args.oci, &args.archive) {
@@ -115,7 +114,7 @@ pub async fn pull(ctx: &Context, args: &PullArgs) -> portolan::Result<()> {
     Ok(())
 }
 
-pub async fn push(ctx: &Context, args: &PushArgs) -> portolan::Result<()> {
+pub async fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
     let reference = Reference::parse(&args.reference)?;
     let local = LocalSources {
         engine: EngineChoice::Auto,
@@ -136,7 +135,7 @@ pub async fn push(ctx: &Context, args: &PushArgs) -> portolan::Result<()> {
     Ok(())
 }
 
-pub async fn copy(ctx: &Context, args: &CopyArgs) -> portolan::Result<()> {
+pub async fn copy(ctx: &Context, args: &CopyArgs) -> Result<()> {
     let (from, to) = copy::endpoints(&args.source, &args.destination)?;
     let bars = Bars::new("copy");
     let options = PushOptions {

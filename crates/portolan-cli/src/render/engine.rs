@@ -1,7 +1,7 @@
 //! How the local engine's images and a pull into it look: which engine first (so the user
 //! knows whose images these are), then one aligned row per name.
 
-use portolan::local_engine::engine::{EngineInfo, LocalImage};
+use portolan_ops::{EngineInfo, LocalImage};
 use serde::Serialize;
 
 use super::{human_size, print_json};

@@ -3,10 +3,10 @@
 //! `--json`. Paths come from the registry: they go out through `out!`, which strips
 //! control characters.
 
-use portolan::layer_files::entry::{EntryKind, FileEntry};
-use portolan::layer_files::listing::LayerListing;
-use portolan::layer_files::merged::{MergedEntry, MergedTree};
-use portolan::layer_files::read_file::FileContent;
+use portolan_ops::{
+    EntryKind, FileContent, FileEntry, ImageDiff, LayerListing, MergedEntry, MergedTree,
+    SkippedLayer, Wasted,
+};
 use serde::Serialize;
 
 use super::{human_size, print_json};
@@ -41,7 +41,7 @@ fn under(prefix: Option<&str>, path: &str) -> bool {
 }
 
 /// Two images compared: layers shared, then paths added (+), removed (-) and changed (~).
-pub fn diff(json: bool, first: &str, second: &str, d: &portolan::layer_files::diff::ImageDiff) {
+pub fn diff(json: bool, first: &str, second: &str, d: &ImageDiff) {
     if json {
         print_json(d);
         return;
@@ -156,9 +156,9 @@ pub fn merged(json: bool, tree: &MergedTree, prefix: Option<&str>) {
         #[derive(Serialize)]
         struct Merged<'a> {
             entries: Vec<&'a MergedEntry>,
-            skipped: &'a [portolan::layer_files::merged::SkippedLayer],
+            skipped: &'a [SkippedLayer],
             total_bytes: u64,
-            wasted: &'a [portolan::layer_files::merged::Wasted],
+            wasted: &'a [Wasted],
             wasted_bytes: u64,
         }
         print_json(&Merged {

@@ -1,8 +1,8 @@
 //! How package and version lists look: one aligned row each for people, the operations
 //! layer's rows as they are for `--json`. A rate limit running low is said on stderr.
 
-use portolan::vendor::rest::RateLimit;
 use portolan_ops::packages::{PackageList, VersionList};
+use portolan_ops::RateLimit;
 use serde::Serialize;
 
 use super::{human_size, print_json};
