@@ -7,11 +7,10 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use tauri::ipc::Channel;
 
-use portolan::auth::secret_store::{KeyringStore, SecretStore};
-use portolan::{Client, CredentialChain};
 use portolan_ops::catalog::CatalogPages;
-use portolan_ops::setup::{ClientSetup, RegistryAccess};
+use portolan_ops::setup::{Built, ClientSetup, RegistryAccess};
 use portolan_ops::transfers::Transfers;
+use portolan_ops::{Client, CredentialChain, SecretStore};
 
 use crate::commands::files::DroppedFiles;
 use crate::settings::{Settings, SettingsStore};
@@ -88,11 +87,10 @@ fn build_with_warnings(
                     b.credentials,
                     vec![format!("a registry in the settings is ignored: {e}")],
                 ),
-                Err(_) => (
-                    Arc::new(Client::anonymous()),
-                    CredentialChain::new(),
-                    vec![e.to_string()],
-                ),
+                Err(_) => {
+                    let b = Built::anonymous(e.to_string());
+                    (Arc::new(b.client), b.credentials, b.warnings)
+                }
             }
         }
     }
@@ -105,7 +103,7 @@ impl AppState {
         downloads: Result<std::path::PathBuf, String>,
         settings: &Settings,
     ) -> Self {
-        let secrets: Arc<dyn SecretStore> = Arc::new(KeyringStore::default());
+        let secrets = portolan_ops::setup::os_keyring();
         Self {
             built: RwLock::new(build(settings, secrets.clone())),
             settings: store,

@@ -3,9 +3,9 @@
 
 use crate::error::AppResult;
 use crate::state::AppState;
-pub use portolan::local_engine::engine::LocalImage;
 use portolan_ops::local_engine;
 pub use portolan_ops::local_engine::EngineStatus;
+pub use portolan_ops::LocalImage;
 
 /// Which engine is in use and whether it answers (never an error: the status says).
 pub async fn engine_status(state: &AppState) -> AppResult<EngineStatus> {

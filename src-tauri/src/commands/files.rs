@@ -17,6 +17,7 @@ use ts_rs::TS;
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use portolan_ops::Error;
 
 /// Files dropped on the window.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -42,7 +43,7 @@ async fn pick(
 ) -> AppResult<Option<String>> {
     if let Some(answer) = &state.test_hooks.pick_file {
         let path = std::fs::read_to_string(answer)
-            .map_err(|e| AppError::from(portolan::Error::io("cannot read", answer, e)))?;
+            .map_err(|e| AppError::from(Error::io("cannot read", answer, e)))?;
         return Ok(Some(path.trim().to_owned()).filter(|p| !p.is_empty()));
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -105,7 +106,7 @@ pub async fn watch_drops(state: &AppState, on_progress: Channel<DroppedFiles>) -
 /// Show a finished transfer's result in the file manager.
 pub async fn show_transfer_result(state: &AppState, transfer_id: u32) -> AppResult<()> {
     let Some(path) = state.transfers.result_path(transfer_id) else {
-        return Err(portolan::Error::input(
+        return Err(Error::input(
             "that transfer has nothing to show",
             "only a finished pull has a file or folder to show",
         )
@@ -127,7 +128,7 @@ pub async fn show_transfer_result(state: &AppState, transfer_id: u32) -> AppResu
         .spawn()
         .map(drop)
         .map_err(|e| {
-            AppError::from(portolan::Error::Configuration {
+            AppError::from(Error::Configuration {
                 what: "the file manager (xdg-open)".to_owned(),
                 detail: format!("{e}; the result is at {}", path.display()),
             })

@@ -7,15 +7,9 @@
 
 use std::sync::Arc;
 
-pub use portolan::layer_files::diff::ImageDiff;
-use portolan::layer_files::listing::Detail;
-pub use portolan::layer_files::listing::LayerListing;
-pub use portolan::layer_files::merged::MergedTree;
-use portolan::layer_files::operations::Watch;
-use portolan::layer_files::read_file::SHOWN_BYTES;
-pub use portolan::{Digest, ProgressEvent};
-use portolan::{Platform, Reference};
-use portolan_ops::layer_files::{Existing, FileRef};
+use portolan_ops::layer_files::{self, Existing, FileRef};
+pub use portolan_ops::{Digest, ImageDiff, LayerListing, MergedTree, ProgressEvent};
+use portolan_ops::{Reference, Watch, SHOWN_BYTES};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use ts_rs::TS;
@@ -112,16 +106,14 @@ pub async fn list_layer_files(
 ) -> AppResult<LayerListing> {
     let (_running, watch) = watch(state, layer.read_id, on_progress);
     let reference = Reference::parse(&layer.reference)?;
-    let client = state.client();
-    Ok(client
-        .layer_files(
-            &reference,
-            &layer.digest,
-            size_of(layer.size),
-            Detail::Headers,
-            &watch,
-        )
-        .await?)
+    Ok(layer_files::layer_listing(
+        &state.client(),
+        &reference,
+        &layer.digest,
+        size_of(layer.size),
+        &watch,
+    )
+    .await?)
 }
 
 /// One file of layer `digest` of `reference`.
@@ -132,18 +124,9 @@ pub async fn read_layer_file(
 ) -> AppResult<ShownFile> {
     let (_running, watch) = watch(state, file.read_id, on_progress);
     let reference = Reference::parse(&file.reference)?;
-    let client = state.client();
-    let content = client
-        .read_layer_file(
-            &reference,
-            &file.digest,
-            size_of(file.size),
-            &file.path,
-            SHOWN_BYTES,
-            None,
-            &watch,
-        )
-        .await?;
+    let file = FileRef::opened(file.digest, size_of(file.size), file.path);
+    let content =
+        layer_files::read(&state.client(), &reference, &file, SHOWN_BYTES, &watch).await?;
     let text = content.text().map(str::to_owned);
     let hex = if text.is_some() {
         Vec::new()
@@ -179,9 +162,7 @@ pub async fn save_layer_file(
     } else {
         Existing::Replace
     };
-    let content =
-        portolan_ops::layer_files::save(&client, &reference, &file, &to, existing, 0, &watch)
-            .await?;
+    let content = layer_files::save(&client, &reference, &file, &to, existing, 0, &watch).await?;
     Ok(content.saved_to.unwrap_or_else(|| to.display().to_string()))
 }
 
@@ -196,11 +177,7 @@ pub async fn image_files(
 ) -> AppResult<MergedTree> {
     let (_running, watch) = watch(state, read_id, on_progress);
     let reference = Reference::parse(&reference)?;
-    let platform = platform.as_deref().map(Platform::parse).transpose()?;
-    let client = state.client();
-    Ok(client
-        .merged_files(&reference, platform.as_ref(), &watch)
-        .await?)
+    Ok(layer_files::merged_files(&state.client(), &reference, platform.as_deref(), &watch).await?)
 }
 
 /// Image `first` against image `second` (for indexes, `platform`'s): layers shared, paths
@@ -213,15 +190,14 @@ pub async fn compare_images(
     let (_running, watch) = watch(state, request.read_id, on_progress);
     let first = Reference::parse(&request.first)?;
     let second = Reference::parse(&request.second)?;
-    let platform = request
-        .platform
-        .as_deref()
-        .map(Platform::parse)
-        .transpose()?;
-    let client = state.client();
-    Ok(client
-        .compare_images(&first, &second, platform.as_ref(), &watch)
-        .await?)
+    Ok(layer_files::compare(
+        &state.client(),
+        &first,
+        &second,
+        request.platform.as_deref(),
+        &watch,
+    )
+    .await?)
 }
 
 /// Stop read `read_id`; whether it was running.

@@ -5,13 +5,13 @@ use tauri::ipc::Channel;
 
 use crate::error::AppResult;
 use crate::state::AppState;
-pub use portolan::Digest;
 use portolan_ops::cleanup;
 pub use portolan_ops::cleanup::{
     CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, SelectionAction, Step,
 };
 use portolan_ops::manage;
 pub use portolan_ops::manage::{DeletePreview, TagCheck, TagRequest, Tagged, Untagged};
+pub use portolan_ops::Digest;
 
 /// Check a tag as the user types it: its grammar, and where it points now if it exists.
 pub async fn check_new_tag(

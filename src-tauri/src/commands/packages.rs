@@ -8,10 +8,10 @@
 
 use std::io::Write;
 
-use portolan::vendor::github::Visibility;
 use portolan_ops::packages;
 pub use portolan_ops::packages::{PackageList, VersionList};
 pub use portolan_ops::web_pages::WebPage;
+use portolan_ops::{Error, Visibility};
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -57,7 +57,7 @@ pub async fn list_versions(
 /// A version id as the UI passes it (text: GitHub's ids are 64-bit).
 fn version_id(text: &str) -> AppResult<u64> {
     text.trim().parse().map_err(|_| {
-        AppError::from(portolan::Error::input(
+        AppError::from(Error::input(
             format!("\"{text}\" is not a version id"),
             "a version id is a number",
         ))
@@ -107,9 +107,8 @@ pub async fn open_in_browser(state: &AppState, page: WebPage) -> AppResult<()> {
             .create(true)
             .append(true)
             .open(log)
-            .map_err(|e| AppError::from(portolan::Error::io("cannot write", log, e)))?;
-        writeln!(file, "{url}")
-            .map_err(|e| AppError::from(portolan::Error::io("cannot write", log, e)))?;
+            .map_err(|e| AppError::from(Error::io("cannot write", log, e)))?;
+        writeln!(file, "{url}").map_err(|e| AppError::from(Error::io("cannot write", log, e)))?;
         return Ok(());
     }
     std::process::Command::new("xdg-open")
@@ -120,7 +119,7 @@ pub async fn open_in_browser(state: &AppState, page: WebPage) -> AppResult<()> {
         .spawn()
         .map(drop)
         .map_err(|e| {
-            AppError::from(portolan::Error::Configuration {
+            AppError::from(Error::Configuration {
                 what: "the web browser (xdg-open)".to_owned(),
                 detail: format!("{e}; the page is {url}"),
             })

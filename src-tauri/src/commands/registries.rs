@@ -42,8 +42,7 @@ pub struct RegistryView {
 
 async fn view(state: &AppState, entry: RegistryEntry) -> RegistryView {
     let found = portolan_ops::sign_in::state(&state.credentials(), &entry.host).await;
-    let warning = (entry.insecure && !portolan::transport::is_loopback_host(&entry.host))
-        .then(|| portolan_ops::setup::insecure_warning(&entry.host));
+    let warning = portolan_ops::host_advice::plain_http_warning(&entry.host, entry.insecure);
     RegistryView {
         vendor: vendor_of(&entry.host, &state.vendor_apis),
         entry,
@@ -82,7 +81,7 @@ pub async fn add_registry(state: &AppState, request: NewRegistry) -> AppResult<V
         insecure,
         ca_file,
     } = request;
-    let host = portolan::reference::normalize_registry(&host)?;
+    let host = portolan_ops::host_advice::registry_host(&host)?;
     let mut s = state.settings.load()?;
     s.registries.retain(|r| r.host != host);
     let name = if name.trim().is_empty() {

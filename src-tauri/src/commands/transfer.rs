@@ -13,6 +13,7 @@ use portolan_ops::pull_target::PullFormat;
 pub use portolan_ops::push::PushRequest;
 use portolan_ops::push::{self, LocalSources};
 pub use portolan_ops::transfers::TransferView;
+use portolan_ops::Error;
 
 /// Where pulls go: `PORTOLAN_DOWNLOAD_DIR` for this run, else the saved folder, else
 /// `portolan` in the user's download folder.
@@ -21,7 +22,7 @@ fn download_dir(state: &AppState) -> AppResult<PathBuf> {
         return Ok(PathBuf::from(dir));
     }
     let base = state.downloads.clone().map_err(|detail| {
-        AppError::from(portolan::Error::Configuration {
+        AppError::from(Error::Configuration {
             what: "the download folder".to_owned(),
             detail,
         })

@@ -1015,7 +1015,7 @@ digest: string,
  */
 media_type: string, 
 /**
- * The exact text.
+ * The text.
  */
 text: string, };
 
