@@ -1,8 +1,9 @@
 //! Portolan's desktop shell.
 //!
 //! Thin on purpose: it sets up the window, the settings store and the app state, and
-//! exposes a few commands (`commands::*`), each a few lines over the `portolan` engine.
-//! Registry logic, HTTP and manifest parsing live in the engine; the webview reaches the
+//! exposes a few commands (`commands::*`), each a few lines over the operations layer
+//! (`portolan_ops`; the app does not depend on the `portolan` engine directly). Registry
+//! logic, HTTP and manifest parsing live in the engine under it; the webview reaches the
 //! backend only through these commands (no shell, fs or http plugin, a strict CSP).
 
 pub mod bindings;

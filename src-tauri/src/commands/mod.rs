@@ -1,5 +1,6 @@
-//! The commands the UI may call. Each is a few lines over the engine or the settings;
-//! anything that knows about registries lives in `portolan`, not here.
+//! The commands the UI may call. Each is a few lines over the operations layer
+//! (`portolan_ops`, which the CLI calls too) or the settings; anything that knows about
+//! registries lives there or in the engine under it, not here.
 //!
 //! The list of commands is declared once, in `list.rs`. The [`declare_commands`] macro
 //! turns it into the Tauri command adapters ([`generated`]), the handler ([`handler`]) and
