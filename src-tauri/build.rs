@@ -3,7 +3,7 @@
 
 /// Reads the command list (src/commands/list.rs), keeping only the names.
 macro_rules! declare_commands {
-    ($( $module:ident :: $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) $(streams($ev:ty))? -> $ret:ty ; )*) => {
+    ($( $module:ident :: $name:ident $([$handle:ident])? ( $($arg:ident : $ty:ty),* $(,)? ) $(streams($ev:ty))? -> $ret:ty ; )*) => {
         const COMMANDS: &[&str] = &[$(stringify!($name)),*];
     };
 }

@@ -1,123 +1,93 @@
-//! TypeScript declarations of every type that crosses the bridge, generated from the Rust
-//! definitions into `ui/src/lib/bindings.ts`. A test fails when that file is stale; run
-//! `UPDATE_BINDINGS=1 cargo test -p portolan-app bindings` to regenerate it.
+//! TypeScript declarations of every type that crosses the bridge, generated into
+//! `ui/src/lib/bindings.ts` from the command list (`commands/list.rs`): every type a
+//! command takes, streams or returns, and every type those name, found by walking ts-rs's
+//! dependencies. Nothing is listed by hand but [`EXTRAS`]. A test fails when the file is
+//! stale; run `UPDATE_BINDINGS=1 cargo test -p portolan-app generated` to regenerate it.
 
-use ts_rs::TS;
+use std::any::TypeId;
+use std::collections::BTreeMap;
+
+use ts_rs::{TypeVisitor, TS};
+
+use crate::error::ErrorCode;
+
+/// The declarations found so far, by TypeScript name (so the file's order is the names'
+/// order, whatever order the commands are declared in).
+#[derive(Default)]
+pub struct Declarations {
+    found: BTreeMap<String, (TypeId, String)>,
+}
+
+impl TypeVisitor for Declarations {
+    fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        // A type with a file of its own is declared (once); the others (numbers, strings,
+        // `Vec`, `Option`, maps, tuples) are only looked through.
+        if T::output_path().is_none() {
+            T::visit_dependencies(self);
+            T::visit_generics(self);
+            return;
+        }
+        let name = T::ident();
+        if let Some((seen, _)) = self.found.get(&name) {
+            assert!(
+                *seen == TypeId::of::<T>(),
+                "two types are called {name} in the bindings: rename one (#[ts(rename)])"
+            );
+            return;
+        }
+        self.found.insert(name, (TypeId::of::<T>(), T::decl()));
+        T::visit_dependencies(self);
+        T::visit_generics(self);
+    }
+}
+
+/// Types the UI needs that no command names: what every command may fail with (a
+/// command's type is its result's `Ok`; the `Err` is always this, with its `ErrorCode`).
+const EXTRAS: &[fn(&mut Declarations)] = &[|d| d.visit::<crate::error::AppError>()];
+
+/// Every declaration, in name order.
+fn declarations() -> Vec<(String, String)> {
+    let mut all = Declarations::default();
+    for spec in crate::commands::specs() {
+        (spec.types)(&mut all);
+    }
+    for extra in EXTRAS {
+        extra(&mut all);
+    }
+    all.found
+        .into_iter()
+        .map(|(name, (_, decl))| (name, decl))
+        .collect()
+}
 
 /// The whole bindings file.
 pub fn render() -> String {
-    let decls = [
-        portolan::Digest::decl(),
-        portolan::manifest::ManifestKind::decl(),
-        portolan::Platform::decl(),
-        portolan::inspect::ImageReport::decl(),
-        portolan::inspect::Subject::decl(),
-        portolan::inspect::PlatformEntry::decl(),
-        portolan::inspect::ImageDetails::decl(),
-        portolan::inspect::ConfigSummary::decl(),
-        portolan::inspect::LayerRow::decl(),
-        portolan::inspect::Compression::decl(),
-        portolan::inspect::HistoryRow::decl(),
-        portolan::inspect::TagSummary::decl(),
-        portolan::transfer::progress::ProgressEvent::decl(),
-        portolan::transfer::progress::BlobOutcome::decl(),
-        portolan::PullReport::decl(),
-        portolan::ErrorCode::decl(),
-        crate::error::AppError::decl(),
-        crate::settings::RegistryEntry::decl(),
-        crate::settings::Theme::decl(),
-        crate::settings::Settings::decl(),
-        portolan::inspect::PullCommands::decl(),
-        portolan_ops::sign_in::SignIn::decl(),
-        portolan_ops::host_advice::HostAdvice::decl(),
-        portolan_ops::transfers::TransferState::decl(),
-        portolan_ops::transfers::TransferView::decl(),
-        crate::commands::registries::RegistryView::decl(),
-        portolan_ops::catalog::RepositoryPage::decl(),
-        crate::commands::browse::RawDocument::decl(),
-        crate::commands::browse::Referrer::decl(),
-        portolan_ops::pull_target::PullFormat::decl(),
-        crate::commands::browse::TagList::decl(),
-        crate::commands::browse::TagCount::decl(),
-        portolan::UntagMethod::decl(),
-        portolan_ops::manage::TagCheck::decl(),
-        portolan_ops::manage::TagRequest::decl(),
-        portolan_ops::manage::Tagged::decl(),
-        portolan_ops::manage::Untagged::decl(),
-        portolan_ops::manage::DeletePreview::decl(),
-        portolan_ops::cleanup::CleanupRules::decl(),
-        portolan_ops::cleanup::TagFate::decl(),
-        portolan_ops::cleanup::PlannedTag::decl(),
-        portolan_ops::cleanup::Step::decl(),
-        portolan_ops::cleanup::CleanupPlan::decl(),
-        portolan_ops::cleanup::SelectionAction::decl(),
-        portolan_ops::cleanup::StepResult::decl(),
-        portolan_ops::cleanup::CleanupProgress::decl(),
-        portolan_ops::cleanup::CleanupSummary::decl(),
-        portolan_ops::transfers::BlobProgress::decl(),
-        portolan_ops::transfers::WrittenTag::decl(),
-        portolan_ops::push::PushRequest::decl(),
-        portolan_ops::copy::CopyRequest::decl(),
-        crate::commands::files::DroppedFiles::decl(),
-        portolan_ops::packages::Vendor::decl(),
-        portolan::hosted_apis::rest::RateLimit::decl(),
-        portolan_ops::web_pages::OwnerKind::decl(),
-        portolan_ops::web_pages::WebPage::decl(),
-        portolan_ops::packages::PackageRow::decl(),
-        portolan_ops::packages::PackageList::decl(),
-        portolan_ops::packages::PlatformImage::decl(),
-        portolan_ops::packages::VersionRow::decl(),
-        portolan_ops::packages::VersionList::decl(),
-        portolan::layer_files::entry::EntryKind::decl(),
-        portolan::layer_files::entry::FileEntry::decl(),
-        portolan::layer_files::listing::LayerListing::decl(),
-        crate::commands::layers::ShownFile::decl(),
-        portolan::layer_files::merged::MergedEntry::decl(),
-        portolan::layer_files::merged::Wasted::decl(),
-        portolan::layer_files::merged::MergedTree::decl(),
-        portolan::layer_files::merged::SkippedLayer::decl(),
-        portolan::layer_files::merged::LayerBlob::decl(),
-        portolan::layer_files::diff::Changed::decl(),
-        portolan::layer_files::diff::ImageDiff::decl(),
-        portolan::local_engine::discover::EngineSocket::decl(),
-        portolan::local_engine::engine::EngineInfo::decl(),
-        portolan::local_engine::engine::LocalImage::decl(),
-        portolan_ops::local_engine::EngineChoice::decl(),
-        portolan_ops::local_engine::EngineStatus::decl(),
-    ];
-    let mut out = String::from("// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit.\n// Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app bindings\n\n");
-    for d in decls {
+    let mut out = String::from("// Generated from src-tauri/src/commands/list.rs by src-tauri/src/bindings.rs. Do not edit.\n// Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app generated\n\n");
+    for (_, decl) in declarations() {
         out.push_str("export ");
-        out.push_str(d.trim());
+        out.push_str(decl.trim());
         out.push_str("\n\n");
     }
+    out.push_str(&retryable_codes());
     out.trim_end().to_owned() + "\n"
+}
+
+/// The codes of the errors worth retrying (`ErrorCode::retryable`, the engine's rule), for
+/// the UI to offer Retry on.
+fn retryable_codes() -> String {
+    let codes: Vec<String> = ErrorCode::ALL
+        .iter()
+        .filter(|c| c.retryable())
+        .map(|c| format!("'{}'", c.as_str()))
+        .collect();
+    format!(
+        "/** The error codes worth a retry (the engine's `ErrorCode::retryable`). */\n\
+         export const RETRYABLE_CODES: readonly ErrorCode[] = [{}];\n",
+        codes.join(", ")
+    )
 }
 
 /// The names of the types the bindings file exports.
 pub fn exported_names() -> Vec<String> {
-    render()
-        .lines()
-        .filter_map(|l| l.strip_prefix("export type "))
-        .filter_map(|l| l.split([' ', '<', '=']).next())
-        .map(str::to_owned)
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn bindings_are_fresh() {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
-        let want = super::render();
-        if std::env::var_os("UPDATE_BINDINGS").is_some() {
-            std::fs::write(&path, &want).expect("write bindings");
-        }
-        let have = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            have == want,
-            "ui/src/lib/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p portolan-app bindings`"
-        );
-    }
+    declarations().into_iter().map(|(name, _)| name).collect()
 }

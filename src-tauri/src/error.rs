@@ -4,7 +4,8 @@
 //! Messages come from the engine, which never puts a secret in one; registry text inside
 //! them is untrusted and the UI renders it only as text.
 
-use portolan::ErrorCode;
+pub use portolan_ops::ErrorCode;
+use portolan_ops::{Error, PlatformError, ReferenceError};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -35,26 +36,28 @@ impl AppError {
     }
 }
 
-impl From<portolan::Error> for AppError {
-    fn from(e: portolan::Error) -> Self {
+impl From<Error> for AppError {
+    fn from(e: Error) -> Self {
         Self {
             code: e.code(),
             message: e.to_string(),
             registry: e.registry().map(str::to_owned),
-            registry_local: e.registry().is_some_and(portolan::transport::is_local_host),
+            registry_local: e
+                .registry()
+                .is_some_and(portolan_ops::host_advice::is_local),
         }
     }
 }
 
-impl From<portolan::reference::ReferenceError> for AppError {
-    fn from(e: portolan::reference::ReferenceError) -> Self {
-        portolan::Error::from(e).into()
+impl From<ReferenceError> for AppError {
+    fn from(e: ReferenceError) -> Self {
+        Error::from(e).into()
     }
 }
 
-impl From<portolan::platform::PlatformError> for AppError {
-    fn from(e: portolan::platform::PlatformError) -> Self {
-        portolan::Error::from(e).into()
+impl From<PlatformError> for AppError {
+    fn from(e: PlatformError) -> Self {
+        Error::from(e).into()
     }
 }
 

@@ -1,13 +1,16 @@
 //! Portolan's desktop shell.
 //!
 //! Thin on purpose: it sets up the window, the settings store and the app state, and
-//! exposes a few commands (`commands::*`), each a few lines over the `portolan` engine.
-//! Registry logic, HTTP and manifest parsing live in the engine; the webview reaches the
+//! exposes a few commands (`commands::*`), each a few lines over the operations layer
+//! (`portolan_ops`; the app does not depend on the `portolan` engine directly). Registry
+//! logic, HTTP and manifest parsing live in the engine under it; the webview reaches the
 //! backend only through these commands (no shell, fs or http plugin, a strict CSP).
 
 pub mod bindings;
 pub mod commands;
 pub mod error;
+#[cfg(test)]
+mod generated;
 pub mod reads;
 pub mod settings;
 pub mod state;
@@ -51,15 +54,17 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let handle = app.handle();
-            let mut s = settings::load(handle)?;
+            let store = settings::SettingsStore::open(handle)?;
+            let mut s = store.load()?;
             add_demo_registry(&mut s);
             // Saved without the run's overrides (`PORTOLAN_DOWNLOAD_DIR`): those live in
             // the app state, for this run only.
-            settings::save(handle, &s)?;
+            store.save(&s)?;
+            let downloads = handle.path().download_dir().map_err(|e| e.to_string());
             if let (Some((w, h)), Some(window)) = (s.window, app.get_webview_window("main")) {
                 let _ = window.set_size(tauri::LogicalSize::new(w, h));
             }
-            app.manage(state::AppState::new(&s));
+            app.manage(state::AppState::new(store, downloads, &s));
             #[cfg(target_os = "linux")]
             if let Some(window) = app.get_webview_window("main") {
                 webkit::configure(&window);
@@ -74,15 +79,15 @@ pub fn run() {
                     .dropped(paths);
             }
             if let tauri::WindowEvent::CloseRequested { .. } = event {
-                let app = window.app_handle();
+                let state = window.app_handle().state::<state::AppState>();
                 if let (Ok(size), Ok(scale), Ok(mut s)) = (
                     window.inner_size(),
                     window.scale_factor(),
-                    settings::load(app),
+                    state.settings.load(),
                 ) {
                     let logical = size.to_logical::<u32>(scale);
                     s.window = Some((logical.width, logical.height));
-                    let _ = settings::save(app, &s);
+                    let _ = state.settings.save(&s);
                 }
             }
         })

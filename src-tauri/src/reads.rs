@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use portolan::Cancel;
+use portolan_ops::Cancel;
 
 /// The reads running now, by the window's number.
 #[derive(Default)]

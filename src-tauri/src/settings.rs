@@ -6,11 +6,13 @@
 
 use portolan_ops::local_engine::EngineChoice;
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Runtime};
-use tauri_plugin_store::StoreExt;
+use std::sync::Arc;
+
+use tauri::{AppHandle, Wry};
+use tauri_plugin_store::{Store, StoreExt};
 use ts_rs::TS;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 
 const STORE_FILE: &str = "settings.json";
 const KEY: &str = "settings";
@@ -125,27 +127,42 @@ impl RunOverrides {
     }
 }
 
-/// Read the settings (defaults when there are none yet).
-pub fn load<R: Runtime>(app: &AppHandle<R>) -> AppResult<Settings> {
-    let store = app.store(STORE_FILE).map_err(store_error)?;
-    Ok(store
-        .get(KEY)
-        .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or_default())
+/// Where the settings are kept: the app's store file, opened once at start-up and held by
+/// the app state, so commands read and write settings without the app handle.
+#[derive(Clone)]
+pub struct SettingsStore {
+    store: Arc<Store<Wry>>,
 }
 
-/// Write the settings.
-pub fn save<R: Runtime>(app: &AppHandle<R>, settings: &Settings) -> AppResult<()> {
-    let store = app.store(STORE_FILE).map_err(store_error)?;
-    let value = serde_json::to_value(settings)
-        .map_err(|e| AppError::new(portolan::ErrorCode::Internal, e.to_string()))?;
-    store.set(KEY, value);
-    store.save().map_err(store_error)
+impl SettingsStore {
+    /// Open the app's settings store.
+    pub fn open(app: &AppHandle) -> AppResult<Self> {
+        Ok(Self {
+            store: app.store(STORE_FILE).map_err(store_error)?,
+        })
+    }
+
+    /// Read the settings (defaults when there are none yet).
+    pub fn load(&self) -> AppResult<Settings> {
+        Ok(self
+            .store
+            .get(KEY)
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default())
+    }
+
+    /// Write the settings.
+    pub fn save(&self, settings: &Settings) -> AppResult<()> {
+        let value = serde_json::to_value(settings)
+            .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
+        self.store.set(KEY, value);
+        self.store.save().map_err(store_error)
+    }
 }
 
 fn store_error(e: tauri_plugin_store::Error) -> AppError {
     AppError::new(
-        portolan::ErrorCode::Io,
+        ErrorCode::Io,
         format!("cannot read or write the settings: {e}"),
     )
 }

@@ -7,18 +7,22 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use tauri::ipc::Channel;
 
-use portolan::auth::secret_store::{KeyringStore, SecretStore};
-use portolan::{Client, CredentialChain};
 use portolan_ops::catalog::CatalogPages;
-use portolan_ops::setup::{ClientSetup, RegistryAccess};
+use portolan_ops::setup::{Built, ClientSetup, RegistryAccess};
 use portolan_ops::transfers::Transfers;
+use portolan_ops::{Client, CredentialChain, SecretStore};
 
 use crate::commands::files::DroppedFiles;
-use crate::settings::Settings;
+use crate::settings::{Settings, SettingsStore};
 
 /// Shared app state.
 pub struct AppState {
     built: RwLock<(Arc<Client>, CredentialChain)>,
+    /// The saved settings.
+    pub settings: SettingsStore,
+    /// The user's download folder (pulls go into `portolan` in it unless told otherwise),
+    /// or why the desktop does not say where it is.
+    pub downloads: Result<std::path::PathBuf, String>,
     /// Where sign-ins are saved (the OS keyring).
     pub secrets: Arc<dyn SecretStore>,
     /// Transfers of this run.
@@ -83,22 +87,27 @@ fn build_with_warnings(
                     b.credentials,
                     vec![format!("a registry in the settings is ignored: {e}")],
                 ),
-                Err(_) => (
-                    Arc::new(Client::anonymous()),
-                    CredentialChain::new(),
-                    vec![e.to_string()],
-                ),
+                Err(_) => {
+                    let b = Built::anonymous(e.to_string());
+                    (Arc::new(b.client), b.credentials, b.warnings)
+                }
             }
         }
     }
 }
 
 impl AppState {
-    /// State for these settings.
-    pub fn new(settings: &Settings) -> Self {
-        let secrets: Arc<dyn SecretStore> = Arc::new(KeyringStore::default());
+    /// State for `settings`, as read from `store`; pulls go by default under `downloads`.
+    pub fn new(
+        store: SettingsStore,
+        downloads: Result<std::path::PathBuf, String>,
+        settings: &Settings,
+    ) -> Self {
+        let secrets = portolan_ops::setup::os_keyring();
         Self {
             built: RwLock::new(build(settings, secrets.clone())),
+            settings: store,
+            downloads,
             secrets,
             transfers: Arc::default(),
             catalog: CatalogPages::default(),

@@ -15,10 +15,13 @@ describe('api', () => {
     });
     expect((await api.listTags('ghcr.io/o/i')).tags).toEqual(['v1', 'v2']);
     await api.signIn('r', 'u', 's3cret');
-    await api.addRegistry('n', 'localhost:5000', true, null);
+    await api.testRegistry('localhost:5000', true, null);
+    await api.addRegistry({ name: 'n', host: 'localhost:5000', insecure: true, ca_file: null });
     expect(calls[0]).toEqual(['list_tags', { repository: 'ghcr.io/o/i' }]);
     expect(calls[1]).toEqual(['sign_in', { host: 'r', username: 'u', secret: 's3cret' }]);
-    expect(calls[2]).toEqual(['add_registry', { name: 'n', host: 'localhost:5000', insecure: true, caFile: null }]);
+    expect(calls[2]).toEqual(['test_registry', { host: 'localhost:5000', insecure: true, caFile: null }]);
+    // A request struct crosses as one argument, its fields as Rust names them.
+    expect(calls[3]).toEqual(['add_registry', { request: { name: 'n', host: 'localhost:5000', insecure: true, ca_file: null } }]);
   });
 
   it('turns {code, message} rejections into ApiError', async () => {

@@ -27,6 +27,18 @@ pub fn registry_host(input: &str) -> portolan::Result<String> {
     Ok(normalize_registry(input)?)
 }
 
+/// Whether `host` is on this machine or a private network (so advice about a failure can
+/// ask "is it running?" rather than "are you offline?").
+pub fn is_local(host: &str) -> bool {
+    is_local_host(host)
+}
+
+/// What to say about registry `host` when plain HTTP is allowed for it (`insecure`):
+/// nothing for a host on this machine, where plain HTTP is tried anyway.
+pub fn plain_http_warning(host: &str, insecure: bool) -> Option<String> {
+    (insecure && !is_loopback_host(host)).then(|| crate::setup::insecure_warning(host))
+}
+
 /// Advice for `input` (a host, `host:port`, or a URL).
 pub fn advise(input: &str) -> HostAdvice {
     match normalize_registry(input) {

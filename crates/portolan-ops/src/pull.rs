@@ -103,7 +103,8 @@ pub fn summary(reference: &Reference, pulled: &Pulled) -> String {
 }
 
 /// A pull as the user asks for it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PullRequest {
     /// What to pull (`host/repo:tag` or `host/repo@sha256:...`).
     pub reference: String,

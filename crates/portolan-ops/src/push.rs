@@ -35,6 +35,18 @@ pub async fn source_images(path: &Path) -> portolan::Result<Vec<String>> {
         .collect())
 }
 
+/// The repository a push of local image `image` (`nginx:1`, `ghcr.io/o/app:v2`) is offered
+/// into on registry `host`: the image's name without its registry and tag, on `host`
+/// (`host/nginx`, `host/o/app`).
+pub fn suggested_target(image: &str, host: &str) -> String {
+    let path = portolan::reference::without_registry(image);
+    let path = match path.rfind(':') {
+        Some(colon) if colon > 0 => &path[..colon],
+        _ => path,
+    };
+    format!("{host}/{path}")
+}
+
 /// A push as the user asks for it.
 #[derive(Debug, Clone, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -159,4 +171,24 @@ pub enum PushFrom {
         /// Where its archive waits while it is pushed.
         spool_dir: PathBuf,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::suggested_target;
+
+    #[test]
+    fn a_push_is_offered_into_the_image_name_on_the_registry_in_view() {
+        let host = "localhost:5000";
+        for (image, want) in [
+            ("nginx:1.27", "localhost:5000/nginx"),
+            ("nginx", "localhost:5000/nginx"),
+            ("team/app:v1", "localhost:5000/team/app"),
+            ("ghcr.io/o/app:v2", "localhost:5000/o/app"),
+            ("localhost/app:dev", "localhost:5000/app"),
+            ("registry:5000/a/b", "localhost:5000/a/b"),
+        ] {
+            assert_eq!(suggested_target(image, host), want, "{image}");
+        }
+    }
 }

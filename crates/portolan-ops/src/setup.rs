@@ -56,6 +56,18 @@ pub struct Built {
     pub warnings: Vec<String>,
 }
 
+impl Built {
+    /// A client with no registry settings and no credentials (every registry read
+    /// anonymously), for when even the defaults cannot be built; `warning` says why.
+    pub fn anonymous(warning: String) -> Self {
+        Self {
+            client: Client::anonymous(),
+            credentials: CredentialChain::new(),
+            warnings: vec![warning],
+        }
+    }
+}
+
 impl ClientSetup {
     /// Build the client. Fails only on what the user must fix (a host that is not a host).
     pub fn build(&self) -> portolan::Result<Built> {

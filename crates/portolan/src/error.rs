@@ -117,6 +117,21 @@ impl ErrorCode {
         }
     }
 
+    /// Whether trying the same thing again may succeed: not when what was asked is itself
+    /// refused (invalid input, no permission, unsafe, unsupported), when the registry
+    /// changed under the user (look again first), or when the user cancelled it.
+    pub fn retryable(self) -> bool {
+        !matches!(
+            self,
+            Self::Input
+                | Self::Cancelled
+                | Self::Forbidden
+                | Self::Insecure
+                | Self::Unsupported
+                | Self::Conflict
+        )
+    }
+
     /// The stable text of the code, as serialised (`not_found`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -681,6 +696,26 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_retry_is_offered_unless_the_same_request_must_fail_again() {
+        let final_codes: Vec<&str> = ErrorCode::ALL
+            .iter()
+            .filter(|c| !c.retryable())
+            .map(|c| c.as_str())
+            .collect();
+        assert_eq!(
+            final_codes,
+            [
+                "input",
+                "forbidden",
+                "insecure",
+                "unsupported",
+                "conflict",
+                "cancelled"
+            ]
+        );
+    }
 
     #[test]
     fn codes_serialise_as_their_stable_text() {

@@ -322,6 +322,12 @@ pub fn repository_in(registry: &str, name: &str) -> Result<Reference, ReferenceE
     }
 }
 
+/// `name` without its registry, when its first part names one (Docker's rule: `localhost`,
+/// or a `.` or `:` in it): `ghcr.io/o/app:v1` is `o/app:v1`, `nginx:1` stays `nginx:1`.
+pub fn without_registry(name: &str) -> &str {
+    split_registry(name).1
+}
+
 /// Split `name` into (registry, path, byte offset of path), Docker's `splitDockerDomain`.
 fn split_registry(name: &str) -> (Option<&str>, &str, usize) {
     match name.find('/') {

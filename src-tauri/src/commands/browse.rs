@@ -1,71 +1,21 @@
-//! Browsing: repositories, tags, images, raw manifests, referrers.
-
-use serde::Serialize;
-use tauri::{AppHandle, Manager};
-use ts_rs::TS;
+//! Browsing: repositories, tags, images, raw manifests, referrers. Each command is a call
+//! to `portolan_ops::browse` (the CLI reads a registry through the same functions); the
+//! app adds only what it remembers (recently opened repositories).
 
 use crate::error::AppResult;
-use crate::settings;
 use crate::state::AppState;
-use portolan::inspect::{ImageReport, TagSummary};
-use portolan::{Platform, Reference};
-use portolan_ops::catalog::RepositoryPage;
-
-/// A repository's tags, with those that hold signatures, attestations or SBOMs (cosign's
-/// `sha256-<hex>.sig`, the referrers fallback tag) named apart so the list can hide them.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct TagList {
-    /// Every tag, in order.
-    pub tags: Vec<String>,
-    /// The tags among them that hold supply-chain artifacts rather than images.
-    pub supply_chain: Vec<String>,
-}
-
-/// A repository's tag count for its catalog row, counted up to [`TAG_COUNT_CAP`].
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct TagCount {
-    /// Distinct tags counted.
-    pub count: u32,
-    /// Counting stopped at the cap: there are at least `count`.
-    pub more: bool,
-}
-
-/// Tags a catalog row counts at most: past it the row says "10000+", and no name is kept
-/// while counting.
-pub const TAG_COUNT_CAP: usize = 10_000;
-
-/// A manifest or config as the registry sent it.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct RawDocument {
-    /// Its digest.
-    pub digest: String,
-    /// Its media type.
-    pub media_type: String,
-    /// The exact text.
-    pub text: String,
-}
-
-/// An artifact that refers to an image (signature, SBOM, attestation).
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct Referrer {
-    /// Its manifest digest.
-    pub digest: String,
-    /// Its media type.
-    pub media_type: String,
-    /// What it is (`application/vnd.dev.cosign...`), when the registry says.
-    pub artifact_type: Option<String>,
-    /// Size of its manifest.
-    #[ts(type = "number")]
-    pub size: u64,
-}
+use portolan_ops::browse;
+pub use portolan_ops::browse::{RawDocument, Referrer, TagCount, TagList};
+pub use portolan_ops::catalog::RepositoryPage;
+use portolan_ops::Reference;
+pub use portolan_ops::{ImageReport, TagSummary};
 
 /// One page of `host`'s repositories (the catalog, 100 at a time).
 pub async fn list_repositories(
-    app: &AppHandle,
+    state: &AppState,
     host: String,
     next: Option<String>,
 ) -> AppResult<RepositoryPage> {
-    let state = app.state::<AppState>();
     Ok(state
         .catalog
         .page(&state.client(), &host, next.as_deref())
@@ -73,119 +23,65 @@ pub async fn list_repositories(
 }
 
 /// The repository (`host/name`) a user means by what they typed while browsing `host`.
-pub async fn resolve_repository(_app: &AppHandle, host: String, name: String) -> AppResult<String> {
-    Ok(portolan::reference::repository_in(&host, &name)?.name())
+pub async fn resolve_repository(
+    _state: &AppState,
+    host: String,
+    name: String,
+) -> AppResult<String> {
+    Ok(browse::repository_named(&host, &name)?)
 }
 
 /// Every tag of `repository` (`host/name`); remembered as recently opened.
-pub async fn list_tags(app: &AppHandle, repository: String) -> AppResult<TagList> {
-    let state = app.state::<AppState>();
-    let reference = Reference::parse(&repository)?;
-    let tags = state.client().tags(&reference).await?;
-    let mut s = settings::load(app)?;
-    s.remember(&reference.name());
-    settings::save(app, &s)?;
-    let supply_chain = tags
-        .iter()
-        .filter(|t| portolan::reference::is_supply_chain_tag(t))
-        .cloned()
-        .collect();
-    Ok(TagList { tags, supply_chain })
+pub async fn list_tags(state: &AppState, repository: String) -> AppResult<TagList> {
+    let tags = browse::tags(&state.client(), &repository).await?;
+    let mut s = state.settings.load()?;
+    s.remember(&Reference::parse(&repository)?.name());
+    state.settings.save(&s)?;
+    Ok(tags)
 }
 
-/// How many tags `repository` has, up to [`TAG_COUNT_CAP`] (for a catalog row; not
+/// How many tags `repository` has, up to `browse::TAG_COUNT_CAP` (for a catalog row; not
 /// remembered as visited).
-pub async fn count_tags(app: &AppHandle, repository: String) -> AppResult<TagCount> {
-    let state = app.state::<AppState>();
-    let (count, complete) = state
-        .client()
-        .count_tags(&Reference::parse(&repository)?, TAG_COUNT_CAP)
-        .await?;
-    Ok(TagCount {
-        count: u32::try_from(count).unwrap_or(u32::MAX),
-        more: !complete,
-    })
+pub async fn count_tags(state: &AppState, repository: String) -> AppResult<TagCount> {
+    Ok(browse::count_tags(&state.client(), &repository).await?)
 }
 
 /// What a tag points at: digest, kind, platforms, size, date.
-pub async fn describe_tag(app: &AppHandle, reference: String) -> AppResult<TagSummary> {
-    let state = app.state::<AppState>();
-    Ok(state
-        .client()
-        .tag_summary(&Reference::parse(&reference)?)
-        .await?)
+pub async fn describe_tag(state: &AppState, reference: String) -> AppResult<TagSummary> {
+    Ok(browse::describe_tag(&state.client(), &reference).await?)
 }
 
 /// An image or index in detail (for an index, `platform`'s image).
 pub async fn inspect_image(
-    app: &AppHandle,
+    state: &AppState,
     reference: String,
     platform: Option<String>,
 ) -> AppResult<ImageReport> {
-    let state = app.state::<AppState>();
-    let platform = platform.map(|p| Platform::parse(&p)).transpose()?;
-    Ok(state
-        .client()
-        .inspect(&Reference::parse(&reference)?, platform.as_ref())
-        .await?)
+    Ok(browse::inspect(&state.client(), &reference, platform.as_deref()).await?)
 }
 
 /// The manifest (or index) `reference` points at, as sent.
-pub async fn raw_manifest(app: &AppHandle, reference: String) -> AppResult<RawDocument> {
-    let state = app.state::<AppState>();
-    let m = state
-        .client()
-        .manifest(&Reference::parse(&reference)?)
-        .await?;
-    Ok(RawDocument {
-        digest: m.digest.to_string(),
-        media_type: m.media_type,
-        text: String::from_utf8_lossy(&m.bytes).into_owned(),
-    })
+pub async fn raw_manifest(state: &AppState, reference: String) -> AppResult<RawDocument> {
+    Ok(browse::raw_manifest(&state.client(), &reference)
+        .await?
+        .document())
 }
 
 /// An image config blob, as sent.
 pub async fn raw_config(
-    app: &AppHandle,
+    state: &AppState,
     repository: String,
     digest: String,
     media_type: String,
 ) -> AppResult<RawDocument> {
-    let state = app.state::<AppState>();
-    let reference = Reference::parse(&repository)?;
-    let d = portolan::Digest::parse(&digest).map_err(|e| {
-        portolan::Error::input(format!("\"{digest}\" is not a digest"), e.to_string())
-    })?;
-    let bytes = state
-        .client()
-        .registry(reference.registry())?
-        .get_blob_bytes(
-            reference.repository(),
-            &d,
-            portolan::manifest::MAX_CONFIG_BYTES,
-        )
-        .await?;
-    Ok(RawDocument {
-        digest,
-        media_type,
-        text: String::from_utf8_lossy(&bytes).into_owned(),
-    })
+    Ok(
+        browse::raw_config(&state.client(), &repository, &digest, &media_type)
+            .await?
+            .document(),
+    )
 }
 
 /// Signatures, SBOMs and attestations that refer to `reference`.
-pub async fn list_referrers(app: &AppHandle, reference: String) -> AppResult<Vec<Referrer>> {
-    let state = app.state::<AppState>();
-    let (found, _) = state
-        .client()
-        .referrers(&Reference::parse(&reference)?)
-        .await?;
-    Ok(found
-        .into_iter()
-        .map(|d| Referrer {
-            digest: d.digest().to_string(),
-            media_type: d.media_type().to_string(),
-            artifact_type: d.artifact_type().as_ref().map(|t| t.to_string()),
-            size: d.size(),
-        })
-        .collect())
+pub async fn list_referrers(state: &AppState, reference: String) -> AppResult<Vec<Referrer>> {
+    Ok(browse::referrer_list(&state.client(), &reference).await?)
 }

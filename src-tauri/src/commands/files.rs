@@ -11,12 +11,13 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager};
+use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 use ts_rs::TS;
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use portolan_ops::Error;
 
 /// Files dropped on the window.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -34,10 +35,15 @@ enum Pick {
     SaveAs(String),
 }
 
-async fn pick(app: &AppHandle, title: String, what: Pick) -> AppResult<Option<String>> {
-    if let Some(answer) = &app.state::<AppState>().test_hooks.pick_file {
+async fn pick(
+    app: &AppHandle,
+    state: &AppState,
+    title: String,
+    what: Pick,
+) -> AppResult<Option<String>> {
+    if let Some(answer) = &state.test_hooks.pick_file {
         let path = std::fs::read_to_string(answer)
-            .map_err(|e| AppError::from(portolan::Error::io("cannot read", answer, e)))?;
+            .map_err(|e| AppError::from(Error::io("cannot read", answer, e)))?;
         return Ok(Some(path.trim().to_owned()).filter(|p| !p.is_empty()));
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -60,13 +66,21 @@ async fn pick(app: &AppHandle, title: String, what: Pick) -> AppResult<Option<St
 }
 
 /// Ask the user for a folder (`None`: they cancelled).
-pub async fn pick_folder(app: &AppHandle, title: String) -> AppResult<Option<String>> {
-    pick(app, title, Pick::Folder).await
+pub async fn pick_folder(
+    app: &AppHandle,
+    state: &AppState,
+    title: String,
+) -> AppResult<Option<String>> {
+    pick(app, state, title, Pick::Folder).await
 }
 
 /// Ask the user for a file (`None`: they cancelled).
-pub async fn pick_file(app: &AppHandle, title: String) -> AppResult<Option<String>> {
-    pick(app, title, Pick::File).await
+pub async fn pick_file(
+    app: &AppHandle,
+    state: &AppState,
+    title: String,
+) -> AppResult<Option<String>> {
+    pick(app, state, title, Pick::File).await
 }
 
 /// Ask the user where to save a file, suggesting a name made from `name` (a path, often
@@ -75,24 +89,24 @@ pub async fn pick_file(app: &AppHandle, title: String) -> AppResult<Option<Strin
 /// cancelled).
 pub async fn pick_save_file(
     app: &AppHandle,
+    state: &AppState,
     title: String,
     name: String,
 ) -> AppResult<Option<String>> {
     let suggested = portolan_ops::layer_files::save_name(&name);
-    pick(app, title, Pick::SaveAs(suggested)).await
+    pick(app, state, title, Pick::SaveAs(suggested)).await
 }
 
 /// Send the files dropped on the window from now on to `on_progress` (the latest caller).
-pub async fn watch_drops(app: &AppHandle, on_progress: Channel<DroppedFiles>) -> AppResult<()> {
-    app.state::<AppState>().set_drop_channel(on_progress);
+pub async fn watch_drops(state: &AppState, on_progress: Channel<DroppedFiles>) -> AppResult<()> {
+    state.set_drop_channel(on_progress);
     Ok(())
 }
 
 /// Show a finished transfer's result in the file manager.
-pub async fn show_transfer_result(app: &AppHandle, transfer_id: u32) -> AppResult<()> {
-    let state = app.state::<AppState>();
+pub async fn show_transfer_result(state: &AppState, transfer_id: u32) -> AppResult<()> {
     let Some(path) = state.transfers.result_path(transfer_id) else {
-        return Err(portolan::Error::input(
+        return Err(Error::input(
             "that transfer has nothing to show",
             "only a finished pull has a file or folder to show",
         )
@@ -114,7 +128,7 @@ pub async fn show_transfer_result(app: &AppHandle, transfer_id: u32) -> AppResul
         .spawn()
         .map(drop)
         .map_err(|e| {
-            AppError::from(portolan::Error::Configuration {
+            AppError::from(Error::Configuration {
                 what: "the file manager (xdg-open)".to_owned(),
                 detail: format!("{e}; the result is at {}", path.display()),
             })

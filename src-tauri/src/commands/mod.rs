@@ -1,11 +1,15 @@
-//! The commands the UI may call. Each is a few lines over the engine or the settings;
-//! anything that knows about registries lives in `portolan`, not here.
+//! The commands the UI may call. Each is a few lines over the operations layer
+//! (`portolan_ops`, which the CLI calls too) or the settings; anything that knows about
+//! registries lives there or in the engine under it, not here.
 //!
 //! The list of commands is declared once, in `list.rs`. The [`declare_commands`] macro
 //! turns it into the Tauri command adapters ([`generated`]), the handler ([`handler`]) and
-//! a description of each command ([`specs`]) from which the main window's capability and
-//! the UI's typed functions are generated (see [`capability_json`] and
-//! [`typescript_functions`]); `build.rs` reads the same file for the ACL.
+//! a description of each command ([`specs`]) from which the main window's capability, the
+//! UI's typed functions and the UI's type declarations are generated (see
+//! [`capability_json`], [`typescript_functions`] and `crate::bindings`); `build.rs` reads
+//! the same file for the ACL. The types a declaration names are paths through the
+//! submodules (`registries::RegistryView`): each submodule re-exports what its commands
+//! take and return, so this file imports nothing.
 
 pub mod browse;
 pub mod engine;
@@ -16,32 +20,6 @@ pub mod packages;
 pub mod registries;
 pub mod settings;
 pub mod transfer;
-
-use portolan::inspect::{ImageReport, TagSummary};
-use portolan::local_engine::engine::LocalImage;
-use portolan::{Digest, ProgressEvent};
-use portolan_ops::cleanup::{
-    CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, SelectionAction, Step,
-};
-use portolan_ops::copy::CopyRequest;
-use portolan_ops::host_advice::HostAdvice;
-use portolan_ops::local_engine::{EngineChoice, EngineStatus};
-use portolan_ops::manage::{DeletePreview, TagCheck, TagRequest, Tagged, Untagged};
-use portolan_ops::packages::{PackageList, VersionList};
-use portolan_ops::pull_target::PullFormat;
-use portolan_ops::push::PushRequest;
-use portolan_ops::transfers::TransferView;
-use portolan_ops::web_pages::WebPage;
-
-use crate::settings::{Settings, Theme};
-use browse::{RawDocument, Referrer, TagCount, TagList};
-use files::DroppedFiles;
-use layers::ShownFile;
-use portolan::layer_files::diff::ImageDiff;
-use portolan::layer_files::listing::LayerListing;
-use portolan::layer_files::merged::MergedTree;
-use portolan_ops::catalog::RepositoryPage;
-use registries::RegistryView;
 
 /// One command as the UI sees it.
 #[derive(Debug, Clone)]
@@ -54,25 +32,34 @@ pub struct CommandSpec {
     pub stream: Option<String>,
     /// The TypeScript type of what it returns.
     pub returns: String,
+    /// Hands every type it names (arguments, events, result) to a visitor: the bindings
+    /// are the types reachable from these (`crate::bindings`).
+    pub types: fn(&mut crate::bindings::Declarations),
 }
 
 /// Declares every command once: see `list.rs`.
 macro_rules! declare_commands {
-    ($( $module:ident :: $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) $(streams($ev:ty))? -> $ret:ty ; )*) => {
-        /// The Tauri commands: adapters that hand the app and the arguments to the
-        /// functions of the same name in this module's submodules.
+    ($( $module:ident :: $name:ident $([$handle:ident])? ( $($arg:ident : $ty:ty),* $(,)? ) $(streams($ev:ty))? -> $ret:ty ; )*) => {
+        /// The Tauri commands: adapters that hand the app state (and, to the commands
+        /// marked `[handle]`, the app handle), the arguments and the progress channel to
+        /// the functions of the same name in this module's submodules.
         pub mod generated {
             use super::*;
             $(
                 #[doc = concat!("The `", stringify!($name), "` command (see `", stringify!($module), "::", stringify!($name), "`).")]
                 #[tauri::command]
-                #[allow(clippy::too_many_arguments)]
                 pub async fn $name(
                     app: tauri::AppHandle,
                     $($arg: $ty,)*
                     $(on_progress: tauri::ipc::Channel<$ev>,)?
                 ) -> crate::error::AppResult<$ret> {
-                    super::$module::$name(&app, $($arg,)* $({ let _: Option<$ev> = None; on_progress },)?).await
+                    let state = tauri::Manager::state::<crate::state::AppState>(&app);
+                    super::$module::$name(
+                        $({ let _: &str = stringify!($handle); &app },)?
+                        &state,
+                        $($arg,)*
+                        $({ let _: Option<$ev> = None; on_progress },)?
+                    ).await
                 }
             )*
         }
@@ -90,6 +77,11 @@ macro_rules! declare_commands {
                     args: vec![$((stringify!($arg), <$ty as ts_rs::TS>::name())),*],
                     stream: None$(.or(Some(<$ev as ts_rs::TS>::name())))?,
                     returns: <$ret as ts_rs::TS>::name(),
+                    types: |visitor| {
+                        $(ts_rs::TypeVisitor::visit::<$ty>(visitor);)*
+                        $(ts_rs::TypeVisitor::visit::<$ev>(visitor);)?
+                        ts_rs::TypeVisitor::visit::<$ret>(visitor);
+                    },
                 }
             ),*]
         }
@@ -148,7 +140,7 @@ pub fn typescript_functions(exported_types: &[String]) -> String {
     used.sort();
     let mut out = String::from(
         "// Generated from src-tauri/src/commands/list.rs by src-tauri/src/commands/mod.rs. Do not edit.\n\
-         // Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app commands\n\n",
+         // Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app generated\n\n",
     );
     let any_stream = specs.iter().any(|c| c.stream.is_some());
     if any_stream {
@@ -206,31 +198,6 @@ fn mentions(ty: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn check_fresh(relative: &str, want: &str) {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
-        if std::env::var_os("UPDATE_BINDINGS").is_some() {
-            std::fs::write(&path, want).expect("write");
-        }
-        let have = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            have == want,
-            "{relative} is stale: run `UPDATE_BINDINGS=1 cargo test -p portolan-app commands`"
-        );
-    }
-
-    #[test]
-    fn commands_capability_is_fresh() {
-        check_fresh("capabilities/main.json", &capability_json());
-    }
-
-    #[test]
-    fn commands_typescript_is_fresh() {
-        check_fresh(
-            "../ui/src/lib/commands.ts",
-            &typescript_functions(&crate::bindings::exported_names()),
-        );
-    }
 
     #[test]
     fn commands_are_named_once_and_camel_cased() {

@@ -8,22 +8,21 @@
 
 use std::io::Write;
 
-use portolan::hosted_apis::github::Visibility;
-use portolan_ops::packages::{self, PackageList, VersionList};
-use portolan_ops::web_pages::WebPage;
-use tauri::{AppHandle, Manager};
+use portolan_ops::packages;
+pub use portolan_ops::packages::{PackageList, VersionList};
+pub use portolan_ops::web_pages::WebPage;
+use portolan_ops::{Error, Visibility};
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 /// The packages of `host` (no owner: the signed-in user's and their organisations').
 pub async fn list_packages(
-    app: &AppHandle,
+    state: &AppState,
     host: String,
     owner: Option<String>,
     visibility: Option<String>,
 ) -> AppResult<PackageList> {
-    let state = app.state::<AppState>();
     let place = match owner {
         Some(o) => format!("{host}/{o}"),
         None => host,
@@ -41,11 +40,10 @@ pub async fn list_packages(
 
 /// The versions of `repository` (`host/owner/package`), deleted ones with `deleted`.
 pub async fn list_versions(
-    app: &AppHandle,
+    state: &AppState,
     repository: String,
     deleted: bool,
 ) -> AppResult<VersionList> {
-    let state = app.state::<AppState>();
     Ok(packages::versions(
         &state.client(),
         &state.vendor_apis,
@@ -59,7 +57,7 @@ pub async fn list_versions(
 /// A version id as the UI passes it (text: GitHub's ids are 64-bit).
 fn version_id(text: &str) -> AppResult<u64> {
     text.trim().parse().map_err(|_| {
-        AppError::from(portolan::Error::input(
+        AppError::from(Error::input(
             format!("\"{text}\" is not a version id"),
             "a version id is a number",
         ))
@@ -68,12 +66,11 @@ fn version_id(text: &str) -> AppResult<u64> {
 
 /// Delete version `version_id` of `repository` (GitHub: restorable for 30 days).
 pub async fn delete_version(
-    app: &AppHandle,
+    state: &AppState,
     repository: String,
     version_id: String,
 ) -> AppResult<()> {
     let version_id = self::version_id(&version_id)?;
-    let state = app.state::<AppState>();
     Ok(packages::delete_version(
         &state.client(),
         &state.vendor_apis,
@@ -86,12 +83,11 @@ pub async fn delete_version(
 
 /// Restore deleted version `version_id` of `repository`.
 pub async fn restore_version(
-    app: &AppHandle,
+    state: &AppState,
     repository: String,
     version_id: String,
 ) -> AppResult<()> {
     let version_id = self::version_id(&version_id)?;
-    let state = app.state::<AppState>();
     Ok(packages::restore_version(
         &state.client(),
         &state.vendor_apis,
@@ -104,17 +100,15 @@ pub async fn restore_version(
 
 /// Open `page` in the user's browser. The window names the page by its parts; its address
 /// is built here (`portolan_ops::web_pages`), never taken from the window or an API.
-pub async fn open_in_browser(app: &AppHandle, page: WebPage) -> AppResult<()> {
-    let state = app.state::<AppState>();
+pub async fn open_in_browser(state: &AppState, page: WebPage) -> AppResult<()> {
     let url = page.url(&state.vendor_apis)?;
     if let Some(log) = &state.test_hooks.open_log {
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(log)
-            .map_err(|e| AppError::from(portolan::Error::io("cannot write", log, e)))?;
-        writeln!(file, "{url}")
-            .map_err(|e| AppError::from(portolan::Error::io("cannot write", log, e)))?;
+            .map_err(|e| AppError::from(Error::io("cannot write", log, e)))?;
+        writeln!(file, "{url}").map_err(|e| AppError::from(Error::io("cannot write", log, e)))?;
         return Ok(());
     }
     std::process::Command::new("xdg-open")
@@ -125,7 +119,7 @@ pub async fn open_in_browser(app: &AppHandle, page: WebPage) -> AppResult<()> {
         .spawn()
         .map(drop)
         .map_err(|e| {
-            AppError::from(portolan::Error::Configuration {
+            AppError::from(Error::Configuration {
                 what: "the web browser (xdg-open)".to_owned(),
                 detail: format!("{e}; the page is {url}"),
             })

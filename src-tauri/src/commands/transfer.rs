@@ -3,28 +3,28 @@
 
 use std::path::PathBuf;
 
-use tauri::{AppHandle, Manager};
-
 use crate::error::{AppError, AppResult};
-use crate::settings;
 use crate::state::AppState;
-use portolan_ops::copy::{self, CopyRequest};
-use portolan_ops::pull::{self, PullRequest};
+use portolan_ops::copy;
+pub use portolan_ops::copy::CopyRequest;
+use portolan_ops::pull;
+pub use portolan_ops::pull::PullRequest;
 use portolan_ops::pull_target::PullFormat;
-use portolan_ops::push::{self, LocalSources, PushRequest};
-use portolan_ops::transfers::TransferView;
+pub use portolan_ops::push::PushRequest;
+use portolan_ops::push::{self, LocalSources};
+pub use portolan_ops::transfers::TransferView;
+use portolan_ops::Error;
 
 /// Where pulls go: `PORTOLAN_DOWNLOAD_DIR` for this run, else the saved folder, else
 /// `portolan` in the user's download folder.
-fn download_dir(app: &AppHandle) -> AppResult<PathBuf> {
-    let overrides = &app.state::<AppState>().overrides;
-    if let Some(dir) = overrides.over(settings::load(app)?).download_dir {
+fn download_dir(state: &AppState) -> AppResult<PathBuf> {
+    if let Some(dir) = state.overrides.over(state.settings.load()?).download_dir {
         return Ok(PathBuf::from(dir));
     }
-    let base = app.path().download_dir().map_err(|e| {
-        AppError::from(portolan::Error::Configuration {
+    let base = state.downloads.clone().map_err(|detail| {
+        AppError::from(Error::Configuration {
             what: "the download folder".to_owned(),
-            detail: e.to_string(),
+            detail,
         })
     })?;
     Ok(base.join("portolan"))
@@ -33,25 +33,17 @@ fn download_dir(app: &AppHandle) -> AppResult<PathBuf> {
 /// Start pulling `reference` into `folder` (the download folder when `None`); it shows in
 /// the transfers list.
 pub async fn start_pull(
-    app: &AppHandle,
-    reference: String,
-    format: PullFormat,
-    platform: Option<String>,
+    state: &AppState,
+    request: PullRequest,
     folder: Option<String>,
 ) -> AppResult<TransferView> {
-    let state = app.state::<AppState>();
-    let request = PullRequest {
-        reference,
-        format,
-        platform,
-    };
-    let dir = match (folder, format) {
+    let dir = match (folder, request.format) {
         (Some(f), _) => PathBuf::from(f),
         // Into the engine: no folder is written (nor needed).
         (None, PullFormat::Engine) => PathBuf::new(),
-        (None, _) => download_dir(app)?,
+        (None, _) => download_dir(state)?,
     };
-    let engine = settings::load(app)?.engine;
+    let engine = state.settings.load()?.engine;
     Ok(pull::start(
         state.client(),
         &state.transfers,
@@ -62,16 +54,25 @@ pub async fn start_pull(
 }
 
 /// The images an OCI layout folder or `docker save` archive holds, by name.
-pub async fn push_source_images(_app: &AppHandle, source: String) -> AppResult<Vec<String>> {
+pub async fn push_source_images(_state: &AppState, source: String) -> AppResult<Vec<String>> {
     Ok(push::source_images(std::path::Path::new(&source)).await?)
+}
+
+/// The repository a push of local image `image` is offered into on registry `host` (its
+/// name without registry or tag, as `portolan_ops::push::suggested_target` says).
+pub async fn suggest_push_target(
+    _state: &AppState,
+    image: String,
+    host: String,
+) -> AppResult<String> {
+    Ok(push::suggested_target(&image, &host))
 }
 
 /// Start pushing a local image (`engine:IMAGE`, a layout folder or an archive); it shows in
 /// the transfers list.
-pub async fn start_push(app: &AppHandle, request: PushRequest) -> AppResult<TransferView> {
-    let state = app.state::<AppState>();
+pub async fn start_push(state: &AppState, request: PushRequest) -> AppResult<TransferView> {
     let local = LocalSources {
-        engine: settings::load(app)?.engine,
+        engine: state.settings.load()?.engine,
         spool_dir: portolan_ops::setup::spool_dir(),
     };
     Ok(push::start(
@@ -84,24 +85,22 @@ pub async fn start_push(app: &AppHandle, request: PushRequest) -> AppResult<Tran
 
 /// Start copying an image to another repository or registry; it shows in the transfers
 /// list.
-pub async fn start_copy(app: &AppHandle, request: CopyRequest) -> AppResult<TransferView> {
-    let state = app.state::<AppState>();
+pub async fn start_copy(state: &AppState, request: CopyRequest) -> AppResult<TransferView> {
     Ok(copy::start(state.client(), &state.transfers, request)?)
 }
 
 /// The transfers of this run, oldest first.
-pub async fn list_transfers(app: &AppHandle) -> AppResult<Vec<TransferView>> {
-    Ok(app.state::<AppState>().transfers.list())
+pub async fn list_transfers(state: &AppState) -> AppResult<Vec<TransferView>> {
+    Ok(state.transfers.list())
 }
 
 /// Stop a running transfer.
-pub async fn cancel_transfer(app: &AppHandle, transfer_id: u32) -> AppResult<bool> {
-    Ok(app.state::<AppState>().transfers.cancel(transfer_id))
+pub async fn cancel_transfer(state: &AppState, transfer_id: u32) -> AppResult<bool> {
+    Ok(state.transfers.cancel(transfer_id))
 }
 
 /// Forget the finished transfers.
-pub async fn clear_transfers(app: &AppHandle) -> AppResult<Vec<TransferView>> {
-    let state = app.state::<AppState>();
+pub async fn clear_transfers(state: &AppState) -> AppResult<Vec<TransferView>> {
     state.transfers.clear_finished();
     Ok(state.transfers.list())
 }

@@ -1,107 +1,429 @@
-// Generated from the Rust types by src-tauri/src/bindings.rs. Do not edit.
-// Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app bindings
+// Generated from src-tauri/src/commands/list.rs by src-tauri/src/bindings.rs. Do not edit.
+// Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app generated
 
-export type Digest = string;
-
-export type ManifestKind = "image" | "index" | "artifact";
-
-export type Platform = string;
-
-export type ImageReport = { 
+export type AppError = { 
 /**
- * The reference as asked, fully qualified.
+ * What kind of failure (`unauthorized`, `not_found`, `tls`...), to switch on.
  */
-reference: string, 
+code: ErrorCode, 
 /**
- * The digest of the manifest or index the reference points at.
+ * What happened and what to do, for people.
+ */
+message: string, 
+/**
+ * The registry host the failure is about, when there is one (so the UI can offer to
+ * sign in to it, or point at its settings).
+ */
+registry: string | null, 
+/**
+ * Whether that registry is on this machine or its network (so advice can ask "is it
+ * running?" rather than "are you offline?"); the rule is the engine's, not the UI's.
+ */
+registry_local: boolean, };
+
+export type BlobOutcome = "transferred" | "skipped" | "mounted";
+
+export type BlobProgress = { 
+/**
+ * The blob.
  */
 digest: Digest, 
 /**
- * Its media type.
+ * Bytes moved.
  */
-media_type: string, 
+done: number, 
 /**
- * Image, index or artifact.
+ * Its size.
  */
-kind: ManifestKind, 
+total: number, 
 /**
- * Size of the manifest itself in bytes.
+ * How it ended, once it has: moved, skipped (already there) or mounted.
  */
-manifest_size: number, 
+outcome: BlobOutcome | null, };
+
+export type Changed = { 
 /**
- * For an index: its entries.
+ * The path.
  */
-platforms: Array<PlatformEntry>, 
+path: string, 
 /**
- * The image shown in detail (for an index, the chosen platform's).
+ * The first image's entry.
  */
-image: ImageDetails | null, 
+before: FileEntry, 
 /**
- * Annotations on the manifest or index.
+ * The second image's entry.
  */
-annotations: { [key in string]?: string }, 
+after: FileEntry, 
 /**
- * The `artifactType` the manifest or index declares, if any.
+ * What differs: `type`, `content`, `size`, `mode`, `owner`, `target`, `mtime`.
  */
-artifact_type: string | null, 
-/**
- * The manifest this one refers to (a signature's or SBOM's image), if any.
- */
-subject: Subject | null, 
+what: Array<string>, };
+
+export type CleanupPlan = { 
 /**
  * The repository (`host/name`).
  */
 repository: string, 
 /**
- * The exact commands that pull this manifest by digest.
+ * Every tag considered, newest first (undated ones last).
  */
-pull_commands: PullCommands, 
+tags: Array<PlannedTag>, 
 /**
- * The registry's pull rate limit after these requests, when it reports one (Docker
- * Hub counts manifest GETs against it).
+ * What will be sent, in order.
  */
-rate_limit: RateLimit | null, };
+steps: Array<Step>, 
+/**
+ * Tags that stay.
+ */
+kept: number, 
+/**
+ * Tags that go.
+ */
+removed: number, 
+/**
+ * Images deleted.
+ */
+images_deleted: number, };
 
-export type Subject = { 
+export type CleanupProgress = { 
 /**
- * The subject's manifest digest.
+ * Tags handled so far (removed, failed or skipped).
  */
-digest: Digest, 
+finished: number, 
 /**
- * Its media type.
+ * Tags the plan removes.
  */
-media_type: string, 
+total: number, 
 /**
- * Its size in bytes.
+ * Tags not removed because their step failed, so far.
  */
-size: number, };
+failed: number, 
+/**
+ * Tags not removed because their step was skipped (changed since the preview), so far.
+ */
+skipped: number, };
 
-export type PlatformEntry = { 
+export type CleanupRules = { 
 /**
- * `linux/arm64/v8`, or `unknown/unknown` when the index does not say (attestations).
+ * Keep the newest N tags (by their image's build date).
  */
-platform: Platform, 
+keep_newest: number | null, 
 /**
- * The entry's manifest digest.
+ * Keep the tags matching any of these patterns (`*` any run of characters, `?` one,
+ * `[abc]` one of). An entry may hold several, separated by commas (a tag never has
+ * one). Matching is case-sensitive, as tags are: `Release-*` does not keep
+ * `release-1`.
  */
-digest: Digest, 
+keep_matching: Array<string>, 
 /**
- * Its media type.
+ * Keep the tags whose image was built on or after this date (`YYYY-MM-DD`, UTC).
  */
-media_type: string, 
+keep_built_since: string | null, };
+
+export type CleanupSummary = { 
 /**
- * Size of the manifest in bytes.
+ * Steps done.
+ */
+done: number, 
+/**
+ * Steps failed.
+ */
+failed: number, 
+/**
+ * Steps not sent because the registry changed since the preview.
+ */
+skipped: number, 
+/**
+ * The summary in one line, as both front ends show it.
+ */
+headline: string, 
+/**
+ * Each step and how it ended.
+ */
+results: Array<StepResult>, };
+
+export type Comparison = { 
+/**
+ * The image compared from.
+ */
+first: string, 
+/**
+ * The image compared to.
+ */
+second: string, 
+/**
+ * For indexes: which platform (this machine's when none).
+ */
+platform: string | null, 
+/**
+ * The window's number for this read (`cancel_read` stops it).
+ */
+read_id: number, };
+
+export type Compression = "gzip" | "zstd" | "none" | "unknown";
+
+export type ConfigSummary = { 
+/**
+ * `User`.
+ */
+user: string | null, 
+/**
+ * `WorkingDir`.
+ */
+working_dir: string | null, 
+/**
+ * `Env`.
+ */
+env: Array<string>, 
+/**
+ * `Entrypoint`.
+ */
+entrypoint: Array<string>, 
+/**
+ * `Cmd`.
+ */
+cmd: Array<string>, 
+/**
+ * `ExposedPorts`.
+ */
+exposed_ports: Array<string>, 
+/**
+ * `Labels`.
+ */
+labels: { [key in string]?: string }, 
+/**
+ * `StopSignal`.
+ */
+stop_signal: string | null, };
+
+export type CopyRequest = { 
+/**
+ * What to copy: `host/repo:tag` or `host/repo@sha256:...`.
+ */
+from: string, 
+/**
+ * Where to: `host/repo:tag` (or `host/repo`, keeping the source's tag or digest).
+ */
+to: string, 
+/**
+ * Copy the referrers too.
+ */
+referrers: boolean, };
+
+export type DeletePreview = { 
+/**
+ * The tags on the image now: they go with it.
+ */
+tags: Array<string>, 
+/**
+ * The tags of indexes (multi-arch images) that list it: deleting it breaks them for
+ * its platform.
+ */
+listed_by: Array<string>, };
+
+export type Digest = string;
+
+export type DroppedFiles = { 
+/**
+ * Their paths.
+ */
+paths: Array<string>, };
+
+export type EngineChoice = { "kind": "auto" } | { "kind": "socket", 
+/**
+ * The address.
+ */
+host: string, } | { "kind": "off" };
+
+export type EngineInfo = { 
+/**
+ * `Docker Engine`, `Podman Engine`.
+ */
+name: string, 
+/**
+ * Its version.
+ */
+version: string, 
+/**
+ * The Engine API version it speaks.
+ */
+api_version: string, 
+/**
+ * The platform it runs images for (`linux/amd64`).
+ */
+platform: string, 
+/**
+ * Where it listens and how it was found.
+ */
+socket: EngineSocket, };
+
+export type EngineSocket = { 
+/**
+ * `unix:///path/to.sock` or `tcp://host:port`.
+ */
+host: string, 
+/**
+ * How it was found (`DOCKER_HOST`, `docker context "colima"`, `Podman's rootless
+ * socket`...).
+ */
+found_by: string, };
+
+export type EngineStatus = { "state": "ready", 
+/**
+ * What it is.
+ */
+info: EngineInfo, } | { "state": "off" } | { "state": "missing", 
+/**
+ * Every place looked at.
+ */
+looked: Array<string>, 
+/**
+ * What to do.
+ */
+hint: string, } | { "state": "unusable", 
+/**
+ * Where it was found, and how.
+ */
+socket: EngineSocket, 
+/**
+ * What went wrong.
+ */
+detail: string, 
+/**
+ * What to do.
+ */
+hint: string, };
+
+export type EntryKind = { "type": "file" } | { "type": "dir" } | { "type": "symlink", 
+/**
+ * Where it points.
+ */
+target: string, } | { "type": "hardlink", 
+/**
+ * The path it shares content with.
+ */
+target: string, } | { "type": "char_device" } | { "type": "block_device" } | { "type": "fifo" } | { "type": "whiteout" } | { "type": "opaque_dir" } | { "type": "other", 
+/**
+ * The tar type byte.
+ */
+code: number, };
+
+export type ErrorCode = "input" | "not_found" | "unauthorized" | "forbidden" | "unreachable" | "tls" | "insecure" | "rate_limited" | "integrity" | "too_large" | "unsupported" | "conflict" | "incomplete" | "registry" | "protocol" | "credentials" | "configuration" | "engine" | "cancelled" | "io" | "internal";
+
+export type FileEntry = { 
+/**
+ * The path, without a leading `./` or `/` (for a whiteout: the path it deletes; for an
+ * opaque marker: its directory).
+ */
+path: string, 
+/**
+ * What it is.
+ */
+kind: EntryKind, 
+/**
+ * Bytes of content (files).
  */
 size: number, 
 /**
- * The image's size by the one definition Portolan uses (its layers, compressed), when
- * its manifest was read (the first [`PLATFORM_SIZES`] entries of an index are).
+ * Permission bits and special bits (`0o755`).
  */
-image_size: number | null, 
+mode: number, 
 /**
- * Build attestations (`vnd.docker.reference.type: attestation-manifest`) are not runnable.
+ * Owner id.
  */
-attestation: boolean, };
+uid: number, 
+/**
+ * Group id.
+ */
+gid: number, 
+/**
+ * Owner name, when the tar says.
+ */
+user: string | null, 
+/**
+ * Group name, when the tar says.
+ */
+group: string | null, 
+/**
+ * Modification time (Unix seconds).
+ */
+mtime: number, 
+/**
+ * The path as written was absolute or climbs out with `..`: a tool extracting this
+ * layer naively would write outside its target.
+ */
+unsafe_path: boolean, 
+/**
+ * A regular file's content digest (sha256 of its bytes, computed as the layer
+ * streamed past), so two images' files compare by content, not by size and time.
+ */
+content?: Digest, };
+
+export type FileRead = { 
+/**
+ * The image (`host/repo:tag` or `@digest`).
+ */
+reference: string, 
+/**
+ * The layer.
+ */
+digest: Digest, 
+/**
+ * Its size as the manifest says.
+ */
+size: number, 
+/**
+ * The file's path in the layer.
+ */
+path: string, 
+/**
+ * The window's number for this read (`cancel_read` stops it).
+ */
+read_id: number, };
+
+export type HistoryRow = { 
+/**
+ * When the step ran.
+ */
+created: string | null, 
+/**
+ * The command.
+ */
+created_by: string | null, 
+/**
+ * The comment.
+ */
+comment: string | null, 
+/**
+ * Whether the step changed no files (no layer).
+ */
+empty_layer: boolean, 
+/**
+ * The index of the layer it produced.
+ */
+layer: number | null, };
+
+export type HostAdvice = { 
+/**
+ * The host as Portolan names it (`localhost:5000`, `docker.io`), when it is one.
+ */
+host: string | null, 
+/**
+ * Why it is not a host, when it is not.
+ */
+problem: string | null, 
+/**
+ * On this machine: plain HTTP is always tried when it does not speak TLS.
+ */
+loopback: boolean, 
+/**
+ * On this machine or a private network.
+ */
+local: boolean, 
+/**
+ * What to say when the user allows plain HTTP for it (a host that is not loopback).
+ */
+plain_http_warning: string | null, };
 
 export type ImageDetails = { 
 /**
@@ -161,39 +483,149 @@ total_size: number,
  */
 annotations: { [key in string]?: string }, };
 
-export type ConfigSummary = { 
+export type ImageDiff = { 
 /**
- * `User`.
+ * Layers both have.
  */
-user: string | null, 
+shared_layers: Array<Digest>, 
 /**
- * `WorkingDir`.
+ * Layers only the first has.
  */
-working_dir: string | null, 
+only_first: Array<Digest>, 
 /**
- * `Env`.
+ * Layers only the second has.
  */
-env: Array<string>, 
+only_second: Array<Digest>, 
 /**
- * `Entrypoint`.
+ * Paths only the second has.
  */
-entrypoint: Array<string>, 
+added: Array<FileEntry>, 
 /**
- * `Cmd`.
+ * Paths only the first has.
  */
-cmd: Array<string>, 
+removed: Array<FileEntry>, 
 /**
- * `ExposedPorts`.
+ * Paths both have, differing.
  */
-exposed_ports: Array<string>, 
+changed: Array<Changed>, };
+
+export type ImageReport = { 
 /**
- * `Labels`.
+ * The reference as asked, fully qualified.
  */
-labels: { [key in string]?: string }, 
+reference: string, 
 /**
- * `StopSignal`.
+ * The digest of the manifest or index the reference points at.
  */
-stop_signal: string | null, };
+digest: Digest, 
+/**
+ * Its media type.
+ */
+media_type: string, 
+/**
+ * Image, index or artifact.
+ */
+kind: ManifestKind, 
+/**
+ * Size of the manifest itself in bytes.
+ */
+manifest_size: number, 
+/**
+ * For an index: its entries.
+ */
+platforms: Array<PlatformEntry>, 
+/**
+ * The image shown in detail (for an index, the chosen platform's).
+ */
+image: ImageDetails | null, 
+/**
+ * Annotations on the manifest or index.
+ */
+annotations: { [key in string]?: string }, 
+/**
+ * The `artifactType` the manifest or index declares, if any.
+ */
+artifact_type: string | null, 
+/**
+ * The manifest this one refers to (a signature's or SBOM's image), if any.
+ */
+subject: Subject | null, 
+/**
+ * The repository (`host/name`).
+ */
+repository: string, 
+/**
+ * The exact commands that pull this manifest by digest.
+ */
+pull_commands: PullCommands, 
+/**
+ * The registry's pull rate limit after these requests, when it reports one (Docker
+ * Hub counts manifest GETs against it).
+ */
+rate_limit: RateLimit | null, };
+
+export type LayerBlob = { 
+/**
+ * Its digest.
+ */
+digest: Digest, 
+/**
+ * Its size in bytes.
+ */
+size: number, };
+
+export type LayerListing = { 
+/**
+ * The layer blob's digest (verified).
+ */
+digest: Digest, 
+/**
+ * The blob's size in bytes (what reading a file out of it again needs).
+ */
+size: number, 
+/**
+ * How it was compressed: `gzip`, `zstd` or `none`.
+ */
+compression: string, 
+/**
+ * Its entries, in tar order.
+ */
+entries: Array<FileEntry>, 
+/**
+ * Bytes of tar the layer inflated to (counted up to where the listing stopped).
+ */
+tar_bytes: number, 
+/**
+ * Whether the listing stopped at [`MAX_ENTRIES`] or [`MAX_LISTING_BYTES`].
+ */
+cut: boolean, 
+/**
+ * Whether its files carry content digests ([`Detail::ContentDigests`]).
+ */
+content_digests: boolean, 
+/**
+ * Why the layer was not read (its bytes are not in the registry: see
+ * [`crate::layer_files::foreign`]); it then has no entries.
+ */
+not_fetched?: string, };
+
+export type LayerRead = { 
+/**
+ * The image (`host/repo:tag` or `@digest`).
+ */
+reference: string, 
+/**
+ * The layer.
+ */
+digest: Digest, 
+/**
+ * Its size as the manifest says.
+ */
+size: number, 
+/**
+ * The window's number for this read (`cancel_read` stops it).
+ */
+read_id: number, };
 
 export type LayerRow = { 
 /**
@@ -238,37 +670,198 @@ comment: string | null,
  */
 created: string | null, };
 
-export type Compression = "gzip" | "zstd" | "none" | "unknown";
+export type LocalImage = { 
+/**
+ * Its ID (`sha256:` of its config).
+ */
+id: string, 
+/**
+ * Its names (`host/repo:tag`).
+ */
+repo_tags: Array<string>, 
+/**
+ * The digests it was pulled by (`host/repo@sha256:…`).
+ */
+repo_digests: Array<string>, 
+/**
+ * Its size on disk, as the engine counts it.
+ */
+size: number, 
+/**
+ * When it was built (Unix seconds).
+ */
+created: number, };
 
-export type HistoryRow = { 
-/**
- * When the step ran.
- */
-created: string | null, 
-/**
- * The command.
- */
-created_by: string | null, 
-/**
- * The comment.
- */
-comment: string | null, 
-/**
- * Whether the step changed no files (no layer).
- */
-empty_layer: boolean, 
-/**
- * The index of the layer it produced.
- */
-layer: number | null, };
+export type ManifestKind = "image" | "index" | "artifact";
 
-export type TagSummary = { 
+export type MergedEntry = { 
+/**
+ * The entry as the last layer that wrote it has it.
+ */
+entry: FileEntry, 
+/**
+ * That layer (0 is the base).
+ */
+layer: number, 
+/**
+ * Earlier layers whose version of this path it replaced, in order.
+ */
+overwrote: Array<number>, };
+
+export type MergedTree = { 
+/**
+ * Every path in the image, sorted.
+ */
+entries: Array<MergedEntry>, 
+/**
+ * The layers, base first (an entry's `layer` indexes this): where to read a file.
+ */
+layers: Array<LayerBlob>, 
+/**
+ * File bytes across all layers.
+ */
+total_bytes: number, 
+/**
+ * File bytes in lower layers that later layers overwrite or delete.
+ */
+wasted_bytes: number, 
+/**
+ * What was wasted, biggest first.
+ */
+wasted: Array<Wasted>, 
+/**
+ * Layers that were not read (their bytes are not in the registry), and why: the tree
+ * lacks what they hold.
+ */
+skipped: Array<SkippedLayer>, };
+
+export type NewRegistry = { 
+/**
+ * What the sidebar shows (the host when empty).
+ */
+name: string, 
+/**
+ * Host (and port).
+ */
+host: string, 
+/**
+ * Allow plain HTTP.
+ */
+insecure: boolean, 
+/**
+ * An extra CA certificate file (PEM) to trust (none when empty).
+ */
+ca_file: string | null, };
+
+export type OwnerKind = "user" | "organization";
+
+export type PackageList = { 
+/**
+ * Which API answered.
+ */
+vendor: Vendor, 
+/**
+ * The owners listed (the signed-in user and their organisations, or the one named).
+ */
+owners: Array<string>, 
+/**
+ * Most recently updated first.
+ */
+packages: Array<PackageRow>, 
+/**
+ * The API's rate limit after the listing.
+ */
+rate_limit: RateLimit | null, };
+
+export type PackageRow = { 
+/**
+ * Its name under the owner (`app`, `team/app`).
+ */
+name: string, 
+/**
+ * The owner (user, organisation or namespace).
+ */
+owner: string, 
+/**
+ * Whether the owner is a user or an organisation (GitHub's pages differ).
+ */
+owner_kind: OwnerKind, 
+/**
+ * The repository to open in the registry (`ghcr.io/owner/app`).
+ */
+repository: string, 
+/**
+ * `public`, `private`, `internal`, or none when the API did not say.
+ */
+visibility: string | null, 
+/**
+ * Versions (GitHub), when known.
+ */
+version_count: number | null, 
+/**
+ * Pulls (Docker Hub), when known.
+ */
+pull_count: number | null, 
+/**
+ * Bytes stored (Docker Hub), when known.
+ */
+storage_size: number | null, 
+/**
+ * When it last changed (RFC 3339).
+ */
+updated_at: string | null, 
+/**
+ * The source repository it is linked to (`owner/repo` on GitHub).
+ */
+source_repository: string | null, 
+/**
+ * Its page on the vendor's site (built from its parts: see `web_pages`).
+ */
+page_url: string | null, 
+/**
+ * Where its visibility is changed (GitHub: its settings page; no API changes it).
+ */
+settings_url: string | null, };
+
+export type PlannedTag = { 
 /**
  * The tag.
  */
 tag: string, 
 /**
- * The manifest or index digest.
+ * Where it points now.
+ */
+digest: Digest, 
+/**
+ * When its image was built, when known.
+ */
+created: string | null, 
+/**
+ * What happens to it.
+ */
+fate: TagFate, 
+/**
+ * Why, in words.
+ */
+why: string, 
+/**
+ * Other tags on the same image: the first [`SHARES_SHOWN`] of them.
+ */
+shares_with: Array<string>, 
+/**
+ * How many more tags the image has beyond `shares_with`.
+ */
+shares_more: number, };
+
+export type Platform = string;
+
+export type PlatformEntry = { 
+/**
+ * `linux/arm64/v8`, or `unknown/unknown` when the index does not say (attestations).
+ */
+platform: Platform, 
+/**
+ * The entry's manifest digest.
  */
 digest: Digest, 
 /**
@@ -276,31 +869,32 @@ digest: Digest,
  */
 media_type: string, 
 /**
- * Image, index or artifact.
+ * Size of the manifest in bytes.
  */
-kind: ManifestKind, 
+size: number, 
 /**
- * For an index: its platforms (attestations left out).
+ * The image's size by the one definition Portolan uses (its layers, compressed), when
+ * its manifest was read (the first [`PLATFORM_SIZES`] entries of an index are).
  */
-platforms: Array<string>, 
+image_size: number | null, 
 /**
- * For an image: its size, compressed, all layers (the image view's total); for an
- * index: its smallest platform image's.
+ * Build attestations (`vnd.docker.reference.type: attestation-manifest`) are not runnable.
  */
-size: number | null, 
+attestation: boolean, };
+
+export type PlatformImage = { 
 /**
- * For an index: its largest platform image's size (the same for an image).
+ * `linux/amd64`.
  */
-size_max: number | null, 
+platform: string, 
 /**
- * When it was built: an image's config date; an index's `created` annotation, else
- * its first platform image's date.
+ * Its manifest digest.
  */
-created: string | null, 
+digest: string | null, 
 /**
- * The commands that pull it, by tag and by digest.
+ * Compressed size.
  */
-pull_commands: PullCommands, };
+size: number | null, };
 
 export type ProgressEvent = { "event": "started", 
 /**
@@ -348,56 +942,100 @@ skipped: number,
  */
 mounted: number, };
 
-export type BlobOutcome = "transferred" | "skipped" | "mounted";
-
-export type PullReport = { 
+export type PullCommands = { 
 /**
- * The digest of the manifest (or index) written.
+ * `docker pull NAME@DIGEST`, with the name as Docker prints it (`ubuntu`, not
+ * `docker.io/library/ubuntu`).
  */
-digest: Digest, 
+docker: string, 
+/**
+ * `docker pull NAME:TAG`, when the image was reached by a tag.
+ */
+docker_tag: string | null, 
+/**
+ * `podman pull HOST/NAME@DIGEST`, fully qualified (podman does not assume Docker Hub).
+ */
+podman: string, 
+/**
+ * `podman pull HOST/NAME:TAG`, when the image was reached by a tag.
+ */
+podman_tag: string | null, };
+
+export type PullFormat = "oci" | "archive" | "engine";
+
+export type PullRequest = { 
+/**
+ * What to pull (`host/repo:tag` or `host/repo@sha256:...`).
+ */
+reference: string, 
+/**
+ * Folder or archive.
+ */
+format: PullFormat, 
+/**
+ * One platform (`linux/arm64`), or this machine's when none.
+ */
+platform: string | null, };
+
+export type PushRequest = { 
+/**
+ * The OCI layout folder or `docker save` archive.
+ */
+source: string, 
+/**
+ * The image inside it, by name; `None` when it holds one.
+ */
+image: string | null, 
+/**
+ * Where to: `host/repo:tag`.
+ */
+destination: string, };
+
+export type RateLimit = { 
+/**
+ * Requests left in the window.
+ */
+remaining: number | null, 
+/**
+ * Requests allowed in the window.
+ */
+limit: number | null, 
+/**
+ * When the window resets (Unix seconds), when the API says.
+ */
+resets_at: number | null, };
+
+export type RawDocument = { 
+/**
+ * Its digest.
+ */
+digest: string, 
 /**
  * Its media type.
  */
 media_type: string, 
 /**
- * Blobs in the image(s).
+ * The text.
  */
-blobs: number, 
-/**
- * Bytes downloaded by this run.
- */
-transferred_bytes: number, 
-/**
- * Bytes an interrupted earlier pull had already fetched, which this one resumed from
- * (not downloaded again).
- */
-resumed_bytes: number, 
-/**
- * Blobs that were already there.
- */
-skipped: number, };
+text: string, };
 
-export type ErrorCode = "input" | "not_found" | "unauthorized" | "forbidden" | "unreachable" | "tls" | "insecure" | "rate_limited" | "integrity" | "too_large" | "unsupported" | "conflict" | "incomplete" | "registry" | "protocol" | "credentials" | "configuration" | "engine" | "cancelled" | "io" | "internal";
-
-export type AppError = { 
+export type Referrer = { 
 /**
- * What kind of failure (`unauthorized`, `not_found`, `tls`...), to switch on.
+ * Its manifest digest.
  */
-code: ErrorCode, 
+digest: string, 
 /**
- * What happened and what to do, for people.
+ * Its media type.
  */
-message: string, 
+media_type: string, 
 /**
- * The registry host the failure is about, when there is one (so the UI can offer to
- * sign in to it, or point at its settings).
+ * What it is (`application/vnd.dev.cosign...`), when the registry says.
  */
-registry: string | null, 
+artifact_type: string | null, 
 /**
- * Whether that registry is on this machine or its network (so advice can ask "is it
- * running?" rather than "are you offline?"); the rule is the engine's, not the UI's.
+ * Size of its manifest.
  */
-registry_local: boolean, };
+size: number, };
 
 export type RegistryEntry = { 
 /**
@@ -417,7 +1055,43 @@ insecure: boolean,
  */
 ca_file: string | null, };
 
-export type Theme = "system" | "light" | "dark";
+export type RegistryView = { 
+/**
+ * Settings entry.
+ */
+entry: RegistryEntry, 
+/**
+ * Sign-in state.
+ */
+sign_in: SignIn, 
+/**
+ * When a credential source (the keyring, Docker's config) could not be read: why.
+ */
+keyring_problem: string | null, 
+/**
+ * What to sign in to this registry with.
+ */
+sign_in_advice: string, 
+/**
+ * What the user should know about how it is reached (plain HTTP to a remote host).
+ */
+warning: string | null, 
+/**
+ * The vendor API that lists its packages (ghcr.io, Docker Hub), if any.
+ */
+vendor: Vendor | null, };
+
+export type RepositoryPage = { 
+/**
+ * Repository names.
+ */
+items: Array<string>, 
+/**
+ * Pass back to get the next page; none at the end.
+ */
+next: string | null, };
+
+export type SelectionAction = "untag" | "delete";
 
 export type Settings = { 
 /**
@@ -449,24 +1123,27 @@ pinned: Array<string>,
  */
 engine: EngineChoice, };
 
-export type PullCommands = { 
+export type ShownFile = { 
 /**
- * `docker pull NAME@DIGEST`, with the name as Docker prints it (`ubuntu`, not
- * `docker.io/library/ubuntu`).
+ * Its path.
  */
-docker: string, 
+path: string, 
 /**
- * `docker pull NAME:TAG`, when the image was reached by a tag.
+ * Its size in bytes.
  */
-docker_tag: string | null, 
+size: number, 
 /**
- * `podman pull HOST/NAME@DIGEST`, fully qualified (podman does not assume Docker Hub).
+ * Its text, when it is text (up to 1 MiB).
  */
-podman: string, 
+text: string | null, 
 /**
- * `podman pull HOST/NAME:TAG`, when the image was reached by a tag.
+ * For a binary file: its first bytes as `offset  hex  ascii` rows.
  */
-podman_tag: string | null, };
+hex: Array<string>, 
+/**
+ * Whether what is shown stops before the end.
+ */
+cut: boolean, };
 
 export type SignIn = { "kind": "anonymous" } | { "kind": "keyring", 
 /**
@@ -486,27 +1163,187 @@ source: string, } | { "kind": "given",
  */
 username: string, };
 
-export type HostAdvice = { 
+export type SkippedLayer = { 
 /**
- * The host as Portolan names it (`localhost:5000`, `docker.io`), when it is one.
+ * The layer (0 is the base).
  */
-host: string | null, 
+layer: number, 
 /**
- * Why it is not a host, when it is not.
+ * Why it was not read.
+ */
+reason: string, };
+
+export type Step = { "kind": "untag", 
+/**
+ * The image.
+ */
+digest: Digest, 
+/**
+ * The tags removed from it.
+ */
+tags: Array<string>, 
+/**
+ * Its tags that stay. With `tags`, every tag on the image when planned: the step
+ * is skipped when they differ when it runs.
+ */
+keeps: Array<string>, 
+/**
+ * Run only after this image was deleted (a signature's tag goes after the image
+ * it signs, and only if that image went).
+ */
+follows: Digest | null, } | { "kind": "delete", 
+/**
+ * The image.
+ */
+digest: Digest, 
+/**
+ * Its tags when planned: the step is skipped when they differ when it runs.
+ */
+tags: Array<string>, 
+/**
+ * Run only after this image was deleted (see [`Step::Untag`]).
+ */
+follows: Digest | null, };
+
+export type StepResult = { 
+/**
+ * The step.
+ */
+step: Step, 
+/**
+ * What it did, in words.
+ */
+what: string, 
+/**
+ * `None` when done or skipped; the engine's message when it failed.
+ */
+error: string | null, 
+/**
+ * Why it was not sent: the registry changed since the preview (a tag was added to
+ * the image, or left it), or the image it goes with was not deleted.
+ */
+skipped: string | null, };
+
+export type Subject = { 
+/**
+ * The subject's manifest digest.
+ */
+digest: Digest, 
+/**
+ * Its media type.
+ */
+media_type: string, 
+/**
+ * Its size in bytes.
+ */
+size: number, };
+
+export type TagCheck = { 
+/**
+ * Why it is not a valid tag, in words; `None` when it is one.
  */
 problem: string | null, 
 /**
- * On this machine: plain HTTP is always tried when it does not speak TLS.
+ * Where the tag points now, when it exists: creating it means moving it.
  */
-loopback: boolean, 
+existing: Digest | null, };
+
+export type TagCount = { 
 /**
- * On this machine or a private network.
+ * Distinct tags counted.
  */
-local: boolean, 
+count: number, 
 /**
- * What to say when the user allows plain HTTP for it (a host that is not loopback).
+ * Counting stopped at the cap: there are at least `count`.
  */
-plain_http_warning: string | null, };
+more: boolean, };
+
+export type TagFate = "keep" | "untag" | "delete";
+
+export type TagList = { 
+/**
+ * Every tag, in order.
+ */
+tags: Array<string>, 
+/**
+ * The tags among them that hold supply-chain artifacts rather than images.
+ */
+supply_chain: Array<string>, };
+
+export type TagRequest = { 
+/**
+ * The repository (`host/name`).
+ */
+repository: string, 
+/**
+ * The image to tag: a digest (`sha256:...`) or an existing tag.
+ */
+source: string, 
+/**
+ * The new tag.
+ */
+tag: string, 
+/**
+ * When the tag exists: the digest the user agreed to move it away from. Without it
+ * (or when the tag has moved since), an existing tag is left alone.
+ */
+replace: Digest | null, };
+
+export type TagSummary = { 
+/**
+ * The tag.
+ */
+tag: string, 
+/**
+ * The manifest or index digest.
+ */
+digest: Digest, 
+/**
+ * Its media type.
+ */
+media_type: string, 
+/**
+ * Image, index or artifact.
+ */
+kind: ManifestKind, 
+/**
+ * For an index: its platforms (attestations left out).
+ */
+platforms: Array<string>, 
+/**
+ * For an image: its size, compressed, all layers (the image view's total); for an
+ * index: its smallest platform image's.
+ */
+size: number | null, 
+/**
+ * For an index: its largest platform image's size (the same for an image).
+ */
+size_max: number | null, 
+/**
+ * When it was built: an image's config date; an index's `created` annotation, else
+ * its first platform image's date.
+ */
+created: string | null, 
+/**
+ * The commands that pull it, by tag and by digest.
+ */
+pull_commands: PullCommands, };
+
+export type Tagged = { 
+/**
+ * The new tag, fully qualified.
+ */
+reference: string, 
+/**
+ * The image it points at.
+ */
+digest: Digest, 
+/**
+ * Where it pointed before, when it was moved.
+ */
+moved_from: Digest | null, };
+
+export type Theme = "system" | "light" | "dark";
 
 export type TransferState = "running" | "done" | "failed" | "cancelled";
 
@@ -573,140 +1410,7 @@ elapsed_ms: number | null,
  */
 writes: WrittenTag | null, };
 
-export type RegistryView = { 
-/**
- * Settings entry.
- */
-entry: RegistryEntry, 
-/**
- * Sign-in state.
- */
-sign_in: SignIn, 
-/**
- * When a credential source (the keyring, Docker's config) could not be read: why.
- */
-keyring_problem: string | null, 
-/**
- * What to sign in to this registry with.
- */
-sign_in_advice: string, 
-/**
- * What the user should know about how it is reached (plain HTTP to a remote host).
- */
-warning: string | null, 
-/**
- * The vendor API that lists its packages (ghcr.io, Docker Hub), if any.
- */
-vendor: Vendor | null, };
-
-export type RepositoryPage = { 
-/**
- * Repository names.
- */
-items: Array<string>, 
-/**
- * Pass back to get the next page; none at the end.
- */
-next: string | null, };
-
-export type RawDocument = { 
-/**
- * Its digest.
- */
-digest: string, 
-/**
- * Its media type.
- */
-media_type: string, 
-/**
- * The exact text.
- */
-text: string, };
-
-export type Referrer = { 
-/**
- * Its manifest digest.
- */
-digest: string, 
-/**
- * Its media type.
- */
-media_type: string, 
-/**
- * What it is (`application/vnd.dev.cosign...`), when the registry says.
- */
-artifact_type: string | null, 
-/**
- * Size of its manifest.
- */
-size: number, };
-
-export type PullFormat = "oci" | "archive" | "engine";
-
-export type TagList = { 
-/**
- * Every tag, in order.
- */
-tags: Array<string>, 
-/**
- * The tags among them that hold supply-chain artifacts rather than images.
- */
-supply_chain: Array<string>, };
-
-export type TagCount = { 
-/**
- * Distinct tags counted.
- */
-count: number, 
-/**
- * Counting stopped at the cap: there are at least `count`.
- */
-more: boolean, };
-
 export type UntagMethod = "delete_by_tag" | "placeholder";
-
-export type TagCheck = { 
-/**
- * Why it is not a valid tag, in words; `None` when it is one.
- */
-problem: string | null, 
-/**
- * Where the tag points now, when it exists: creating it means moving it.
- */
-existing: Digest | null, };
-
-export type TagRequest = { 
-/**
- * The repository (`host/name`).
- */
-repository: string, 
-/**
- * The image to tag: a digest (`sha256:...`) or an existing tag.
- */
-source: string, 
-/**
- * The new tag.
- */
-tag: string, 
-/**
- * When the tag exists: the digest the user agreed to move it away from. Without it
- * (or when the tag has moved since), an existing tag is left alone.
- */
-replace: Digest | null, };
-
-export type Tagged = { 
-/**
- * The new tag, fully qualified.
- */
-reference: string, 
-/**
- * The image it points at.
- */
-digest: Digest, 
-/**
- * Where it pointed before, when it was moved.
- */
-moved_from: Digest | null, };
 
 export type Untagged = { 
 /**
@@ -727,264 +1431,82 @@ digest: Digest,
  */
 method: UntagMethod, };
 
-export type DeletePreview = { 
-/**
- * The tags on the image now: they go with it.
- */
-tags: Array<string>, 
-/**
- * The tags of indexes (multi-arch images) that list it: deleting it breaks them for
- * its platform.
- */
-listed_by: Array<string>, };
-
-export type CleanupRules = { 
-/**
- * Keep the newest N tags (by their image's build date).
- */
-keep_newest: number | null, 
-/**
- * Keep the tags matching any of these patterns (`*` any run of characters, `?` one,
- * `[abc]` one of). An entry may hold several, separated by commas (a tag never has
- * one). Matching is case-sensitive, as tags are: `Release-*` does not keep
- * `release-1`.
- */
-keep_matching: Array<string>, 
-/**
- * Keep the tags whose image was built on or after this date (`YYYY-MM-DD`, UTC).
- */
-keep_built_since: string | null, };
-
-export type TagFate = "keep" | "untag" | "delete";
-
-export type PlannedTag = { 
-/**
- * The tag.
- */
-tag: string, 
-/**
- * Where it points now.
- */
-digest: Digest, 
-/**
- * When its image was built, when known.
- */
-created: string | null, 
-/**
- * What happens to it.
- */
-fate: TagFate, 
-/**
- * Why, in words.
- */
-why: string, 
-/**
- * Other tags on the same image: the first [`SHARES_SHOWN`] of them.
- */
-shares_with: Array<string>, 
-/**
- * How many more tags the image has beyond `shares_with`.
- */
-shares_more: number, };
-
-export type Step = { "kind": "untag", 
-/**
- * The image.
- */
-digest: Digest, 
-/**
- * The tags removed from it.
- */
-tags: Array<string>, 
-/**
- * Its tags that stay. With `tags`, every tag on the image when planned: the step
- * is skipped when they differ when it runs.
- */
-keeps: Array<string>, 
-/**
- * Run only after this image was deleted (a signature's tag goes after the image
- * it signs, and only if that image went).
- */
-follows: Digest | null, } | { "kind": "delete", 
-/**
- * The image.
- */
-digest: Digest, 
-/**
- * Its tags when planned: the step is skipped when they differ when it runs.
- */
-tags: Array<string>, 
-/**
- * Run only after this image was deleted (see [`Step::Untag`]).
- */
-follows: Digest | null, };
-
-export type CleanupPlan = { 
-/**
- * The repository (`host/name`).
- */
-repository: string, 
-/**
- * Every tag considered, newest first (undated ones last).
- */
-tags: Array<PlannedTag>, 
-/**
- * What will be sent, in order.
- */
-steps: Array<Step>, 
-/**
- * Tags that stay.
- */
-kept: number, 
-/**
- * Tags that go.
- */
-removed: number, 
-/**
- * Images deleted.
- */
-images_deleted: number, };
-
-export type SelectionAction = "untag" | "delete";
-
-export type StepResult = { 
-/**
- * The step.
- */
-step: Step, 
-/**
- * What it did, in words.
- */
-what: string, 
-/**
- * `None` when done or skipped; the engine's message when it failed.
- */
-error: string | null, 
-/**
- * Why it was not sent: the registry changed since the preview (a tag was added to
- * the image, or left it), or the image it goes with was not deleted.
- */
-skipped: string | null, };
-
-export type CleanupProgress = { 
-/**
- * Tags handled so far (removed, failed or skipped).
- */
-finished: number, 
-/**
- * Tags the plan removes.
- */
-total: number, 
-/**
- * Tags not removed because their step failed, so far.
- */
-failed: number, 
-/**
- * Tags not removed because their step was skipped (changed since the preview), so far.
- */
-skipped: number, };
-
-export type CleanupSummary = { 
-/**
- * Steps done.
- */
-done: number, 
-/**
- * Steps failed.
- */
-failed: number, 
-/**
- * Steps not sent because the registry changed since the preview.
- */
-skipped: number, 
-/**
- * The summary in one line, as both front ends show it.
- */
-headline: string, 
-/**
- * Each step and how it ended.
- */
-results: Array<StepResult>, };
-
-export type BlobProgress = { 
-/**
- * The blob.
- */
-digest: Digest, 
-/**
- * Bytes moved.
- */
-done: number, 
-/**
- * Its size.
- */
-total: number, 
-/**
- * How it ended, once it has: moved, skipped (already there) or mounted.
- */
-outcome: BlobOutcome | null, };
-
-export type WrittenTag = { 
-/**
- * The repository, with its registry (`ghcr.io/o/app`), as the front ends name it.
- */
-repository: string, 
-/**
- * The tag.
- */
-tag: string, };
-
-export type PushRequest = { 
-/**
- * The OCI layout folder or `docker save` archive.
- */
-source: string, 
-/**
- * The image inside it, by name; `None` when it holds one.
- */
-image: string | null, 
-/**
- * Where to: `host/repo:tag`.
- */
-destination: string, };
-
-export type CopyRequest = { 
-/**
- * What to copy: `host/repo:tag` or `host/repo@sha256:...`.
- */
-from: string, 
-/**
- * Where to: `host/repo:tag` (or `host/repo`, keeping the source's tag or digest).
- */
-to: string, 
-/**
- * Copy the referrers too.
- */
-referrers: boolean, };
-
-export type DroppedFiles = { 
-/**
- * Their paths.
- */
-paths: Array<string>, };
-
 export type Vendor = "github" | "docker_hub";
 
-export type RateLimit = { 
+export type VersionList = { 
 /**
- * Requests left in the window.
+ * Which API answered.
  */
-remaining: number | null, 
+vendor: Vendor, 
 /**
- * Requests allowed in the window.
+ * The repository (`ghcr.io/owner/app`).
  */
-limit: number | null, 
+repository: string, 
 /**
- * When the window resets (Unix seconds), when the API says.
+ * Newest first; a platform image of an index comes right after the index.
  */
-resets_at: number | null, };
+versions: Array<VersionRow>, 
+/**
+ * The API's rate limit after the listing.
+ */
+rate_limit: RateLimit | null, };
 
-export type OwnerKind = "user" | "organization";
+export type VersionRow = { 
+/**
+ * GitHub's version id (to delete or restore it); none on Docker Hub.
+ */
+id: number | null, 
+/**
+ * The manifest digest, when known.
+ */
+digest: string | null, 
+/**
+ * Its tags (none: untagged).
+ */
+tags: Array<string>, 
+/**
+ * When it was pushed or last updated (RFC 3339).
+ */
+created_at: string | null, 
+/**
+ * When it was deleted (a deleted GitHub version).
+ */
+deleted_at: string | null, 
+/**
+ * An untagged version that is a platform image of this index (digest): ghcr.io keeps
+ * the images of a multi-platform tag as untagged versions of their own.
+ */
+part_of: string | null, 
+/**
+ * Its platform images, where the API lists them (Docker Hub).
+ */
+images: Array<PlatformImage>, 
+/**
+ * Its page on the vendor's site (built from its parts: see `web_pages`).
+ */
+page_url: string | null, };
+
+export type Wasted = { 
+/**
+ * The path.
+ */
+path: string, 
+/**
+ * Bytes it took in the layer that wrote it.
+ */
+size: number, 
+/**
+ * The layer that wrote it.
+ */
+layer: number, 
+/**
+ * The layer that deleted or overwrote it.
+ */
+by: number, 
+/**
+ * Deleted (true) or overwritten (false).
+ */
+deleted: boolean, };
 
 export type WebPage = { "kind": "package", 
 /**
@@ -1024,471 +1546,15 @@ host: string, } | { "kind": "image_link",
  */
 url: string, };
 
-export type PackageRow = { 
+export type WrittenTag = { 
 /**
- * Its name under the owner (`app`, `team/app`).
- */
-name: string, 
-/**
- * The owner (user, organisation or namespace).
- */
-owner: string, 
-/**
- * Whether the owner is a user or an organisation (GitHub's pages differ).
- */
-owner_kind: OwnerKind, 
-/**
- * The repository to open in the registry (`ghcr.io/owner/app`).
+ * The repository, with its registry (`ghcr.io/o/app`), as the front ends name it.
  */
 repository: string, 
 /**
- * `public`, `private`, `internal`, or none when the API did not say.
+ * The tag.
  */
-visibility: string | null, 
-/**
- * Versions (GitHub), when known.
- */
-version_count: number | null, 
-/**
- * Pulls (Docker Hub), when known.
- */
-pull_count: number | null, 
-/**
- * Bytes stored (Docker Hub), when known.
- */
-storage_size: number | null, 
-/**
- * When it last changed (RFC 3339).
- */
-updated_at: string | null, 
-/**
- * The source repository it is linked to (`owner/repo` on GitHub).
- */
-source_repository: string | null, 
-/**
- * Its page on the vendor's site (built from its parts: see `web_pages`).
- */
-page_url: string | null, 
-/**
- * Where its visibility is changed (GitHub: its settings page; no API changes it).
- */
-settings_url: string | null, };
+tag: string, };
 
-export type PackageList = { 
-/**
- * Which API answered.
- */
-vendor: Vendor, 
-/**
- * The owners listed (the signed-in user and their organisations, or the one named).
- */
-owners: Array<string>, 
-/**
- * Most recently updated first.
- */
-packages: Array<PackageRow>, 
-/**
- * The API's rate limit after the listing.
- */
-rate_limit: RateLimit | null, };
-
-export type PlatformImage = { 
-/**
- * `linux/amd64`.
- */
-platform: string, 
-/**
- * Its manifest digest.
- */
-digest: string | null, 
-/**
- * Compressed size.
- */
-size: number | null, };
-
-export type VersionRow = { 
-/**
- * GitHub's version id (to delete or restore it); none on Docker Hub.
- */
-id: number | null, 
-/**
- * The manifest digest, when known.
- */
-digest: string | null, 
-/**
- * Its tags (none: untagged).
- */
-tags: Array<string>, 
-/**
- * When it was pushed or last updated (RFC 3339).
- */
-created_at: string | null, 
-/**
- * When it was deleted (a deleted GitHub version).
- */
-deleted_at: string | null, 
-/**
- * An untagged version that is a platform image of this index (digest): ghcr.io keeps
- * the images of a multi-platform tag as untagged versions of their own.
- */
-part_of: string | null, 
-/**
- * Its platform images, where the API lists them (Docker Hub).
- */
-images: Array<PlatformImage>, 
-/**
- * Its page on the vendor's site (built from its parts: see `web_pages`).
- */
-page_url: string | null, };
-
-export type VersionList = { 
-/**
- * Which API answered.
- */
-vendor: Vendor, 
-/**
- * The repository (`ghcr.io/owner/app`).
- */
-repository: string, 
-/**
- * Newest first; a platform image of an index comes right after the index.
- */
-versions: Array<VersionRow>, 
-/**
- * The API's rate limit after the listing.
- */
-rate_limit: RateLimit | null, };
-
-export type EntryKind = { "type": "file" } | { "type": "dir" } | { "type": "symlink", 
-/**
- * Where it points.
- */
-target: string, } | { "type": "hardlink", 
-/**
- * The path it shares content with.
- */
-target: string, } | { "type": "char_device" } | { "type": "block_device" } | { "type": "fifo" } | { "type": "whiteout" } | { "type": "opaque_dir" } | { "type": "other", 
-/**
- * The tar type byte.
- */
-code: number, };
-
-export type FileEntry = { 
-/**
- * The path, without a leading `./` or `/` (for a whiteout: the path it deletes; for an
- * opaque marker: its directory).
- */
-path: string, 
-/**
- * What it is.
- */
-kind: EntryKind, 
-/**
- * Bytes of content (files).
- */
-size: number, 
-/**
- * Permission bits and special bits (`0o755`).
- */
-mode: number, 
-/**
- * Owner id.
- */
-uid: number, 
-/**
- * Group id.
- */
-gid: number, 
-/**
- * Owner name, when the tar says.
- */
-user: string | null, 
-/**
- * Group name, when the tar says.
- */
-group: string | null, 
-/**
- * Modification time (Unix seconds).
- */
-mtime: number, 
-/**
- * The path as written was absolute or climbs out with `..`: a tool extracting this
- * layer naively would write outside its target.
- */
-unsafe_path: boolean, 
-/**
- * A regular file's content digest (sha256 of its bytes, computed as the layer
- * streamed past), so two images' files compare by content, not by size and time.
- */
-content?: Digest, };
-
-export type LayerListing = { 
-/**
- * The layer blob's digest (verified).
- */
-digest: Digest, 
-/**
- * The blob's size in bytes (what reading a file out of it again needs).
- */
-size: number, 
-/**
- * How it was compressed: `gzip`, `zstd` or `none`.
- */
-compression: string, 
-/**
- * Its entries, in tar order.
- */
-entries: Array<FileEntry>, 
-/**
- * Bytes of tar the layer inflated to (counted up to where the listing stopped).
- */
-tar_bytes: number, 
-/**
- * Whether the listing stopped at [`MAX_ENTRIES`] or [`MAX_LISTING_BYTES`].
- */
-cut: boolean, 
-/**
- * Whether its files carry content digests ([`Detail::ContentDigests`]).
- */
-content_digests: boolean, 
-/**
- * Why the layer was not read (its bytes are not in the registry: see
- * [`crate::layer_files::foreign`]); it then has no entries.
- */
-not_fetched?: string, };
-
-export type ShownFile = { 
-/**
- * Its path.
- */
-path: string, 
-/**
- * Its size in bytes.
- */
-size: number, 
-/**
- * Its text, when it is text (up to 1 MiB).
- */
-text: string | null, 
-/**
- * For a binary file: its first bytes as `offset  hex  ascii` rows.
- */
-hex: Array<string>, 
-/**
- * Whether what is shown stops before the end.
- */
-cut: boolean, };
-
-export type MergedEntry = { 
-/**
- * The entry as the last layer that wrote it has it.
- */
-entry: FileEntry, 
-/**
- * That layer (0 is the base).
- */
-layer: number, 
-/**
- * Earlier layers whose version of this path it replaced, in order.
- */
-overwrote: Array<number>, };
-
-export type Wasted = { 
-/**
- * The path.
- */
-path: string, 
-/**
- * Bytes it took in the layer that wrote it.
- */
-size: number, 
-/**
- * The layer that wrote it.
- */
-layer: number, 
-/**
- * The layer that deleted or overwrote it.
- */
-by: number, 
-/**
- * Deleted (true) or overwritten (false).
- */
-deleted: boolean, };
-
-export type MergedTree = { 
-/**
- * Every path in the image, sorted.
- */
-entries: Array<MergedEntry>, 
-/**
- * The layers, base first (an entry's `layer` indexes this): where to read a file.
- */
-layers: Array<LayerBlob>, 
-/**
- * File bytes across all layers.
- */
-total_bytes: number, 
-/**
- * File bytes in lower layers that later layers overwrite or delete.
- */
-wasted_bytes: number, 
-/**
- * What was wasted, biggest first.
- */
-wasted: Array<Wasted>, 
-/**
- * Layers that were not read (their bytes are not in the registry), and why: the tree
- * lacks what they hold.
- */
-skipped: Array<SkippedLayer>, };
-
-export type SkippedLayer = { 
-/**
- * The layer (0 is the base).
- */
-layer: number, 
-/**
- * Why it was not read.
- */
-reason: string, };
-
-export type LayerBlob = { 
-/**
- * Its digest.
- */
-digest: Digest, 
-/**
- * Its size in bytes.
- */
-size: number, };
-
-export type Changed = { 
-/**
- * The path.
- */
-path: string, 
-/**
- * The first image's entry.
- */
-before: FileEntry, 
-/**
- * The second image's entry.
- */
-after: FileEntry, 
-/**
- * What differs: `type`, `content`, `size`, `mode`, `owner`, `target`, `mtime`.
- */
-what: Array<string>, };
-
-export type ImageDiff = { 
-/**
- * Layers both have.
- */
-shared_layers: Array<Digest>, 
-/**
- * Layers only the first has.
- */
-only_first: Array<Digest>, 
-/**
- * Layers only the second has.
- */
-only_second: Array<Digest>, 
-/**
- * Paths only the second has.
- */
-added: Array<FileEntry>, 
-/**
- * Paths only the first has.
- */
-removed: Array<FileEntry>, 
-/**
- * Paths both have, differing.
- */
-changed: Array<Changed>, };
-
-export type EngineSocket = { 
-/**
- * `unix:///path/to.sock` or `tcp://host:port`.
- */
-host: string, 
-/**
- * How it was found (`DOCKER_HOST`, `docker context "colima"`, `Podman's rootless
- * socket`...).
- */
-found_by: string, };
-
-export type EngineInfo = { 
-/**
- * `Docker Engine`, `Podman Engine`.
- */
-name: string, 
-/**
- * Its version.
- */
-version: string, 
-/**
- * The Engine API version it speaks.
- */
-api_version: string, 
-/**
- * The platform it runs images for (`linux/amd64`).
- */
-platform: string, 
-/**
- * Where it listens and how it was found.
- */
-socket: EngineSocket, };
-
-export type LocalImage = { 
-/**
- * Its ID (`sha256:` of its config).
- */
-id: string, 
-/**
- * Its names (`host/repo:tag`).
- */
-repo_tags: Array<string>, 
-/**
- * The digests it was pulled by (`host/repo@sha256:…`).
- */
-repo_digests: Array<string>, 
-/**
- * Its size on disk, as the engine counts it.
- */
-size: number, 
-/**
- * When it was built (Unix seconds).
- */
-created: number, };
-
-export type EngineChoice = { "kind": "auto" } | { "kind": "socket", 
-/**
- * The address.
- */
-host: string, } | { "kind": "off" };
-
-export type EngineStatus = { "state": "ready", 
-/**
- * What it is.
- */
-info: EngineInfo, } | { "state": "off" } | { "state": "missing", 
-/**
- * Every place looked at.
- */
-looked: Array<string>, 
-/**
- * What to do.
- */
-hint: string, } | { "state": "unusable", 
-/**
- * Where it was found, and how.
- */
-socket: EngineSocket, 
-/**
- * What went wrong.
- */
-detail: string, 
-/**
- * What to do.
- */
-hint: string, };
+/** The error codes worth a retry (the engine's `ErrorCode::retryable`). */
+export const RETRYABLE_CODES: readonly ErrorCode[] = ['not_found', 'unauthorized', 'unreachable', 'tls', 'rate_limited', 'integrity', 'too_large', 'incomplete', 'registry', 'protocol', 'credentials', 'configuration', 'engine', 'io', 'internal'];

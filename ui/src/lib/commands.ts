@@ -1,9 +1,9 @@
 // Generated from src-tauri/src/commands/list.rs by src-tauri/src/commands/mod.rs. Do not edit.
-// Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app commands
+// Regenerate: UPDATE_BINDINGS=1 cargo test -p portolan-app generated
 
 import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, HostAdvice, ImageDiff, ImageReport, LayerListing, LocalImage, MergedTree, PackageList, ProgressEvent, PullFormat, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagCount, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList, WebPage } from './bindings';
+import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, Comparison, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, FileRead, HostAdvice, ImageDiff, ImageReport, LayerListing, LayerRead, LocalImage, MergedTree, NewRegistry, PackageList, ProgressEvent, PullRequest, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagCount, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList, WebPage } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
@@ -11,8 +11,8 @@ export const commands = {
     call<Array<RegistryView>>('list_registries'),
   adviseHost: (host: string) =>
     call<HostAdvice>('advise_host', { host }),
-  addRegistry: (name: string, host: string, insecure: boolean, caFile: string | null) =>
-    call<Array<RegistryView>>('add_registry', { name, host, insecure, caFile }),
+  addRegistry: (request: NewRegistry) =>
+    call<Array<RegistryView>>('add_registry', { request }),
   removeRegistry: (host: string) =>
     call<Array<RegistryView>>('remove_registry', { host }),
   renameRegistry: (host: string, name: string) =>
@@ -53,30 +53,30 @@ export const commands = {
     call<RawDocument>('raw_config', { repository, digest, mediaType }),
   listReferrers: (reference: string) =>
     call<Array<Referrer>>('list_referrers', { reference }),
-  listLayerFiles: (reference: string, digest: Digest, size: number, readId: number, onProgress: (event: ProgressEvent) => void) => {
+  listLayerFiles: (layer: LayerRead, onProgress: (event: ProgressEvent) => void) => {
     const channel = new Channel<ProgressEvent>();
     channel.onmessage = onProgress;
-    return call<LayerListing>('list_layer_files', { reference, digest, size, readId, onProgress: channel });
+    return call<LayerListing>('list_layer_files', { layer, onProgress: channel });
   },
-  readLayerFile: (reference: string, digest: Digest, size: number, path: string, readId: number, onProgress: (event: ProgressEvent) => void) => {
+  readLayerFile: (file: FileRead, onProgress: (event: ProgressEvent) => void) => {
     const channel = new Channel<ProgressEvent>();
     channel.onmessage = onProgress;
-    return call<ShownFile>('read_layer_file', { reference, digest, size, path, readId, onProgress: channel });
+    return call<ShownFile>('read_layer_file', { file, onProgress: channel });
   },
-  saveLayerFile: (reference: string, digest: Digest, size: number, path: string, to: string, readId: number, onProgress: (event: ProgressEvent) => void) => {
+  saveLayerFile: (file: FileRead, to: string, onProgress: (event: ProgressEvent) => void) => {
     const channel = new Channel<ProgressEvent>();
     channel.onmessage = onProgress;
-    return call<string>('save_layer_file', { reference, digest, size, path, to, readId, onProgress: channel });
+    return call<string>('save_layer_file', { file, to, onProgress: channel });
   },
   imageFiles: (reference: string, platform: string | null, readId: number, onProgress: (event: ProgressEvent) => void) => {
     const channel = new Channel<ProgressEvent>();
     channel.onmessage = onProgress;
     return call<MergedTree>('image_files', { reference, platform, readId, onProgress: channel });
   },
-  compareImages: (first: string, second: string, platform: string | null, readId: number, onProgress: (event: ProgressEvent) => void) => {
+  compareImages: (request: Comparison, onProgress: (event: ProgressEvent) => void) => {
     const channel = new Channel<ProgressEvent>();
     channel.onmessage = onProgress;
-    return call<ImageDiff>('compare_images', { first, second, platform, readId, onProgress: channel });
+    return call<ImageDiff>('compare_images', { request, onProgress: channel });
   },
   cancelRead: (readId: number) =>
     call<boolean>('cancel_read', { readId }),
@@ -111,10 +111,12 @@ export const commands = {
     call<EngineStatus>('engine_status'),
   localImages: (filter: string) =>
     call<Array<LocalImage>>('local_images', { filter }),
-  startPull: (reference: string, format: PullFormat, platform: string | null, folder: string | null) =>
-    call<TransferView>('start_pull', { reference, format, platform, folder }),
+  startPull: (request: PullRequest, folder: string | null) =>
+    call<TransferView>('start_pull', { request, folder }),
   pushSourceImages: (source: string) =>
     call<Array<string>>('push_source_images', { source }),
+  suggestPushTarget: (image: string, host: string) =>
+    call<string>('suggest_push_target', { image, host }),
   startPush: (request: PushRequest) =>
     call<TransferView>('start_push', { request }),
   startCopy: (request: CopyRequest) =>

@@ -3,6 +3,7 @@
 // The advice fits the registry: a registry on this machine or network may simply not be
 // running; a public one is more likely out of reach.
 import { ApiError } from './call';
+import { RETRYABLE_CODES } from './bindings';
 
 export type Explained = { headline: string; detail: string; code: string; retry: boolean };
 
@@ -42,7 +43,8 @@ export function explain(error: unknown): Explained {
     headline: headline || detail,
     detail: headline ? detail : '',
     code: error.code,
-    retry: !['input', 'cancelled', 'forbidden', 'insecure', 'unsupported', 'conflict'].includes(error.code),
+    // Which errors are worth a retry is the engine's rule (`ErrorCode::retryable`).
+    retry: RETRYABLE_CODES.includes(error.code),
   };
 }
 
