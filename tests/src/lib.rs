@@ -31,9 +31,11 @@ pub mod binary;
 pub mod cli;
 pub mod demo;
 pub mod desktop;
+/// The one HTTP/1.1 test double of the workspace (its own crate, `tests/http-double`, so the
+/// engine's unit tests use it too).
+pub use http_double;
 pub mod faulty_proxy;
 pub mod hostile;
-pub mod http_double;
 pub mod images;
 pub mod peak_rss;
 pub mod podman;

@@ -9,8 +9,6 @@
 mod blob_homes;
 mod blobs;
 mod error_body;
-#[cfg(test)]
-pub(crate) mod fake_server;
 pub mod link;
 pub mod name_list;
 pub mod origins;

@@ -1,4 +1,5 @@
-//! Unit tests of the request loop against an in-process fake registry: the auth state
+//! Unit tests of the request loop against an in-process fake registry (the workspace's HTTP
+//! double): the auth state
 //! machine (Basic, Bearer, a refused token refreshed once) and the retry policy (429 with
 //! `Retry-After`, 5xx up to the policy's attempts, broken connections).
 
@@ -6,9 +7,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use http_double::{HttpDouble, Reply, Request};
 use reqwest::{Method, StatusCode};
 
-use super::fake_server::{Answer, FakeServer, Request};
 use super::{BlobHomes, Call, RegistryClient};
 use crate::auth::chain::CredentialChain;
 use crate::auth::credential::Credential;
@@ -29,7 +30,7 @@ pub(crate) fn fast_policy() -> RetryPolicy {
 }
 
 /// A client for `server`, signed in as alice when `signed_in`.
-pub(crate) fn client_for(server: &FakeServer, signed_in: bool) -> RegistryClient {
+pub(crate) fn client_for(server: &HttpDouble, signed_in: bool) -> RegistryClient {
     let options = TransportOptions {
         retry: fast_policy(),
         cert_dirs: Vec::new(),
@@ -57,29 +58,29 @@ async fn get(client: &RegistryClient) -> crate::error::Result<reqwest::Response>
         .await
 }
 
-fn tags() -> Answer {
-    Answer::json(serde_json::json!({"name": "repo", "tags": ["v1"]}))
+fn tags() -> Reply {
+    Reply::json(&serde_json::json!({"name": "repo", "tags": ["v1"]}))
 }
 
 /// A Bearer challenge naming the token service on the same fake server.
-fn bearer_challenge(request: &Request, error: Option<&str>) -> Answer {
+fn bearer_challenge(request: &Request, error: Option<&str>) -> Reply {
     let host = request.header("host").unwrap_or_default();
     let error = error.map(|e| format!(",error=\"{e}\"")).unwrap_or_default();
-    Answer::status(401).header(
+    Reply::empty(401).with_header(
         "WWW-Authenticate",
-        format!(
+        &format!(
             "Bearer realm=\"http://{host}/token\",service=\"fake\",scope=\"repository:repo:pull\"{error}"
         ),
     )
 }
 
 /// Issues `T1`, `T2`, ... to alice.
-fn token_service(request: &Request, issued: &AtomicU32) -> Answer {
+fn token_service(request: &Request, issued: &AtomicU32) -> Reply {
     if request.header("authorization") != Some(ALICE_BASIC) {
-        return Answer::status(401);
+        return Reply::empty(401);
     }
     let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
-    Answer::json(serde_json::json!({"token": format!("T{n}"), "expires_in": 300}))
+    Reply::json(&serde_json::json!({"token": format!("T{n}"), "expires_in": 300}))
 }
 
 #[test]
@@ -118,13 +119,12 @@ fn request_futures_are_send() {
 
 #[tokio::test]
 async fn basic_challenge_is_answered_with_the_credential() {
-    let server = FakeServer::start(|r| match r.path() {
-        "/v2/" => Answer::status(200),
+    let server = HttpDouble::serve(|r| match r.path() {
+        "/v2/" => Reply::empty(200),
         RESOURCE if r.header("authorization") == Some(ALICE_BASIC) => tags(),
-        RESOURCE => Answer::status(401).header("WWW-Authenticate", "Basic realm=\"fake\""),
-        _ => Answer::status(404),
-    })
-    .await;
+        RESOURCE => Reply::empty(401).with_header("WWW-Authenticate", "Basic realm=\"fake\""),
+        _ => Reply::empty(404),
+    });
     let client = client_for(&server, true);
     let response = get(&client).await.expect("signed in");
     assert_eq!(response.status(), StatusCode::OK);
@@ -141,11 +141,10 @@ async fn basic_challenge_is_answered_with_the_credential() {
 
 #[tokio::test]
 async fn basic_challenge_without_a_credential_says_sign_in() {
-    let server = FakeServer::start(|r| match r.path() {
-        "/v2/" => Answer::status(200),
-        _ => Answer::status(401).header("WWW-Authenticate", "Basic realm=\"fake\""),
-    })
-    .await;
+    let server = HttpDouble::serve(|r| match r.path() {
+        "/v2/" => Reply::empty(200),
+        _ => Reply::empty(401).with_header("WWW-Authenticate", "Basic realm=\"fake\""),
+    });
     let err = get(&client_for(&server, false))
         .await
         .expect_err("anonymous");
@@ -158,14 +157,13 @@ async fn basic_challenge_without_a_credential_says_sign_in() {
 async fn bearer_challenge_fetches_a_token_and_sends_it() {
     let issued = Arc::new(AtomicU32::new(0));
     let counter = issued.clone();
-    let server = FakeServer::start(move |r| match r.path() {
-        "/v2/" => Answer::status(200),
+    let server = HttpDouble::serve(move |r| match r.path() {
+        "/v2/" => Reply::empty(200),
         "/token" => token_service(r, &counter),
         RESOURCE if r.header("authorization") == Some("Bearer T1") => tags(),
         RESOURCE => bearer_challenge(r, None),
-        _ => Answer::status(404),
-    })
-    .await;
+        _ => Reply::empty(404),
+    });
     let client = client_for(&server, true);
     let response = get(&client).await.expect("token accepted");
     assert_eq!(response.status(), StatusCode::OK);
@@ -192,16 +190,15 @@ async fn bearer_challenge_fetches_a_token_and_sends_it() {
 async fn a_refused_token_is_refreshed_once_then_the_error_says_why() {
     let issued = Arc::new(AtomicU32::new(0));
     let counter = issued.clone();
-    let server = FakeServer::start(move |r| match r.path() {
-        "/v2/" => Answer::status(200),
+    let server = HttpDouble::serve(move |r| match r.path() {
+        "/v2/" => Reply::empty(200),
         "/token" => token_service(r, &counter),
         RESOURCE if r.header("authorization").is_some() => {
             bearer_challenge(r, Some("invalid_token"))
         }
         RESOURCE => bearer_challenge(r, None),
-        _ => Answer::status(404),
-    })
-    .await;
+        _ => Reply::empty(404),
+    });
     let err = get(&client_for(&server, true))
         .await
         .expect_err("every token refused");
@@ -228,15 +225,14 @@ async fn a_refused_token_is_refreshed_once_then_the_error_says_why() {
 async fn too_many_requests_waits_as_long_as_retry_after_says() {
     let answered = Arc::new(AtomicU32::new(0));
     let count = answered.clone();
-    let server = FakeServer::start(move |r| match r.path() {
-        "/v2/" => Answer::status(200),
+    let server = HttpDouble::serve(move |r| match r.path() {
+        "/v2/" => Reply::empty(200),
         RESOURCE if count.fetch_add(1, Ordering::SeqCst) < 2 => {
-            Answer::status(429).header("Retry-After", "1")
+            Reply::empty(429).with_header("Retry-After", "1")
         }
         RESOURCE => tags(),
-        _ => Answer::status(404),
-    })
-    .await;
+        _ => Reply::empty(404),
+    });
     let started = Instant::now();
     let response = get(&client_for(&server, false)).await.expect("third time");
     assert_eq!(response.status(), StatusCode::OK);
@@ -250,11 +246,10 @@ async fn too_many_requests_waits_as_long_as_retry_after_says() {
 
 #[tokio::test]
 async fn endless_too_many_requests_is_rate_limited_after_the_policy_s_attempts() {
-    let server = FakeServer::start(|r| match r.path() {
-        "/v2/" => Answer::status(200),
-        _ => Answer::status(429).header("Retry-After", "0"),
-    })
-    .await;
+    let server = HttpDouble::serve(|r| match r.path() {
+        "/v2/" => Reply::empty(200),
+        _ => Reply::empty(429).with_header("Retry-After", "0"),
+    });
     let err = get(&client_for(&server, false))
         .await
         .expect_err("rate limited");
@@ -273,12 +268,11 @@ async fn endless_too_many_requests_is_rate_limited_after_the_policy_s_attempts()
 
 #[tokio::test]
 async fn server_errors_are_retried_up_to_the_policy_s_attempts() {
-    let server = FakeServer::start(|r| match r.path() {
-        "/v2/" => Answer::status(200),
-        "/v2/broken/tags/list" => Answer::status(501),
-        _ => Answer::status(503),
-    })
-    .await;
+    let server = HttpDouble::serve(|r| match r.path() {
+        "/v2/" => Reply::empty(200),
+        "/v2/broken/tags/list" => Reply::empty(501),
+        _ => Reply::empty(503),
+    });
     let client = client_for(&server, false);
     // The last answer is handed back for the caller to explain.
     let response = get(&client).await.expect("an answer");
@@ -296,11 +290,10 @@ async fn server_errors_are_retried_up_to_the_policy_s_attempts() {
 
 #[tokio::test]
 async fn a_configured_policy_is_the_one_used() {
-    let server = FakeServer::start(|r| match r.path() {
-        "/v2/" => Answer::status(200),
-        _ => Answer::status(503),
-    })
-    .await;
+    let server = HttpDouble::serve(|r| match r.path() {
+        "/v2/" => Reply::empty(200),
+        _ => Reply::empty(503),
+    });
     let options = TransportOptions {
         retry: RetryPolicy {
             max_attempts: 2,
@@ -324,13 +317,13 @@ async fn a_configured_policy_is_the_one_used() {
 async fn a_connection_closed_without_an_answer_is_retried() {
     let answered = Arc::new(AtomicU32::new(0));
     let count = answered.clone();
-    let server = FakeServer::start(move |r| match r.path() {
-        "/v2/" => Answer::status(200),
-        RESOURCE if count.fetch_add(1, Ordering::SeqCst) == 0 => Answer::Reset,
+    let server = HttpDouble::serve(move |r| match r.path() {
+        "/v2/" => Reply::empty(200),
+        // Read the request, then close without an answer.
+        RESOURCE if count.fetch_add(1, Ordering::SeqCst) == 0 => Reply::raw(|_| Ok(())),
         RESOURCE => tags(),
-        _ => Answer::status(404),
-    })
-    .await;
+        _ => Reply::empty(404),
+    });
     let response = get(&client_for(&server, false)).await.expect("second time");
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(server.requests_to("GET", RESOURCE).len(), 2);
@@ -361,14 +354,13 @@ async fn nothing_listening_is_unreachable_after_the_policy_s_attempts() {
 
 #[tokio::test]
 async fn the_pull_rate_limit_a_registry_reports_is_kept() {
-    let server = FakeServer::start(|r| match r.path() {
-        "/v2/" => Answer::status(200),
+    let server = HttpDouble::serve(|r| match r.path() {
+        "/v2/" => Reply::empty(200),
         RESOURCE => tags()
-            .header("ratelimit-limit", "100;w=21600")
-            .header("ratelimit-remaining", "7;w=21600"),
-        _ => Answer::status(404),
-    })
-    .await;
+            .with_header("ratelimit-limit", "100;w=21600")
+            .with_header("ratelimit-remaining", "7;w=21600"),
+        _ => Reply::empty(404),
+    });
     let client = client_for(&server, false);
     assert_eq!(client.rate_limit(), None, "nothing said yet");
     get(&client).await.expect("tags");

@@ -5,8 +5,9 @@
 
 use std::process::Command;
 
+use http_double::{HttpDouble, Reply};
+
 use super::{list_layer, list_tar, Detail, Failure, LayerListing};
-use crate::client::fake_server::{Answer, FakeServer};
 use crate::client::tests::client_for;
 use crate::digest::Digest;
 use crate::error::{Error, ErrorCode};
@@ -55,20 +56,19 @@ fn compress(tool: &str, bytes: &[u8]) -> Vec<u8> {
 /// Serve `blob` as layer `digest` of repository `r`, and list it.
 async fn list(blob: Vec<u8>, digest: Digest, size: u64) -> crate::error::Result<LayerListing> {
     let path = format!("/v2/r/blobs/{digest}");
-    let server = FakeServer::start(move |r| {
+    let server = HttpDouble::serve(move |r| {
         if r.path() == path {
-            Answer::Reply {
+            Reply::Body {
                 status: 200,
                 headers: vec![],
                 body: blob.clone(),
             }
         } else if r.path() == "/v2/" {
-            Answer::status(200)
+            Reply::empty(200)
         } else {
-            Answer::status(404)
+            Reply::empty(404)
         }
-    })
-    .await;
+    });
     let client = client_for(&server, false);
     list_layer(
         &client,

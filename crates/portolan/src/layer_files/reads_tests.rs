@@ -4,8 +4,9 @@
 
 use std::io::Write;
 
+use http_double::{HttpDouble, Reply};
+
 use super::{Watch, MAX_LAYERS};
-use crate::client::fake_server::{Answer, FakeServer};
 use crate::digest::Digest;
 use crate::inspect::{Compression, LayerRow};
 use crate::layer_files::listing::Detail;
@@ -42,24 +43,23 @@ fn layer(index: usize, files: usize) -> (Vec<u8>, LayerRow) {
     (blob, row)
 }
 
-async fn serve(layers: Vec<(Vec<u8>, LayerRow)>) -> FakeServer {
-    FakeServer::start(move |r| {
+fn serve(layers: Vec<(Vec<u8>, LayerRow)>) -> HttpDouble {
+    HttpDouble::serve(move |r| {
         if r.path() == "/v2/" {
-            return Answer::status(200);
+            return Reply::empty(200);
         }
         match layers
             .iter()
             .find(|(_, row)| r.path() == format!("/v2/r/blobs/{}", row.digest))
         {
-            Some((blob, _)) => Answer::Reply {
+            Some((blob, _)) => Reply::Body {
                 status: 200,
                 headers: vec![],
                 body: blob.clone(),
             },
-            None => Answer::status(404),
+            None => Reply::empty(404),
         }
     })
-    .await
 }
 
 #[tokio::test]
@@ -71,7 +71,7 @@ async fn a_repeated_layer_is_read_once_and_the_layers_past_the_budget_say_why() 
         big.1.clone(),
         small.1.clone(),
     ];
-    let server = serve(vec![small.clone(), big.clone()]).await;
+    let server = serve(vec![small.clone(), big.clone()]);
     let client = Client::anonymous();
     let reference = Reference::parse(&format!("{}/r:v1", server.host)).expect("reference");
     // Room for the small layer's listing four times over, not for the big one's.
@@ -119,7 +119,7 @@ async fn a_repeated_layer_is_read_once_and_the_layers_past_the_budget_say_why() 
 #[tokio::test]
 async fn too_many_layers_are_refused_before_any_is_read() {
     let small = layer(0, 1);
-    let server = serve(vec![small.clone()]).await;
+    let server = serve(vec![small.clone()]);
     let rows = vec![small.1.clone(); MAX_LAYERS + 1];
     let reference = Reference::parse(&format!("{}/r:v1", server.host)).expect("reference");
     let err = Client::anonymous()

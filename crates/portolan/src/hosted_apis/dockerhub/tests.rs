@@ -2,15 +2,15 @@
 //! fetched by number once the first page gives the count, and tags whose `images` come as
 //! an array (the live Hub) or as one object (its published description).
 
+use http_double::{HttpDouble, Reply, Request};
 use serde_json::json;
 
 use super::DockerHub;
 use crate::auth::credential::Credential;
-use crate::client::fake_server::{Answer, FakeServer, Request};
 use crate::client::tests::fast_policy;
 use crate::transport::TransportOptions;
 
-fn hub(server: &FakeServer, login: Option<Credential>) -> DockerHub {
+fn hub(server: &HttpDouble, login: Option<Credential>) -> DockerHub {
     let options = TransportOptions {
         retry: fast_policy(),
         cert_dirs: Vec::new(),
@@ -19,9 +19,9 @@ fn hub(server: &FakeServer, login: Option<Credential>) -> DockerHub {
     DockerHub::new(&options, &format!("http://{}", server.host), login).expect("client")
 }
 
-fn answer(r: &Request) -> Answer {
+fn answer(r: &Request) -> Reply {
     if r.path() == "/v2/auth/token" {
-        return Answer::json(json!({"access_token": "jwt-for-alice"}));
+        return Reply::json(&json!({"access_token": "jwt-for-alice"}));
     }
     let page: usize = r.query("page").and_then(|p| p.parse().ok()).unwrap_or(1);
     // The Hub serves 100 a page whatever is asked beyond that; 230 tags.
@@ -39,14 +39,14 @@ fn answer(r: &Request) -> Answer {
             })
         })
         .collect();
-    Answer::json(
-        json!({"count": 230, "next": "https://hub.docker.com/v2/placeholder", "previous": null, "results": results}),
+    Reply::json(
+        &json!({"count": 230, "next": "https://hub.docker.com/v2/placeholder", "previous": null, "results": results}),
     )
 }
 
 #[tokio::test]
 async fn tags_of_every_page_newest_first_images_in_either_shape() {
-    let server = FakeServer::start(answer).await;
+    let server = HttpDouble::serve(answer);
     let hub = hub(&server, Some(Credential::password("alice", "dckr_pat_x")));
     let tags = hub.tags("alice", "app").await.expect("tags");
     assert_eq!(tags.len(), 230);
@@ -73,12 +73,11 @@ async fn tags_of_every_page_newest_first_images_in_either_shape() {
 
 #[tokio::test]
 async fn anonymous_listing_sends_no_token() {
-    let server = FakeServer::start(|_| {
-        Answer::json(json!({"count": 1, "next": null, "results": [
+    let server = HttpDouble::serve(|_| {
+        Reply::json(&json!({"count": 1, "next": null, "results": [
             {"name": "app", "namespace": "alice", "is_private": false, "pull_count": 42, "last_updated": "2026-01-01T00:00:00Z"}
         ]}))
-    })
-    .await;
+    });
     let hub = hub(&server, None);
     let repos = hub.repositories("alice").await.expect("repositories");
     assert_eq!(repos.len(), 1);

@@ -2,11 +2,11 @@
 //! `Link` headers as GitHub does. (The requests themselves are checked against GitHub's
 //! published OpenAPI description by the end-to-end tests, through Prism.)
 
+use http_double::{HttpDouble, Reply, Request};
 use serde_json::json;
 
 use super::{GitHubPackages, Owner, VersionState, Visibility};
 use crate::auth::credential::Secret;
-use crate::client::fake_server::{Answer, FakeServer, Request};
 use crate::client::tests::fast_policy;
 use crate::error::{Error, ErrorCode};
 use crate::transport::TransportOptions;
@@ -19,7 +19,7 @@ fn options() -> TransportOptions {
     }
 }
 
-fn client(server: &FakeServer, token: &str) -> crate::error::Result<GitHubPackages> {
+fn client(server: &HttpDouble, token: &str) -> crate::error::Result<GitHubPackages> {
     GitHubPackages::new(
         &options(),
         &format!("http://{}", server.host),
@@ -39,7 +39,7 @@ fn version(id: u64, day: u32, tags: &[&str]) -> serde_json::Value {
 }
 
 /// 250 versions, 100 a page, with `Link` headers naming the next and last pages.
-fn paged_versions(r: &Request) -> Answer {
+fn paged_versions(r: &Request) -> Reply {
     let page: u64 = r.query("page").and_then(|p| p.parse().ok()).unwrap_or(1);
     let items: Vec<_> = (1..=250u64)
         .skip(((page - 1) * 100) as usize)
@@ -61,15 +61,15 @@ fn paged_versions(r: &Request) -> Answer {
         ));
     }
     links.push(format!("<{base}?per_page=100&page=3>; rel=\"last\""));
-    Answer::json(json!(items))
-        .header("Link", links.join(", "))
-        .header("X-RateLimit-Remaining", "4999")
-        .header("X-RateLimit-Limit", "5000")
+    Reply::json(&json!(items))
+        .with_header("Link", &links.join(", "))
+        .with_header("X-RateLimit-Remaining", "4999")
+        .with_header("X-RateLimit-Limit", "5000")
 }
 
 #[tokio::test]
 async fn every_page_of_versions_newest_first_with_tags() {
-    let server = FakeServer::start(paged_versions).await;
+    let server = HttpDouble::serve(paged_versions);
     let gh = client(&server, "ghp_classic").expect("client");
     let versions = gh
         .versions(&Owner::Org("acme".into()), "team/app", VersionState::Active)
@@ -101,13 +101,12 @@ async fn every_page_of_versions_newest_first_with_tags() {
 
 #[tokio::test]
 async fn a_next_link_to_another_origin_is_not_followed() {
-    let server = FakeServer::start(|_| {
-        Answer::json(json!([version(1, 1, &["v1"])])).header(
+    let server = HttpDouble::serve(|_| {
+        Reply::json(&json!([version(1, 1, &["v1"])])).with_header(
             "Link",
             "<https://elsewhere.example/user/packages?page=2>; rel=\"next\"",
         )
-    })
-    .await;
+    });
     let gh = client(&server, "ghp_classic").expect("client");
     let listed = gh
         .versions(&Owner::Me, "app", VersionState::Active)
@@ -119,16 +118,15 @@ async fn a_next_link_to_another_origin_is_not_followed() {
 
 #[tokio::test]
 async fn a_missing_scope_is_named() {
-    let server = FakeServer::start(|_| {
-        let mut a = Answer::json(json!({"message": "Must have admin rights to Repository."}))
-            .header("X-OAuth-Scopes", "repo, read:packages")
-            .header("X-Accepted-OAuth-Scopes", "delete:packages");
-        if let Answer::Reply { status, .. } = &mut a {
+    let server = HttpDouble::serve(|_| {
+        let mut a = Reply::json(&json!({"message": "Must have admin rights to Repository."}))
+            .with_header("X-OAuth-Scopes", "repo, read:packages")
+            .with_header("X-Accepted-OAuth-Scopes", "delete:packages");
+        if let Reply::Body { status, .. } = &mut a {
             *status = 403;
         }
         a
-    })
-    .await;
+    });
     let gh = client(&server, "ghp_classic").expect("client");
     let err = gh
         .delete_version(&Owner::Me, "app", 7)
@@ -151,17 +149,16 @@ async fn an_exhausted_rate_limit_says_when_it_resets() {
         .expect("clock")
         .as_secs()
         + 600;
-    let server = FakeServer::start(move |_| {
-        let mut a = Answer::json(json!({"message": "API rate limit exceeded"}))
-            .header("X-RateLimit-Remaining", "0")
-            .header("X-RateLimit-Limit", "5000")
-            .header("X-RateLimit-Reset", reset.to_string());
-        if let Answer::Reply { status, .. } = &mut a {
+    let server = HttpDouble::serve(move |_| {
+        let mut a = Reply::json(&json!({"message": "API rate limit exceeded"}))
+            .with_header("X-RateLimit-Remaining", "0")
+            .with_header("X-RateLimit-Limit", "5000")
+            .with_header("X-RateLimit-Reset", &reset.to_string());
+        if let Reply::Body { status, .. } = &mut a {
             *status = 403;
         }
         a
-    })
-    .await;
+    });
     let gh = client(&server, "ghp_classic").expect("client");
     let err = gh
         .packages(&Owner::Me, Some(Visibility::Public))
@@ -183,7 +180,7 @@ async fn an_exhausted_rate_limit_says_when_it_resets() {
 
 #[tokio::test]
 async fn a_fine_grained_token_is_refused_before_it_is_sent() {
-    let server = FakeServer::start(|_| Answer::status(500)).await;
+    let server = HttpDouble::serve(|_| Reply::empty(500));
     let err = client(&server, "github_pat_11ABCDEF")
         .err()
         .expect("refused");
@@ -194,8 +191,8 @@ async fn a_fine_grained_token_is_refused_before_it_is_sent() {
 
 #[tokio::test]
 async fn packages_keep_visibility_and_link_to_their_settings() {
-    let server = FakeServer::start(|_| {
-        Answer::json(json!([
+    let server = HttpDouble::serve(|_| {
+        Reply::json(&json!([
             {"id": 1, "name": "old", "package_type": "container", "owner": {"login": "alice"},
              "visibility": "public", "version_count": 3, "created_at": "2025-01-01T00:00:00Z",
              "updated_at": "2025-02-01T00:00:00Z", "html_url": "https://github.com/users/alice/packages/container/package/old"},
@@ -203,8 +200,7 @@ async fn packages_keep_visibility_and_link_to_their_settings() {
              "visibility": "something-new", "version_count": 1,
              "updated_at": "2026-02-01T00:00:00Z", "repository": {"full_name": "alice/new"}},
         ]))
-    })
-    .await;
+    });
     let gh = client(&server, "ghp_classic").expect("client");
     let packages = gh.packages(&Owner::Me, None).await.expect("packages");
     assert_eq!(packages[0].name, "new", "most recently updated first");

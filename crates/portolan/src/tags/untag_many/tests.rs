@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
+use http_double::{HttpDouble, Reply, Request};
+
 use super::{untag_many, BATCH};
-use crate::client::fake_server::{Answer, FakeServer, Request};
 use crate::client::tests::client_for;
 use crate::digest::Digest;
 use crate::error::ErrorCode;
@@ -57,20 +58,20 @@ impl Registry {
         digest
     }
 
-    fn answer(&self, r: &Request) -> Answer {
+    fn answer(&self, r: &Request) -> Reply {
         let path = r.path();
         if path == "/v2/" {
-            return Answer::status(200);
+            return Reply::empty(200);
         }
         if path == "/v2/repo/tags/list" {
             let tags: Vec<String> = self.store().tags.keys().cloned().collect();
-            return Answer::json(serde_json::json!({"name": "repo", "tags": tags}));
+            return Reply::json(&serde_json::json!({"name": "repo", "tags": tags}));
         }
         if path.starts_with("/v2/repo/blobs/") {
-            return Answer::status(200).header("Content-Length", "2");
+            return Reply::empty(200).with_header("Content-Length", "2");
         }
         let Some(reference) = path.strip_prefix("/v2/repo/manifests/") else {
-            return Answer::status(404);
+            return Reply::empty(404);
         };
         let mut store = self.store();
         let digest = if reference.starts_with("sha256:") {
@@ -80,7 +81,7 @@ impl Registry {
         };
         match r.method.as_str() {
             "GET" | "HEAD" => match digest {
-                Some(d) => Answer::Reply {
+                Some(d) => Reply::Body {
                     status: 200,
                     headers: vec![
                         ("Content-Type".into(), OCI_MANIFEST.into()),
@@ -92,7 +93,7 @@ impl Registry {
                         Vec::new()
                     },
                 },
-                None => Answer::status(404),
+                None => Reply::empty(404),
             },
             "PUT" => {
                 let d = Digest::sha256_of(&r.body).to_string();
@@ -100,9 +101,9 @@ impl Registry {
                 if !reference.starts_with("sha256:") {
                     store.tags.insert(reference.to_owned(), d.clone());
                 }
-                Answer::status(201).header("Docker-Content-Digest", d)
+                Reply::empty(201).with_header("Docker-Content-Digest", &d)
             }
-            "DELETE" if !reference.starts_with("sha256:") => Answer::status(405),
+            "DELETE" if !reference.starts_with("sha256:") => Reply::empty(405),
             "DELETE" => {
                 let allowed = self
                     .deletes_left
@@ -118,24 +119,24 @@ impl Registry {
                         if let Some((tag, pushed)) = push {
                             store.tags.insert(tag, pushed);
                         }
-                        Answer::status(403)
+                        Reply::empty(403)
                     }
                     Some(d) => {
                         store.manifests.remove(&d);
                         store.tags.retain(|_, on| *on != d);
-                        Answer::status(202)
+                        Reply::empty(202)
                     }
-                    None => Answer::status(404),
+                    None => Reply::empty(404),
                 }
             }
-            _ => Answer::status(405),
+            _ => Reply::empty(405),
         }
     }
 }
 
-async fn serve(registry: &Arc<Registry>) -> FakeServer {
+fn serve(registry: &Arc<Registry>) -> HttpDouble {
     let r = registry.clone();
-    FakeServer::start(move |request| r.answer(request)).await
+    HttpDouble::serve(move |request| r.answer(request))
 }
 
 fn names(prefix: &str, n: usize) -> Vec<String> {
@@ -147,7 +148,7 @@ async fn batches_remove_exactly_the_tags_named_with_one_delete_each() {
     let registry = Registry::new(u32::MAX);
     let image = registry.add(IMAGE, names("old", 100).into_iter().chain(["keep".into()]));
     let other = registry.add(OTHER, ["moved".to_owned(), "other".to_owned()]);
-    let server = serve(&registry).await;
+    let server = serve(&registry);
     let client = client_for(&server, false);
     let mut asked: Vec<(String, Digest)> = names("old", 100)
         .into_iter()
@@ -196,7 +197,7 @@ async fn a_failed_batch_delete_puts_every_tag_back() {
     // The first delete (the first tag, alone) works; every later one is refused.
     let registry = Registry::new(1);
     let image = registry.add(IMAGE, names("old", 5).into_iter().chain(["keep".into()]));
-    let server = serve(&registry).await;
+    let server = serve(&registry);
     let client = client_for(&server, false);
     let asked: Vec<(String, Digest)> = names("old", 5)
         .into_iter()
@@ -235,7 +236,7 @@ async fn a_push_that_lands_while_an_untag_fails_is_not_overwritten() {
         .push_when_refused
         .lock()
         .unwrap_or_else(|e| e.into_inner()) = Some(("v1".to_owned(), other.to_string()));
-    let server = serve(&registry).await;
+    let server = serve(&registry);
     let client = client_for(&server, false);
     let results = untag_many(
         &client,

@@ -6,8 +6,9 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
+use http_double::{HttpDouble, Reply, Request};
+
 use super::upload_blob;
-use crate::client::fake_server::{Answer, FakeServer, Request};
 use crate::client::tests::client_for;
 use crate::digest::Digest;
 use crate::transfer::progress::{no_progress, BlobOutcome, Cancel};
@@ -36,53 +37,53 @@ impl Uploads {
 
     /// Answer the upload endpoints; `cut(request)` says how many bytes of a PATCH or PUT
     /// body to keep before resetting the connection, `None` to answer normally.
-    fn answer(&self, r: &Request, cut: &dyn Fn(&Request) -> Option<usize>) -> Answer {
+    fn answer(&self, r: &Request, cut: &dyn Fn(&Request) -> Option<usize>) -> Reply {
         let session = format!("{UPLOADS}u{}", self.opened.load(Ordering::SeqCst));
         let range = |n: usize| format!("0-{}", n.saturating_sub(1));
         match (r.method.as_str(), r.path()) {
-            ("HEAD", _) => Answer::status(404),
+            ("HEAD", _) => Reply::empty(404),
             ("POST", UPLOADS) => {
                 let n = self.opened.fetch_add(1, Ordering::SeqCst) + 1;
                 self.received().clear();
-                Answer::status(202).header("Location", format!("{UPLOADS}u{n}"))
+                Reply::empty(202).with_header("Location", &format!("{UPLOADS}u{n}"))
             }
-            ("DELETE", _) => Answer::status(204),
-            (_, path) if path != session => Answer::status(404),
-            ("GET", _) => Answer::status(204)
-                .header("Location", session.clone())
-                .header("Range", range(self.received().len())),
+            ("DELETE", _) => Reply::empty(204),
+            (_, path) if path != session => Reply::empty(404),
+            ("GET", _) => Reply::empty(204)
+                .with_header("Location", &session)
+                .with_header("Range", &range(self.received().len())),
             ("PATCH", _) => {
                 let start: Option<usize> = r
                     .header("content-range")
                     .and_then(|v| v.split('-').next())
                     .and_then(|v| v.parse().ok());
                 if start != Some(self.received().len()) {
-                    return Answer::status(416);
+                    return Reply::empty(416);
                 }
                 if let Some(keep) = cut(r) {
                     self.received().extend_from_slice(&r.body[..keep]);
-                    return Answer::Reset;
+                    return Reply::raw(|_| Ok(())); // read, then closed unanswered
                 }
                 self.received().extend_from_slice(&r.body);
                 let len = self.received().len();
-                Answer::status(202)
-                    .header("Location", session.clone())
-                    .header("Range", range(len))
+                Reply::empty(202)
+                    .with_header("Location", &session)
+                    .with_header("Range", &range(len))
             }
             ("PUT", _) => {
                 if cut(r).is_some() {
-                    return Answer::Reset;
+                    return Reply::raw(|_| Ok(())); // read, then closed unanswered
                 }
                 let mut blob = self.received().clone();
                 blob.extend_from_slice(&r.body);
                 let digest = Digest::sha256_of(&blob).to_string();
                 if r.query("digest").as_deref() != Some(digest.as_str()) {
-                    return Answer::status(400);
+                    return Reply::empty(400);
                 }
                 *self.finished.lock().unwrap_or_else(|e| e.into_inner()) = Some(blob);
-                Answer::status(201).header("Docker-Content-Digest", digest)
+                Reply::empty(201).with_header("Docker-Content-Digest", &digest)
             }
-            _ => Answer::status(405),
+            _ => Reply::empty(405),
         }
     }
 
@@ -99,14 +100,13 @@ impl Uploads {
 async fn push(
     chunk_size: u64,
     cut: impl Fn(&Request) -> Option<usize> + Send + Sync + 'static,
-) -> (crate::error::Result<BlobOutcome>, FakeServer, Arc<Uploads>) {
+) -> (crate::error::Result<BlobOutcome>, HttpDouble, Arc<Uploads>) {
     let uploads = Arc::new(Uploads::default());
     let state = uploads.clone();
-    let server = FakeServer::start(move |r| match r.path() {
-        "/v2/" => Answer::status(200),
+    let server = HttpDouble::serve(move |r| match r.path() {
+        "/v2/" => Reply::empty(200),
         _ => state.answer(r, &cut),
-    })
-    .await;
+    });
     let client = client_for(&server, false);
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("blob");
@@ -126,7 +126,7 @@ async fn push(
     (outcome, server, uploads)
 }
 
-fn content_ranges(server: &FakeServer) -> Vec<String> {
+fn content_ranges(server: &HttpDouble) -> Vec<String> {
     server
         .requests()
         .iter()
@@ -135,7 +135,7 @@ fn content_ranges(server: &FakeServer) -> Vec<String> {
         .collect()
 }
 
-fn count(server: &FakeServer, method: &str) -> usize {
+fn count(server: &HttpDouble, method: &str) -> usize {
     server
         .requests()
         .iter()
@@ -148,8 +148,7 @@ async fn a_chunk_cut_off_after_the_registry_stored_it_resumes_at_the_next_chunk(
     let patches = AtomicU32::new(0);
     let (outcome, server, uploads) = push(4, move |r| {
         (r.method == "PATCH" && patches.fetch_add(1, Ordering::SeqCst) == 1).then_some(r.body.len())
-    })
-    .await;
+    });
     assert!(
         matches!(outcome, Ok(BlobOutcome::Transferred)),
         "{outcome:?}"
@@ -170,8 +169,7 @@ async fn a_chunk_cut_off_mid_way_resumes_from_the_reported_offset() {
     let patches = AtomicU32::new(0);
     let (outcome, server, uploads) = push(4, move |r| {
         (r.method == "PATCH" && patches.fetch_add(1, Ordering::SeqCst) == 1).then_some(2)
-    })
-    .await;
+    });
     assert!(
         matches!(outcome, Ok(BlobOutcome::Transferred)),
         "{outcome:?}"
@@ -187,8 +185,7 @@ async fn a_broken_single_request_upload_starts_over_in_a_new_session() {
     let puts = AtomicU32::new(0);
     let (outcome, server, uploads) = push(64, move |r| {
         (r.method == "PUT" && puts.fetch_add(1, Ordering::SeqCst) == 0).then_some(0)
-    })
-    .await;
+    });
     assert!(
         matches!(outcome, Ok(BlobOutcome::Transferred)),
         "{outcome:?}"

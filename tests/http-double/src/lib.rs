@@ -1,6 +1,8 @@
-//! The one HTTP/1.1 test double every fake server in the tests is built on (the token
-//! service, the referrers API, registries that lie or never stop sending, GitHub's and
-//! Docker Hub's APIs, a man-in-the-middle in front of a real registry).
+//! The one HTTP/1.1 test double every test of the workspace uses: the engine's unit tests
+//! (an in-process registry, Docker Hub's and GitHub's APIs) and every fake server of the
+//! end-to-end tests (the token service, the referrers API, registries that lie or never
+//! stop sending, a man-in-the-middle in front of a real registry). A crate of its own so
+//! both can take it, the engine as a dev-dependency only.
 //!
 //! A table of routes, in the spirit of regclient's `internal/reqresp`: a method and a path
 //! pattern lead to a canned [`Reply`] or a handler closure; the first route that matches
@@ -12,6 +14,10 @@
 //! ends); below HTTP (a reset, a stall, a cut body, bytes passed through from another
 //! server) is a [`Reply::raw`] hook writing to the socket itself, after which the
 //! connection closes.
+//!
+//! A TLS handshake (a client's first HTTPS probe) gets the plain-HTTP 400 a plain-HTTP
+//! server gives, which Portolan reads as "this server does not speak TLS" and goes on over
+//! plain HTTP, as it does for a local registry.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -296,6 +302,14 @@ impl HttpDouble {
             .clone()
     }
 
+    /// The requests so far with `method` whose path (without the query) is `path`.
+    pub fn requests_to(&self, method: &str, path: &str) -> Vec<Request> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method == method && r.path() == path)
+            .collect()
+    }
+
     /// The request lines so far (`GET /v2/ HTTP/1.1`).
     pub fn request_lines(&self) -> Vec<String> {
         self.requests().iter().map(Request::line).collect()
@@ -310,6 +324,9 @@ impl HttpDouble {
 
 /// Serve requests on one connection until the client or a reply ends it.
 fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
+    if opens_with_tls(&stream)? {
+        return answer_tls(stream, &shared.sent);
+    }
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut out = stream;
     loop {
@@ -355,6 +372,29 @@ fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
             return Ok(());
         }
     }
+}
+
+/// Whether the client's first bytes are a TLS handshake record (a ClientHello).
+fn opens_with_tls(stream: &TcpStream) -> std::io::Result<bool> {
+    let mut first = [0u8; 1];
+    Ok(stream.peek(&mut first)? == 1 && first[0] == TLS_HANDSHAKE)
+}
+
+/// The content type of a TLS handshake record.
+const TLS_HANDSHAKE: u8 = 0x16;
+
+/// Read the ClientHello's record (so the close is not a reset), then answer as a
+/// plain-HTTP server does: 400, and the connection closed.
+fn answer_tls(mut stream: TcpStream, sent: &AtomicU64) -> std::io::Result<()> {
+    let mut header = [0u8; 5];
+    stream.read_exact(&mut header)?;
+    let length = u16::from_be_bytes([header[3], header[4]]);
+    std::io::copy(
+        &mut (&mut stream).take(u64::from(length)),
+        &mut std::io::sink(),
+    )?;
+    write_body(&mut stream, "GET", 400, &[], b"", false, sent)?;
+    stream.shutdown(std::net::Shutdown::Write)
 }
 
 /// What a connection sends next.
@@ -566,5 +606,34 @@ mod tests {
         assert_eq!(log[1].query("x").as_deref(), Some("1"));
         assert_eq!(log[1].body, b"hello");
         assert_eq!(double.request_lines()[2], "DELETE /v2/ HTTP/1.1");
+        assert_eq!(double.requests_to("PUT", "/v2/a/b/manifests/v1").len(), 1);
+    }
+
+    #[test]
+    fn a_tls_client_hello_gets_a_plain_http_400() {
+        let double = HttpDouble::serve(|_| Reply::empty(200));
+        let mut client = TcpStream::connect(&double.host).expect("connect");
+        // A handshake record (TLS 1.0 framing, as clients send their hello) of 5 bytes.
+        client
+            .write_all(&[
+                TLS_HANDSHAKE,
+                0x03,
+                0x01,
+                0x00,
+                0x05,
+                0x01,
+                0x00,
+                0x00,
+                0x01,
+                0x03,
+            ])
+            .expect("hello");
+        let mut answer = String::new();
+        client
+            .read_to_string(&mut answer)
+            .expect("an answer, then the close");
+        assert!(answer.starts_with("HTTP/1.1 400 "), "{answer}");
+        assert!(answer.contains("Connection: close\r\n"), "{answer}");
+        assert!(double.requests().is_empty(), "not a request");
     }
 }
