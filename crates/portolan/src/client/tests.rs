@@ -1,7 +1,7 @@
 //! Unit tests of the request loop against an in-process fake registry (the workspace's HTTP
-//! double): the auth state
-//! machine (Basic, Bearer, a refused token refreshed once) and the retry policy (429 with
-//! `Retry-After`, 5xx up to the policy's attempts, broken connections).
+//! double): the auth state machine (Basic, Bearer, a refused token refreshed once) and the
+//! retry policy (429 with `Retry-After`, 5xx up to the policy's attempts, broken
+//! connections).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;

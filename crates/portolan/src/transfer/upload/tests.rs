@@ -148,7 +148,8 @@ async fn a_chunk_cut_off_after_the_registry_stored_it_resumes_at_the_next_chunk(
     let patches = AtomicU32::new(0);
     let (outcome, server, uploads) = push(4, move |r| {
         (r.method == "PATCH" && patches.fetch_add(1, Ordering::SeqCst) == 1).then_some(r.body.len())
-    });
+    })
+    .await;
     assert!(
         matches!(outcome, Ok(BlobOutcome::Transferred)),
         "{outcome:?}"
@@ -169,7 +170,8 @@ async fn a_chunk_cut_off_mid_way_resumes_from_the_reported_offset() {
     let patches = AtomicU32::new(0);
     let (outcome, server, uploads) = push(4, move |r| {
         (r.method == "PATCH" && patches.fetch_add(1, Ordering::SeqCst) == 1).then_some(2)
-    });
+    })
+    .await;
     assert!(
         matches!(outcome, Ok(BlobOutcome::Transferred)),
         "{outcome:?}"
@@ -185,7 +187,8 @@ async fn a_broken_single_request_upload_starts_over_in_a_new_session() {
     let puts = AtomicU32::new(0);
     let (outcome, server, uploads) = push(64, move |r| {
         (r.method == "PUT" && puts.fetch_add(1, Ordering::SeqCst) == 0).then_some(0)
-    });
+    })
+    .await;
     assert!(
         matches!(outcome, Ok(BlobOutcome::Transferred)),
         "{outcome:?}"
