@@ -285,7 +285,10 @@ fn the_architecture_module_map_is_the_modules_own() {
     let path = root().join("docs/architecture.md");
     let text = std::fs::read_to_string(&path).expect("docs/architecture.md");
     let start = text.find(MAP_START).expect("the module map's start marker") + MAP_START.len();
-    let end = text[start..].find(MAP_END).expect("the module map's end marker") + start;
+    let end = text[start..]
+        .find(MAP_END)
+        .expect("the module map's end marker")
+        + start;
     let want = module_map();
     if std::env::var_os("UPDATE_DOCS").is_some() {
         let updated = format!("{}{}{}", &text[..start], want, &text[end..]);
@@ -296,10 +299,7 @@ fn the_architecture_module_map_is_the_modules_own() {
         text[start..end] == want,
         "docs/architecture.md's module map is stale: run `UPDATE_DOCS=1 cargo test -p portolan-tests --test docs`"
     );
-    let undocumented: Vec<&str> = want
-        .lines()
-        .filter(|l| l.ends_with("|  |"))
-        .collect();
+    let undocumented: Vec<&str> = want.lines().filter(|l| l.ends_with("|  |")).collect();
     assert!(
         undocumented.is_empty(),
         "modules without a `//!` doc comment saying why they exist:\n{}",

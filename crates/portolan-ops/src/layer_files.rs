@@ -16,8 +16,8 @@ use portolan::inspect::{ImageDetails, LayerRow};
 use portolan::layer_files::diff::ImageDiff;
 use portolan::layer_files::listing::{Detail, LayerListing};
 use portolan::layer_files::merged::{merge, MergedTree};
-use portolan::layer_files::reads::Watch;
 use portolan::layer_files::read_file::{refuse_existing, resolve, FileContent, SaveTo};
+use portolan::layer_files::reads::Watch;
 use portolan::{Client, Digest, Error, Platform, Reference, Result};
 
 /// The longest saved name, in bytes (file systems allow 255).

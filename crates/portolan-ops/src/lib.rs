@@ -62,7 +62,7 @@ pub mod transfers;
 pub mod values;
 pub mod web_pages;
 
-pub use values::*;
 /// Blobs a pull, push or copy moves at once unless the user says otherwise (the CLI's
 /// `--jobs` default).
 pub use portolan::transfer::DEFAULT_JOBS;
+pub use values::*;

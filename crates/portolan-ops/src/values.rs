@@ -8,6 +8,7 @@
 
 pub use portolan::auth::secret_store::SecretStore;
 pub use portolan::client::ReferrersSource;
+pub use portolan::hosted_apis::github::Visibility;
 pub use portolan::inspect::Compression;
 pub use portolan::inspect::ConfigSummary;
 pub use portolan::inspect::HistoryRow;
@@ -29,9 +30,9 @@ pub use portolan::layer_files::merged::MergedEntry;
 pub use portolan::layer_files::merged::MergedTree;
 pub use portolan::layer_files::merged::SkippedLayer;
 pub use portolan::layer_files::merged::Wasted;
-pub use portolan::layer_files::reads::Watch;
 pub use portolan::layer_files::read_file::FileContent;
 pub use portolan::layer_files::read_file::SHOWN_BYTES;
+pub use portolan::layer_files::reads::Watch;
 pub use portolan::local_engine::discover::EngineSocket;
 pub use portolan::local_engine::engine::EngineInfo;
 pub use portolan::local_engine::engine::LocalImage;
@@ -43,7 +44,6 @@ pub use portolan::referrers::ReferrersReport;
 pub use portolan::referrers::CREATED as CREATED_ANNOTATION;
 pub use portolan::transfer::progress::BlobOutcome;
 pub use portolan::transport::rate_limit::RateLimit;
-pub use portolan::hosted_apis::github::Visibility;
 pub use portolan::Cancel;
 pub use portolan::Client;
 pub use portolan::CopyReport;
