@@ -100,9 +100,10 @@ pub struct UntagUndo {
     pub tag: String,
     /// The digest the tag pointed at.
     pub digest: Digest,
-    /// The original's version, restored when it was deleted.
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
-    pub version: u64,
+    /// The original's version, restored when it was deleted (found among the deleted
+    /// versions by its digest when not given).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub version: Option<u64>,
     /// The placeholder the tag was moved to, if any.
     pub placeholder: Option<Digest>,
     /// OWNER is an organisation.
@@ -311,7 +312,7 @@ pub async fn untag_version(
             repository: request.repository.clone(),
             tag: tag.to_owned(),
             digest: expected.clone(),
-            version: version.id,
+            version: Some(version.id),
             placeholder: None,
             org: request.org,
         },
@@ -508,10 +509,12 @@ pub async fn undo_untag(
     let pkg = OpenPackage::open(client, apis, &undo.repository, undo.org).await?;
     let mut restored_version = None;
     if pkg.version_of(&undo.digest).await?.is_none() {
-        pkg.gh
-            .restore_version(&pkg.owner, &pkg.name, undo.version)
-            .await?;
-        restored_version = Some(undo.version);
+        let id = match undo.version {
+            Some(id) => id,
+            None => deleted_version_of(&pkg, &undo.digest).await?,
+        };
+        pkg.gh.restore_version(&pkg.owner, &pkg.name, id).await?;
+        restored_version = Some(id);
     }
     let now = pkg.tag_now(client, &undo.tag).await?;
     match &now {
@@ -543,4 +546,20 @@ pub async fn undo_untag(
         restored_version,
         deleted_placeholder_version,
     })
+}
+
+/// The id of the deleted version holding `digest`.
+async fn deleted_version_of(pkg: &OpenPackage, digest: &Digest) -> Result<u64> {
+    let wanted = digest.to_string();
+    pkg.versions(VersionState::Deleted)
+        .await?
+        .into_iter()
+        .find(|v| v.digest == wanted)
+        .map(|v| v.id)
+        .ok_or_else(|| Error::NotFound {
+            registry: pkg.gh.host().to_owned(),
+            what: format!("a version of {}@{digest}", pkg.repo),
+            detail: ": it is neither active nor among the deleted versions (kept 30 days)"
+                .to_owned(),
+        })
 }
