@@ -29,7 +29,10 @@ pub async fn cleanup(ctx: &Context, args: &CleanupArgs, apis: &VendorApis) -> Re
     let plan =
         version_cleanup::plan_versions(&ctx.client, apis, &args.repository, args.org, &rules)
             .await?;
-    render::packages::version_plan(ctx.json && args.dry_run, &plan);
+    // With --json, one document: the plan on a dry run, else the summary.
+    if !ctx.json || args.dry_run {
+        render::packages::version_plan(ctx.json, &plan);
+    }
     if args.dry_run || plan.deleted == 0 {
         return Ok(());
     }

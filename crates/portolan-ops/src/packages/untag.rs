@@ -229,7 +229,7 @@ impl OpenPackage {
 async fn version_holding(pkg: &OpenPackage, tag: &str, digest: &Digest) -> Result<PackageVersion> {
     pkg.version_of(digest).await?.ok_or_else(|| Error::NotFound {
         registry: pkg.gh.host().to_owned(),
-        what: format!("the version of {}@{digest}", pkg.repo),
+        what: format!("the version of {}@{digest}", pkg.repo.name()),
         detail: format!(
             ": GitHub lists no active version with that digest (tag {tag}); list them with `versions`"
         ),
@@ -271,6 +271,7 @@ pub async fn preview_untag(
 }
 
 fn explain(repo: &Reference, tag: &str, id: u64, other_tags: &[String]) -> String {
+    let repo = repo.name();
     if other_tags.is_empty() {
         format!(
             "{tag} is the only tag of version {id}: removing it deletes the version (restorable for 30 days; or `portolan-cli version-delete {repo} {id}`)"
@@ -344,7 +345,7 @@ async fn delete_sole(
     let now = version_holding(pkg, &request.tag, &request.expected).await?;
     if now.id != version.id || !others(&now, &request.tag).is_empty() {
         return Err(Error::ChangedSincePreview {
-            what: format!("version {} of {}", version.id, pkg.repo),
+            what: format!("version {} of {}", version.id, pkg.repo.name()),
             changes: format!("it now carries {}", now.tags.join(", ")),
         });
     }
@@ -442,7 +443,7 @@ async fn delete_placeholder_version(
         return Err((
             id,
             Error::TagMoved {
-                reference: format!("{}:{}", pkg.repo, finish.tag),
+                reference: format!("{}:{}", pkg.repo.name(), finish.tag),
                 expected: finish.placeholder.to_string(),
                 actual: now.map(|d| d.to_string()).unwrap_or_default(),
             },
@@ -558,7 +559,7 @@ async fn deleted_version_of(pkg: &OpenPackage, digest: &Digest) -> Result<u64> {
         .map(|v| v.id)
         .ok_or_else(|| Error::NotFound {
             registry: pkg.gh.host().to_owned(),
-            what: format!("a version of {}@{digest}", pkg.repo),
+            what: format!("a version of {}@{digest}", pkg.repo.name()),
             detail: ": it is neither active nor among the deleted versions (kept 30 days)"
                 .to_owned(),
         })
