@@ -252,7 +252,9 @@ fn an_untag_stopped_half_way_says_exactly_what_is_left_and_finish_completes_it()
     assert!(version_with(&ghcr.versions(), &placeholder).is_none());
 }
 
-/// An OCI 1.1 referrer of `subject` (an SBOM-like artifact), pushed by digest only.
+/// An OCI 1.1 referrer of `subject` (an SBOM-like artifact), pushed by digest, and listed
+/// in the `sha256-<hex>` referrers tag's index as ORAS and cosign do on a registry without
+/// the referrers API (ghcr.io's case).
 fn push_referrer(ghcr: &GhcrLike, subject: &Blob) -> Blob {
     let empty = Blob::new("application/vnd.oci.empty.v1+json", b"{}".to_vec());
     let pusher = Pusher::new(&ghcr.registry);
@@ -270,29 +272,55 @@ fn push_referrer(ghcr: &GhcrLike, subject: &Blob) -> Blob {
         serde_json::to_vec(&manifest).expect("json"),
     );
     pusher.push_manifest("octo/app", &blob.digest, &blob);
+    let mut listed = blob.descriptor();
+    listed["artifactType"] = json!("application/spdx+json");
+    let index = json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [listed],
+    });
+    let index = Blob::new(
+        "application/vnd.oci.image.index.v1+json",
+        serde_json::to_vec(&index).expect("json"),
+    );
+    let tag = subject.digest.replace("sha256:", "sha256-");
+    pusher.push_manifest("octo/app", &tag, &index);
     blob
 }
 
-#[test]
-fn cleanup_keeps_a_kept_indexs_platform_images_signature_and_referrers() {
-    let ghcr = GhcrLike::start();
+/// What the clean-up test pushes: a multi-arch `v1` (an index of two untagged platform
+/// images), its cosign signature (tagged `sha256-<hex>.sig`), an OCI referrer of it, and an
+/// orphan nothing needs; all dated long ago.
+struct Seeded {
+    index: Blob,
+    platforms: [TestImage; 2],
+    signature: TestImage,
+    referrer: Blob,
+    orphan: TestImage,
+}
+
+/// Push an untagged image by digest.
+fn push_untagged(ghcr: &GhcrLike, image: &TestImage) {
+    let pusher = Pusher::new(&ghcr.registry);
+    for blob in image.layers.iter().chain([&image.config]) {
+        pusher.push_blob("octo/app", blob);
+    }
+    pusher.push_manifest("octo/app", &image.manifest.digest, &image.manifest);
+}
+
+fn seed_multi_arch(ghcr: &GhcrLike) -> Seeded {
     let (amd, arm) = (
         ImageSpec::new("clean-amd", "amd64", &[100]),
         ImageSpec::new("clean-arm", "arm64", &[100]),
     );
     let (a, b) = (build_image(&amd), build_image(&arm));
     let index = build_index(&[(&amd, &a), (&arm, &b)], false);
-    let pusher = Pusher::new(&ghcr.registry);
-    pusher.push_index("octo/app", "v1", &[&a, &b], &index);
+    Pusher::new(&ghcr.registry).push_index("octo/app", "v1", &[&a, &b], &index);
     let hex = index.digest.trim_start_matches("sha256:");
-    let signature = push_tagged(&ghcr, "clean-sig", &[&format!("sha256-{hex}.sig")]);
-    let referrer = push_referrer(&ghcr, &index);
-    // An orphan: untagged, old, nothing needs it.
+    let signature = push_tagged(ghcr, "clean-sig", &[&format!("sha256-{hex}.sig")]);
+    let referrer = push_referrer(ghcr, &index);
     let orphan = build_image(&ImageSpec::new("clean-orphan", "amd64", &[100]));
-    for blob in orphan.layers.iter().chain([&orphan.config]) {
-        pusher.push_blob("octo/app", blob);
-    }
-    pusher.push_manifest("octo/app", &orphan.manifest.digest, &orphan.manifest);
+    push_untagged(ghcr, &orphan);
     for digest in [
         &index.digest,
         &a.manifest.digest,
@@ -303,6 +331,62 @@ fn cleanup_keeps_a_kept_indexs_platform_images_signature_and_referrers() {
     ] {
         ghcr.set_created(digest, "2025-01-01T00:00:00Z");
     }
+    Seeded {
+        index,
+        platforms: [a, b],
+        signature,
+        referrer,
+        orphan,
+    }
+}
+
+/// Without --delete-untagged tagged versions are chosen too: the signature of the kept v1
+/// stays with it.
+fn signature_stays_with_kept_version(
+    ghcr: &GhcrLike,
+    home: &tempfile::TempDir,
+    signature: &TestImage,
+) {
+    let package = ghcr.package();
+    let wide = json_of(&run(
+        ghcr,
+        home,
+        &[
+            "cleanup",
+            &package,
+            "--older-than",
+            "30d",
+            "--keep-matching",
+            "v*",
+            "--dry-run",
+            "--json",
+        ],
+    ));
+    let sig = wide["versions"]
+        .as_array()
+        .expect("versions")
+        .iter()
+        .find(|v| v["digest"] == signature.manifest.digest.as_str())
+        .expect("the signature");
+    assert_eq!(sig["fate"], "keep");
+    assert!(
+        sig["why"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("signature of kept version v1")),
+        "{sig}"
+    );
+}
+
+#[test]
+fn cleanup_keeps_a_kept_indexs_platform_images_signature_and_referrers() {
+    let ghcr = GhcrLike::start();
+    let Seeded {
+        index,
+        platforms: [a, b],
+        signature,
+        referrer,
+        orphan,
+    } = seed_multi_arch(&ghcr);
     let home = docker_login(&ghcr.front.host);
     let package = ghcr.package();
 
@@ -322,7 +406,7 @@ fn cleanup_keeps_a_kept_indexs_platform_images_signature_and_referrers() {
     assert_eq!(plan["repository"], package.as_str());
     assert_eq!(
         (plan["deleted"].as_u64(), plan["kept"].as_u64()),
-        (Some(1), Some(5))
+        (Some(1), Some(6))
     );
     let versions = plan["versions"].as_array().expect("versions");
     for v in versions {
@@ -366,35 +450,7 @@ fn cleanup_keeps_a_kept_indexs_platform_images_signature_and_referrers() {
     );
     assert!(ghcr.deletes().is_empty(), "a dry run deletes nothing");
 
-    // Tagged versions are chosen too without --delete-untagged: the signature of the kept
-    // v1 stays with it.
-    let wide = json_of(&run(
-        &ghcr,
-        &home,
-        &[
-            "cleanup",
-            &package,
-            "--older-than",
-            "30d",
-            "--keep-matching",
-            "v*",
-            "--dry-run",
-            "--json",
-        ],
-    ));
-    let sig = wide["versions"]
-        .as_array()
-        .expect("versions")
-        .iter()
-        .find(|v| v["digest"] == signature.manifest.digest.as_str())
-        .expect("the signature");
-    assert_eq!(sig["fate"], "keep");
-    assert!(
-        sig["why"]
-            .as_str()
-            .is_some_and(|w| w.starts_with("signature of kept version v1")),
-        "{sig}"
-    );
+    signature_stays_with_kept_version(&ghcr, &home, &signature);
 
     let summary = json_of(&run(
         &ghcr,
@@ -429,16 +485,10 @@ fn cleanup_keeps_a_kept_indexs_platform_images_signature_and_referrers() {
 #[test]
 fn cleanup_reports_each_failure_with_its_reason() {
     let ghcr = GhcrLike::start();
-    let pusher = Pusher::new(&ghcr.registry);
-    let mut digests = Vec::new();
     for seed in ["fail-1", "fail-2", "fail-3"] {
         let image = build_image(&ImageSpec::new(seed, "amd64", &[50]));
-        for blob in image.layers.iter().chain([&image.config]) {
-            pusher.push_blob("octo/app", blob);
-        }
-        pusher.push_manifest("octo/app", &image.manifest.digest, &image.manifest);
+        push_untagged(&ghcr, &image);
         ghcr.set_created(&image.manifest.digest, "2025-01-01T00:00:00Z");
-        digests.push(image.manifest.digest);
     }
     ghcr.refuse_deletes(1);
     let home = docker_login(&ghcr.front.host);
@@ -482,12 +532,10 @@ fn untag_and_version_delete_send_what_githubs_published_api_describes() {
         &home,
         &["untag", &format!("{}:v1", ghcr.package())],
     ));
-    let orphan = build_image(&ImageSpec::new("contract-orphan", "amd64", &[50]));
-    let pusher = Pusher::new(&ghcr.registry);
-    for blob in orphan.layers.iter().chain([&orphan.config]) {
-        pusher.push_blob("octo/app", blob);
-    }
-    pusher.push_manifest("octo/app", &orphan.manifest.digest, &orphan.manifest);
+    push_untagged(
+        &ghcr,
+        &build_image(&ImageSpec::new("contract-orphan", "amd64", &[50])),
+    );
     ok(&run(
         &ghcr,
         &home,

@@ -2,10 +2,10 @@
 //! of the tag clean-up (`crate::cleanup`) for a registry that deletes versions through
 //! GitHub's API rather than manifests through the registry.
 //!
-//! The plan lists every version with its fate and why ([`version_plan`] decides); the
-//! manifests it needs (kept versions', to find the platform images of indexes, and the
-//! untagged candidates', to find referrers of kept versions) are read from the registry
-//! first. Running a plan lists the versions again, skips any whose tags changed since the
+//! The plan lists every version with its fate and why ([`version_plan`] decides); what it
+//! needs of each kept version (its manifest, for an index's platform images, and its
+//! referrers where the registry has the referrers API) is read from the registry first:
+//! requests grow with the versions kept, not with those that go. Running a plan lists the versions again, skips any whose tags changed since the
 //! preview (or whose tags no longer point at it), and deletes the rest
 //! [`VERSION_CONCURRENCY`] at a time, with a summary naming each failure's reason.
 
@@ -82,16 +82,15 @@ pub async fn plan_versions(
     // until the plan stops changing.
     loop {
         let plan = version_plan::decide(&chooser, &listed, &facts);
-        let wanted: Vec<(String, bool)> = plan
+        let wanted: Vec<String> = plan
             .iter()
-            .filter(|v| !read.contains(&v.digest))
-            .filter(|v| v.fate == VersionFate::Keep || v.tags.is_empty())
-            .map(|v| (v.digest.clone(), v.fate == VersionFate::Keep))
+            .filter(|v| v.fate == VersionFate::Keep && !read.contains(&v.digest))
+            .map(|v| v.digest.clone())
             .collect();
         if wanted.is_empty() {
             return Ok(plan_of(repository, plan));
         }
-        read.extend(wanted.iter().map(|(d, _)| d.clone()));
+        read.extend(wanted.iter().cloned());
         facts.extend(read_facts(client, &pkg, wanted).await?);
     }
 }
@@ -109,38 +108,38 @@ fn plan_of(repository: &str, versions: Vec<PlannedVersion>) -> VersionPlan {
     }
 }
 
-/// What the manifests of `wanted` (digest, and whether the version is kept) say. A kept
-/// version's manifest that cannot be read fails the plan: without it, a platform image it
-/// needs could be deleted. A candidate's that cannot be read says nothing.
+/// What the kept versions `wanted` need kept with them (8 read at a time). One that cannot
+/// be read fails the plan: without it, a platform image it needs could be deleted.
 async fn read_facts(
     client: &Client,
     pkg: &OpenPackage,
-    wanted: Vec<(String, bool)>,
+    wanted: Vec<String>,
 ) -> Result<Vec<(String, VersionFacts)>> {
-    let answers: Vec<(String, bool, Result<VersionFacts>)> = stream::iter(wanted)
-        .map(|(digest, kept)| async move {
+    let answers: Vec<(String, Result<VersionFacts>)> = stream::iter(wanted)
+        .map(|digest| async move {
             let facts = facts_of(client, pkg, &digest).await;
-            (digest, kept, facts)
+            (digest, facts)
         })
         .buffer_unordered(READS_AT_ONCE)
         .collect()
         .await;
     let mut out = Vec::with_capacity(answers.len());
-    for (digest, kept, facts) in answers {
+    for (digest, facts) in answers {
         match facts {
             Ok(f) => out.push((digest, f)),
-            Err(e) if kept => {
+            Err(e) => {
                 return Err(Error::input(
-                    format!("cannot read the manifest of kept version {digest}: {e}"),
-                    "without it a clean-up could delete the platform images it needs; try again",
+                    format!("cannot read kept version {digest}: {e}"),
+                    "without it a clean-up could delete the platform images or referrers it needs; try again",
                 ))
             }
-            Err(_) => {}
         }
     }
     Ok(out)
 }
 
+/// A kept version's manifest (an index's children) and its referrers from the registry's
+/// referrers API (none where it has no such API).
 async fn facts_of(client: &Client, pkg: &OpenPackage, digest: &str) -> Result<VersionFacts> {
     let digest = Digest::parse(digest).map_err(|e| {
         Error::protocol(
@@ -149,26 +148,34 @@ async fn facts_of(client: &Client, pkg: &OpenPackage, digest: &str) -> Result<Ve
             format!("not a digest: {e}"),
         )
     })?;
-    let fetched = client.manifest(&pkg.repo.with_digest(digest)).await?;
-    Ok(match fetched.manifest {
-        Manifest::Index(index) => VersionFacts {
-            children: index
-                .manifests()
-                .iter()
-                .map(|d| {
-                    let platform = d
-                        .platform()
-                        .as_ref()
-                        .map(|p| portolan::Platform::of_entry(p).to_string());
-                    (d.digest().to_string(), platform)
-                })
-                .collect(),
-            subject: index.subject().as_ref().map(|s| s.digest().to_string()),
-        },
-        Manifest::Image(image) => VersionFacts {
-            children: Vec::new(),
-            subject: image.subject().as_ref().map(|s| s.digest().to_string()),
-        },
+    let fetched = client
+        .manifest(&pkg.repo.with_digest(digest.clone()))
+        .await?;
+    let registry = client.registry(pkg.repo.registry())?;
+    let referrers = registry
+        .referrers_api(pkg.repo.repository(), &digest)
+        .await?
+        .unwrap_or_default()
+        .iter()
+        .map(|d| d.digest().to_string())
+        .collect();
+    let children = match fetched.manifest {
+        Manifest::Index(index) => index
+            .manifests()
+            .iter()
+            .map(|d| {
+                let platform = d
+                    .platform()
+                    .as_ref()
+                    .map(|p| portolan::Platform::of_entry(p).to_string());
+                (d.digest().to_string(), platform)
+            })
+            .collect(),
+        Manifest::Image(_) => Vec::new(),
+    };
+    Ok(VersionFacts {
+        children,
+        referrers,
     })
 }
 

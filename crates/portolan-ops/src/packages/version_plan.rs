@@ -7,9 +7,9 @@
 //! older than N days, created before a date), unless a keeping rule keeps it (the newest N
 //! versions, a tag matching a pattern). Then nothing that a kept version needs goes: the
 //! platform images (and attestation manifests) a kept index lists, a signature,
-//! attestation or SBOM of a kept version (cosign's `sha256-<hex>.sig/.att/.sbom` tags, or
-//! a manifest whose `subject` is the kept version), repeated until nothing changes. Each
-//! version says why it stays or goes.
+//! attestation or SBOM of a kept version (cosign's `sha256-<hex>.sig/.att/.sbom` tags, the
+//! manifests the referrers API or the `sha256-<hex>` referrers tag lists for it), repeated
+//! until nothing changes. Each version says why it stays or goes.
 
 use std::collections::{HashMap, HashSet};
 
@@ -40,8 +40,10 @@ pub struct VersionRules {
 pub struct VersionFacts {
     /// For an index: the manifests it lists, with their platform (`linux/amd64`) if given.
     pub children: Vec<(String, Option<String>)>,
-    /// The version this one describes (a referrer's `subject`).
-    pub subject: Option<String>,
+    /// The manifests whose `subject` is this one, as the registry's referrers API lists
+    /// them (where the registry has none, the `sha256-<hex>` tag's index lists them, and
+    /// it is a version of its own).
+    pub referrers: Vec<String>,
 }
 
 /// A version as a plan sees it.
@@ -269,30 +271,37 @@ fn protect_needed(plan: &mut [PlannedVersion], facts: &HashMap<String, VersionFa
     // What each version needs kept with it: (the needed one, why).
     let mut needs: HashMap<usize, Vec<(usize, String)>> = HashMap::new();
     for (i, v) in plan.iter().enumerate() {
-        let short = short(&v.digest);
-        if let Some(f) = facts.get(&v.digest) {
-            for (child, platform) in &f.children {
-                if let Some(&c) = index_of.get(child) {
-                    let what = platform.as_deref().unwrap_or("a manifest");
-                    let why = format!("{what} image of kept index {}", label(v, &short));
-                    needs.entry(i).or_default().push((c, why));
-                }
-            }
-            if let Some(&s) = f.subject.as_ref().and_then(|s| index_of.get(s)) {
-                let why = format!(
-                    "referrer of kept version {}",
-                    label(&plan[s], &short_of(&plan[s]))
-                );
-                needs.entry(s).or_default().push((i, why));
+        let Some(f) = facts.get(&v.digest) else {
+            continue;
+        };
+        // The index of a referrers tag lists referrers of the version the tag names.
+        let described = v
+            .tags
+            .iter()
+            .filter(|t| is_supply_chain_tag(t))
+            .find_map(|t| subject_of(t).and_then(|s| index_of.get(&s)));
+        for (child, platform) in &f.children {
+            if let Some(&c) = index_of.get(child) {
+                let why = match described {
+                    Some(&s) => format!("referrer of kept version {}", label(&plan[s])),
+                    None => format!(
+                        "{} image of kept index {}",
+                        platform.as_deref().unwrap_or("a manifest"),
+                        label(v)
+                    ),
+                };
+                needs.entry(i).or_default().push((c, why));
             }
         }
+        for r in f.referrers.iter().filter_map(|r| index_of.get(r)) {
+            let why = format!("referrer of kept version {}", label(v));
+            needs.entry(i).or_default().push((*r, why));
+        }
+    }
+    for (i, v) in plan.iter().enumerate() {
         for tag in v.tags.iter().filter(|t| is_supply_chain_tag(t)) {
             if let Some(&s) = subject_of(tag).and_then(|s| index_of.get(&s)) {
-                let why = format!(
-                    "{} of kept version {}",
-                    kind_of(tag),
-                    label(&plan[s], &short_of(&plan[s]))
-                );
+                let why = format!("{} of kept version {}", kind_of(tag), label(&plan[s]));
                 needs.entry(s).or_default().push((i, why));
             }
         }
@@ -314,15 +323,13 @@ fn protect_needed(plan: &mut [PlannedVersion], facts: &HashMap<String, VersionFa
     }
 }
 
-fn label(v: &PlannedVersion, short: &str) -> String {
+/// A version as a reason names it: its first tag and short digest.
+fn label(v: &PlannedVersion) -> String {
+    let short = short(&v.digest);
     match v.tags.first() {
         Some(tag) => format!("{tag} ({short})"),
-        None => short.to_owned(),
+        None => short,
     }
-}
-
-fn short_of(v: &PlannedVersion) -> String {
-    short(&v.digest)
 }
 
 fn short(digest: &str) -> String {
@@ -371,6 +378,7 @@ mod tests {
     #[test]
     fn kept_indexes_keep_their_platform_images_and_signatures() {
         let (index, amd, arm, old, sig) = (hex('a'), hex('b'), hex('c'), hex('d'), hex('e'));
+        let referrer = hex('f');
         let sig_tag = format!("sha256-{}.sig", "a".repeat(64));
         let versions = vec![
             v(5, &sig, &[&sig_tag], 20),
@@ -378,6 +386,7 @@ mod tests {
             v(3, &amd, &[], 19),
             v(2, &arm, &[], 19),
             v(1, &old, &[], 2),
+            v(0, &referrer, &[], 1),
         ];
         let mut facts = HashMap::new();
         facts.insert(
@@ -387,7 +396,7 @@ mod tests {
                     (amd.clone(), Some("linux/amd64".into())),
                     (arm.clone(), Some("linux/arm64".into())),
                 ],
-                subject: None,
+                referrers: vec![referrer.clone()],
             },
         );
         let rules = VersionRules {
@@ -424,7 +433,8 @@ mod tests {
                 (4, VersionFate::Keep),
                 (3, VersionFate::Keep),
                 (2, VersionFate::Keep),
-                (1, VersionFate::Delete)
+                (1, VersionFate::Delete),
+                (0, VersionFate::Keep)
             ]
         );
         assert!(
@@ -440,6 +450,11 @@ mod tests {
             plan[2].why
         );
         assert_eq!(plan[2].platform.as_deref(), Some("linux/amd64"));
+        assert!(
+            plan[5].why.starts_with("referrer of kept version v1"),
+            "{}",
+            plan[5].why
+        );
     }
 
     #[test]
