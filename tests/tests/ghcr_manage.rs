@@ -561,3 +561,83 @@ fn untag_and_version_delete_send_what_githubs_published_api_describes() {
         );
     }
 }
+
+#[test]
+fn an_untag_is_refused_when_the_tag_moved_since_the_user_saw_it() {
+    let ghcr = GhcrLike::start();
+    push_tagged(&ghcr, "moved-a", &["v1", "latest"]);
+    let other = push_tagged(&ghcr, "moved-b", &["other"]);
+    let home = docker_login(&ghcr.front.host);
+    let seen = format!("{}:v1@{}", ghcr.package(), other.manifest.digest);
+    let out = run(&ghcr, &home, &["untag", &seen, "--json"]);
+    assert!(!out.status.success());
+    let err: Value = serde_json::from_slice(&out.stderr).expect("JSON error");
+    assert_eq!(err["error"]["code"], "conflict", "{err}");
+    assert_eq!(
+        skopeo_tags(&ghcr),
+        ["latest", "other", "v1"],
+        "nothing changed"
+    );
+    assert!(ghcr.deletes().is_empty());
+}
+
+/// The plan is a preview: a version tagged between the preview and the run is skipped,
+/// and the summary says why (through the operations the app will call too).
+#[test]
+fn a_version_changed_since_the_preview_is_skipped_and_said() {
+    use portolan_ops::packages::version_cleanup::{plan_versions, run_version_plan};
+    use portolan_ops::packages::version_plan::VersionRules;
+    use portolan_ops::packages::VendorApis;
+
+    let ghcr = GhcrLike::start();
+    let images: Vec<TestImage> = ["skip-a", "skip-b"]
+        .iter()
+        .map(|seed| {
+            let image = build_image(&ImageSpec::new(seed, "amd64", &[50]));
+            push_untagged(&ghcr, &image);
+            image
+        })
+        .collect();
+    let apis = VendorApis {
+        github: ghcr.api_url(),
+        github_named: true,
+        github_accept: "application/json".to_owned(),
+        ..VendorApis::default()
+    };
+    let client = std::sync::Arc::new(portolan::Client::anonymous());
+    let rules = VersionRules {
+        delete_untagged: true,
+        ..VersionRules::default()
+    };
+    let package = ghcr.package();
+    let plan = portolan_tests::block_on(plan_versions(&client, &apis, &package, false, &rules))
+        .expect("plan");
+    assert_eq!(plan.deleted, 2);
+    // Meanwhile, someone tags one of them.
+    Pusher::new(&ghcr.registry).push_manifest("octo/app", "prod", &images[0].manifest);
+    let summary = portolan_tests::block_on(run_version_plan(
+        &client,
+        &apis,
+        &package,
+        false,
+        plan.deletes(),
+        |_| {},
+    ))
+    .expect("run");
+    assert_eq!((summary.done, summary.skipped), (1, 1), "{summary:?}");
+    let skipped = summary
+        .results
+        .iter()
+        .find(|r| r.skipped.is_some())
+        .expect("the skipped one");
+    assert_eq!(skipped.digest, images[0].manifest.digest);
+    assert_eq!(
+        skipped.skipped.as_deref(),
+        Some("changed since the preview: prod was added")
+    );
+    assert!(summary.shortfall().is_some());
+    assert_eq!(
+        skopeo_digest(&ghcr, "prod").as_deref(),
+        Some(images[0].manifest.digest.as_str())
+    );
+}
