@@ -153,6 +153,24 @@ fn untag_with_other_tags_keeps_them_and_leaves_no_placeholder_version() {
         skopeo_digest(&ghcr, "v1").as_deref(),
         Some(image.manifest.digest.as_str())
     );
+
+    // As people read it: what went, what stays, and the command that undoes it.
+    let text = ok(&run(
+        &ghcr,
+        &home,
+        &["untag", &format!("{}:v1", ghcr.package())],
+    ));
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!("Removed {}:v1; version ", ghcr.package()))
+            && lines[0].contains("keeps latest, stable (placeholder version "),
+        "{text}"
+    );
+    assert!(
+        lines[1].contains(&format!("--undo {}", image.manifest.digest)),
+        "{text}"
+    );
+    assert_eq!(skopeo_tags(&ghcr), ["latest", "stable"]);
 }
 
 #[test]

@@ -13,13 +13,15 @@ use crate::render;
 
 #[derive(Args)]
 pub struct CleanupArgs {
-    /// The repository (host/name).
+    /// The repository (host/name), or a ghcr.io package (ghcr.io/OWNER/PACKAGE).
     pub repository: String,
-    /// Keep the newest N tags (by their image's build date).
+    /// Keep the newest N tags (by their image's build date); on ghcr.io, the newest N
+    /// versions.
     #[arg(long, value_name = "N")]
     pub keep_newest: Option<u32>,
     /// Keep tags matching this pattern (`*`, `?`, `[abc]`); repeat it, or separate
-    /// patterns with commas, to keep several. Case-sensitive, as tags are.
+    /// patterns with commas, to keep several. Case-sensitive, as tags are. On ghcr.io, a
+    /// version with a matching tag is kept.
     #[arg(long, value_name = "PATTERN")]
     pub keep_matching: Vec<String>,
     /// Keep tags whose image was built on or after this date (YYYY-MM-DD, UTC).
