@@ -12,6 +12,8 @@
 //! - [`faulty_proxy`]: a hostile man-in-the-middle that answers 429/503, resets
 //!   connections or serves wrong bytes, in front of a real registry (an [`http_double`]
 //!   whose answers are the registry's bytes, cut or changed).
+//! - [`github_packages`]: ghcr.io of the tests' own: a real registry behind a front that
+//!   refuses every `DELETE`, and a GitHub Packages API backed by it.
 //! - [`podman`]: podman in a store of its own, building images `FROM scratch` offline.
 //! - [`tls_terminator`]: TLS with a required client certificate in front of a Unix socket,
 //!   as a Docker engine is exposed on `tcp://…:2376`.
@@ -35,6 +37,7 @@ pub mod desktop;
 /// engine's unit tests use it too).
 pub use http_double;
 pub mod faulty_proxy;
+pub mod github_packages;
 pub mod hostile;
 pub mod images;
 pub mod peak_rss;

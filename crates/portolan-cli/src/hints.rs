@@ -41,7 +41,7 @@ pub fn hint(command: &Command, e: &Error) -> Option<String> {
         (Error::PlatformNotFound { .. } | Error::PlatformMismatch { .. }, Command::Inspect(_)) => {
             "choose another with --platform OS/ARCH".to_owned()
         }
-        (Error::Input { .. }, Command::Untag(UntagArgs { reference }))
+        (Error::Input { .. }, Command::Untag(UntagArgs { reference, .. }))
             if Reference::parse(reference).is_ok_and(|r| r.tag().is_none()) =>
         {
             "to delete an image by digest: portolan-cli delete REPO@sha256:...".to_owned()

@@ -93,14 +93,16 @@ enum Command {
     Images(ImagesArgs),
     /// Give an image another tag (no blob moves).
     Tag(TagArgs),
-    /// Remove one tag; the image and its other tags stay.
+    /// Remove one tag; the image and its other tags stay (ghcr.io: through its package
+    /// versions; a version's only tag goes with the version, after a confirmation).
     Untag(UntagArgs),
     /// Delete an image by digest, with every tag on it.
     Delete(DeleteArgs),
     /// Copy an image (every platform of an index) to another repository or registry.
     Copy(CopyArgs),
     /// Remove old tags of a repository by rules (keep the newest N, tags matching a
-    /// pattern, tags built since a date), from a plan printed first.
+    /// pattern, tags built since a date), from a plan printed first; on ghcr.io, delete a
+    /// package's versions by rules, never breaking a multi-arch image it keeps.
     Cleanup(CleanupArgs),
     /// List container packages where the registry cannot (ghcr.io through GitHub
     /// Packages, docker.io through the Hub API): visibility, versions, last update.

@@ -332,6 +332,14 @@ impl Client {
         tags::untag(&client, reference).await
     }
 
+    /// Point the tag of `reference` at a new, unique placeholder manifest (only while it
+    /// points at the digest `reference` names, when it names one); the placeholder's
+    /// digest. See [`tags::move_to_placeholder`].
+    pub async fn move_to_placeholder(&self, reference: &Reference) -> Result<Digest> {
+        let client = self.registry(reference.registry())?;
+        tags::move_to_placeholder(&client, reference).await
+    }
+
     /// Remove many tags of `repository` (each `(tag, digest it must still point at)`),
     /// keeping the images and their other tags; results in the order given, each also
     /// told to `finished` as it ends.

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 
 use clap::Args;
 use portolan_ops::manage::{self, TagRequest};
-use portolan_ops::packages::VendorApis;
+use portolan_ops::packages::{vendor_of, Vendor};
 use portolan_ops::{Error, Reference, Result};
 
 use super::Context;
@@ -26,6 +26,26 @@ pub struct TagArgs {
 pub struct UntagArgs {
     /// REPO:TAG (REPO:TAG@sha256:... removes it only while it points there).
     pub reference: String,
+    /// ghcr.io: when the tag is its version's only one, delete the version (restorable
+    /// for 30 days) without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// ghcr.io: finish an untag that stopped half-way: delete the version of this
+    /// placeholder the tag was moved to.
+    #[arg(long, value_name = "PLACEHOLDER", conflicts_with = "undo")]
+    pub finish: Option<String>,
+    /// ghcr.io: undo an untag: restore the version of this digest if it was deleted and
+    /// point the tag back at it.
+    #[arg(long, value_name = "DIGEST")]
+    pub undo: Option<String>,
+    /// With --undo: the placeholder the tag was moved to, whose version is then deleted.
+    #[arg(long, value_name = "PLACEHOLDER", requires = "undo")]
+    pub placeholder: Option<String>,
+    /// OWNER is a GitHub organisation.
+    #[arg(long)]
+    pub org: bool,
+    #[command(flatten)]
+    pub apis: super::packages::ApiArgs,
 }
 
 #[derive(Args)]
@@ -75,11 +95,20 @@ pub async fn untag(ctx: &Context, args: &UntagArgs) -> Result<()> {
             "to delete by digest, delete the manifest instead",
         ));
     };
+    let apis = args.apis.apis();
+    if vendor_of(reference.registry(), &apis) == Some(Vendor::GitHub) {
+        return super::ghcr_untag::untag(ctx, args, &apis, &reference, tag).await;
+    }
+    if args.finish.is_some() || args.undo.is_some() {
+        return Err(Error::input(
+            "--finish and --undo are for ghcr.io untags",
+            "elsewhere the registry removes the tag itself; tag the image again to undo",
+        ));
+    }
     let expected = match reference.digest() {
         Some(d) => d.clone(),
         None => manage::tag_digest(&ctx.client, &repository, tag).await?,
     };
-    let apis = VendorApis::from_env(None, None);
     let untagged = manage::untag(&ctx.client, &apis, &repository, tag, &expected).await?;
     render::untagged(ctx.json, &untagged);
     Ok(())

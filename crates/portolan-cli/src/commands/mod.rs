@@ -1,17 +1,19 @@
 //! One adapter per subcommand: its arguments, then parse → ask the operations layer
 //! (`portolan_ops`) → render. Grouped by what they touch: signing in ([`auth`]), reading
 //! a registry ([`browse`]), the local engine's images ([`engine`]), moving images
-//! ([`transfer`]), changing tags ([`manage`]) and
-//! removing many at once ([`cleanup`]).
+//! ([`transfer`]), changing tags ([`manage`], on ghcr.io through its versions:
+//! [`ghcr_untag`]) and removing many at once ([`cleanup`], on ghcr.io by versions: [`version_cleanup`]).
 
 pub mod auth;
 pub mod browse;
 pub mod cleanup;
 pub mod engine;
 pub mod files;
+pub mod ghcr_untag;
 pub mod manage;
 pub mod packages;
 pub mod transfer;
+pub mod version_cleanup;
 
 use portolan_ops::Client;
 

@@ -22,7 +22,7 @@ pub struct ApiArgs {
 }
 
 impl ApiArgs {
-    fn apis(&self) -> VendorApis {
+    pub(crate) fn apis(&self) -> VendorApis {
         VendorApis::from_env(self.github_api.clone(), self.hub_api.clone())
     }
 }

@@ -119,3 +119,147 @@ pub fn version_changed(json: bool, package: &str, id: u64, what: &str) {
         out!("Version {id} of {package} {what}");
     }
 }
+
+/// An untag on ghcr.io: what went, what stays, and how to undo (or finish) it.
+pub fn version_untag(json: bool, done: &portolan_ops::packages::untag::VersionUntag) {
+    use portolan_ops::packages::untag::VersionUntagOutcome;
+    if json {
+        print_json(done);
+        return;
+    }
+    let reference = &done.reference;
+    match done.outcome {
+        VersionUntagOutcome::Removed => out!(
+            "Removed {reference}; version {} keeps {} (placeholder version {} deleted)",
+            done.version,
+            done.other_tags.join(", "),
+            done.placeholder_version.unwrap_or_default()
+        ),
+        VersionUntagOutcome::VersionDeleted => out!(
+            "Removed {reference}: it was the only tag of version {}, deleted (restorable for 30 days)",
+            done.version
+        ),
+        VersionUntagOutcome::Incomplete => {
+            out!(
+                "Removing {reference} stopped half-way: {}",
+                done.left.as_deref().unwrap_or_default()
+            );
+            if let Some(p) = &done.placeholder {
+                out!("  finish: portolan-cli untag {reference} --finish {p}");
+            }
+        }
+    }
+    let placeholder = done
+        .placeholder
+        .as_ref()
+        .map(|p| format!(" --placeholder {p}"))
+        .unwrap_or_default();
+    out!(
+        "  undo:   portolan-cli untag {reference} --undo {}{placeholder}",
+        done.digest
+    );
+}
+
+pub fn untag_finished(json: bool, done: &portolan_ops::packages::untag::UntagFinished) {
+    if json {
+        print_json(done);
+    } else {
+        out!(
+            "Removed {}: placeholder version {} deleted",
+            done.reference,
+            done.placeholder_version
+        );
+    }
+}
+
+pub fn untag_undone(json: bool, done: &portolan_ops::packages::untag::UntagUndone) {
+    if json {
+        print_json(done);
+        return;
+    }
+    let restored = done
+        .restored_version
+        .map(|v| format!(" (version {v} restored)"))
+        .unwrap_or_default();
+    out!(
+        "{} points at {} again{restored}",
+        done.reference,
+        done.digest
+    );
+}
+
+/// A version clean-up's plan: what goes first, then what stays, each with why.
+pub fn version_plan(json: bool, plan: &portolan_ops::packages::version_cleanup::VersionPlan) {
+    use portolan_ops::packages::version_plan::VersionFate;
+    if json {
+        print_json(plan);
+        return;
+    }
+    let going = plan
+        .versions
+        .iter()
+        .filter(|v| v.fate == VersionFate::Delete);
+    let staying = plan.versions.iter().filter(|v| v.fate == VersionFate::Keep);
+    if !plan.versions.is_empty() {
+        out!(
+            "{:>10}  {:<7}  {:<10}  {:<19}  {:<20}  WHY",
+            "VERSION",
+            "WHAT",
+            "CREATED",
+            "DIGEST",
+            "TAGS"
+        );
+    }
+    for v in going.chain(staying) {
+        let what = match v.fate {
+            VersionFate::Delete => "delete",
+            VersionFate::Keep => "keep",
+        };
+        let mut tags = v
+            .tags
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "(untagged)".into());
+        if v.tags.len() > 1 {
+            tags.push_str(&format!(" +{}", v.tags.len() - 1));
+        }
+        let platform = v
+            .platform
+            .as_deref()
+            .map(|p| format!(" [{p}]"))
+            .unwrap_or_default();
+        out!(
+            "{:>10}  {what:<7}  {:<10}  {:<19}  {:<20}  {}{platform}",
+            v.id,
+            day(&v.created_at),
+            v.digest.chars().take(19).collect::<String>(),
+            tags,
+            v.why
+        );
+    }
+    out!(
+        "{} of {} versions go (restorable for 30 days); {} stay.",
+        plan.deleted,
+        plan.versions.len(),
+        plan.kept
+    );
+}
+
+pub fn version_summary(
+    json: bool,
+    summary: &portolan_ops::packages::version_cleanup::VersionCleanupSummary,
+) {
+    if json {
+        print_json(summary);
+        return;
+    }
+    out!("{}", summary.headline);
+    for r in &summary.results {
+        if let Some(e) = &r.error {
+            out!("failed: version {} ({}): {e}", r.id, r.digest);
+        }
+        if let Some(why) = &r.skipped {
+            out!("skipped: version {} ({}): {why}", r.id, r.digest);
+        }
+    }
+}

@@ -13,10 +13,16 @@
 //! What a user names is read in [`place`]; each API's rows are made in `github` (GitHub
 //! Packages, where a tagged index's platform images are grouped under it) and `hub`
 //! (Docker Hub); this module picks the API and holds the rows both front ends show.
+//! What ghcr.io cannot do through the registry is done through GitHub's API: removing one
+//! tag ([`untag`]) and cleaning up versions by rules ([`version_plan`] decides,
+//! [`version_cleanup`] reads and deletes).
 
 mod github;
 mod hub;
 mod place;
+pub mod untag;
+pub mod version_cleanup;
+pub mod version_plan;
 
 use portolan::hosted_apis::dockerhub::{self, DockerHub};
 use portolan::hosted_apis::github::{GitHubPackages, Visibility};

@@ -112,6 +112,53 @@ pub async fn untag(client: &RegistryClient, reference: &Reference) -> Result<Unt
     Err(failure)
 }
 
+/// Point the tag of `reference` at a new placeholder manifest (unique to this moment, see
+/// [`placeholder_manifest`]) and return the placeholder's digest: the first half of an
+/// untag where the registry deletes nothing and a vendor API deletes the placeholder's
+/// version (ghcr.io). The tag is moved only while it points at the digest `reference`
+/// names, when it names one.
+#[tracing::instrument(level = "info", skip(client), fields(reference = %reference))]
+pub async fn move_to_placeholder(client: &RegistryClient, reference: &Reference) -> Result<Digest> {
+    let Some(tag) = reference.tag() else {
+        return Err(Error::input(
+            format!("{reference} names no tag"),
+            "name the tag to move (REPO:TAG)",
+        ));
+    };
+    let repo = reference.repository();
+    if let Some(expected) = reference.digest() {
+        let now = client.head_manifest(repo, &Target::tag(tag)).await?;
+        if now.digest != *expected {
+            return Err(Error::TagMoved {
+                reference: format!("{}/{repo}:{tag}", client.registry()),
+                expected: expected.to_string(),
+                actual: now.digest.to_string(),
+            });
+        }
+    }
+    ensure_empty_blob(client, repo).await?;
+    let bytes = placeholder_manifest(&format!("placeholder for removing tag {tag}"))?;
+    client
+        .put_manifest(repo, &Target::tag(tag), OCI_MANIFEST, &bytes)
+        .await
+}
+
+/// The artifact type of every placeholder manifest: how one is told from an image.
+pub const PLACEHOLDER_TYPE: &str = "application/vnd.portolan.untag.v1";
+
+/// Whether `bytes` are a placeholder manifest Portolan made (its artifact type).
+pub fn is_placeholder(bytes: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Typed {
+        #[serde(rename = "artifactType")]
+        artifact_type: Option<String>,
+    }
+    serde_json::from_slice::<Typed>(bytes)
+        .ok()
+        .and_then(|t| t.artifact_type)
+        .is_some_and(|t| t == PLACEHOLDER_TYPE)
+}
+
 /// Registries known to refuse every delete through the registry API.
 fn forbids_deletes(registry: &str) -> bool {
     matches!(registry, "ghcr.io" | "docker.io")
@@ -148,7 +195,7 @@ pub(crate) fn placeholder_manifest(note: &str) -> Result<Vec<u8>> {
     let placeholder = serde_json::json!({
         "schemaVersion": 2,
         "mediaType": OCI_MANIFEST,
-        "artifactType": "application/vnd.portolan.untag.v1",
+        "artifactType": PLACEHOLDER_TYPE,
         "config": {"mediaType": EMPTY_TYPE, "digest": empty.to_string(), "size": EMPTY_CONFIG.len()},
         "layers": [{"mediaType": EMPTY_TYPE, "digest": empty.to_string(), "size": EMPTY_CONFIG.len()}],
         "annotations": {"org.opencontainers.image.description": note, "dev.portolan.untag.nonce": now.to_string()},

@@ -1,0 +1,338 @@
+//! Cleaning up a ghcr.io package's versions: plan → preview → re-check → delete, the shape
+//! of the tag clean-up (`crate::cleanup`) for a registry that deletes versions through
+//! GitHub's API rather than manifests through the registry.
+//!
+//! The plan lists every version with its fate and why ([`version_plan`] decides); what it
+//! needs of each kept version (its manifest, for an index's platform images, and its
+//! referrers where the registry has the referrers API) is read from the registry first:
+//! requests grow with the versions kept, not with those that go. Running a plan lists the versions again, skips any whose tags changed since the
+//! preview (or whose tags no longer point at it), and deletes the rest
+//! [`VERSION_CONCURRENCY`] at a time, with a summary naming each failure's reason.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use futures_util::stream::{self, StreamExt};
+use portolan::hosted_apis::github::VersionState;
+use portolan::manifest::Manifest;
+use portolan::{Client, Digest, Error, Result};
+
+use super::untag::OpenPackage;
+use super::version_plan::{self, Chooser, Listed, VersionFacts, VersionFate, VersionRules};
+use super::VendorApis;
+use crate::cleanup::CleanupProgress;
+
+pub use super::version_plan::PlannedVersion;
+
+/// Version deletes sent at once.
+pub const VERSION_CONCURRENCY: usize = 4;
+
+/// Manifests read at once while planning.
+const READS_AT_ONCE: usize = 8;
+
+/// A version clean-up's plan: every version (newest first) with its fate and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct VersionPlan {
+    /// The package's repository (`ghcr.io/OWNER/PACKAGE`).
+    pub repository: String,
+    /// Every version, newest first.
+    pub versions: Vec<PlannedVersion>,
+    /// Versions deleted.
+    pub deleted: u32,
+    /// Versions kept.
+    pub kept: u32,
+}
+
+impl VersionPlan {
+    /// The versions the plan deletes, as [`run_version_plan`] takes them.
+    pub fn deletes(&self) -> Vec<PlannedVersion> {
+        self.versions
+            .iter()
+            .filter(|v| v.fate == VersionFate::Delete)
+            .cloned()
+            .collect()
+    }
+}
+
+/// The plan of `rules` for the package `repository` names (`org`: its owner is an
+/// organisation).
+pub async fn plan_versions(
+    client: &Client,
+    apis: &VendorApis,
+    repository: &str,
+    org: bool,
+    rules: &VersionRules,
+) -> Result<VersionPlan> {
+    let chooser = Chooser::new(rules, jiff::Timestamp::now())?;
+    let pkg = OpenPackage::open(client, apis, repository, org).await?;
+    let listed: Vec<Listed> = pkg
+        .versions(VersionState::Active)
+        .await?
+        .into_iter()
+        .map(|v| Listed {
+            id: v.id,
+            digest: v.digest,
+            tags: v.tags,
+            created_at: v.created_at,
+        })
+        .collect();
+    let mut facts: HashMap<String, VersionFacts> = HashMap::new();
+    let mut read: HashSet<String> = HashSet::new();
+    // Read what the plan needs, decide, and read again what newly kept versions need,
+    // until the plan stops changing.
+    loop {
+        let plan = version_plan::decide(&chooser, &listed, &facts);
+        let wanted: Vec<String> = plan
+            .iter()
+            .filter(|v| v.fate == VersionFate::Keep && !read.contains(&v.digest))
+            .map(|v| v.digest.clone())
+            .collect();
+        if wanted.is_empty() {
+            return Ok(plan_of(repository, plan));
+        }
+        read.extend(wanted.iter().cloned());
+        facts.extend(read_facts(client, &pkg, wanted).await?);
+    }
+}
+
+fn plan_of(repository: &str, versions: Vec<PlannedVersion>) -> VersionPlan {
+    let deleted = versions
+        .iter()
+        .filter(|v| v.fate == VersionFate::Delete)
+        .count();
+    VersionPlan {
+        repository: repository.to_owned(),
+        deleted: u32::try_from(deleted).unwrap_or(u32::MAX),
+        kept: u32::try_from(versions.len() - deleted).unwrap_or(u32::MAX),
+        versions,
+    }
+}
+
+/// What the kept versions `wanted` need kept with them (8 read at a time). One that cannot
+/// be read fails the plan: without it, a platform image it needs could be deleted.
+async fn read_facts(
+    client: &Client,
+    pkg: &OpenPackage,
+    wanted: Vec<String>,
+) -> Result<Vec<(String, VersionFacts)>> {
+    let answers: Vec<(String, Result<VersionFacts>)> = stream::iter(wanted)
+        .map(|digest| async move {
+            let facts = facts_of(client, pkg, &digest).await;
+            (digest, facts)
+        })
+        .buffer_unordered(READS_AT_ONCE)
+        .collect()
+        .await;
+    let mut out = Vec::with_capacity(answers.len());
+    for (digest, facts) in answers {
+        match facts {
+            Ok(f) => out.push((digest, f)),
+            Err(e) => {
+                return Err(Error::input(
+                    format!("cannot read kept version {digest}: {e}"),
+                    "without it a clean-up could delete the platform images or referrers it needs; try again",
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A kept version's manifest (an index's children) and its referrers from the registry's
+/// referrers API (none where it has no such API).
+async fn facts_of(client: &Client, pkg: &OpenPackage, digest: &str) -> Result<VersionFacts> {
+    let digest = Digest::parse(digest).map_err(|e| {
+        Error::protocol(
+            pkg.gh.host(),
+            "a version's name",
+            format!("not a digest: {e}"),
+        )
+    })?;
+    let fetched = client
+        .manifest(&pkg.repo.with_digest(digest.clone()))
+        .await?;
+    let registry = client.registry(pkg.repo.registry())?;
+    let referrers = registry
+        .referrers_api(pkg.repo.repository(), &digest)
+        .await?
+        .unwrap_or_default()
+        .iter()
+        .map(|d| d.digest().to_string())
+        .collect();
+    let children = match fetched.manifest {
+        Manifest::Index(index) => index
+            .manifests()
+            .iter()
+            .map(|d| {
+                let platform = d
+                    .platform()
+                    .as_ref()
+                    .map(|p| portolan::Platform::of_entry(p).to_string());
+                (d.digest().to_string(), platform)
+            })
+            .collect(),
+        Manifest::Image(_) => Vec::new(),
+    };
+    Ok(VersionFacts {
+        children,
+        referrers,
+    })
+}
+
+/// How one version delete ended.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct VersionResult {
+    /// GitHub's id.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: u64,
+    /// The manifest digest.
+    pub digest: String,
+    /// Its tags when planned.
+    pub tags: Vec<String>,
+    /// Why it failed (`None`: done or skipped).
+    pub error: Option<String>,
+    /// Why it was not sent (changed since the preview).
+    pub skipped: Option<String>,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct VersionCleanupSummary {
+    /// Versions deleted.
+    pub done: u32,
+    /// Deletes that failed.
+    pub failed: u32,
+    /// Deletes not sent (changed since the preview).
+    pub skipped: u32,
+    /// In one line.
+    pub headline: String,
+    /// Each version and how it ended, in the plan's order.
+    pub results: Vec<VersionResult>,
+}
+
+impl VersionCleanupSummary {
+    /// The error a front end reports when not every delete was done.
+    pub fn shortfall(&self) -> Option<Error> {
+        (self.failed > 0 || self.skipped > 0).then(|| {
+            Error::PartlyDone(format!(
+                "{} of {} versions were not deleted ({} failed, {} skipped because they changed since the preview)",
+                self.failed + self.skipped,
+                self.done + self.failed + self.skipped,
+                self.failed,
+                self.skipped
+            ))
+        })
+    }
+}
+
+/// Delete `deletes` (from a previewed plan), [`VERSION_CONCURRENCY`] at a time, each only
+/// while the version still exists with the tags previewed and its tags still point at it.
+pub async fn run_version_plan(
+    client: &Client,
+    apis: &VendorApis,
+    repository: &str,
+    org: bool,
+    deletes: Vec<PlannedVersion>,
+    progress: impl Fn(CleanupProgress),
+) -> Result<VersionCleanupSummary> {
+    let pkg = OpenPackage::open(client, apis, repository, org).await?;
+    let now: HashMap<u64, BTreeSet<String>> = pkg
+        .versions(VersionState::Active)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v.tags.into_iter().collect()))
+        .collect();
+    let mut tally = CleanupProgress {
+        finished: 0,
+        total: u32::try_from(deletes.len()).unwrap_or(u32::MAX),
+        failed: 0,
+        skipped: 0,
+    };
+    let (pkg, now) = (&pkg, &now);
+    let mut running = stream::iter(deletes.into_iter().enumerate())
+        .map(|(i, v)| async move { (i, delete_one(client, pkg, now, v).await) })
+        .buffer_unordered(VERSION_CONCURRENCY);
+    let mut results: Vec<(usize, VersionResult)> = Vec::new();
+    while let Some((i, r)) = running.next().await {
+        tally.finished += 1;
+        tally.failed += u32::from(r.error.is_some());
+        tally.skipped += u32::from(r.skipped.is_some());
+        progress(tally.clone());
+        results.push((i, r));
+    }
+    results.sort_by_key(|(i, _)| *i);
+    Ok(summary_of(results.into_iter().map(|(_, r)| r).collect()))
+}
+
+/// Re-check one version and delete it.
+async fn delete_one(
+    client: &Client,
+    pkg: &OpenPackage,
+    now: &HashMap<u64, BTreeSet<String>>,
+    v: PlannedVersion,
+) -> VersionResult {
+    let mut result = VersionResult {
+        id: v.id,
+        digest: v.digest.clone(),
+        tags: v.tags.clone(),
+        error: None,
+        skipped: None,
+    };
+    let planned: BTreeSet<String> = v.tags.iter().cloned().collect();
+    match now.get(&v.id) {
+        None => {
+            result.skipped = Some("changed since the preview: the version is gone".to_owned());
+            return result;
+        }
+        Some(tags) => {
+            if let Some(c) = crate::manage::tag_changes(&planned, tags) {
+                result.skipped = Some(format!("changed since the preview: {c}"));
+                return result;
+            }
+        }
+    }
+    for tag in &v.tags {
+        match pkg.tag_now(client, tag).await {
+            Ok(Some(d)) if d.to_string() == v.digest => {}
+            Ok(_) => {
+                result.skipped = Some(format!("changed since the preview: {tag} moved"));
+                return result;
+            }
+            Err(e) => {
+                result.error = Some(e.to_string());
+                return result;
+            }
+        }
+    }
+    if let Err(e) = pkg.gh.delete_version(&pkg.owner, &pkg.name, v.id).await {
+        result.error = Some(e.to_string());
+    }
+    result
+}
+
+fn summary_of(results: Vec<VersionResult>) -> VersionCleanupSummary {
+    let failed = results.iter().filter(|r| r.error.is_some()).count();
+    let skipped = results.iter().filter(|r| r.skipped.is_some()).count();
+    let done = results.len() - failed - skipped;
+    let mut headline = format!(
+        "Done: {done} of {} versions deleted (restorable for 30 days)",
+        results.len()
+    );
+    if failed > 0 {
+        headline.push_str(&format!("; {failed} failed"));
+    }
+    if skipped > 0 {
+        headline.push_str(&format!("; {skipped} skipped (changed since the preview)"));
+    }
+    headline.push('.');
+    let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+    VersionCleanupSummary {
+        done: n(done),
+        failed: n(failed),
+        skipped: n(skipped),
+        headline,
+        results,
+    }
+}
