@@ -30,6 +30,12 @@ declare_commands! {
     packages::delete_version(repository: String, version_id: String) -> ();
     packages::restore_version(repository: String, version_id: String) -> ();
     packages::open_in_browser(page: packages::WebPage) -> ();
+    packages::preview_version_untag(repository: String, tag: String, expected: packages::Digest) -> Option<packages::VersionUntagPreview>;
+    packages::untag_version(request: packages::VersionUntagRequest) -> packages::VersionUntag;
+    packages::finish_version_untag(finish: packages::UntagFinish) -> packages::UntagFinished;
+    packages::undo_version_untag(undo: packages::UntagUndo) -> packages::UntagUndone;
+    packages::plan_version_cleanup(repository: String, rules: packages::VersionRules) -> packages::VersionPlan;
+    packages::delete_versions(repository: String, versions: Vec<packages::PlannedVersion>) streams(packages::CleanupProgress) -> packages::VersionCleanupSummary;
     browse::resolve_repository(host: String, name: String) -> String;
     browse::list_tags(repository: String) -> browse::TagList;
     browse::count_tags(repository: String) -> browse::TagCount;

@@ -5,12 +5,28 @@
 //! The browser cannot be driven by WebDriver, so the tests have one way in (a build with
 //! the `test-hooks` feature only; see `crate::test_hooks`): a file each address is
 //! appended to instead of being opened.
+//!
+//! On ghcr.io, removing a tag and deleting versions by selection or by rules go through
+//! `portolan_ops::packages::{untag, version_cleanup}` (the registry deletes nothing there).
 
 use std::io::Write;
 
+use tauri::ipc::Channel;
+
+pub use portolan_ops::cleanup::CleanupProgress;
 use portolan_ops::packages;
+pub use portolan_ops::packages::untag::{
+    UntagFinish, UntagFinished, UntagUndo, UntagUndone, VersionUntag, VersionUntagPreview,
+    VersionUntagRequest,
+};
+pub use portolan_ops::packages::version_cleanup::{
+    PlannedVersion, VersionCleanupSummary, VersionPlan,
+};
+pub use portolan_ops::packages::version_plan::VersionRules;
+use portolan_ops::packages::{untag, vendor_of, version_cleanup, Vendor};
 pub use portolan_ops::packages::{PackageList, VersionList};
 pub use portolan_ops::web_pages::WebPage;
+pub use portolan_ops::Digest;
 use portolan_ops::{Error, Visibility};
 
 use crate::error::{AppError, AppResult};
@@ -94,6 +110,93 @@ pub async fn restore_version(
         &repository,
         false,
         version_id,
+    )
+    .await?)
+}
+
+/// What removing `tag` (seen on `expected`) from `repository` will do where GitHub's
+/// Packages API manages the registry (ghcr.io); `None` on any other registry, whose untag
+/// is `manage::remove_tag`.
+pub async fn preview_version_untag(
+    state: &AppState,
+    repository: String,
+    tag: String,
+    expected: Digest,
+) -> AppResult<Option<VersionUntagPreview>> {
+    let host = repository.split('/').next().unwrap_or_default();
+    if vendor_of(host, &state.vendor_apis) != Some(Vendor::GitHub) {
+        return Ok(None);
+    }
+    let preview = untag::preview_untag(
+        &state.client(),
+        &state.vendor_apis,
+        &repository,
+        &tag,
+        &expected,
+        false,
+    )
+    .await?;
+    Ok(Some(preview))
+}
+
+/// Remove a tag on ghcr.io (through a placeholder version, or by deleting the version when
+/// it is the only tag and the user confirmed that). A failure half-way is an answer
+/// saying what is left, with what finishing and undoing need.
+pub async fn untag_version(
+    state: &AppState,
+    request: VersionUntagRequest,
+) -> AppResult<VersionUntag> {
+    Ok(untag::untag_version(&state.client(), &state.vendor_apis, &request).await?)
+}
+
+/// Finish an untag that stopped half-way: delete the placeholder's version.
+pub async fn finish_version_untag(
+    state: &AppState,
+    finish: UntagFinish,
+) -> AppResult<UntagFinished> {
+    Ok(untag::finish_untag(&state.client(), &state.vendor_apis, &finish).await?)
+}
+
+/// Undo a ghcr.io untag: restore the version, point the tag back, drop the placeholder.
+pub async fn undo_version_untag(state: &AppState, undo: UntagUndo) -> AppResult<UntagUndone> {
+    Ok(untag::undo_untag(&state.client(), &state.vendor_apis, &undo).await?)
+}
+
+/// The version clean-up plan of `rules` for `repository`: every version with its fate and
+/// why (platform images of kept indexes and signatures of kept versions stay).
+pub async fn plan_version_cleanup(
+    state: &AppState,
+    repository: String,
+    rules: VersionRules,
+) -> AppResult<VersionPlan> {
+    Ok(version_cleanup::plan_versions(
+        &state.client(),
+        &state.vendor_apis,
+        &repository,
+        false,
+        &rules,
+    )
+    .await?)
+}
+
+/// Delete `versions` of `repository` (a previewed plan's deletes, or the user's
+/// selection), four at a time, each re-checked first, with progress and a summary.
+pub async fn delete_versions(
+    state: &AppState,
+    repository: String,
+    versions: Vec<PlannedVersion>,
+    on_progress: Channel<CleanupProgress>,
+) -> AppResult<VersionCleanupSummary> {
+    let report = move |p: CleanupProgress| {
+        let _ = on_progress.send(p);
+    };
+    Ok(version_cleanup::run_version_plan(
+        &state.client(),
+        &state.vendor_apis,
+        &repository,
+        false,
+        versions,
+        report,
     )
     .await?)
 }

@@ -853,6 +853,36 @@ shares_with: Array<string>,
  */
 shares_more: number, };
 
+export type PlannedVersion = { 
+/**
+ * GitHub's id.
+ */
+id: number, 
+/**
+ * The manifest digest.
+ */
+digest: string, 
+/**
+ * Its tags when planned (a delete is skipped when they differ when it runs).
+ */
+tags: Array<string>, 
+/**
+ * When it was created.
+ */
+created_at: string | null, 
+/**
+ * Its platform, when it is a platform image of an index.
+ */
+platform: string | null, 
+/**
+ * What happens to it.
+ */
+fate: VersionFate, 
+/**
+ * Why, in words.
+ */
+why: string, };
+
 export type Platform = string;
 
 export type PlatformEntry = { 
@@ -1410,7 +1440,84 @@ elapsed_ms: number | null,
  */
 writes: WrittenTag | null, };
 
+export type UntagFinish = { 
+/**
+ * The package's repository.
+ */
+repository: string, 
+/**
+ * The tag being removed.
+ */
+tag: string, 
+/**
+ * The placeholder it points at.
+ */
+placeholder: Digest, 
+/**
+ * The placeholder's version, when it was found.
+ */
+placeholder_version: number | null, 
+/**
+ * OWNER is an organisation.
+ */
+org: boolean, };
+
+export type UntagFinished = { 
+/**
+ * The tag, fully qualified, now gone.
+ */
+reference: string, 
+/**
+ * The placeholder's version, deleted.
+ */
+placeholder_version: number, };
+
 export type UntagMethod = "delete_by_tag" | "placeholder";
+
+export type UntagUndo = { 
+/**
+ * The package's repository.
+ */
+repository: string, 
+/**
+ * The removed tag.
+ */
+tag: string, 
+/**
+ * The digest the tag pointed at.
+ */
+digest: Digest, 
+/**
+ * The original's version, restored when it was deleted (found among the deleted
+ * versions by its digest when not given).
+ */
+version: number | null, 
+/**
+ * The placeholder the tag was moved to, if any.
+ */
+placeholder: Digest | null, 
+/**
+ * OWNER is an organisation.
+ */
+org: boolean, };
+
+export type UntagUndone = { 
+/**
+ * The tag, fully qualified, back on `digest`.
+ */
+reference: string, 
+/**
+ * Where it points again.
+ */
+digest: Digest, 
+/**
+ * The original's version, when it was restored.
+ */
+restored_version: number | null, 
+/**
+ * The placeholder's version, when one was left and deleted.
+ */
+deleted_placeholder_version: number | null, };
 
 export type Untagged = { 
 /**
@@ -1433,6 +1540,30 @@ method: UntagMethod, };
 
 export type Vendor = "github" | "docker_hub";
 
+export type VersionCleanupSummary = { 
+/**
+ * Versions deleted.
+ */
+done: number, 
+/**
+ * Deletes that failed.
+ */
+failed: number, 
+/**
+ * Deletes not sent (changed since the preview).
+ */
+skipped: number, 
+/**
+ * In one line.
+ */
+headline: string, 
+/**
+ * Each version and how it ended, in the plan's order.
+ */
+results: Array<VersionResult>, };
+
+export type VersionFate = "keep" | "delete";
+
 export type VersionList = { 
 /**
  * Which API answered.
@@ -1450,6 +1581,46 @@ versions: Array<VersionRow>,
  * The API's rate limit after the listing.
  */
 rate_limit: RateLimit | null, };
+
+export type VersionPlan = { 
+/**
+ * The package's repository (`ghcr.io/OWNER/PACKAGE`).
+ */
+repository: string, 
+/**
+ * Every version, newest first.
+ */
+versions: Array<PlannedVersion>, 
+/**
+ * Versions deleted.
+ */
+deleted: number, 
+/**
+ * Versions kept.
+ */
+kept: number, };
+
+export type VersionResult = { 
+/**
+ * GitHub's id.
+ */
+id: number, 
+/**
+ * The manifest digest.
+ */
+digest: string, 
+/**
+ * Its tags when planned.
+ */
+tags: Array<string>, 
+/**
+ * Why it failed (`None`: done or skipped).
+ */
+error: string | null, 
+/**
+ * Why it was not sent (changed since the preview).
+ */
+skipped: string | null, };
 
 export type VersionRow = { 
 /**
@@ -1485,6 +1656,129 @@ images: Array<PlatformImage>,
  * Its page on the vendor's site (built from its parts: see `web_pages`).
  */
 page_url: string | null, };
+
+export type VersionRules = { 
+/**
+ * Choose only untagged versions.
+ */
+delete_untagged: boolean, 
+/**
+ * Choose only versions older than this many days.
+ */
+older_than_days: number | null, 
+/**
+ * Choose only versions created before this date (`YYYY-MM-DD`, UTC).
+ */
+before: string | null, 
+/**
+ * Keep the newest N versions, whatever the other rules say.
+ */
+keep_newest: number | null, 
+/**
+ * Keep versions with a tag matching any of these patterns (`*`, `?`, `[abc]`; an
+ * entry may hold several separated by commas).
+ */
+keep_matching: Array<string>, };
+
+export type VersionUntag = { 
+/**
+ * The tag, fully qualified.
+ */
+reference: string, 
+/**
+ * The tag alone.
+ */
+tag: string, 
+/**
+ * The digest it pointed at.
+ */
+digest: Digest, 
+/**
+ * The version holding that digest.
+ */
+version: number, 
+/**
+ * The version's other tags, which it keeps.
+ */
+other_tags: Array<string>, 
+/**
+ * How far it went.
+ */
+outcome: VersionUntagOutcome, 
+/**
+ * The placeholder the tag was moved to, if any.
+ */
+placeholder: Digest | null, 
+/**
+ * The placeholder's version, when it was found.
+ */
+placeholder_version: number | null, 
+/**
+ * When incomplete: exactly what is left, in words.
+ */
+left: string | null, 
+/**
+ * When incomplete: the failure that stopped it.
+ */
+error: string | null, 
+/**
+ * When incomplete: what finishing needs.
+ */
+finish: UntagFinish | null, 
+/**
+ * What undoing needs.
+ */
+undo: UntagUndo, };
+
+export type VersionUntagOutcome = "removed" | "version_deleted" | "incomplete";
+
+export type VersionUntagPreview = { 
+/**
+ * The tag, fully qualified.
+ */
+reference: string, 
+/**
+ * The digest it points at.
+ */
+digest: Digest, 
+/**
+ * The version holding that digest.
+ */
+version: number, 
+/**
+ * The version's other tags (they stay).
+ */
+other_tags: Array<string>, 
+/**
+ * The tag is the version's only one: removing it deletes the version.
+ */
+deletes_version: boolean, 
+/**
+ * What will happen, in words.
+ */
+explanation: string, };
+
+export type VersionUntagRequest = { 
+/**
+ * The package's repository (`ghcr.io/OWNER/PACKAGE`).
+ */
+repository: string, 
+/**
+ * The tag.
+ */
+tag: string, 
+/**
+ * The digest the user saw the tag on: nothing is done unless it still points there.
+ */
+expected: Digest, 
+/**
+ * OWNER is an organisation.
+ */
+org: boolean, 
+/**
+ * The user confirmed that removing the version's only tag deletes the version.
+ */
+delete_sole_version: boolean, };
 
 export type Wasted = { 
 /**

@@ -3,7 +3,7 @@
 
 import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, Comparison, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, FileRead, HostAdvice, ImageDiff, ImageReport, LayerListing, LayerRead, LocalImage, MergedTree, NewRegistry, PackageList, ProgressEvent, PullRequest, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagCount, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, Untagged, VersionList, WebPage } from './bindings';
+import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, Comparison, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, FileRead, HostAdvice, ImageDiff, ImageReport, LayerListing, LayerRead, LocalImage, MergedTree, NewRegistry, PackageList, PlannedVersion, ProgressEvent, PullRequest, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagCount, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, UntagFinish, UntagFinished, UntagUndo, UntagUndone, Untagged, VersionCleanupSummary, VersionList, VersionPlan, VersionRules, VersionUntag, VersionUntagPreview, VersionUntagRequest, WebPage } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
@@ -37,6 +37,21 @@ export const commands = {
     call<null>('restore_version', { repository, versionId }),
   openInBrowser: (page: WebPage) =>
     call<null>('open_in_browser', { page }),
+  previewVersionUntag: (repository: string, tag: string, expected: Digest) =>
+    call<VersionUntagPreview | null>('preview_version_untag', { repository, tag, expected }),
+  untagVersion: (request: VersionUntagRequest) =>
+    call<VersionUntag>('untag_version', { request }),
+  finishVersionUntag: (finish: UntagFinish) =>
+    call<UntagFinished>('finish_version_untag', { finish }),
+  undoVersionUntag: (undo: UntagUndo) =>
+    call<UntagUndone>('undo_version_untag', { undo }),
+  planVersionCleanup: (repository: string, rules: VersionRules) =>
+    call<VersionPlan>('plan_version_cleanup', { repository, rules }),
+  deleteVersions: (repository: string, versions: Array<PlannedVersion>, onProgress: (event: CleanupProgress) => void) => {
+    const channel = new Channel<CleanupProgress>();
+    channel.onmessage = onProgress;
+    return call<VersionCleanupSummary>('delete_versions', { repository, versions, onProgress: channel });
+  },
   resolveRepository: (host: string, name: string) =>
     call<string>('resolve_repository', { host, name }),
   listTags: (repository: string) =>
