@@ -391,6 +391,14 @@ fn api_double(store: Store, prism: Option<String>) -> HttpDouble {
             let path = request.path();
             match (request.method.as_str(), path) {
                 ("GET", "/user") => Reply::json(&json!({"login": "octo"})),
+                // The packages the app's Packages view lists: `app` alone, no organisations.
+                ("GET", "/user/orgs") => Reply::json(&json!([])),
+                ("GET", "/user/packages") => Reply::json(&json!([{
+                    "id": 1, "name": "app", "package_type": "container",
+                    "owner": {"login": "octo"}, "visibility": "private",
+                    "version_count": routes.active().len(),
+                    "created_at": "2025-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
+                }])),
                 ("GET", "/user/packages/container/app/versions") => {
                     if request.query("page").is_some_and(|p| p != "1") {
                         return Reply::json(&json!([]));

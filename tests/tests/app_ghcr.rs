@@ -1,0 +1,266 @@
+//! Managing a ghcr.io package in a real window (Xvfb, WebDriver), against a ghcr.io of the
+//! tests' own (`github_packages`: a real registry whose every registry `DELETE` is refused
+//! with 405, and a GitHub Packages API backed by it): Remove tag of one of two tags (the
+//! confirm says the version keeps the other; the tag goes through a placeholder version,
+//! none left; Undo puts it back), deleting two versions picked in the Versions view, and a
+//! clean-up by rules that keeps the platform images of a kept multi-arch tag. skopeo reads
+//! the registry independently.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use portolan_tests::app_binary;
+use portolan_tests::app_home::AppHome;
+use portolan_tests::github_packages::GhcrLike;
+use portolan_tests::images::{build_image, build_index, sha256, ImageSpec, Pusher, TestImage};
+use portolan_tests::skopeo;
+use portolan_tests::webdriver::{Driver, Session};
+use serde_json::{json, Value};
+
+/// The app, signed in to `ghcr` (a docker login), with it as its registry and its API as
+/// GitHub's.
+fn open_app(home: &AppHome, ghcr: &GhcrLike) -> Driver {
+    let docker = home.path().join("docker");
+    std::fs::create_dir_all(&docker).expect("docker dir");
+    let auth = base64::engine::general_purpose::STANDARD.encode("octo:ghp_classictoken");
+    std::fs::write(
+        docker.join("config.json"),
+        json!({"auths": {ghcr.front.host.clone(): {"auth": auth}}}).to_string(),
+    )
+    .expect("docker login");
+    let host = PathBuf::from(&ghcr.front.host);
+    let api = PathBuf::from(ghcr.api_url());
+    home.driver_with(&[
+        ("PORTOLAN_DEMO_REGISTRY", &host),
+        ("PORTOLAN_GITHUB_API", &api),
+        ("PORTOLAN_GITHUB_ACCEPT", Path::new("application/json")),
+        ("PORTOLAN_GITHUB_REGISTRY", &host),
+    ])
+}
+
+fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out: {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn wait_gone(s: &Session, css: &str) {
+    wait_until(&format!("{css} gone"), || s.find_all(css).is_empty());
+}
+
+/// An image pushed to `octo/app` under each of `tags`.
+fn push_tagged(ghcr: &GhcrLike, seed: &str, tags: &[&str]) -> TestImage {
+    let image = build_image(&ImageSpec::new(seed, "amd64", &[100]));
+    let pusher = Pusher::new(&ghcr.registry);
+    for tag in tags {
+        pusher.push_image("octo/app", tag, &image);
+    }
+    image
+}
+
+/// An image pushed by digest, untagged.
+fn push_untagged(ghcr: &GhcrLike, image: &TestImage) {
+    let pusher = Pusher::new(&ghcr.registry);
+    for blob in image.layers.iter().chain([&image.config]) {
+        pusher.push_blob("octo/app", blob);
+    }
+    pusher.push_manifest("octo/app", &image.manifest.digest, &image.manifest);
+}
+
+/// Where `tag` (or a digest) points in the registry as skopeo reads it, not through the
+/// front.
+fn skopeo_digest(ghcr: &GhcrLike, tag: &str) -> Option<String> {
+    let sep = if tag.starts_with("sha256:") { "@" } else { ":" };
+    let out = skopeo::output(&[
+        "inspect",
+        "--raw",
+        "--tls-verify=false",
+        &format!("docker://{}/octo/app{sep}{tag}", ghcr.registry.host),
+    ]);
+    out.status.success().then(|| sha256(&out.stdout))
+}
+
+fn skopeo_tags(ghcr: &GhcrLike) -> Vec<String> {
+    let listed = skopeo::json(&[
+        "list-tags",
+        "--tls-verify=false",
+        &format!("docker://{}/octo/app", ghcr.registry.host),
+    ]);
+    let mut tags: Vec<String> = listed["Tags"]
+        .as_array()
+        .expect("Tags")
+        .iter()
+        .filter_map(|t| t.as_str().map(str::to_owned))
+        .collect();
+    tags.sort();
+    tags
+}
+
+fn version_digests(ghcr: &GhcrLike) -> Vec<String> {
+    ghcr.versions()
+        .iter()
+        .filter_map(|v: &Value| v["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn remove_one_of_two_tags_keeps_the_other_and_undo_puts_it_back() {
+    let ghcr = GhcrLike::start();
+    let image = push_tagged(&ghcr, "app-two-tags", &["v1", "latest"]);
+    let home = AppHome::new();
+    let driver = open_app(&home, &ghcr);
+    let s = driver.open(&app_binary());
+
+    // The repository's tags, opened by name from the Packages view.
+    let owner = s.wait("input[name=owner]", 30);
+    s.type_into(&owner, "octo/app");
+    s.key("\u{E007}");
+    s.wait("[data-tag='v1'] .digest", 20);
+    s.hover(&s.wait("[data-tag='v1']", 5));
+    s.click(&s.wait("[data-tag='v1'] [data-action=untag]", 5));
+
+    // The confirm says what ghcr.io will do: the version keeps its other tag.
+    let said = s.wait_text("[data-testid=untag-keeps-others]", 20, |t| {
+        t.contains("latest")
+    });
+    assert!(!said.contains("deletes the version"), "{said}");
+    s.click(&s.wait("[data-testid=untag-submit]", 5));
+    wait_gone(&s, "[data-tag='v1']");
+    s.wait("[data-testid=undo-toast]", 5);
+
+    assert_eq!(skopeo_tags(&ghcr), ["latest"]);
+    assert_eq!(
+        skopeo_digest(&ghcr, "latest").as_deref(),
+        Some(image.manifest.digest.as_str())
+    );
+    assert_eq!(
+        version_digests(&ghcr),
+        [image.manifest.digest.clone()],
+        "no placeholder version left"
+    );
+    assert_eq!(
+        ghcr.refused_registry_deletes(),
+        0,
+        "no registry DELETE tried"
+    );
+
+    // Undo, through the ops undo: v1 points at the image again, still one version.
+    s.click(&s.wait("[data-testid=undo]", 5));
+    s.wait("[data-tag='v1']", 20);
+    wait_until("v1 back in the registry", || {
+        skopeo_digest(&ghcr, "v1").as_deref() == Some(image.manifest.digest.as_str())
+    });
+    assert_eq!(skopeo_tags(&ghcr), ["latest", "v1"]);
+    assert_eq!(version_digests(&ghcr), [image.manifest.digest.clone()]);
+}
+
+#[test]
+fn delete_picked_versions_then_clean_up_keeps_a_kept_index_platform_images() {
+    let ghcr = GhcrLike::start();
+    let one = push_tagged(&ghcr, "pick-one", &["one"]);
+    let two = push_tagged(&ghcr, "pick-two", &["two"]);
+    let three = push_tagged(&ghcr, "pick-three", &["three"]);
+    let (amd, arm) = (
+        ImageSpec::new("keep-amd", "amd64", &[100]),
+        ImageSpec::new("keep-arm", "arm64", &[100]),
+    );
+    let (a, b) = (build_image(&amd), build_image(&arm));
+    let index = build_index(&[(&amd, &a), (&arm, &b)], false);
+    Pusher::new(&ghcr.registry).push_index("octo/app", "multi", &[&a, &b], &index);
+    let orphan = build_image(&ImageSpec::new("orphan", "amd64", &[100]));
+    push_untagged(&ghcr, &orphan);
+    for digest in [
+        &one.manifest.digest,
+        &two.manifest.digest,
+        &three.manifest.digest,
+        &index.digest,
+        &a.manifest.digest,
+        &b.manifest.digest,
+        &orphan.manifest.digest,
+    ] {
+        ghcr.set_created(digest, "2025-01-01T00:00:00Z");
+    }
+
+    let home = AppHome::new();
+    let driver = open_app(&home, &ghcr);
+    let s = driver.open(&app_binary());
+    s.click(&s.wait("[data-package='octo/app']", 30));
+    let row = |d: &str| format!("[data-digest='{d}']");
+    s.wait(&row(&orphan.manifest.digest), 20);
+
+    // Pick two versions, preview, delete.
+    s.click(&s.wait(
+        &format!("{} [data-testid=pick-version]", row(&one.manifest.digest)),
+        5,
+    ));
+    s.click(&s.wait(
+        &format!("{} [data-testid=pick-version]", row(&two.manifest.digest)),
+        5,
+    ));
+    s.click(&s.wait("[data-testid=delete-versions]", 5));
+    let preview = s.wait_text("[data-testid=versions-plan]", 10, |t| {
+        t.contains("one") && t.contains("two")
+    });
+    assert!(!preview.contains("three"), "{preview}");
+    s.wait_text("[data-testid=versions-count]", 5, |t| {
+        t.starts_with("2 versions")
+    });
+    s.click(&s.wait("[data-testid=versions-run]", 5));
+    s.wait_text("[data-testid=versions-summary]", 30, |t| !t.is_empty());
+    assert!(s.find_all("[data-testid=versions-failures]").is_empty());
+    s.click(&s.wait("[data-testid=versions-done]", 5));
+    let left = version_digests(&ghcr);
+    assert!(
+        !left.contains(&one.manifest.digest) && !left.contains(&two.manifest.digest),
+        "{left:?}"
+    );
+    assert!(left.contains(&three.manifest.digest), "{left:?}");
+    assert!(skopeo_digest(&ghcr, "one").is_none() && skopeo_digest(&ghcr, "two").is_none());
+    wait_gone(&s, &row(&one.manifest.digest));
+
+    // Clean up untagged versions older than 30 days: the orphan goes; the platform images
+    // of the kept `multi` stay, and the preview says so.
+    s.click(&s.wait("[data-testid=cleanup-versions]", 5));
+    s.click(&s.wait("[data-testid=versions-preview]", 5));
+    s.wait("[data-testid=versions-plan]", 30);
+    let fate = |d: &str| {
+        s.script(
+            "return document.querySelector(`[data-testid=versions-plan] [data-digest='${arguments[0]}']`)?.getAttribute('data-fate') ?? null;",
+            json!([d]),
+        )
+    };
+    assert_eq!(fate(&orphan.manifest.digest), json!("delete"));
+    assert_eq!(fate(&a.manifest.digest), json!("keep"));
+    assert_eq!(fate(&b.manifest.digest), json!("keep"));
+    assert_eq!(fate(&index.digest), json!("keep"));
+    s.click(&s.wait("[data-testid=versions-run]", 5));
+    s.wait_text("[data-testid=versions-summary]", 30, |t| !t.is_empty());
+    assert!(s.find_all("[data-testid=versions-failures]").is_empty());
+
+    let left = version_digests(&ghcr);
+    assert!(!left.contains(&orphan.manifest.digest), "{left:?}");
+    for kept in [
+        &a.manifest.digest,
+        &b.manifest.digest,
+        &index.digest,
+        &three.manifest.digest,
+    ] {
+        assert!(left.contains(kept), "{kept} kept: {left:?}");
+    }
+    // The multi-arch tag still pulls for both platforms.
+    assert_eq!(
+        skopeo_digest(&ghcr, "multi").as_deref(),
+        Some(index.digest.as_str())
+    );
+    assert_eq!(
+        skopeo_digest(&ghcr, &a.manifest.digest).as_deref(),
+        Some(a.manifest.digest.as_str())
+    );
+    assert_eq!(
+        skopeo_digest(&ghcr, &b.manifest.digest).as_deref(),
+        Some(b.manifest.digest.as_str())
+    );
+}
