@@ -138,7 +138,7 @@ fn remove_one_of_two_tags_keeps_the_other_and_undo_puts_it_back() {
     );
     assert_eq!(
         version_digests(&ghcr),
-        [image.manifest.digest.clone()],
+        [image.manifest.digest.as_str()],
         "no placeholder version left"
     );
     assert_eq!(
@@ -154,7 +154,7 @@ fn remove_one_of_two_tags_keeps_the_other_and_undo_puts_it_back() {
         skopeo_digest(&ghcr, "v1").as_deref() == Some(image.manifest.digest.as_str())
     });
     assert_eq!(skopeo_tags(&ghcr), ["latest", "v1"]);
-    assert_eq!(version_digests(&ghcr), [image.manifest.digest.clone()]);
+    assert_eq!(version_digests(&ghcr), [image.manifest.digest.as_str()]);
 }
 
 #[test]
