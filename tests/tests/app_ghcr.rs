@@ -264,3 +264,38 @@ fn delete_picked_versions_then_clean_up_keeps_a_kept_index_platform_images() {
         Some(b.manifest.digest.as_str())
     );
 }
+
+#[test]
+fn an_untag_stopped_half_way_says_what_is_left_and_finish_completes_it() {
+    let ghcr = GhcrLike::start();
+    let image = push_tagged(&ghcr, "app-half-way", &["v1", "latest"]);
+    let home = AppHome::new();
+    let driver = open_app(&home, &ghcr);
+    let s = driver.open(&app_binary());
+    let owner = s.wait("input[name=owner]", 30);
+    s.type_into(&owner, "octo/app");
+    s.key("\u{E007}");
+    s.wait("[data-tag='v1'] .digest", 20);
+    s.hover(&s.wait("[data-tag='v1']", 5));
+    s.click(&s.wait("[data-tag='v1'] [data-action=untag]", 5));
+    s.wait_text("[data-testid=untag-keeps-others]", 20, |t| {
+        t.contains("latest")
+    });
+
+    // GitHub refuses the placeholder version's delete: the dialog says exactly what is
+    // left, and offers Finish.
+    ghcr.refuse_deletes(1);
+    s.click(&s.wait("[data-testid=untag-submit]", 5));
+    let left = s.wait_text("[data-testid=untag-left]", 20, |t| {
+        t.contains("placeholder")
+    });
+    assert!(left.contains("sha256:"), "{left}");
+    assert_eq!(s.find_all("[data-testid=untag-undo]").len(), 1);
+    let held = version_digests(&ghcr);
+    assert_eq!(held.len(), 2, "the placeholder's version is left: {held:?}");
+
+    s.click(&s.wait("[data-testid=untag-finish]", 5));
+    wait_gone(&s, "[data-tag='v1']");
+    assert_eq!(skopeo_tags(&ghcr), ["latest"]);
+    assert_eq!(version_digests(&ghcr), [image.manifest.digest.as_str()]);
+}
