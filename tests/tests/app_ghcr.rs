@@ -299,3 +299,32 @@ fn an_untag_stopped_half_way_says_what_is_left_and_finish_completes_it() {
     assert_eq!(skopeo_tags(&ghcr), ["latest"]);
     assert_eq!(version_digests(&ghcr), [image.manifest.digest.as_str()]);
 }
+
+#[test]
+fn remove_a_tag_from_the_versions_view_and_undo() {
+    let ghcr = GhcrLike::start();
+    let image = push_tagged(&ghcr, "versions-untag", &["v1", "latest"]);
+    let home = AppHome::new();
+    let driver = open_app(&home, &ghcr);
+    let s = driver.open(&app_binary());
+    s.click(&s.wait("[data-package='octo/app']", 30));
+    let row = format!("[data-digest='{}']", image.manifest.digest);
+    s.wait(&row, 20);
+    s.hover(&s.wait(&row, 5));
+    s.click(&s.wait(&format!("{row} [aria-label='Remove tag v1']"), 5));
+    s.wait_text("[data-testid=untag-keeps-others]", 20, |t| {
+        t.contains("latest")
+    });
+    s.click(&s.wait("[data-testid=untag-submit]", 5));
+    s.wait("[data-testid=versions-undo-toast]", 20);
+    assert_eq!(skopeo_tags(&ghcr), ["latest"]);
+    assert_eq!(version_digests(&ghcr), [image.manifest.digest.as_str()]);
+
+    s.click(&s.wait("[data-testid=versions-undo]", 5));
+    wait_until("v1 back", || skopeo_tags(&ghcr) == ["latest", "v1"]);
+    assert_eq!(
+        skopeo_digest(&ghcr, "v1").as_deref(),
+        Some(image.manifest.digest.as_str())
+    );
+    assert_eq!(version_digests(&ghcr), [image.manifest.digest.as_str()]);
+}
