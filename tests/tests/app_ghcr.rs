@@ -304,6 +304,7 @@ fn an_untag_stopped_half_way_says_what_is_left_and_finish_completes_it() {
 fn remove_a_tag_from_the_versions_view_and_undo() {
     let ghcr = GhcrLike::start();
     let image = push_tagged(&ghcr, "versions-untag", &["v1", "latest"]);
+    let solo = push_tagged(&ghcr, "versions-solo", &["solo"]);
     let home = AppHome::new();
     let driver = open_app(&home, &ghcr);
     let s = driver.open(&app_binary());
@@ -317,14 +318,35 @@ fn remove_a_tag_from_the_versions_view_and_undo() {
     });
     s.click(&s.wait("[data-testid=untag-submit]", 5));
     s.wait("[data-testid=versions-undo-toast]", 20);
-    assert_eq!(skopeo_tags(&ghcr), ["latest"]);
-    assert_eq!(version_digests(&ghcr), [image.manifest.digest.as_str()]);
+    assert_eq!(skopeo_tags(&ghcr), ["latest", "solo"]);
+    assert!(version_digests(&ghcr).contains(&image.manifest.digest));
+    assert_eq!(
+        version_digests(&ghcr).len(),
+        2,
+        "no placeholder version left"
+    );
 
     s.click(&s.wait("[data-testid=versions-undo]", 5));
-    wait_until("v1 back", || skopeo_tags(&ghcr) == ["latest", "v1"]);
+    wait_until("v1 back", || skopeo_tags(&ghcr) == ["latest", "solo", "v1"]);
     assert_eq!(
         skopeo_digest(&ghcr, "v1").as_deref(),
         Some(image.manifest.digest.as_str())
     );
-    assert_eq!(version_digests(&ghcr), [image.manifest.digest.as_str()]);
+    assert_eq!(
+        version_digests(&ghcr).len(),
+        2,
+        "no placeholder version left"
+    );
+
+    // A sole tag: the confirm says the version goes (restorable), and it does.
+    let solo_row = format!("[data-digest='{}']", solo.manifest.digest);
+    s.hover(&s.wait(&solo_row, 20));
+    s.click(&s.wait(&format!("{solo_row} [aria-label='Remove tag solo']"), 5));
+    s.wait_text("[data-testid=untag-deletes-version]", 20, |t| {
+        t.contains("deletes the version") && t.contains("30 days")
+    });
+    s.click(&s.wait("[data-testid=untag-submit]", 5));
+    wait_gone(&s, &solo_row);
+    assert!(!version_digests(&ghcr).contains(&solo.manifest.digest));
+    assert_eq!(skopeo_tags(&ghcr), ["latest", "v1"]);
 }
