@@ -127,6 +127,8 @@ fn remove_one_of_two_tags_keeps_the_other_and_undo_puts_it_back() {
         t.contains("latest")
     });
     assert!(!said.contains("deletes the version"), "{said}");
+    let problems = s.accessibility_problems();
+    assert!(problems.is_empty(), "untag confirm: {problems:?}");
     s.click(&s.wait("[data-testid=untag-submit]", 5));
     wait_gone(&s, "[data-tag='v1']");
     s.wait("[data-testid=undo-toast]", 5);
@@ -232,6 +234,8 @@ fn delete_picked_versions_then_clean_up_keeps_a_kept_index_platform_images() {
             json!([d]),
         )
     };
+    let problems = s.accessibility_problems();
+    assert!(problems.is_empty(), "clean-up preview: {problems:?}");
     assert_eq!(fate(&orphan.manifest.digest), json!("delete"));
     assert_eq!(fate(&a.manifest.digest), json!("keep"));
     assert_eq!(fate(&b.manifest.digest), json!("keep"));
