@@ -223,6 +223,8 @@ listed_by: Array<string>, };
 
 export type Digest = string;
 
+export type DigestSource = "api" | "registry";
+
 export type DroppedFiles = { 
 /**
  * Their paths.
@@ -1257,6 +1259,27 @@ count: number,
  * Counting stopped at the cap: there are at least `count`.
  */
 more: boolean, };
+
+export type TagDigest = { 
+/**
+ * The tag.
+ */
+tag: string, 
+/**
+ * The manifest (or index) digest it points to.
+ */
+digest: string, };
+
+export type TagDigests = { 
+/**
+ * The registry's tags, in its order, each with where it points; a tag deleted while
+ * they were read is left out.
+ */
+tags: Array<TagDigest>, 
+/**
+ * Where the digests came from.
+ */
+source: DigestSource, };
 
 export type TagFate = "keep" | "untag" | "delete";
 
