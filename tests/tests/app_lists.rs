@@ -190,7 +190,10 @@ fn sort_group_filter_copy_and_read_what_the_image_says() {
         t.starts_with("1 image,")
     });
     let grouped_in = grouping.elapsed();
-    eprintln!("1200 tags grouped by digest in {} ms", grouped_in.as_millis());
+    eprintln!(
+        "1200 tags grouped by digest in {} ms",
+        grouped_in.as_millis()
+    );
     assert_eq!(rows(&s).len(), 1, "one row");
     let size = s.script(
         "return document.querySelector('[data-tag]').dataset.groupSize",
