@@ -1547,6 +1547,14 @@ repository: string,
 /**
  * Who owns it.
  */
+owner_kind: OwnerKind, } | { "kind": "tags", 
+/**
+ * `HOST/OWNER/PACKAGE`.
+ */
+repository: string, 
+/**
+ * Who owns it.
+ */
 owner_kind: OwnerKind, } | { "kind": "version", 
 /**
  * `HOST/OWNER/PACKAGE`.
