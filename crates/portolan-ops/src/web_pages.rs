@@ -1,5 +1,5 @@
-//! The vendor web pages Portolan sends the user to (a package's page, its settings, a
-//! version, GitHub's new-token page), built from their parts on the web host that goes with
+//! The vendor web pages Portolan sends the user to (a package's page, its settings, its
+//! tags, a version, GitHub's new-token page), built from their parts on the web host that goes with
 //! the configured API, and the links an image's labels name.
 //!
 //! An address an API returns (GitHub's `html_url`) is never opened: an API answer, or a
