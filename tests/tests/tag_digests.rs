@@ -76,3 +76,39 @@ fn elsewhere_each_tag_is_one_head() {
         found.tags.iter().map(|t| t.digest.as_str()).collect();
     assert_eq!(digests.len(), 1, "every tag on one image");
 }
+
+#[test]
+fn on_docker_hub_the_digests_come_from_the_hub_api() {
+    let registry = TestRegistry::start(Auth::None);
+    let image = build_image(&ImageSpec::new("hub-app", "amd64", &[100]));
+    let pusher = Pusher::new(&registry);
+    for tag in ["v1", "latest"] {
+        pusher.push_image("alice/app", tag, &image);
+    }
+    let tag = |name: &str| serde_json::json!({"name": name, "digest": image.manifest.digest, "last_updated": "2026-01-01T00:00:00Z", "full_size": 100, "images": []});
+    let api = portolan_tests::http_double::HttpDouble::builder()
+        .reply(
+            "GET",
+            "/v2/namespaces/alice/repositories/app/tags",
+            portolan_tests::http_double::Reply::json(
+                &serde_json::json!({"count": 2, "next": null, "results": [tag("v1"), tag("latest")]}),
+            ),
+        )
+        .start();
+    let apis = VendorApis {
+        hub: format!("http://{}", api.host),
+        hub_registry: Some(registry.host.clone()),
+        ..VendorApis::default()
+    };
+    let client = Arc::new(Client::anonymous());
+    let repository = format!("{}/alice/app", registry.host);
+    let listed = block_on(portolan_ops::packages::tag_digests(
+        &client,
+        &apis,
+        &repository,
+    ));
+    assert!(listed.is_ok(), "the Hub API answers: {listed:?}");
+    let found = block_on(tag_digests(&client, &apis, &repository)).expect("digests");
+    assert_eq!(found.source, DigestSource::Api);
+    assert_eq!(found.tags.len(), 2);
+}
