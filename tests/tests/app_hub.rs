@@ -2,8 +2,9 @@
 //! for Docker Hub's, and a Hub API of the test's own. *Group by digest* gives one row for
 //! the image's two tags; *Remove tag*, which Hub's published API cannot do, says so and
 //! opens the repository's Tags page on the Hub's web host (the browser-opening call is
-//! observed, not performed). That the digests come from the Hub API's tag list is
-//! checked in `tag_digests.rs`.
+//! observed, not performed). Where the tags point is asked of the Hub API's tag list
+//! (`tag_digests.rs` checks that the vendor APIs' answers are used, with no manifest read
+//! on a ghcr.io-like registry).
 
 use std::path::PathBuf;
 
@@ -52,6 +53,19 @@ fn hub_tags_group_and_remove_tag_opens_the_tags_page() {
 
     s.click(&s.wait("[data-testid=group-by-digest]", 5));
     s.wait_text("[data-testid=tag-count]", 30, |t| t.starts_with("1 image,"));
+    // Where each tag points is asked of the Hub API (the two rows in view may have
+    // their details first).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while api
+        .requests_to("GET", "/v2/namespaces/alice/repositories/app/tags")
+        .is_empty()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the Hub API's tag list was not asked"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     s.click(&s.wait("[data-testid=group-by-digest]", 5));
     s.wait_text("[data-testid=tag-count]", 30, |t| t.starts_with("2 of 2"));
 
