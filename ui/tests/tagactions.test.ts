@@ -14,6 +14,12 @@ describe('tag row actions', () => {
     expect(untagModal('v1', ['v1', 'latest'], D)).toEqual({ kind: 'cleanup', selection: { tags: ['v1', 'latest'], action: 'untag' } });
   });
 
+  it('on Docker Hub, which deletes no tag through its API, says what to do instead', () => {
+    expect(untagModal('v1', ['v1'], D, true)).toEqual({ kind: 'hub-untag', tags: ['v1'] });
+    expect(untagModal('v1', ['v1', 'latest'], D, true)).toEqual({ kind: 'hub-untag', tags: ['v1', 'latest'] });
+    expect(keyAction(key('Delete'), { ...one, hub: true })).toEqual({ kind: 'open', modal: { kind: 'hub-untag', tags: ['v1'] } });
+  });
+
   it('maps keys to actions on the row under the cursor', () => {
     expect(keyAction(key('a', { ctrlKey: true }), null)).toEqual({ kind: 'pick-all' });
     expect(keyAction(key('a', { metaKey: true }), one)).toEqual({ kind: 'pick-all' });

@@ -124,4 +124,42 @@ describe('tag details', () => {
     q.forget(['a']);
     expect(q.details.a).toBeUndefined();
   });
+
+  it('asks once where every tag points, for a grouping, and keeps what actions said since', async () => {
+    const r = registry();
+    const E = 'sha256:' + 'e'.repeat(64);
+    let answer: (t: { tag: string; digest: string }[]) => void = () => {};
+    let scans = 0;
+    const q = new TagDetails({
+      describe: r.describe,
+      limited: () => false,
+      onlimited: () => {},
+      digests: () => {
+        scans++;
+        return new Promise((ok) => (answer = ok));
+      },
+    });
+    q.scanDigests();
+    q.scanDigests();
+    expect([scans, q.scan]).toEqual([1, 'running']);
+    q.pointed('b', E);
+    answer([
+      { tag: 'a', digest: D },
+      { tag: 'b', digest: D },
+    ]);
+    await settle();
+    expect(q.scan).toBe('done');
+    expect([q.digestOf('a'), q.digestOf('b'), q.digestOf('c')]).toEqual([D, E, null]);
+    // No tag's details were asked for.
+    expect(r.asked).toEqual([]);
+    q.forget(['a']);
+    expect(q.digestOf('a')).toBeNull();
+    // A scan that fails says so (the details are then asked for instead); a reset forgets.
+    q.reset();
+    expect([q.scan, q.digestOf('b')]).toEqual(['none', null]);
+    const failing = new TagDetails({ describe: r.describe, limited: () => false, onlimited: () => {}, digests: () => Promise.reject(new Error('no')) });
+    failing.scanDigests();
+    await settle();
+    expect(failing.scan).toBe('failed');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupByDigest, localTime, matches, naturalCompare, relativeTime, sortTags } from '../src/lib/taglist';
+import { countGroupable, groupByDigest, localTime, matches, naturalCompare, relativeTime, sortTags } from '../src/lib/taglist';
 import type { TagSummary } from '../src/lib/bindings';
 
 const D1 = 'sha256:' + '1'.repeat(64);
@@ -38,15 +38,21 @@ describe('tag list', () => {
   });
 
   it('groups tags that share a digest at the first one', () => {
-    const details = { a: summary('a', D1, null), b: summary('b', D2, null), c: summary('c', D1, null) };
-    expect(groupByDigest(['a', 'b', 'c', 'd'], details)).toEqual([
+    const details: Record<string, TagSummary> = { a: summary('a', D1, null), b: summary('b', D2, null), c: summary('c', D1, null) };
+    const digestOf = (t: string) => details[t]?.digest ?? null;
+    expect(groupByDigest(['a', 'b', 'c', 'd'], digestOf)).toEqual([
       { digest: D1, tags: ['a', 'c'] },
       { digest: D2, tags: ['b'] },
       { digest: null, tags: ['d'] },
     ]);
     const many = Array.from({ length: 1200 }, (_, i) => `t${i}`);
-    const same = Object.fromEntries(many.map((t) => [t, summary(t, D1, null)]));
-    expect(groupByDigest(many, same)).toHaveLength(1);
+    expect(groupByDigest(many, () => D1)).toHaveLength(1);
+  });
+
+  it('counts the tags a grouping can place: with a digest, or whose details failed', () => {
+    const digests = new Map([['a', D1], ['b', D2]]);
+    const digestOf = (t: string) => digests.get(t) ?? null;
+    expect(countGroupable(['a', 'b', 'c', 'd'], digestOf, { c: 'error', d: 'loading' })).toBe(3);
   });
 
   it('filters in any case', () => {

@@ -22,6 +22,8 @@
 //!   typed, an existing tag moved only when confirmed, an untag guarded by the digest the
 //!   user saw), and [`cleanup`]: removing many tags from a previewed plan, a bounded number
 //!   at a time; both see every tag through [`tag_scan`].
+//! - [`tag_digests`]: where every tag points, from a vendor API's versions or a `HEAD` per
+//!   tag, so a list groups tags by image without reading each manifest.
 //! - [`push`] and [`copy`]: pushing a local engine's image, layout or archive, and copying (promoting) an
 //!   image to another repository or registry, each run in the background as a transfer.
 //! - [`layer_files`]: the files in an image's layers (listings, the merged tree, two
@@ -57,6 +59,7 @@ pub mod push;
 pub mod setup;
 pub mod sign_in;
 pub mod summary;
+pub mod tag_digests;
 pub mod tag_scan;
 pub mod transfers;
 pub mod values;

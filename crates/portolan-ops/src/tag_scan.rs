@@ -45,6 +45,16 @@ pub struct TagHead {
 /// registry's order. A tag deleted while the scan runs is left out.
 pub async fn heads(client: &Arc<Client>, repository: &Reference) -> Result<Vec<TagHead>> {
     let tags = client.tags(repository).await?;
+    heads_of(client, repository, tags).await
+}
+
+/// Each of `tags` in `repository` with where it points and whether that is an index, in
+/// the order given. A tag that is not there (deleted meanwhile) is left out.
+pub async fn heads_of(
+    client: &Arc<Client>,
+    repository: &Reference,
+    tags: Vec<String>,
+) -> Result<Vec<TagHead>> {
     let resolved: Vec<Option<TagHead>> = stream::iter(tags)
         .map(|tag| {
             let client = client.clone();

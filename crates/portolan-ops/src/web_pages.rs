@@ -1,5 +1,5 @@
-//! The vendor web pages Portolan sends the user to (a package's page, its settings, a
-//! version, GitHub's new-token page), built from their parts on the web host that goes with
+//! The vendor web pages Portolan sends the user to (a package's page, its settings, its
+//! tags, a version, GitHub's new-token page), built from their parts on the web host that goes with
 //! the configured API, and the links an image's labels name.
 //!
 //! An address an API returns (GitHub's `html_url`) is never opened: an API answer, or a
@@ -51,6 +51,14 @@ pub enum WebPage {
         /// Who owns it.
         owner_kind: OwnerKind,
     },
+    /// Where a package's tags are managed by hand: on Docker Hub, whose published API
+    /// has no tag delete, the repository's Tags page; on GitHub, the package's versions.
+    Tags {
+        /// `HOST/OWNER/PACKAGE`.
+        repository: String,
+        /// Who owns it.
+        owner_kind: OwnerKind,
+    },
     /// One version of a package: GitHub's version id, or a tag on Docker Hub.
     Version {
         /// `HOST/OWNER/PACKAGE`.
@@ -88,6 +96,10 @@ impl WebPage {
                 repository,
                 owner_kind,
             } => package_url(apis, repository, *owner_kind, Tail::Settings),
+            WebPage::Tags {
+                repository,
+                owner_kind,
+            } => package_url(apis, repository, *owner_kind, Tail::Tags),
             WebPage::Version {
                 repository,
                 owner_kind,
@@ -138,6 +150,7 @@ pub fn image_link(text: &str) -> Result<Url> {
 enum Tail<'a> {
     Page,
     Settings,
+    Tags,
     Version(&'a str),
 }
 
@@ -183,6 +196,7 @@ fn package_url(
                 match tail {
                     Tail::Page => path.extend(["package", package]),
                     Tail::Settings => path.extend([package, "settings"]),
+                    Tail::Tags => path.extend([package, "versions"]),
                     Tail::Version(id) => {
                         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
                             return Err(Error::input(
@@ -205,6 +219,7 @@ fn package_url(
                     Tail::Settings => {
                         path.extend(["repository", "docker", owner, package, "settings"])
                     }
+                    Tail::Tags => path.extend(["repository", "docker", owner, package, "tags"]),
                     Tail::Version(tag) => path.extend(["layers", owner, package, tag]),
                 };
             }
@@ -314,6 +329,16 @@ mod tests {
         );
         assert_eq!(
             url(
+                WebPage::Tags {
+                    repository: "ghcr.io/octo/app".to_owned(),
+                    owner_kind: OwnerKind::User
+                },
+                &apis
+            ),
+            "https://github.com/users/octo/packages/container/app/versions"
+        );
+        assert_eq!(
+            url(
                 WebPage::NewToken {
                     host: "ghcr.io".to_owned()
                 },
@@ -404,6 +429,13 @@ mod tests {
                 owner_kind: OwnerKind::User
             }),
             "https://hub.docker.com/repository/docker/alice/app/settings"
+        );
+        assert_eq!(
+            page(|repository| WebPage::Tags {
+                repository,
+                owner_kind: OwnerKind::User
+            }),
+            "https://hub.docker.com/repository/docker/alice/app/tags"
         );
         assert_eq!(
             page(|repository| WebPage::Version {

@@ -7,6 +7,7 @@ use crate::state::AppState;
 use portolan_ops::browse;
 pub use portolan_ops::browse::{RawDocument, Referrer, TagCount, TagList};
 pub use portolan_ops::catalog::RepositoryPage;
+pub use portolan_ops::tag_digests::TagDigests;
 use portolan_ops::Reference;
 pub use portolan_ops::{ImageReport, TagSummary};
 
@@ -84,4 +85,13 @@ pub async fn raw_config(
 /// Signatures, SBOMs and attestations that refer to `reference`.
 pub async fn list_referrers(state: &AppState, reference: String) -> AppResult<Vec<Referrer>> {
     Ok(browse::referrer_list(&state.client(), &reference).await?)
+}
+
+/// Where every tag of `repository` points (for grouping by digest): the vendor API's
+/// versions on ghcr.io and Docker Hub, else a `HEAD` per tag, several at a time.
+pub async fn tag_digests(state: &AppState, repository: String) -> AppResult<TagDigests> {
+    Ok(
+        portolan_ops::tag_digests::tag_digests(&state.client(), &state.vendor_apis, &repository)
+            .await?,
+    )
 }

@@ -39,6 +39,7 @@ declare_commands! {
     browse::resolve_repository(host: String, name: String) -> String;
     browse::list_tags(repository: String) -> browse::TagList;
     browse::count_tags(repository: String) -> browse::TagCount;
+    browse::tag_digests(repository: String) -> browse::TagDigests;
     browse::describe_tag(reference: String) -> browse::TagSummary;
     browse::inspect_image(reference: String, platform: Option<String>) -> browse::ImageReport;
     browse::raw_manifest(reference: String) -> browse::RawDocument;

@@ -223,6 +223,8 @@ listed_by: Array<string>, };
 
 export type Digest = string;
 
+export type DigestSource = "api" | "registry";
+
 export type DroppedFiles = { 
 /**
  * Their paths.
@@ -1288,6 +1290,27 @@ count: number,
  */
 more: boolean, };
 
+export type TagDigest = { 
+/**
+ * The tag.
+ */
+tag: string, 
+/**
+ * The manifest (or index) digest it points to.
+ */
+digest: string, };
+
+export type TagDigests = { 
+/**
+ * The registry's tags, in its order, each with where it points; a tag deleted while
+ * they were read is left out.
+ */
+tags: Array<TagDigest>, 
+/**
+ * Where the digests came from.
+ */
+source: DigestSource, };
+
 export type TagFate = "keep" | "untag" | "delete";
 
 export type TagList = { 
@@ -1811,6 +1834,14 @@ repository: string,
  * Who owns it.
  */
 owner_kind: OwnerKind, } | { "kind": "package_settings", 
+/**
+ * `HOST/OWNER/PACKAGE`.
+ */
+repository: string, 
+/**
+ * Who owns it.
+ */
+owner_kind: OwnerKind, } | { "kind": "tags", 
 /**
  * `HOST/OWNER/PACKAGE`.
  */

@@ -3,7 +3,7 @@
 
 import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, Comparison, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, FileRead, HostAdvice, ImageDiff, ImageReport, LayerListing, LayerRead, LocalImage, MergedTree, NewRegistry, PackageList, PlannedVersion, ProgressEvent, PullRequest, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagCount, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, UntagFinish, UntagFinished, UntagUndo, UntagUndone, Untagged, VersionCleanupSummary, VersionList, VersionPlan, VersionRules, VersionUntag, VersionUntagPreview, VersionUntagRequest, WebPage } from './bindings';
+import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, Comparison, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, FileRead, HostAdvice, ImageDiff, ImageReport, LayerListing, LayerRead, LocalImage, MergedTree, NewRegistry, PackageList, PlannedVersion, ProgressEvent, PullRequest, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagCount, TagDigests, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, UntagFinish, UntagFinished, UntagUndo, UntagUndone, Untagged, VersionCleanupSummary, VersionList, VersionPlan, VersionRules, VersionUntag, VersionUntagPreview, VersionUntagRequest, WebPage } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
@@ -58,6 +58,8 @@ export const commands = {
     call<TagList>('list_tags', { repository }),
   countTags: (repository: string) =>
     call<TagCount>('count_tags', { repository }),
+  tagDigests: (repository: string) =>
+    call<TagDigests>('tag_digests', { repository }),
   describeTag: (reference: string) =>
     call<TagSummary>('describe_tag', { reference }),
   inspectImage: (reference: string, platform: string | null) =>

@@ -14,6 +14,26 @@ export function humanSize(bytes: number | null | undefined): string {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
 }
 
+const COUNT_UNITS = ['', 'K', 'M', 'B', 'T'];
+
+/** A count as people read it at a glance: `950`, `1.2K`, `34K`, `1.2M` (one decimal
+ * below 10, rounded, never `1000K`); '' for none. */
+export function humanCount(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n) || n < 0) return '';
+  let unit = 0;
+  let value = n;
+  while (value >= 1000 && unit < COUNT_UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  let shown = value < 10 && unit > 0 ? Math.round(value * 10) / 10 : Math.round(value);
+  if (shown >= 1000 && unit < COUNT_UNITS.length - 1) {
+    shown = 1;
+    unit++;
+  }
+  return `${shown}${COUNT_UNITS[unit]}`;
+}
+
 /** A transfer speed, `12.3 MiB/s`. */
 export function humanRate(bytesPerSecond: number): string {
   return bytesPerSecond > 0 ? `${humanSize(bytesPerSecond)}/s` : '';

@@ -7,19 +7,22 @@ import type { SelectionAction } from './bindings';
 export type TagModal =
   | { kind: 'tag'; tag: string; digest: string }
   | { kind: 'untag'; tag: string; digest: string }
+  | { kind: 'hub-untag'; tags: string[] }
   | { kind: 'delete'; digest: string }
   | { kind: 'cleanup'; selection: { tags: string[]; action: SelectionAction } | null }
   | { kind: 'push'; initial: string | null };
 
 /** A row: the tag standing for it, the tags it stands for (a group's, or its own), and
  * the digest, once its details are in. */
-export type TagRow = { tag: string; tags: string[]; digest: string | null };
+export type TagRow = { tag: string; tags: string[]; digest: string | null; hub?: boolean };
 
 /** What a key does. */
 export type KeyAction = { kind: 'pick-all' } | { kind: 'toggle' } | { kind: 'open'; modal: TagModal };
 
-/** Removing a row's tag: a group's row removes every tag of it, from a preview. */
-export function untagModal(tag: string, tags: string[], digest: string): TagModal {
+/** Removing a row's tag: a group's row removes every tag of it, from a preview; on Docker
+ * Hub (`hub`), which deletes no tag through its API, what to do instead. */
+export function untagModal(tag: string, tags: string[], digest: string, hub = false): TagModal {
+  if (hub) return { kind: 'hub-untag', tags };
   return tags.length > 1 ? { kind: 'cleanup', selection: { tags, action: 'untag' } } : { kind: 'untag', tag, digest };
 }
 
@@ -33,10 +36,10 @@ export function keyAction(
   if ((e.ctrlKey || e.metaKey) && e.key === 'a') return { kind: 'pick-all' };
   if (!row) return null;
   if (e.key === ' ') return { kind: 'toggle' };
-  const { tag, tags, digest } = row;
+  const { tag, tags, digest, hub } = row;
   if (e.key === 't' && digest) return { kind: 'open', modal: { kind: 'tag', tag, digest } };
   if (e.key === 'Delete' && digest) {
-    return { kind: 'open', modal: e.shiftKey ? { kind: 'delete', digest } : untagModal(tag, tags, digest) };
+    return { kind: 'open', modal: e.shiftKey ? { kind: 'delete', digest } : untagModal(tag, tags, digest, hub) };
   }
   return null;
 }

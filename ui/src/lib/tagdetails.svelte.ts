@@ -1,8 +1,10 @@
 // The details of a repository's tags (digest, kind, platforms, size, date), asked of the
-// registry a few at a time: the rows in view first, then, for a sort or a grouping that
-// needs them all, the rest. Answers for an earlier repository are ignored after `reset`,
-// and a registry that limits requests is not asked for the rest.
-import type { TagSummary } from './bindings';
+// registry a few at a time: the rows in view first, then, for a sort that needs them all,
+// the rest. A grouping by digest needs only where each tag points: one scan of the whole
+// repository (a vendor API's versions, or a HEAD per tag), with the details asked only if
+// that fails. Answers for an earlier repository are ignored after `reset`, and a registry
+// that limits requests is not asked for the rest.
+import type { TagDigest, TagSummary } from './bindings';
 
 /** A tag's details, or where asking for them stands. */
 export type TagDetail = TagSummary | 'loading' | 'error';
@@ -16,11 +18,20 @@ export type DetailSource = {
   onlimited: () => void;
   /** Requests at once (6 unless said). */
   parallel?: number;
+  /** Where every tag points, in one answer (for grouping by digest). */
+  digests?: () => Promise<TagDigest[]>;
 };
+
+/** Where the scan of every tag's digest stands: `failed` means the details are asked. */
+export type DigestScan = 'none' | 'running' | 'done' | 'failed';
 
 export class TagDetails {
   /** Every tag asked about so far, by name. */
   details = $state<Record<string, TagDetail>>({});
+  /** Where each tag points, from the scan (and the actions since). Raw: 10,000 entries
+   * need no per-item proxies; replaced whole on each change. */
+  digests = $state.raw<Map<string, string>>(new Map());
+  scan = $state<DigestScan>('none');
   #queue: string[] = [];
   #running = 0;
   // Tags being asked for now (a tag may be queued twice: in view, and for a sort).
@@ -38,6 +49,36 @@ export class TagDetails {
     this.#generation++;
     this.#queue.length = 0;
     this.details = {};
+    this.digests = new Map();
+    this.scan = 'none';
+  }
+
+  /** Ask once where every tag points (a grouping needs it); tags the actions since have
+   * moved keep what the actions said. */
+  scanDigests() {
+    const ask = this.#source.digests;
+    if (this.scan !== 'none' || !ask) return;
+    this.scan = 'running';
+    const mine = this.#generation;
+    ask()
+      .then((found) => {
+        if (mine !== this.#generation) return;
+        const digests = new Map(found.map((t) => [t.tag, t.digest]));
+        for (const [tag, digest] of this.digests) digests.set(tag, digest);
+        this.digests = digests;
+        this.scan = 'done';
+      })
+      .catch(() => {
+        if (mine === this.#generation) this.scan = 'failed';
+      });
+  }
+
+  #setDigest(tag: string, digest: string | null) {
+    if (!this.digests.has(tag) && digest === null) return;
+    const digests = new Map(this.digests);
+    if (digest === null) digests.delete(tag);
+    else digests.set(tag, digest);
+    this.digests = digests;
   }
 
   /** Queue every tag of `tags` not asked about yet, after the ones queued (a sort). */
@@ -65,6 +106,7 @@ export class TagDetails {
 
   /** Ask again for `tag` (it was just written). */
   refresh(tag: string) {
+    this.#setDigest(tag, null);
     this.details[tag] = 'loading';
     this.#queue.push(tag);
     this.#pump();
@@ -73,6 +115,7 @@ export class TagDetails {
   /** `tag` now points to `digest`: it has the details of a tag known to point there, or
    * none yet (the rows in view ask). */
   pointed(tag: string, digest: string) {
+    this.#setDigest(tag, digest);
     const like = Object.values(this.details).find((d) => typeof d === 'object' && d.digest === digest);
     if (typeof like === 'object') this.details[tag] = { ...like, tag };
     else delete this.details[tag];
@@ -81,12 +124,17 @@ export class TagDetails {
   /** Tags that are gone. */
   forget(tags: string[]) {
     for (const t of tags) delete this.details[t];
+    if (tags.some((t) => this.digests.has(t))) {
+      const digests = new Map(this.digests);
+      for (const t of tags) digests.delete(t);
+      this.digests = digests;
+    }
   }
 
-  /** The digest `tag` points to, when its details are in. */
+  /** The digest `tag` points to, when its details or the scan say. */
   digestOf(tag: string): string | null {
     const d = this.details[tag];
-    return typeof d === 'object' ? d.digest : null;
+    return typeof d === 'object' ? d.digest : (this.digests.get(tag) ?? null);
   }
 
   #pump() {

@@ -105,14 +105,13 @@ export function sortTags(tags: string[], sort: Sort, details: Record<string, Tag
   });
 }
 
-/** `tags` (in order) grouped by digest: one group per digest, at its first tag's place;
- * a tag whose digest is not known yet is a group of its own. */
-export function groupByDigest(tags: string[], details: Record<string, TagSummary | string | undefined>): TagGroup[] {
+/** `tags` (in order) grouped by the digest `digestOf` says: one group per digest, at its
+ * first tag's place; a tag whose digest is not known is a group of its own. */
+export function groupByDigest(tags: string[], digestOf: (tag: string) => string | null): TagGroup[] {
   const groups: TagGroup[] = [];
   const byDigest = new Map<string, TagGroup>();
   for (const tag of tags) {
-    const d = details[tag];
-    const digest = typeof d === 'object' ? d.digest : null;
+    const digest = digestOf(tag);
     const known = digest ? byDigest.get(digest) : undefined;
     if (known) {
       known.tags.push(tag);
@@ -123,6 +122,12 @@ export function groupByDigest(tags: string[], details: Record<string, TagSummary
     groups.push(group);
   }
   return groups;
+}
+
+/** How many of `tags` a grouping can place: those with a digest, and those whose details
+ * failed (each then a group of its own). */
+export function countGroupable(tags: string[], digestOf: (tag: string) => string | null, details: Record<string, TagSummary | string | undefined>): number {
+  return tags.filter((t) => digestOf(t) !== null || details[t] === 'error').length;
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [

@@ -365,6 +365,41 @@ pub async fn restore_version(
     }
 }
 
+/// Every tag of the package `repository` (`HOST/OWNER/PACKAGE`) names, with the digest
+/// it points to, as its vendor's API lists them (GitHub: each version with its tags;
+/// Docker Hub: each tag with its digest): one listing, no manifest read. A tag the API
+/// gives no digest for is left out.
+pub async fn tag_digests(
+    client: &Client,
+    apis: &VendorApis,
+    repository: &str,
+) -> Result<Vec<(String, String)>> {
+    let (place, owner, package) = package_place(repository)?;
+    Ok(match api_for(client, apis, &place).await? {
+        Api::GitHub(gh) => {
+            let who = github::owner_named(&gh, &owner, false).await?;
+            gh.versions(
+                &who,
+                &package,
+                portolan::hosted_apis::github::VersionState::Active,
+            )
+            .await?
+            .into_iter()
+            .flat_map(|v| {
+                let digest = v.digest;
+                v.tags.into_iter().map(move |t| (t, digest.clone()))
+            })
+            .collect()
+        }
+        Api::Hub(hub) => hub
+            .tags(&owner, &package)
+            .await?
+            .into_iter()
+            .filter_map(|t| Some((t.name, t.digest?)))
+            .collect(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
