@@ -419,3 +419,59 @@ fn api_double(store: Store, prism: Option<String>) -> HttpDouble {
         })
         .start()
 }
+
+/// Seeding the package's registry directly, and reading it back with skopeo: what the
+/// CLI's and the window's ghcr.io tests both check against, never through the front.
+impl GhcrLike {
+    /// A one-layer image (made from `seed`) pushed under each of `tags`.
+    pub fn push_tagged(&self, seed: &str, tags: &[&str]) -> crate::images::TestImage {
+        let image =
+            crate::images::build_image(&crate::images::ImageSpec::new(seed, "amd64", &[100]));
+        let pusher = crate::images::Pusher::new(&self.registry);
+        for tag in tags {
+            pusher.push_image("octo/app", tag, &image);
+        }
+        image
+    }
+
+    /// `image` pushed by digest, untagged.
+    pub fn push_untagged(&self, image: &crate::images::TestImage) {
+        let pusher = crate::images::Pusher::new(&self.registry);
+        for blob in image.layers.iter().chain([&image.config]) {
+            pusher.push_blob("octo/app", blob);
+        }
+        pusher.push_manifest("octo/app", &image.manifest.digest, &image.manifest);
+    }
+
+    /// Where `tag` (or a digest) points in the registry, as skopeo reads it: the digest of
+    /// the manifest's bytes, a placeholder's included; `None` when there is no such tag.
+    pub fn skopeo_digest(&self, tag: &str) -> Option<String> {
+        let sep = if tag.starts_with("sha256:") { "@" } else { ":" };
+        let out = crate::skopeo::output(&[
+            "inspect",
+            "--raw",
+            "--tls-verify=false",
+            &format!("docker://{}/octo/app{sep}{tag}", self.registry.host),
+        ]);
+        out.status
+            .success()
+            .then(|| crate::images::sha256(&out.stdout))
+    }
+
+    /// The package's tags, sorted, as skopeo lists them.
+    pub fn skopeo_tags(&self) -> Vec<String> {
+        let listed = crate::skopeo::json(&[
+            "list-tags",
+            "--tls-verify=false",
+            &format!("docker://{}/octo/app", self.registry.host),
+        ]);
+        let mut tags: Vec<String> = listed["Tags"]
+            .as_array()
+            .expect("Tags")
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_owned))
+            .collect();
+        tags.sort();
+        tags
+    }
+}

@@ -13,8 +13,7 @@ use base64::Engine;
 use portolan_tests::app_binary;
 use portolan_tests::app_home::AppHome;
 use portolan_tests::github_packages::GhcrLike;
-use portolan_tests::images::{build_image, build_index, sha256, ImageSpec, Pusher, TestImage};
-use portolan_tests::skopeo;
+use portolan_tests::images::{build_image, build_index, ImageSpec, Pusher};
 use portolan_tests::webdriver::{Driver, Session};
 use serde_json::{json, Value};
 
@@ -51,54 +50,6 @@ fn wait_gone(s: &Session, css: &str) {
     wait_until(&format!("{css} gone"), || s.find_all(css).is_empty());
 }
 
-/// An image pushed to `octo/app` under each of `tags`.
-fn push_tagged(ghcr: &GhcrLike, seed: &str, tags: &[&str]) -> TestImage {
-    let image = build_image(&ImageSpec::new(seed, "amd64", &[100]));
-    let pusher = Pusher::new(&ghcr.registry);
-    for tag in tags {
-        pusher.push_image("octo/app", tag, &image);
-    }
-    image
-}
-
-/// An image pushed by digest, untagged.
-fn push_untagged(ghcr: &GhcrLike, image: &TestImage) {
-    let pusher = Pusher::new(&ghcr.registry);
-    for blob in image.layers.iter().chain([&image.config]) {
-        pusher.push_blob("octo/app", blob);
-    }
-    pusher.push_manifest("octo/app", &image.manifest.digest, &image.manifest);
-}
-
-/// Where `tag` (or a digest) points in the registry as skopeo reads it, not through the
-/// front.
-fn skopeo_digest(ghcr: &GhcrLike, tag: &str) -> Option<String> {
-    let sep = if tag.starts_with("sha256:") { "@" } else { ":" };
-    let out = skopeo::output(&[
-        "inspect",
-        "--raw",
-        "--tls-verify=false",
-        &format!("docker://{}/octo/app{sep}{tag}", ghcr.registry.host),
-    ]);
-    out.status.success().then(|| sha256(&out.stdout))
-}
-
-fn skopeo_tags(ghcr: &GhcrLike) -> Vec<String> {
-    let listed = skopeo::json(&[
-        "list-tags",
-        "--tls-verify=false",
-        &format!("docker://{}/octo/app", ghcr.registry.host),
-    ]);
-    let mut tags: Vec<String> = listed["Tags"]
-        .as_array()
-        .expect("Tags")
-        .iter()
-        .filter_map(|t| t.as_str().map(str::to_owned))
-        .collect();
-    tags.sort();
-    tags
-}
-
 fn version_digests(ghcr: &GhcrLike) -> Vec<String> {
     ghcr.versions()
         .iter()
@@ -109,7 +60,7 @@ fn version_digests(ghcr: &GhcrLike) -> Vec<String> {
 #[test]
 fn remove_one_of_two_tags_keeps_the_other_and_undo_puts_it_back() {
     let ghcr = GhcrLike::start();
-    let image = push_tagged(&ghcr, "app-two-tags", &["v1", "latest"]);
+    let image = ghcr.push_tagged("app-two-tags", &["v1", "latest"]);
     let home = AppHome::new();
     let driver = open_app(&home, &ghcr);
     let s = driver.open(&app_binary());
@@ -133,9 +84,9 @@ fn remove_one_of_two_tags_keeps_the_other_and_undo_puts_it_back() {
     wait_gone(&s, "[data-tag='v1']");
     s.wait("[data-testid=undo-toast]", 5);
 
-    assert_eq!(skopeo_tags(&ghcr), ["latest"]);
+    assert_eq!(ghcr.skopeo_tags(), ["latest"]);
     assert_eq!(
-        skopeo_digest(&ghcr, "latest").as_deref(),
+        ghcr.skopeo_digest("latest").as_deref(),
         Some(image.manifest.digest.as_str())
     );
     assert_eq!(
@@ -153,18 +104,18 @@ fn remove_one_of_two_tags_keeps_the_other_and_undo_puts_it_back() {
     s.click(&s.wait("[data-testid=undo]", 5));
     s.wait("[data-tag='v1']", 20);
     wait_until("v1 back in the registry", || {
-        skopeo_digest(&ghcr, "v1").as_deref() == Some(image.manifest.digest.as_str())
+        ghcr.skopeo_digest("v1").as_deref() == Some(image.manifest.digest.as_str())
     });
-    assert_eq!(skopeo_tags(&ghcr), ["latest", "v1"]);
+    assert_eq!(ghcr.skopeo_tags(), ["latest", "v1"]);
     assert_eq!(version_digests(&ghcr), [image.manifest.digest.as_str()]);
 }
 
 #[test]
 fn delete_picked_versions_then_clean_up_keeps_a_kept_index_platform_images() {
     let ghcr = GhcrLike::start();
-    let one = push_tagged(&ghcr, "pick-one", &["one"]);
-    let two = push_tagged(&ghcr, "pick-two", &["two"]);
-    let three = push_tagged(&ghcr, "pick-three", &["three"]);
+    let one = ghcr.push_tagged("pick-one", &["one"]);
+    let two = ghcr.push_tagged("pick-two", &["two"]);
+    let three = ghcr.push_tagged("pick-three", &["three"]);
     let (amd, arm) = (
         ImageSpec::new("keep-amd", "amd64", &[100]),
         ImageSpec::new("keep-arm", "arm64", &[100]),
@@ -173,7 +124,7 @@ fn delete_picked_versions_then_clean_up_keeps_a_kept_index_platform_images() {
     let index = build_index(&[(&amd, &a), (&arm, &b)], false);
     Pusher::new(&ghcr.registry).push_index("octo/app", "multi", &[&a, &b], &index);
     let orphan = build_image(&ImageSpec::new("orphan", "amd64", &[100]));
-    push_untagged(&ghcr, &orphan);
+    ghcr.push_untagged(&orphan);
     for digest in [
         &one.manifest.digest,
         &two.manifest.digest,
@@ -220,7 +171,7 @@ fn delete_picked_versions_then_clean_up_keeps_a_kept_index_platform_images() {
         "{left:?}"
     );
     assert!(left.contains(&three.manifest.digest), "{left:?}");
-    assert!(skopeo_digest(&ghcr, "one").is_none() && skopeo_digest(&ghcr, "two").is_none());
+    assert!(ghcr.skopeo_digest("one").is_none() && ghcr.skopeo_digest("two").is_none());
     wait_gone(&s, &row(&one.manifest.digest));
 
     // Clean up untagged versions older than 30 days: the orphan goes; the platform images
@@ -256,15 +207,15 @@ fn delete_picked_versions_then_clean_up_keeps_a_kept_index_platform_images() {
     }
     // The multi-arch tag still pulls for both platforms.
     assert_eq!(
-        skopeo_digest(&ghcr, "multi").as_deref(),
+        ghcr.skopeo_digest("multi").as_deref(),
         Some(index.digest.as_str())
     );
     assert_eq!(
-        skopeo_digest(&ghcr, &a.manifest.digest).as_deref(),
+        ghcr.skopeo_digest(&a.manifest.digest).as_deref(),
         Some(a.manifest.digest.as_str())
     );
     assert_eq!(
-        skopeo_digest(&ghcr, &b.manifest.digest).as_deref(),
+        ghcr.skopeo_digest(&b.manifest.digest).as_deref(),
         Some(b.manifest.digest.as_str())
     );
 }
@@ -272,7 +223,7 @@ fn delete_picked_versions_then_clean_up_keeps_a_kept_index_platform_images() {
 #[test]
 fn an_untag_stopped_half_way_says_what_is_left_and_finish_completes_it() {
     let ghcr = GhcrLike::start();
-    let image = push_tagged(&ghcr, "app-half-way", &["v1", "latest"]);
+    let image = ghcr.push_tagged("app-half-way", &["v1", "latest"]);
     let home = AppHome::new();
     let driver = open_app(&home, &ghcr);
     let s = driver.open(&app_binary());
@@ -300,15 +251,15 @@ fn an_untag_stopped_half_way_says_what_is_left_and_finish_completes_it() {
 
     s.click(&s.wait("[data-testid=untag-finish]", 5));
     wait_gone(&s, "[data-tag='v1']");
-    assert_eq!(skopeo_tags(&ghcr), ["latest"]);
+    assert_eq!(ghcr.skopeo_tags(), ["latest"]);
     assert_eq!(version_digests(&ghcr), [image.manifest.digest.as_str()]);
 }
 
 #[test]
 fn remove_a_tag_from_the_versions_view_and_undo() {
     let ghcr = GhcrLike::start();
-    let image = push_tagged(&ghcr, "versions-untag", &["v1", "latest"]);
-    let solo = push_tagged(&ghcr, "versions-solo", &["solo"]);
+    let image = ghcr.push_tagged("versions-untag", &["v1", "latest"]);
+    let solo = ghcr.push_tagged("versions-solo", &["solo"]);
     let home = AppHome::new();
     let driver = open_app(&home, &ghcr);
     let s = driver.open(&app_binary());
@@ -322,7 +273,7 @@ fn remove_a_tag_from_the_versions_view_and_undo() {
     });
     s.click(&s.wait("[data-testid=untag-submit]", 5));
     s.wait("[data-testid=versions-undo-toast]", 20);
-    assert_eq!(skopeo_tags(&ghcr), ["latest", "solo"]);
+    assert_eq!(ghcr.skopeo_tags(), ["latest", "solo"]);
     assert!(version_digests(&ghcr).contains(&image.manifest.digest));
     assert_eq!(
         version_digests(&ghcr).len(),
@@ -331,9 +282,9 @@ fn remove_a_tag_from_the_versions_view_and_undo() {
     );
 
     s.click(&s.wait("[data-testid=versions-undo]", 5));
-    wait_until("v1 back", || skopeo_tags(&ghcr) == ["latest", "solo", "v1"]);
+    wait_until("v1 back", || ghcr.skopeo_tags() == ["latest", "solo", "v1"]);
     assert_eq!(
-        skopeo_digest(&ghcr, "v1").as_deref(),
+        ghcr.skopeo_digest("v1").as_deref(),
         Some(image.manifest.digest.as_str())
     );
     assert_eq!(
@@ -352,5 +303,5 @@ fn remove_a_tag_from_the_versions_view_and_undo() {
     s.click(&s.wait("[data-testid=untag-submit]", 5));
     wait_gone(&s, &solo_row);
     assert!(!version_digests(&ghcr).contains(&solo.manifest.digest));
-    assert_eq!(skopeo_tags(&ghcr), ["latest", "v1"]);
+    assert_eq!(ghcr.skopeo_tags(), ["latest", "v1"]);
 }

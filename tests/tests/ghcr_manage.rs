@@ -13,10 +13,7 @@ use std::process::Output;
 use base64::Engine;
 use portolan_tests::cli;
 use portolan_tests::github_packages::GhcrLike;
-use portolan_tests::images::{
-    build_image, build_index, sha256, Blob, ImageSpec, Pusher, TestImage,
-};
-use portolan_tests::skopeo;
+use portolan_tests::images::{build_image, build_index, Blob, ImageSpec, Pusher, TestImage};
 use portolan_tests::vendor_mocks::Prism;
 use serde_json::{json, Value};
 
@@ -55,45 +52,6 @@ fn json_of(o: &Output) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("JSON output ({e}): {text}"))
 }
 
-/// An image pushed to `octo/app` under each of `tags`.
-fn push_tagged(ghcr: &GhcrLike, seed: &str, tags: &[&str]) -> TestImage {
-    let image = build_image(&ImageSpec::new(seed, "amd64", &[100]));
-    let pusher = Pusher::new(&ghcr.registry);
-    for tag in tags {
-        pusher.push_image("octo/app", tag, &image);
-    }
-    image
-}
-
-/// Where `tag` (or `@digest`) points in the registry, as skopeo reads it (not through the
-/// front): the digest of the manifest's bytes, a placeholder's included.
-fn skopeo_digest(ghcr: &GhcrLike, tag: &str) -> Option<String> {
-    let sep = if tag.starts_with("sha256:") { "@" } else { ":" };
-    let out = skopeo::output(&[
-        "inspect",
-        "--raw",
-        "--tls-verify=false",
-        &format!("docker://{}/octo/app{sep}{tag}", ghcr.registry.host),
-    ]);
-    out.status.success().then(|| sha256(&out.stdout))
-}
-
-fn skopeo_tags(ghcr: &GhcrLike) -> Vec<String> {
-    let listed = skopeo::json(&[
-        "list-tags",
-        "--tls-verify=false",
-        &format!("docker://{}/octo/app", ghcr.registry.host),
-    ]);
-    let mut tags: Vec<String> = listed["Tags"]
-        .as_array()
-        .expect("Tags")
-        .iter()
-        .filter_map(|t| t.as_str().map(str::to_owned))
-        .collect();
-    tags.sort();
-    tags
-}
-
 fn version_with<'a>(versions: &'a [Value], digest: &str) -> Option<&'a Value> {
     versions.iter().find(|v| v["name"] == digest)
 }
@@ -101,7 +59,7 @@ fn version_with<'a>(versions: &'a [Value], digest: &str) -> Option<&'a Value> {
 #[test]
 fn untag_with_other_tags_keeps_them_and_leaves_no_placeholder_version() {
     let ghcr = GhcrLike::start();
-    let image = push_tagged(&ghcr, "keep-others", &["v1", "latest", "stable"]);
+    let image = ghcr.push_tagged("keep-others", &["v1", "latest", "stable"]);
     let home = docker_login(&ghcr.front.host);
     let out = json_of(&run(
         &ghcr,
@@ -114,9 +72,9 @@ fn untag_with_other_tags_keeps_them_and_leaves_no_placeholder_version() {
     assert!(out["placeholder_version"].as_u64().is_some());
     assert!(out["left"].is_null() && out["finish"].is_null());
 
-    assert_eq!(skopeo_tags(&ghcr), ["latest", "stable"]);
+    assert_eq!(ghcr.skopeo_tags(), ["latest", "stable"]);
     assert_eq!(
-        skopeo_digest(&ghcr, "latest").as_deref(),
+        ghcr.skopeo_digest("latest").as_deref(),
         Some(image.manifest.digest.as_str())
     );
     let versions = ghcr.versions();
@@ -150,7 +108,7 @@ fn untag_with_other_tags_keeps_them_and_leaves_no_placeholder_version() {
         ],
     ));
     assert_eq!(
-        skopeo_digest(&ghcr, "v1").as_deref(),
+        ghcr.skopeo_digest("v1").as_deref(),
         Some(image.manifest.digest.as_str())
     );
 
@@ -170,13 +128,13 @@ fn untag_with_other_tags_keeps_them_and_leaves_no_placeholder_version() {
         lines[1].contains(&format!("--undo {}", image.manifest.digest)),
         "{text}"
     );
-    assert_eq!(skopeo_tags(&ghcr), ["latest", "stable"]);
+    assert_eq!(ghcr.skopeo_tags(), ["latest", "stable"]);
 }
 
 #[test]
 fn untag_of_a_sole_tag_deletes_the_version_only_when_confirmed_and_undo_restores_it() {
     let ghcr = GhcrLike::start();
-    let image = push_tagged(&ghcr, "sole", &["v2"]);
+    let image = ghcr.push_tagged("sole", &["v2"]);
     let home = docker_login(&ghcr.front.host);
     let reference = format!("{}:v2", ghcr.package());
     let refused = run(&ghcr, &home, &["untag", &reference]);
@@ -188,7 +146,7 @@ fn untag_of_a_sole_tag_deletes_the_version_only_when_confirmed_and_undo_restores
             && err.contains("--yes"),
         "{err}"
     );
-    assert_eq!(skopeo_tags(&ghcr), ["v2"], "nothing changed");
+    assert_eq!(ghcr.skopeo_tags(), ["v2"], "nothing changed");
     assert!(ghcr.deletes().is_empty());
 
     let out = json_of(&run(
@@ -199,7 +157,7 @@ fn untag_of_a_sole_tag_deletes_the_version_only_when_confirmed_and_undo_restores
     assert_eq!(out["outcome"], "version_deleted", "{out}");
     let id = out["version"].as_u64().expect("version");
     assert_eq!(ghcr.deletes(), [id]);
-    assert!(skopeo_digest(&ghcr, "v2").is_none(), "the tag is gone");
+    assert!(ghcr.skopeo_digest("v2").is_none(), "the tag is gone");
     assert!(ghcr.versions().is_empty());
 
     let undone = json_of(&run(
@@ -215,7 +173,7 @@ fn untag_of_a_sole_tag_deletes_the_version_only_when_confirmed_and_undo_restores
     ));
     assert_eq!(undone["restored_version"], id);
     assert_eq!(
-        skopeo_digest(&ghcr, "v2").as_deref(),
+        ghcr.skopeo_digest("v2").as_deref(),
         Some(image.manifest.digest.as_str())
     );
 }
@@ -223,7 +181,7 @@ fn untag_of_a_sole_tag_deletes_the_version_only_when_confirmed_and_undo_restores
 #[test]
 fn an_untag_stopped_half_way_says_exactly_what_is_left_and_finish_completes_it() {
     let ghcr = GhcrLike::start();
-    let image = push_tagged(&ghcr, "half-way", &["v3", "latest"]);
+    let image = ghcr.push_tagged("half-way", &["v3", "latest"]);
     let home = docker_login(&ghcr.front.host);
     let reference = format!("{}:v3", ghcr.package());
     ghcr.refuse_deletes(1);
@@ -252,11 +210,11 @@ fn an_untag_stopped_half_way_says_exactly_what_is_left_and_finish_completes_it()
     assert!(err.contains("\"incomplete\""), "{err}");
     // The registry, independently: the tag is on the placeholder, the original intact.
     assert_eq!(
-        skopeo_digest(&ghcr, "v3").as_deref(),
+        ghcr.skopeo_digest("v3").as_deref(),
         Some(placeholder.as_str())
     );
     assert_eq!(
-        skopeo_digest(&ghcr, "latest").as_deref(),
+        ghcr.skopeo_digest("latest").as_deref(),
         Some(image.manifest.digest.as_str())
     );
 
@@ -266,7 +224,7 @@ fn an_untag_stopped_half_way_says_exactly_what_is_left_and_finish_completes_it()
         &["untag", &reference, "--finish", &placeholder, "--json"],
     ));
     assert_eq!(finished["placeholder_version"], version);
-    assert_eq!(skopeo_tags(&ghcr), ["latest"]);
+    assert_eq!(ghcr.skopeo_tags(), ["latest"]);
     assert!(version_with(&ghcr.versions(), &placeholder).is_none());
 }
 
@@ -317,15 +275,6 @@ struct Seeded {
     orphan: TestImage,
 }
 
-/// Push an untagged image by digest.
-fn push_untagged(ghcr: &GhcrLike, image: &TestImage) {
-    let pusher = Pusher::new(&ghcr.registry);
-    for blob in image.layers.iter().chain([&image.config]) {
-        pusher.push_blob("octo/app", blob);
-    }
-    pusher.push_manifest("octo/app", &image.manifest.digest, &image.manifest);
-}
-
 fn seed_multi_arch(ghcr: &GhcrLike) -> Seeded {
     let (amd, arm) = (
         ImageSpec::new("clean-amd", "amd64", &[100]),
@@ -335,10 +284,10 @@ fn seed_multi_arch(ghcr: &GhcrLike) -> Seeded {
     let index = build_index(&[(&amd, &a), (&arm, &b)], false);
     Pusher::new(&ghcr.registry).push_index("octo/app", "v1", &[&a, &b], &index);
     let hex = index.digest.trim_start_matches("sha256:");
-    let signature = push_tagged(ghcr, "clean-sig", &[&format!("sha256-{hex}.sig")]);
+    let signature = ghcr.push_tagged("clean-sig", &[&format!("sha256-{hex}.sig")]);
     let referrer = push_referrer(ghcr, &index);
     let orphan = build_image(&ImageSpec::new("clean-orphan", "amd64", &[100]));
-    push_untagged(ghcr, &orphan);
+    ghcr.push_untagged(&orphan);
     for digest in [
         &index.digest,
         &a.manifest.digest,
@@ -487,15 +436,12 @@ fn cleanup_keeps_a_kept_indexs_platform_images_signature_and_referrers() {
         (summary["done"].as_u64(), summary["failed"].as_u64()),
         (Some(1), Some(0))
     );
-    assert!(skopeo_digest(&ghcr, &orphan.manifest.digest).is_none());
+    assert!(ghcr.skopeo_digest(&orphan.manifest.digest).is_none());
     for digest in [&a.manifest.digest, &b.manifest.digest, &referrer.digest] {
-        assert_eq!(
-            skopeo_digest(&ghcr, digest).as_deref(),
-            Some(digest.as_str())
-        );
+        assert_eq!(ghcr.skopeo_digest(digest).as_deref(), Some(digest.as_str()));
     }
     assert_eq!(
-        skopeo_digest(&ghcr, "v1").as_deref(),
+        ghcr.skopeo_digest("v1").as_deref(),
         Some(index.digest.as_str())
     );
 }
@@ -505,7 +451,7 @@ fn cleanup_reports_each_failure_with_its_reason() {
     let ghcr = GhcrLike::start();
     for seed in ["fail-1", "fail-2", "fail-3"] {
         let image = build_image(&ImageSpec::new(seed, "amd64", &[50]));
-        push_untagged(&ghcr, &image);
+        ghcr.push_untagged(&image);
         ghcr.set_created(&image.manifest.digest, "2025-01-01T00:00:00Z");
     }
     ghcr.refuse_deletes(1);
@@ -543,17 +489,18 @@ fn cleanup_reports_each_failure_with_its_reason() {
 fn untag_and_version_delete_send_what_githubs_published_api_describes() {
     let prism = Prism::github();
     let ghcr = GhcrLike::with_contract(&prism.host);
-    push_tagged(&ghcr, "contract", &["v1", "latest"]);
+    ghcr.push_tagged("contract", &["v1", "latest"]);
     let home = docker_login(&ghcr.front.host);
     ok(&run(
         &ghcr,
         &home,
         &["untag", &format!("{}:v1", ghcr.package())],
     ));
-    push_untagged(
-        &ghcr,
-        &build_image(&ImageSpec::new("contract-orphan", "amd64", &[50])),
-    );
+    ghcr.push_untagged(&build_image(&ImageSpec::new(
+        "contract-orphan",
+        "amd64",
+        &[50],
+    )));
     ok(&run(
         &ghcr,
         &home,
@@ -583,8 +530,8 @@ fn untag_and_version_delete_send_what_githubs_published_api_describes() {
 #[test]
 fn an_untag_is_refused_when_the_tag_moved_since_the_user_saw_it() {
     let ghcr = GhcrLike::start();
-    push_tagged(&ghcr, "moved-a", &["v1", "latest"]);
-    let other = push_tagged(&ghcr, "moved-b", &["other"]);
+    ghcr.push_tagged("moved-a", &["v1", "latest"]);
+    let other = ghcr.push_tagged("moved-b", &["other"]);
     let home = docker_login(&ghcr.front.host);
     let seen = format!("{}:v1@{}", ghcr.package(), other.manifest.digest);
     let out = run(&ghcr, &home, &["untag", &seen, "--json"]);
@@ -592,7 +539,7 @@ fn an_untag_is_refused_when_the_tag_moved_since_the_user_saw_it() {
     let err: Value = serde_json::from_slice(&out.stderr).expect("JSON error");
     assert_eq!(err["error"]["code"], "conflict", "{err}");
     assert_eq!(
-        skopeo_tags(&ghcr),
+        ghcr.skopeo_tags(),
         ["latest", "other", "v1"],
         "nothing changed"
     );
@@ -612,7 +559,7 @@ fn a_version_changed_since_the_preview_is_skipped_and_said() {
         .iter()
         .map(|seed| {
             let image = build_image(&ImageSpec::new(seed, "amd64", &[50]));
-            push_untagged(&ghcr, &image);
+            ghcr.push_untagged(&image);
             image
         })
         .collect();
@@ -655,7 +602,7 @@ fn a_version_changed_since_the_preview_is_skipped_and_said() {
     );
     assert!(summary.shortfall().is_some());
     assert_eq!(
-        skopeo_digest(&ghcr, "prod").as_deref(),
+        ghcr.skopeo_digest("prod").as_deref(),
         Some(images[0].manifest.digest.as_str())
     );
 }
