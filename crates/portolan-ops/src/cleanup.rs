@@ -633,22 +633,25 @@ struct Keeper {
     since: Option<jiff::civil::Date>,
 }
 
+/// The "keep tags matching" patterns a user typed: each entry may hold several, separated
+/// by commas; blanks are ignored, and a pattern that does not parse is an input error. One
+/// reading for the tag clean-up and the ghcr.io version clean-up.
+pub(crate) fn tag_patterns(entries: &[String]) -> Result<Vec<glob::Pattern>> {
+    entries
+        .iter()
+        .flat_map(|entry| entry.split(','))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            glob::Pattern::new(p)
+                .map_err(|e| Error::input(format!("\"{p}\" is not a pattern"), e.to_string()))
+        })
+        .collect()
+}
+
 impl Keeper {
     fn new(rules: &CleanupRules) -> Result<Self> {
-        let mut patterns = Vec::new();
-        for p in rules
-            .keep_matching
-            .iter()
-            .flat_map(|entry| entry.split(','))
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            patterns.push(
-                glob::Pattern::new(p).map_err(|e| {
-                    Error::input(format!("\"{p}\" is not a pattern"), e.to_string())
-                })?,
-            );
-        }
+        let patterns = tag_patterns(&rules.keep_matching)?;
         let since = match rules.keep_built_since.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(d) => Some(d.parse::<jiff::civil::Date>().map_err(|_| {

@@ -117,20 +117,7 @@ pub struct Chooser {
 impl Chooser {
     /// `rules` checked, with "N days ago" counted from `now`.
     pub fn new(rules: &VersionRules, now: jiff::Timestamp) -> Result<Self> {
-        let mut patterns = Vec::new();
-        for p in rules
-            .keep_matching
-            .iter()
-            .flat_map(|e| e.split(','))
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            patterns.push(
-                glob::Pattern::new(p).map_err(|e| {
-                    Error::input(format!("\"{p}\" is not a pattern"), e.to_string())
-                })?,
-            );
-        }
+        let patterns = crate::cleanup::tag_patterns(&rules.keep_matching)?;
         let before = match rules.before.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(d) => Some(
