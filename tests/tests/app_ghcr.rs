@@ -305,3 +305,107 @@ fn remove_a_tag_from_the_versions_view_and_undo() {
     assert!(!version_digests(&ghcr).contains(&solo.manifest.digest));
     assert_eq!(ghcr.skopeo_tags(), ["latest", "v1"]);
 }
+
+#[test]
+fn versions_say_platform_and_size_and_deleting_an_index_takes_its_images_along() {
+    let ghcr = GhcrLike::start();
+    let (amd, arm) = (
+        ImageSpec::new("rows-amd", "amd64", &[3000]),
+        ImageSpec::new("rows-arm", "arm64", &[5000]),
+    );
+    let (a, b) = (build_image(&amd), build_image(&arm));
+    let index = build_index(&[(&amd, &a), (&arm, &b)], false);
+    Pusher::new(&ghcr.registry).push_index("octo/app", "multi", &[&a, &b], &index);
+    let many: Vec<String> = (1..=7).map(|n| format!("r{n}")).collect();
+    let many_refs: Vec<&str> = many.iter().map(String::as_str).collect();
+    let tagged = ghcr.push_tagged("rows-many", &many_refs);
+
+    let home = AppHome::new();
+    let driver = open_app(&home, &ghcr);
+    let s = driver.open(&app_binary());
+    s.click(&s.wait("[data-package='octo/app']", 30));
+    let row = |d: &str| format!("[data-digest='{d}']");
+
+    // A platform image under its index says which platform; every row says its size, read
+    // from its manifest (an index: its smallest to largest platform image).
+    s.wait_text(
+        &format!("{} [data-testid=platform-image]", row(&b.manifest.digest)),
+        20,
+        |t| t.starts_with("linux/arm64 image of"),
+    );
+    let size = |d: &str| {
+        s.wait_text(&format!("{} [data-testid=version-size]", row(d)), 20, |t| {
+            !t.is_empty()
+        })
+    };
+    assert!(
+        size(&a.manifest.digest).ends_with("KiB"),
+        "{}",
+        size(&a.manifest.digest)
+    );
+    assert!(size(&index.digest).contains('–'), "{}", size(&index.digest));
+    let platforms = s.wait_text(
+        &format!("{} [data-testid=version-platforms]", row(&index.digest)),
+        20,
+        |t| !t.is_empty(),
+    );
+    assert!(
+        platforms.contains("linux/amd64") && platforms.contains("linux/arm64"),
+        "{platforms}"
+    );
+
+    // Seven tags: three chips and "+4", whose title lists them all and whose click shows
+    // every tag, each removable.
+    let tags_row = row(&tagged.manifest.digest);
+    let chips = s.find_all(&format!("{tags_row} [data-testid=tag-chip]"));
+    assert_eq!(chips.len(), 3);
+    let more = s.wait(&format!("{tags_row} [data-testid=more-tags]"), 5);
+    assert_eq!(s.text(&more), "+4");
+    let title = s.script(
+        "return document.querySelector(arguments[0]).getAttribute('title');",
+        json!([format!("{tags_row} [data-testid=more-tags]")]),
+    );
+    assert_eq!(title, json!(many.join(", ")));
+    s.click(&more);
+    let all = s.wait_text("[data-testid=all-tags]", 5, |t| t.contains("r7"));
+    for t in &many {
+        assert!(all.contains(t.as_str()), "{all}");
+    }
+    assert_eq!(
+        s.find_all("[data-testid=all-tags] [data-testid=untag-version-tag]")
+            .len(),
+        7
+    );
+    s.key("\u{E00C}");
+    wait_gone(&s, "[data-testid=all-tags]");
+
+    // Picking the index: the preview says its platform images go with it.
+    s.click(&s.wait(
+        &format!("{} [data-testid=pick-version]", row(&index.digest)),
+        5,
+    ));
+    s.click(&s.wait("[data-testid=delete-versions]", 5));
+    let plan = s.wait_text("[data-testid=versions-plan]", 20, |t| {
+        t.contains("deleted index")
+    });
+    assert!(
+        plan.contains("linux/amd64 image of deleted index multi"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("linux/arm64 image of deleted index multi"),
+        "{plan}"
+    );
+    s.wait_text("[data-testid=versions-count]", 5, |t| {
+        t.starts_with("3 versions")
+    });
+    s.click(&s.wait("[data-testid=versions-run]", 5));
+    s.wait_text("[data-testid=versions-summary]", 30, |t| !t.is_empty());
+    let left = version_digests(&ghcr);
+    assert_eq!(
+        left,
+        [tagged.manifest.digest.as_str()],
+        "the index and its images went"
+    );
+    assert!(ghcr.skopeo_digest("multi").is_none());
+}

@@ -247,7 +247,7 @@ fn packages_with_visibility_versions_by_date_delete_restore_and_settings() {
     assert!(problems.is_empty(), "versions: {problems:?}");
     assert!(s
         .text_of("[data-version='20']")
-        .is_some_and(|t| t.contains("platform image of")));
+        .is_some_and(|t| t.contains("linux/amd64 image of sha256:")));
 
     // Delete v0: the confirm names its tag; it goes to Deleted, and Restore brings it back.
     s.click(&s.wait("[data-version='10'] [data-testid=delete-version]", 10));

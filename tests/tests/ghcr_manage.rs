@@ -447,6 +447,117 @@ fn cleanup_keeps_a_kept_indexs_platform_images_signature_and_referrers() {
 }
 
 #[test]
+fn deleting_a_picked_index_takes_along_what_only_it_needs() {
+    let ghcr = GhcrLike::start();
+    let Seeded {
+        index,
+        platforms: [a, b],
+        signature,
+        referrer,
+        orphan,
+    } = seed_multi_arch(&ghcr);
+    // v2 lists v1's amd64 image too: that image must stay for v2.
+    let amd = ImageSpec::new("clean-amd", "amd64", &[100]);
+    let v2 = build_index(&[(&amd, &a)], false);
+    Pusher::new(&ghcr.registry).push_index("octo/app", "v2", &[&a], &v2);
+    ghcr.set_created(&v2.digest, "2025-01-01T00:00:00Z");
+    let home = docker_login(&ghcr.front.host);
+    let package = ghcr.package();
+    let id_of = |digest: &str| {
+        version_with(&ghcr.versions(), digest).expect("listed")["id"]
+            .as_u64()
+            .expect("id")
+            .to_string()
+    };
+    let v1 = id_of(&index.digest);
+
+    let plan = json_of(&run(
+        &ghcr,
+        &home,
+        &["cleanup", &package, "--version", &v1, "--dry-run", "--json"],
+    ));
+    let versions = plan["versions"].as_array().expect("versions");
+    let row = |digest: &str| versions.iter().find(|v| v["digest"] == digest);
+    let why = |digest: &str| {
+        let r = row(digest).unwrap_or_else(|| panic!("{digest} in the plan: {plan}"));
+        (
+            r["fate"].as_str().unwrap_or_default().to_owned(),
+            r["why"].as_str().unwrap_or_default().to_owned(),
+        )
+    };
+    assert_eq!(why(&index.digest), ("delete".into(), "selected".into()));
+    let (fate, said) = why(&b.manifest.digest);
+    assert_eq!(fate, "delete");
+    assert!(
+        said.starts_with("linux/arm64 image of deleted index v1"),
+        "{said}"
+    );
+    let (fate, said) = why(&signature.manifest.digest);
+    assert_eq!(fate, "delete");
+    assert!(
+        said.starts_with("signature of deleted version v1"),
+        "{said}"
+    );
+    let (fate, said) = why(&a.manifest.digest);
+    assert_eq!(fate, "keep");
+    assert!(
+        said.starts_with("linux/amd64 image of kept index v2"),
+        "{said}"
+    );
+    assert!(
+        row(&orphan.manifest.digest).is_none(),
+        "versions not picked and not needed are not shown: {plan}"
+    );
+    assert!(row(&v2.digest).is_none(), "{plan}");
+
+    let summary = json_of(&run(
+        &ghcr,
+        &home,
+        &["cleanup", &package, "--version", &v1, "--yes", "--json"],
+    ));
+    assert_eq!(summary["failed"].as_u64(), Some(0), "{summary}");
+    assert!(ghcr.skopeo_digest("v1").is_none());
+    assert!(ghcr.skopeo_digest(&b.manifest.digest).is_none());
+    let sig_tag = format!("sha256-{}.sig", index.digest.trim_start_matches("sha256:"));
+    assert!(
+        ghcr.skopeo_digest(&sig_tag).is_none(),
+        "the signature of a deleted image goes with it"
+    );
+    assert_eq!(
+        ghcr.skopeo_digest("v2").as_deref(),
+        Some(v2.digest.as_str())
+    );
+    assert_eq!(
+        ghcr.skopeo_digest(&a.manifest.digest).as_deref(),
+        Some(a.manifest.digest.as_str()),
+        "v2 still pulls for linux/amd64"
+    );
+    assert_eq!(
+        ghcr.skopeo_digest(&orphan.manifest.digest).as_deref(),
+        Some(orphan.manifest.digest.as_str())
+    );
+    let (fate, said) = why(&referrer.digest);
+    assert_eq!(fate, "delete");
+    assert!(said.starts_with("referrer of deleted version v1"), "{said}");
+    assert!(ghcr.skopeo_digest(&referrer.digest).is_none());
+
+    // Picks and rules together are refused.
+    let both = run(
+        &ghcr,
+        &home,
+        &[
+            "cleanup",
+            &package,
+            "--version",
+            &v1,
+            "--delete-untagged",
+            "--dry-run",
+        ],
+    );
+    assert!(!both.status.success());
+}
+
+#[test]
 fn cleanup_reports_each_failure_with_its_reason() {
     let ghcr = GhcrLike::start();
     for seed in ["fail-1", "fail-2", "fail-3"] {

@@ -23,7 +23,7 @@ pub use portolan_ops::packages::version_cleanup::{
     PlannedVersion, VersionCleanupSummary, VersionPlan,
 };
 pub use portolan_ops::packages::version_plan::VersionRules;
-use portolan_ops::packages::{untag, vendor_of, version_cleanup, Vendor};
+use portolan_ops::packages::{untag, version_cleanup};
 pub use portolan_ops::packages::{PackageList, VersionList};
 pub use portolan_ops::web_pages::WebPage;
 pub use portolan_ops::Digest;
@@ -123,11 +123,7 @@ pub async fn preview_version_untag(
     tag: String,
     expected: Digest,
 ) -> AppResult<Option<VersionUntagPreview>> {
-    let host = repository.split('/').next().unwrap_or_default();
-    if vendor_of(host, &state.vendor_apis) != Some(Vendor::GitHub) {
-        return Ok(None);
-    }
-    let preview = untag::preview_untag(
+    Ok(untag::preview_where_managed(
         &state.client(),
         &state.vendor_apis,
         &repository,
@@ -135,8 +131,7 @@ pub async fn preview_version_untag(
         &expected,
         false,
     )
-    .await?;
-    Ok(Some(preview))
+    .await?)
 }
 
 /// Remove a tag on ghcr.io (through a placeholder version, or by deleting the version when

@@ -1672,6 +1672,10 @@ deleted_at: string | null,
  */
 part_of: string | null, 
 /**
+ * A platform image's platform (`linux/arm64`), as its index lists it.
+ */
+platform: string | null, 
+/**
  * Its platform images, where the API lists them (Docker Hub).
  */
 images: Array<PlatformImage>, 
@@ -1701,7 +1705,13 @@ keep_newest: number | null,
  * Keep versions with a tag matching any of these patterns (`*`, `?`, `[abc]`; an
  * entry may hold several separated by commas).
  */
-keep_matching: Array<string>, };
+keep_matching: Array<string>, 
+/**
+ * Versions the user picked (by id): exactly these are chosen, instead of by the
+ * selecting rules, with what goes with them (an index's platform images, signatures
+ * and referrers no kept version needs).
+ */
+picked: number[], };
 
 export type VersionUntag = { 
 /**

@@ -14,6 +14,12 @@ export function humanSize(bytes: number | null | undefined): string {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
 }
 
+/** An image's size, or an index's from its smallest to its largest platform image. */
+export function sizeSpan(size: number | null, sizeMax: number | null): string {
+  if (size === null) return '';
+  return sizeMax !== null && sizeMax !== size ? `${humanSize(size)}–${humanSize(sizeMax)}` : humanSize(size);
+}
+
 const COUNT_UNITS = ['', 'K', 'M', 'B', 'T'];
 
 /** A count as people read it at a glance: `950`, `1.2K`, `34K`, `1.2M` (one decimal

@@ -2,8 +2,9 @@
 // registry a few at a time: the rows in view first, then, for a sort that needs them all,
 // the rest. A grouping by digest needs only where each tag points: one scan of the whole
 // repository (a vendor API's versions, or a HEAD per tag), with the details asked only if
-// that fails. Answers for an earlier repository are ignored after `reset`, and a registry
-// that limits requests is not asked for the rest.
+// that fails. The Versions view uses the same queue keyed by digest (its `describe`
+// reads `repository@digest`). Answers for an earlier repository are ignored after
+// `reset`, and a registry that limits requests is not asked for the rest.
 import type { TagDigest, TagSummary } from './bindings';
 
 /** A tag's details, or where asking for them stands. */

@@ -37,6 +37,10 @@ pub struct CleanupArgs {
     /// ghcr.io: delete only versions created before this date (YYYY-MM-DD, UTC).
     #[arg(long, value_name = "DATE")]
     pub before: Option<String>,
+    /// ghcr.io: delete exactly this version (by id; repeat for several), with what only it
+    /// needs (an index's platform images, its signatures), instead of by rules.
+    #[arg(long = "version", value_name = "ID", conflicts_with_all = ["delete_untagged", "older_than", "before", "keep_newest", "keep_matching", "keep_since"])]
+    pub versions: Vec<u64>,
     /// ghcr.io: OWNER is a GitHub organisation.
     #[arg(long)]
     pub org: bool,
@@ -56,9 +60,13 @@ pub async fn cleanup(ctx: &Context, args: &CleanupArgs) -> Result<()> {
     if vendor_of(&host, &apis) == Some(Vendor::GitHub) {
         return super::version_cleanup::cleanup(ctx, args, &apis).await;
     }
-    if args.delete_untagged || args.older_than.is_some() || args.before.is_some() {
+    if args.delete_untagged
+        || args.older_than.is_some()
+        || args.before.is_some()
+        || !args.versions.is_empty()
+    {
         return Err(Error::input(
-            "--delete-untagged, --older-than and --before clean up ghcr.io package versions",
+            "--delete-untagged, --older-than, --before and --version clean up ghcr.io package versions",
             "on this registry, clean up tags with --keep-newest, --keep-matching and --keep-since",
         ));
     }

@@ -1,5 +1,6 @@
 //! `cleanup` of a ghcr.io package: its versions by rules (untagged, older than N days,
-//! before a date; keeping the newest N and tags matching patterns), from the plan
+//! before a date; keeping the newest N and tags matching patterns) or the versions named
+//! with `--version` and what goes with them, from the plan
 //! `portolan_ops::packages::version_cleanup` makes, printed first, confirmed, then run
 //! 4 at a time with a summary naming each failure's reason.
 
@@ -25,6 +26,7 @@ pub async fn cleanup(ctx: &Context, args: &CleanupArgs, apis: &VendorApis) -> Re
         before: args.before.clone(),
         keep_newest: args.keep_newest,
         keep_matching: args.keep_matching.clone(),
+        picked: args.versions.clone(),
     };
     let plan =
         version_cleanup::plan_versions(&ctx.client, apis, &args.repository, args.org, &rules)

@@ -81,7 +81,7 @@ pub fn versions(json: bool, list: &VersionList) {
         let digest = v.digest.as_deref().unwrap_or("-");
         let tags = if v.tags.is_empty() {
             if v.part_of.is_some() {
-                "  └ platform image".to_owned()
+                format!("  └ {} image", v.platform.as_deref().unwrap_or("platform"))
             } else {
                 "(untagged)".to_owned()
             }

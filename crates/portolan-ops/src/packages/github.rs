@@ -182,6 +182,7 @@ fn version_row(v: PackageVersion, page_url: Option<String>) -> VersionRow {
         created_at: v.created_at,
         deleted_at: v.deleted_at,
         part_of: None,
+        platform: None,
         images: Vec::new(),
         page_url,
     }
@@ -248,13 +249,16 @@ fn indexes_to_read(rows: &[VersionRow]) -> Vec<String> {
         .collect()
 }
 
-/// Each of `digests` that is an index in `repository`, with the digests it lists (8
-/// manifests read at a time; one that cannot be read is left out).
+/// A manifest an index lists: its digest and platform (`linux/arm64`), when said.
+type Listed = (String, Option<String>);
+
+/// Each of `digests` that is an index in `repository`, with the manifests it lists (8
+/// read at a time; one that cannot be read is left out).
 async fn read_indexes(
     client: &Client,
     repository: &str,
     digests: Vec<String>,
-) -> Vec<(String, Vec<String>)> {
+) -> Vec<(String, Vec<Listed>)> {
     stream::iter(digests)
         .map(|digest| async move {
             let reference = Reference::parse(&format!("{repository}@{digest}")).ok()?;
@@ -264,7 +268,13 @@ async fn read_indexes(
                     index
                         .manifests()
                         .iter()
-                        .map(|d| d.digest().to_string())
+                        .map(|d| {
+                            let platform = d
+                                .platform()
+                                .as_ref()
+                                .map(|p| portolan::Platform::of_entry(p).to_string());
+                            (d.digest().to_string(), platform)
+                        })
                         .collect(),
                 )),
                 Manifest::Image(_) => None,
@@ -277,13 +287,14 @@ async fn read_indexes(
 }
 
 /// `rows` with each untagged platform image of an index in `children` moved right after
-/// that index, in the index's order, and marked as its part.
-fn regroup(rows: Vec<VersionRow>, children: &[(String, Vec<String>)]) -> Vec<VersionRow> {
+/// that index, in the index's order, and marked as its part with its platform.
+fn regroup(rows: Vec<VersionRow>, children: &[(String, Vec<Listed>)]) -> Vec<VersionRow> {
     let parent_of = |digest: &str| {
-        children
-            .iter()
-            .find(|(_, kids)| kids.iter().any(|k| k == digest))
-            .map(|(parent, _)| parent.clone())
+        children.iter().find_map(|(parent, kids)| {
+            kids.iter()
+                .find(|(k, _)| k == digest)
+                .map(|(_, platform)| (parent.clone(), platform.clone()))
+        })
     };
     let (mut parts, mut rest): (Vec<VersionRow>, Vec<VersionRow>) = (Vec::new(), Vec::new());
     for mut row in rows {
@@ -292,8 +303,9 @@ fn regroup(rows: Vec<VersionRow>, children: &[(String, Vec<String>)]) -> Vec<Ver
             .is_empty()
             .then(|| row.digest.as_deref().and_then(parent_of))
             .flatten();
-        if let Some(parent) = parent {
+        if let Some((parent, platform)) = parent {
             row.part_of = Some(parent);
+            row.platform = platform;
             parts.push(row);
         } else {
             rest.push(row);
@@ -309,7 +321,7 @@ fn regroup(rows: Vec<VersionRow>, children: &[(String, Vec<String>)]) -> Vec<Ver
             .map(|(_, kids)| kids.clone())
             .unwrap_or_default();
         out.push(row);
-        for kid in kids {
+        for (kid, _) in kids {
             if let Some(at) = parts.iter().position(|p| p.digest.as_deref() == Some(&kid)) {
                 out.push(parts.remove(at));
             }

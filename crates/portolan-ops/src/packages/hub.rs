@@ -102,6 +102,7 @@ pub(super) async fn versions(
             created_at: t.last_updated,
             deleted_at: None,
             part_of: None,
+            platform: None,
             images: t.images.iter().map(platform_image).collect(),
         })
         .collect();

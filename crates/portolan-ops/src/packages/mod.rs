@@ -127,8 +127,10 @@ pub fn vendor_of(host: &str, apis: &VendorApis) -> Option<Vendor> {
     match host {
         "ghcr.io" => Some(Vendor::GitHub),
         DOCKER_HUB | "index.docker.io" | "registry-1.docker.io" => Some(Vendor::DockerHub),
-        _ if apis.github_named => Some(Vendor::GitHub),
-        _ if apis.hub_named => Some(Vendor::DockerHub),
+        // A named API with no registry host named answers for any other host (a GitHub
+        // Enterprise Server); once its registry is named, for that host alone.
+        _ if apis.github_named && apis.github_registry.is_none() => Some(Vendor::GitHub),
+        _ if apis.hub_named && apis.hub_registry.is_none() => Some(Vendor::DockerHub),
         _ => None,
     }
 }
@@ -211,6 +213,8 @@ pub struct VersionRow {
     /// An untagged version that is a platform image of this index (digest): ghcr.io keeps
     /// the images of a multi-platform tag as untagged versions of their own.
     pub part_of: Option<String>,
+    /// A platform image's platform (`linux/arm64`), as its index lists it.
+    pub platform: Option<String>,
     /// Its platform images, where the API lists them (Docker Hub).
     pub images: Vec<PlatformImage>,
     /// Its page on the vendor's site (built from its parts: see `web_pages`).
@@ -329,6 +333,13 @@ pub(super) fn package_pages(
     )
 }
 
+/// What is done to one GitHub package version.
+#[derive(Debug, Clone, Copy)]
+enum VersionAction {
+    Delete,
+    Restore,
+}
+
 /// Delete version `id` of the GitHub package `place` names.
 pub async fn delete_version(
     client: &Client,
@@ -337,14 +348,7 @@ pub async fn delete_version(
     org: bool,
     id: u64,
 ) -> Result<()> {
-    let (place, owner, package) = package_place(place)?;
-    match api_for(client, apis, &place).await? {
-        Api::GitHub(gh) => {
-            let who = github::owner_named(&gh, &owner, org).await?;
-            gh.delete_version(&who, &package, id).await
-        }
-        Api::Hub(_) => Err(hub::no_versions()),
-    }
+    act_on_version(client, apis, place, org, id, VersionAction::Delete).await
 }
 
 /// Restore deleted version `id` of the GitHub package `place` names.
@@ -355,13 +359,25 @@ pub async fn restore_version(
     org: bool,
     id: u64,
 ) -> Result<()> {
+    act_on_version(client, apis, place, org, id, VersionAction::Restore).await
+}
+
+async fn act_on_version(
+    client: &Client,
+    apis: &VendorApis,
+    place: &str,
+    org: bool,
+    id: u64,
+    action: VersionAction,
+) -> Result<()> {
     let (place, owner, package) = package_place(place)?;
-    match api_for(client, apis, &place).await? {
-        Api::GitHub(gh) => {
-            let who = github::owner_named(&gh, &owner, org).await?;
-            gh.restore_version(&who, &package, id).await
-        }
-        Api::Hub(_) => Err(hub::no_versions()),
+    let Api::GitHub(gh) = api_for(client, apis, &place).await? else {
+        return Err(hub::no_versions());
+    };
+    let who = github::owner_named(&gh, &owner, org).await?;
+    match action {
+        VersionAction::Delete => gh.delete_version(&who, &package, id).await,
+        VersionAction::Restore => gh.restore_version(&who, &package, id).await,
     }
 }
 
@@ -415,5 +431,13 @@ mod tests {
             ..VendorApis::default()
         };
         assert_eq!(vendor_of("registry.corp", &named), Some(Vendor::GitHub));
+        // Once the API's registry is named, other hosts are not GitHub's.
+        let one = VendorApis {
+            github_named: true,
+            github_registry: Some("ghe.corp".into()),
+            ..VendorApis::default()
+        };
+        assert_eq!(vendor_of("ghe.corp", &one), Some(Vendor::GitHub));
+        assert_eq!(vendor_of("127.0.0.1:5000", &one), None);
     }
 }

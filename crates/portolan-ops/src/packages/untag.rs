@@ -270,6 +270,26 @@ pub async fn preview_untag(
     })
 }
 
+/// [`preview_untag`] where GitHub's Packages API manages `repository`'s registry (ghcr.io,
+/// or the registry named with the GitHub API); `None` on any other registry, whose untag
+/// is `manage::remove_tag`. A front end asks this first to know which untag a tag takes.
+pub async fn preview_where_managed(
+    client: &Client,
+    apis: &VendorApis,
+    repository: &str,
+    tag: &str,
+    expected: &Digest,
+    org: bool,
+) -> Result<Option<VersionUntagPreview>> {
+    let host = super::Place::parse(repository)?.host;
+    if super::vendor_of(&host, apis) != Some(super::Vendor::GitHub) {
+        return Ok(None);
+    }
+    preview_untag(client, apis, repository, tag, expected, org)
+        .await
+        .map(Some)
+}
+
 fn explain(repo: &Reference, tag: &str, id: u64, other_tags: &[String]) -> String {
     let repo = repo.name();
     if other_tags.is_empty() {

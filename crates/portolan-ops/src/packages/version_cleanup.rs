@@ -55,7 +55,8 @@ impl VersionPlan {
 }
 
 /// The plan of `rules` for the package `repository` names (`org`: its owner is an
-/// organisation).
+/// organisation): by the rules, or, when `rules.picked` names versions, those versions
+/// and what goes with them.
 pub async fn plan_versions(
     client: &Client,
     apis: &VendorApis,
@@ -78,17 +79,19 @@ pub async fn plan_versions(
         .collect();
     let mut facts: HashMap<String, VersionFacts> = HashMap::new();
     let mut read: HashSet<String> = HashSet::new();
-    // Read what the plan needs, decide, and read again what newly kept versions need,
-    // until the plan stops changing.
+    // Read what the plan needs, decide, and read again what the new plan needs (newly
+    // kept versions; with picked versions, what newly goes with them), until it stops
+    // changing.
     loop {
         let plan = version_plan::decide(&chooser, &listed, &facts);
+        let oldest = version_plan::oldest_deleted(&plan);
         let wanted: Vec<String> = plan
             .iter()
-            .filter(|v| v.fate == VersionFate::Keep && !read.contains(&v.digest))
+            .filter(|v| chooser.needs_facts(v, oldest) && !read.contains(&v.digest))
             .map(|v| v.digest.clone())
             .collect();
         if wanted.is_empty() {
-            return Ok(plan_of(repository, plan));
+            return Ok(plan_of(repository, chooser.shown(plan)));
         }
         read.extend(wanted.iter().cloned());
         facts.extend(read_facts(client, &pkg, wanted).await?);
@@ -108,8 +111,8 @@ fn plan_of(repository: &str, versions: Vec<PlannedVersion>) -> VersionPlan {
     }
 }
 
-/// What the kept versions `wanted` need kept with them (8 read at a time). One that cannot
-/// be read fails the plan: without it, a platform image it needs could be deleted.
+/// What the versions `wanted` list (8 read at a time). One that cannot be read fails the
+/// plan: without it, a platform image a kept version needs could be deleted.
 async fn read_facts(
     client: &Client,
     pkg: &OpenPackage,
@@ -129,7 +132,7 @@ async fn read_facts(
             Ok(f) => out.push((digest, f)),
             Err(e) => {
                 return Err(Error::input(
-                    format!("cannot read kept version {digest}: {e}"),
+                    format!("cannot read version {digest}: {e}"),
                     "without it a clean-up could delete the platform images or referrers it needs; try again",
                 ))
             }

@@ -33,6 +33,12 @@ pub struct VersionRules {
     /// entry may hold several separated by commas).
     #[serde(default)]
     pub keep_matching: Vec<String>,
+    /// Versions the user picked (by id): exactly these are chosen, instead of by the
+    /// selecting rules, with what goes with them (an index's platform images, signatures
+    /// and referrers no kept version needs).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number[]"))]
+    pub picked: Vec<u64>,
 }
 
 /// What a version's manifest says that a plan needs.
@@ -107,6 +113,8 @@ pub fn parse_days(text: &str) -> Result<u32> {
 
 /// The rules, checked.
 pub struct Chooser {
+    /// The versions picked (none: the rules choose).
+    picked: HashSet<u64>,
     untagged: bool,
     older_than: Option<jiff::Timestamp>,
     before: Option<jiff::Timestamp>,
@@ -137,13 +145,23 @@ impl Chooser {
                     .map_err(|e| Error::input(format!("{days} days ago"), e.to_string()))?,
             ),
         };
-        if !rules.delete_untagged && older_than.is_none() && before.is_none() {
+        let picked: HashSet<u64> = rules.picked.iter().copied().collect();
+        let selecting = rules.delete_untagged || older_than.is_some() || before.is_some();
+        if !picked.is_empty() {
+            if selecting || rules.keep_newest.is_some() || !patterns.is_empty() {
+                return Err(Error::input(
+                    "versions were picked and rules given",
+                    "pick versions, or give rules, not both",
+                ));
+            }
+        } else if !selecting {
             return Err(Error::input(
                 "a version clean-up needs a rule of what to delete",
                 "--delete-untagged, --older-than DAYS or --before DATE (each narrows what goes)",
             ));
         }
         Ok(Self {
+            picked,
             untagged: rules.delete_untagged,
             older_than,
             before,
@@ -154,6 +172,9 @@ impl Chooser {
 
     /// Why `version` (the `rank`th newest, from 0) stays, or `None` when the rules delete it.
     fn keeps(&self, version: &Listed, rank: usize) -> Option<String> {
+        if self.picks() {
+            return (!self.picked.contains(&version.id)).then(|| NOT_PICKED.to_owned());
+        }
         if rank < self.newest {
             return Some(format!("among the newest {}", self.newest));
         }
@@ -188,6 +209,9 @@ impl Chooser {
 
     /// Why a version the rules chose is deleted.
     fn deletes(&self, version: &Listed) -> String {
+        if self.picks() {
+            return "selected".to_owned();
+        }
         let mut why = Vec::new();
         if version.tags.is_empty() {
             why.push("untagged");
@@ -202,6 +226,68 @@ impl Chooser {
         }
         why.join(", ")
     }
+}
+
+impl Chooser {
+    /// Whether versions were picked (rather than chosen by rules).
+    pub fn picks(&self) -> bool {
+        !self.picked.is_empty()
+    }
+
+    /// Whether a plan needs what `version`'s manifest says (see
+    /// `version_cleanup::plan_versions`). By rules: every kept version's (what it lists
+    /// must stay). Picked: each deleted version's (what goes with it), and each kept
+    /// tagged version's pushed since the oldest deleted one, less [`SLACK`] (an index is
+    /// pushed after the images it lists, so an older one cannot list them). An untagged
+    /// index that is kept is not read: pulling it by digest may break for a platform.
+    pub fn needs_facts(
+        &self,
+        version: &PlannedVersion,
+        oldest_deleted: Option<jiff::Timestamp>,
+    ) -> bool {
+        if !self.picks() {
+            return version.fate == VersionFate::Keep;
+        }
+        if version.fate == VersionFate::Delete {
+            return true;
+        }
+        let created = version
+            .created_at
+            .as_deref()
+            .and_then(|t| t.parse::<jiff::Timestamp>().ok());
+        let recent = match (created, oldest_deleted) {
+            (Some(c), Some(oldest)) => c.as_second() >= oldest.as_second() - SLACK.as_secs() as i64,
+            (_, None) => false,
+            (None, Some(_)) => true,
+        };
+        !version.tags.is_empty() && recent
+    }
+}
+
+impl Chooser {
+    /// What a plan shows: with picked versions, those and what goes (or stays) with them,
+    /// not every other version of the package; by rules, every version.
+    pub fn shown(&self, mut plan: Vec<PlannedVersion>) -> Vec<PlannedVersion> {
+        if self.picks() {
+            plan.retain(|v| !(v.fate == VersionFate::Keep && v.why == NOT_PICKED));
+        }
+        plan
+    }
+}
+
+/// How much earlier than an image an index listing it may say it was created (clocks,
+/// a re-push): picked versions' possible indexes are read from this far back.
+pub const SLACK: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Why a version not picked stays (until something picked takes it along).
+const NOT_PICKED: &str = "not selected";
+
+/// The oldest creation time among the versions `plan` deletes.
+pub fn oldest_deleted(plan: &[PlannedVersion]) -> Option<jiff::Timestamp> {
+    plan.iter()
+        .filter(|v| v.fate == VersionFate::Delete)
+        .filter_map(|v| v.created_at.as_deref()?.parse::<jiff::Timestamp>().ok())
+        .min()
 }
 
 /// The plan for `versions` (newest first) with `facts` about their manifests: every
@@ -231,8 +317,72 @@ pub fn decide(
         })
         .collect();
     name_platforms(&mut plan, facts);
+    if chooser.picks() {
+        take_along(&mut plan, facts);
+    }
     protect_needed(&mut plan, facts);
     plan
+}
+
+/// With picked versions: what only a picked version needs goes with it (an index's
+/// platform images, its referrers and cosign signatures), until nothing changes.
+/// `protect_needed` then keeps again whatever a kept version needs too.
+fn take_along(plan: &mut [PlannedVersion], facts: &HashMap<String, VersionFacts>) {
+    let index_of: HashMap<String, usize> = plan
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.digest.clone(), i))
+        .collect();
+    let mut queue: Vec<usize> = (0..plan.len())
+        .filter(|&i| plan[i].fate == VersionFate::Delete)
+        .collect();
+    while let Some(gone) = queue.pop() {
+        let mut along: Vec<(usize, String)> = Vec::new();
+        if let Some(f) = facts.get(&plan[gone].digest) {
+            // The index of a referrers tag lists referrers of the version the tag names.
+            let described = plan[gone]
+                .tags
+                .iter()
+                .filter(|t| is_supply_chain_tag(t))
+                .find_map(|t| subject_of(t).and_then(|s| index_of.get(&s)));
+            for (child, platform) in &f.children {
+                if let Some(&c) = index_of.get(child) {
+                    let why = match described {
+                        Some(&s) => format!("referrer of deleted version {}", label(&plan[s])),
+                        None => format!(
+                            "{} image of deleted index {}",
+                            platform.as_deref().unwrap_or("a manifest"),
+                            label(&plan[gone])
+                        ),
+                    };
+                    along.push((c, why));
+                }
+            }
+            for r in f.referrers.iter().filter_map(|r| index_of.get(r)) {
+                along.push((
+                    *r,
+                    format!("referrer of deleted version {}", label(&plan[gone])),
+                ));
+            }
+        }
+        for (i, v) in plan.iter().enumerate() {
+            for tag in v.tags.iter().filter(|t| is_supply_chain_tag(t)) {
+                if subject_of(tag).as_deref() == Some(plan[gone].digest.as_str()) {
+                    along.push((
+                        i,
+                        format!("{} of deleted version {}", kind_of(tag), label(&plan[gone])),
+                    ));
+                }
+            }
+        }
+        for (i, why) in along {
+            if plan[i].fate == VersionFate::Keep && plan[i].why == NOT_PICKED {
+                plan[i].fate = VersionFate::Delete;
+                plan[i].why = why;
+                queue.push(i);
+            }
+        }
+    }
 }
 
 /// Each version a listed index names with a platform gets it.
@@ -481,5 +631,101 @@ mod tests {
         assert_eq!(plan[3].fate, VersionFate::Delete);
         assert_eq!(plan[2].fate, VersionFate::Keep);
         assert!(Chooser::new(&VersionRules::default(), now()).is_err());
+    }
+
+    #[test]
+    fn picked_versions_take_along_what_only_they_need() {
+        let (index, amd, arm, other, sig, shared) =
+            (hex('a'), hex('b'), hex('c'), hex('d'), hex('e'), hex('f'));
+        let sig_tag = format!("sha256-{}.sig", "a".repeat(64));
+        let versions = vec![
+            v(6, &sig, &[&sig_tag], 20),
+            v(5, &index, &["v1"], 19),
+            v(4, &other, &["v2"], 19),
+            v(3, &amd, &[], 18),
+            v(2, &arm, &[], 18),
+            v(1, &shared, &[], 18),
+        ];
+        let mut facts = HashMap::new();
+        let child = |d: &str, p: &str| (d.to_owned(), Some(p.to_owned()));
+        facts.insert(
+            index.clone(),
+            VersionFacts {
+                children: vec![
+                    child(&amd, "linux/amd64"),
+                    child(&arm, "linux/arm64"),
+                    child(&shared, "linux/s390x"),
+                ],
+                referrers: vec![],
+            },
+        );
+        // v2 lists the s390x image too: it must stay for v2.
+        facts.insert(
+            other.clone(),
+            VersionFacts {
+                children: vec![child(&shared, "linux/s390x")],
+                referrers: vec![],
+            },
+        );
+        let picked = VersionRules {
+            picked: vec![5],
+            ..VersionRules::default()
+        };
+        let chooser = Chooser::new(&picked, now()).expect("picked");
+        let plan = decide(&chooser, &versions, &facts);
+        let fate: Vec<(u64, VersionFate)> = plan.iter().map(|p| (p.id, p.fate)).collect();
+        assert_eq!(
+            fate,
+            [
+                (6, VersionFate::Delete),
+                (5, VersionFate::Delete),
+                (4, VersionFate::Keep),
+                (3, VersionFate::Delete),
+                (2, VersionFate::Delete),
+                (1, VersionFate::Keep),
+            ]
+        );
+        assert!(
+            plan[0].why.starts_with("signature of deleted version v1"),
+            "{}",
+            plan[0].why
+        );
+        assert!(
+            plan[3]
+                .why
+                .starts_with("linux/amd64 image of deleted index v1"),
+            "{}",
+            plan[3].why
+        );
+        assert!(
+            plan[5]
+                .why
+                .starts_with("linux/s390x image of kept index v2"),
+            "{}",
+            plan[5].why
+        );
+        // A platform image of a kept index, picked alone, stays and says why.
+        let picked = VersionRules {
+            picked: vec![1],
+            ..VersionRules::default()
+        };
+        let plan = decide(
+            &Chooser::new(&picked, now()).expect("picked"),
+            &versions,
+            &facts,
+        );
+        assert_eq!(plan[5].fate, VersionFate::Keep);
+        assert!(
+            plan[5].why.contains("image of kept index"),
+            "{}",
+            plan[5].why
+        );
+        // Picks and rules do not mix.
+        let both = VersionRules {
+            picked: vec![1],
+            delete_untagged: true,
+            ..VersionRules::default()
+        };
+        assert!(Chooser::new(&both, now()).is_err());
     }
 }
