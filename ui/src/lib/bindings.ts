@@ -881,6 +881,10 @@ platform: string | null,
  */
 fate: VersionFate, 
 /**
+ * The tags removed from it (fate `untag`).
+ */
+untag: Array<string>, 
+/**
  * Why, in words.
  */
 why: string, };
@@ -1565,15 +1569,15 @@ export type Vendor = "github" | "docker_hub";
 
 export type VersionCleanupSummary = { 
 /**
- * Versions deleted.
+ * Versions deleted or untagged.
  */
 done: number, 
 /**
- * Deletes that failed.
+ * Steps that failed.
  */
 failed: number, 
 /**
- * Deletes not sent (changed since the preview).
+ * Steps not sent (changed since the preview).
  */
 skipped: number, 
 /**
@@ -1585,7 +1589,7 @@ headline: string,
  */
 results: Array<VersionResult>, };
 
-export type VersionFate = "keep" | "delete";
+export type VersionFate = "keep" | "untag" | "delete";
 
 export type VersionList = { 
 /**
@@ -1619,7 +1623,11 @@ versions: Array<PlannedVersion>,
  */
 deleted: number, 
 /**
- * Versions kept.
+ * Versions that lose some tags and keep others (picked tags removed).
+ */
+untagged: number, 
+/**
+ * Versions kept as they are.
  */
 kept: number, };
 
@@ -1636,6 +1644,10 @@ digest: string,
  * Its tags when planned.
  */
 tags: Array<string>, 
+/**
+ * What was to happen to it (delete, or untag).
+ */
+fate: VersionFate, 
 /**
  * Why it failed (`None`: done or skipped).
  */
@@ -1711,7 +1723,18 @@ keep_matching: Array<string>,
  * selecting rules, with what goes with them (an index's platform images, signatures
  * and referrers no kept version needs).
  */
-picked: number[], };
+picked: number[], 
+/**
+ * Tags the user picked (the Tags view's selection): the versions holding them are
+ * chosen, as with `picked`.
+ */
+picked_tags: Array<string>, 
+/**
+ * With `picked_tags`: remove those tags only. A version that keeps other tags is
+ * untagged (each picked tag moved to a placeholder whose version is deleted); one left
+ * with no tag is deleted. Without it, each version holding a picked tag is deleted.
+ */
+untag_only: boolean, };
 
 export type VersionUntag = { 
 /**

@@ -27,6 +27,7 @@ pub async fn cleanup(ctx: &Context, args: &CleanupArgs, apis: &VendorApis) -> Re
         keep_newest: args.keep_newest,
         keep_matching: args.keep_matching.clone(),
         picked: args.versions.clone(),
+        ..VersionRules::default()
     };
     let plan =
         version_cleanup::plan_versions(&ctx.client, apis, &args.repository, args.org, &rules)
@@ -35,7 +36,7 @@ pub async fn cleanup(ctx: &Context, args: &CleanupArgs, apis: &VendorApis) -> Re
     if !ctx.json || args.dry_run {
         render::packages::version_plan(ctx.json, &plan);
     }
-    if args.dry_run || plan.deleted == 0 {
+    if args.dry_run || plan.deleted + plan.untagged == 0 {
         return Ok(());
     }
     if !args.yes {
@@ -48,13 +49,17 @@ pub async fn cleanup(ctx: &Context, args: &CleanupArgs, apis: &VendorApis) -> Re
             "no terminal to ask on; pass --yes (or --dry-run to see the plan)",
         )?;
     }
-    let bar = crate::progress::counter(ctx.json, u64::from(plan.deleted), "versions");
+    let bar = crate::progress::counter(
+        ctx.json,
+        u64::from(plan.deleted + plan.untagged),
+        "versions",
+    );
     let summary = version_cleanup::run_version_plan(
         &ctx.client,
         apis,
         &args.repository,
         args.org,
-        plan.deletes(),
+        plan.steps(),
         |p| bar.set_position(u64::from(p.finished)),
     )
     .await?;

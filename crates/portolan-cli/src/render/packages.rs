@@ -199,7 +199,10 @@ pub fn version_plan(json: bool, plan: &portolan_ops::packages::version_cleanup::
         .versions
         .iter()
         .filter(|v| v.fate == VersionFate::Delete);
-    let staying = plan.versions.iter().filter(|v| v.fate == VersionFate::Keep);
+    let staying = plan
+        .versions
+        .iter()
+        .filter(|v| v.fate != VersionFate::Delete);
     if !plan.versions.is_empty() {
         out!(
             "{:>10}  {:<7}  {:<10}  {:<19}  {:<20}  WHY",
@@ -213,6 +216,7 @@ pub fn version_plan(json: bool, plan: &portolan_ops::packages::version_cleanup::
     for v in going.chain(staying) {
         let what = match v.fate {
             VersionFate::Delete => "delete",
+            VersionFate::Untag => "untag",
             VersionFate::Keep => "keep",
         };
         let mut tags = v

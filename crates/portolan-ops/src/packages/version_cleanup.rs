@@ -5,8 +5,9 @@
 //! The plan lists every version with its fate and why ([`version_plan`] decides); what it
 //! needs of each kept version (its manifest, for an index's platform images, and its
 //! referrers where the registry has the referrers API) is read from the registry first:
-//! requests grow with the versions kept, not with those that go. Running a plan lists the versions again, skips any whose tags changed since the
-//! preview (or whose tags no longer point at it), and deletes the rest
+//! requests grow with the versions kept, not with those that go. Running a plan lists the
+//! versions again, skips any whose tags changed since the preview (or whose tags no longer
+//! point at it), and deletes (or, for a version keeping other tags, untags) the rest
 //! [`VERSION_CONCURRENCY`] at a time, with a summary naming each failure's reason.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -16,7 +17,7 @@ use portolan::hosted_apis::github::VersionState;
 use portolan::manifest::Manifest;
 use portolan::{Client, Digest, Error, Result};
 
-use super::untag::OpenPackage;
+use super::untag::{untag_version, OpenPackage, VersionUntagOutcome, VersionUntagRequest};
 use super::version_plan::{self, Chooser, Listed, VersionFacts, VersionFate, VersionRules};
 use super::VendorApis;
 use crate::cleanup::CleanupProgress;
@@ -39,16 +40,19 @@ pub struct VersionPlan {
     pub versions: Vec<PlannedVersion>,
     /// Versions deleted.
     pub deleted: u32,
-    /// Versions kept.
+    /// Versions that lose some tags and keep others (picked tags removed).
+    pub untagged: u32,
+    /// Versions kept as they are.
     pub kept: u32,
 }
 
 impl VersionPlan {
-    /// The versions the plan deletes, as [`run_version_plan`] takes them.
-    pub fn deletes(&self) -> Vec<PlannedVersion> {
+    /// What the plan changes (versions deleted, versions untagged), as
+    /// [`run_version_plan`] takes them.
+    pub fn steps(&self) -> Vec<PlannedVersion> {
         self.versions
             .iter()
-            .filter(|v| v.fate == VersionFate::Delete)
+            .filter(|v| v.fate != VersionFate::Keep)
             .cloned()
             .collect()
     }
@@ -99,14 +103,15 @@ pub async fn plan_versions(
 }
 
 fn plan_of(repository: &str, versions: Vec<PlannedVersion>) -> VersionPlan {
-    let deleted = versions
-        .iter()
-        .filter(|v| v.fate == VersionFate::Delete)
-        .count();
+    let count = |fate: VersionFate| {
+        let n = versions.iter().filter(|v| v.fate == fate).count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    };
     VersionPlan {
         repository: repository.to_owned(),
-        deleted: u32::try_from(deleted).unwrap_or(u32::MAX),
-        kept: u32::try_from(versions.len() - deleted).unwrap_or(u32::MAX),
+        deleted: count(VersionFate::Delete),
+        untagged: count(VersionFate::Untag),
+        kept: count(VersionFate::Keep),
         versions,
     }
 }
@@ -182,7 +187,7 @@ async fn facts_of(client: &Client, pkg: &OpenPackage, digest: &str) -> Result<Ve
     })
 }
 
-/// How one version delete ended.
+/// How one version's step (a delete, or an untag) ended.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VersionResult {
@@ -193,6 +198,8 @@ pub struct VersionResult {
     pub digest: String,
     /// Its tags when planned.
     pub tags: Vec<String>,
+    /// What was to happen to it (delete, or untag).
+    pub fate: VersionFate,
     /// Why it failed (`None`: done or skipped).
     pub error: Option<String>,
     /// Why it was not sent (changed since the preview).
@@ -203,11 +210,11 @@ pub struct VersionResult {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VersionCleanupSummary {
-    /// Versions deleted.
+    /// Versions deleted or untagged.
     pub done: u32,
-    /// Deletes that failed.
+    /// Steps that failed.
     pub failed: u32,
-    /// Deletes not sent (changed since the preview).
+    /// Steps not sent (changed since the preview).
     pub skipped: u32,
     /// In one line.
     pub headline: String,
@@ -220,7 +227,7 @@ impl VersionCleanupSummary {
     pub fn shortfall(&self) -> Option<Error> {
         (self.failed > 0 || self.skipped > 0).then(|| {
             Error::PartlyDone(format!(
-                "{} of {} versions were not deleted ({} failed, {} skipped because they changed since the preview)",
+                "{} of {} versions were not changed ({} failed, {} skipped because they changed since the preview)",
                 self.failed + self.skipped,
                 self.done + self.failed + self.skipped,
                 self.failed,
@@ -230,14 +237,15 @@ impl VersionCleanupSummary {
     }
 }
 
-/// Delete `deletes` (from a previewed plan), [`VERSION_CONCURRENCY`] at a time, each only
-/// while the version still exists with the tags previewed and its tags still point at it.
+/// Carry out `steps` (from a previewed plan: deletes, and untags of versions that keep
+/// other tags), [`VERSION_CONCURRENCY`] at a time, each only while the version still
+/// exists with the tags previewed and its tags still point at it.
 pub async fn run_version_plan(
     client: &Client,
     apis: &VendorApis,
     repository: &str,
     org: bool,
-    deletes: Vec<PlannedVersion>,
+    steps: Vec<PlannedVersion>,
     progress: impl Fn(CleanupProgress),
 ) -> Result<VersionCleanupSummary> {
     let pkg = OpenPackage::open(client, apis, repository, org).await?;
@@ -249,13 +257,20 @@ pub async fn run_version_plan(
         .collect();
     let mut tally = CleanupProgress {
         finished: 0,
-        total: u32::try_from(deletes.len()).unwrap_or(u32::MAX),
+        total: u32::try_from(steps.len()).unwrap_or(u32::MAX),
         failed: 0,
         skipped: 0,
     };
-    let (pkg, now) = (&pkg, &now);
-    let mut running = stream::iter(deletes.into_iter().enumerate())
-        .map(|(i, v)| async move { (i, delete_one(client, pkg, now, v).await) })
+    let runner = &Runner {
+        client,
+        apis,
+        repository,
+        org,
+        pkg,
+        now,
+    };
+    let mut running = stream::iter(steps.into_iter().enumerate())
+        .map(|(i, v)| async move { (i, runner.step(v).await) })
         .buffer_unordered(VERSION_CONCURRENCY);
     let mut results: Vec<(usize, VersionResult)> = Vec::new();
     while let Some((i, r)) = running.next().await {
@@ -269,38 +284,32 @@ pub async fn run_version_plan(
     Ok(summary_of(results.into_iter().map(|(_, r)| r).collect()))
 }
 
-/// Re-check one version and delete it.
-async fn delete_one(
-    client: &Client,
-    pkg: &OpenPackage,
-    now: &HashMap<u64, BTreeSet<String>>,
-    v: PlannedVersion,
-) -> VersionResult {
-    let mut result = VersionResult {
-        id: v.id,
-        digest: v.digest.clone(),
-        tags: v.tags.clone(),
-        error: None,
-        skipped: None,
-    };
-    let planned: BTreeSet<String> = v.tags.iter().cloned().collect();
-    match now.get(&v.id) {
-        None => {
-            result.skipped = Some("changed since the preview: the version is gone".to_owned());
-            return result;
-        }
-        Some(tags) => {
-            if let Some(c) = crate::manage::tag_changes(&planned, tags) {
-                result.skipped = Some(format!("changed since the preview: {c}"));
-                return result;
-            }
-        }
-    }
-    for tag in &v.tags {
-        match pkg.tag_now(client, tag).await {
-            Ok(Some(d)) if d.to_string() == v.digest => {}
-            Ok(_) => {
-                result.skipped = Some(format!("changed since the preview: {tag} moved"));
+/// What each step of a run needs: the package, and its versions' tags as read when the
+/// run began.
+struct Runner<'a> {
+    client: &'a Client,
+    apis: &'a VendorApis,
+    repository: &'a str,
+    org: bool,
+    pkg: OpenPackage,
+    now: HashMap<u64, BTreeSet<String>>,
+}
+
+impl Runner<'_> {
+    /// Re-check one version, then delete it or remove its picked tags.
+    async fn step(&self, v: PlannedVersion) -> VersionResult {
+        let mut result = VersionResult {
+            id: v.id,
+            digest: v.digest.clone(),
+            tags: v.tags.clone(),
+            fate: v.fate,
+            error: None,
+            skipped: None,
+        };
+        match self.recheck(&v).await {
+            Ok(None) => {}
+            Ok(Some(changed)) => {
+                result.skipped = Some(format!("changed since the preview: {changed}"));
                 return result;
             }
             Err(e) => {
@@ -308,21 +317,88 @@ async fn delete_one(
                 return result;
             }
         }
+        let done = match v.fate {
+            VersionFate::Delete => self
+                .pkg
+                .gh
+                .delete_version(&self.pkg.owner, &self.pkg.name, v.id)
+                .await
+                .map_err(|e| e.to_string()),
+            VersionFate::Untag => self.untag(&v).await,
+            VersionFate::Keep => Ok(()),
+        };
+        result.error = done.err();
+        result
     }
-    if let Err(e) = pkg.gh.delete_version(&pkg.owner, &pkg.name, v.id).await {
-        result.error = Some(e.to_string());
+
+    /// What changed about `v` since the preview: gone, other tags, a tag moved.
+    async fn recheck(&self, v: &PlannedVersion) -> Result<Option<String>> {
+        let planned: BTreeSet<String> = v.tags.iter().cloned().collect();
+        let Some(tags) = self.now.get(&v.id) else {
+            return Ok(Some("the version is gone".to_owned()));
+        };
+        if let Some(c) = crate::manage::tag_changes(&planned, tags) {
+            return Ok(Some(c));
+        }
+        for tag in &v.tags {
+            match self.pkg.tag_now(self.client, tag).await? {
+                Some(d) if d.to_string() == v.digest => {}
+                _ => return Ok(Some(format!("{tag} moved"))),
+            }
+        }
+        Ok(None)
     }
-    result
+
+    /// Remove `v`'s picked tags one by one, each through a placeholder (the version keeps
+    /// its other tags); the first that does not finish stops it, saying what is left.
+    async fn untag(&self, v: &PlannedVersion) -> std::result::Result<(), String> {
+        let expected = Digest::parse(&v.digest).map_err(|e| e.to_string())?;
+        for tag in &v.untag {
+            let request = VersionUntagRequest {
+                repository: self.repository.to_owned(),
+                tag: tag.clone(),
+                expected: expected.clone(),
+                org: self.org,
+                delete_sole_version: false,
+            };
+            let done = untag_version(self.client, self.apis, &request)
+                .await
+                .map_err(|e| format!("{tag}: {e}"))?;
+            if done.outcome != VersionUntagOutcome::Removed {
+                return Err(format!(
+                    "{tag}: {}",
+                    done.left
+                        .or(done.error)
+                        .unwrap_or_else(|| "not removed".to_owned())
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 fn summary_of(results: Vec<VersionResult>) -> VersionCleanupSummary {
     let failed = results.iter().filter(|r| r.error.is_some()).count();
     let skipped = results.iter().filter(|r| r.skipped.is_some()).count();
     let done = results.len() - failed - skipped;
-    let mut headline = format!(
-        "Done: {done} of {} versions deleted (restorable for 30 days)",
-        results.len()
-    );
+    let done_as = |fate: VersionFate| {
+        results
+            .iter()
+            .filter(|r| r.fate == fate && r.error.is_none() && r.skipped.is_none())
+            .count()
+    };
+    let (deleted, untagged) = (done_as(VersionFate::Delete), done_as(VersionFate::Untag));
+    let mut headline = if untagged == 0 {
+        format!(
+            "Done: {deleted} of {} versions deleted (restorable for 30 days)",
+            results.len()
+        )
+    } else {
+        format!(
+            "Done: {done} of {} versions changed ({deleted} deleted, restorable for 30 days; {untagged} untagged, keeping their other tags)",
+            results.len()
+        )
+    };
     if failed > 0 {
         headline.push_str(&format!("; {failed} failed"));
     }

@@ -10,6 +10,11 @@
 //! attestation or SBOM of a kept version (cosign's `sha256-<hex>.sig/.att/.sbom` tags, the
 //! manifests the referrers API or the `sha256-<hex>` referrers tag lists for it), repeated
 //! until nothing changes. Each version says why it stays or goes.
+//!
+//! A plan can also start from what the user picked: versions (the Versions view), or tags
+//! (the Tags view: delete the versions holding them, or remove just those tags, untagging
+//! a version that keeps others). What only a picked version needs goes with it; what a
+//! kept version needs stays, as above.
 
 use std::collections::{HashMap, HashSet};
 
@@ -39,6 +44,15 @@ pub struct VersionRules {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(type = "number[]"))]
     pub picked: Vec<u64>,
+    /// Tags the user picked (the Tags view's selection): the versions holding them are
+    /// chosen, as with `picked`.
+    #[serde(default)]
+    pub picked_tags: Vec<String>,
+    /// With `picked_tags`: remove those tags only. A version that keeps other tags is
+    /// untagged (each picked tag moved to a placeholder whose version is deleted); one left
+    /// with no tag is deleted. Without it, each version holding a picked tag is deleted.
+    #[serde(default)]
+    pub untag_only: bool,
 }
 
 /// What a version's manifest says that a plan needs.
@@ -65,13 +79,15 @@ pub struct Listed {
     pub created_at: Option<String>,
 }
 
-/// Keep or delete.
+/// Keep, untag or delete.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum VersionFate {
     /// It stays.
     Keep,
+    /// It stays without the tags in `untag` (picked tags removed, others kept).
+    Untag,
     /// It is deleted (restorable for 30 days).
     Delete,
 }
@@ -93,6 +109,9 @@ pub struct PlannedVersion {
     pub platform: Option<String>,
     /// What happens to it.
     pub fate: VersionFate,
+    /// The tags removed from it (fate `untag`).
+    #[serde(default)]
+    pub untag: Vec<String>,
     /// Why, in words.
     pub why: String,
 }
@@ -115,6 +134,10 @@ pub fn parse_days(text: &str) -> Result<u32> {
 pub struct Chooser {
     /// The versions picked (none: the rules choose).
     picked: HashSet<u64>,
+    /// The tags picked: the versions holding them are picked.
+    picked_tags: HashSet<String>,
+    /// Remove the picked tags only (see [`VersionRules::untag_only`]).
+    untag_only: bool,
     untagged: bool,
     older_than: Option<jiff::Timestamp>,
     before: Option<jiff::Timestamp>,
@@ -146,8 +169,9 @@ impl Chooser {
             ),
         };
         let picked: HashSet<u64> = rules.picked.iter().copied().collect();
+        let picked_tags: HashSet<String> = rules.picked_tags.iter().cloned().collect();
         let selecting = rules.delete_untagged || older_than.is_some() || before.is_some();
-        if !picked.is_empty() {
+        if !picked.is_empty() || !picked_tags.is_empty() {
             if selecting || rules.keep_newest.is_some() || !patterns.is_empty() {
                 return Err(Error::input(
                     "versions were picked and rules given",
@@ -162,6 +186,8 @@ impl Chooser {
         }
         Ok(Self {
             picked,
+            picked_tags,
+            untag_only: rules.untag_only,
             untagged: rules.delete_untagged,
             older_than,
             before,
@@ -172,9 +198,6 @@ impl Chooser {
 
     /// Why `version` (the `rank`th newest, from 0) stays, or `None` when the rules delete it.
     fn keeps(&self, version: &Listed, rank: usize) -> Option<String> {
-        if self.picks() {
-            return (!self.picked.contains(&version.id)).then(|| NOT_PICKED.to_owned());
-        }
         if rank < self.newest {
             return Some(format!("among the newest {}", self.newest));
         }
@@ -209,9 +232,6 @@ impl Chooser {
 
     /// Why a version the rules chose is deleted.
     fn deletes(&self, version: &Listed) -> String {
-        if self.picks() {
-            return "selected".to_owned();
-        }
         let mut why = Vec::new();
         if version.tags.is_empty() {
             why.push("untagged");
@@ -231,7 +251,50 @@ impl Chooser {
 impl Chooser {
     /// Whether versions were picked (rather than chosen by rules).
     pub fn picks(&self) -> bool {
-        !self.picked.is_empty()
+        !self.picked.is_empty() || !self.picked_tags.is_empty()
+    }
+
+    /// With picks: what happens to `version`, why, and the tags it loses (untag).
+    fn picked_fate(&self, version: &Listed) -> (VersionFate, String, Vec<String>) {
+        if self.picked.contains(&version.id) {
+            return (VersionFate::Delete, "selected".to_owned(), Vec::new());
+        }
+        let hit: Vec<String> = version
+            .tags
+            .iter()
+            .filter(|t| self.picked_tags.contains(*t))
+            .cloned()
+            .collect();
+        let Some(first) = hit.first() else {
+            return (VersionFate::Keep, NOT_PICKED.to_owned(), Vec::new());
+        };
+        if !self.untag_only {
+            return (
+                VersionFate::Delete,
+                format!("holds selected tag {first}"),
+                Vec::new(),
+            );
+        }
+        if hit.len() == version.tags.len() {
+            let why = if hit.len() == 1 {
+                format!("its only tag {first} is removed")
+            } else {
+                "every tag of it is removed".to_owned()
+            };
+            return (VersionFate::Delete, why, Vec::new());
+        }
+        let kept: Vec<&str> = version
+            .tags
+            .iter()
+            .filter(|t| !hit.contains(t))
+            .map(String::as_str)
+            .collect();
+        let why = format!(
+            "keeps {}; {} moved to a placeholder whose version is deleted",
+            kept.join(", "),
+            hit.join(", ")
+        );
+        (VersionFate::Untag, why, hit)
     }
 
     /// Whether a plan needs what `version`'s manifest says (see
@@ -301,9 +364,13 @@ pub fn decide(
         .iter()
         .enumerate()
         .map(|(rank, v)| {
-            let (fate, why) = match chooser.keeps(v, rank) {
-                Some(why) => (VersionFate::Keep, why),
-                None => (VersionFate::Delete, chooser.deletes(v)),
+            let (fate, why, untag) = if chooser.picks() {
+                chooser.picked_fate(v)
+            } else {
+                match chooser.keeps(v, rank) {
+                    Some(why) => (VersionFate::Keep, why, Vec::new()),
+                    None => (VersionFate::Delete, chooser.deletes(v), Vec::new()),
+                }
             };
             PlannedVersion {
                 id: v.id,
@@ -312,6 +379,7 @@ pub fn decide(
                 created_at: v.created_at.clone(),
                 platform: None,
                 fate,
+                untag,
                 why,
             }
         })
@@ -444,7 +512,7 @@ fn protect_needed(plan: &mut [PlannedVersion], facts: &HashMap<String, VersionFa
         }
     }
     let mut queue: Vec<usize> = (0..plan.len())
-        .filter(|&i| plan[i].fate == VersionFate::Keep)
+        .filter(|&i| plan[i].fate != VersionFate::Delete)
         .collect();
     let mut seen: HashSet<usize> = queue.iter().copied().collect();
     while let Some(kept) = queue.pop() {
@@ -727,5 +795,67 @@ mod tests {
             ..VersionRules::default()
         };
         assert!(Chooser::new(&both, now()).is_err());
+    }
+
+    #[test]
+    fn picked_tags_untag_a_version_keeping_others_and_delete_one_left_bare() {
+        let (index, amd, both, solo) = (hex('a'), hex('b'), hex('c'), hex('d'));
+        let versions = vec![
+            v(4, &index, &["multi"], 19),
+            v(3, &amd, &[], 18),
+            v(2, &both, &["x", "y", "z"], 10),
+            v(1, &solo, &["w"], 9),
+        ];
+        let mut facts = HashMap::new();
+        facts.insert(
+            index.clone(),
+            VersionFacts {
+                children: vec![(amd.clone(), Some("linux/amd64".into()))],
+                referrers: vec![],
+            },
+        );
+        let rules = VersionRules {
+            picked_tags: vec!["x".into(), "y".into(), "w".into(), "multi".into()],
+            untag_only: true,
+            ..VersionRules::default()
+        };
+        let plan = decide(
+            &Chooser::new(&rules, now()).expect("picked"),
+            &versions,
+            &facts,
+        );
+        let fate: Vec<(u64, VersionFate)> = plan.iter().map(|p| (p.id, p.fate)).collect();
+        assert_eq!(
+            fate,
+            [
+                (4, VersionFate::Delete),
+                (3, VersionFate::Delete),
+                (2, VersionFate::Untag),
+                (1, VersionFate::Delete),
+            ]
+        );
+        assert_eq!(plan[2].untag, ["x", "y"]);
+        assert!(plan[2].why.starts_with("keeps z"), "{}", plan[2].why);
+        assert_eq!(plan[3].why, "its only tag w is removed");
+        assert!(
+            plan[1]
+                .why
+                .starts_with("linux/amd64 image of deleted index multi"),
+            "{}",
+            plan[1].why
+        );
+        // Deleting images: every version holding a picked tag goes, with all its tags.
+        let rules = VersionRules {
+            picked_tags: vec!["x".into()],
+            ..VersionRules::default()
+        };
+        let plan = decide(
+            &Chooser::new(&rules, now()).expect("picked"),
+            &versions,
+            &facts,
+        );
+        assert_eq!(plan[2].fate, VersionFate::Delete);
+        assert_eq!(plan[2].why, "holds selected tag x");
+        assert!(plan[2].untag.is_empty());
     }
 }
