@@ -38,6 +38,13 @@ fn open_app(home: &AppHome, ghcr: &GhcrLike) -> Driver {
     ])
 }
 
+/// The package's tags, opened by name (`octo/app`) from the Packages view.
+fn open_tags_by_name(s: &Session) {
+    let owner = s.wait("input[name=owner]", 30);
+    s.type_into(&owner, "octo/app");
+    s.key("\u{E007}");
+}
+
 fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while !check() {
@@ -48,6 +55,31 @@ fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
 
 fn wait_gone(s: &Session, css: &str) {
     wait_until(&format!("{css} gone"), || s.find_all(css).is_empty());
+}
+
+/// The fate (`delete`, `untag`, `keep`) the open plan gives the version `digest`.
+fn plan_fate(s: &Session, digest: &str) -> Value {
+    s.script(
+        "return document.querySelector(`[data-testid=versions-plan] [data-digest='${arguments[0]}']`)?.getAttribute('data-fate') ?? null;",
+        json!([digest]),
+    )
+}
+
+/// The registry holds one tag, `tag`, on `digest`, and GitHub one version, `digest`'s (no
+/// placeholder version left), and no registry `DELETE` was tried.
+fn assert_only_left(ghcr: &GhcrLike, tag: &str, digest: &str) {
+    assert_eq!(ghcr.skopeo_tags(), [tag]);
+    assert_eq!(ghcr.skopeo_digest(tag).as_deref(), Some(digest));
+    assert_eq!(
+        version_digests(ghcr),
+        [digest],
+        "one version, no placeholder version left"
+    );
+    assert_eq!(
+        ghcr.refused_registry_deletes(),
+        0,
+        "no registry DELETE tried"
+    );
 }
 
 fn version_digests(ghcr: &GhcrLike) -> Vec<String> {
@@ -66,9 +98,7 @@ fn remove_one_of_two_tags_keeps_the_other_and_undo_puts_it_back() {
     let s = driver.open(&app_binary());
 
     // The repository's tags, opened by name from the Packages view.
-    let owner = s.wait("input[name=owner]", 30);
-    s.type_into(&owner, "octo/app");
-    s.key("\u{E007}");
+    open_tags_by_name(&s);
     s.wait("[data-tag='v1'] .digest", 20);
     s.hover(&s.wait("[data-tag='v1']", 5));
     s.click(&s.wait("[data-tag='v1'] [data-action=untag]", 5));
@@ -84,21 +114,7 @@ fn remove_one_of_two_tags_keeps_the_other_and_undo_puts_it_back() {
     wait_gone(&s, "[data-tag='v1']");
     s.wait("[data-testid=undo-toast]", 5);
 
-    assert_eq!(ghcr.skopeo_tags(), ["latest"]);
-    assert_eq!(
-        ghcr.skopeo_digest("latest").as_deref(),
-        Some(image.manifest.digest.as_str())
-    );
-    assert_eq!(
-        version_digests(&ghcr),
-        [image.manifest.digest.as_str()],
-        "no placeholder version left"
-    );
-    assert_eq!(
-        ghcr.refused_registry_deletes(),
-        0,
-        "no registry DELETE tried"
-    );
+    assert_only_left(&ghcr, "latest", &image.manifest.digest);
 
     // Undo, through the ops undo: v1 points at the image again, still one version.
     s.click(&s.wait("[data-testid=undo]", 5));
@@ -179,12 +195,7 @@ fn delete_picked_versions_then_clean_up_keeps_a_kept_index_platform_images() {
     s.click(&s.wait("[data-testid=cleanup-versions]", 5));
     s.click(&s.wait("[data-testid=versions-preview]", 5));
     s.wait("[data-testid=versions-plan]", 30);
-    let fate = |d: &str| {
-        s.script(
-            "return document.querySelector(`[data-testid=versions-plan] [data-digest='${arguments[0]}']`)?.getAttribute('data-fate') ?? null;",
-            json!([d]),
-        )
-    };
+    let fate = |d: &str| plan_fate(&s, d);
     let problems = s.accessibility_problems();
     assert!(problems.is_empty(), "clean-up preview: {problems:?}");
     assert_eq!(fate(&orphan.manifest.digest), json!("delete"));
@@ -227,9 +238,7 @@ fn an_untag_stopped_half_way_says_what_is_left_and_finish_completes_it() {
     let home = AppHome::new();
     let driver = open_app(&home, &ghcr);
     let s = driver.open(&app_binary());
-    let owner = s.wait("input[name=owner]", 30);
-    s.type_into(&owner, "octo/app");
-    s.key("\u{E007}");
+    open_tags_by_name(&s);
     s.wait("[data-tag='v1'] .digest", 20);
     s.hover(&s.wait("[data-tag='v1']", 5));
     s.click(&s.wait("[data-tag='v1'] [data-action=untag]", 5));
@@ -408,4 +417,39 @@ fn versions_say_platform_and_size_and_deleting_an_index_takes_its_images_along()
         "the index and its images went"
     );
     assert!(ghcr.skopeo_digest("multi").is_none());
+}
+
+#[test]
+fn remove_picked_tags_in_the_tags_view_untags_or_deletes_each_version() {
+    let ghcr = GhcrLike::start();
+    let shared = ghcr.push_tagged("bulk-shared", &["keep", "drop-a"]);
+    let bare = ghcr.push_tagged("bulk-bare", &["drop-b"]);
+    let home = AppHome::new();
+    let driver = open_app(&home, &ghcr);
+    let s = driver.open(&app_binary());
+    open_tags_by_name(&s);
+    for tag in ["drop-a", "drop-b"] {
+        s.wait(&format!("[data-tag='{tag}'] .digest"), 20);
+        s.click(&s.wait(&format!("[data-tag='{tag}'] .pick"), 5));
+    }
+    s.click(&s.wait("[data-testid=untag-selected]", 5));
+
+    // The preview is the version plan: one version loses drop-a and keeps `keep`; the
+    // other, left with no tag, is deleted.
+    let fate = |d: &str| plan_fate(&s, d);
+    s.wait_text("[data-testid=versions-plan]", 20, |t| {
+        t.contains("keeps keep")
+    });
+    assert_eq!(fate(&shared.manifest.digest), json!("untag"));
+    assert_eq!(fate(&bare.manifest.digest), json!("delete"));
+    let problems = s.accessibility_problems();
+    assert!(problems.is_empty(), "remove tags preview: {problems:?}");
+    s.click(&s.wait("[data-testid=versions-run]", 5));
+    let summary = s.wait_text("[data-testid=versions-summary]", 30, |t| !t.is_empty());
+    assert!(
+        s.find_all("[data-testid=versions-failures]").is_empty(),
+        "{summary}"
+    );
+
+    assert_only_left(&ghcr, "keep", &shared.manifest.digest);
 }
