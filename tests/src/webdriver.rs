@@ -246,6 +246,41 @@ impl Session {
             .unwrap_or_default()
     }
 
+    /// What sticks out, spills or is cut in the window as it is now (see
+    /// `layout_check.js`): one line per problem, none when the layout holds.
+    pub fn layout_problems(&self) -> Vec<String> {
+        let found = self.script(
+            &format!("return (\n{}\n);", include_str!("layout_check.js")),
+            Value::Null,
+        );
+        found
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Resize the window to `width` × `height` (CSS pixels of the window's outer size) and
+    /// wait for the page to lay itself out again.
+    pub fn resize(&self, width: u32, height: u32) {
+        self.call(
+            "set window size",
+            self.client.set_window_size(width, height),
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
+        self.call(
+            "execute async script",
+            self.client.execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                Vec::new(),
+            ),
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
+    }
+
     /// Elements matching a CSS selector (now, no waiting).
     pub fn find_all(&self, css: &str) -> Vec<Element> {
         self.try_find_all(css)

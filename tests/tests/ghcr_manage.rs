@@ -696,7 +696,7 @@ fn a_version_changed_since_the_preview_is_skipped_and_said() {
         &apis,
         &package,
         false,
-        plan.deletes(),
+        plan.steps(),
         |_| {},
     ))
     .expect("run");
