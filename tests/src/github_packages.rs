@@ -9,10 +9,15 @@
 //! With [`GhcrLike::with_contract`], every API request is also sent to Prism serving
 //! GitHub's published description, and its answer's status kept: the request shapes are
 //! checked against GitHub's own contract while this fake gives consistent answers.
+//!
+//! With [`GhcrLike::start_with_latency`], every API request is answered only after a delay,
+//! as a distant GitHub answers (tens of milliseconds), so that the benches can show what
+//! sending requests at once buys; the registry itself answers at loopback speed.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
@@ -61,15 +66,21 @@ pub struct GhcrLike {
 impl GhcrLike {
     /// Start it.
     pub fn start() -> Self {
-        Self::start_full(None)
+        Self::start_full(None, Duration::ZERO)
     }
 
     /// Start it, sending every API request to Prism at `prism` (`127.0.0.1:PORT`) too.
     pub fn with_contract(prism: &str) -> Self {
-        Self::start_full(Some(prism.to_owned()))
+        Self::start_full(Some(prism.to_owned()), Duration::ZERO)
     }
 
-    fn start_full(prism: Option<String>) -> Self {
+    /// Start it with the API answering each request after `latency` (the registry answers
+    /// at once).
+    pub fn start_with_latency(latency: Duration) -> Self {
+        Self::start_full(None, latency)
+    }
+
+    fn start_full(prism: Option<String>, latency: Duration) -> Self {
         let registry = TestRegistry::start_with(Auth::None, true);
         let upstream = registry.host.clone();
         let front = HttpDouble::builder()
@@ -92,6 +103,7 @@ impl GhcrLike {
                 state: state.clone(),
             },
             prism,
+            latency,
         );
         Self {
             registry,
@@ -134,6 +146,21 @@ impl GhcrLike {
     /// Each API request and the status Prism gave it (with a contract).
     pub fn contract(&self) -> Vec<(String, u16)> {
         self.lock().contract.clone()
+    }
+
+    /// Whether the registry still serves the manifest `digest` (asked directly, not
+    /// through the front).
+    pub fn serves(&self, digest: &str) -> bool {
+        let url = format!(
+            "http://{}/v2/octo/app/manifests/{digest}",
+            self.registry.host
+        );
+        let got = reqwest::blocking::Client::new()
+            .head(&url)
+            .header("Accept", ACCEPT)
+            .send()
+            .expect("HEAD manifest");
+        got.status().is_success()
     }
 
     /// Registry `DELETE`s the front refused.
@@ -365,7 +392,7 @@ fn version_id(request: &Request) -> Option<u64> {
     request.path().split('/').nth(6)?.parse().ok()
 }
 
-fn api_double(store: Store, prism: Option<String>) -> HttpDouble {
+fn api_double(store: Store, prism: Option<String>, latency: Duration) -> HttpDouble {
     let check = {
         let state = store.state.clone();
         move |request: &Request| {
@@ -387,6 +414,9 @@ fn api_double(store: Store, prism: Option<String>) -> HttpDouble {
     let routes = store.clone();
     HttpDouble::builder()
         .fallback(move |request| {
+            if !latency.is_zero() {
+                std::thread::sleep(latency);
+            }
             check(request);
             let path = request.path();
             match (request.method.as_str(), path) {

@@ -4,6 +4,7 @@ import { tick } from 'svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import VirtualList from './VirtualListHarness.svelte';
 import Image from '../src/components/Image.svelte';
+import HubUntagDialog from '../src/components/HubUntagDialog.svelte';
 
 // jsdom has no layout: a ResizeObserver that reports nothing is enough for bind:clientHeight.
 globalThis.ResizeObserver ??= class {
@@ -65,5 +66,27 @@ describe('Image', () => {
     expect(container.querySelectorAll('img').length).toBe(0);
     expect(container.textContent).toContain(`docker pull r/evil@${digest}`);
     expect((window as unknown as { __xss?: number }).__xss).toBeUndefined();
+  });
+});
+
+describe('HubUntagDialog', () => {
+  const explained = (c: HTMLElement) => c.querySelector('[data-testid=hub-untag-explained]')?.textContent?.replace(/\s+/g, ' ') ?? '';
+
+  it('reads right for a clean-up, with no tags', async () => {
+    const { container } = render(HubUntagDialog, { repository: 'docker.io/alice/app', tags: [], action: 'cleanup', onclose: () => {} });
+    await flush();
+    expect(container.textContent).toContain('Clean up on Docker Hub');
+    expect(explained(container)).toContain('cannot clean up a Docker Hub repository');
+    expect(explained(container)).not.toContain('0 tags');
+  });
+
+  it('names the first of many tags and counts the rest', async () => {
+    const tags = Array.from({ length: 20 }, (_, i) => `v${i}`);
+    const { container } = render(HubUntagDialog, { repository: 'docker.io/alice/app', tags, action: 'delete', onclose: () => {} });
+    await flush();
+    expect(container.textContent).toContain('Delete the images of 20 tags on Docker Hub');
+    expect(explained(container)).toContain('these 20 tags');
+    const named = [...container.querySelectorAll('[data-testid=hub-untag-tags] li')].map((li) => li.textContent);
+    expect(named).toEqual(['v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'and 12 more']);
   });
 });

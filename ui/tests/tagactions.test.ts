@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyAction, untagModal } from '../src/lib/tagactions';
+import { cleanupModal, keyAction, untagModal } from '../src/lib/tagactions';
 
 const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }> = {}) => ({
   key: k, ctrlKey: false, metaKey: false, shiftKey: false, ...mods,
@@ -18,6 +18,16 @@ describe('tag row actions', () => {
     expect(untagModal('v1', ['v1'], D, true)).toEqual({ kind: 'hub-untag', tags: ['v1'] });
     expect(untagModal('v1', ['v1', 'latest'], D, true)).toEqual({ kind: 'hub-untag', tags: ['v1', 'latest'] });
     expect(keyAction(key('Delete'), { ...one, hub: true })).toEqual({ kind: 'open', modal: { kind: 'hub-untag', tags: ['v1'] } });
+  });
+
+  it('previews a selection or a clean-up, except on Docker Hub, where none could run', () => {
+    const picked = ['v1', 'v2'];
+    expect(cleanupModal({ tags: picked, action: 'untag' })).toEqual({ kind: 'cleanup', selection: { tags: picked, action: 'untag' } });
+    expect(cleanupModal({ tags: picked, action: 'delete' })).toEqual({ kind: 'cleanup', selection: { tags: picked, action: 'delete' } });
+    expect(cleanupModal(null)).toEqual({ kind: 'cleanup', selection: null });
+    expect(cleanupModal({ tags: picked, action: 'untag' }, true)).toEqual({ kind: 'hub-untag', tags: picked, action: 'untag' });
+    expect(cleanupModal({ tags: picked, action: 'delete' }, true)).toEqual({ kind: 'hub-untag', tags: picked, action: 'delete' });
+    expect(cleanupModal(null, true)).toEqual({ kind: 'hub-untag', tags: [], action: 'cleanup' });
   });
 
   it('maps keys to actions on the row under the cursor', () => {

@@ -7,10 +7,14 @@ import type { SelectionAction } from './bindings';
 export type TagModal =
   | { kind: 'tag'; tag: string; digest: string }
   | { kind: 'untag'; tag: string; digest: string }
-  | { kind: 'hub-untag'; tags: string[] }
+  | { kind: 'hub-untag'; tags: string[]; action?: HubAction }
   | { kind: 'delete'; digest: string }
   | { kind: 'cleanup'; selection: { tags: string[]; action: SelectionAction } | null }
   | { kind: 'push'; initial: string | null };
+
+/** What a Docker Hub explanation stands in for: removing tags (the default), deleting
+ * their images, or a clean-up by rules. */
+export type HubAction = SelectionAction | 'cleanup';
 
 /** A row: the tag standing for it, the tags it stands for (a group's, or its own), and
  * the digest, once its details are in. */
@@ -24,6 +28,15 @@ export type KeyAction = { kind: 'pick-all' } | { kind: 'toggle' } | { kind: 'ope
 export function untagModal(tag: string, tags: string[], digest: string, hub = false): TagModal {
   if (hub) return { kind: 'hub-untag', tags };
   return tags.length > 1 ? { kind: 'cleanup', selection: { tags, action: 'untag' } } : { kind: 'untag', tag, digest };
+}
+
+/** The selection bar's "Remove tags…" and "Delete images…" (`selection`: the picked tags
+ * and what to do with them) and the toolbar's "Clean up…" (`selection` null): a preview of
+ * the clean-up; on Docker Hub (`hub`), whose API deletes no tag and whose registry refuses
+ * every delete, so that the plan could not be carried out, what to do instead. */
+export function cleanupModal(selection: { tags: string[]; action: SelectionAction } | null, hub = false): TagModal {
+  if (!hub) return { kind: 'cleanup', selection };
+  return selection ? { kind: 'hub-untag', tags: selection.tags, action: selection.action } : { kind: 'hub-untag', tags: [], action: 'cleanup' };
 }
 
 /** What key `e` does on `row` (the row under the cursor, if any); null for nothing.
