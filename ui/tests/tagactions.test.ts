@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanupModal, keyAction, untagModal } from '../src/lib/tagactions';
+import { cleanupModal, deleteModal, keyAction, untagModal } from '../src/lib/tagactions';
 
 const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }> = {}) => ({
   key: k, ctrlKey: false, metaKey: false, shiftKey: false, ...mods,
@@ -15,9 +15,9 @@ describe('tag row actions', () => {
   });
 
   it('on Docker Hub, which deletes no tag through its API, says what to do instead', () => {
-    expect(untagModal('v1', ['v1'], D, true)).toEqual({ kind: 'hub-untag', tags: ['v1'] });
-    expect(untagModal('v1', ['v1', 'latest'], D, true)).toEqual({ kind: 'hub-untag', tags: ['v1', 'latest'] });
-    expect(keyAction(key('Delete'), { ...one, hub: true })).toEqual({ kind: 'open', modal: { kind: 'hub-untag', tags: ['v1'] } });
+    expect(untagModal('v1', ['v1'], D, 'docker_hub')).toEqual({ kind: 'hub-untag', tags: ['v1'] });
+    expect(untagModal('v1', ['v1', 'latest'], D, 'docker_hub')).toEqual({ kind: 'hub-untag', tags: ['v1', 'latest'] });
+    expect(keyAction(key('Delete'), { ...one, vendor: 'docker_hub' as const })).toEqual({ kind: 'open', modal: { kind: 'hub-untag', tags: ['v1'] } });
   });
 
   it('previews a selection or a clean-up, except on Docker Hub, where none could run', () => {
@@ -25,9 +25,25 @@ describe('tag row actions', () => {
     expect(cleanupModal({ tags: picked, action: 'untag' })).toEqual({ kind: 'cleanup', selection: { tags: picked, action: 'untag' } });
     expect(cleanupModal({ tags: picked, action: 'delete' })).toEqual({ kind: 'cleanup', selection: { tags: picked, action: 'delete' } });
     expect(cleanupModal(null)).toEqual({ kind: 'cleanup', selection: null });
-    expect(cleanupModal({ tags: picked, action: 'untag' }, true)).toEqual({ kind: 'hub-untag', tags: picked, action: 'untag' });
-    expect(cleanupModal({ tags: picked, action: 'delete' }, true)).toEqual({ kind: 'hub-untag', tags: picked, action: 'delete' });
-    expect(cleanupModal(null, true)).toEqual({ kind: 'hub-untag', tags: [], action: 'cleanup' });
+    expect(cleanupModal({ tags: picked, action: 'untag' }, 'docker_hub')).toEqual({ kind: 'hub-untag', tags: picked, action: 'untag' });
+    expect(cleanupModal({ tags: picked, action: 'delete' }, 'docker_hub')).toEqual({ kind: 'hub-untag', tags: picked, action: 'delete' });
+    expect(cleanupModal(null, 'docker_hub')).toEqual({ kind: 'hub-untag', tags: [], action: 'cleanup' });
+  });
+
+  it('on ghcr.io, where GitHub deletes versions, opens the version plan', () => {
+    const picked = ['v1', 'v2'];
+    expect(cleanupModal({ tags: picked, action: 'untag' }, 'github')).toEqual({ kind: 'versions', selection: { tags: picked, untagOnly: true } });
+    expect(cleanupModal({ tags: picked, action: 'delete' }, 'github')).toEqual({ kind: 'versions', selection: { tags: picked, untagOnly: false } });
+    expect(cleanupModal(null, 'github')).toEqual({ kind: 'versions', selection: null });
+    expect(untagModal('v1', ['v1'], D, 'github')).toEqual({ kind: 'untag', tag: 'v1', digest: D });
+    expect(untagModal('v1', ['v1', 'latest'], D, 'github')).toEqual({ kind: 'versions', selection: { tags: ['v1', 'latest'], untagOnly: true } });
+    expect(deleteModal(['v1'], D, 'github')).toEqual({ kind: 'versions', selection: { tags: ['v1'], untagOnly: false } });
+    expect(deleteModal(['v1'], D, 'docker_hub')).toEqual({ kind: 'hub-untag', tags: ['v1'], action: 'delete' });
+    expect(deleteModal(['v1'], D)).toEqual({ kind: 'delete', digest: D });
+    expect(keyAction(key('Delete', { shiftKey: true }), { ...one, vendor: 'github' as const })).toEqual({
+      kind: 'open',
+      modal: { kind: 'versions', selection: { tags: ['v1'], untagOnly: false } },
+    });
   });
 
   it('maps keys to actions on the row under the cursor', () => {
