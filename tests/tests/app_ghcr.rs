@@ -274,7 +274,10 @@ fn remove_a_tag_from_the_versions_view_and_undo() {
     let s = driver.open(&app_binary());
     s.click(&s.wait("[data-package='octo/app']", 30));
     let row = format!("[data-digest='{}']", image.manifest.digest);
-    s.wait(&row, 20);
+    // The row is still while the pointer is on it: its size is in.
+    s.wait_text(&format!("{row} [data-testid=version-size]"), 20, |t| {
+        !t.is_empty()
+    });
     s.hover(&s.wait(&row, 5));
     s.click(&s.wait(&format!("{row} [aria-label='Remove tag v1']"), 5));
     s.wait_text("[data-testid=untag-keeps-others]", 20, |t| {
@@ -304,6 +307,9 @@ fn remove_a_tag_from_the_versions_view_and_undo() {
 
     // A sole tag: the confirm says the version goes (restorable), and it does.
     let solo_row = format!("[data-digest='{}']", solo.manifest.digest);
+    s.wait_text(&format!("{solo_row} [data-testid=version-size]"), 20, |t| {
+        !t.is_empty()
+    });
     s.hover(&s.wait(&solo_row, 20));
     s.click(&s.wait(&format!("{solo_row} [aria-label='Remove tag solo']"), 5));
     s.wait_text("[data-testid=untag-deletes-version]", 20, |t| {
