@@ -370,3 +370,52 @@ fn no_engine_or_a_socket_the_user_may_not_open_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&missing.display().to_string()), "{err}");
 }
+
+#[test]
+fn names_are_added_and_removed_and_an_image_in_use_is_kept() {
+    use portolan_ops::local_engine::{remove_image, tag_image, EngineChoice};
+    let podman = Podman::new();
+    let id = podman.build_scratch("localhost/app:1", &[("app", b"named twice\n")]);
+    let service = podman.service();
+    let engine = engine_of(&service);
+    let choice = EngineChoice::Socket {
+        host: service.docker_host(),
+    };
+    let named = block_on(tag_image(&choice, &id, "localhost/app:2")).expect("tag");
+    assert_eq!(named, "localhost/app:2");
+    assert!(podman.names().iter().any(|n| n == "localhost/app:2"));
+    assert!(block_on(tag_image(&choice, &id, "not a name")).is_err());
+
+    // A name the image shares goes alone; the image stays under its other name.
+    block_on(remove_image(&choice, "localhost/app:2")).expect("untag");
+    let names = podman.names();
+    assert!(!names.iter().any(|n| n == "localhost/app:2"), "{names:?}");
+    assert!(names.iter().any(|n| n == "localhost/app:1"), "{names:?}");
+
+    // A container uses it: listed as in use, and removing it is refused, naming why.
+    podman.run(&["create", "--name", "user", "localhost/app:1", "/app"]);
+    let listed = block_on(engine.images()).expect("images");
+    let image = listed
+        .iter()
+        .find(|i| i.repo_tags.iter().any(|t| t == "localhost/app:1"))
+        .expect("listed");
+    assert!(image.in_use, "{image:?}");
+    let refused = block_on(remove_image(&choice, "localhost/app:1")).expect_err("in use");
+    assert!(
+        refused.to_string().contains("container"),
+        "says a container uses it: {refused}"
+    );
+    assert!(podman.names().iter().any(|n| n == "localhost/app:1"));
+
+    // Once the container is gone, its last name removes the image.
+    podman.run(&["rm", "user"]);
+    let done = block_on(remove_image(&choice, "localhost/app:1")).expect("remove");
+    assert!(done.iter().any(|d| d.starts_with("deleted:")), "{done:?}");
+    let listed = block_on(engine.images()).expect("images");
+    assert!(
+        !listed
+            .iter()
+            .any(|i| i.id.contains(id.trim_start_matches("sha256:"))),
+        "{listed:?}"
+    );
+}

@@ -2,7 +2,9 @@
 //! and Podman's clients find it, a socket the user named, or none because they turned it
 //! off), what it is and whether it answers (one status a window can show as it is:
 //! ready, turned off, not found, or found but not usable, each with what to do), its images
-//! (filterable), and the `engine:IMAGE` form a push source takes.
+//! (filterable, which a container uses, which have no name), naming one again or removing
+//! a name (the image goes with its last name), and the `engine:IMAGE` form a push source
+//! takes.
 
 use portolan::local_engine::discover::{self, EngineSocket, Surroundings};
 use portolan::local_engine::engine::{EngineInfo, LocalEngine, LocalImage};
@@ -143,6 +145,34 @@ pub async fn images(choice: &EngineChoice, filter: &str) -> portolan::Result<Vec
         .collect())
 }
 
+/// Name the engine's image `image` (an ID or a name) `target` too (`repo:tag`, checked as
+/// a reference; no tag means `latest`, as the engines' own `tag` commands do).
+pub async fn tag_image(
+    choice: &EngineChoice,
+    image: &str,
+    target: &str,
+) -> portolan::Result<String> {
+    let reference = portolan::Reference::parse(target.trim())?;
+    if reference.tag().is_none() {
+        return Err(portolan::Error::input(
+            format!("{target} names a digest"),
+            "a local image is named repo:tag",
+        ));
+    }
+    let full = reference.to_string();
+    let (repo, tag) = full.rsplit_once(':').ok_or_else(|| {
+        portolan::Error::input(format!("{target} has no tag"), "name it repo:tag")
+    })?;
+    connect(choice).await?.tag(image, repo, tag).await?;
+    Ok(full)
+}
+
+/// Remove `name` from the engine (see `LocalEngine::remove`: a shared name is only taken
+/// off, the last name removes the image, an image in use is refused); what the engine did.
+pub async fn remove_image(choice: &EngineChoice, name: &str) -> portolan::Result<Vec<String>> {
+    connect(choice).await?.remove(name).await
+}
+
 fn matches(image: &LocalImage, needle: &str) -> bool {
     image
         .repo_tags
@@ -176,6 +206,7 @@ mod tests {
             repo_digests: vec![],
             size: 1,
             created: 0,
+            in_use: false,
         }
     }
 

@@ -1,5 +1,6 @@
-//! The local engine (Docker, Podman) as the window shows it: its status and its images.
-//! Pulls into it and pushes from it are transfers (`transfer`).
+//! The local engine (Docker, Podman) as the window shows it: its status and its images,
+//! naming an image again and removing a name. Pulls into it and pushes from it are
+//! transfers (`transfer`).
 
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -15,4 +16,15 @@ pub async fn engine_status(state: &AppState) -> AppResult<EngineStatus> {
 /// The engine's images whose names or ID contain `filter`, newest first.
 pub async fn local_images(state: &AppState, filter: String) -> AppResult<Vec<LocalImage>> {
     Ok(local_engine::images(&state.settings.load()?.engine, &filter).await?)
+}
+
+/// Name the engine's image `image` `target` too (`repo:tag`); the name given, in full.
+pub async fn tag_local_image(state: &AppState, image: String, target: String) -> AppResult<String> {
+    Ok(local_engine::tag_image(&state.settings.load()?.engine, &image, &target).await?)
+}
+
+/// Remove `name` from the engine (the image goes with its last name; an image a container
+/// uses is refused); what the engine did.
+pub async fn remove_local_image(state: &AppState, name: String) -> AppResult<Vec<String>> {
+    Ok(local_engine::remove_image(&state.settings.load()?.engine, &name).await?)
 }

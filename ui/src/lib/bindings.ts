@@ -692,7 +692,11 @@ size: number,
 /**
  * When it was built (Unix seconds).
  */
-created: number, };
+created: number, 
+/**
+ * A container (running or stopped) uses it: the engine refuses to remove it.
+ */
+in_use: boolean, };
 
 export type ManifestKind = "image" | "index" | "artifact";
 

@@ -128,6 +128,10 @@ export const commands = {
     call<EngineStatus>('engine_status'),
   localImages: (filter: string) =>
     call<Array<LocalImage>>('local_images', { filter }),
+  tagLocalImage: (image: string, target: string) =>
+    call<string>('tag_local_image', { image, target }),
+  removeLocalImage: (name: string) =>
+    call<Array<string>>('remove_local_image', { name }),
   startPull: (request: PullRequest, folder: string | null) =>
     call<TransferView>('start_pull', { request, folder }),
   pushSourceImages: (source: string) =>

@@ -1,6 +1,7 @@
 //! One local engine, connected: what it is (Docker or Podman, version, platform), its
-//! images, loading an image from a byte stream (`POST /images/load`), tagging, and saving
-//! an image as a byte stream (`GET /images/{name}/get`). Errors say which engine and what
+//! images (and which a container uses), loading an image from a byte stream
+//! (`POST /images/load`), tagging, removing a name or an image, and saving an image as a
+//! byte stream (`GET /images/{name}/get`). Errors say which engine and what
 //! to do: start it, start Podman's API socket, or join the `docker` group.
 
 use bytes::Bytes;
@@ -50,6 +51,8 @@ pub struct LocalImage {
     /// When it was built (Unix seconds).
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub created: i64,
+    /// A container (running or stopped) uses it: the engine refuses to remove it.
+    pub in_use: bool,
 }
 
 /// A connected engine.
@@ -144,8 +147,26 @@ impl LocalEngine {
         Platform::parse(&self.info().await?.platform).map_err(Error::from)
     }
 
-    /// Its images, newest first.
+    /// The IDs (hex, without `sha256:`) of the images its containers use, running or not.
+    async fn images_in_use(&self) -> Result<std::collections::HashSet<String>> {
+        let options = bollard::query_parameters::ListContainersOptions {
+            all: true,
+            ..Default::default()
+        };
+        Ok(self
+            .quick()
+            .list_containers(Some(options))
+            .await
+            .map_err(|e| failure(&self.socket, "listing its containers", e))?
+            .into_iter()
+            .filter_map(|c| c.image_id)
+            .map(|id| bare_id(&id).to_owned())
+            .collect())
+    }
+
+    /// Its images, newest first, each saying whether a container uses it.
     pub async fn images(&self) -> Result<Vec<LocalImage>> {
+        let in_use = self.images_in_use().await?;
         let options = bollard::query_parameters::ListImagesOptions {
             all: false,
             ..Default::default()
@@ -157,7 +178,6 @@ impl LocalEngine {
             .map_err(|e| failure(&self.socket, "listing its images", e))?
             .into_iter()
             .map(|i| LocalImage {
-                id: i.id,
                 repo_tags: i
                     .repo_tags
                     .into_iter()
@@ -170,6 +190,8 @@ impl LocalEngine {
                     .collect(),
                 size: u64::try_from(i.size).unwrap_or(0),
                 created: i.created,
+                in_use: in_use.contains(bare_id(&i.id)),
+                id: i.id,
             })
             .collect();
         images.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
@@ -222,6 +244,31 @@ impl LocalEngine {
             .map_err(|e| failure(&self.socket, &format!("tagging {image} as {repo}:{tag}"), e))
     }
 
+    /// Remove `name` (an image's name, or its ID): a name the image shares with others is
+    /// only taken off; its last name, or its ID, removes the image. An image a container
+    /// uses is refused with the engine's reason (never forced). The engine's account of
+    /// what it did (`untagged: …`, `deleted: …`).
+    pub async fn remove(&self, name: &str) -> Result<Vec<String>> {
+        let options = bollard::query_parameters::RemoveImageOptions {
+            force: false,
+            noprune: false,
+            ..Default::default()
+        };
+        let done = self
+            .quick()
+            .remove_image(name, Some(options), None)
+            .await
+            .map_err(|e| failure(&self.socket, &format!("removing {name}"), e))?;
+        Ok(done
+            .into_iter()
+            .flat_map(|d| {
+                let untagged = d.untagged.map(|t| format!("untagged: {t}"));
+                let deleted = d.deleted.map(|t| format!("deleted: {t}"));
+                untagged.into_iter().chain(deleted)
+            })
+            .collect())
+    }
+
     /// Image `image` as a `docker save` archive, streamed.
     pub fn save(&self, image: &str) -> impl Stream<Item = Result<Bytes>> + Send + 'static {
         let socket = self.socket.clone();
@@ -230,6 +277,11 @@ impl LocalEngine {
             .export_image(image)
             .map_err(move |e| failure(&socket, &what, e))
     }
+}
+
+/// An image ID without its `sha256:` (engines differ in whether they say it).
+fn bare_id(id: &str) -> &str {
+    id.strip_prefix("sha256:").unwrap_or(id)
 }
 
 /// Whether the socket file is there and may be looked at: a missing one and one behind a
