@@ -36,7 +36,7 @@ fn submit_sign_in(s: &Session, open: bool, username: Option<&str>, secret: &str)
 /// Wait until the sidebar shows `host` in sign-in state `state`.
 fn wait_signed(s: &Session, host: &str, state: &str, secs: u64) {
     s.wait(
-        &format!("button.reg[data-host='{host}'] .state[data-state='{state}']"),
+        &format!("button.reg[data-host='{host}'][data-sign-in='{state}']"),
         secs,
     );
 }
@@ -63,7 +63,7 @@ fn browse_sign_in_copy_and_sign_out_in_the_real_window() {
     add_registry(&s, &registry.host);
     s.wait_text(".error", 20, |t| t.contains("sign in"));
     assert!(!s
-        .find_all("button.reg[data-host] .state[data-state='anonymous']")
+        .find_all("button.reg[data-host][data-sign-in='anonymous']")
         .is_empty());
 
     // Sign in: the secret goes to the keyring, not to any file.

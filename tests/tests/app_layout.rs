@@ -130,3 +130,98 @@ fn every_view_and_dialog_fits_at_each_size_in_both_themes() {
         found.join("\n")
     );
 }
+
+/// The registries of a busy sidebar: the demo registry (first, from the environment) and
+/// seven more, some with long names, as a user adds them.
+const SIDEBAR: [(&str, &str); 7] = [
+    ("GitHub (ghcr.io)", "ghcr.io"),
+    ("Docker Hub", "docker.io"),
+    ("Quay", "quay.io"),
+    (
+        "GitLab of the platform team, the one with the long name",
+        "registry.gitlab.com",
+    ),
+    ("Harbor", "harbor.platform-team.internal.example.com"),
+    (
+        "Amazon ECR (production, eu-central-1)",
+        "123456789012.dkr.ecr.eu-central-1.amazonaws.com",
+    ),
+    ("Google Artifact Registry", "europe-west4-docker.pkg.dev"),
+];
+
+/// Eight registries fit the sidebar at 1,024×700 without scrolling, each name on one line;
+/// Docker Hub signed out asks for a namespace (no error); Add registry with a preset chosen
+/// fits at each size.
+#[test]
+fn a_busy_sidebar_docker_hub_signed_out_and_add_registry_with_a_preset() {
+    let registry = TestRegistry::start(Auth::None);
+    let home = AppHome::new();
+    let store = home.path().join("data/dev.portolan.app");
+    std::fs::create_dir_all(&store).expect("mkdir");
+    let registries: Vec<_> = SIDEBAR
+        .iter()
+        .map(|(name, host)| serde_json::json!({ "name": name, "host": host, "insecure": false, "ca_file": null }))
+        .collect();
+    std::fs::write(
+        store.join("settings.json"),
+        serde_json::json!({ "settings": { "registries": registries } }).to_string(),
+    )
+    .expect("settings");
+    let driver = home.driver_with(&[("PORTOLAN_DEMO_REGISTRY", &PathBuf::from(&registry.host))]);
+    let s = driver.open(&app_binary());
+    let mut found = Vec::new();
+
+    s.resize(1024, 700);
+    s.wait("button.reg[data-host='docker.io']", 30);
+    assert_eq!(
+        s.find_all("button.reg[data-host]").len(),
+        8,
+        "eight registries"
+    );
+    // The empty registry says what to do next.
+    s.wait("[data-testid=no-repositories]", 30);
+    check(&s, "sidebar", (1024, 700), &mut found);
+    let fit = s.script(
+        "const ul = document.querySelector('.sidebar ul');
+         const tall = [...document.querySelectorAll('button.reg .name')]
+           .filter((n) => n.getBoundingClientRect().height > 24).map((n) => n.textContent);
+         return { scrolls: ul.scrollHeight > ul.clientHeight + 1, tall };",
+        serde_json::Value::Null,
+    );
+    assert_eq!(
+        fit,
+        serde_json::json!({ "scrolls": false, "tall": [] }),
+        "eight registries fit without scrolling, each name on one line"
+    );
+
+    // Docker Hub, signed out: a namespace to name, not an error.
+    s.click(&s.wait("button.reg[data-host='docker.io']", 5));
+    s.wait("[data-testid=owner-prompt] input[name=namespace]", 30);
+    assert!(s.find_all("[role=alert]").is_empty(), "no error panel");
+    check(&s, "hub-signed-out", (1024, 700), &mut found);
+
+    for size in SIZES {
+        s.resize(size.0, size.1);
+        s.click(&s.wait("button.add", 10));
+        s.click(&s.wait("[data-preset=ecr]", 5));
+        s.wait_text("[data-testid=preset-hint]", 5, |t| {
+            t.contains("get-login-password")
+        });
+        let host = s.script(
+            "return document.querySelector('input[name=host]').value",
+            serde_json::Value::Null,
+        );
+        assert_eq!(
+            host,
+            serde_json::json!("<account>.dkr.ecr.<region>.amazonaws.com")
+        );
+        check(&s, "add-registry", size, &mut found);
+        s.key("\u{E00C}");
+    }
+    assert!(
+        found.is_empty(),
+        "{} layout problems:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}

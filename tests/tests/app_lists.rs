@@ -216,9 +216,14 @@ fn retry_after_the_registry_is_back_and_remove_a_registry_with_its_login() {
     let s = driver.open(&app_binary());
     let host = registry.host.clone();
 
-    // Anonymous: the panel says to sign in; sign in, and the list loads.
+    // Anonymous: the panel says to sign in, and offers that (not Retry); sign in from it,
+    // and the list loads.
     s.wait_text("[role=alert]", 20, |t| t.contains("wants you to sign in"));
-    s.click(&s.wait("[data-testid=sign-in]", 5));
+    assert!(
+        s.find_all("[role=alert] [data-testid=retry]").is_empty(),
+        "no Retry for a refused sign-in"
+    );
+    s.click(&s.wait("[role=alert] [data-testid=error-sign-in]", 5));
     s.type_into(&s.wait("input[name=username]", 5), "rita");
     s.type_into(&s.wait("input[name=secret]", 5), "r1ta-secret-pw");
     s.click(&s.wait("form[aria-label='Sign in'] button[type=submit]", 5));

@@ -60,10 +60,50 @@ export function shortDigest(digest: string): string {
   return hex ? `${alg}:${hex.slice(0, 12)}` : digest;
 }
 
-export function shortDate(iso: string | null | undefined): string {
+const UNITS_OF_TIME: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** A date as the whole window shows it: `3 days ago`, `in 2 hours`, `just now`; '' for no
+ * date. The exact local time goes beside it on hover ([`localTime`]). */
+export function relativeTime(iso: string | null | undefined, now: number = Date.now(), locale?: string): string {
+  if (!iso) return '';
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return '';
+  const seconds = (at - now) / 1000;
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  for (const [unit, size] of UNITS_OF_TIME) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return 'just now';
+}
+
+/** The local date and time with its zone, for a tooltip: `2026-12-05 07:30 (UTC+01:00, your time)`. */
+export function localTime(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 16).replace('T', ' ');
+  if (Number.isNaN(d.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const offset = -d.getTimezoneOffset();
+  const zone = `UTC${offset >= 0 ? '+' : '-'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())} (${zone}, your time)`;
+}
+
+/** Unix seconds (as engines state them) as ISO text, for the two above; '' for none. */
+export function fromUnixSeconds(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return '';
+  const d = new Date(seconds * 1000);
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
+}
+
+/** `1 file`, `3 files`: a count with its noun, plural when it is not one. */
+export function plural(n: number, one: string, many: string = `${one}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
 }
 
 const DIGEST = /sha256:[0-9a-f]{64}/g;

@@ -129,36 +129,3 @@ export function groupByDigest(tags: string[], digestOf: (tag: string) => string 
 export function countGroupable(tags: string[], digestOf: (tag: string) => string | null, details: Record<string, TagSummary | string | undefined>): number {
   return tags.filter((t) => digestOf(t) !== null || details[t] === 'error').length;
 }
-
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['year', 365 * 24 * 3600],
-  ['month', 30 * 24 * 3600],
-  ['week', 7 * 24 * 3600],
-  ['day', 24 * 3600],
-  ['hour', 3600],
-  ['minute', 60],
-];
-
-/** `3 days ago`, `in 2 hours`, `just now`; '' for no date. */
-export function relativeTime(iso: string | null | undefined, now: number = Date.now(), locale?: string): string {
-  if (!iso) return '';
-  const at = Date.parse(iso);
-  if (Number.isNaN(at)) return '';
-  const seconds = (at - now) / 1000;
-  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
-  }
-  return 'just now';
-}
-
-/** The local date and time with its zone, for a tooltip: `2026-12-05 07:30 (UTC+01:00, your time)`. */
-export function localTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const offset = -d.getTimezoneOffset();
-  const zone = `UTC${offset >= 0 ? '+' : '-'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())} (${zone}, your time)`;
-}
