@@ -130,6 +130,33 @@ fn pull_into_the_engine_then_push_it_from_local_images() {
         format!("sha256:{id}").as_str()
     );
 
+    // Name it again from its row, then remove that name: the image keeps its first name.
+    s.click(&s.wait("[data-testid=local-images]", 5));
+    let row = s.wait(&format!("[data-local-image='{full}']"), 20);
+    s.hover(&row);
+    s.click(&s.wait(
+        &format!("[data-local-image='{full}'] [data-testid=tag-local]"),
+        5,
+    ));
+    set_value(&s, "input[name=local-tag]", "localhost/renamed:2", "input");
+    s.click(&s.wait("[data-testid=local-tag-submit]", 5));
+    s.wait("[data-local-image='localhost/renamed:2']", 20);
+    assert!(engine.names().contains(&"localhost/renamed:2".to_owned()));
+    s.hover(&s.wait("[data-local-image='localhost/renamed:2']", 5));
+    s.click(&s.wait(
+        "[data-local-image='localhost/renamed:2'] [data-testid=remove-local]",
+        5,
+    ));
+    s.wait_text("[data-testid=local-remove-says]", 5, |t| {
+        t.contains("keeps its other name")
+    });
+    s.click(&s.wait("[data-testid=local-remove-submit]", 5));
+    s.wait_text("[data-testid=local-notice]", 20, |t| {
+        t.starts_with("Removed")
+    });
+    assert!(!engine.names().contains(&"localhost/renamed:2".to_owned()));
+    assert!(engine.names().contains(&full), "{:?}", engine.names());
+
     // Turned off: said in the sidebar, and where the user pulls.
     set_value(&s, "[data-testid=engine-status] select", "off", "change");
     s.click(&s.wait("[data-testid=engine-apply]", 5));
