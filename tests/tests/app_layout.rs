@@ -117,6 +117,7 @@ fn every_view_and_dialog_fits_at_each_size_in_both_themes() {
         } else {
             s.click(&s.wait("[data-testid=toolbar-more]", 5));
             s.click(&s.wait("[data-testid=group-by-digest]", 5));
+            check(&s, "tags-more", size, &mut found);
             s.click(&s.wait("[data-testid=toolbar-more]", 5));
         }
         s.wait_text("[data-testid=tag-count]", 30, |t| t.contains("images,"));
