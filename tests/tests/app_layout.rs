@@ -4,7 +4,8 @@
 //! image with history. At each stop nothing may stick out of the window, spill out of its
 //! box or scroll sideways, no dialog control may fall outside its dialog, a tag name of up
 //! to 64 characters is shown whole in the list at 1,280 px, and axe-core finds no serious
-//! problem. Screenshots of each stop land in the test artifacts (`layout/`); `scripts/
+//! problem. The tag list is seen plain (with a row whose details fail: its manifest is
+//! gone from the registry's storage) and grouped by digest with a group opened. Screenshots of each stop land in the test artifacts (`layout/`); `scripts/
 //! screenshots` copies a few to `docs/screenshots/`.
 
 use std::path::PathBuf;
@@ -21,7 +22,11 @@ const SIZES: [(u32, u32); 2] = [(1280, 800), (1024, 700)];
 /// A tag name of 64 characters, the longest the list must show whole at 1,280 px.
 const LONG_TAG: &str = "nightly-2026-01-15-build-4711-feature-very-long-branch-name-abcd";
 
-/// The registry the walk reads: long tag names, a multi-platform index, a plain image.
+/// A tag the registry lists but whose manifest it cannot serve: its row's details fail.
+const BROKEN_TAG: &str = "broken";
+
+/// The registry the walk reads: long tag names, a multi-platform index, a plain image, and
+/// a tag whose manifest is lost.
 fn seeded() -> TestRegistry {
     let registry = TestRegistry::start(Auth::None);
     let pusher = Pusher::new(&registry);
@@ -41,6 +46,20 @@ fn seeded() -> TestRegistry {
     let (a, b) = (build_image(&amd), build_image(&arm));
     let index = build_index(&[(&amd, &a), (&arm, &b)], false);
     pusher.push_index("team/app", "multi", &[&a, &b], &index);
+    let broken = build_image(&ImageSpec::new("walk-broken", "amd64", &[1_000]));
+    pusher.push_image("team/app", BROKEN_TAG, &broken);
+    let hex = broken
+        .manifest
+        .digest
+        .strip_prefix("sha256:")
+        .expect("sha256 digest");
+    let data = registry
+        .storage()
+        .join("docker/registry/v2/blobs/sha256")
+        .join(&hex[..2])
+        .join(hex)
+        .join("data");
+    std::fs::remove_file(&data).expect("remove the broken tag's manifest");
     registry
 }
 
@@ -84,8 +103,36 @@ fn every_view_and_dialog_fits_at_each_size_in_both_themes() {
         check(&s, "repositories", size, &mut found);
 
         s.click(&s.wait("[data-repo='team/app']", 10));
-        s.wait(&format!("[data-tag='{LONG_TAG}'] .digest"), 30);
+        s.wait(&format!("[data-tag='{LONG_TAG}'] .size:not(.pending)"), 30);
+        s.wait(
+            &format!("[data-tag='{BROKEN_TAG}'] [data-testid=row-retry]"),
+            30,
+        );
         check(&s, "tags", size, &mut found);
+
+        // Grouped by digest (the option is in the toolbar's "⋯" menu in a narrow window),
+        // the group of four tags opened.
+        if s.find_all("[data-testid=toolbar-more]").is_empty() {
+            s.click(&s.wait("[data-testid=group-by-digest]", 5));
+        } else {
+            s.click(&s.wait("[data-testid=toolbar-more]", 5));
+            s.click(&s.wait("[data-testid=group-by-digest]", 5));
+            check(&s, "tags-more", size, &mut found);
+            s.click(&s.wait("[data-testid=toolbar-more]", 5));
+        }
+        s.wait_text("[data-testid=tag-count]", 30, |t| t.contains("images,"));
+        s.click(&s.wait("[data-group-size='4'] [data-testid=group-expand]", 10));
+        s.wait("[data-group-size='4'] .chips.open", 5);
+        check(&s, "tags-grouped", size, &mut found);
+        s.click(&s.wait("[data-group-size='4'] [data-testid=group-expand]", 5));
+        if !s.find_all("[data-testid=toolbar-more]").is_empty() {
+            s.click(&s.wait("[data-testid=toolbar-more]", 5));
+        }
+        s.click(&s.wait("[data-testid=group-by-digest]", 5));
+        if !s.find_all("[data-testid=toolbar-more]").is_empty() {
+            s.click(&s.wait("[data-testid=toolbar-more]", 5));
+        }
+        s.wait_text("[data-testid=tag-count]", 30, |t| t.starts_with("6 of 6"));
 
         // A row's copy menu.
         s.hover(&s.wait("[data-tag='latest']", 5));

@@ -35,6 +35,17 @@ describe('VirtualList', () => {
     expect(rows.length).toBeLessThan(100);
     expect(container.querySelector('[role=grid]')?.getAttribute('data-count')).toBe('10000');
   });
+
+  it('gives each row its own height when they differ, and the list their sum', async () => {
+    const items = Array.from({ length: 1_000 }, (_, i) => `t${i}`);
+    const { container } = render(VirtualList, { items, heightOf: (_: string, i: number) => (i === 1 ? 100 : 32) });
+    await flush();
+    const spacer = container.querySelector<HTMLElement>('.spacer');
+    expect(spacer?.style.height).toBe(`${999 * 32 + 100}px`);
+    const rows = container.querySelectorAll<HTMLElement>('[role=row]');
+    expect(rows[1].style.height).toBe('100px');
+    expect(rows[0].style.height).toBe('32px');
+  });
 });
 
 describe('Image', () => {

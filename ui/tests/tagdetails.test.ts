@@ -44,6 +44,29 @@ function queue(r: ReturnType<typeof registry>, parallel = 2) {
 }
 
 describe('tag details', () => {
+  it('keeps why a tag failed, and asks again for it first on retry', async () => {
+    const r = registry();
+    const { q } = queue(r, 1);
+    q.want(['a', 'b']);
+    const why = new Error('manifest unknown');
+    r.fail('a', why);
+    await settle();
+    expect(q.details.a).toBe('error');
+    expect(q.failures.get('a')).toBe(why);
+    q.want(['c']);
+    q.retry('a');
+    expect(q.details.a).toBe('loading');
+    expect(q.failures.has('a')).toBe(false);
+    r.answer('b');
+    await settle();
+    expect(r.asked).toEqual(['a', 'b', 'a']);
+    r.answer('a');
+    await settle();
+    expect(q.details.a).toEqual(summary('a'));
+    q.retry('a');
+    expect(r.asked).toEqual(['a', 'b', 'a', 'c']);
+  });
+
   it('asks a few at a time, the rows in view first', async () => {
     const r = registry();
     const { q } = queue(r);

@@ -4,7 +4,8 @@
 // repository (a vendor API's versions, or a HEAD per tag), with the details asked only if
 // that fails. The Versions view uses the same queue keyed by digest (its `describe`
 // reads `repository@digest`). Answers for an earlier repository are ignored after
-// `reset`, and a registry that limits requests is not asked for the rest.
+// `reset`, and a registry that limits requests is not asked for the rest. A tag whose
+// details failed keeps why (its row says so) and can be asked again (`retry`).
 import type { TagDigest, TagSummary } from './bindings';
 
 /** A tag's details, or where asking for them stands. */
@@ -29,6 +30,9 @@ export type DigestScan = 'none' | 'running' | 'done' | 'failed';
 export class TagDetails {
   /** Every tag asked about so far, by name. */
   details = $state<Record<string, TagDetail>>({});
+  /** Why asking for a tag's details failed, for the tags marked 'error'. Raw: replaced
+   * whole on each change. */
+  failures = $state.raw<Map<string, unknown>>(new Map());
   /** Where each tag points, from the scan (and the actions since). Raw: 10,000 entries
    * need no per-item proxies; replaced whole on each change. */
   digests = $state.raw<Map<string, string>>(new Map());
@@ -50,6 +54,7 @@ export class TagDetails {
     this.#generation++;
     this.#queue.length = 0;
     this.details = {};
+    this.failures = new Map();
     this.digests = new Map();
     this.scan = 'none';
   }
@@ -113,6 +118,23 @@ export class TagDetails {
     this.#pump();
   }
 
+  /** Ask again for `tag`, whose details failed, before the rest (where it points stays). */
+  retry(tag: string) {
+    if (this.details[tag] !== 'error') return;
+    this.#failed(tag, null);
+    this.details[tag] = 'loading';
+    this.#queue.unshift(tag);
+    this.#pump();
+  }
+
+  #failed(tag: string, error: unknown) {
+    if (error === null && !this.failures.has(tag)) return;
+    const failures = new Map(this.failures);
+    if (error === null) failures.delete(tag);
+    else failures.set(tag, error);
+    this.failures = failures;
+  }
+
   /** `tag` now points to `digest`: it has the details of a tag known to point there, or
    * none yet (the rows in view ask). */
   pointed(tag: string, digest: string) {
@@ -124,7 +146,10 @@ export class TagDetails {
 
   /** Tags that are gone. */
   forget(tags: string[]) {
-    for (const t of tags) delete this.details[t];
+    for (const t of tags) {
+      delete this.details[t];
+      this.#failed(t, null);
+    }
     if (tags.some((t) => this.digests.has(t))) {
       const digests = new Map(this.digests);
       for (const t of tags) digests.delete(t);
@@ -149,11 +174,14 @@ export class TagDetails {
       this.#source
         .describe(tag)
         .then((d) => {
-          if (mine === this.#generation) this.details[tag] = d;
+          if (mine !== this.#generation) return;
+          this.details[tag] = d;
+          this.#failed(tag, null);
         })
         .catch((e) => {
           if (mine !== this.#generation) return;
           this.details[tag] = 'error';
+          this.#failed(tag, e);
           // A registry that limits requests is not asked for the rest (a sort over every
           // tag would spend the user's pull allowance): the rows in view ask again.
           if (this.#source.limited(e)) {
