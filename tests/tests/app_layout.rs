@@ -150,6 +150,10 @@ fn every_view_and_dialog_fits_at_each_size_in_both_themes() {
                 .map(|p| format!("copy-menu at {}x{}: {p}", size.0, size.1)),
         );
         s.key(ESCAPE);
+        assert!(
+            s.find_all("[role=menu]").is_empty(),
+            "Escape closes the copy menu"
+        );
 
         // Remove tag's confirm, for the longest name (the title and the text wrap it).
         s.hover(&s.wait(&format!("[data-tag='{LONG_TAG}']"), 5));
