@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
-use portolan_tests::app_binary;
 use portolan_tests::app_home::AppHome;
 use portolan_tests::http_double::{HttpDouble, Reply};
 use portolan_tests::images::{build_image, build_index, ImageSpec, Pusher};
 use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::webdriver::Session;
+use portolan_tests::{app_binary, artifacts_dir};
 use serde_json::{json, Value};
 
 /// A version as the fake API keeps it.
@@ -254,6 +254,23 @@ fn packages_with_visibility_versions_by_date_delete_restore_and_settings() {
     s.wait_text("[data-testid=delete-version-tags]", 10, |t| {
         t.contains("v0")
     });
+    // At 800×600 the confirm fits: its digest wraps, nothing in it is cut or scrolls
+    // sideways, and its buttons stay in the window.
+    s.resize(800, 600);
+    s.screenshot(&artifacts_dir().join("delete-version-800x600.png"));
+    let cut = s.script(
+        "const d = document.querySelector('form.dialog');
+         const r = d.getBoundingClientRect();
+         const wide = [d, ...d.querySelectorAll('*')]
+           .filter((e) => e.tagName !== 'INPUT' && e.scrollWidth > e.clientWidth + 1)
+           .map((e) => `${e.tagName}.${e.className}`);
+         const b = document.querySelector('[data-testid=confirm-delete-version]').getBoundingClientRect();
+         if (r.right > innerWidth || r.bottom > innerHeight || b.bottom > innerHeight) wide.push('outside the window');
+         return wide;",
+        json!([]),
+    );
+    assert_eq!(cut, json!([]), "the delete-version confirm at 800x600");
+    s.resize(1200, 780);
     s.click(&s.wait("[data-testid=confirm-delete-version]", 5));
     wait_until("v0 gone from the list", || {
         s.find_all("[data-version='10']").is_empty()
