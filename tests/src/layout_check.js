@@ -44,7 +44,10 @@
     if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0 && !['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName)) {
       if (s.overflowX === 'visible' && !clipped(el) && el.children.length + (el.textContent ? 1 : 0) > 0) {
         // Content wider than its box shows past it (only where nothing clips it anyway).
-        const inner = [...el.children].some((c) => c.getBoundingClientRect().right > r.right + 1);
+        // A child past the right edge, or text alone running past it (a digest in a <p>).
+        const inner =
+          [...el.children].some((c) => c.getBoundingClientRect().right > r.right + 1) ||
+          (el.children.length === 0 && (el.textContent ?? '').trim() !== '');
         if (inner) problems.push(`spills: ${name(el)} (${el.scrollWidth} > ${el.clientWidth})`);
       } else if ((s.overflowX === 'auto' || s.overflowX === 'scroll') && !el.closest('[data-scrolls-x]')) {
         problems.push(`scrolls sideways: ${name(el)} (${el.scrollWidth} > ${el.clientWidth})`);
