@@ -110,15 +110,40 @@ fn every_view_and_dialog_fits_at_each_size_in_both_themes() {
         check(&s, "push", size, &mut found);
         s.key("\u{E00C}");
 
-        // The image, and the index.
+        // The image: its header and each tab, the Pull menu open.
         s.click(&s.wait("[data-tag='latest']", 5));
         s.wait("[data-testid=digest]", 30);
-        s.wait("[data-testid=layer-size]", 30);
+        s.click(&s.wait("[data-tab=overview]", 10));
+        s.wait("[data-testid=image-summary]", 30);
+        s.wait("[data-testid=tags-here]", 30);
         check(&s, "image", size, &mut found);
+        s.click(&s.wait("[data-testid=pull-open]", 5));
+        s.wait("[data-testid=pull-to]", 5);
+        check(&s, "pull-menu", size, &mut found);
         s.key("\u{E00C}");
+        s.click(&s.wait("[data-tab=layers]", 5));
+        s.wait("[data-testid=layer-size]", 30);
+        check(&s, "layers", size, &mut found);
+        s.click(&s.wait("[data-tab=files]", 5));
+        s.wait("[data-testid=merged-summary]", 30);
+        check(&s, "files", size, &mut found);
+        s.click(&s.wait("[data-tab=config]", 5));
+        s.wait("table.config", 10);
+        check(&s, "config", size, &mut found);
+        s.click(&s.wait("[data-tab=raw]", 5));
+        s.click(&s.wait("[data-testid=raw-manifest]", 5));
+        s.wait(".raw-head", 10);
+        check(&s, "raw", size, &mut found);
+        s.click(&s.wait("[data-testid=delete-image]", 5));
+        s.wait("[data-testid=delete-tags]", 30);
+        check(&s, "delete-image", size, &mut found);
+        s.key("\u{E00C}");
+        s.key("\u{E00C}");
+        // The index: its platforms on the overview.
         s.click(&s.wait("[data-tag='multi']", 10));
         s.wait("[data-testid=digest]", 30);
-        s.wait("[data-testid=layer-size]", 30);
+        s.click(&s.wait("[data-tab=overview]", 10));
+        s.wait("[data-testid=platform-facts]", 30);
         check(&s, "index", size, &mut found);
         s.key("\u{E00C}");
         s.key("\u{E00C}");
