@@ -210,6 +210,9 @@ fn hostile_registry_text_stays_text() {
     s.wait("[data-label='org.example.evil']", 20);
     let shown = s.page_text();
     assert!(shown.contains(payload_script), "label shown literally");
+    s.click(&s.wait("[data-tab=layers]", 5));
+    s.wait("[data-testid=layer-history]", 10);
+    let shown = s.page_text();
     assert!(
         shown.contains(&format!("SEED=evil{payload_img}")),
         "history line shown literally"
