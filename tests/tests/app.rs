@@ -109,11 +109,23 @@ fn browse_sign_in_copy_and_sign_out_in_the_real_window() {
     s.wait(".card[data-platform='linux/arm64/v8']", 20);
     s.click(&s.wait(".card[data-platform='linux/arm64/v8']", 5));
     s.wait_text("[data-testid=title]", 10, |t| t.contains("linux/arm64/v8"));
-    // A layer's size and the history line that made it.
+    // A layer's size and the history line that made it: shortened in the cell (the shell
+    // wrapper left out), whole on hover.
     let arm = &seeded.multi_arm64;
+    s.click(&s.wait("[data-tab=layers]", 20));
+    let full = &arm.layer_history[0];
+    let short = format!(
+        "RUN {}",
+        full.strip_prefix("/bin/sh -c ").expect("a shell step")
+    );
     s.wait_text("tr[data-layer='0'] [data-testid=layer-history]", 20, |t| {
-        t == arm.layer_history[0]
+        t == short
     });
+    let title = s.script(
+        "return document.querySelector(\"tr[data-layer='0'] [data-testid=layer-history]\").title",
+        json!([]),
+    );
+    assert_eq!(title.as_str(), Some(full.as_str()));
     let size = s.wait_text("tr[data-layer='0'] [data-testid=layer-size]", 5, |t| {
         !t.is_empty()
     });
@@ -141,6 +153,7 @@ fn browse_sign_in_copy_and_sign_out_in_the_real_window() {
     );
 
     // Pull it to disk with progress; every byte verified.
+    s.click(&s.wait("[data-testid=pull-open]", 5));
     s.click(&s.wait("[data-testid=pull]", 5));
     s.wait_text("[data-testid=pull-state]", 30, |t| t.contains("saved to"));
     let layout = home.path().join("downloads/team_multi-1.0");
@@ -197,6 +210,9 @@ fn hostile_registry_text_stays_text() {
     s.wait("[data-label='org.example.evil']", 20);
     let shown = s.page_text();
     assert!(shown.contains(payload_script), "label shown literally");
+    s.click(&s.wait("[data-tab=layers]", 5));
+    s.wait("[data-testid=layer-history]", 10);
+    let shown = s.page_text();
     assert!(
         shown.contains(&format!("SEED=evil{payload_img}")),
         "history line shown literally"

@@ -257,3 +257,70 @@ fn clean_up_keeps_the_newest_three_as_previewed() {
     s.click(&s.wait("form[aria-label='Clean up tags'] button.primary", 5));
     s.wait_text("[data-testid=tag-count]", 20, |t| t.starts_with("8 of 8"));
 }
+
+/// The image view offers what the list row does: its header names the other tags on the
+/// image; Remove tag there removes that tag (Undo puts it back) and Delete image deletes
+/// it with every tag on it, each from the list's own dialog, and the view goes back to
+/// the list.
+#[test]
+fn remove_tag_and_delete_image_from_the_image_view() {
+    let registry = TestRegistry::start(Auth::None);
+    let pusher = Pusher::new(&registry);
+    let a = build_image(&ImageSpec::new("view-a", "amd64", &[2_000]));
+    let b = build_image(&ImageSpec::new("view-b", "amd64", &[2_000]));
+    pusher.push_image("acts/view", "v1", &a);
+    pusher.push_manifest("acts/view", "v2", &a.manifest);
+    pusher.push_image("acts/view", "old", &b);
+    let home = AppHome::new();
+    let driver = open_app(&home, &registry);
+    let s = driver.open(&app_binary());
+    s.click(&s.wait("[data-repo='acts/view']", 30));
+
+    // Remove tag: the view goes back to the list, the other tag stays; Undo.
+    s.click(&s.wait("[data-tag='v2'] .digest", 20));
+    s.wait_text("[data-testid=tags-here]", 20, |t| {
+        t.contains("v1") && !t.contains("old")
+    });
+    s.click(&s.wait("[data-testid=remove-tag]", 5));
+    s.wait_text("form[aria-label='Remove tag']", 5, |t| {
+        t.contains("v2") && t.contains(&a.manifest.digest[..19])
+    });
+    s.click(&s.wait("[data-testid=untag-submit]", 5));
+    s.wait_text("[data-testid=gone-toast]", 10, |t| {
+        t.contains("Removed tag v2")
+    });
+    s.wait("[data-tag='v1']", 10);
+    wait_gone(&s, "[data-tag='v2']", 10);
+    assert_eq!(skopeo_digest(&registry, "acts/view:v2"), None, "v2 is gone");
+    assert_eq!(
+        skopeo_digest(&registry, "acts/view:v1").as_deref(),
+        Some(a.manifest.digest.as_str()),
+        "v1 still points at the image"
+    );
+    s.click(&s.wait("[data-testid=gone-toast] [data-testid=undo]", 5));
+    s.wait("[data-tag='v2']", 10);
+    assert_eq!(
+        skopeo_digest(&registry, "acts/view:v2").as_deref(),
+        Some(a.manifest.digest.as_str()),
+        "Undo put v2 back on the same image"
+    );
+
+    // Delete image: every tag on it goes, nothing else; back to the list.
+    s.click(&s.wait("[data-tag='old'] .digest", 20));
+    s.click(&s.wait("[data-testid=delete-image]", 20));
+    s.wait_text("[data-testid=delete-tags]", 20, |t| {
+        t.contains("old") && !t.contains("v1")
+    });
+    let hex = &b.manifest.digest["sha256:".len().."sha256:".len() + 6];
+    s.type_into(&s.wait("input[name=confirm-digest]", 5), hex);
+    s.click(&s.wait("[data-testid=delete-submit]", 5));
+    s.wait_text("[data-testid=gone-toast]", 10, |t| {
+        t.contains("Deleted the image and 1 tag")
+    });
+    wait_gone(&s, "[data-tag='old']", 10);
+    assert_eq!(
+        skopeo_tags(&registry, "acts/view"),
+        ["v1", "v2"].map(String::from).into(),
+        "exactly the image's tag went"
+    );
+}

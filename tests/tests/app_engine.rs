@@ -62,7 +62,11 @@ fn pull_into_the_engine_then_push_it_from_local_images() {
     s.click(&s.wait("[data-repo='team/app']", 30));
     s.click(&s.wait("[data-tag='v1']", 20));
     s.wait("[data-testid=digest]", 20);
-    // The image's own first pull button loads into the engine.
+    // The image's Pull menu offers loading into the engine first.
+    s.click(&s.wait("[data-testid=pull-open]", 5));
+    s.wait_text("[role=menu] [role=menuitem]:first-child", 10, |t| {
+        t.contains("Pull into Podman")
+    });
     s.wait_text("[data-testid=pull-into-engine]", 10, |t| {
         t.contains("Pull into Podman")
     });
@@ -168,12 +172,14 @@ fn pull_into_the_engine_then_push_it_from_local_images() {
     s.click(&s.wait("[data-repo='team/app']", 30));
     s.click(&s.wait("[data-tag='v1']", 20));
     s.wait("[data-testid=digest]", 20);
-    s.click(&s.wait("[data-testid=pull-to]", 5));
-    s.wait_text("[data-testid=engine-why]", 10, |t| t.contains("turned off"));
+    s.click(&s.wait("[data-testid=pull-open]", 5));
+    s.wait("[data-testid=pull-to]", 5);
     assert!(
         s.find_all("[data-testid=pull-into-engine]").is_empty(),
-        "no engine button when it is off"
+        "no engine item in the Pull menu when it is off"
     );
+    s.click(&s.wait("[data-testid=pull-to]", 5));
+    s.wait_text("[data-testid=engine-why]", 10, |t| t.contains("turned off"));
     let disabled = s.script(
         "return document.querySelector('input[name=format][value=engine]').disabled",
         json!([]),

@@ -116,6 +116,7 @@ fn a_layers_files_a_file_in_the_viewer_and_the_merged_tree() {
     let s = driver.open(&app_binary());
     s.click(&s.wait("[data-repo='team/files']", 30));
     s.click(&s.wait("[data-tag='v1']", 20));
+    s.click(&s.wait("[data-tab=layers]", 20));
     s.click(&s.wait("[data-layer='0'] [data-testid=layer-files]", 20));
     s.wait("[data-path='etc/motd']", 20);
     s.wait_text("[data-testid=layer-summary]", 10, |t| {
@@ -195,8 +196,8 @@ fn a_layers_files_a_file_in_the_viewer_and_the_merged_tree() {
         t.starts_with("00000000  7f 45 4c 46 02 01 01 00 00 01 02 ")
     });
 
-    // Compare v1 with v0 (typed as a bare tag of the repository).
-    s.key(ESCAPE);
+    // Compare v1 with v0 (typed as a bare tag of the repository): Compare stays beside
+    // the tabs, the Files tab among them.
     s.click(&s.wait("[data-testid=compare]", 10));
     s.type_into(&s.wait("input[name=compare-with]", 5), "v0");
     s.click(&s.wait("[data-testid=compare-submit]", 5));
@@ -235,6 +236,7 @@ fn a_file_saved_into_a_folder_takes_its_cleaned_name_and_replaces_nothing() {
     let s = driver.open(&app_binary());
     s.click(&s.wait("[data-repo='team/save']", 30));
     s.click(&s.wait("[data-tag='v1']", 20));
+    s.click(&s.wait("[data-tab=layers]", 20));
     s.click(&s.wait("[data-layer='0'] [data-testid=layer-files]", 20));
     s.click(&s.wait(&format!("[data-path='{hostile}']"), 20));
     s.wait_text("[data-testid=file-text]", 20, |t| t == "not an exe");
@@ -305,6 +307,7 @@ fn a_big_layer_shows_its_progress_and_cancel_stops_the_download() {
     let s = driver.open(&app_binary());
     s.click(&s.wait("[data-repo='team/big']", 30));
     s.click(&s.wait("[data-tag='v1']", 20));
+    s.click(&s.wait("[data-tab=layers]", 20));
     let why = s.wait("[data-layer='0'] [data-testid=layer-not-fetched]", 20);
     assert_eq!(s.text(&why), "not fetched");
     assert!(s

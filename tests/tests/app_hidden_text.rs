@@ -151,6 +151,7 @@ fn hidden_characters_in_tags_files_and_labels_are_shown_as_marked_text() {
     );
 
     // Files of the layer.
+    s.click(&s.wait("[data-tab=layers]", 5));
     s.click(&s.wait("[data-layer='0'] [data-testid=layer-files]", 20));
     s.wait("[data-path='srv']", 20);
     s.wait_text("[role=grid]", 20, |t| t.contains("gpj.exe"));

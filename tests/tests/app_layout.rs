@@ -7,9 +7,10 @@
 //! problem. The stops: the repositories, the tags (with a row whose details fail: its
 //! manifest is gone from the registry's storage), the toolbar's "⋯" menu in a narrow
 //! window, the tags grouped by digest with a group opened, a row's copy menu, Remove tag,
-//! Delete image, Clean up and its preview, Push, the image with a finished pull in the
-//! transfers panel (folded, then open), its copy menu (each copy menu must sit at its
-//! button), Tag, Pull to, Copy to, and the index. On the way, Escape after Delete's dialog
+//! Delete image, Clean up and its preview, Push, the image (its header, with a finished
+//! pull in the transfers panel, folded then open), its copy menu (each copy menu must sit
+//! at its button), its Pull menu, each tab (Layers, Files, Config, Raw), Delete image, Tag,
+//! Pull to, Copy to, and the index's overview with its platforms. On the way, Escape after Delete's dialog
 //! must give the focus back to the list. Screenshots of each stop land in the test
 //! artifacts (`layout/`); `scripts/screenshots` copies a few to `docs/screenshots/`.
 
@@ -275,12 +276,15 @@ fn every_view_and_dialog_fits_at_each_size_in_both_themes() {
             "[data-testid=push-submit]",
         );
 
-        // The image; its copy menu and dialogs.
+        // The image: its header, its copy menu, each tab, the Pull menu, its dialogs.
         s.click(&s.wait("[data-tag='latest'] .tag", 5));
         s.wait("[data-testid=digest]", 30);
-        s.wait("[data-testid=layer-size]", 30);
+        s.click(&s.wait("[data-tab=overview]", 10));
+        s.wait("[data-testid=image-summary]", 30);
+        s.wait("[data-testid=tags-here]", 30);
         if n == 0 {
             // A finished transfer in the panel (folded into a line), and the panel open.
+            s.click(&s.wait("[data-testid=pull-open]", 5));
             s.click(&s.wait("[data-testid=pull]", 5));
             s.wait_text(
                 "[data-testid=transfer]:last-child [data-testid=pull-state]",
@@ -302,6 +306,31 @@ fn every_view_and_dialog_fits_at_each_size_in_both_themes() {
                 .map(|p| format!("image-copy at {}x{}: {p}", size.0, size.1)),
         );
         s.key(ESCAPE);
+        s.click(&s.wait("[data-testid=pull-open]", 5));
+        s.wait("[data-testid=pull-to]", 5);
+        check(&s, "pull-menu", size, &mut found);
+        s.key(ESCAPE);
+        s.click(&s.wait("[data-tab=layers]", 5));
+        s.wait("[data-testid=layer-size]", 30);
+        check(&s, "layers", size, &mut found);
+        s.click(&s.wait("[data-tab=files]", 5));
+        s.wait("[data-testid=merged-summary]", 30);
+        check(&s, "files", size, &mut found);
+        s.click(&s.wait("[data-tab=config]", 5));
+        s.wait("table.config", 10);
+        check(&s, "config", size, &mut found);
+        s.click(&s.wait("[data-tab=raw]", 5));
+        s.click(&s.wait("[data-testid=raw-manifest]", 5));
+        s.wait(".raw-head", 10);
+        check(&s, "raw", size, &mut found);
+        dialog_stop(
+            &s,
+            "delete-image",
+            size,
+            &mut found,
+            "[data-testid=delete-image]",
+            "[data-testid=delete-tags]",
+        );
         dialog_stop(
             &s,
             "tag-dialog",
@@ -310,6 +339,7 @@ fn every_view_and_dialog_fits_at_each_size_in_both_themes() {
             "[data-testid=tag-image]",
             "[data-testid=tag-submit]",
         );
+        s.click(&s.wait("[data-testid=pull-open]", 5));
         dialog_stop(
             &s,
             "pull-to",
@@ -318,6 +348,7 @@ fn every_view_and_dialog_fits_at_each_size_in_both_themes() {
             "[data-testid=pull-to]",
             "[data-testid=pull-submit]",
         );
+        s.click(&s.wait("[data-testid=pull-open]", 5));
         dialog_stop(
             &s,
             "copy-to",
@@ -328,10 +359,11 @@ fn every_view_and_dialog_fits_at_each_size_in_both_themes() {
         );
         s.key(ESCAPE);
 
-        // The index.
+        // The index: its platforms on the overview.
         s.click(&s.wait("[data-tag='multi'] .tag", 10));
         s.wait("[data-testid=digest]", 30);
-        s.wait("[data-testid=layer-size]", 30);
+        s.click(&s.wait("[data-tab=overview]", 10));
+        s.wait("[data-testid=platform-facts]", 30);
         check(&s, "index", size, &mut found);
         s.key(ESCAPE);
         s.key(ESCAPE);

@@ -97,6 +97,7 @@ fn pull_by_digest_to_a_chosen_folder_and_an_archive_podman_loads() {
 
     // By digest, into the folder the chooser gives: skopeo reads the digest back.
     app.answer(&chosen);
+    s.click(&s.wait("[data-testid=pull-open]", 5));
     s.click(&s.wait("[data-testid=pull-to]", 5));
     s.click(&s.wait("[data-testid=choose-folder]", 5));
     s.wait_text("[data-testid=pull-folder]", 10, |t| t.contains("chosen"));
@@ -123,6 +124,7 @@ fn pull_by_digest_to_a_chosen_folder_and_an_archive_podman_loads() {
     );
 
     // As an archive: podman loads it under the name pulled.
+    s.click(&s.wait("[data-testid=pull-open]", 5));
     s.click(&s.wait("[data-testid=pull-to]", 5));
     s.click(&s.wait("input[name=format][value=archive]", 5));
     s.click(&s.wait("[data-testid=choose-folder]", 5));
@@ -191,6 +193,7 @@ fn copy_to_a_second_registry_with_its_referrer() {
     s.click(&s.wait(&format!("button.reg[data-host='{}']", first.host), 5));
     open_image(&s, "xfer/app", "v1");
 
+    s.click(&s.wait("[data-testid=pull-open]", 5));
     s.click(&s.wait("[data-testid=copy-to]", 5));
     let select = s.wait("select[name=copy-registry]", 5);
     s.click(&select);
@@ -240,6 +243,7 @@ fn a_corrupted_layer_ends_in_a_clear_error_and_leaves_no_file() {
     let s = driver.open(&app_binary());
     open_image(&s, "xfer/app", "v1");
     app.answer(&chosen);
+    s.click(&s.wait("[data-testid=pull-open]", 5));
     s.click(&s.wait("[data-testid=pull-to]", 5));
     s.click(&s.wait("[data-testid=choose-folder]", 5));
     s.wait_text("[data-testid=pull-folder]", 10, |t| t.contains("chosen"));

@@ -67,15 +67,23 @@ describe('Image', () => {
           },
         };
       if (cmd === 'list_referrers') return [];
+      if (cmd === 'count_tags') return { count: 2, more: false };
+      if (cmd === 'tag_digests') return { tags: [{ tag: 'v1', digest }, { tag: evil, digest }], source: 'registry' };
       return null;
     });
     const { container } = render(Image, {
-      reference: 'r/evil:v1', platform: null, onnavigate: () => {}, onplatform: () => {}, oncopied: () => {}, ontransfer: () => {}, onlayer: () => {}, onfiles: () => {}, oncompare: () => {},
+      reference: 'r/evil:v1', platform: null, onnavigate: () => {}, onplatform: () => {}, oncopied: () => {}, ontransfer: () => {}, onlayer: () => {}, oncompare: () => {}, ongone: () => {},
     });
     await flush();
-    expect(container.textContent).toContain(`RUN ${evil}`);
-    expect(container.querySelectorAll('img').length).toBe(0);
+    // The header (the other tag on the image) and every tab.
+    expect(container.querySelector('[data-testid=tags-here]')?.textContent).toContain(evil);
     expect(container.textContent).toContain(`docker pull r/evil@${digest}`);
+    for (const [tab, shows] of [['overview', evil], ['layers', `RUN ${evil}`], ['config', evil]]) {
+      container.querySelector<HTMLButtonElement>(`[data-tab=${tab}]`)!.click();
+      await flush();
+      expect(container.querySelector('[role=tabpanel]')?.textContent).toContain(shows);
+      expect(container.querySelectorAll('img').length).toBe(0);
+    }
     expect((window as unknown as { __xss?: number }).__xss).toBeUndefined();
   });
 });
