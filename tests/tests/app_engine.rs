@@ -161,6 +161,31 @@ fn pull_into_the_engine_then_push_it_from_local_images() {
     assert!(!engine.names().contains(&"localhost/renamed:2".to_owned()));
     assert!(engine.names().contains(&full), "{:?}", engine.names());
 
+    // Inspect: what the engine says of the image, its steps with their sizes.
+    s.hover(&s.wait(&format!("[data-local-image='{full}']"), 5));
+    s.click(&s.wait(
+        &format!("[data-local-image='{full}'] [data-testid=inspect-local]"),
+        5,
+    ));
+    let details = s.wait_text("[data-testid=local-details]", 20, |t| t.contains(&id[..12]));
+    assert!(details.contains("linux/amd64"), "{details}");
+    let steps = s.find_all("[data-testid=local-history] tbody tr");
+    assert!(!steps.is_empty(), "the steps that made it: {details}");
+    let problems = s.accessibility_problems();
+    assert!(problems.is_empty(), "local image details: {problems:?}");
+    s.screenshot_themes("local-image-details");
+    // Pushed from the engine, it was pulled as a digest of the registry: that opens the
+    // image view there.
+    let pulled_as = s.wait("[data-testid=local-open]", 5);
+    let digest = s
+        .text(&pulled_as)
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_owned())
+        .expect("a digest reference");
+    s.click(&pulled_as);
+    s.wait_text("[data-testid=digest]", 20, |t| t == digest);
+    s.key("\u{E00C}");
+
     // Turned off: said in the sidebar, and where the user pulls.
     set_value(&s, "[data-testid=engine-status] select", "off", "change");
     s.click(&s.wait("[data-testid=engine-apply]", 5));

@@ -7,7 +7,7 @@
 //! takes.
 
 use portolan::local_engine::discover::{self, EngineSocket, Surroundings};
-use portolan::local_engine::engine::{EngineInfo, LocalEngine, LocalImage};
+use portolan::local_engine::engine::{EngineInfo, LocalEngine, LocalImage, LocalImageDetails};
 
 /// What a push source says when it names an image in the local engine.
 pub const ENGINE_PREFIX: &str = "engine:";
@@ -171,6 +171,14 @@ pub async fn tag_image(
 /// off, the last name removes the image, an image in use is refused); what the engine did.
 pub async fn remove_image(choice: &EngineChoice, name: &str) -> portolan::Result<Vec<String>> {
     connect(choice).await?.remove(name).await
+}
+
+/// What the engine says about its image `name`: names, platform, run config, history.
+pub async fn inspect_image(
+    choice: &EngineChoice,
+    name: &str,
+) -> portolan::Result<LocalImageDetails> {
+    connect(choice).await?.inspect(name).await
 }
 
 fn matches(image: &LocalImage, needle: &str) -> bool {

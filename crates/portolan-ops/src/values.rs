@@ -36,6 +36,8 @@ pub use portolan::layer_files::reads::Watch;
 pub use portolan::local_engine::discover::EngineSocket;
 pub use portolan::local_engine::engine::EngineInfo;
 pub use portolan::local_engine::engine::LocalImage;
+pub use portolan::local_engine::engine::LocalImageDetails;
+pub use portolan::local_engine::engine::LocalStep;
 pub use portolan::manifest::ManifestKind;
 pub use portolan::platform::PlatformError;
 pub use portolan::reference::ReferenceError;

@@ -7,6 +7,7 @@ use crate::state::AppState;
 use portolan_ops::local_engine;
 pub use portolan_ops::local_engine::EngineStatus;
 pub use portolan_ops::LocalImage;
+pub use portolan_ops::LocalImageDetails;
 
 /// Which engine is in use and whether it answers (never an error: the status says).
 pub async fn engine_status(state: &AppState) -> AppResult<EngineStatus> {
@@ -27,4 +28,9 @@ pub async fn tag_local_image(state: &AppState, image: String, target: String) ->
 /// uses is refused); what the engine did.
 pub async fn remove_local_image(state: &AppState, name: String) -> AppResult<Vec<String>> {
     Ok(local_engine::remove_image(&state.settings.load()?.engine, &name).await?)
+}
+
+/// What the engine says about its image `name`: names, platform, run config, history.
+pub async fn inspect_local_image(state: &AppState, name: String) -> AppResult<LocalImageDetails> {
+    Ok(local_engine::inspect_image(&state.settings.load()?.engine, &name).await?)
 }

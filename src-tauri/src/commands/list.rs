@@ -67,6 +67,7 @@ declare_commands! {
     engine::local_images(filter: String) -> Vec<engine::LocalImage>;
     engine::tag_local_image(image: String, target: String) -> String;
     engine::remove_local_image(name: String) -> Vec<String>;
+    engine::inspect_local_image(name: String) -> engine::LocalImageDetails;
     transfer::start_pull(request: transfer::PullRequest, folder: Option<String>) -> transfer::TransferView;
     transfer::push_source_images(source: String) -> Vec<String>;
     transfer::suggest_push_target(image: String, host: String) -> String;

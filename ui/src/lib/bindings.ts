@@ -698,6 +698,78 @@ created: number,
  */
 in_use: boolean, };
 
+export type LocalImageDetails = { 
+/**
+ * Its ID (`sha256:` of its config).
+ */
+id: string, 
+/**
+ * Its names (`host/repo:tag`).
+ */
+repo_tags: Array<string>, 
+/**
+ * The digests it was pulled by (`host/repo@sha256:…`).
+ */
+repo_digests: Array<string>, 
+/**
+ * When it was built, as the engine says it (RFC 3339).
+ */
+created: string | null, 
+/**
+ * `os/arch[/variant]`.
+ */
+platform: string, 
+/**
+ * Its size on disk, as the engine counts it.
+ */
+size: number, 
+/**
+ * What runs: the entrypoint, then the command.
+ */
+entrypoint: Array<string>, 
+/**
+ * The default command.
+ */
+cmd: Array<string>, 
+/**
+ * `NAME=value`.
+ */
+env: Array<string>, 
+/**
+ * The working directory, when set.
+ */
+working_dir: string | null, 
+/**
+ * The user it runs as, when set.
+ */
+user: string | null, 
+/**
+ * `80/tcp`.
+ */
+exposed_ports: Array<string>, 
+/**
+ * Its labels, sorted by name.
+ */
+labels: Array<[string, string]>, 
+/**
+ * The steps that made it, oldest first.
+ */
+history: Array<LocalStep>, };
+
+export type LocalStep = { 
+/**
+ * The command that made it.
+ */
+created_by: string, 
+/**
+ * The bytes it added (0: no layer).
+ */
+size: number, 
+/**
+ * When (Unix seconds).
+ */
+created: number, };
+
 export type ManifestKind = "image" | "index" | "artifact";
 
 export type MergedEntry = { 

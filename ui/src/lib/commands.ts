@@ -3,7 +3,7 @@
 
 import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, Comparison, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, FileRead, HostAdvice, ImageDiff, ImageReport, LayerListing, LayerRead, LocalImage, MergedTree, NewRegistry, PackageList, PlannedVersion, ProgressEvent, PullRequest, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagCount, TagDigests, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, UntagFinish, UntagFinished, UntagUndo, UntagUndone, Untagged, VersionCleanupSummary, VersionList, VersionPlan, VersionRules, VersionUntag, VersionUntagPreview, VersionUntagRequest, WebPage } from './bindings';
+import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, Comparison, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, FileRead, HostAdvice, ImageDiff, ImageReport, LayerListing, LayerRead, LocalImage, LocalImageDetails, MergedTree, NewRegistry, PackageList, PlannedVersion, ProgressEvent, PullRequest, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagCount, TagDigests, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, UntagFinish, UntagFinished, UntagUndo, UntagUndone, Untagged, VersionCleanupSummary, VersionList, VersionPlan, VersionRules, VersionUntag, VersionUntagPreview, VersionUntagRequest, WebPage } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
@@ -132,6 +132,8 @@ export const commands = {
     call<string>('tag_local_image', { image, target }),
   removeLocalImage: (name: string) =>
     call<Array<string>>('remove_local_image', { name }),
+  inspectLocalImage: (name: string) =>
+    call<LocalImageDetails>('inspect_local_image', { name }),
   startPull: (request: PullRequest, folder: string | null) =>
     call<TransferView>('start_pull', { request, folder }),
   pushSourceImages: (source: string) =>

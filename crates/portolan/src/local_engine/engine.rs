@@ -55,6 +55,56 @@ pub struct LocalImage {
     pub in_use: bool,
 }
 
+/// What the engine says about one of its images, as `docker image inspect` and `docker
+/// history` do: its names, platform, run config, and the steps that made it.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LocalImageDetails {
+    /// Its ID (`sha256:` of its config).
+    pub id: String,
+    /// Its names (`host/repo:tag`).
+    pub repo_tags: Vec<String>,
+    /// The digests it was pulled by (`host/repo@sha256:…`).
+    pub repo_digests: Vec<String>,
+    /// When it was built, as the engine says it (RFC 3339).
+    pub created: Option<String>,
+    /// `os/arch[/variant]`.
+    pub platform: String,
+    /// Its size on disk, as the engine counts it.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: u64,
+    /// What runs: the entrypoint, then the command.
+    pub entrypoint: Vec<String>,
+    /// The default command.
+    pub cmd: Vec<String>,
+    /// `NAME=value`.
+    pub env: Vec<String>,
+    /// The working directory, when set.
+    pub working_dir: Option<String>,
+    /// The user it runs as, when set.
+    pub user: Option<String>,
+    /// `80/tcp`.
+    pub exposed_ports: Vec<String>,
+    /// Its labels, sorted by name.
+    pub labels: Vec<(String, String)>,
+    /// The steps that made it, oldest first.
+    pub history: Vec<LocalStep>,
+}
+
+/// One step of a local image's history.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LocalStep {
+    /// The command that made it.
+    pub created_by: String,
+    /// The bytes it added (0: no layer).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: u64,
+    /// When (Unix seconds).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub created: i64,
+}
+
 /// A connected engine.
 pub struct LocalEngine {
     docker: bollard::Docker,
@@ -267,6 +317,56 @@ impl LocalEngine {
                 untagged.into_iter().chain(deleted)
             })
             .collect())
+    }
+
+    /// What the engine says about `name` (a name or an ID): names, platform, run config and
+    /// history.
+    pub async fn inspect(&self, name: &str) -> Result<LocalImageDetails> {
+        let engine = self.quick();
+        let what = format!("reading {name}");
+        let image = engine
+            .inspect_image(name)
+            .await
+            .map_err(|e| failure(&self.socket, &what, e))?;
+        let mut history = engine
+            .image_history(name)
+            .await
+            .map_err(|e| failure(&self.socket, &what, e))?;
+        // The engine says the newest step first.
+        history.reverse();
+        let config = image.config.unwrap_or_default();
+        let mut labels: Vec<(String, String)> =
+            config.labels.unwrap_or_default().into_iter().collect();
+        labels.sort();
+        let platform = [image.os, image.architecture, image.variant]
+            .into_iter()
+            .flatten()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("/");
+        Ok(LocalImageDetails {
+            id: image.id.unwrap_or_default(),
+            repo_tags: image.repo_tags.unwrap_or_default(),
+            repo_digests: image.repo_digests.unwrap_or_default(),
+            created: image.created.map(|c| c.to_string()),
+            platform,
+            size: image.size.and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
+            entrypoint: config.entrypoint.unwrap_or_default(),
+            cmd: config.cmd.unwrap_or_default(),
+            env: config.env.unwrap_or_default(),
+            working_dir: config.working_dir.filter(|w| !w.is_empty()),
+            user: config.user.filter(|u| !u.is_empty()),
+            exposed_ports: config.exposed_ports.unwrap_or_default(),
+            labels,
+            history: history
+                .into_iter()
+                .map(|h| LocalStep {
+                    created_by: h.created_by,
+                    size: u64::try_from(h.size).unwrap_or(0),
+                    created: h.created,
+                })
+                .collect(),
+        })
     }
 
     /// Image `image` as a `docker save` archive, streamed.
