@@ -1,6 +1,6 @@
 //! The first minutes, at every size users try: a walk over the main views and dialogs in
-//! a real window (Xvfb, WebDriver) at 1,280×800 and 1,024×700, light and dark, against a
-//! real registry holding tag names up to 64 characters, a multi-platform index and an
+//! a real window (Xvfb, WebDriver) at 1,280×800, 1,024×700 and 800×600, light and dark,
+//! against a real registry holding tag names up to 64 characters, a multi-platform index and an
 //! image with history. At each stop nothing may stick out of the window, spill out of its
 //! box or scroll sideways, no dialog control may fall outside its dialog, a tag name of up
 //! to 64 characters is shown whole in the list at 1,280 px, and axe-core finds no serious
@@ -22,8 +22,8 @@ use portolan_tests::registry::{Auth, TestRegistry};
 use portolan_tests::webdriver::Session;
 use portolan_tests::{app_binary, artifacts_dir};
 
-/// The sizes walked: the common laptop, and the small window the issue was seen at.
-const SIZES: [(u32, u32); 2] = [(1280, 800), (1024, 700)];
+/// The sizes walked: the common laptop, a small window, and the app's near-smallest.
+const SIZES: [(u32, u32); 3] = [(1280, 800), (1024, 700), (800, 600)];
 
 /// A tag name of 64 characters, the longest the list must show whole at 1,280 px.
 const LONG_TAG: &str = "nightly-2026-01-15-build-4711-feature-very-long-branch-name-abcd";
