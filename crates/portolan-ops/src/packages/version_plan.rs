@@ -318,16 +318,15 @@ impl Chooser {
             .created_at
             .as_deref()
             .and_then(|t| t.parse::<jiff::Timestamp>().ok());
+        let slack = i64::try_from(SLACK.as_secs()).unwrap_or(i64::MAX);
         let recent = match (created, oldest_deleted) {
-            (Some(c), Some(oldest)) => c.as_second() >= oldest.as_second() - SLACK.as_secs() as i64,
+            (Some(c), Some(oldest)) => c.as_second() >= oldest.as_second().saturating_sub(slack),
             (_, None) => false,
             (None, Some(_)) => true,
         };
         !version.tags.is_empty() && recent
     }
-}
 
-impl Chooser {
     /// What a plan shows: with picked versions, those and what goes (or stays) with them,
     /// not every other version of the package; by rules, every version.
     pub fn shown(&self, mut plan: Vec<PlannedVersion>) -> Vec<PlannedVersion> {
