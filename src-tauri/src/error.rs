@@ -22,6 +22,10 @@ pub struct AppError {
     /// Whether that registry is on this machine or its network (so advice can ask "is it
     /// running?" rather than "are you offline?"); the rule is the engine's, not the UI's.
     pub registry_local: bool,
+    /// The HTTP status the registry answered, when the failure is an answer it gave.
+    pub status: Option<u16>,
+    /// What was not found (`manifest HOST/REPO:TAG`), for a not-found failure.
+    pub missing: Option<String>,
 }
 
 impl AppError {
@@ -32,6 +36,8 @@ impl AppError {
             message: message.into(),
             registry: None,
             registry_local: false,
+            status: None,
+            missing: None,
         }
     }
 }
@@ -45,6 +51,8 @@ impl From<Error> for AppError {
             registry_local: e
                 .registry()
                 .is_some_and(portolan_ops::host_advice::is_local),
+            status: e.http_status(),
+            missing: e.missing().map(str::to_owned),
         }
     }
 }

@@ -589,6 +589,26 @@ impl Error {
         }
     }
 
+    /// The HTTP status the registry answered, when the failure is an answer it gave (for
+    /// a front end's own headline, with the registry's words kept as the details).
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Self::Registry { status, .. }
+            | Self::CatalogUnavailable { status, .. }
+            | Self::DeleteUnsupported { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// What was not found (`manifest HOST/REPO:TAG`, `repository HOST/REPO`), when that is
+    /// the failure.
+    pub fn missing(&self) -> Option<&str> {
+        match self {
+            Self::NotFound { what, .. } => Some(what),
+            _ => None,
+        }
+    }
+
     /// The registry host the error is about, when there is one.
     pub fn registry(&self) -> Option<&str> {
         match self {

@@ -19,7 +19,15 @@ registry: string | null,
  * Whether that registry is on this machine or its network (so advice can ask "is it
  * running?" rather than "are you offline?"); the rule is the engine's, not the UI's.
  */
-registry_local: boolean, };
+registry_local: boolean, 
+/**
+ * The HTTP status the registry answered, when the failure is an answer it gave.
+ */
+status: number | null, 
+/**
+ * What was not found (`manifest HOST/REPO:TAG`), for a not-found failure.
+ */
+missing: string | null, };
 
 export type BlobOutcome = "transferred" | "skipped" | "mounted";
 

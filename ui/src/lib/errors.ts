@@ -15,17 +15,10 @@ export type Explained = {
   signIn: string | null;
 };
 
-/** What a 404 was about, from the engine's "WHAT was not found on HOST" (a manifest, a
- * repository, a file), first letter up; null when the message does not say. */
-function missing(message: string): string | null {
-  const what = /^(.+?) was not found on /.exec(message)?.[1];
+/** What a 404 was about (the engine's `missing`: "manifest HOST/REPO:TAG"), first letter
+ * up; null when it did not say. */
+function missing(what: string | null): string | null {
   return what ? what.charAt(0).toUpperCase() + what.slice(1) : null;
-}
-
-/** The HTTP status in the engine's "HOST answered STATUS for WHAT". */
-function status(message: string): number | null {
-  const n = /\banswered (\d{3})\b/.exec(message)?.[1];
-  return n ? Number(n) : null;
 }
 
 export function explain(error: unknown): Explained {
@@ -44,12 +37,12 @@ export function explain(error: unknown): Explained {
       case 'forbidden':
         return `Your sign-in to ${where} may not do this`;
       case 'not_found': {
-        const what = missing(detail);
+        const what = missing(error.missing);
         return what ? `${what} was not found on ${where}` : `Not found on ${where}`;
       }
       case 'registry': {
         // Our words first; the registry's own (often a stack trace or an HTML page) under Details.
-        const code = status(detail);
+        const code = error.status;
         return code !== null && code < 500 ? `${where} refused the request (HTTP ${code})` : `${where} failed to answer${code ? ` (HTTP ${code})` : ''}`;
       }
       case 'rate_limited':
