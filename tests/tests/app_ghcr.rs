@@ -305,6 +305,16 @@ fn remove_a_tag_from_the_versions_view_and_undo() {
         "no placeholder version left"
     );
 
+    // The list has loaded again after the undo (its rows are new): v1 is back on its row.
+    wait_until("the list loaded again", || {
+        s.script(
+            "return document.querySelector(arguments[0])?.textContent ?? '';",
+            json!([row]),
+        )
+        .as_str()
+        .is_some_and(|t| t.contains("v1"))
+    });
+
     // A sole tag: the confirm says the version goes (restorable), and it does.
     let solo_row = format!("[data-digest='{}']", solo.manifest.digest);
     s.wait_text(&format!("{solo_row} [data-testid=version-size]"), 20, |t| {

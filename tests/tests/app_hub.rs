@@ -108,7 +108,8 @@ fn hub_tags_group_and_remove_tag_opens_the_tags_page() {
     s.wait("[data-testid=hub-untag-explained]", 10);
     s.click(&s.wait("[data-testid=hub-untag-open]", 5));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    while !opened.exists() {
+    // The file exists before its line is in it.
+    while !std::fs::read_to_string(&opened).is_ok_and(|t| !t.trim().is_empty()) {
         assert!(std::time::Instant::now() < deadline, "no page opened");
         std::thread::sleep(std::time::Duration::from_millis(100));
     }

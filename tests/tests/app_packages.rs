@@ -300,7 +300,9 @@ fn packages_with_visibility_versions_by_date_delete_restore_and_settings() {
         t.contains("cannot be made private again")
     });
     s.click(&s.wait("[data-testid=open-settings]", 5));
-    wait_until("the settings page opened", || opened.exists());
+    wait_until("the settings page opened", || {
+        std::fs::read_to_string(&opened).is_ok_and(|t| !t.trim().is_empty())
+    });
     let web = format!("http://{}", api.host);
     assert_eq!(
         std::fs::read_to_string(&opened).expect("opened").trim(),

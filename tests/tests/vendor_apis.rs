@@ -291,7 +291,7 @@ fn ghcr_versions_group_the_platform_images_of_an_index_under_it() {
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].contains("v1"), "{text}");
     assert!(
-        lines[1].contains("platform image") && lines[2].contains("platform image"),
+        lines[1].contains("└ linux/amd64 image") && lines[2].contains("└ linux/arm64 image"),
         "{text}"
     );
     assert!(lines[3].contains("(untagged)"), "{text}");
