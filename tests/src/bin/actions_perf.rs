@@ -124,11 +124,12 @@ fn measure_pull(registry: &TestRegistry, repo: &str, run: usize, bytes: usize) -
     let driver = home.driver_with(&[("PORTOLAN_DEMO_REGISTRY", &host)]);
     let s = driver.open(&app_binary());
     s.click(&s.wait(&format!("[data-repo='{repo}']"), 30));
-    s.click(&s.wait("[data-tag='v1']", 20));
-    s.wait("[data-testid=pull]", 20);
+    s.click(&s.wait("[data-tag='v1'] .tag", 20));
+    s.wait("[data-testid=pull-open]", 20);
     settle_disk(bytes);
     // The pull alone, timed by the transfer itself; looked for once a second, as a
     // WebDriver poll every 50 ms would take a share of the two cores the pull needs.
+    s.click(&s.wait("[data-testid=pull-open]", 5));
     s.click(&s.wait("[data-testid=pull]", 5));
     wait_quietly(
         &s,
@@ -152,6 +153,7 @@ fn measure_pull(registry: &TestRegistry, repo: &str, run: usize, bytes: usize) -
     );
     // Again from nothing, switching views while it runs.
     settle_disk(bytes);
+    s.click(&s.wait("[data-testid=pull-open]", 5));
     s.click(&s.wait("[data-testid=pull]", 5));
     s.wait("[data-testid=transfer][data-state=running]", 10);
     s.key(ESCAPE);
