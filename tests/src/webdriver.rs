@@ -236,14 +236,7 @@ impl Session {
                .catch((e) => done([`axe failed: ${e}`]));",
             Vec::new(),
         );
-        found
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
+        lines(&found)
     }
 
     /// What sticks out, spills or is cut in the window as it is now (see
@@ -253,14 +246,20 @@ impl Session {
             &format!("return (\n{}\n);", include_str!("layout_check.js")),
             Value::Null,
         );
-        found
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
+        lines(&found)
+    }
+
+    /// Wait two animation frames: a screenshot or a measure taken right after a DOM change
+    /// can see the old frame.
+    fn next_frames(&self) {
+        self.call(
+            "execute async script",
+            self.client.execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                Vec::new(),
+            ),
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
     }
 
     /// Resize the window to `width` × `height` (CSS pixels of the window's outer size) and
@@ -271,14 +270,7 @@ impl Session {
             self.client.set_window_size(width, height),
         )
         .unwrap_or_else(|err| panic!("{err}"));
-        self.call(
-            "execute async script",
-            self.client.execute_async(
-                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-                Vec::new(),
-            ),
-        )
-        .unwrap_or_else(|err| panic!("{err}"));
+        self.next_frames();
     }
 
     /// Elements matching a CSS selector (now, no waiting).
@@ -429,14 +421,7 @@ impl Session {
     /// Save a screenshot (after two animation frames: one taken right after a DOM change
     /// can show the old frame).
     pub fn screenshot(&self, path: &Path) {
-        self.call(
-            "execute async script",
-            self.client.execute_async(
-                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-                Vec::new(),
-            ),
-        )
-        .unwrap_or_else(|err| panic!("{err}"));
+        self.next_frames();
         let png = self
             .call("screenshot", self.client.screenshot())
             .unwrap_or_else(|err| panic!("{err}"));
@@ -445,6 +430,18 @@ impl Session {
         }
         std::fs::write(path, png).expect("write screenshot");
     }
+}
+
+/// A script's array of strings, as lines (none when it returned something else).
+fn lines(found: &Value) -> Vec<String> {
+    found
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 impl Drop for Session {

@@ -6,12 +6,11 @@ use futures_util::stream::{self, StreamExt};
 use portolan::hosted_apis::github::{
     self, GitHubPackages, Owner, PackageVersion, VersionState, Visibility,
 };
-use portolan::manifest::Manifest;
 use portolan::{Client, Error, Reference, Result};
 
 use super::{
-    api_for, package_pages, package_place, vendor_of, Api, PackageList, PackageRow, Place, Vendor,
-    VendorApis, VersionList, VersionRow,
+    api_for, index_entries, package_pages, package_place, vendor_of, Api, PackageList, PackageRow,
+    Place, Vendor, VendorApis, VersionList, VersionRow,
 };
 use crate::web_pages::{OwnerKind, WebPage};
 
@@ -262,23 +261,8 @@ async fn read_indexes(
     stream::iter(digests)
         .map(|digest| async move {
             let reference = Reference::parse(&format!("{repository}@{digest}")).ok()?;
-            match client.manifest(&reference).await.ok()?.manifest {
-                Manifest::Index(index) => Some((
-                    digest,
-                    index
-                        .manifests()
-                        .iter()
-                        .map(|d| {
-                            let platform = d
-                                .platform()
-                                .as_ref()
-                                .map(|p| portolan::Platform::of_entry(p).to_string());
-                            (d.digest().to_string(), platform)
-                        })
-                        .collect(),
-                )),
-                Manifest::Image(_) => None,
-            }
+            let fetched = client.manifest(&reference).await.ok()?;
+            Some((digest, index_entries(&fetched.manifest)?))
         })
         .buffer_unordered(8)
         .filter_map(|x| async move { x })

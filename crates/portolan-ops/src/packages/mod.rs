@@ -27,6 +27,7 @@ pub mod version_plan;
 use portolan::hosted_apis::dockerhub::{self, DockerHub};
 use portolan::hosted_apis::github::{GitHubPackages, Visibility};
 use portolan::hosted_apis::rest::RateLimit;
+use portolan::manifest::Manifest;
 use portolan::reference::DOCKER_HUB;
 use portolan::{Client, Error, Result};
 
@@ -133,6 +134,28 @@ pub fn vendor_of(host: &str, apis: &VendorApis) -> Option<Vendor> {
         _ if apis.hub_named && apis.hub_registry.is_none() => Some(Vendor::DockerHub),
         _ => None,
     }
+}
+
+/// The manifests `manifest` lists when it is an index, each with its platform
+/// (`linux/arm64`) when the index says it; `None` for an image. Both the version list (a
+/// platform image under its index) and the version plan (what a kept index needs) read it.
+pub(super) fn index_entries(manifest: &Manifest) -> Option<Vec<(String, Option<String>)>> {
+    let Manifest::Index(index) = manifest else {
+        return None;
+    };
+    Some(
+        index
+            .manifests()
+            .iter()
+            .map(|d| {
+                let platform = d
+                    .platform()
+                    .as_ref()
+                    .map(|p| portolan::Platform::of_entry(p).to_string());
+                (d.digest().to_string(), platform)
+            })
+            .collect(),
+    )
 }
 
 /// A package (GitHub) or repository (Docker Hub), as both front ends list it.

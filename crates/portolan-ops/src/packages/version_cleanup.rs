@@ -14,7 +14,6 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use futures_util::stream::{self, StreamExt};
 use portolan::hosted_apis::github::VersionState;
-use portolan::manifest::Manifest;
 use portolan::{Client, Digest, Error, Result};
 
 use super::untag::{untag_version, OpenPackage, VersionUntagOutcome, VersionUntagRequest};
@@ -167,20 +166,7 @@ async fn facts_of(client: &Client, pkg: &OpenPackage, digest: &str) -> Result<Ve
         .iter()
         .map(|d| d.digest().to_string())
         .collect();
-    let children = match fetched.manifest {
-        Manifest::Index(index) => index
-            .manifests()
-            .iter()
-            .map(|d| {
-                let platform = d
-                    .platform()
-                    .as_ref()
-                    .map(|p| portolan::Platform::of_entry(p).to_string());
-                (d.digest().to_string(), platform)
-            })
-            .collect(),
-        Manifest::Image(_) => Vec::new(),
-    };
+    let children = super::index_entries(&fetched.manifest).unwrap_or_default();
     Ok(VersionFacts {
         children,
         referrers,
