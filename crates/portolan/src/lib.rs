@@ -25,6 +25,7 @@ pub mod manifest;
 pub mod platform;
 pub mod reference;
 pub mod referrers;
+pub mod supply_chain;
 pub mod tags;
 pub mod transfer;
 pub mod transport;
