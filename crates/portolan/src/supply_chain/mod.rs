@@ -142,3 +142,17 @@ impl Verdict {
         matches!(self, Verdict::Failed { .. } | Verdict::WrongSigner { .. })
     }
 }
+
+/// Text from a signed or attached document, safe to show: control characters and the
+/// invisible formatting characters that can reorder or hide text (bidi overrides,
+/// zero-width marks) are dropped, and the length is capped.
+pub fn visible(text: &str) -> String {
+    const MAX_CHARS: usize = 4096;
+    text.chars()
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(*c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2066..=0x2069 | 0xFEFF)
+        })
+        .take(MAX_CHARS)
+        .collect()
+}
