@@ -18,7 +18,9 @@ pub mod notation;
 pub mod osv;
 pub mod policy;
 pub mod provenance;
+pub mod report;
 pub mod sbom;
+pub mod summary;
 pub mod trust;
 pub mod verify;
 
