@@ -133,7 +133,8 @@ mod tests {
                 | ErrorCode::Engine
                 | ErrorCode::Cancelled
                 | ErrorCode::Io
-                | ErrorCode::Internal => {}
+                | ErrorCode::Internal
+                | ErrorCode::Untrusted => {}
             }
         }
         assert!(!seen.contains(&USAGE), "usage is the CLI's own code");

@@ -62,11 +62,14 @@ pub enum ErrorCode {
     Io,
     /// A bug or a failed internal task.
     Internal,
+    /// A signature or attestation does not hold, or holds but by someone other than the
+    /// signer expected.
+    Untrusted,
 }
 
 impl ErrorCode {
     /// Every code, in the order the documentation lists them.
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 22] = [
         Self::Input,
         Self::NotFound,
         Self::Unauthorized,
@@ -88,6 +91,7 @@ impl ErrorCode {
         Self::Cancelled,
         Self::Io,
         Self::Internal,
+        Self::Untrusted,
     ];
 
     /// What the code means, in one line, as the documentation says it.
@@ -114,6 +118,7 @@ impl ErrorCode {
             Self::Cancelled => "cancelled by the user",
             Self::Io => "a local file or folder could not be read or written",
             Self::Internal => "a bug or a failed internal task",
+            Self::Untrusted => "a signature or attestation does not hold, or is by someone other than the expected signer",
         }
     }
 
@@ -129,6 +134,7 @@ impl ErrorCode {
                 | Self::Insecure
                 | Self::Unsupported
                 | Self::Conflict
+                | Self::Untrusted
         )
     }
 
@@ -156,6 +162,7 @@ impl ErrorCode {
             Self::Cancelled => "cancelled",
             Self::Io => "io",
             Self::Internal => "internal",
+            Self::Untrusted => "untrusted",
         }
     }
 }
@@ -543,6 +550,16 @@ pub enum Error {
         detail: String,
     },
 
+    /// A signature or attestation of an image does not hold, or holds but by someone
+    /// other than the expected signer.
+    #[error("{reference}: {detail}")]
+    Untrusted {
+        /// The image.
+        reference: String,
+        /// What failed, in words.
+        detail: String,
+    },
+
     /// A bug or a failed internal task (a worker that panicked, an invariant broken).
     #[error("internal error: {detail}")]
     Internal {
@@ -586,6 +603,7 @@ impl Error {
             Self::TagLeftOnPlaceholder { .. } | Self::PartlyDone(_) => ErrorCode::Incomplete,
             Self::Configuration { .. } => ErrorCode::Configuration,
             Self::Internal { .. } => ErrorCode::Internal,
+            Self::Untrusted { .. } => ErrorCode::Untrusted,
         }
     }
 
