@@ -31,6 +31,7 @@ use commands::engine::{self, ImagesArgs};
 use commands::files::{self, CatArgs, DiffArgs, FilesArgs};
 use commands::manage::{self, DeleteArgs, TagArgs, UntagArgs};
 use commands::packages::{self as vendor, PackagesArgs, VersionIdArgs, VersionsArgs};
+use commands::supply_chain::{self as supply, ProvenanceArgs, SbomArgs, VerifyArgs};
 use commands::transfer::{self, CopyArgs, PullArgs, PushArgs};
 use commands::Context;
 
@@ -72,6 +73,15 @@ enum Command {
     /// List the artifacts that refer to an image (signatures, SBOMs, attestations): the
     /// registry's referrers API, else the `sha256-<hex>` fallback tag.
     Referrers(ReferrersArgs),
+    /// Check an image's signatures and attestations (Sigstore bundles, cosign, Notation)
+    /// against the expected signer; exit status 1 unless one verifies and none fails.
+    Verify(VerifyArgs),
+    /// List the packages of an image's SBOMs (SPDX or CycloneDX, attached as referrers,
+    /// cosign .sbom tags or BuildKit attestations), with their licenses.
+    Sbom(SbomArgs),
+    /// Show an image's build provenance (SLSA): source repository and commit, workflow,
+    /// builder, trigger and build parameters.
+    Provenance(ProvenanceArgs),
     /// Print the digest a reference resolves to.
     Digest(DigestArgs),
     /// List the files inside an image's layers, read from the registry (nothing is pulled
@@ -171,6 +181,9 @@ async fn run(cli: &Cli) -> portolan_ops::Result<()> {
         Command::Tags(args) => browse::tags(&ctx, args).await,
         Command::Inspect(args) => browse::inspect(&ctx, args).await,
         Command::Referrers(args) => browse::referrers(&ctx, args).await,
+        Command::Verify(args) => supply::verify(&ctx, args).await,
+        Command::Sbom(args) => supply::sbom(&ctx, args).await,
+        Command::Provenance(args) => supply::provenance(&ctx, args).await,
         Command::Digest(args) => browse::digest(&ctx, args).await,
         Command::Files(args) => files::files(&ctx, args).await,
         Command::Cat(args) => files::cat(&ctx, args).await,

@@ -17,6 +17,7 @@ use crate::terminal::{self, out};
 pub mod engine;
 pub mod files;
 pub mod packages;
+pub mod supply_chain;
 
 fn print_json<T: serde::Serialize>(value: &T) {
     terminal::out_json_of(value);

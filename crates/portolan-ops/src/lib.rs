@@ -59,6 +59,7 @@ pub mod push;
 pub mod setup;
 pub mod sign_in;
 pub mod summary;
+pub mod supply_chain;
 pub mod tag_digests;
 pub mod tag_scan;
 pub mod transfers;

@@ -12,6 +12,7 @@ pub mod files;
 pub mod ghcr_untag;
 pub mod manage;
 pub mod packages;
+pub mod supply_chain;
 pub mod transfer;
 pub mod version_cleanup;
 

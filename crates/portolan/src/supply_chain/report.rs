@@ -32,8 +32,8 @@ const MAX_LAYERS: usize = 16;
 
 /// What a report checks against.
 pub struct Trust {
-    /// The trusted roots for keyless signatures.
-    pub roots: TrustRoots,
+    /// The trusted roots for keyless signatures (shared: parsing them is not free).
+    pub roots: std::sync::Arc<TrustRoots>,
     /// The expected signer and keys.
     pub policy: TrustPolicy,
     /// The X.509 trust store for Notation signatures, when the user named one.
