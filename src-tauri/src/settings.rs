@@ -5,7 +5,9 @@
 //! Secrets are never here: they live in the OS keyring.
 
 use portolan_ops::local_engine::EngineChoice;
+use portolan_ops::supply_chain::{ExpectedSigner, TrustOptions};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use tauri::{AppHandle, Wry};
@@ -62,6 +64,13 @@ pub struct Settings {
     pub pinned: Vec<String>,
     /// The local engine pulls go into and pushes come from (found, chosen, or off).
     pub engine: EngineChoice,
+    /// The signer each repository (`host/repo`) is expected to be signed by.
+    pub signers: BTreeMap<String, ExpectedSigner>,
+    /// Keys, trusted root and Notation trust store signatures are checked with.
+    pub trust: TrustOptions,
+    /// Whether an SBOM's package list may be sent to OSV to look up known
+    /// vulnerabilities: unset until the user is asked, off unless they say yes.
+    pub vulnerability_lookups: Option<bool>,
 }
 
 impl Default for Settings {
@@ -83,6 +92,9 @@ impl Default for Settings {
             recent: Vec::new(),
             pinned: Vec::new(),
             engine: EngineChoice::Auto,
+            signers: BTreeMap::new(),
+            trust: TrustOptions::default(),
+            vulnerability_lookups: None,
         }
     }
 }

@@ -45,6 +45,11 @@ declare_commands! {
     browse::raw_manifest(reference: String) -> browse::RawDocument;
     browse::raw_config(repository: String, digest: String, media_type: String) -> browse::RawDocument;
     browse::list_referrers(reference: String) -> Vec<browse::Referrer>;
+    supply_chain::image_supply_chain(reference: String, platform: Option<String>) -> supply_chain::SupplyChainView;
+    supply_chain::signed_summary(reference: String, attached_tags: Option<Vec<String>>) -> supply_chain::SignedSummary;
+    supply_chain::set_expected_signer(repository: String, signer: Option<supply_chain::ExpectedSigner>) -> settings::Settings;
+    supply_chain::set_trust(trust: supply_chain::TrustOptions) -> settings::Settings;
+    supply_chain::set_vulnerability_lookups(enabled: bool) -> settings::Settings;
     layers::list_layer_files(layer: layers::LayerRead) streams(layers::ProgressEvent) -> layers::LayerListing;
     layers::read_layer_file(file: layers::FileRead) streams(layers::ProgressEvent) -> layers::ShownFile;
     layers::save_layer_file(file: layers::FileRead, to: String) streams(layers::ProgressEvent) -> String;

@@ -19,6 +19,7 @@ pub mod manage;
 pub mod packages;
 pub mod registries;
 pub mod settings;
+pub mod supply_chain;
 pub mod transfer;
 
 /// One command as the UI sees it.

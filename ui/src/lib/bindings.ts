@@ -29,6 +29,36 @@ status: number | null,
  */
 missing: string | null, };
 
+export type Attachment = { 
+/**
+ * The attached manifest's digest.
+ */
+digest: Digest, 
+/**
+ * What it is.
+ */
+format: Format, 
+/**
+ * Where it was found.
+ */
+found_via: FoundVia, 
+/**
+ * The layer's (or artifact's) media type.
+ */
+media_type: string, 
+/**
+ * The attestation's predicate type (`https://slsa.dev/provenance/v1`, ...).
+ */
+predicate_type: string | null, 
+/**
+ * When it was made, as its annotation says (unverified).
+ */
+created: string | null, 
+/**
+ * The verdict.
+ */
+verdict: Verdict, };
+
 export type BlobOutcome = "transferred" | "skipped" | "mounted";
 
 export type BlobProgress = { 
@@ -318,7 +348,21 @@ target: string, } | { "type": "char_device" } | { "type": "block_device" } | { "
  */
 code: number, };
 
-export type ErrorCode = "input" | "not_found" | "unauthorized" | "forbidden" | "unreachable" | "tls" | "insecure" | "rate_limited" | "integrity" | "too_large" | "unsupported" | "conflict" | "incomplete" | "registry" | "protocol" | "credentials" | "configuration" | "engine" | "cancelled" | "io" | "internal";
+export type ErrorCode = "input" | "not_found" | "unauthorized" | "forbidden" | "unreachable" | "tls" | "insecure" | "rate_limited" | "integrity" | "too_large" | "unsupported" | "conflict" | "incomplete" | "registry" | "protocol" | "credentials" | "configuration" | "engine" | "cancelled" | "io" | "internal" | "untrusted";
+
+export type ExpectedSigner = { 
+/**
+ * The certificate identity, exact.
+ */
+identity: string | null, 
+/**
+ * Or a pattern the identity must match.
+ */
+identity_pattern: string | null, 
+/**
+ * The OIDC issuer.
+ */
+issuer: string | null, };
 
 export type FileEntry = { 
 /**
@@ -390,6 +434,62 @@ path: string,
  * The window's number for this read (`cancel_read` stops it).
  */
 read_id: number, };
+
+export type Format = "sigstore_bundle" | "cosign_signature" | "cosign_attestation" | "notation_signature" | "in_toto_statement" | "spdx" | "cyclone_dx" | "other";
+
+export type FoundProvenance = { 
+/**
+ * The attached manifest's digest.
+ */
+attachment: string, 
+/**
+ * The image it describes and its platform, for an index's image.
+ */
+platform: string | null, 
+/**
+ * Where it was found.
+ */
+found_via: FoundVia, 
+/**
+ * Whether its signature holds.
+ */
+verdict: Verdict, 
+/**
+ * What it says.
+ */
+provenance: Provenance, };
+
+export type FoundSbom = { 
+/**
+ * The attached manifest's digest.
+ */
+attachment: string, 
+/**
+ * The image it describes and its platform, for an index's image.
+ */
+platform: string | null, 
+/**
+ * Where it was found.
+ */
+found_via: FoundVia, 
+/**
+ * Whether anything signs it.
+ */
+verdict: Verdict, 
+/**
+ * The document.
+ */
+sbom: Sbom, 
+/**
+ * Its licenses, most common first.
+ */
+licenses: Array<LicenseCount>, };
+
+export type FoundVia = { "via": "referrers_api" } | { "via": "fallback_tag" } | { "via": "cosign_tag", 
+/**
+ * The tag.
+ */
+tag: string, } | { "via": "index_entry" };
 
 export type HistoryRow = { 
 /**
@@ -680,6 +780,16 @@ comment: string | null,
  */
 created: string | null, };
 
+export type LicenseCount = { 
+/**
+ * The license (SPDX id or expression, or "unknown").
+ */
+license: string, 
+/**
+ * How many packages.
+ */
+packages: number, };
+
 export type LocalImage = { 
 /**
  * Its ID (`sha256:` of its config).
@@ -840,6 +950,24 @@ insecure: boolean,
 ca_file: string | null, };
 
 export type OwnerKind = "user" | "organization";
+
+export type Package = { 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its version, when stated.
+ */
+version: string | null, 
+/**
+ * Its package URL (`pkg:npm/left-pad@1.3.0`), when stated.
+ */
+purl: string | null, 
+/**
+ * Its licenses (SPDX expressions or names), as stated.
+ */
+licenses: Array<string>, };
 
 export type PackageList = { 
 /**
@@ -1062,6 +1190,8 @@ skipped: number,
  */
 mounted: number, };
 
+export type Provenance = Record<string, never>;
+
 export type PullCommands = { 
 /**
  * `docker pull NAME@DIGEST`, with the name as Docker prints it (`ubuntu`, not
@@ -1211,6 +1341,26 @@ items: Array<string>,
  */
 next: string | null, };
 
+export type Sbom = { 
+/**
+ * Its format.
+ */
+format: SbomFormat, 
+/**
+ * The format's version as the document states it (`SPDX-2.3`, `1.5`).
+ */
+spec_version: string | null, 
+/**
+ * The tool that made it, when stated.
+ */
+tool: string | null, 
+/**
+ * The packages, in the document's order.
+ */
+packages: Array<Package>, };
+
+export type SbomFormat = "spdx" | "cyclone_dx";
+
 export type SelectionAction = "untag" | "delete";
 
 export type Settings = { 
@@ -1241,7 +1391,20 @@ pinned: Array<string>,
 /**
  * The local engine pulls go into and pushes come from (found, chosen, or off).
  */
-engine: EngineChoice, };
+engine: EngineChoice, 
+/**
+ * The signer each repository (`host/repo`) is expected to be signed by.
+ */
+signers: { [key in string]?: ExpectedSigner }, 
+/**
+ * Keys, trusted root and Notation trust store signatures are checked with.
+ */
+trust: TrustOptions, 
+/**
+ * Whether an SBOM's package list may be sent to OSV to look up known
+ * vulnerabilities: unset until the user is asked, off unless they say yes.
+ */
+vulnerability_lookups: boolean | null, };
 
 export type ShownFile = { 
 /**
@@ -1282,6 +1445,60 @@ source: string, } | { "kind": "given",
  * The username.
  */
 username: string, };
+
+export type SignedState = "invalid" | "wrong_signer" | "verified" | "not_checkable" | "none";
+
+export type SignedSummary = { 
+/**
+ * The state.
+ */
+state: SignedState, 
+/**
+ * Who signed (verified or wrong signer), in a few words.
+ */
+by: string | null, 
+/**
+ * The reason (invalid, not checkable), or what was expected (wrong signer).
+ */
+detail: string | null, 
+/**
+ * How many signatures (and signed attestations) there are.
+ */
+signatures: number, };
+
+export type Signer = { 
+/**
+ * The certificate's identity (an email or a URI such as a workflow's), keyless only.
+ */
+identity: string | null, 
+/**
+ * The OIDC issuer that vouched for the identity, keyless only.
+ */
+issuer: string | null, 
+/**
+ * For a key: which one (the file the user named, or the key's SHA-256 fingerprint).
+ */
+key: string | null, 
+/**
+ * The source repository the certificate names (Fulcio's CI claims).
+ */
+source_repository: string | null, 
+/**
+ * The commit the certificate names.
+ */
+source_commit: string | null, 
+/**
+ * The workflow or build configuration the certificate names.
+ */
+build_config: string | null, 
+/**
+ * The CI run that signed (a URL the certificate states; shown, never followed blindly).
+ */
+run: string | null, 
+/**
+ * The certificate subject of a Notation signature.
+ */
+subject: string | null, };
 
 export type SkippedLayer = { 
 /**
@@ -1357,6 +1574,60 @@ media_type: string,
  * Its size in bytes.
  */
 size: number, };
+
+export type SubjectReport = { 
+/**
+ * The image's digest.
+ */
+digest: Digest, 
+/**
+ * Its platform, for an index's image.
+ */
+platform: string | null, 
+/**
+ * What is attached to it.
+ */
+attachments: Array<Attachment>, 
+/**
+ * Attached manifests that could not be read, with why.
+ */
+unreadable: Array<[Digest, string]>, 
+/**
+ * How many attached manifests were left unread (over the count limit).
+ */
+left_unread: number, };
+
+export type SupplyChainReport = { 
+/**
+ * The reference asked about.
+ */
+reference: string, 
+/**
+ * What it resolved to.
+ */
+digest: Digest, 
+/**
+ * The image itself first, then each platform image of an index.
+ */
+subjects: Array<SubjectReport>, };
+
+export type SupplyChainView = { 
+/**
+ * Signatures and attestations with verdicts.
+ */
+verify: VerifyReport, 
+/**
+ * The SBOMs.
+ */
+sboms: Array<FoundSbom>, 
+/**
+ * The provenance attestations.
+ */
+provenance: Array<FoundProvenance>, 
+/**
+ * SBOMs or statements that could not be read.
+ */
+unread: Array<UnreadDocument>, };
 
 export type TagCheck = { 
 /**
@@ -1551,6 +1822,34 @@ elapsed_ms: number | null,
  */
 writes: WrittenTag | null, };
 
+export type TrustOptions = { 
+/**
+ * Public key files (PEM) for key-based signatures.
+ */
+keys: Array<string>, 
+/**
+ * The expected keyless signer.
+ */
+signer: ExpectedSigner, 
+/**
+ * A `trusted_root.json` to use instead of the shipped roots.
+ */
+trusted_root: string | null, 
+/**
+ * An X.509 trust store (a PEM file or a folder of certificates) for Notation.
+ */
+notation_trust_store: string | null, };
+
+export type UnreadDocument = { 
+/**
+ * The attached manifest's digest.
+ */
+attachment: string, 
+/**
+ * Why.
+ */
+reason: string, };
+
 export type UntagFinish = { 
 /**
  * The package's repository.
@@ -1650,6 +1949,56 @@ digest: Digest,
 method: UntagMethod, };
 
 export type Vendor = "github" | "docker_hub";
+
+export type Verdict = { "verdict": "verified", 
+/**
+ * Who signed.
+ */
+signer: Signer, 
+/**
+ * When, by the most trustworthy time the material proved (log or timestamp
+ * authority), RFC 3339.
+ */
+signed_at: string | null, 
+/**
+ * What was checked, in words ("certificate chain", "transparency log",
+ * "RFC 3161 timestamp", ...).
+ */
+checks: Array<string>, 
+/**
+ * Whether an identity or key policy was matched (false: anyone the root trusts).
+ */
+policy_matched: boolean, } | { "verdict": "wrong_signer", 
+/**
+ * Who actually signed.
+ */
+signer: Signer, 
+/**
+ * Who was expected, in words.
+ */
+expected: string, } | { "verdict": "failed", 
+/**
+ * Why, in words.
+ */
+reason: string, } | { "verdict": "not_checkable", 
+/**
+ * Why, in words.
+ */
+reason: string, } | { "verdict": "unsigned" };
+
+export type VerifyReport = { 
+/**
+ * What was found and how each one fared.
+ */
+report: SupplyChainReport, 
+/**
+ * The answer in one line.
+ */
+summary: SignedSummary, 
+/**
+ * Who was expected, in words.
+ */
+expected: string, };
 
 export type VersionCleanupSummary = { 
 /**

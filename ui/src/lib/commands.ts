@@ -3,7 +3,7 @@
 
 import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, Comparison, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, FileRead, HostAdvice, ImageDiff, ImageReport, LayerListing, LayerRead, LocalImage, LocalImageDetails, MergedTree, NewRegistry, PackageList, PlannedVersion, ProgressEvent, PullRequest, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, Step, TagCheck, TagCount, TagDigests, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, UntagFinish, UntagFinished, UntagUndo, UntagUndone, Untagged, VersionCleanupSummary, VersionList, VersionPlan, VersionRules, VersionUntag, VersionUntagPreview, VersionUntagRequest, WebPage } from './bindings';
+import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, Comparison, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, ExpectedSigner, FileRead, HostAdvice, ImageDiff, ImageReport, LayerListing, LayerRead, LocalImage, LocalImageDetails, MergedTree, NewRegistry, PackageList, PlannedVersion, ProgressEvent, PullRequest, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, SignedSummary, Step, SupplyChainView, TagCheck, TagCount, TagDigests, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, TrustOptions, UntagFinish, UntagFinished, UntagUndo, UntagUndone, Untagged, VersionCleanupSummary, VersionList, VersionPlan, VersionRules, VersionUntag, VersionUntagPreview, VersionUntagRequest, WebPage } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
@@ -70,6 +70,16 @@ export const commands = {
     call<RawDocument>('raw_config', { repository, digest, mediaType }),
   listReferrers: (reference: string) =>
     call<Array<Referrer>>('list_referrers', { reference }),
+  imageSupplyChain: (reference: string, platform: string | null) =>
+    call<SupplyChainView>('image_supply_chain', { reference, platform }),
+  signedSummary: (reference: string, attachedTags: Array<string> | null) =>
+    call<SignedSummary>('signed_summary', { reference, attachedTags }),
+  setExpectedSigner: (repository: string, signer: ExpectedSigner | null) =>
+    call<Settings>('set_expected_signer', { repository, signer }),
+  setTrust: (trust: TrustOptions) =>
+    call<Settings>('set_trust', { trust }),
+  setVulnerabilityLookups: (enabled: boolean) =>
+    call<Settings>('set_vulnerability_lookups', { enabled }),
   listLayerFiles: (layer: LayerRead, onProgress: (event: ProgressEvent) => void) => {
     const channel = new Channel<ProgressEvent>();
     channel.onmessage = onProgress;
