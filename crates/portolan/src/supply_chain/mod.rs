@@ -18,6 +18,7 @@ pub mod notation;
 pub mod osv;
 pub mod policy;
 pub mod provenance;
+pub mod refresh;
 pub mod report;
 pub mod sbom;
 pub mod summary;
