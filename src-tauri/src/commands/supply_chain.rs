@@ -12,7 +12,9 @@ pub use portolan_ops::supply_chain::{
 };
 use portolan_ops::Reference;
 
-/// The trust the settings hold for `reference`'s repository.
+/// The trust the settings (with this run's overrides: `PORTOLAN_TRUSTED_ROOT`,
+/// `PORTOLAN_PUBLIC_KEYS`, `PORTOLAN_NOTATION_TRUST_STORE`) hold for `reference`'s
+/// repository.
 fn trust_for(settings: &Settings, reference: &str) -> AppResult<TrustOptions> {
     let parsed = Reference::parse(reference).map_err(portolan_ops::Error::from)?;
     let repository = format!("{}/{}", parsed.registry(), parsed.repository());
@@ -32,7 +34,7 @@ pub async fn image_supply_chain(
     reference: String,
     platform: Option<String>,
 ) -> AppResult<SupplyChainView> {
-    let trust = trust_for(&state.settings.load()?, &reference)?;
+    let trust = trust_for(&state.overrides.over(state.settings.load()?), &reference)?;
     Ok(
         supply_chain::supply_chain(&state.client(), &reference, &trust, platform.as_deref())
             .await?,
@@ -47,7 +49,7 @@ pub async fn signed_summary(
     reference: String,
     attached_tags: Option<Vec<String>>,
 ) -> AppResult<SignedSummary> {
-    let trust = trust_for(&state.settings.load()?, &reference)?;
+    let trust = trust_for(&state.overrides.over(state.settings.load()?), &reference)?;
     Ok(supply_chain::signed(&state.client(), &reference, &trust, attached_tags).await?)
 }
 
