@@ -43,6 +43,7 @@ pub mod faulty_proxy;
 pub mod github_packages;
 pub mod hostile;
 pub mod images;
+pub mod osv_fake;
 pub mod peak_rss;
 pub mod podman;
 pub mod referrers_double;

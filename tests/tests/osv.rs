@@ -6,6 +6,7 @@
 use portolan::supply_chain::osv::{OsvClient, Severity};
 use portolan::supply_chain::sbom;
 use portolan_tests::http_double::{HttpDouble, Reply, Request};
+use portolan_tests::osv_fake::{command_injection, redos};
 use portolan_tests::vendor_mocks::Prism;
 use serde_json::{json, Value};
 
@@ -90,41 +91,6 @@ fn the_client_sends_what_osvs_published_api_describes() {
         .send()
         .expect("Prism answers");
     assert_eq!(refused.status().as_u16(), 422);
-}
-
-/// GitHub's advisory record for lodash's command injection, as OSV serves it (trimmed).
-fn command_injection() -> Value {
-    json!({
-        "schema_version": "1.6.0",
-        "id": "GHSA-35jh-r3h4-6jhm",
-        "modified": "2024-03-01T00:00:00Z",
-        "published": "2021-05-06T16:05:51Z",
-        "aliases": ["CVE-2021-23337"],
-        "summary": "Command Injection in lodash",
-        "details": "`lodash` versions prior to 4.17.21 are vulnerable to Command Injection via the template function.",
-        "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H"}],
-        "affected": [{
-            "package": {"ecosystem": "npm", "name": "lodash", "purl": "pkg:npm/lodash"},
-            "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "4.17.21"}]}],
-            "database_specific": {"source": "https://github.com/github/advisory-database/blob/main/advisories/github-reviewed/2021/05/GHSA-35jh-r3h4-6jhm/GHSA-35jh-r3h4-6jhm.json"}
-        }],
-        "database_specific": {"cwe_ids": ["CWE-77", "CWE-94"], "github_reviewed": true, "severity": "HIGH"}
-    })
-}
-
-/// And its ReDoS advisory.
-fn redos() -> Value {
-    json!({
-        "id": "GHSA-29mw-wpgm-hmr9",
-        "modified": "2024-03-01T00:00:00Z",
-        "aliases": ["CVE-2020-28500"],
-        "summary": "Regular Expression Denial of Service (ReDoS) in lodash",
-        "affected": [{
-            "package": {"ecosystem": "npm", "name": "lodash", "purl": "pkg:npm/lodash"},
-            "ranges": [{"type": "SEMVER", "events": [{"introduced": "4.0.0"}, {"fixed": "4.17.21"}]}]
-        }],
-        "database_specific": {"severity": "MODERATE"}
-    })
 }
 
 #[test]

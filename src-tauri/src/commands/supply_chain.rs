@@ -3,12 +3,12 @@
 //! `portolan_ops::supply_chain` (the CLI's `verify`, `sbom` and `provenance` use the same
 //! functions) with the trust the settings hold for the image's repository.
 
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::settings::Settings;
 use crate::state::AppState;
 use portolan_ops::supply_chain;
 pub use portolan_ops::supply_chain::{
-    ExpectedSigner, SignedSummary, SupplyChainView, TrustOptions,
+    ExpectedSigner, SignedSummary, SupplyChainView, TrustOptions, VulnerabilityView,
 };
 use portolan_ops::Reference;
 
@@ -91,4 +91,24 @@ pub async fn set_vulnerability_lookups(state: &AppState, enabled: bool) -> AppRe
     s.vulnerability_lookups = Some(enabled);
     state.settings.save(&s)?;
     Ok(s)
+}
+
+/// The known vulnerabilities of an image's SBOM packages, from OSV (or `PORTOLAN_OSV_API`).
+/// Refused until the user has allowed sending package lists there.
+pub async fn image_vulnerabilities(
+    state: &AppState,
+    reference: String,
+    platform: Option<String>,
+) -> AppResult<VulnerabilityView> {
+    let settings = state.overrides.over(state.settings.load()?);
+    if settings.vulnerability_lookups != Some(true) {
+        return Err(AppError::new(
+            ErrorCode::Input,
+            "looking up vulnerabilities sends the SBOM's package names and versions to OSV; allow it first",
+        ));
+    }
+    let trust = trust_for(&settings, &reference)?;
+    let client = state.client();
+    let view = supply_chain::supply_chain(&client, &reference, &trust, platform.as_deref()).await?;
+    Ok(supply_chain::vulnerabilities(&client, &view, &supply_chain::osv_api(None)).await?)
 }

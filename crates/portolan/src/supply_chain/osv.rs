@@ -20,7 +20,8 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use url::Url;
 
-use super::sbom::{printable, purl_type, Package};
+use super::printable;
+use super::sbom::{purl_type, Package};
 use crate::transport::retry::{retry, Decision};
 use crate::transport::{self, RetryPolicy, TransportOptions};
 
@@ -432,17 +433,18 @@ impl OsvClient {
                 limit: MAX_VULNS,
             });
         }
-        let records: HashMap<&str, Value> = futures_util::stream::iter(ids)
-            .map(|id| {
-                let spent = &spent;
-                let fallback = seen.get(id).copied();
-                async move {
-                    let record = self.record(id, spent).await?;
-                    let record = record
-                        .or_else(|| fallback.cloned())
-                        .unwrap_or_else(|| json!({ "id": id }));
-                    Ok::<_, OsvError>((id, record))
-                }
+        // Owned ids and fallbacks: a stream of borrowed items makes a future that is not
+        // `Send` for every lifetime, which the app's commands need.
+        let work: Vec<(String, Option<Value>)> = ids
+            .iter()
+            .map(|id| ((*id).to_owned(), seen.get(id).map(|v| (*v).clone())))
+            .collect();
+        let spent = &spent;
+        let records: HashMap<String, Value> = futures_util::stream::iter(work)
+            .map(|(id, fallback)| async move {
+                let record = self.record(&id, spent).await?;
+                let record = record.or(fallback).unwrap_or_else(|| json!({ "id": id }));
+                Ok::<_, OsvError>((id, record))
             })
             .buffer_unordered(CONCURRENT_FETCHES)
             .try_collect()
@@ -452,7 +454,7 @@ impl OsvClient {
         for query in &queries {
             for (id, batch_record) in &query.found {
                 // Every id was fetched; the batch's own record is only a fallback.
-                let record = records.get(id.as_str()).unwrap_or(batch_record);
+                let record = records.get(id).unwrap_or(batch_record);
                 for &index in &query.packages {
                     vulns.push(vuln(id, record, &packages[index], &query.purl));
                 }

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::sbom::printable;
+use super::printable;
 
 /// SLSA provenance v0.2's predicate type.
 pub const SLSA_V02: &str = "https://slsa.dev/provenance/v0.2";

@@ -191,12 +191,16 @@ pub async fn refresh(
         .unwrap_or(pinned);
     let mut updater = Updater::new(mirror, start).map_err(|e| fail(e.to_string()))?;
     let now = jiff::Timestamp::now();
-    updater.refresh(now).await.map_err(|e| fail(e.to_string()))?;
+    updater
+        .refresh(now)
+        .await
+        .map_err(|e| fail(e.to_string()))?;
     let bytes = updater
         .get_target(TRUSTED_ROOT_TARGET, now)
         .await
         .map_err(|e| fail(e.to_string()))?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| fail("the trusted root is not UTF-8".into()))?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|_| fail("the trusted root is not UTF-8".into()))?;
     let root = TrustedRoot::from_json(text).map_err(|e| fail(e.to_string()))?;
     sigstore_verify::Verifier::new(&root).map_err(|e| fail(e.to_string()))?;
     std::fs::create_dir_all(dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;

@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+use super::printable;
+
 /// The longest name, version or purl kept (in characters); longer text is cut.
 const MAX_FIELD_CHARS: usize = 512;
 
@@ -154,31 +156,6 @@ pub fn license_summary(sbom: &Sbom) -> Vec<(String, usize)> {
         .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     out
-}
-
-/// `text` without control characters (C0, DEL, C1) or the Unicode bidirectional overrides
-/// and isolates (which can make a name read as another), cut to `max_chars` with an
-/// ellipsis. For every string the supply-chain readers return.
-pub(crate) fn printable(text: &str, max_chars: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(max_chars));
-    for (count, c) in text
-        .chars()
-        .filter(|c| !c.is_control() && !is_bidi_control(*c))
-        .enumerate()
-    {
-        if count == max_chars {
-            out.push('…');
-            break;
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Unicode's explicit bidirectional formatting characters (embeddings, overrides,
-/// isolates and marks).
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// [`printable`], `None` when nothing printable is left.
