@@ -29,10 +29,20 @@ impl Demo {
         BufReader::new(child.stdout.take().expect("stdout"))
             .read_line(&mut host)
             .expect("its address");
+        // Its storage, from the line that names it (the tools the demo runs to sign its
+        // samples may have written to stderr before).
+        let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
         let mut said = String::new();
-        BufReader::new(child.stderr.take().expect("stderr"))
-            .read_line(&mut said)
-            .expect("its storage");
+        let mut before = String::new();
+        while !said.contains("(storage ") {
+            before.push_str(&said);
+            said.clear();
+            let read = stderr.read_line(&mut said).expect("its storage");
+            if read == 0 {
+                let status = child.wait().expect("wait");
+                panic!("the demo registry ended ({status}) without naming its storage:\n{before}");
+            }
+        }
         let storage = said
             .split("(storage ")
             .nth(1)

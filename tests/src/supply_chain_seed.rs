@@ -23,7 +23,7 @@ use std::path::PathBuf;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
-pub use documents::large_cyclonedx;
+pub use documents::{large_cyclonedx, large_spdx};
 use documents::{IN_TOTO, SOURCE_COMMIT};
 use pki::{Cert, Role, Spec};
 
@@ -377,6 +377,25 @@ struct Signers {
 /// one), and write the trust files under a temporary folder. Runs `cyclonedx-npm` (from
 /// `tests/mocks`), `npm sbom` and `openssl ts`; panics loudly when one is missing.
 pub fn supply_chain(registry: &TestRegistry, repo: &str) -> SupplyChainSeed {
+    seed_with(registry, repo, CycloneDxFrom::CycloneDxNpm)
+}
+
+/// Which real generator makes the `signed` image's CycloneDX SBOM.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CycloneDxFrom {
+    /// `cyclonedx-npm` (installed in `tests/mocks`): what the tests use.
+    CycloneDxNpm,
+    /// `npm sbom --sbom-format cyclonedx` (npm alone): for the demo registry, which runs
+    /// where `tests/mocks` is not installed.
+    NpmSbom,
+}
+
+/// The same set for the demo registry: the CycloneDX SBOM from `npm sbom`.
+pub fn demo(registry: &TestRegistry, repo: &str) -> SupplyChainSeed {
+    seed_with(registry, repo, CycloneDxFrom::NpmSbom)
+}
+
+fn seed_with(registry: &TestRegistry, repo: &str, cyclonedx: CycloneDxFrom) -> SupplyChainSeed {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().to_owned();
     for sub in ["sigstore/bundles", "notation"] {
@@ -412,7 +431,7 @@ pub fn supply_chain(registry: &TestRegistry, repo: &str) -> SupplyChainSeed {
     let empty = Blob::new(OCI_EMPTY, b"{}".to_vec());
     pusher.push_blob(repo, &empty);
 
-    let signed = push_signed(&pusher, repo, &docker_reference, &signers);
+    let signed = push_signed(&pusher, repo, &docker_reference, &signers, cyclonedx);
     let unsigned = push_plain(&pusher, repo, "unsigned");
     let tampered = push_tampered(&pusher, repo, &docker_reference, &signers, &signed);
     let other_image = push_plain(&pusher, repo, "other-signer");
@@ -508,6 +527,7 @@ fn push_signed(
     repo: &str,
     docker_reference: &str,
     s: &Signers,
+    cyclonedx: CycloneDxFrom,
 ) -> SignedImage {
     let image = push_plain(pusher, repo, "signed");
     let cosign = push_cosign_signature(
@@ -521,7 +541,10 @@ fn push_signed(
     let attestation = push_cosign_attestation(pusher, repo, docker_reference, s, image.digest());
     let (bundle_referrer, bundle) =
         keyless_bundle(s, docker_reference, &image, REPOSITORY, false, "signed");
-    let document = documents::cyclonedx_npm();
+    let document = match cyclonedx {
+        CycloneDxFrom::CycloneDxNpm => documents::cyclonedx_npm(),
+        CycloneDxFrom::NpmSbom => documents::npm_cyclonedx(),
+    };
     let sbom_layer = Blob::new(CYCLONEDX_JSON, document.clone());
     let sbom_referrer = Referrer {
         manifest: referrer_manifest(

@@ -1,6 +1,8 @@
 //! `portolan-demo-registry`: a local registry filled with sample images, for trying
 //! Portolan without an account anywhere. Started by `scripts/demo`, or alone: it prints its
-//! address (`127.0.0.1:PORT`) on the first line. Ctrl-C (SIGINT) or SIGTERM stops it and
+//! address (`127.0.0.1:PORT`) on the first line, and on the second the folder holding the
+//! keys and trust files that check `demo/signed`'s signatures (`cosign.pub`,
+//! `sigstore/trusted_root.json`, `notation/trust-store.pem`). Ctrl-C (SIGINT) or SIGTERM stops it and
 //! removes its storage, as a normal exit does.
 
 use std::io::Write;
@@ -49,7 +51,19 @@ fn main() {
     for i in 1..1200 {
         pusher.push_manifest("demo/many-tags", &format!("v{i}"), &small.manifest);
     }
-    println!("{}", registry.host);
+    // Every way an image is vouched for, and fails to be: signed (cosign key, keyless
+    // bundle with provenance under the demo's own trusted root, an SBOM), unsigned,
+    // tampered, signed by someone else, a BuildKit index with attestations, Notation.
+    let signed = portolan_tests::supply_chain_seed::demo(&registry, "demo/signed");
+    // The address, then the folder of the demo's keys and trust files (scripts/demo hands
+    // them to the app), in one write: a reader that stops after the first line must not
+    // make a later write fail.
+    // A reader that has what it needs may have gone: never fail on stdout.
+    let lines = format!("{}\n{}\n", registry.host, signed.files.dir.display());
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(lines.as_bytes());
+    let _ = stdout.flush();
+    drop(stdout);
     let storage = registry.storage();
     eprintln!(
         "demo registry on http://{} (storage {}); Ctrl-C stops it",

@@ -297,11 +297,26 @@ pub fn cyclonedx_npm() -> Vec<u8> {
     out.stdout
 }
 
+/// `npm sbom --package-lock-only --sbom-format cyclonedx` over the fixture project: a real
+/// CycloneDX 1.5 document, from npm alone.
+pub fn npm_cyclonedx() -> Vec<u8> {
+    serde_json::to_vec(&npm_sbom("cyclonedx")).expect("json")
+}
+
 /// `npm sbom --package-lock-only --sbom-format spdx` over the fixture project: a real
 /// SPDX 2.3 document.
 pub fn npm_spdx() -> serde_json::Value {
+    let doc = npm_sbom("spdx");
+    assert!(
+        doc["spdxVersion"].is_string(),
+        "npm sbom wrote no SPDX document"
+    );
+    doc
+}
+
+fn npm_sbom(format: &str) -> serde_json::Value {
     let out = Command::new(require_program("npm"))
-        .args(["sbom", "--package-lock-only", "--sbom-format", "spdx"])
+        .args(["sbom", "--package-lock-only", "--sbom-format", format])
         .current_dir(sbom_project())
         .output()
         .expect("run npm sbom");
@@ -310,12 +325,7 @@ pub fn npm_spdx() -> serde_json::Value {
         "npm sbom failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("npm sbom JSON");
-    assert!(
-        doc["spdxVersion"].is_string(),
-        "npm sbom wrote no SPDX document"
-    );
-    doc
+    serde_json::from_slice(&out.stdout).expect("npm sbom JSON")
 }
 
 /// A synthetic CycloneDX 1.6 JSON SBOM of `count` npm components (each with a purl, a
@@ -364,6 +374,45 @@ pub fn large_cyclonedx(count: usize) -> Vec<u8> {
         },
         "components": components,
         "dependencies": dependencies,
+    }))
+    .expect("json")
+}
+
+/// A synthetic SPDX 2.3 document of `count` packages, shaped like `npm sbom`'s (the same
+/// names, versions, purls and licenses as [`large_cyclonedx`]), for measuring.
+pub fn large_spdx(count: usize) -> Vec<u8> {
+    let name = |i: usize| format!("synthetic-package-{i:05}");
+    let version = |i: usize| format!("{}.{}.{}", 1 + i % 7, i % 13, i % 31);
+    let licenses = ["MIT", "Apache-2.0", "ISC", "BSD-3-Clause", "MPL-2.0"];
+    let packages: Vec<serde_json::Value> = (0..count)
+        .map(|i| {
+            serde_json::json!({
+                "name": name(i),
+                "SPDXID": format!("SPDXRef-Package-{}-{}", name(i), version(i)),
+                "versionInfo": version(i),
+                "packageFileName": format!("node_modules/{}", name(i)),
+                "downloadLocation": format!("https://registry.npmjs.org/{}/-/{}-{}.tgz", name(i), name(i), version(i)),
+                "filesAnalyzed": false,
+                "homepage": "NOASSERTION",
+                "licenseDeclared": licenses[i % licenses.len()],
+                "externalRefs": [{
+                    "referenceCategory": "PACKAGE-MANAGER",
+                    "referenceType": "purl",
+                    "referenceLocator": format!("pkg:npm/{}@{}", name(i), version(i)),
+                }],
+            })
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({
+        "spdxVersion": "SPDX-2.3",
+        "dataLicense": "CC0-1.0",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "synthetic-app@1.0.0",
+        "documentNamespace": "http://spdx.org/spdxdocs/synthetic-app-1.0.0-00000000-0000-0000-0000-000000000000",
+        "creationInfo": {"created": "2026-01-02T03:04:05.000Z", "creators": ["Tool: portolan-tests"]},
+        "documentDescribes": ["SPDXRef-Package-synthetic-app-1.0.0"],
+        "packages": packages,
+        "relationships": [],
     }))
     .expect("json")
 }

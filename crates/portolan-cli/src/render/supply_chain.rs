@@ -284,7 +284,7 @@ pub fn provenance(json: bool, view: &SupplyChainView) {
             verdict_words(&found.verdict)
         );
         for (label, value) in provenance_lines(&found.provenance) {
-            out!("  {label:<12}{value}");
+            out!("  {label:<14}{value}");
         }
         out!();
     }
