@@ -1,5 +1,5 @@
 //! The demo registry (`portolan-demo-registry`) as a reader starts it: run, its address read
-//! from its first line and its storage folder from what it says on stderr; stopped with a
+//! from its first line (its trust folder from the second) and its storage folder from what it says on stderr; stopped with a
 //! signal as Ctrl-C or `kill` would.
 
 use std::io::{BufRead, BufReader};
@@ -14,6 +14,8 @@ pub struct Demo {
     pub host: String,
     /// Where it keeps its images.
     pub storage: PathBuf,
+    /// The folder of the keys and trust files that check `demo/signed` (its second line).
+    pub trust: PathBuf,
 }
 
 impl Demo {
@@ -26,9 +28,10 @@ impl Demo {
             .spawn()
             .expect("start the demo registry");
         let mut host = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut host)
-            .expect("its address");
+        let mut trust = String::new();
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        stdout.read_line(&mut host).expect("its address");
+        stdout.read_line(&mut trust).expect("its trust folder");
         // Its storage, from the line that names it (the tools the demo runs to sign its
         // samples may have written to stderr before).
         let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
@@ -52,6 +55,7 @@ impl Demo {
             child,
             host: host.trim().to_owned(),
             storage: PathBuf::from(storage),
+            trust: PathBuf::from(trust.trim()),
         }
     }
 

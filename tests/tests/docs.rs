@@ -5,7 +5,7 @@
 //!
 //! An example block is every ```sh block after a `<!-- readme-test … -->` marker; it runs in
 //! bash (`set -euo pipefail`, each command echoed) with `REG` set to the demo registry's
-//! address and the built binaries on the `PATH`, as docs/cli.md tells a reader to set them
+//! address, `TRUST` to its trust folder, and the built binaries on the `PATH`, as docs/cli.md tells a reader to set them
 //! up. A command the CLI no longer takes, or one that fails, fails the test with the line
 //! that did.
 
@@ -54,7 +54,7 @@ fn bin_dir() -> PathBuf {
 }
 
 /// Runs a document's blocks in order in one fresh folder; returns that folder.
-fn run_blocks(document: &str, reg: &str) -> tempfile::TempDir {
+fn run_blocks(document: &str, demo: &Demo) -> tempfile::TempDir {
     let blocks = runnable_blocks(&read(document));
     assert!(!blocks.is_empty(), "{document} has runnable blocks");
     let work = tempfile::tempdir().expect("tmp");
@@ -68,7 +68,8 @@ fn run_blocks(document: &str, reg: &str) -> tempfile::TempDir {
         let out = Command::new("bash")
             .args(["-c", &script])
             .current_dir(work.path())
-            .env("REG", reg)
+            .env("REG", &demo.host)
+            .env("TRUST", &demo.trust)
             .env("PATH", &path)
             .env("DOCKER_CONFIG", work.path().join("docker"))
             .env("XDG_CACHE_HOME", work.path().join("cache"))
@@ -93,10 +94,10 @@ fn the_command_line_examples_run_as_written() {
     let demo = Demo::start(Path::new(env!("CARGO_BIN_EXE_portolan-demo-registry")));
     assert!(demo.host.starts_with("127.0.0.1:"), "{}", demo.host);
 
-    let taste = run_blocks("README.md", &demo.host);
+    let taste = run_blocks("README.md", &demo);
     assert!(taste.path().join("web/index.json").is_file());
 
-    let reference = run_blocks("docs/cli.md", &demo.host);
+    let reference = run_blocks("docs/cli.md", &demo);
     // What the examples say they do, done.
     assert!(reference.path().join("web/index.json").is_file());
     assert!(reference.path().join("legacy.tar").is_file());

@@ -155,6 +155,12 @@ pub fn listing_cache_dir() -> Option<PathBuf> {
     Some(cache_dir()?.join("layers"))
 }
 
+/// Where refreshed Sigstore trusted roots are kept (`…/portolan/trust` in the cache
+/// folder), one folder per instance.
+pub fn trust_cache_dir() -> Option<PathBuf> {
+    Some(cache_dir()?.join("trust"))
+}
+
 /// Where an image saved by the local engine waits while it is pushed (`…/portolan/spool`
 /// in the cache folder, else the system's temporary folder); each file goes when its push
 /// ends.

@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, RwLock};
 
 use portolan::supply_chain::notation::TrustStore;
 use portolan::supply_chain::policy::{IdentityRule, TrustPolicy, TrustedKey};
@@ -48,16 +48,82 @@ pub struct TrustOptions {
     pub notation_trust_store: Option<PathBuf>,
 }
 
+/// The shipped roots (each replaced by its refreshed copy when a refresh kept one), parsed
+/// once per process and again after a refresh.
+static SHIPPED: RwLock<Option<Arc<TrustRoots>>> = RwLock::new(None);
+
 fn shipped_roots() -> Result<Arc<TrustRoots>> {
-    static SHIPPED: OnceLock<std::result::Result<Arc<TrustRoots>, String>> = OnceLock::new();
-    SHIPPED
-        .get_or_init(|| {
-            TrustRoots::shipped()
-                .map(Arc::new)
-                .map_err(|e| e.to_string())
-        })
-        .clone()
-        .map_err(|detail| Error::Internal { detail })
+    if let Some(roots) = SHIPPED.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
+        return Ok(roots.clone());
+    }
+    let roots = Arc::new(
+        match crate::setup::trust_cache_dir() {
+            Some(dir) => TrustRoots::shipped_or_refreshed(&dir),
+            None => TrustRoots::shipped(),
+        }
+        .map_err(|e| Error::Internal {
+            detail: e.to_string(),
+        })?,
+    );
+    *SHIPPED.write().unwrap_or_else(|e| e.into_inner()) = Some(roots.clone());
+    Ok(roots)
+}
+
+/// What refreshing one instance's trusted root did.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RootRefresh {
+    /// The instance ("Sigstore public-good", "GitHub").
+    pub instance: String,
+    /// Whether its trusted root changed.
+    pub changed: bool,
+    /// The TUF root version now trusted, when the refresh succeeded.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub tuf_root_version: Option<u64>,
+    /// Why it failed (the root in use stays as it was).
+    pub error: Option<String>,
+}
+
+/// Refresh the shipped trusted roots from their instances' TUF repositories (network),
+/// keeping each only once TUF verified it; the next verification uses them.
+#[tracing::instrument(level = "info", skip(client))]
+pub async fn refresh_trusted_roots(client: &Client) -> Result<Vec<RootRefresh>> {
+    use portolan::supply_chain::refresh::{self, Instance, TufMirror};
+    let cache = crate::setup::trust_cache_dir().ok_or_else(|| Error::Configuration {
+        what: "where refreshed trusted roots are kept".into(),
+        detail: "neither XDG_CACHE_HOME nor HOME is set".into(),
+    })?;
+    let mut out = Vec::new();
+    for instance in Instance::ALL {
+        let url = url::Url::parse(instance.tuf_url()).map_err(|e| Error::Internal {
+            detail: e.to_string(),
+        })?;
+        let host = url.host_str().unwrap_or_default().to_owned();
+        let http = client.transport_options().build_client(&host)?;
+        let result = refresh::refresh(
+            TufMirror::new(url, http),
+            instance.pinned_tuf_root(),
+            &refresh::cache_dir(&cache, instance),
+            instance.name(),
+        )
+        .await;
+        out.push(match result {
+            Ok(done) => RootRefresh {
+                instance: instance.name().into(),
+                changed: done.changed,
+                tuf_root_version: Some(done.tuf_root_version),
+                error: None,
+            },
+            Err(e) => RootRefresh {
+                instance: instance.name().into(),
+                changed: false,
+                tuf_root_version: None,
+                error: Some(e.detail),
+            },
+        });
+    }
+    *SHIPPED.write().unwrap_or_else(|e| e.into_inner()) = None;
+    Ok(out)
 }
 
 /// The engine's trust from what the user said.

@@ -8,7 +8,7 @@ use crate::settings::Settings;
 use crate::state::AppState;
 use portolan_ops::supply_chain;
 pub use portolan_ops::supply_chain::{
-    ExpectedSigner, SignedSummary, SupplyChainView, TrustOptions, VulnerabilityView,
+    ExpectedSigner, RootRefresh, SignedSummary, SupplyChainView, TrustOptions, VulnerabilityView,
 };
 use portolan_ops::Reference;
 
@@ -111,4 +111,9 @@ pub async fn image_vulnerabilities(
     let client = state.client();
     let view = supply_chain::supply_chain(&client, &reference, &trust, platform.as_deref()).await?;
     Ok(supply_chain::vulnerabilities(&client, &view, &supply_chain::osv_api(None)).await?)
+}
+
+/// Refresh the shipped Sigstore trusted roots from their TUF repositories (network).
+pub async fn refresh_trusted_roots(state: &AppState) -> AppResult<Vec<RootRefresh>> {
+    Ok(supply_chain::refresh_trusted_roots(&state.client()).await?)
 }

@@ -44,7 +44,10 @@ fn main() {
             ms(t)
         })
         .collect();
-    println!("load the shipped trusted roots: {:.1} ms (median of {runs})", median(load));
+    println!(
+        "load the shipped trusted roots: {:.1} ms (median of {runs})",
+        median(load)
+    );
 
     let shipped = TrustRoots::shipped().expect("the shipped roots");
     let artifact = std::fs::read(cases().join("a.txt")).expect("a.txt");
@@ -76,7 +79,8 @@ fn main() {
             .map(|_| {
                 let t = Instant::now();
                 for _ in 0..repeat {
-                    let v = verify::bundle(&bundle, Signed::Bytes(&artifact), roots, &policy).verdict;
+                    let v =
+                        verify::bundle(&bundle, Signed::Bytes(&artifact), roots, &policy).verdict;
                     assert!(matches!(v, Verdict::Verified { .. }), "{name}: {v:?}");
                 }
                 ms(t) / repeat as f64
@@ -90,8 +94,14 @@ fn main() {
     println!("verify: slowest case {worst:.2} ms per bundle (goal < 50 ms)");
 
     for (label, doc) in [
-        ("CycloneDX", portolan_tests::supply_chain_seed::large_cyclonedx(packages)),
-        ("SPDX", portolan_tests::supply_chain_seed::large_spdx(packages)),
+        (
+            "CycloneDX",
+            portolan_tests::supply_chain_seed::large_cyclonedx(packages),
+        ),
+        (
+            "SPDX",
+            portolan_tests::supply_chain_seed::large_spdx(packages),
+        ),
     ] {
         let times: Vec<f64> = (0..runs)
             .map(|_| {

@@ -1439,6 +1439,24 @@ items: Array<string>,
  */
 next: string | null, };
 
+export type RootRefresh = { 
+/**
+ * The instance ("Sigstore public-good", "GitHub").
+ */
+instance: string, 
+/**
+ * Whether its trusted root changed.
+ */
+changed: boolean, 
+/**
+ * The TUF root version now trusted, when the refresh succeeded.
+ */
+tuf_root_version: number | null, 
+/**
+ * Why it failed (the root in use stays as it was).
+ */
+error: string | null, };
+
 export type Sbom = { 
 /**
  * Its format.

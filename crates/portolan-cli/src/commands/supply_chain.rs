@@ -109,14 +109,56 @@ pub async fn verify(ctx: &Context, args: &VerifyArgs) -> Result<()> {
     }
 }
 
-fn failed_documents(view: &supply_chain::SupplyChainView, what: &str) -> Option<Error> {
+/// What an attachment holds, by its predicate type or format.
+#[derive(Clone, Copy)]
+enum Holds {
+    Sbom,
+    Provenance,
+}
+
+fn holds(a: &supply_chain::Attachment, what: Holds) -> bool {
+    let predicate = a
+        .predicate_type
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match what {
+        Holds::Sbom => {
+            supply_chain::is_sbom_format(a.format)
+                || predicate.contains("spdx")
+                || predicate.contains("cyclonedx")
+        }
+        Holds::Provenance => predicate.contains("provenance"),
+    }
+}
+
+/// The error for an attachment holding `what` whose signature fails: its content is never
+/// shown as if it held.
+fn failed_documents(view: &supply_chain::SupplyChainView, what: Holds) -> Option<Error> {
     view.verify
         .report
         .attachments()
-        .find(|a| a.verdict.is_failure())
-        .map(|a| Error::Untrusted {
-            reference: view.verify.report.reference.clone(),
-            detail: format!("{what} attached as {} does not hold", a.digest),
+        .find(|a| a.verdict.is_failure() && holds(a, what))
+        .map(|a| {
+            let why = match &a.verdict {
+                supply_chain::Verdict::Failed { reason } => reason.clone(),
+                supply_chain::Verdict::WrongSigner { signer, expected } => format!(
+                    "signed by {}, not by {expected}",
+                    supply_chain::signer_words(signer)
+                ),
+                _ => String::new(),
+            };
+            Error::Untrusted {
+                reference: view.verify.report.reference.clone(),
+                detail: format!(
+                    "the {} attached as {} does not hold: {why}",
+                    match what {
+                        Holds::Sbom => "SBOM",
+                        Holds::Provenance => "provenance",
+                    },
+                    a.digest
+                ),
+            }
         })
 }
 
@@ -129,7 +171,7 @@ pub async fn sbom(ctx: &Context, args: &SbomArgs) -> Result<()> {
     )
     .await?;
     render::sboms(ctx.json, &view);
-    if let Some(e) = failed_documents(&view, "a signed document") {
+    if let Some(e) = failed_documents(&view, Holds::Sbom) {
         return Err(e);
     }
     if view.sboms.is_empty() {
@@ -147,7 +189,7 @@ pub async fn provenance(ctx: &Context, args: &ProvenanceArgs) -> Result<()> {
     )
     .await?;
     render::provenance(ctx.json, &view);
-    if let Some(e) = failed_documents(&view, "a signed attestation") {
+    if let Some(e) = failed_documents(&view, Holds::Provenance) {
         return Err(e);
     }
     if view.provenance.is_empty() {
@@ -175,7 +217,7 @@ pub async fn vulns(ctx: &Context, args: &VulnsArgs) -> Result<()> {
         args.trust.platform.as_deref(),
     )
     .await?;
-    if let Some(e) = failed_documents(&view, "a signed document") {
+    if let Some(e) = failed_documents(&view, Holds::Sbom) {
         return Err(e);
     }
     let api = supply_chain::osv_api(args.osv_api.as_deref());
@@ -211,4 +253,35 @@ pub async fn vulns(ctx: &Context, args: &VulnsArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[derive(clap::Subcommand)]
+pub enum TrustCommand {
+    /// Refresh the shipped Sigstore trusted roots (public-good and GitHub) from their TUF
+    /// repositories; each is kept only once TUF has verified it.
+    Refresh,
+}
+
+#[derive(Args)]
+pub struct TrustCmdArgs {
+    #[command(subcommand)]
+    pub command: TrustCommand,
+}
+
+pub async fn trust(ctx: &Context, args: &TrustCmdArgs) -> Result<()> {
+    match args.command {
+        TrustCommand::Refresh => {
+            let done = supply_chain::refresh_trusted_roots(&ctx.client).await?;
+            render::refreshed(ctx.json, &done);
+            match done.iter().find_map(|d| d.error.clone()) {
+                Some(detail) => Err(Error::Unreachable {
+                    registry: "the Sigstore TUF repositories".into(),
+                    reason: detail,
+                    hint: "check the network (tuf-repo-cdn.sigstore.dev, tuf-repo.github.com); the roots in use stay as they were".into(),
+                    tls: false,
+                }),
+                None => Ok(()),
+            }
+        }
+    }
 }

@@ -408,3 +408,25 @@ pub fn vulns(json: bool, found: &portolan_ops::supply_chain::VulnerabilityView) 
         }
     }
 }
+
+pub fn refreshed(json: bool, done: &[portolan_ops::supply_chain::RootRefresh]) {
+    if json {
+        print_json(&done);
+        return;
+    }
+    for d in done {
+        match (&d.error, d.changed) {
+            (Some(e), _) => out!("{}: not refreshed ({e}); the root in use stays", d.instance),
+            (None, true) => out!(
+                "{}: refreshed (TUF root v{})",
+                d.instance,
+                d.tuf_root_version.unwrap_or_default()
+            ),
+            (None, false) => out!(
+                "{}: already current (TUF root v{})",
+                d.instance,
+                d.tuf_root_version.unwrap_or_default()
+            ),
+        }
+    }
+}
