@@ -115,6 +115,12 @@ impl Settings {
 pub struct RunOverrides {
     /// Where pulls are written (`PORTOLAN_DOWNLOAD_DIR`).
     pub download_dir: Option<String>,
+    /// A trusted root to check keyless signatures against (`PORTOLAN_TRUSTED_ROOT`).
+    pub trusted_root: Option<String>,
+    /// Public keys for key signatures, `:`-separated (`PORTOLAN_PUBLIC_KEYS`).
+    pub public_keys: Vec<String>,
+    /// A Notation trust store (`PORTOLAN_NOTATION_TRUST_STORE`).
+    pub notation_trust_store: Option<String>,
 }
 
 impl RunOverrides {
@@ -125,15 +131,35 @@ impl RunOverrides {
 
     /// The overrides `lookup` (an environment) sets.
     fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let set = |name: &str| lookup(name).filter(|d| !d.trim().is_empty());
         Self {
-            download_dir: lookup("PORTOLAN_DOWNLOAD_DIR").filter(|d| !d.trim().is_empty()),
+            download_dir: set("PORTOLAN_DOWNLOAD_DIR"),
+            trusted_root: set("PORTOLAN_TRUSTED_ROOT"),
+            public_keys: set("PORTOLAN_PUBLIC_KEYS")
+                .map(|keys| {
+                    keys.split(':')
+                        .filter(|k| !k.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            notation_trust_store: set("PORTOLAN_NOTATION_TRUST_STORE"),
         }
     }
 
     /// The settings as this run uses them: `saved`, with the overrides over it.
     pub fn over(&self, saved: Settings) -> Settings {
+        let mut trust = saved.trust.clone();
+        if let Some(root) = &self.trusted_root {
+            trust.trusted_root = Some(root.into());
+        }
+        trust.keys.extend(self.public_keys.iter().map(Into::into));
+        if let Some(store) = &self.notation_trust_store {
+            trust.notation_trust_store = Some(store.into());
+        }
         Settings {
             download_dir: self.download_dir.clone().or(saved.download_dir),
+            trust,
             ..saved
         }
     }

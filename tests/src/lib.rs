@@ -23,6 +23,9 @@
 //!   of a real registry.
 //! - [`hostile`]: content shaped to make a reader hold gigabytes, and [`peak_rss`]: the
 //!   peak memory of a command, measured while it runs.
+//! - [`supply_chain_seed`]: signed, attested and SBOM-carrying images (cosign, Sigstore
+//!   bundles with a test CA and TSA, BuildKit attestations, Notary Project signatures)
+//!   pushed into a real registry, with the trust files a verifier needs.
 //!
 //! A missing binary (`docker-registry`, `htpasswd`, `skopeo`, `podman`) is a loud failure,
 //! never a skip.
@@ -40,6 +43,7 @@ pub mod faulty_proxy;
 pub mod github_packages;
 pub mod hostile;
 pub mod images;
+pub mod osv_fake;
 pub mod peak_rss;
 pub mod podman;
 pub mod referrers_double;
@@ -71,6 +75,7 @@ pub fn free_port() -> u16 {
 
 pub mod seed;
 pub mod skopeo;
+pub mod supply_chain_seed;
 pub mod vendor_mocks;
 
 /// Run a future to completion on a fresh runtime (fixtures are blocking, so tests are

@@ -1,16 +1,17 @@
 //! Vendor APIs served from their publishers' own descriptions: Prism (`@stoplight/prism-cli`,
 //! installed in `tests/mocks` by `scripts/test`) serving GitHub's OpenAPI description
-//! (`@octokit/openapi`, `generated/api.github.com.json`) or Docker's Hub API description
-//! (`tests/fixtures/docker-hub-api-2beta.yaml`), on a free loopback port, validating every
-//! request: one that does not match the published contract gets a 4xx, which fails the
-//! test. Prism answers with the descriptions' examples, so paging and container metadata
+//! (`@octokit/openapi`, `generated/api.github.com.json`), Docker's Hub API description
+//! (`tests/fixtures/docker-hub-api-2beta.yaml`) or OSV's
+//! (`tests/fixtures/osv/osv_service_v1.swagger.json`), on a free loopback port, validating
+//! every request: one that does not match the published contract gets a 4xx, which fails
+//! the test. Prism answers with the descriptions' examples, so paging and container metadata
 //! are tested against fakes of our own; this checks that what we send is what the vendor
 //! documents.
 //!
 //! Prism starts in about 15 s for GitHub's 13 MB description and takes about 300 MB.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use crate::free_port;
@@ -22,6 +23,7 @@ pub struct Prism {
     pub url: String,
     /// `127.0.0.1:PORT`.
     pub host: String,
+    log_path: PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -74,6 +76,22 @@ impl Prism {
         Self::serve(&spec, dir, Duration::from_secs(60))
     }
 
+    /// The OSV API, from OSV's published Swagger 2.0 description.
+    pub fn osv() -> Self {
+        let spec =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/osv/osv_service_v1.swagger.json");
+        Self::serve(
+            &spec,
+            tempfile::tempdir().expect("temp dir"),
+            Duration::from_secs(60),
+        )
+    }
+
+    /// What Prism logged so far (each request, and whether it passed validation).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
     /// Serve `spec`, logging into `dir` (kept while it runs).
     fn serve(spec: &Path, dir: tempfile::TempDir, patience: Duration) -> Self {
         let port = free_port();
@@ -82,7 +100,8 @@ impl Prism {
         let mut child = Command::new(prism_binary())
             .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
             .arg(spec)
-            .stdout(Stdio::null())
+            // Prism logs each request (and whether it passed validation) on stdout.
+            .stdout(log.try_clone().expect("prism log"))
             .stderr(log)
             .spawn()
             .expect("start prism (node)");
@@ -106,6 +125,7 @@ impl Prism {
             child,
             url: format!("http://{host}"),
             host,
+            log_path,
             _dir: dir,
         }
     }

@@ -31,7 +31,7 @@ use commands::engine::{self, ImagesArgs};
 use commands::files::{self, CatArgs, DiffArgs, FilesArgs};
 use commands::manage::{self, DeleteArgs, TagArgs, UntagArgs};
 use commands::packages::{self as vendor, PackagesArgs, VersionIdArgs, VersionsArgs};
-use commands::supply_chain::{self as supply, ProvenanceArgs, SbomArgs, VerifyArgs};
+use commands::supply_chain::{self as supply, ProvenanceArgs, SbomArgs, VerifyArgs, VulnsArgs};
 use commands::transfer::{self, CopyArgs, PullArgs, PushArgs};
 use commands::Context;
 
@@ -82,6 +82,9 @@ enum Command {
     /// Show an image's build provenance (SLSA): source repository and commit, workflow,
     /// builder, trigger and build parameters.
     Provenance(ProvenanceArgs),
+    /// Look up the known vulnerabilities of an image's SBOM packages in OSV (sends their
+    /// names and versions there); --fail-on LEVEL exits 1 when one is found.
+    Vulns(VulnsArgs),
     /// Print the digest a reference resolves to.
     Digest(DigestArgs),
     /// List the files inside an image's layers, read from the registry (nothing is pulled
@@ -184,6 +187,7 @@ async fn run(cli: &Cli) -> portolan_ops::Result<()> {
         Command::Verify(args) => supply::verify(&ctx, args).await,
         Command::Sbom(args) => supply::sbom(&ctx, args).await,
         Command::Provenance(args) => supply::provenance(&ctx, args).await,
+        Command::Vulns(args) => supply::vulns(&ctx, args).await,
         Command::Digest(args) => browse::digest(&ctx, args).await,
         Command::Files(args) => files::files(&ctx, args).await,
         Command::Cat(args) => files::cat(&ctx, args).await,

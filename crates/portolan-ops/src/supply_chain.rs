@@ -21,6 +21,7 @@ pub use portolan::supply_chain::{Format, FoundVia, Verdict};
 use portolan::{Client, Error, Platform, Reference, Result};
 use serde::{Deserialize, Serialize};
 
+pub use portolan::supply_chain::osv::{Severity, Vuln, VulnReport};
 pub use portolan::supply_chain::policy::ExpectedSigner;
 pub use portolan::supply_chain::provenance::Provenance;
 pub use portolan::supply_chain::report::{Attachment, SubjectReport};
@@ -347,4 +348,71 @@ pub async fn supply_chain(
 /// Whether an attachment's format is an SBOM document (for the CLI's "none found").
 pub fn is_sbom_format(format: Format) -> bool {
     matches!(format, Format::Spdx | Format::CycloneDx)
+}
+
+/// Where known vulnerabilities are looked up: `explicit` (the CLI's `--osv-api`), else
+/// `PORTOLAN_OSV_API` (tests, mirrors), else OSV's public API.
+pub fn osv_api(explicit: Option<&str>) -> String {
+    explicit
+        .map(str::to_owned)
+        .or_else(|| {
+            std::env::var("PORTOLAN_OSV_API")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        })
+        .unwrap_or_else(|| portolan::supply_chain::osv::DEFAULT_API.to_owned())
+}
+
+/// An image's known vulnerabilities, from its SBOMs' packages.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct VulnerabilityView {
+    /// The image asked about.
+    pub reference: String,
+    /// Where they were looked up (the API's host).
+    pub source: String,
+    /// How many SBOMs the packages came from.
+    pub sboms: usize,
+    /// What the lookup found.
+    pub report: VulnReport,
+}
+
+/// The packages of every SBOM in `view`, each purl once (an index's platforms share many).
+pub fn sbom_packages(view: &SupplyChainView) -> Vec<Package> {
+    let mut seen = HashSet::new();
+    view.sboms
+        .iter()
+        .flat_map(|s| s.sbom.packages.iter())
+        .filter(|p| p.purl.as_ref().is_none_or(|purl| seen.insert(purl.clone())))
+        .cloned()
+        .collect()
+}
+
+/// Look up the known vulnerabilities of the packages `view`'s SBOMs list, at `api`. This
+/// sends the package names and versions to that service: front ends ask first.
+#[tracing::instrument(level = "info", skip(client, view))]
+pub async fn vulnerabilities(
+    client: &Client,
+    view: &SupplyChainView,
+    api: &str,
+) -> Result<VulnerabilityView> {
+    let reference = view.verify.report.reference.clone();
+    if view.sboms.is_empty() {
+        let registry = Reference::parse(&reference)
+            .map(|r| r.registry().to_owned())
+            .unwrap_or_default();
+        return Err(Error::NotFound {
+            registry,
+            what: format!("an SBOM of {reference} to look its packages up by"),
+            detail: String::new(),
+        });
+    }
+    let osv = portolan::supply_chain::osv::OsvClient::new(client.transport_options(), api)?;
+    let report = osv.vulnerabilities(&sbom_packages(view)).await?;
+    Ok(VulnerabilityView {
+        reference,
+        source: osv.host().to_owned(),
+        sboms: view.sboms.len(),
+        report,
+    })
 }

@@ -50,6 +50,7 @@ declare_commands! {
     supply_chain::set_expected_signer(repository: String, signer: Option<supply_chain::ExpectedSigner>) -> settings::Settings;
     supply_chain::set_trust(trust: supply_chain::TrustOptions) -> settings::Settings;
     supply_chain::set_vulnerability_lookups(enabled: bool) -> settings::Settings;
+    supply_chain::image_vulnerabilities(reference: String, platform: Option<String>) -> supply_chain::VulnerabilityView;
     layers::list_layer_files(layer: layers::LayerRead) streams(layers::ProgressEvent) -> layers::LayerListing;
     layers::read_layer_file(file: layers::FileRead) streams(layers::ProgressEvent) -> layers::ShownFile;
     layers::save_layer_file(file: layers::FileRead, to: String) streams(layers::ProgressEvent) -> String;

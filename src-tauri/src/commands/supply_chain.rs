@@ -3,16 +3,18 @@
 //! `portolan_ops::supply_chain` (the CLI's `verify`, `sbom` and `provenance` use the same
 //! functions) with the trust the settings hold for the image's repository.
 
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::settings::Settings;
 use crate::state::AppState;
 use portolan_ops::supply_chain;
 pub use portolan_ops::supply_chain::{
-    ExpectedSigner, SignedSummary, SupplyChainView, TrustOptions,
+    ExpectedSigner, SignedSummary, SupplyChainView, TrustOptions, VulnerabilityView,
 };
 use portolan_ops::Reference;
 
-/// The trust the settings hold for `reference`'s repository.
+/// The trust the settings (with this run's overrides: `PORTOLAN_TRUSTED_ROOT`,
+/// `PORTOLAN_PUBLIC_KEYS`, `PORTOLAN_NOTATION_TRUST_STORE`) hold for `reference`'s
+/// repository.
 fn trust_for(settings: &Settings, reference: &str) -> AppResult<TrustOptions> {
     let parsed = Reference::parse(reference).map_err(portolan_ops::Error::from)?;
     let repository = format!("{}/{}", parsed.registry(), parsed.repository());
@@ -32,7 +34,7 @@ pub async fn image_supply_chain(
     reference: String,
     platform: Option<String>,
 ) -> AppResult<SupplyChainView> {
-    let trust = trust_for(&state.settings.load()?, &reference)?;
+    let trust = trust_for(&state.overrides.over(state.settings.load()?), &reference)?;
     Ok(
         supply_chain::supply_chain(&state.client(), &reference, &trust, platform.as_deref())
             .await?,
@@ -47,7 +49,7 @@ pub async fn signed_summary(
     reference: String,
     attached_tags: Option<Vec<String>>,
 ) -> AppResult<SignedSummary> {
-    let trust = trust_for(&state.settings.load()?, &reference)?;
+    let trust = trust_for(&state.overrides.over(state.settings.load()?), &reference)?;
     Ok(supply_chain::signed(&state.client(), &reference, &trust, attached_tags).await?)
 }
 
@@ -89,4 +91,24 @@ pub async fn set_vulnerability_lookups(state: &AppState, enabled: bool) -> AppRe
     s.vulnerability_lookups = Some(enabled);
     state.settings.save(&s)?;
     Ok(s)
+}
+
+/// The known vulnerabilities of an image's SBOM packages, from OSV (or `PORTOLAN_OSV_API`).
+/// Refused until the user has allowed sending package lists there.
+pub async fn image_vulnerabilities(
+    state: &AppState,
+    reference: String,
+    platform: Option<String>,
+) -> AppResult<VulnerabilityView> {
+    let settings = state.overrides.over(state.settings.load()?);
+    if settings.vulnerability_lookups != Some(true) {
+        return Err(AppError::new(
+            ErrorCode::Input,
+            "looking up vulnerabilities sends the SBOM's package names and versions to OSV; allow it first",
+        ));
+    }
+    let trust = trust_for(&settings, &reference)?;
+    let client = state.client();
+    let view = supply_chain::supply_chain(&client, &reference, &trust, platform.as_deref()).await?;
+    Ok(supply_chain::vulnerabilities(&client, &view, &supply_chain::osv_api(None)).await?)
 }

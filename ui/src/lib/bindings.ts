@@ -790,6 +790,24 @@ license: string,
  */
 packages: number, };
 
+export type Links = { 
+/**
+ * The repository.
+ */
+repository: string | null, 
+/**
+ * The commit.
+ */
+commit: string | null, 
+/**
+ * The workflow file at that commit.
+ */
+workflow: string | null, 
+/**
+ * The CI run (GitHub Actions only).
+ */
+run: string | null, };
+
 export type LocalImage = { 
 /**
  * Its ID (`sha256:` of its config).
@@ -890,6 +908,17 @@ created: number, };
 
 export type ManifestKind = "image" | "index" | "artifact";
 
+export type Material = { 
+/**
+ * Its URI (`pkg:docker/alpine@3.19?platform=linux%2Famd64`,
+ * `git+https://github.com/o/r@refs/heads/main`).
+ */
+uri: string, 
+/**
+ * Its digest, `algorithm:value` (`sha256:…`, `gitCommit:…`), the first stated.
+ */
+digest: string | null, };
+
 export type MergedEntry = { 
 /**
  * The entry as the last layer that wrote it has it.
@@ -967,7 +996,11 @@ purl: string | null,
 /**
  * Its licenses (SPDX expressions or names), as stated.
  */
-licenses: Array<string>, };
+licenses: Array<string>, 
+/**
+ * Its ecosystem: the purl's type (`npm`, `deb`, `golang`...), when it has a purl.
+ */
+ecosystem: string | null, };
 
 export type PackageList = { 
 /**
@@ -1190,7 +1223,72 @@ skipped: number,
  */
 mounted: number, };
 
-export type Provenance = Record<string, never>;
+export type Provenance = { 
+/**
+ * The predicate type it was read from ([`SLSA_V02`], [`SLSA_V1`]).
+ */
+predicate_type: string, 
+/**
+ * The builder's id (`https://github.com/actions/runner/github-hosted`, a reusable
+ * workflow's `...@refs/tags/v1.9.0`, a buildx run URL).
+ */
+builder_id: string | null, 
+/**
+ * The build type (`https://actions.github.io/buildtypes/workflow/v1`,
+ * `https://mobyproject.org/buildkit@v1`).
+ */
+build_type: string | null, 
+/**
+ * The source repository, without `git+`, a ref, credentials or `.git`
+ * (`https://github.com/o/r`).
+ */
+source_repository: string | null, 
+/**
+ * The source commit.
+ */
+source_commit: string | null, 
+/**
+ * The source ref (`refs/heads/main`, a tag).
+ */
+source_ref: string | null, 
+/**
+ * The workflow or build file (`.github/workflows/release.yml`, `Dockerfile`).
+ */
+workflow: string | null, 
+/**
+ * What triggered the build (GitHub's event name: `push`, `release`,
+ * `workflow_dispatch`).
+ */
+trigger: string | null, 
+/**
+ * The invocation's id as the document states it.
+ */
+invocation_id: string | null, 
+/**
+ * The CI run's numeric id, when one could be read (GitHub Actions).
+ */
+run_id: string | null, 
+/**
+ * The build's parameters, flattened (`request.args.build-arg:VERSION` → `1.2`),
+ * capped in number and length.
+ */
+build_parameters: { [key in string]?: string }, 
+/**
+ * When the build started (RFC 3339, as stated).
+ */
+started_on: string | null, 
+/**
+ * When it finished.
+ */
+finished_on: string | null, 
+/**
+ * What went into it (base images, the source), at most 100.
+ */
+materials: Array<Material>, 
+/**
+ * Links to the source, commit, workflow and run, built from checked parts.
+ */
+links: Links, };
 
 export type PullCommands = { 
 /**
@@ -1405,6 +1503,8 @@ trust: TrustOptions,
  * vulnerabilities: unset until the user is asked, off unless they say yes.
  */
 vulnerability_lookups: boolean | null, };
+
+export type Severity = "critical" | "high" | "medium" | "low" | "unknown";
 
 export type ShownFile = { 
 /**
@@ -2268,6 +2368,91 @@ org: boolean,
  * The user confirmed that removing the version's only tag deletes the version.
  */
 delete_sole_version: boolean, };
+
+export type Vuln = { 
+/**
+ * Its OSV id (`GHSA-35jh-r3h4-6jhm`, `CVE-2021-23337`, `DLA-3682-1`).
+ */
+id: string, 
+/**
+ * The same vulnerability's ids in other databases.
+ */
+aliases: Array<string>, 
+/**
+ * Its one-line summary (or the first line of its details).
+ */
+summary: string | null, 
+/**
+ * The package's name, as the SBOM gives it.
+ */
+package: string, 
+/**
+ * The package's version, as the SBOM gives it.
+ */
+version: string | null, 
+/**
+ * The purl it was queried by.
+ */
+purl: string, 
+/**
+ * How bad it is: the record's own level (`database_specific.severity`, as GitHub's
+ * advisories give it, or an affected package's), else the level of its CVSS v3 base
+ * score computed from the vector, else [`Severity::Unknown`]. CVSS v2 and v4 vectors
+ * are not scored here.
+ */
+severity: Severity, 
+/**
+ * The first version that fixes it for this package, when the record states one. With
+ * several fixed versions (one per release line), the lowest above the installed
+ * version by a generic comparison (numbers as numbers), which can be wrong for an
+ * ecosystem's special orderings.
+ */
+fixed: string | null, 
+/**
+ * Its page on osv.dev, when its id is plain (`^[A-Za-z0-9._:-]+$`).
+ */
+url: string | null, };
+
+export type VulnReport = { 
+/**
+ * Packages queried (those with a purl).
+ */
+queried: number, 
+/**
+ * Packages not queried: no purl, or one without a version.
+ */
+not_queried: number, 
+/**
+ * The vulnerabilities, one per package and id, worst first.
+ */
+vulns: Array<Vuln>, 
+/**
+ * How many of [`VulnReport::vulns`] are at each level (every level present).
+ */
+counts: { [key in Severity]?: number }, 
+/**
+ * Whether some query had more pages than Portolan reads (or a page token that did
+ * not change): the list may miss vulnerabilities of those packages.
+ */
+incomplete: boolean, };
+
+export type VulnerabilityView = { 
+/**
+ * The image asked about.
+ */
+reference: string, 
+/**
+ * Where they were looked up (the API's host).
+ */
+source: string, 
+/**
+ * How many SBOMs the packages came from.
+ */
+sboms: number, 
+/**
+ * What the lookup found.
+ */
+report: VulnReport, };
 
 export type Wasted = { 
 /**

@@ -3,7 +3,7 @@
 
 import { Channel } from '@tauri-apps/api/core';
 import { call } from './call';
-import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, Comparison, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, ExpectedSigner, FileRead, HostAdvice, ImageDiff, ImageReport, LayerListing, LayerRead, LocalImage, LocalImageDetails, MergedTree, NewRegistry, PackageList, PlannedVersion, ProgressEvent, PullRequest, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, SignedSummary, Step, SupplyChainView, TagCheck, TagCount, TagDigests, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, TrustOptions, UntagFinish, UntagFinished, UntagUndo, UntagUndone, Untagged, VersionCleanupSummary, VersionList, VersionPlan, VersionRules, VersionUntag, VersionUntagPreview, VersionUntagRequest, WebPage } from './bindings';
+import type { CleanupPlan, CleanupProgress, CleanupRules, CleanupSummary, Comparison, CopyRequest, DeletePreview, Digest, DroppedFiles, EngineChoice, EngineStatus, ExpectedSigner, FileRead, HostAdvice, ImageDiff, ImageReport, LayerListing, LayerRead, LocalImage, LocalImageDetails, MergedTree, NewRegistry, PackageList, PlannedVersion, ProgressEvent, PullRequest, PushRequest, RawDocument, Referrer, RegistryView, RepositoryPage, SelectionAction, Settings, ShownFile, SignedSummary, Step, SupplyChainView, TagCheck, TagCount, TagDigests, TagList, TagRequest, TagSummary, Tagged, Theme, TransferView, TrustOptions, UntagFinish, UntagFinished, UntagUndo, UntagUndone, Untagged, VersionCleanupSummary, VersionList, VersionPlan, VersionRules, VersionUntag, VersionUntagPreview, VersionUntagRequest, VulnerabilityView, WebPage } from './bindings';
 
 /** Every command of the backend, typed. */
 export const commands = {
@@ -80,6 +80,8 @@ export const commands = {
     call<Settings>('set_trust', { trust }),
   setVulnerabilityLookups: (enabled: boolean) =>
     call<Settings>('set_vulnerability_lookups', { enabled }),
+  imageVulnerabilities: (reference: string, platform: string | null) =>
+    call<VulnerabilityView>('image_vulnerabilities', { reference, platform }),
   listLayerFiles: (layer: LayerRead, onProgress: (event: ProgressEvent) => void) => {
     const channel = new Channel<ProgressEvent>();
     channel.onmessage = onProgress;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use portolan_ops::supply_chain::{self, ExpectedSigner, TrustOptions};
+use portolan_ops::supply_chain::{self, ExpectedSigner, Severity, TrustOptions};
 use portolan_ops::{Error, Reference, Result};
 
 use super::Context;
@@ -74,6 +74,22 @@ pub struct SbomArgs {
 pub struct ProvenanceArgs {
     /// Image reference (tag or digest).
     pub reference: String,
+    #[command(flatten)]
+    pub trust: TrustArgs,
+}
+
+#[derive(Args)]
+pub struct VulnsArgs {
+    /// Image reference (tag or digest).
+    pub reference: String,
+    /// The OSV API to ask (default https://api.osv.dev, or PORTOLAN_OSV_API): the SBOM's
+    /// package names and versions are sent there.
+    #[arg(long, value_name = "URL")]
+    pub osv_api: Option<String>,
+    /// Exit with status 1 when a vulnerability at this level or worse is found
+    /// (critical, high, medium, low).
+    #[arg(long, value_name = "LEVEL", value_parser = ["critical", "high", "medium", "low"])]
+    pub fail_on: Option<String>,
     #[command(flatten)]
     pub trust: TrustArgs,
 }
@@ -149,4 +165,50 @@ fn none_found(reference: &str, what: &str) -> Error {
         what: format!("{what} attached to {reference}"),
         detail: String::new(),
     }
+}
+
+pub async fn vulns(ctx: &Context, args: &VulnsArgs) -> Result<()> {
+    let view = supply_chain::supply_chain(
+        &ctx.client,
+        &args.reference,
+        &args.trust.options(),
+        args.trust.platform.as_deref(),
+    )
+    .await?;
+    if let Some(e) = failed_documents(&view, "a signed document") {
+        return Err(e);
+    }
+    let api = supply_chain::osv_api(args.osv_api.as_deref());
+    let found = supply_chain::vulnerabilities(&ctx.client, &view, &api).await?;
+    render::vulns(ctx.json, &found);
+    let worst_allowed = match args.fail_on.as_deref() {
+        Some("critical") => Some(Severity::Critical),
+        Some("high") => Some(Severity::High),
+        Some("medium") => Some(Severity::Medium),
+        Some("low") => Some(Severity::Low),
+        _ => None,
+    };
+    if let Some(level) = worst_allowed {
+        let over: usize = found
+            .report
+            .vulns
+            .iter()
+            .filter(|v| v.severity <= level)
+            .count();
+        if over > 0 {
+            return Err(Error::Untrusted {
+                reference: found.reference.clone(),
+                detail: format!(
+                    "{over} known {} at {} or worse",
+                    if over == 1 {
+                        "vulnerability"
+                    } else {
+                        "vulnerabilities"
+                    },
+                    args.fail_on.as_deref().unwrap_or_default()
+                ),
+            });
+        }
+    }
+    Ok(())
 }

@@ -291,6 +291,120 @@ pub fn provenance(json: bool, view: &SupplyChainView) {
 }
 
 /// A provenance card as label and value lines (only what the attestation states).
-fn provenance_lines(_p: &portolan_ops::supply_chain::Provenance) -> Vec<(&'static str, String)> {
-    Vec::new()
+fn provenance_lines(p: &portolan_ops::supply_chain::Provenance) -> Vec<(&'static str, String)> {
+    let mut lines = Vec::new();
+    let mut add = |label: &'static str, value: Option<String>| {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            lines.push((label, v));
+        }
+    };
+    let source = match (&p.source_repository, &p.source_commit) {
+        (Some(r), Some(c)) => Some(format!("{r} @ {c}")),
+        (Some(r), None) => Some(r.clone()),
+        (None, Some(c)) => Some(format!("commit {c}")),
+        (None, None) => None,
+    };
+    add("Source", source);
+    add("Ref", p.source_ref.clone());
+    add("Workflow", p.workflow.clone());
+    add("Trigger", p.trigger.clone());
+    add("Builder", p.builder_id.clone());
+    add("Build type", p.build_type.clone());
+    add(
+        "Run",
+        p.links.run.clone().or_else(|| p.invocation_id.clone()),
+    );
+    add("Started", p.started_on.clone());
+    add("Finished", p.finished_on.clone());
+    add("Predicate", Some(p.predicate_type.clone()));
+    add("Commit link", p.links.commit.clone());
+    add("Workflow link", p.links.workflow.clone());
+    for (k, v) in p.build_parameters.iter().take(24) {
+        lines.push(("Parameter", format!("{k} = {v}")));
+    }
+    lines
+}
+
+#[derive(Serialize)]
+struct VulnsJson<'a> {
+    #[serde(flatten)]
+    view: &'a portolan_ops::supply_chain::VulnerabilityView,
+}
+
+pub fn vulns(json: bool, found: &portolan_ops::supply_chain::VulnerabilityView) {
+    if json {
+        print_json(&VulnsJson { view: found });
+        return;
+    }
+    let r = &found.report;
+    let counts: Vec<String> = r
+        .counts
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(level, n)| {
+            format!(
+                "{n} {}",
+                serde_json::to_value(level)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    out!(
+        "{}: {} known {} in {} packages looked up at {} ({} not looked up: no purl)",
+        found.reference,
+        r.vulns.len(),
+        if r.vulns.len() == 1 {
+            "vulnerability"
+        } else {
+            "vulnerabilities"
+        },
+        r.queried,
+        found.source,
+        r.not_queried
+    );
+    if !counts.is_empty() {
+        out!("By severity  {}", counts.join(", "));
+    }
+    if r.incomplete {
+        out!("Some packages had more results than Portolan reads: the list may be incomplete");
+    }
+    if r.vulns.is_empty() {
+        return;
+    }
+    out!();
+    let w = |f: &dyn Fn(&portolan_ops::supply_chain::Vuln) -> usize, h: usize| {
+        r.vulns.iter().map(f).chain([h]).max().unwrap_or(h).min(40)
+    };
+    let (i, p, v) = (
+        w(&|x| x.id.chars().count(), 2),
+        w(&|x| x.package.chars().count(), 7),
+        w(&|x| x.version.as_deref().unwrap_or("-").chars().count(), 7),
+    );
+    out!(
+        "  {:<8}  {:<i$}  {:<p$}  {:<v$}  {:<10}  LINK",
+        "SEVERITY",
+        "ID",
+        "PACKAGE",
+        "VERSION",
+        "FIXED IN"
+    );
+    for x in &r.vulns {
+        out!(
+            "  {:<8}  {:<i$}  {:<p$}  {:<v$}  {:<10}  {}",
+            serde_json::to_value(x.severity)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            x.id,
+            x.package,
+            x.version.as_deref().unwrap_or("-"),
+            x.fixed.as_deref().unwrap_or("-"),
+            x.url.as_deref().unwrap_or("-")
+        );
+        if let Some(summary) = &x.summary {
+            out!("            {summary}");
+        }
+    }
 }

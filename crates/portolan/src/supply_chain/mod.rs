@@ -18,6 +18,7 @@ pub mod notation;
 pub mod osv;
 pub mod policy;
 pub mod provenance;
+pub mod refresh;
 pub mod report;
 pub mod sbom;
 pub mod summary;
@@ -145,16 +146,33 @@ impl Verdict {
     }
 }
 
-/// Text from a signed or attached document, safe to show: control characters and the
-/// invisible formatting characters that can reorder or hide text (bidi overrides,
-/// zero-width marks) are dropped, and the length is capped.
+/// Text from a signed or attached document, safe to show (see [`printable`]), at most
+/// 4,096 characters.
 pub fn visible(text: &str) -> String {
-    const MAX_CHARS: usize = 4096;
-    text.chars()
-        .filter(|c| {
-            !c.is_control()
-                && !matches!(*c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2066..=0x2069 | 0xFEFF)
-        })
-        .take(MAX_CHARS)
-        .collect()
+    printable(text, 4096)
+}
+
+/// `text` without control characters (C0, DEL, C1) or the Unicode bidirectional overrides
+/// and isolates (which can make a name read as another), cut to `max_chars` with an
+/// ellipsis. For every string the supply-chain readers return.
+pub fn printable(text: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max_chars));
+    for (count, c) in text
+        .chars()
+        .filter(|c| !c.is_control() && !is_bidi_control(*c))
+        .enumerate()
+    {
+        if count == max_chars {
+            out.push('…');
+            break;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Unicode's explicit bidirectional formatting characters (embeddings, overrides,
+/// isolates and marks) and the zero-width ones that can hide a difference between names.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }

@@ -391,10 +391,11 @@ fn judge(
         }
         Format::NotationSignature => {
             attachment.verdict = match &trust.notation {
-                Some(store) => super::notation::verify_jws(
+                Some(store) => super::notation::verify_envelope(
+                    &attachment.media_type,
                     &bytes,
                     &subject.to_string(),
-                    store,
+                    Some(store),
                     jiff::Timestamp::now(),
                 ),
                 None => Verdict::NotCheckable {

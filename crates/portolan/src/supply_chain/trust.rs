@@ -70,6 +70,26 @@ impl TrustRoots {
         })
     }
 
+    /// The shipped roots, each replaced by its refreshed copy under `trust_cache` when a
+    /// refresh kept a usable one (see [`super::refresh`]).
+    pub fn shipped_or_refreshed(trust_cache: &Path) -> Result<Self, TrustError> {
+        let mut roots = Vec::new();
+        for instance in super::refresh::Instance::ALL {
+            let embedded = match instance {
+                super::refresh::Instance::PublicGood => SigstoreInstance::PublicGood,
+                super::refresh::Instance::GitHub => SigstoreInstance::GitHub,
+            };
+            let dir = super::refresh::cache_dir(trust_cache, instance);
+            let refreshed = super::refresh::cached_root(&dir)
+                .and_then(|root| load(&format!("{} (refreshed)", instance.name()), Ok(root)).ok());
+            roots.push(match refreshed {
+                Some(root) => root,
+                None => load(instance.name(), embedded.embedded_trusted_root())?,
+            });
+        }
+        Ok(Self { roots })
+    }
+
     /// Sigstore's staging instance (for testing signers against staging).
     pub fn staging() -> Result<Self, TrustError> {
         Ok(Self {
