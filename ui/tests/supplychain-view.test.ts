@@ -133,13 +133,22 @@ describe('the Supply chain tab', () => {
     expect(container.querySelector('[data-testid=vulns-off]')).not.toBeNull();
   });
 
-  it('asks OSV only with consent, and says the lookup is not there yet', async () => {
+  it('asks OSV only with consent, then shows counts and each vulnerability with its OSV page', async () => {
     const calls: string[] = [];
     mockIPC((cmd) => {
       calls.push(cmd);
       if (cmd === 'get_settings') return settings();
       if (cmd === 'image_supply_chain') return view({ verdict: 'unsigned' }, { state: 'none', by: null, detail: null, signatures: 0 });
       if (cmd === 'set_vulnerability_lookups') return settings({ vulnerability_lookups: true });
+      if (cmd === 'image_vulnerabilities')
+        return {
+          reference: 'r', source: 'api.osv.dev', sboms: 1,
+          report: {
+            queried: 2, not_queried: 0, incomplete: false, counts: { critical: 0, high: 1, medium: 0, low: 0, unknown: 0 },
+            vulns: [{ id: 'GHSA-35jh-r3h4-6jhm', aliases: ['CVE-2021-23337'], summary: EVIL, package: 'lodash', version: '4.17.20', purl: 'pkg:npm/lodash@4.17.20', severity: 'high', fixed: '4.17.21', url: 'https://osv.dev/vulnerability/GHSA-35jh-r3h4-6jhm' }],
+          },
+        };
+      if (cmd === 'open_in_browser') return null;
       return null;
     });
     const { container } = render(SupplyChain, { ...props(), reference: `r.example/acme/app@sha256:${'8'.repeat(64)}` });
@@ -148,7 +157,13 @@ describe('the Supply chain tab', () => {
     container.querySelector<HTMLButtonElement>('[data-testid=vulns-yes]')!.click();
     await flush();
     expect(calls).toContain('set_vulnerability_lookups');
-    expect(container.querySelector('[data-testid=vulns-unavailable]')).not.toBeNull();
+    expect(calls.indexOf('image_vulnerabilities')).toBeGreaterThan(calls.indexOf('set_vulnerability_lookups'));
+    expect(container.querySelector('[data-severity=high]')?.textContent).toContain('1 high');
+    const row = container.querySelector('[data-vuln=GHSA-35jh-r3h4-6jhm]')!;
+    expect(row.textContent).toContain('lodash');
+    expect(row.textContent).toContain('4.17.21');
+    expect(row.textContent).toContain(EVIL);
+    expect(container.querySelectorAll('img').length).toBe(0);
   });
 });
 

@@ -25,7 +25,7 @@ export type SignedLook = {
  *
  * `https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main` → `acme/app`,
  * `ada@example.org` → `ada@example.org` (short enough), `key /home/ada/cosign.pub` →
- * `key cosign.pub`.
+ * `key cosign.pub`, `CN=Release signer,O=Acme,C=US` → `Release signer`.
  */
 export function shortSigner(by: string | null | undefined, max = 22): string {
   const text = (by ?? '').trim();
@@ -39,6 +39,9 @@ export function shortSigner(by: string | null | undefined, max = 22): string {
   // A CI workflow identity: https://host/owner/repo/.github/workflows/x.yml@ref
   const url = /^[a-z][a-z0-9+.-]*:\/\/[^/]+\/([^/]+)\/([^/@]+)/i.exec(text);
   if (url) return clip(`${url[1]}/${url[2]}`, max);
+  // A certificate subject (a Notation signer): its common name.
+  const cn = /(?:^|[,/]\s*)CN=([^,/]+)/.exec(text);
+  if (cn) return clip(cn[1].trim(), max);
   const email = /^([^@\s]+)@([^@\s]+)$/.exec(text);
   if (email) return clip(email[1], max);
   return clip(text, max);

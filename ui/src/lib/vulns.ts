@@ -1,63 +1,23 @@
 // Known vulnerabilities of an image's packages, from OSV through the backend, behind one
-// adapter: the window asks `imageVulnerabilities`, which calls the backend's
-// `image_vulnerabilities` command once it exists (the generated `api` then has it) and
-// says "not available yet" until then. The types mirror the backend's `VulnReport`; the
-// severity order and counts are here, so the section can be tested without a backend.
-import { api } from './api';
+// adapter (`imageVulnerabilities`), so the section can be tested without a backend and
+// the command changed in one place. The severity order and counts are here too.
+import { api, type Severity, type Vuln, type VulnerabilityView, type VulnReport } from './api';
 
-/** How bad a vulnerability is, worst first. */
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'unknown';
+export type { Severity, Vuln, VulnerabilityView, VulnReport };
+
+/** Every level, worst first. */
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'unknown'];
 
-/** One known vulnerability of one package. */
-export type Vuln = {
-  id: string;
-  aliases: string[];
-  summary: string | null;
-  package: string;
-  version: string | null;
-  purl?: string;
-  severity: Severity;
-  fixed: string | null;
-  /** Its page on osv.dev, built by the backend from a plain id. */
-  url: string | null;
-};
-
-/** What OSV knows about an image's packages. */
-export type VulnReport = {
-  queried: number;
-  not_queried: number;
-  vulns: Vuln[];
-  counts?: Partial<Record<Severity, number>>;
-  incomplete?: boolean;
-};
-
-/** The lookup is not in this build yet. */
-export class NotAvailable extends Error {
-  constructor() {
-    super('Vulnerability lookups are not available in this version of Portolan yet');
-  }
-}
-
-type Lookup = (reference: string, platform: string | null) => Promise<VulnReport>;
-
-/** The backend's command, when this build has it. */
-function backend(): Lookup | null {
-  const f = (api as unknown as Record<string, unknown>).imageVulnerabilities;
-  return typeof f === 'function' ? (f as Lookup) : null;
-}
-
-/** Ask OSV (through the backend) about the packages of `reference`'s SBOMs. */
-export async function imageVulnerabilities(reference: string, platform: string | null): Promise<VulnReport> {
-  const lookup = backend();
-  if (!lookup) throw new NotAvailable();
-  return lookup(reference, platform);
+/** Ask OSV (through the backend, which refuses until the user allowed it) about the
+ * packages of `reference`'s SBOMs. */
+export function imageVulnerabilities(reference: string, platform: string | null): Promise<VulnerabilityView> {
+  return api.imageVulnerabilities(reference, platform);
 }
 
 /** How many vulnerabilities are at each level (the report's own counts when it has them). */
-export function severityCounts(report: VulnReport): Record<Severity, number> {
+export function severityCounts(report: Pick<VulnReport, 'vulns'> & { counts?: VulnReport['counts'] }): Record<Severity, number> {
   const counts = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 } as Record<Severity, number>;
-  if (report.counts) {
+  if (report.counts && Object.keys(report.counts).length) {
     for (const s of SEVERITIES) counts[s] = report.counts[s] ?? 0;
     return counts;
   }
