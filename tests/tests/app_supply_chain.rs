@@ -7,15 +7,21 @@
 //! repository's signer is expected), the Supply chain tab (who signed, the provenance
 //! with repository @ commit and a link built by the backend, the SBOM with the generator's
 //! packages, a tampered image's reason, known vulnerabilities from an OSV of the tests'
-//! own after the user agreed), the trust settings with a key chosen through the file
-//! chooser, and every stop's layout at 1,280×800, 1,024×700 and 800×600.
+//! own after the user agreed), a 5,000-package SBOM drawn a screenful at a time, the
+//! trust settings with a key chosen through the file chooser, and every stop's layout at
+//! 1,280×800, 1,024×700 and 800×600.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use portolan_tests::app_home::AppHome;
+use portolan_tests::images::{
+    build_image, sha256, Blob, ImageSpec, Pusher, OCI_INDEX, OCI_MANIFEST,
+};
 use portolan_tests::registry::{Auth, TestRegistry};
-use portolan_tests::supply_chain_seed::{self, SupplyChainSeed, IDENTITY, ISSUER, REPOSITORY};
+use portolan_tests::supply_chain_seed::{
+    self, large_cyclonedx, SupplyChainSeed, CYCLONEDX_JSON, IDENTITY, ISSUER, OCI_EMPTY, REPOSITORY,
+};
 use portolan_tests::webdriver::Session;
 use portolan_tests::{app_binary, artifacts_dir, osv_fake};
 use serde_json::{json, Value};
@@ -83,6 +89,45 @@ fn signed_cell(s: &Session, tag: &str) -> (String, String) {
     (state, attribute(s, &css, "title").unwrap_or_default())
 }
 
+/// How many packages the large SBOM lists.
+const MANY: usize = 5_000;
+
+/// Push an image tagged `tag` with an unsigned CycloneDX SBOM of [`MANY`] packages as its
+/// referrer (listed in the fallback tag, as for distribution 2.8).
+fn push_big_sbom(registry: &TestRegistry, repo: &str, tag: &str) {
+    let pusher = Pusher::new(registry);
+    let image = build_image(&ImageSpec::new("big-sbom", "amd64", &[1_000]));
+    pusher.push_image(repo, tag, &image);
+    let empty = Blob::new(OCI_EMPTY, b"{}".to_vec());
+    let document = Blob::new(CYCLONEDX_JSON, large_cyclonedx(MANY));
+    pusher.push_blob(repo, &empty);
+    pusher.push_blob(repo, &document);
+    let referrer = Blob::new(
+        OCI_MANIFEST,
+        serde_json::to_vec(&json!({
+            "schemaVersion": 2,
+            "mediaType": OCI_MANIFEST,
+            "artifactType": CYCLONEDX_JSON,
+            "config": {"mediaType": OCI_EMPTY, "digest": sha256(b"{}"), "size": 2},
+            "layers": [document.descriptor()],
+            "subject": image.manifest.descriptor(),
+        }))
+        .expect("json"),
+    );
+    pusher.push_manifest(repo, &referrer.digest, &referrer);
+    let mut entry = referrer.descriptor();
+    entry["artifactType"] = json!(CYCLONEDX_JSON);
+    let fallback = Blob::new(
+        OCI_INDEX,
+        serde_json::to_vec(
+            &json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [entry]}),
+        )
+        .expect("json"),
+    );
+    let hex = image.manifest.digest.trim_start_matches("sha256:");
+    pusher.push_manifest(repo, &format!("sha256-{hex}"), &fallback);
+}
+
 /// The app's settings with the seed's key, trusted root and Notation trust store.
 fn preset_trust(home: &AppHome, seed: &SupplyChainSeed) {
     let store = home.path().join("data/dev.portolan.app");
@@ -133,6 +178,7 @@ fn lines(path: &Path) -> Vec<String> {
 fn signed_column_supply_chain_tab_and_trust() {
     let registry = TestRegistry::start(Auth::None);
     let seed = supply_chain_seed::supply_chain(&registry, "supply/app");
+    push_big_sbom(&registry, "supply/app", "big-sbom");
     let osv = osv_fake::start();
     let home = AppHome::new();
     preset_trust(&home, &seed);
@@ -352,6 +398,38 @@ fn signed_column_supply_chain_tab_and_trust() {
     open_supply_chain(&s, "multi");
     s.wait_text("[data-testid=provenance-verdict]", 10, |t| t == "Unsigned");
     s.wait("[data-testid=sbom] [data-package=lodash]", 10);
+    back_to_tags(&s);
+
+    // 5,000 packages: a screenful of rows drawn, the last one reached by scrolling, the
+    // licenses counted over all of them, and a filter.
+    assert_eq!(signed_cell(&s, "big-sbom").0, "none");
+    open_supply_chain(&s, "big-sbom");
+    let count = s.wait_text("[data-testid=sbom-count]", 60, |t| t.contains("packages"));
+    // Numbers as the window's locale writes them (with or without a separator).
+    let plain = |t: &str| t.replace([',', '\u{a0}', '\u{202f}', '.'], "");
+    assert_eq!(plain(&count), "5000 packages");
+    let drawn = s.find_all("[data-testid=sbom] [data-package]").len();
+    assert!(drawn > 5 && drawn < 100, "{drawn} rows drawn of {MANY}");
+    s.script(
+        "const grid = document.querySelector('[data-testid=sbom] [role=grid]'); grid.scrollTop = grid.scrollHeight;",
+        Value::Null,
+    );
+    s.wait(
+        "[data-testid=sbom] [data-package='synthetic-package-04999']",
+        10,
+    );
+    let mit = s.wait_text("[data-testid=sbom-licenses] [data-license=MIT]", 5, |t| {
+        !t.is_empty()
+    });
+    assert!(plain(&mit).ends_with("1000"), "{mit}");
+    s.type_into(&s.wait("input[name=sbom-filter]", 5), "package-0420");
+    s.wait_text("[data-testid=sbom-count]", 10, |t| {
+        plain(t).starts_with("10 of 5000")
+    });
+    for size in SIZES {
+        s.resize(size.0, size.1);
+        check(&s, "supply-chain-big-sbom", size, &mut found);
+    }
 
     assert!(
         found.is_empty(),

@@ -101,16 +101,21 @@ describe('the Signed column queue', () => {
     expect(q.cell(ref(1))).toEqual({ error: 'registry unreachable' });
   });
 
-  it('stops asking when the registry limits requests; the row asks again when in view', async () => {
+  it('asks nothing more once the registry limits requests; a list opened again asks again', async () => {
     const b = backend();
-    const { q } = queue(b, 1);
+    const { q, cache } = queue(b, 1);
     q.inView(rows(1, 2, 3));
     b.fail(ref(1), LIMITED);
     await settle();
-    expect(q.cell(ref(1))).toBeUndefined();
+    expect(q.cell(ref(1))).toEqual({ error: 'rate limited' });
     expect(b.asked.length).toBe(1);
     expect(q.waiting).toBe(0);
-    q.inView(rows(1));
+    q.inView(rows(2, 3));
+    expect(b.asked.length).toBe(1);
+    // Another list (the repository opened again): failures are asked again.
+    const again = new SignedQueue({ check: b.check }, cache);
+    expect(again.cell(ref(1))).toBeUndefined();
+    again.inView(rows(1));
     expect(b.asked.length).toBe(2);
   });
 

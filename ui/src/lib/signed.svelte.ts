@@ -2,8 +2,10 @@
 // (reading signatures costs several registry requests), only for the rows in view, and
 // kept for the session by image (`host/repo@sha256:…`), so scrolling back or opening the
 // repository again asks nothing. A row scrolled away before its turn leaves the queue;
-// nothing here waits on the list, so scrolling never does. Changing what is trusted (a
-// key, a root, a repository's expected signer) clears the answers (`signedCache.clear`).
+// nothing here waits on the list, so scrolling never does. A registry that limits
+// requests is not asked again by this list (as the rows' details are not). Changing what
+// is trusted (a key, a root, a repository's expected signer) clears the answers
+// (`signedCache.clear`); a failure is asked again when the list is opened again.
 import { SvelteMap } from 'svelte/reactivity';
 import type { SignedSummary } from './bindings';
 import type { SignedCell } from './supplychain';
@@ -16,8 +18,8 @@ export type SignedSource = {
   check: (reference: string, attachedTags: string[] | null) => Promise<SignedSummary>;
   /** A failure in words, for the cell's tooltip. */
   describe?: (error: unknown) => string;
-  /** Whether a failure means the registry limits requests: the queue is then emptied and
-   * the row asks again when it is next in view. */
+  /** Whether a failure means the registry limits requests: this queue then asks nothing
+   * more. */
   limited?: (error: unknown) => boolean;
   /** Requests at once (4 unless said). */
   parallel?: number;
@@ -45,10 +47,13 @@ export class SignedQueue {
   #asking = new Set<string>();
   #source: SignedSource;
   #cache: SignedCache;
+  #limited = false;
 
   constructor(source: SignedSource, cache: SignedCache = signedCache) {
     this.#source = source;
     this.#cache = cache;
+    // A list opened again asks again about the rows that failed.
+    for (const [reference, cell] of cache.cells) if (typeof cell === 'object' && 'error' in cell) cache.cells.delete(reference);
   }
 
   /** The cell of `reference`: its answer, 'loading', an error, or nothing yet. */
@@ -69,6 +74,7 @@ export class SignedQueue {
   /** The rows in view, in order: the queue becomes those not answered or asked yet (rows
    * scrolled away before their turn are dropped). */
   inView(requests: SignedRequest[]) {
+    if (this.#limited) return;
     const seen = new Set<string>();
     this.#queue = requests.filter((r) => {
       if (seen.has(r.reference) || this.#cache.cells.has(r.reference) || this.#asking.has(r.reference)) return false;
@@ -101,10 +107,9 @@ export class SignedQueue {
         .catch((e) => {
           if (!mine()) return;
           if (this.#source.limited?.(e)) {
-            // Not an answer: the row asks again when it is next in view.
-            this.#cache.cells.delete(r.reference);
+            // The user's allowance is not spent on the other rows.
+            this.#limited = true;
             this.#queue = [];
-            return;
           }
           this.#cache.cells.set(r.reference, { error: this.#source.describe?.(e) ?? String(e) });
         })
