@@ -19,6 +19,11 @@ export class Recent<T> {
     return value;
   }
 
+  /** Forget everything (what it was read with has changed). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   set(key: string, value: T): void {
     this.#entries.delete(key);
     this.#entries.set(key, value);
