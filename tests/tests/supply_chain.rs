@@ -545,3 +545,70 @@ fn vulns_looks_the_sbom_packages_up_in_osv() {
         "{t}"
     );
 }
+
+/// The Signed column asks once per visible row; what that costs the registry: an unsigned
+/// row whose tag list shows no cosign tags is one request (the referrers API) where the
+/// registry has the API, and none once a registry without it has said so.
+#[test]
+fn a_signed_cell_costs_one_request_for_an_unsigned_row() {
+    use portolan_ops::supply_chain::{self as ops, SignedState, TrustOptions};
+    use portolan_tests::referrers_double::ReferrersDouble;
+
+    let (registry, seed) = seeded();
+    let tags: Vec<String> = portolan_tests::block_on(
+        portolan::Client::anonymous()
+            .tags(&portolan::Reference::parse(&registry.reference("supply/app")).expect("ref")),
+    )
+    .expect("tags");
+    let attached = |digest: &str| -> Vec<String> {
+        let prefix = format!("sha256-{}", digest.trim_start_matches("sha256:"));
+        tags.iter()
+            .filter(|t| t.starts_with(&prefix))
+            .cloned()
+            .collect()
+    };
+    let trust = TrustOptions {
+        keys: vec![seed.files.cosign_public_key.clone()],
+        trusted_root: Some(seed.files.trusted_root.clone()),
+        ..TrustOptions::default()
+    };
+
+    // A registry with the referrers API (the double in front of distribution).
+    let double = ReferrersDouble::in_front_of(&registry.host);
+    let client = portolan::Client::anonymous();
+    let unsigned = seed.unsigned.digest();
+    let before = double.requests().len();
+    let cell = portolan_tests::block_on(ops::signed(
+        &client,
+        &format!("{}/supply/app@{unsigned}", double.host),
+        &trust,
+        Some(attached(unsigned)),
+    ))
+    .expect("a cell");
+    assert_eq!(cell.state, SignedState::None);
+    let asked: Vec<String> = double.requests()[before..].to_vec();
+    let registry_requests: Vec<&String> = asked.iter().filter(|l| !l.contains(" /v2/ ")).collect();
+    assert_eq!(registry_requests.len(), 1, "{asked:#?}");
+    assert!(registry_requests[0].contains("/referrers/"), "{asked:#?}");
+
+    // A signed row: its signatures are read and checked (the .sig and .att tags the list
+    // shows, each one manifest and one blob), still with one referrers request.
+    let signed = seed.signed.image.digest();
+    let before = double.requests().len();
+    let cell = portolan_tests::block_on(ops::signed(
+        &client,
+        &format!("{}/supply/app@{signed}", double.host),
+        &trust,
+        Some(attached(signed)),
+    ))
+    .expect("a cell");
+    assert_eq!(cell.state, SignedState::Verified, "{cell:?}");
+    assert_eq!(cell.by.as_deref(), Some("key cosign.pub"));
+    let asked: Vec<String> = double.requests()[before..].to_vec();
+    let referrers = asked.iter().filter(|l| l.contains("/referrers/")).count();
+    assert_eq!(referrers, 1, "{asked:#?}");
+    println!(
+        "a signed row cost {} registry requests: {asked:#?}",
+        asked.len()
+    );
+}

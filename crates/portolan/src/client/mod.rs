@@ -68,6 +68,9 @@ pub struct RegistryClient {
     /// Platform manifests of indexes read for tag rows at once, across every row: each may
     /// be 4 MiB (and more once parsed), and a list asks for many rows together.
     index_children: tokio::sync::Semaphore,
+    /// Whether the registry has the referrers API, once a request has told (a registry with
+    /// it never answers 404 there, so one 404 says it for the whole registry).
+    has_referrers_api: std::sync::OnceLock<bool>,
 }
 
 /// Platform manifests read for tag rows at once, per registry.
@@ -154,6 +157,7 @@ impl RegistryClient {
             blob_homes,
             rate: Mutex::new(None),
             index_children: tokio::sync::Semaphore::new(INDEX_CHILDREN_AT_ONCE),
+            has_referrers_api: std::sync::OnceLock::new(),
         })
     }
 
@@ -552,6 +556,9 @@ impl RegistryClient {
         repository: &str,
         digest: &Digest,
     ) -> Result<Option<Vec<Descriptor>>> {
+        if self.has_referrers_api.get() == Some(&false) {
+            return Ok(None);
+        }
         let what = format!("the referrers of {}/{repository}@{digest}", self.registry);
         let mut url = self
             .api_url(&format!("v2/{repository}/referrers/{digest}"))
@@ -574,8 +581,10 @@ impl RegistryClient {
             let status = response.status();
             if page == 0 && (status == StatusCode::NOT_FOUND || (status.is_success() && !is_index))
             {
+                let _ = self.has_referrers_api.set(false);
                 return Ok(None);
             }
+            let _ = self.has_referrers_api.set(true);
             let (body, headers) = self
                 .success_body(response, &what, MAX_MANIFEST_BYTES)
                 .await?;

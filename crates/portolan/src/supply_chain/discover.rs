@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use futures_util::{stream, StreamExt};
 use oci_spec::image::ImageIndex;
 
-use crate::client::{ReferrersSource, RegistryClient};
+use crate::client::{referrers_tag, RegistryClient};
 use crate::digest::Digest;
 use crate::error::Result;
 use crate::manifest::{FetchedManifest, Manifest};
@@ -45,7 +45,8 @@ pub struct Attached {
 }
 
 /// Everything attached to `subject` in `repository`. `known_tags` is the repository's tag
-/// list when the caller already has it: cosign tags not in it are not asked for. `index` is
+/// list (or the part of it starting with `sha256-<hex>`) when the caller already has it:
+/// cosign tags and a fallback tag not in it are not asked for. `index` is
 /// the index `subject` was found in, whose BuildKit attestation entries may point at it.
 pub async fn attached(
     client: &RegistryClient,
@@ -55,10 +56,16 @@ pub async fn attached(
     index: Option<&ImageIndex>,
 ) -> Result<Attached> {
     let mut wanted: Vec<(Target, FoundVia)> = Vec::new();
-    let (referrers, source) = client.referrers(repository, subject).await?;
-    let via = match source {
-        ReferrersSource::Api => FoundVia::ReferrersApi,
-        _ => FoundVia::FallbackTag,
+    // The referrers API; else the fallback tag, unless the tag list says it is not there.
+    let (referrers, via) = match client.referrers_api(repository, subject).await? {
+        Some(found) => (found, FoundVia::ReferrersApi),
+        None if known_tags.is_none_or(|tags| tags.contains(&referrers_tag(subject))) => {
+            match client.referrers_fallback(repository, subject).await? {
+                Some((index, _)) => (index.manifests().clone(), FoundVia::FallbackTag),
+                None => (Vec::new(), FoundVia::FallbackTag),
+            }
+        }
+        None => (Vec::new(), FoundVia::FallbackTag),
     };
     let mut seen = HashSet::new();
     for d in &referrers {

@@ -45,8 +45,8 @@ pub struct Trust {
 pub struct ReportOptions {
     /// Only this platform of an index (else every platform image, and the index itself).
     pub platform: Option<Platform>,
-    /// Only signatures and attestations' verdicts: SBOM documents are not downloaded (the
-    /// tag list's Signed column).
+    /// Only the signatures of the reference's own digest, its manifest not read, SBOM
+    /// documents not downloaded (the tag list's Signed column).
     pub signatures_only: bool,
     /// The repository's tags, when the caller has them (saves asking for absent cosign tags).
     pub known_tags: Option<HashSet<String>>,
@@ -144,6 +144,49 @@ pub async fn report(
     trust: &Trust,
     options: &ReportOptions,
 ) -> Result<SupplyChainReport> {
+    // The Signed column's question is about the row's own digest: its signatures, found
+    // without reading its manifest (an index's platform images carry attestations, which
+    // the image view shows, not signatures of the row).
+    if options.signatures_only {
+        let digest = client
+            .digest_of(reference.repository(), &reference.target())
+            .await?;
+        let found = discover::attached(
+            client,
+            reference.repository(),
+            &digest,
+            options.known_tags.as_ref(),
+            None,
+        )
+        .await?;
+        let mut budget = Budget(REPORT_BUDGET_BYTES);
+        let mut attachments = Vec::new();
+        for f in &found.found {
+            attachments.extend(
+                read(
+                    client,
+                    reference.repository(),
+                    &digest,
+                    f,
+                    trust,
+                    options,
+                    &mut budget,
+                )
+                .await,
+            );
+        }
+        return Ok(SupplyChainReport {
+            reference: reference.to_string(),
+            digest: digest.clone(),
+            subjects: vec![SubjectReport {
+                digest,
+                platform: None,
+                attachments,
+                unreadable: found.unreadable,
+                left_unread: found.left_unread,
+            }],
+        });
+    }
     let top = client
         .get_manifest(reference.repository(), &reference.target())
         .await?;

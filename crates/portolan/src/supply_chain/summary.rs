@@ -33,6 +33,8 @@ pub struct SignedSummary {
     pub state: SignedState,
     /// Who signed (verified or wrong signer), in a few words.
     pub by: Option<String>,
+    /// The OIDC issuer that vouched for them, for a keyless signer.
+    pub issuer: Option<String>,
     /// The reason (invalid, not checkable), or what was expected (wrong signer).
     pub detail: Option<String>,
     /// How many signatures (and signed attestations) there are.
@@ -58,9 +60,10 @@ pub fn summarize(report: &SupplyChainReport) -> SignedSummary {
         .map(|a| &a.verdict)
         .collect();
     let count = signatures.len();
-    let summary = |state, by, detail| SignedSummary {
+    let summary = |state, signer: Option<&super::Signer>, detail| SignedSummary {
         state,
-        by,
+        by: signer.map(signer_words),
+        issuer: signer.and_then(|s| s.issuer.clone()),
         detail,
         signatures: count,
     };
@@ -76,7 +79,7 @@ pub fn summarize(report: &SupplyChainReport) -> SignedSummary {
     {
         return summary(
             SignedState::WrongSigner,
-            Some(signer_words(signer)),
+            Some(signer),
             Some(format!("expected {expected}")),
         );
     }
@@ -84,7 +87,7 @@ pub fn summarize(report: &SupplyChainReport) -> SignedSummary {
         .iter()
         .find(|v| matches!(v, Verdict::Verified { .. }))
     {
-        return summary(SignedState::Verified, Some(signer_words(signer)), None);
+        return summary(SignedState::Verified, Some(signer), None);
     }
     if let Some(Verdict::NotCheckable { reason }) = signatures
         .iter()
