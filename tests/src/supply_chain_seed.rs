@@ -222,6 +222,9 @@ pub struct SignedImage {
     pub attestation: CosignAttestation,
     /// Its keyless bundle from [`IDENTITY`].
     pub bundle: SigstoreBundle,
+    /// A managed-key Sigstore bundle v0.3 referrer (cosign 3's `sign --key` with no log):
+    /// a message signature over the image's manifest by the cosign key (its manifest).
+    pub key_bundle: Blob,
     /// Its CycloneDX SBOM.
     pub sbom: SbomReferrer,
     /// The fallback tag listing the bundle and the SBOM.
@@ -555,12 +558,19 @@ fn push_signed(
         ),
         blobs: vec![sbom_layer],
     };
-    let referrers = push_referrers(pusher, repo, &image, &[&bundle_referrer, &sbom_referrer]);
+    let key_bundle = key_bundle(s, &image);
+    let referrers = push_referrers(
+        pusher,
+        repo,
+        &image,
+        &[&bundle_referrer, &sbom_referrer, &key_bundle],
+    );
     SignedImage {
         image,
         cosign,
         attestation,
         bundle,
+        key_bundle: key_bundle.manifest,
         sbom: SbomReferrer {
             manifest: sbom_referrer.manifest,
             document,
@@ -759,6 +769,44 @@ fn push_referrers(
     let tag = cosign_tag(subject.digest(), "");
     pusher.push_manifest(repo, &tag, &index);
     Fallback { tag, index }
+}
+
+/// A managed-key Sigstore bundle v0.3 about `subject`: a message signature over its
+/// manifest by the cosign key, the key named by a hint (the SHA-256 of its DER SPKI), no
+/// log entry but an RFC 3161 timestamp of the signature (a bundle needs one or the other),
+/// as `cosign sign --key --tlog-upload=false --timestamp-server-url` writes.
+fn key_bundle(s: &Signers, subject: &SeededImage) -> Referrer {
+    let manifest = &subject.image.manifest.bytes;
+    let signature = pki::sign_der(&s.cosign_key, manifest);
+    let spki = s.cosign_key.public_key_to_der().expect("spki");
+    let timestamp = s.tsa.timestamp(&signature);
+    let bundle = serde_json::json!({
+        "mediaType": SIGSTORE_BUNDLE,
+        "verificationMaterial": {
+            "publicKey": {"hint": STANDARD.encode(openssl::sha::sha256(&spki))},
+            "tlogEntries": [],
+            "timestampVerificationData": {
+                "rfc3161Timestamps": [{"signedTimestamp": STANDARD.encode(&timestamp)}],
+            },
+        },
+        "messageSignature": {
+            "messageDigest": {"algorithm": "SHA2_256", "digest": STANDARD.encode(openssl::sha::sha256(manifest))},
+            "signature": STANDARD.encode(&signature),
+        },
+    });
+    let layer = Blob::new(SIGSTORE_BUNDLE, serde_json::to_vec(&bundle).expect("json"));
+    Referrer {
+        manifest: referrer_manifest(
+            SIGSTORE_BUNDLE,
+            &layer,
+            &subject.image.manifest,
+            serde_json::json!({
+                "dev.sigstore.bundle.content": "message-signature",
+                "org.opencontainers.image.created": rfc3339(pki::now()),
+            }),
+        ),
+        blobs: vec![layer],
+    }
 }
 
 /// A keyless bundle (DSSE, SLSA v1 provenance of `repository`'s release workflow) about

@@ -88,7 +88,12 @@ fn a_signed_image_verifies_by_key_and_by_the_expected_keyless_signer() {
     // The cosign .att tag (DSSE), by the key.
     assert_eq!(verdict_of("cosign_attestation")["verdict"], "verified");
     // The keyless bundle referrer: who, from which repository and commit, proven when.
-    let bundle = verdict_of("sigstore_bundle");
+    let bundle = found
+        .iter()
+        .filter(|(f, _)| f == "sigstore_bundle")
+        .map(|(_, v)| v.clone())
+        .find(|v| v["signer"]["identity"].is_string())
+        .unwrap_or_else(|| panic!("a keyless bundle in {found:?}"));
     assert_eq!(bundle["verdict"], "verified", "{bundle:#}");
     assert_eq!(bundle["signer"]["identity"], IDENTITY);
     assert_eq!(bundle["signer"]["issuer"], ISSUER);
@@ -109,6 +114,20 @@ fn a_signed_image_verifies_by_key_and_by_the_expected_keyless_signer() {
     );
     assert!(checks.contains(&"RFC 3161 timestamp"), "{checks:?}");
     assert!(bundle["signed_at"].is_string());
+    // The managed-key bundle referrer, by the key, never logged (and it says so).
+    let key_bundle = found
+        .iter()
+        .filter(|(f, _)| f == "sigstore_bundle")
+        .map(|(_, v)| v)
+        .find(|v| v["signer"]["key"] == "cosign.pub")
+        .unwrap_or_else(|| panic!("a key bundle in {found:?}"));
+    assert_eq!(key_bundle["verdict"], "verified", "{key_bundle:#}");
+    assert!(
+        key_bundle["checks"]
+            .to_string()
+            .contains("the key's word alone"),
+        "{key_bundle:#}"
+    );
     // The SBOM referrer is there, and unsigned.
     assert_eq!(verdict_of("cyclone_dx")["verdict"], "unsigned");
 

@@ -250,6 +250,9 @@ fn with_keys(
                 } else {
                     checks.push("not in a transparency log: the key's word alone".into());
                 }
+                if !result.verified_timestamps().is_empty() {
+                    checks.push("RFC 3161 timestamp".into());
+                }
                 return Verdict::Verified {
                     signer: Signer {
                         key: Some(key.name.clone()),
