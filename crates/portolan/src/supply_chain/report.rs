@@ -151,40 +151,21 @@ pub async fn report(
         let digest = client
             .digest_of(reference.repository(), &reference.target())
             .await?;
-        let found = discover::attached(
+        let mut budget = Budget(REPORT_BUDGET_BYTES);
+        let subject = subject_report(
             client,
-            reference.repository(),
-            &digest,
-            options.known_tags.as_ref(),
+            reference,
+            (digest.clone(), None),
             None,
+            trust,
+            options,
+            &mut budget,
         )
         .await?;
-        let mut budget = Budget(REPORT_BUDGET_BYTES);
-        let mut attachments = Vec::new();
-        for f in &found.found {
-            attachments.extend(
-                read(
-                    client,
-                    reference.repository(),
-                    &digest,
-                    f,
-                    trust,
-                    options,
-                    &mut budget,
-                )
-                .await,
-            );
-        }
         return Ok(SupplyChainReport {
             reference: reference.to_string(),
-            digest: digest.clone(),
-            subjects: vec![SubjectReport {
-                digest,
-                platform: None,
-                attachments,
-                unreadable: found.unreadable,
-                left_unread: found.left_unread,
-            }],
+            digest,
+            subjects: vec![subject],
         });
     }
     let top = client
@@ -225,42 +206,56 @@ pub async fn report(
     }
     let mut budget = Budget(REPORT_BUDGET_BYTES);
     let mut out = Vec::new();
-    for (digest, platform) in subjects {
-        let found = discover::attached(
-            client,
-            reference.repository(),
-            &digest,
-            options.known_tags.as_ref(),
-            index.as_ref(),
-        )
-        .await?;
-        let mut attachments = Vec::new();
-        for f in &found.found {
-            attachments.extend(
-                read(
-                    client,
-                    reference.repository(),
-                    &digest,
-                    f,
-                    trust,
-                    options,
-                    &mut budget,
-                )
-                .await,
-            );
-        }
-        out.push(SubjectReport {
-            digest,
-            platform,
-            attachments,
-            unreadable: found.unreadable,
-            left_unread: found.left_unread,
-        });
+    for subject in subjects {
+        out.push(
+            subject_report(
+                client,
+                reference,
+                subject,
+                index.as_ref(),
+                trust,
+                options,
+                &mut budget,
+            )
+            .await?,
+        );
     }
     Ok(SupplyChainReport {
         reference: reference.to_string(),
         digest: top.digest,
         subjects: out,
+    })
+}
+
+/// One subject's attachments, found and judged.
+async fn subject_report(
+    client: &RegistryClient,
+    reference: &Reference,
+    (digest, platform): (Digest, Option<String>),
+    index: Option<&oci_spec::image::ImageIndex>,
+    trust: &Trust,
+    options: &ReportOptions,
+    budget: &mut Budget,
+) -> Result<SubjectReport> {
+    let repository = reference.repository();
+    let found = discover::attached(
+        client,
+        repository,
+        &digest,
+        options.known_tags.as_ref(),
+        index,
+    )
+    .await?;
+    let mut attachments = Vec::new();
+    for f in &found.found {
+        attachments.extend(read(client, repository, &digest, f, trust, options, budget).await);
+    }
+    Ok(SubjectReport {
+        digest,
+        platform,
+        attachments,
+        unreadable: found.unreadable,
+        left_unread: found.left_unread,
     })
 }
 
