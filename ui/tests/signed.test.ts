@@ -4,7 +4,7 @@ import type { SignedSummary } from '../src/lib/bindings';
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-const VERIFIED: SignedSummary = { state: 'verified', by: 'ada@example.org', detail: null, signatures: 1 };
+const VERIFIED: SignedSummary = { state: 'verified', by: 'ada@example.org', issuer: null, detail: null, signatures: 1 };
 
 /** A backend double: each ask waits until answered by hand. */
 function backend() {

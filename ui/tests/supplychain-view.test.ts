@@ -82,7 +82,7 @@ describe('the Supply chain tab', () => {
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
       if (cmd === 'get_settings') return s;
-      if (cmd === 'image_supply_chain') return view(VERIFIED, { state: 'verified', by: IDENTITY, detail: null, signatures: 1 });
+      if (cmd === 'image_supply_chain') return view(VERIFIED, { state: 'verified', by: IDENTITY, issuer: null, detail: null, signatures: 1 });
       if (cmd === 'set_expected_signer') {
         const a = args as { repository: string; signer: Settings['signers'][string] };
         s = settings({ signers: { [a.repository]: a.signer! } });
@@ -121,7 +121,7 @@ describe('the Supply chain tab', () => {
     mockIPC((cmd) => {
       if (cmd === 'get_settings') return settings({ vulnerability_lookups: false });
       if (cmd === 'image_supply_chain')
-        return view({ verdict: 'wrong_signer', signer: { ...signer, identity: 'mallory@example.org' }, expected: 'ada@example.org' }, { state: 'wrong_signer', by: 'mallory@example.org', detail: 'expected ada@example.org', signatures: 1 });
+        return view({ verdict: 'wrong_signer', signer: { ...signer, identity: 'mallory@example.org' }, expected: 'ada@example.org' }, { state: 'wrong_signer', by: 'mallory@example.org', issuer: null, detail: 'expected ada@example.org', signatures: 1 });
       return null;
     });
     const { container } = render(SupplyChain, { ...props(), reference: `r.example/acme/app@sha256:${'9'.repeat(64)}` });
@@ -138,7 +138,7 @@ describe('the Supply chain tab', () => {
     mockIPC((cmd) => {
       calls.push(cmd);
       if (cmd === 'get_settings') return settings();
-      if (cmd === 'image_supply_chain') return view({ verdict: 'unsigned' }, { state: 'none', by: null, detail: null, signatures: 0 });
+      if (cmd === 'image_supply_chain') return view({ verdict: 'unsigned' }, { state: 'none', by: null, issuer: null, detail: null, signatures: 0 });
       if (cmd === 'set_vulnerability_lookups') return settings({ vulnerability_lookups: true });
       if (cmd === 'image_vulnerabilities')
         return {
@@ -183,8 +183,8 @@ describe('the Signed column', () => {
         signedAsked.push(args);
         const a = args as { reference: string };
         return a.reference.endsWith(HEX)
-          ? { state: 'invalid', by: null, detail: 'the signature does not match the image', signatures: 1 }
-          : { state: 'none', by: null, detail: null, signatures: 0 };
+          ? { state: 'invalid', by: null, issuer: null, detail: 'the signature does not match the image', signatures: 1 }
+          : { state: 'none', by: null, issuer: null, detail: null, signatures: 0 };
       }
       return null;
     });

@@ -31,20 +31,20 @@ describe('Signed cells', () => {
   });
 
   it('draws each state as the column shows it', () => {
-    const verified = signedLook({ state: 'verified', by: 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main', detail: null, signatures: 2 });
+    const verified = signedLook({ state: 'verified', by: 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main', issuer: null, detail: null, signatures: 2 });
     expect(verified).toMatchObject({ state: 'verified', symbol: '✓', text: 'acme/app', tone: 'good' });
     expect(verified.title).toContain('.github/workflows/release.yml');
     expect(verified.title).toContain('2 signatures');
-    const invalid = signedLook({ state: 'invalid', by: null, detail: 'the signed digest is another image', signatures: 1 });
+    const invalid = signedLook({ state: 'invalid', by: null, issuer: null, detail: 'the signed digest is another image', signatures: 1 });
     expect(invalid).toMatchObject({ symbol: '✗', text: 'invalid', tone: 'bad' });
     expect(invalid.title).toContain('the signed digest is another image');
-    const other = signedLook({ state: 'wrong_signer', by: 'mallory@example.org', detail: 'expected ada@example.org', signatures: 1 });
+    const other = signedLook({ state: 'wrong_signer', by: 'mallory@example.org', issuer: null, detail: 'expected ada@example.org', signatures: 1 });
     // As loud as invalid, and says who and who was expected.
     expect(other).toMatchObject({ symbol: '⚠', text: 'other signer', tone: 'bad' });
     expect(other.title).toContain('mallory@example.org');
     expect(other.title).toContain('expected ada@example.org');
-    expect(signedLook({ state: 'not_checkable', by: null, detail: 'no key given', signatures: 1 })).toMatchObject({ symbol: '?', text: 'not checked', tone: 'muted' });
-    expect(signedLook({ state: 'none', by: null, detail: null, signatures: 0 })).toMatchObject({ symbol: '—', tone: 'none' });
+    expect(signedLook({ state: 'not_checkable', by: null, issuer: null, detail: 'no key given', signatures: 1 })).toMatchObject({ symbol: '?', text: 'not checked', tone: 'muted' });
+    expect(signedLook({ state: 'none', by: null, issuer: null, detail: null, signatures: 0 })).toMatchObject({ symbol: '—', tone: 'none' });
     expect(signedLook('loading').symbol).toBe('…');
     expect(signedLook(undefined).symbol).toBe('…');
     expect(signedLook({ error: 'unreachable' })).toMatchObject({ state: 'error', symbol: '?', title: 'Could not check: unreachable' });

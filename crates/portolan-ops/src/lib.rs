@@ -33,6 +33,9 @@
 //! - [`packages`]: packages and versions where the registry protocol cannot list them
 //!   (ghcr.io through GitHub Packages, Docker Hub through its Hub API).
 //! - [`summary`]: the one line each transfer's report is said in, by both front ends.
+//! - [`supply_chain`]: what vouches for an image (signatures and attestations with their
+//!   verdicts, SBOMs, provenance, known vulnerabilities), checked with what the user trusts,
+//!   and the trusted roots refreshed over TUF.
 //! - [`web_pages`]: the vendor pages a user is sent to, built from their parts on the
 //!   configured vendor's web host (never an address an API returned), and the checks on
 //!   links an image's labels name.

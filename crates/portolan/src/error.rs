@@ -750,7 +750,8 @@ mod tests {
                 "insecure",
                 "unsupported",
                 "conflict",
-                "cancelled"
+                "cancelled",
+                "untrusted"
             ]
         );
     }

@@ -4,8 +4,9 @@
 //! here, with no dependency on Tauri or any UI: parsing references ([`reference`]),
 //! finding credentials and answering auth challenges ([`auth`]), the OCI Distribution API
 //! ([`client`]), the operations people ask for ([`inspect`], [`referrers`],
-//! [`layer_files`]), moving images ([`transfer`]) and changing tags ([`tags`]), and the
-//! hosting services' own APIs beside the registry protocol ([`hosted_apis`]). The
+//! [`layer_files`]), moving images ([`transfer`]) and changing tags ([`tags`]), what
+//! vouches for an image ([`supply_chain`]: signatures, attestations, SBOMs, provenance),
+//! and the hosting services' own APIs beside the registry protocol ([`hosted_apis`]). The
 //! [`Client`] facade holds one [`client::RegistryClient`] per registry so connections and
 //! tokens are reused.
 //!

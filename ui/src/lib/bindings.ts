@@ -1576,6 +1576,10 @@ state: SignedState,
  */
 by: string | null, 
 /**
+ * The OIDC issuer that vouched for them, for a keyless signer.
+ */
+issuer: string | null, 
+/**
  * The reason (invalid, not checkable), or what was expected (wrong signer).
  */
 detail: string | null, 

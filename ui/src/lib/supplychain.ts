@@ -61,7 +61,7 @@ export function signedLook(cell: SignedCell | undefined): SignedLook {
         state: cell.state,
         symbol: '✓',
         text: shortSigner(cell.by),
-        title: `Signed by ${cell.by ?? 'an unnamed signer'}${counted(cell)}`,
+        title: `Signed by ${cell.by ?? 'an unnamed signer'}${cell.issuer ? ` (${cell.issuer})` : ''}${counted(cell)}`,
         tone: 'good',
       };
     case 'invalid':
@@ -71,7 +71,7 @@ export function signedLook(cell: SignedCell | undefined): SignedLook {
         state: cell.state,
         symbol: '⚠',
         text: 'other signer',
-        title: `Signed by ${cell.by ?? 'an unnamed signer'}, ${cell.detail ?? 'not the expected signer'}`,
+        title: `Signed by ${cell.by ?? 'an unnamed signer'}${cell.issuer ? ` (${cell.issuer})` : ''}, ${cell.detail ?? 'not the expected signer'}`,
         tone: 'bad',
       };
     case 'not_checkable':
