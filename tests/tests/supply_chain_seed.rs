@@ -290,6 +290,7 @@ fn every_piece_is_in_the_registry() {
                 seed::SIGSTORE_BUNDLE
             ),
             (s.signed.sbom.manifest.digest.as_str(), seed::CYCLONEDX_JSON),
+            (s.signed.key_bundle.digest.as_str(), seed::SIGSTORE_BUNDLE),
         ]
     );
     assert_eq!(
