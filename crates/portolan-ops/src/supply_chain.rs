@@ -411,9 +411,66 @@ pub async fn supply_chain(
     })
 }
 
-/// Whether an attachment's format is an SBOM document (for the CLI's "none found").
-pub fn is_sbom_format(format: Format) -> bool {
-    matches!(format, Format::Spdx | Format::CycloneDx)
+/// A kind of document an attachment can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    /// An SBOM (SPDX or CycloneDX, as a document or an attestation's predicate).
+    Sbom,
+    /// Build provenance (an attestation whose predicate is provenance).
+    Provenance,
+}
+
+impl Holds {
+    /// Whether `a` holds this kind of document, by its format or predicate type.
+    pub fn in_attachment(self, a: &Attachment) -> bool {
+        let predicate = a
+            .predicate_type
+            .as_deref()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match self {
+            Holds::Sbom => {
+                matches!(a.format, Format::Spdx | Format::CycloneDx)
+                    || predicate.contains("spdx")
+                    || predicate.contains("cyclonedx")
+            }
+            Holds::Provenance => predicate.contains("provenance"),
+        }
+    }
+
+    fn words(self) -> &'static str {
+        match self {
+            Holds::Sbom => "SBOM",
+            Holds::Provenance => "provenance",
+        }
+    }
+}
+
+impl SupplyChainView {
+    /// The error an attachment holding `what` amounts to when its signature fails (its
+    /// content is never shown as if it held), for exit statuses.
+    pub fn failure_of(&self, what: Holds) -> Option<Error> {
+        let a = self
+            .verify
+            .report
+            .attachments()
+            .find(|a| a.verdict.is_failure() && what.in_attachment(a))?;
+        let why = match &a.verdict {
+            Verdict::Failed { reason } => reason.clone(),
+            Verdict::WrongSigner { signer, expected } => {
+                format!("signed by {}, not by {expected}", signer_words(signer))
+            }
+            _ => String::new(),
+        };
+        Some(Error::Untrusted {
+            reference: self.verify.report.reference.clone(),
+            detail: format!(
+                "the {} attached as {} does not hold: {why}",
+                what.words(),
+                a.digest
+            ),
+        })
+    }
 }
 
 /// Where known vulnerabilities are looked up: `explicit` (the CLI's `--osv-api`), else

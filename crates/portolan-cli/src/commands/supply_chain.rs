@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use portolan_ops::supply_chain::{self, ExpectedSigner, Severity, TrustOptions};
+use portolan_ops::supply_chain::{self, ExpectedSigner, Holds, Severity, TrustOptions};
 use portolan_ops::{Error, Reference, Result};
 
 use super::Context;
@@ -109,59 +109,6 @@ pub async fn verify(ctx: &Context, args: &VerifyArgs) -> Result<()> {
     }
 }
 
-/// What an attachment holds, by its predicate type or format.
-#[derive(Clone, Copy)]
-enum Holds {
-    Sbom,
-    Provenance,
-}
-
-fn holds(a: &supply_chain::Attachment, what: Holds) -> bool {
-    let predicate = a
-        .predicate_type
-        .as_deref()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    match what {
-        Holds::Sbom => {
-            supply_chain::is_sbom_format(a.format)
-                || predicate.contains("spdx")
-                || predicate.contains("cyclonedx")
-        }
-        Holds::Provenance => predicate.contains("provenance"),
-    }
-}
-
-/// The error for an attachment holding `what` whose signature fails: its content is never
-/// shown as if it held.
-fn failed_documents(view: &supply_chain::SupplyChainView, what: Holds) -> Option<Error> {
-    view.verify
-        .report
-        .attachments()
-        .find(|a| a.verdict.is_failure() && holds(a, what))
-        .map(|a| {
-            let why = match &a.verdict {
-                supply_chain::Verdict::Failed { reason } => reason.clone(),
-                supply_chain::Verdict::WrongSigner { signer, expected } => format!(
-                    "signed by {}, not by {expected}",
-                    supply_chain::signer_words(signer)
-                ),
-                _ => String::new(),
-            };
-            Error::Untrusted {
-                reference: view.verify.report.reference.clone(),
-                detail: format!(
-                    "the {} attached as {} does not hold: {why}",
-                    match what {
-                        Holds::Sbom => "SBOM",
-                        Holds::Provenance => "provenance",
-                    },
-                    a.digest
-                ),
-            }
-        })
-}
-
 pub async fn sbom(ctx: &Context, args: &SbomArgs) -> Result<()> {
     let view = supply_chain::supply_chain(
         &ctx.client,
@@ -171,7 +118,7 @@ pub async fn sbom(ctx: &Context, args: &SbomArgs) -> Result<()> {
     )
     .await?;
     render::sboms(ctx.json, &view);
-    if let Some(e) = failed_documents(&view, Holds::Sbom) {
+    if let Some(e) = view.failure_of(Holds::Sbom) {
         return Err(e);
     }
     if view.sboms.is_empty() {
@@ -189,7 +136,7 @@ pub async fn provenance(ctx: &Context, args: &ProvenanceArgs) -> Result<()> {
     )
     .await?;
     render::provenance(ctx.json, &view);
-    if let Some(e) = failed_documents(&view, Holds::Provenance) {
+    if let Some(e) = view.failure_of(Holds::Provenance) {
         return Err(e);
     }
     if view.provenance.is_empty() {
@@ -217,7 +164,7 @@ pub async fn vulns(ctx: &Context, args: &VulnsArgs) -> Result<()> {
         args.trust.platform.as_deref(),
     )
     .await?;
-    if let Some(e) = failed_documents(&view, Holds::Sbom) {
+    if let Some(e) = view.failure_of(Holds::Sbom) {
         return Err(e);
     }
     let api = supply_chain::osv_api(args.osv_api.as_deref());
